@@ -1,0 +1,189 @@
+// Package apply makes plans from specs and live state, checks saved plans
+// for staleness, and carries plans out against providers with a status
+// for every operation.
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"sync"
+
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// Options select what a plan covers.
+type Options struct {
+	// Zone, when set, limits the plan to that zone.
+	Zone string
+	// Concurrency is how many zones are read at once; 0 means the config's.
+	Concurrency int
+	// Progress, when set, is told each time a zone's live state has been read.
+	Progress func(done, total int)
+}
+
+// Prepared is a plan together with the zones it was made from.
+type Prepared struct {
+	Plan *plan.Plan
+	// Desired and Live are indexed like Plan.Zones; Live[i] is nil when the
+	// zone does not exist at its provider yet, and is the whole live zone,
+	// ignored records included.
+	Desired []*spec.Zone
+	Live    []*spec.Zone
+	// Providers are the providers of Plan.Zones, by zone index.
+	Providers []providers.Provider
+}
+
+// liveRead is one live zone being read.
+type liveRead struct {
+	done chan struct{}
+	zone *spec.Zone
+	err  error
+}
+
+// reader reads live zones concurrently, each at most once.
+type reader struct {
+	ctx   context.Context
+	set   *providers.Set
+	sem   chan struct{}
+	mu    sync.Mutex
+	reads map[[2]string]*liveRead
+
+	total, finished int
+	progress        func(done, total int)
+}
+
+func newReader(ctx context.Context, set *providers.Set, concurrency int, progress func(int, int)) *reader {
+	return &reader{ctx: ctx, set: set, sem: make(chan struct{}, max(concurrency, 1)), reads: map[[2]string]*liveRead{}, progress: progress}
+}
+
+// start begins reading a zone unless it is already being read.
+func (r *reader) start(zone, provider string) *liveRead {
+	key := [2]string{zone, provider}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if lr, ok := r.reads[key]; ok {
+		return lr
+	}
+	lr := &liveRead{done: make(chan struct{})}
+	r.reads[key] = lr
+	r.total++
+	p, ok := r.set.Get(provider)
+	go func() {
+		defer close(lr.done)
+		if !ok {
+			lr.err = fmt.Errorf("unknown provider %q", provider)
+			return
+		}
+		r.sem <- struct{}{}
+		lr.zone, lr.err = p.ReadZone(r.ctx, zone)
+		<-r.sem
+		r.mu.Lock()
+		r.finished++
+		done, total := r.finished, r.total
+		r.mu.Unlock()
+		if r.progress != nil {
+			r.progress(done, total)
+		}
+	}()
+	return lr
+}
+
+// wait returns a zone's live state; nil without error when it does not exist.
+func (r *reader) wait(zone, provider string) (*spec.Zone, error) {
+	lr := r.start(zone, provider)
+	<-lr.done
+	if errors.Is(lr.err, providers.ErrZoneNotFound) {
+		return nil, nil
+	}
+	if lr.err != nil {
+		return nil, fmt.Errorf("read live zone %s from provider %s: %w", zone, provider, lr.err)
+	}
+	return lr.zone, nil
+}
+
+// LoadSpecs loads and validates every zone spec against the config's providers.
+func LoadSpecs(cfg *spec.Config, set *providers.Set) ([]*spec.Zone, error) {
+	return spec.LoadZones(cfg, set.Capabilities)
+}
+
+// Prepare loads the specs, reads every zone's live state and diffs them
+// into a plan, with the safety checks' refusals. Live zones are read while
+// the specs are still being parsed.
+func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Options) (*Prepared, error) {
+	concurrency := opt.Concurrency
+	if concurrency <= 0 {
+		concurrency = cfg.Concurrency
+	}
+	// Cancelling on return stops reads started for specs that turned out
+	// invalid or outside the selection.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	rd := newReader(ctx, set, concurrency, opt.Progress)
+	// Start the live reads from a cheap look at each spec, so that network
+	// and disk reads overlap the YAML parse. The parsed specs decide.
+	if files, err := spec.SpecFiles(cfg.ZonesDir); err == nil {
+		for _, f := range files {
+			if data, err := os.ReadFile(f); err == nil {
+				if zone, provider := spec.Peek(data); zone != "" && provider != "" && (opt.Zone == "" || zone == opt.Zone) {
+					if _, ok := set.Get(provider); ok {
+						rd.start(zone, provider)
+					}
+				}
+			}
+		}
+	}
+	zones, err := LoadSpecs(cfg, set)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Zone != "" {
+		zones = selectZone(zones, opt.Zone)
+		if len(zones) == 0 {
+			return nil, fmt.Errorf("no zone spec declares zone %s", opt.Zone)
+		}
+	}
+	sort.Slice(zones, func(i, j int) bool { return zones[i].Name < zones[j].Name })
+	for _, z := range zones {
+		rd.start(z.Name, z.Provider)
+	}
+	prep := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion}}
+	var problems []error
+	for _, z := range zones {
+		live, err := rd.wait(z.Name, z.Provider)
+		p, _ := set.Get(z.Provider)
+		if err == nil && live == nil && !p.Capabilities().CreateZone {
+			err = fmt.Errorf("zone %s does not exist at provider %s, and zonesync cannot create zones there; create it first", z.Name, z.Provider)
+		}
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		caps := p.Capabilities()
+		managed := plan.Managed(z, live, caps)
+		zp := plan.Diff(z, managed, caps)
+		prep.Plan.Zones = append(prep.Plan.Zones, zp)
+		prep.Plan.Refusals = append(prep.Plan.Refusals, plan.CheckSafety(zp, z, managed, cfg.Safety)...)
+		prep.Desired = append(prep.Desired, z)
+		prep.Live = append(prep.Live, live)
+		prep.Providers = append(prep.Providers, p)
+	}
+	if len(problems) > 0 {
+		return nil, errors.Join(problems...)
+	}
+	prep.Plan.Summarize()
+	return prep, nil
+}
+
+func selectZone(zones []*spec.Zone, name string) []*spec.Zone {
+	for _, z := range zones {
+		if z.Name == name {
+			return []*spec.Zone{z}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,54 @@
+package apply
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// WriteZoneText prints one zone's results, a line per operation.
+func WriteZoneText(w io.Writer, z *ZoneReport) {
+	if len(z.Results) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "zone %s (provider %s)\n", z.Zone, z.Provider)
+	for _, r := range z.Results {
+		line := fmt.Sprintf("  %-7s %3d %s", r.Status, r.Seq, r.Action)
+		if r.Name != "" {
+			line += " " + r.Name + " " + r.Type
+		}
+		if r.Error != "" {
+			line += ": " + r.Error
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+// SummaryLine is the one-line outcome of an apply.
+func (r *Report) SummaryLine() string {
+	s := r.Summary
+	total := s.OK + s.Failed + s.Skipped
+	if total == 0 {
+		return "Nothing to do: live state matches the specs."
+	}
+	msg := fmt.Sprintf("Applied %d of %d operations: %d ok, %d failed, %d skipped (%.1fs).", s.OK, total, s.OK, s.Failed, s.Skipped, r.DurationMS/1000)
+	if r.Interrupted {
+		msg += " Interrupted: operations not yet started were skipped."
+	}
+	return msg
+}
+
+// WriteJSON prints the whole report as one JSON document.
+func (r *Report) WriteJSON(w io.Writer) error {
+	for _, z := range r.Zones {
+		if z.Results == nil {
+			z.Results = []Result{}
+		}
+	}
+	if r.Zones == nil {
+		r.Zones = []*ZoneReport{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}

@@ -1,0 +1,86 @@
+package apply
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// ErrStale marks a saved plan whose specs or live state changed since it was made.
+var ErrStale = errors.New("stale plan")
+
+// PrepareSaved readies a saved plan for apply. It re-reads the live state of
+// every zone in the plan and re-loads the specs, and refuses the plan, naming
+// the zone, when either changed since the plan was made, or when the saved
+// operations are not the ones the specs and live state give (an edited
+// file). What it returns applies exactly the saved operations.
+func PrepareSaved(ctx context.Context, cfg *spec.Config, set *providers.Set, saved *plan.Plan, opt Options) (*Prepared, error) {
+	fresh, err := Prepare(ctx, cfg, set, Options{Concurrency: opt.Concurrency, Progress: opt.Progress, Zone: opt.Zone})
+	if err != nil {
+		return nil, err
+	}
+	index := map[string]int{}
+	for i, z := range fresh.Plan.Zones {
+		index[z.Zone] = i
+	}
+	out := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Refusals: saved.Refusals}}
+	var problems []error
+	for _, sz := range saved.Zones {
+		if opt.Zone != "" && sz.Zone != opt.Zone {
+			continue
+		}
+		i, ok := index[sz.Zone]
+		if !ok {
+			problems = append(problems, fmt.Errorf("zone %s: the plan covers it but no spec declares it any more: %w", sz.Zone, ErrStale))
+			continue
+		}
+		fz := fresh.Plan.Zones[i]
+		switch {
+		case fz.Provider != sz.Provider:
+			problems = append(problems, fmt.Errorf("zone %s: the plan was made for provider %s, the spec now says %s: %w", sz.Zone, sz.Provider, fz.Provider, ErrStale))
+		case fz.SpecDigest != sz.SpecDigest:
+			problems = append(problems, fmt.Errorf("zone %s: its spec changed since the plan was made; make a new plan: %w", sz.Zone, ErrStale))
+		case fz.LiveDigest != sz.LiveDigest:
+			problems = append(problems, fmt.Errorf("zone %s: its live state at provider %s changed since the plan was made; make a new plan: %w", sz.Zone, sz.Provider, ErrStale))
+		default:
+			if seq, ok := sameOperations(sz.Operations, fz.Operations); !ok {
+				problems = append(problems, fmt.Errorf("zone %s: operation %d of the plan file is not what the specs and live state give; was the file edited? Make a new plan", sz.Zone, seq))
+				continue
+			}
+			out.Plan.Zones = append(out.Plan.Zones, sz)
+			out.Desired = append(out.Desired, fresh.Desired[i])
+			out.Live = append(out.Live, fresh.Live[i])
+			out.Providers = append(out.Providers, fresh.Providers[i])
+		}
+	}
+	if len(problems) > 0 {
+		return nil, errors.Join(problems...)
+	}
+	if opt.Zone != "" && len(out.Plan.Zones) == 0 {
+		return nil, fmt.Errorf("the plan file does not cover zone %s", opt.Zone)
+	}
+	out.Plan.Summarize()
+	return out, nil
+}
+
+// sameOperations compares two operation lists as their JSON forms; on a
+// difference it returns the first differing sequence number.
+func sameOperations(a, b []*plan.Operation) (int, bool) {
+	for i := 0; i < max(len(a), len(b)); i++ {
+		if i >= len(a) || i >= len(b) {
+			return i + 1, false
+		}
+		x, _ := json.Marshal(a[i])
+		y, _ := json.Marshal(b[i])
+		if !bytes.Equal(x, y) {
+			return i + 1, false
+		}
+	}
+	return 0, true
+}

@@ -1,0 +1,223 @@
+package plan
+
+import (
+	"reflect"
+	"slices"
+	"sort"
+
+	"github.com/zonesync/zonesync/spec"
+)
+
+// Steps of a zone's plan, in the order they run. See DESIGN.md, "Plan".
+const (
+	stepZone           = iota // create_zone, switch_mode, masters, TTL, SOA
+	stepUnfailConflict        // failover off a record that must go before a create
+	stepConflictDelete        // deletes that must precede a create at the same name
+	stepUpsert                // creates and updates
+	stepFailover              // failover of records that stay
+	stepUnfailDelete          // failover off a record about to be deleted
+	stepDelete                // the remaining deletes
+)
+
+// Managed returns the part of a live zone that zonesync manages for the
+// desired zone: ignored record sets are dropped, and so are the apex NS
+// records when the spec declares none or the provider owns them. A slave
+// zone's records come from its masters and are never managed.
+func Managed(desired, live *spec.Zone, caps spec.Capabilities) *spec.Zone {
+	if live == nil {
+		return nil
+	}
+	out := *live
+	out.Ignore = nil
+	out.Records = make([]*spec.RecordSet, 0, len(live.Records))
+	if desired.Mode == spec.Slave {
+		out.Records = nil
+		return &out
+	}
+	keepApexNS := caps.ApexNS && desired.Find(spec.Apex, "NS") != nil
+	for _, rs := range live.Records {
+		if desired.Ignored(rs.Name, rs.Type) {
+			continue
+		}
+		if rs.Name == spec.Apex && rs.Type == "NS" && !keepApexNS {
+			continue
+		}
+		out.Records = append(out.Records, rs)
+	}
+	return &out
+}
+
+// Diff computes the operations that turn live into desired, in order. live
+// is nil when the zone does not exist at its provider yet; it must already
+// be reduced to what zonesync manages (see Managed).
+func Diff(desired, live *spec.Zone, caps spec.Capabilities) *ZonePlan {
+	zp := &ZonePlan{Zone: desired.Name, Provider: desired.Provider, SpecDigest: desired.Digest()}
+	var ops []*Operation
+	var steps []int
+	add := func(step int, op *Operation) {
+		ops = append(ops, op)
+		steps = append(steps, step)
+	}
+	liveRecords := []*spec.RecordSet(nil)
+	if live == nil {
+		zp.LiveDigest = "none"
+		created := &State{Mode: desired.Mode, Masters: desired.Masters}
+		if caps.ZoneTTL {
+			created.TTL = ttlPtr(desired.TTL)
+		}
+		add(stepZone, &Operation{Action: CreateZone, After: created})
+		if desired.SOA != nil {
+			add(stepZone, &Operation{Action: UpdateSOA, After: &State{SOA: desired.SOA.Merge(nil)}})
+		}
+	} else {
+		zp.LiveDigest = live.Digest()
+		liveRecords = live.Records
+		if live.Mode != desired.Mode {
+			add(stepZone, &Operation{Action: SwitchMode,
+				Before: &State{Mode: live.Mode, Masters: live.Masters},
+				After:  &State{Mode: desired.Mode, Masters: desired.Masters}})
+		} else if desired.Mode == spec.Slave && !slices.Equal(live.Masters, desired.Masters) {
+			add(stepZone, &Operation{Action: UpdateMasters,
+				Before: &State{Masters: live.Masters}, After: &State{Masters: desired.Masters}})
+		}
+		if caps.ZoneTTL && live.TTL != desired.TTL {
+			add(stepZone, &Operation{Action: UpdateTTL, Before: &State{TTL: ttlPtr(live.TTL)}, After: &State{TTL: ttlPtr(desired.TTL)}})
+		}
+		if desired.SOA != nil {
+			current := soaOrNil(live.SOA)
+			if merged := desired.SOA.Merge(current); current == nil || *merged != *current {
+				add(stepZone, &Operation{Action: UpdateSOA, Before: &State{SOA: current}, After: &State{SOA: merged}})
+			}
+		}
+	}
+	if desired.Mode == spec.Master {
+		diffRecords(desired.Records, liveRecords, caps, add)
+	}
+	order(ops, steps)
+	zp.Operations = ops
+	return zp
+}
+
+func soaOrNil(s *spec.SOA) *spec.SOA {
+	if s == nil {
+		return nil
+	}
+	c := *s
+	c.Serial = 0
+	return &c
+}
+
+// diffRecords walks both sorted record lists at once.
+func diffRecords(want, have []*spec.RecordSet, caps spec.Capabilities, add func(int, *Operation)) {
+	// Names where a CNAME meets other data: their deletes must come first.
+	conflict := conflictNames(want, have)
+	i, j := 0, 0
+	for i < len(want) || j < len(have) {
+		var w, h *spec.RecordSet
+		switch {
+		case j == len(have):
+			w = want[i]
+			i++
+		case i == len(want):
+			h = have[j]
+			j++
+		case want[i].Name == have[j].Name && want[i].Type == have[j].Type:
+			w, h = want[i], have[j]
+			i++
+			j++
+		case lessSet(want[i], have[j]):
+			w = want[i]
+			i++
+		default:
+			h = have[j]
+			j++
+		}
+		switch {
+		case h == nil:
+			add(stepUpsert, &Operation{Action: Create, Name: w.Name, Type: w.Type, After: recordState(w)})
+			if w.Failover != nil {
+				add(stepFailover, &Operation{Action: CreateFailover, Name: w.Name, Type: w.Type, After: &State{Failover: w.Failover}})
+			}
+		case w == nil:
+			delStep, unfailStep := stepDelete, stepUnfailDelete
+			if conflict[h.Name] {
+				delStep, unfailStep = stepConflictDelete, stepUnfailConflict
+			}
+			if h.Failover != nil {
+				add(unfailStep, &Operation{Action: DeleteFailover, Name: h.Name, Type: h.Type, Before: &State{Failover: h.Failover}})
+			}
+			add(delStep, &Operation{Action: Delete, Name: h.Name, Type: h.Type, Before: recordState(h)})
+		default:
+			if !slices.Equal(w.Values, h.Values) || (!caps.ZoneTTL && w.TTL != h.TTL) {
+				add(stepUpsert, &Operation{Action: Update, Name: w.Name, Type: w.Type, Before: recordState(h), After: recordState(w)})
+			}
+			switch {
+			case w.Failover != nil && h.Failover == nil:
+				add(stepFailover, &Operation{Action: CreateFailover, Name: w.Name, Type: w.Type, After: &State{Failover: w.Failover}})
+			case w.Failover == nil && h.Failover != nil:
+				add(stepFailover, &Operation{Action: DeleteFailover, Name: w.Name, Type: w.Type, Before: &State{Failover: h.Failover}})
+			case w.Failover != nil && !reflect.DeepEqual(w.Failover, h.Failover):
+				add(stepFailover, &Operation{Action: UpdateFailover, Name: w.Name, Type: w.Type, Before: &State{Failover: h.Failover}, After: &State{Failover: w.Failover}})
+			}
+		}
+	}
+}
+
+// conflictNames returns the names where a desired CNAME replaces other live
+// data, or desired data replaces a live CNAME: there the old record sets
+// must be deleted before the new ones can be created.
+func conflictNames(want, have []*spec.RecordSet) map[string]bool {
+	wantCNAME, wantOther := map[string]bool{}, map[string]bool{}
+	for _, rs := range want {
+		if rs.Type == "CNAME" {
+			wantCNAME[rs.Name] = true
+		} else {
+			wantOther[rs.Name] = true
+		}
+	}
+	out := map[string]bool{}
+	for _, rs := range have {
+		if rs.Type == "CNAME" && wantOther[rs.Name] || rs.Type != "CNAME" && wantCNAME[rs.Name] {
+			out[rs.Name] = true
+		}
+	}
+	return out
+}
+
+func lessSet(a, b *spec.RecordSet) bool {
+	if a.Name != b.Name {
+		return spec.LessName(a.Name, b.Name)
+	}
+	return a.Type < b.Type
+}
+
+func recordState(rs *spec.RecordSet) *State {
+	return &State{TTL: ttlPtr(rs.TTL), Values: rs.Values}
+}
+
+// order sorts operations by step, then name, then type, and numbers them.
+func order(ops []*Operation, steps []int) {
+	idx := make([]int, len(ops))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		x, y := idx[a], idx[b]
+		if steps[x] != steps[y] {
+			return steps[x] < steps[y]
+		}
+		if ops[x].Name != ops[y].Name {
+			return spec.LessName(ops[x].Name, ops[y].Name)
+		}
+		if ops[x].Type != ops[y].Type {
+			return ops[x].Type < ops[y].Type
+		}
+		return slices.Index(Actions, ops[x].Action) < slices.Index(Actions, ops[y].Action)
+	})
+	sorted := make([]*Operation, len(ops))
+	for i, k := range idx {
+		sorted[i] = ops[k]
+		sorted[i].Seq = i + 1
+	}
+	copy(ops, sorted)
+}

@@ -1,0 +1,160 @@
+// Package plan diffs desired zones against live ones into ordered
+// operations, and renders plans as text, markdown and JSON.
+package plan
+
+import (
+	"github.com/zonesync/zonesync/spec"
+)
+
+// FormatVersion is the version of the plan JSON schema.
+const FormatVersion = 1
+
+// Action is what one operation does.
+type Action string
+
+// Actions, on a zone, a record set or a record set's failover.
+const (
+	CreateZone     Action = "create_zone"
+	SwitchMode     Action = "switch_mode"
+	UpdateMasters  Action = "update_masters"
+	UpdateSOA      Action = "update_soa"
+	UpdateTTL      Action = "update_ttl"
+	Create         Action = "create"
+	Update         Action = "update"
+	Delete         Action = "delete"
+	CreateFailover Action = "create_failover"
+	UpdateFailover Action = "update_failover"
+	DeleteFailover Action = "delete_failover"
+)
+
+// Actions lists every action, in the order the JSON schema documents them.
+var Actions = []Action{CreateZone, SwitchMode, UpdateMasters, UpdateSOA, UpdateTTL,
+	Create, Update, Delete, CreateFailover, UpdateFailover, DeleteFailover}
+
+// IsZoneAction reports whether the action is on the zone rather than a record set.
+func (a Action) IsZoneAction() bool {
+	switch a {
+	case CreateZone, SwitchMode, UpdateMasters, UpdateSOA, UpdateTTL:
+		return true
+	}
+	return false
+}
+
+// IsFailover reports whether the action is on a record set's failover.
+func (a Action) IsFailover() bool {
+	return a == CreateFailover || a == UpdateFailover || a == DeleteFailover
+}
+
+// Kind is how the summary counts the action: create, update or delete.
+func (a Action) Kind() string {
+	switch a {
+	case CreateZone, Create, CreateFailover:
+		return "create"
+	case Delete, DeleteFailover:
+		return "delete"
+	}
+	return "update"
+}
+
+// Plan is every zone's operations, as `plan --format json` writes it.
+type Plan struct {
+	FormatVersion int         `json:"format_version"`
+	Zones         []*ZonePlan `json:"zones"`
+	Summary       Summary     `json:"summary"`
+	// Refusals are the safety checks the plan failed; apply refuses such a
+	// plan unless forced.
+	Refusals []string `json:"refusals,omitempty"`
+}
+
+// ZonePlan is one zone's operations, in the order they must run.
+type ZonePlan struct {
+	Zone     string `json:"zone"`
+	Provider string `json:"provider"`
+	// LiveDigest fingerprints the live state the plan was made from.
+	LiveDigest string `json:"live_digest"`
+	// SpecDigest fingerprints the desired zone the plan was made from.
+	SpecDigest string       `json:"spec_digest,omitempty"`
+	Operations []*Operation `json:"operations"`
+}
+
+// Operation is one change to a zone, a record set or its failover.
+type Operation struct {
+	Seq    int    `json:"seq"`
+	Action Action `json:"action"`
+	Name   string `json:"name,omitempty"`
+	Type   string `json:"type,omitempty"`
+	Before *State `json:"before,omitempty"`
+	After  *State `json:"after,omitempty"`
+}
+
+// State is what an operation's subject looks like before or after it.
+// Only the fields the action concerns are set.
+type State struct {
+	TTL      *uint32        `json:"ttl,omitempty"`
+	Values   []string       `json:"values,omitempty"`
+	SOA      *spec.SOA      `json:"soa,omitempty"`
+	Mode     spec.Mode      `json:"mode,omitempty"`
+	Masters  []string       `json:"masters,omitempty"`
+	Failover *spec.Failover `json:"failover,omitempty"`
+}
+
+// Summary counts a plan's operations by kind.
+type Summary struct {
+	Create       int `json:"create"`
+	Update       int `json:"update"`
+	Delete       int `json:"delete"`
+	ZonesChanged int `json:"zones_changed"`
+}
+
+// Empty reports whether the plan changes nothing.
+func (p *Plan) Empty() bool { return p.Summary.ZonesChanged == 0 }
+
+// Summarize recounts the summary from the zones' operations.
+func (p *Plan) Summarize() {
+	p.Summary = Summary{}
+	for _, z := range p.Zones {
+		if len(z.Operations) > 0 {
+			p.Summary.ZonesChanged++
+		}
+		for _, op := range z.Operations {
+			switch op.Action.Kind() {
+			case "create":
+				p.Summary.Create++
+			case "delete":
+				p.Summary.Delete++
+			default:
+				p.Summary.Update++
+			}
+		}
+	}
+}
+
+// Counts tallies one zone's operations by kind.
+func (z *ZonePlan) Counts() (create, update, del int) {
+	for _, op := range z.Operations {
+		switch op.Action.Kind() {
+		case "create":
+			create++
+		case "delete":
+			del++
+		default:
+			update++
+		}
+	}
+	return
+}
+
+// RecordSet returns the record set an operation leaves behind (after) or
+// removes (before), in the model's form.
+func (s *State) RecordSet(name, rrtype string) *spec.RecordSet {
+	if s == nil {
+		return nil
+	}
+	rs := &spec.RecordSet{Name: name, Type: rrtype, Values: s.Values, Failover: s.Failover}
+	if s.TTL != nil {
+		rs.TTL = *s.TTL
+	}
+	return rs
+}
+
+func ttlPtr(v uint32) *uint32 { return &v }

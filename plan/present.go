@@ -1,0 +1,220 @@
+package plan
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// A hunk line's kind: unchanged context, removed or added.
+const (
+	lineSame = ' '
+	lineDel  = '-'
+	lineAdd  = '+'
+)
+
+// hunkLine is one line of an operation's diff.
+type hunkLine struct {
+	kind byte
+	text string
+}
+
+// hunk is the diff of one operation, in zone presentation form.
+type hunk struct {
+	header string
+	lines  []hunkLine
+}
+
+// zoneHunks renders every operation of a zone as a diff hunk.
+func zoneHunks(z *ZonePlan) []hunk {
+	width := 1
+	for _, op := range z.Operations {
+		width = max(width, min(len(op.Name), 40))
+	}
+	dmp := diffmatchpatch.New()
+	hunks := make([]hunk, 0, len(z.Operations))
+	for _, op := range z.Operations {
+		before := stateLines(op, op.Before, width)
+		after := stateLines(op, op.After, width)
+		hunks = append(hunks, hunk{header: opTitle(op), lines: diffLines(dmp, before, after)})
+	}
+	return hunks
+}
+
+// opTitle names an operation: "3 update www A".
+func opTitle(op *Operation) string {
+	t := strconv.Itoa(op.Seq) + " " + string(op.Action)
+	if op.Name != "" {
+		t += " " + op.Name + " " + op.Type
+	}
+	return t
+}
+
+// diffLines diffs two lists of lines with go-diff, keeping equal lines as context.
+func diffLines(dmp *diffmatchpatch.DiffMatchPatch, before, after []string) []hunkLine {
+	if len(before) == 0 || len(after) == 0 {
+		out := make([]hunkLine, 0, len(before)+len(after))
+		for _, l := range before {
+			out = append(out, hunkLine{lineDel, l})
+		}
+		for _, l := range after {
+			out = append(out, hunkLine{lineAdd, l})
+		}
+		return out
+	}
+	a, b, lines := dmp.DiffLinesToChars(strings.Join(before, "\n")+"\n", strings.Join(after, "\n")+"\n")
+	diffs := dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), lines)
+	var out []hunkLine
+	for _, d := range diffs {
+		kind := byte(lineSame)
+		switch d.Type {
+		case diffmatchpatch.DiffDelete:
+			kind = lineDel
+		case diffmatchpatch.DiffInsert:
+			kind = lineAdd
+		}
+		for _, l := range strings.Split(strings.TrimSuffix(d.Text, "\n"), "\n") {
+			out = append(out, hunkLine{kind, l})
+		}
+	}
+	return out
+}
+
+// stateLines renders one side of an operation as zone-file-like lines.
+func stateLines(op *Operation, s *State, width int) []string {
+	if s == nil {
+		return nil
+	}
+	switch op.Action {
+	case CreateZone, SwitchMode, UpdateMasters:
+		var out []string
+		if s.Mode != "" {
+			out = append(out, "; mode "+string(s.Mode))
+		}
+		if len(s.Masters) > 0 || s.Mode == spec.Slave || op.Action == UpdateMasters {
+			out = append(out, "; masters "+orDash(strings.Join(s.Masters, ", ")))
+		}
+		if s.TTL != nil {
+			out = append(out, "$TTL "+strconv.FormatUint(uint64(*s.TTL), 10))
+		}
+		return out
+	case UpdateTTL:
+		if s.TTL == nil {
+			return nil
+		}
+		return []string{"$TTL " + strconv.FormatUint(uint64(*s.TTL), 10)}
+	case UpdateSOA:
+		return soaLines(s.SOA, width)
+	case CreateFailover, UpdateFailover, DeleteFailover:
+		return failoverLines(op.Name, op.Type, s.Failover, width)
+	}
+	ttl := uint32(0)
+	if s.TTL != nil {
+		ttl = *s.TTL
+	}
+	out := make([]string, len(s.Values))
+	for i, v := range s.Values {
+		out[i] = fmt.Sprintf("%-*s %6d IN %-5s %s", width, op.Name, ttl, op.Type, v)
+	}
+	return out
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func soaLines(s *spec.SOA, width int) []string {
+	if s == nil {
+		return nil
+	}
+	field := func(k, v string) string { return fmt.Sprintf("%-*s SOA %-10s %s", width, spec.Apex, k, v) }
+	num := func(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
+	var out []string
+	for _, f := range []struct{ k, v string }{
+		{"primary_ns", s.PrimaryNS}, {"admin_mail", s.AdminMail},
+		{"refresh", num(s.Refresh)}, {"retry", num(s.Retry)},
+		{"expire", num(s.Expire)}, {"minimum", num(s.Minimum)},
+	} {
+		if f.v != "" && f.v != "0" {
+			out = append(out, field(f.k, f.v))
+		}
+	}
+	return out
+}
+
+func failoverLines(name, rrtype string, f *spec.Failover, width int) []string {
+	if f == nil {
+		return nil
+	}
+	p := fmt.Sprintf("%-*s %-5s failover ", width, name, rrtype)
+	var settings []string
+	st := f.Settings
+	for _, kv := range []struct{ k, v string }{
+		{"host", st.Host}, {"port", portString(st.Port)}, {"path", st.Path}, {"content", st.Content},
+		{"query_type", st.QueryType}, {"query_response", st.QueryResponse}, {"region", st.Region},
+	} {
+		if kv.v != "" {
+			settings = append(settings, kv.k+"="+kv.v)
+		}
+	}
+	out := []string{
+		p + "check " + f.Check,
+		p + "settings " + orDash(strings.Join(settings, " ")),
+		p + "down " + f.Down,
+	}
+	if len(f.BackupIPs) > 0 {
+		out = append(out, p+"backup_ips "+strings.Join(f.BackupIPs, ", "))
+	}
+	state := "active"
+	if !f.Active {
+		state = "paused"
+	}
+	return append(out, p+"up "+f.Up, p+"monitoring "+state)
+}
+
+func portString(p int) string {
+	if p == 0 {
+		return ""
+	}
+	return strconv.Itoa(p)
+}
+
+// countsPhrase says "3 to create, 1 to update, 2 to delete", leaving out zeros.
+func countsPhrase(create, update, del int) string {
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		verb string
+	}{{create, "create"}, {update, "update"}, {del, "delete"}} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d to %s", c.n, c.verb))
+		}
+	}
+	if len(parts) == 0 {
+		return "no changes"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// SummaryLine is the one-line summary of a plan.
+func (p *Plan) SummaryLine() string {
+	s := p.Summary
+	if s.ZonesChanged == 0 {
+		return fmt.Sprintf("No changes: %d %s checked, live state matches the specs.", len(p.Zones), plural(len(p.Zones), "zone"))
+	}
+	return fmt.Sprintf("%d of %d %s to change: %s.", s.ZonesChanged, len(p.Zones), plural(len(p.Zones), "zone"),
+		countsPhrase(s.Create, s.Update, s.Delete))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}

@@ -1,0 +1,169 @@
+package plan
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// ANSI colors of the text diff.
+const (
+	colorReset = "\x1b[0m"
+	colorRed   = "\x1b[31m"
+	colorGreen = "\x1b[32m"
+	colorCyan  = "\x1b[36m"
+	colorBold  = "\x1b[1m"
+)
+
+// WriteText renders the plan as a unified diff per zone, in zone
+// presentation form; color adds ANSI colors for a terminal.
+func WriteText(w io.Writer, p *Plan, color bool) error {
+	bw := bufio.NewWriter(w)
+	paint := func(c, s string) string {
+		if !color {
+			return s
+		}
+		return c + s + colorReset
+	}
+	for _, r := range p.Refusals {
+		fmt.Fprintln(bw, paint(colorRed, "refused: "+r))
+	}
+	for _, z := range p.Zones {
+		if len(z.Operations) == 0 {
+			continue
+		}
+		c, u, d := z.Counts()
+		fmt.Fprintln(bw, paint(colorBold, fmt.Sprintf("zone %s (provider %s): %s", z.Zone, z.Provider, countsPhrase(c, u, d))))
+		fmt.Fprintln(bw, paint(colorBold, "--- "+z.Zone+" (live)"))
+		fmt.Fprintln(bw, paint(colorBold, "+++ "+z.Zone+" (desired)"))
+		for _, h := range zoneHunks(z) {
+			fmt.Fprintln(bw, paint(colorCyan, "@@ "+h.header+" @@"))
+			for _, l := range h.lines {
+				switch l.kind {
+				case lineDel:
+					fmt.Fprintln(bw, paint(colorRed, "-"+l.text))
+				case lineAdd:
+					fmt.Fprintln(bw, paint(colorGreen, "+"+l.text))
+				default:
+					fmt.Fprintln(bw, " "+l.text)
+				}
+			}
+		}
+		fmt.Fprintln(bw)
+	}
+	fmt.Fprintln(bw, p.SummaryLine())
+	return bw.Flush()
+}
+
+// MarkdownOptions shape the markdown rendering.
+type MarkdownOptions struct {
+	// Marker names the config in the hidden comment a workflow finds its
+	// own PR comment or issue by.
+	Marker string
+	// Limit is the most characters to write; 0 means GitHubCommentLimit.
+	Limit int
+}
+
+// GitHubCommentLimit is the longest comment or issue body GitHub accepts.
+const GitHubCommentLimit = 65536
+
+// MarkerComment is the hidden first line of a markdown plan.
+func MarkerComment(config string) string {
+	return "<!-- zonesync-plan: " + config + " -->"
+}
+
+// WriteMarkdown renders the plan for a pull request comment or an issue:
+// a hidden marker, the summary, refusals, then one collapsible diff per
+// zone. Operations that do not fit the size limit are left out and counted.
+func WriteMarkdown(w io.Writer, p *Plan, opt MarkdownOptions) error {
+	limit := opt.Limit
+	if limit <= 0 {
+		limit = GitHubCommentLimit
+	}
+	var b strings.Builder
+	b.WriteString(MarkerComment(opt.Marker) + "\n")
+	b.WriteString("### zonesync plan\n\n")
+	b.WriteString("**" + p.SummaryLine() + "**\n\n")
+	for _, r := range p.Refusals {
+		b.WriteString("> [!CAUTION]\n> **Refused:** " + escapeMarkdown(r) + "\n\n")
+	}
+	if p.Summary.ZonesChanged > 0 {
+		b.WriteString("| zone | provider | create | update | delete |\n|---|---|--:|--:|--:|\n")
+		for _, z := range p.Zones {
+			if c, u, d := z.Counts(); c+u+d > 0 {
+				fmt.Fprintf(&b, "| `%s` | %s | %d | %d | %d |\n", z.Zone, escapeMarkdown(z.Provider), c, u, d)
+			}
+		}
+		b.WriteString("\n")
+	}
+	// Room kept for the closing lines and the note about what was cut.
+	const reserve = 400
+	omitted := 0
+	for _, z := range p.Zones {
+		if len(z.Operations) == 0 {
+			continue
+		}
+		if omitted > 0 {
+			omitted += len(z.Operations)
+			continue
+		}
+		c, u, d := z.Counts()
+		head := fmt.Sprintf("<details><summary><code>%s</code> (%s): %s</summary>\n\n```diff\n", z.Zone, escapeMarkdown(z.Provider), countsPhrase(c, u, d))
+		tail := "```\n\n</details>\n\n"
+		if b.Len()+len(head)+len(tail)+reserve > limit {
+			omitted += len(z.Operations)
+			continue
+		}
+		b.WriteString(head)
+		hunks := zoneHunks(z)
+		for i, h := range hunks {
+			text := renderHunk(h)
+			if b.Len()+len(text)+len(tail)+reserve > limit {
+				omitted += len(hunks) - i
+				break
+			}
+			b.WriteString(text)
+		}
+		b.WriteString(tail)
+	}
+	if omitted > 0 {
+		fmt.Fprintf(&b, "_%d more %s not shown to stay under GitHub's comment size limit; the full plan is in the plan.json artifact and `zonesync plan` output._\n", omitted, plural(omitted, "operation"))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func renderHunk(h hunk) string {
+	var b strings.Builder
+	b.WriteString("@@ " + h.header + " @@\n")
+	for _, l := range h.lines {
+		b.WriteByte(l.kind)
+		// A fence inside a value would end the code block early.
+		b.WriteString(strings.ReplaceAll(l.text, "```", "`\u200b``"))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// escapeMarkdown keeps provider text from being read as markup.
+func escapeMarkdown(s string) string {
+	r := strings.NewReplacer("<", "&lt;", ">", "&gt;", "|", "\\|", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]")
+	return r.Replace(s)
+}
+
+// WriteJSON writes the plan in the documented JSON schema.
+func WriteJSON(w io.Writer, p *Plan) error {
+	if p.Zones == nil {
+		p.Zones = []*ZonePlan{}
+	}
+	for _, z := range p.Zones {
+		if z.Operations == nil {
+			z.Operations = []*Operation{}
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(p)
+}

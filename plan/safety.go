@@ -1,0 +1,53 @@
+package plan
+
+import (
+	"fmt"
+
+	"github.com/zonesync/zonesync/spec"
+)
+
+// CheckSafety returns why a zone's plan changes too much of its live zone
+// to apply without --force: a share of deletes or updates above the config's
+// thresholds, or a live zone that read as empty while the spec has many
+// record sets (the mark of a broken API answer, not of a new zone). live is
+// the managed part of the live zone, nil when the zone does not exist yet.
+func CheckSafety(zp *ZonePlan, desired, live *spec.Zone, s spec.Safety) []string {
+	if live == nil {
+		return nil
+	}
+	existing := len(live.Records)
+	var refusals []string
+	if existing == 0 && desired.Mode == spec.Master && len(desired.Records) >= max(s.MinExistingRecords, 1) {
+		refusals = append(refusals, fmt.Sprintf(
+			"%s: the provider returned no records for an existing zone while the spec has %d record sets; "+
+				"refusing in case the read was incomplete (use --force if the zone really is empty)",
+			zp.Zone, len(desired.Records)))
+	}
+	if existing < s.MinExistingRecords || existing == 0 {
+		return refusals
+	}
+	var deletes, updates int
+	for _, op := range zp.Operations {
+		switch op.Action {
+		case Delete:
+			deletes++
+		case Update:
+			updates++
+		}
+	}
+	for _, c := range []struct {
+		n, limit  int
+		verb, key string
+	}{
+		{deletes, s.MaxDeletePercent, "delete", "max_delete_percent"},
+		{updates, s.MaxUpdatePercent, "update", "max_update_percent"},
+	} {
+		// Compare in whole numbers: n/existing > limit/100.
+		if c.n*100 > c.limit*existing {
+			refusals = append(refusals, fmt.Sprintf(
+				"%s: the plan would %s %d of %d record sets (%.0f%%), above safety.%s %d%%",
+				zp.Zone, c.verb, c.n, existing, float64(c.n)*100/float64(existing), c.key, c.limit))
+		}
+	}
+	return refusals
+}

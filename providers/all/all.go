@@ -1,0 +1,6 @@
+// Package all registers every provider zonesync ships; import it for its side effect.
+package all
+
+import (
+	_ "github.com/zonesync/zonesync/providers/zonefile"
+)

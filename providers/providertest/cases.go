@@ -1,0 +1,287 @@
+package providertest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// samples are one record set per type, with values that exercise the
+// type's presentation form. Targets are inside the zone (%[1]s).
+var samples = []struct {
+	name, rrtype string
+	values       []string
+}{
+	{"a", "A", []string{"192.0.2.1"}},
+	{"aaaa", "AAAA", []string{"2001:db8::1"}},
+	{"cname", "CNAME", []string{"target.%[1]s."}},
+	{"mx", "MX", []string{"10 mail1.%[1]s.", "20 mail2.%[1]s."}},
+	{"txt", "TXT", []string{"v=spf1 -all", `quotes "inside" and a back\slash`}},
+	{"txtlong", "TXT", []string{strings.Repeat("0123456789abcdef", 20)}},
+	{"_sip._tcp", "SRV", []string{"10 60 5060 sip.%[1]s."}},
+	{"caa", "CAA", []string{`0 issue "letsencrypt.org"`}},
+	{"sub", "NS", []string{"ns1.%[1]s.", "ns2.%[1]s."}},
+	{"ptr", "PTR", []string{"host.%[1]s."}},
+	{"spf", "SPF", []string{"v=spf1 mx -all"}},
+	{"ds", "DS", []string{"60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118"}},
+	{"_443._tcp.tlsa", "TLSA", []string{"3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}},
+	{"sshfp", "SSHFP", []string{"1 1 0123456789abcdef0123456789abcdef01234567"}},
+	{"naptr", "NAPTR", []string{`100 10 "U" "E2U+sip" "!^.*$!sip:info@example.com!" .`}},
+}
+
+// supportedSamples returns the samples the provider can hold, with the
+// zone name filled in.
+func (s *suite) supportedSamples() []rec {
+	var out []rec
+	for _, smp := range samples {
+		if !s.has(smp.rrtype) {
+			continue
+		}
+		r := rec{name: smp.name, rrtype: smp.rrtype}
+		for _, v := range smp.values {
+			if strings.Contains(v, "%[1]s") {
+				v = fmt.Sprintf(v, s.h.Zone)
+			}
+			r.values = append(r.values, v)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func testReadMissing(t *testing.T, s *suite) {
+	_, err := s.h.Provider.ReadZone(context.Background(), "zonesync-missing-zone.invalid")
+	if !errors.Is(err, providers.ErrZoneNotFound) {
+		t.Fatalf("ReadZone of a zone that does not exist: got %v, want an error wrapping providers.ErrZoneNotFound", err)
+	}
+}
+
+func testListZones(t *testing.T, s *suite) {
+	s.sync(t, s.zone(t, rec{name: "a", rrtype: "A", values: []string{"192.0.2.1"}}))
+	zones, err := s.h.Provider.ListZones(context.Background())
+	if err != nil {
+		t.Fatalf("ListZones: %v", err)
+	}
+	if !slices.Contains(zones, s.h.Zone) {
+		t.Fatalf("ListZones = %v, missing %s", zones, s.h.Zone)
+	}
+	if !slices.IsSorted(zones) {
+		t.Errorf("ListZones = %v, not sorted", zones)
+	}
+}
+
+func testEveryType(t *testing.T, s *suite) {
+	records := s.supportedSamples()
+	if len(records) == 0 {
+		t.Fatal("the provider supports none of the sample record types")
+	}
+	zp := s.sync(t, s.zone(t, records...))
+	if got := countActions(zp, plan.Create); got != len(records) {
+		t.Errorf("plan created %d record sets, want %d", got, len(records))
+	}
+	t.Logf("created and read back %d record types", len(records))
+}
+
+func testUpdateValues(t *testing.T, s *suite) {
+	base := []rec{
+		{name: "www", rrtype: "A", values: []string{"192.0.2.1", "192.0.2.2"}},
+		{name: "@", rrtype: "MX", values: []string{"10 mx1." + s.h.Zone + "."}},
+		{name: "txt", rrtype: "TXT", values: []string{"before"}},
+	}
+	s.sync(t, s.zone(t, base...))
+	changed := []rec{
+		{name: "www", rrtype: "A", values: []string{"192.0.2.2", "192.0.2.3"}},
+		{name: "@", rrtype: "MX", values: []string{"20 mx1." + s.h.Zone + "."}},
+		{name: "txt", rrtype: "TXT", values: []string{"after"}},
+	}
+	zp := s.sync(t, s.zone(t, changed...))
+	if got := countActions(zp, plan.Update); got != 3 {
+		t.Errorf("plan has %d updates, want 3:\n%s", got, describeOps(zp))
+	}
+	if n := countActions(zp, plan.Create) + countActions(zp, plan.Delete); n != 0 {
+		t.Errorf("a change of values planned %d creates/deletes, want updates only:\n%s", n, describeOps(zp))
+	}
+}
+
+func testTTL(t *testing.T, s *suite) {
+	if s.caps.ZoneTTL {
+		z := s.zone(t, rec{name: "www", rrtype: "A", values: []string{"192.0.2.1"}})
+		s.sync(t, z)
+		z2 := s.zone(t, rec{name: "www", rrtype: "A", values: []string{"192.0.2.1"}})
+		z2.TTL = s.ttl(1)
+		for _, rs := range z2.Records {
+			rs.TTL = z2.TTL
+		}
+		zp := s.sync(t, z2)
+		if len(zp.Operations) != 1 || zp.Operations[0].Action != plan.UpdateTTL {
+			t.Fatalf("a zone TTL change planned:\n%s\nwant one update_ttl", describeOps(zp))
+		}
+		if live := s.read(t); live.TTL != z2.TTL {
+			t.Fatalf("zone TTL read back %d, want %d", live.TTL, z2.TTL)
+		}
+		return
+	}
+	s.sync(t, s.zone(t, rec{name: "www", rrtype: "A", ttl: s.ttl(0), values: []string{"192.0.2.1", "192.0.2.2"}}))
+	zp := s.sync(t, s.zone(t, rec{name: "www", rrtype: "A", ttl: s.ttl(1), values: []string{"192.0.2.1", "192.0.2.2"}}))
+	if len(zp.Operations) != 1 || zp.Operations[0].Action != plan.Update {
+		t.Fatalf("a TTL change planned:\n%s\nwant one update", describeOps(zp))
+	}
+}
+
+func testDelete(t *testing.T, s *suite) {
+	s.sync(t, s.zone(t,
+		rec{name: "keep", rrtype: "A", values: []string{"192.0.2.1"}},
+		rec{name: "gone", rrtype: "A", values: []string{"192.0.2.2"}},
+		rec{name: "gone", rrtype: "TXT", values: []string{"bye"}},
+	))
+	zp := s.sync(t, s.zone(t, rec{name: "keep", rrtype: "A", values: []string{"192.0.2.1"}}))
+	if got := countActions(zp, plan.Delete); got != 2 {
+		t.Errorf("plan has %d deletes, want 2:\n%s", got, describeOps(zp))
+	}
+}
+
+func testManyValues(t *testing.T, s *suite) {
+	var ips []string
+	for i := 1; i <= 25; i++ {
+		ips = append(ips, fmt.Sprintf("192.0.2.%d", i))
+	}
+	s.sync(t, s.zone(t, rec{name: "pool", rrtype: "A", values: ips}))
+	s.sync(t, s.zone(t, rec{name: "pool", rrtype: "A", values: append(ips[5:], "198.51.100.1", "198.51.100.2")}))
+}
+
+func testNames(t *testing.T, s *suite) {
+	s.sync(t, s.zone(t,
+		rec{name: "*", rrtype: "A", values: []string{"192.0.2.1"}},
+		rec{name: "*.wild", rrtype: "A", values: []string{"192.0.2.2"}},
+		rec{name: "_dmarc", rrtype: "TXT", values: []string{"v=DMARC1; p=reject"}},
+		rec{name: "a-b.c_d", rrtype: "A", values: []string{"192.0.2.3"}},
+		rec{name: "deep.er.name", rrtype: "AAAA", values: []string{"2001:db8::3"}},
+	))
+}
+
+func testCNAMEConflict(t *testing.T, s *suite) {
+	s.sync(t, s.zone(t,
+		rec{name: "x", rrtype: "A", values: []string{"192.0.2.1"}},
+		rec{name: "y", rrtype: "CNAME", values: []string{"x." + s.h.Zone + "."}},
+	))
+	zp := s.sync(t, s.zone(t,
+		rec{name: "x", rrtype: "CNAME", values: []string{"y." + s.h.Zone + "."}},
+		rec{name: "y", rrtype: "A", values: []string{"192.0.2.2"}},
+	))
+	// Each name's old data must go before its new data arrives.
+	pos := map[string]int{}
+	for i, op := range zp.Operations {
+		pos[string(op.Action)+" "+op.Name+" "+op.Type] = i
+	}
+	if pos["delete x A"] > pos["create x CNAME"] || pos["delete y CNAME"] > pos["create y A"] {
+		t.Fatalf("deletes do not precede the conflicting creates:\n%s", describeOps(zp))
+	}
+}
+
+func testSOA(t *testing.T, s *suite) {
+	if len(s.caps.SOA) == 0 {
+		t.Skip("the provider lets zonesync set no SOA field (its capabilities say so)")
+	}
+	s.sync(t, s.zone(t, rec{name: "a", rrtype: "A", values: []string{"192.0.2.1"}}))
+	for round, pick := range []func(r spec.Range) uint32{
+		func(r spec.Range) uint32 { return r.Min },
+		func(r spec.Range) uint32 { return r.Max },
+	} {
+		z := s.zone(t, rec{name: "a", rrtype: "A", values: []string{"192.0.2.1"}})
+		want := &spec.SOA{}
+		for _, f := range s.caps.SOA {
+			r, ok := s.caps.SOARanges[f]
+			if !ok {
+				r = spec.Range{Min: 300, Max: 1209600}
+			}
+			v := pick(r)
+			switch f {
+			case "primary_ns":
+				want.PrimaryNS = fmt.Sprintf("ns%d.%s.", round+1, s.h.Zone)
+			case "admin_mail":
+				want.AdminMail = fmt.Sprintf("dns%d@%s", round+1, s.h.Zone)
+			case "refresh":
+				want.Refresh = v
+			case "retry":
+				want.Retry = v
+			case "expire":
+				want.Expire = v
+			case "minimum":
+				want.Minimum = v
+			}
+		}
+		z.SOA = want
+		zp := s.sync(t, z)
+		if countActions(zp, plan.UpdateSOA) != 1 {
+			t.Fatalf("round %d: plan has no update_soa:\n%s", round, describeOps(zp))
+		}
+		got := s.read(t).SOA
+		if got == nil || *want.Merge(got) != *got {
+			t.Fatalf("round %d: SOA read back %+v, want the fields of %+v", round, got, want)
+		}
+	}
+}
+
+func testIgnore(t *testing.T, s *suite) {
+	all := []rec{
+		{name: "managed", rrtype: "A", values: []string{"192.0.2.1"}},
+		{name: "_acme-challenge", rrtype: "TXT", values: []string{"token-1"}},
+		{name: "home.dyn", rrtype: "A", values: []string{"192.0.2.7"}},
+	}
+	s.sync(t, s.zone(t, all...))
+	z := s.zone(t, rec{name: "managed", rrtype: "A", values: []string{"192.0.2.2"}})
+	z.Ignore = []spec.IgnoreRule{{Name: "_acme-challenge", Type: "TXT"}, {Name: "*.dyn"}}
+	zp := s.sync(t, z)
+	if len(zp.Operations) != 1 || zp.Operations[0].Name != "managed" {
+		t.Fatalf("plan touches ignored records:\n%s", describeOps(zp))
+	}
+	live := s.read(t)
+	for _, r := range all[1:] {
+		if rs := live.Find(r.name, r.rrtype); rs == nil {
+			t.Errorf("ignored record %s %s was removed", r.name, r.rrtype)
+		}
+	}
+}
+
+func testFailover(t *testing.T, s *suite) {
+	if !s.caps.Failover {
+		t.Skip("the provider has no failover (its capabilities say so)")
+	}
+	check := "http"
+	if s.caps.FailoverChecks != nil && !slices.Contains(s.caps.FailoverChecks, check) {
+		check = s.caps.FailoverChecks[0]
+	}
+	f := &spec.Failover{Check: check, Settings: spec.FailoverSettings{Host: "www." + s.h.Zone, Port: 80, Path: "/health"},
+		Down: "backup-ips", Up: "main-ips", BackupIPs: []string{"192.0.2.99"}, Active: true}
+	www := func(f *spec.Failover) rec {
+		return rec{name: "www", rrtype: "A", values: []string{"192.0.2.10"}, failover: f}
+	}
+	zp := s.sync(t, s.zone(t, www(f)))
+	if countActions(zp, plan.CreateFailover) != 1 {
+		t.Fatalf("plan has no create_failover:\n%s", describeOps(zp))
+	}
+	changed := *f
+	changed.Settings.Path = "/ready"
+	changed.BackupIPs = []string{"192.0.2.98"}
+	zp = s.sync(t, s.zone(t, www(&changed)))
+	if countActions(zp, plan.UpdateFailover) != 1 {
+		t.Fatalf("plan has no update_failover:\n%s", describeOps(zp))
+	}
+	paused := changed
+	paused.Active = false
+	s.sync(t, s.zone(t, www(&paused)))
+	if got := s.read(t).Find("www", "A"); got == nil || got.Failover == nil || got.Failover.Active {
+		t.Fatalf("paused failover reads back as %+v", got)
+	}
+	zp = s.sync(t, s.zone(t, www(nil)))
+	if countActions(zp, plan.DeleteFailover) != 1 {
+		t.Fatalf("plan has no delete_failover:\n%s", describeOps(zp))
+	}
+}

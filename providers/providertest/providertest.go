@@ -1,0 +1,245 @@
+// Package providertest is the conformance suite every provider runs against
+// itself: it syncs zones through plan and apply exactly as the CLI does, and
+// checks that what the provider reads back is what was applied and that a
+// second plan is empty.
+//
+// A provider's test calls Run with a function that returns a fresh provider
+// and an empty zone to work in (or the name of a zone to create).
+package providertest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// Harness is one provider instance under test.
+type Harness struct {
+	// Provider is the provider under test.
+	Provider providers.Provider
+	// Zone is the zone the suite works in. It must exist and hold no
+	// records but those the provider keeps itself (SOA, apex NS), unless
+	// the provider can create zones, in which case it may not exist yet.
+	Zone string
+	// Skip names subtests to skip, with the reason as value; the suite
+	// logs them so that no skip is silent.
+	Skip map[string]string
+}
+
+// NewHarness makes a fresh harness; each subtest gets its own.
+type NewHarness func(t *testing.T) Harness
+
+// ProviderName is the provider name the suite's zones use.
+const ProviderName = "under-test"
+
+// Run runs the conformance suite.
+func Run(t *testing.T, newHarness NewHarness) {
+	for _, tc := range []struct {
+		name string
+		fn   func(*testing.T, *suite)
+	}{
+		{"ReadMissingZone", testReadMissing},
+		{"ListZones", testListZones},
+		{"EveryRecordType", testEveryType},
+		{"UpdateValues", testUpdateValues},
+		{"TTL", testTTL},
+		{"Delete", testDelete},
+		{"ManyValues", testManyValues},
+		{"WildcardAndUnderscoreNames", testNames},
+		{"CNAMEReplacesOtherData", testCNAMEConflict},
+		{"SOA", testSOA},
+		{"IgnoreRules", testIgnore},
+		{"Failover", testFailover},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			if why, ok := h.Skip[tc.name]; ok {
+				t.Skipf("skipped by the provider's harness: %s", why)
+			}
+			tc.fn(t, &suite{h: h, caps: h.Provider.Capabilities()})
+		})
+	}
+}
+
+// suite is one subtest's state.
+type suite struct {
+	h    Harness
+	caps spec.Capabilities
+}
+
+// rec is a record set as the tests write it: values in spec form.
+type rec struct {
+	name, rrtype string
+	ttl          uint32
+	values       []string
+	failover     *spec.Failover
+}
+
+// zone builds a desired zone from record sets, canonicalising values as
+// the spec loader does.
+func (s *suite) zone(t *testing.T, records ...rec) *spec.Zone {
+	t.Helper()
+	z := &spec.Zone{Name: s.h.Zone, Provider: ProviderName, Mode: spec.Master, TTL: s.ttl(0)}
+	for _, r := range records {
+		rs := &spec.RecordSet{Name: r.name, Type: r.rrtype, TTL: z.TTL, Failover: r.failover}
+		if r.ttl != 0 && !s.caps.ZoneTTL {
+			rs.TTL = r.ttl
+		}
+		for _, v := range r.values {
+			c, err := spec.CanonicalValue(r.rrtype, v)
+			if err != nil {
+				t.Fatalf("test data: %s %s %q: %v", r.name, r.rrtype, v, err)
+			}
+			rs.Values = append(rs.Values, c)
+		}
+		rs.SetValues(rs.Values)
+		z.Records = append(z.Records, rs)
+	}
+	z.SortRecords()
+	return z
+}
+
+// ttl returns the i-th TTL (0: the default one) that the provider accepts.
+func (s *suite) ttl(i int) uint32 {
+	candidates := []uint32{3600, 300, 86400, 600, 60}
+	var ok []uint32
+	for _, c := range candidates {
+		if s.caps.TTLProblem(c) == "" {
+			ok = append(ok, c)
+		}
+	}
+	if len(ok) == 0 {
+		ok = s.caps.AllowedTTLs
+	}
+	return ok[i%len(ok)]
+}
+
+// sync plans desired against the live zone, applies the plan, checks every
+// operation succeeded, and checks a second plan is empty. It returns the plan.
+func (s *suite) sync(t *testing.T, desired *spec.Zone) *plan.ZonePlan {
+	t.Helper()
+	zp := s.apply(t, desired)
+	if again := s.plan(t, desired); len(again.Operations) > 0 {
+		t.Fatalf("plan after apply is not empty (not idempotent):\n%s", describeOps(again))
+	}
+	s.checkReadBack(t, desired)
+	return zp
+}
+
+// plan diffs desired against what the provider reads now.
+func (s *suite) plan(t *testing.T, desired *spec.Zone) *plan.ZonePlan {
+	t.Helper()
+	live := s.read(t)
+	return plan.Diff(desired, plan.Managed(desired, live, s.caps), s.caps)
+}
+
+// read reads the zone; nil when it does not exist.
+func (s *suite) read(t *testing.T) *spec.Zone {
+	t.Helper()
+	live, err := s.h.Provider.ReadZone(context.Background(), s.h.Zone)
+	if errors.Is(err, providers.ErrZoneNotFound) {
+		return nil
+	}
+	if err != nil {
+		t.Fatalf("ReadZone(%s): %v", s.h.Zone, err)
+	}
+	if live.Name != s.h.Zone {
+		t.Fatalf("ReadZone(%s) returned zone %q", s.h.Zone, live.Name)
+	}
+	return live
+}
+
+// apply plans and applies desired, requiring every operation to succeed.
+func (s *suite) apply(t *testing.T, desired *spec.Zone) *plan.ZonePlan {
+	t.Helper()
+	live := s.read(t)
+	if live == nil && !s.caps.CreateZone {
+		t.Fatalf("zone %s does not exist and the provider cannot create zones", s.h.Zone)
+	}
+	zp := plan.Diff(desired, plan.Managed(desired, live, s.caps), s.caps)
+	p := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
+	p.Summarize()
+	prep := &apply.Prepared{Plan: p, Desired: []*spec.Zone{desired}, Live: []*spec.Zone{live}, Providers: []providers.Provider{s.h.Provider}}
+	rep := apply.Run(context.Background(), prep, apply.RunOptions{Concurrency: 1})
+	for _, r := range rep.Zones[0].Results {
+		if r.Status != apply.OK {
+			t.Fatalf("operation %d %s %s %s: %s: %s\nplan:\n%s", r.Seq, r.Action, r.Name, r.Type, r.Status, r.Error, describeOps(zp))
+		}
+	}
+	return zp
+}
+
+// checkReadBack compares the managed live zone with desired, set by set.
+func (s *suite) checkReadBack(t *testing.T, desired *spec.Zone) {
+	t.Helper()
+	live := plan.Managed(desired, s.read(t), s.caps)
+	if live == nil {
+		t.Fatalf("zone %s does not exist after apply", s.h.Zone)
+	}
+	var problems []string
+	for _, want := range desired.Records {
+		got := live.Find(want.Name, want.Type)
+		switch {
+		case got == nil:
+			problems = append(problems, fmt.Sprintf("%s %s: missing after apply", want.Name, want.Type))
+		case !slices.Equal(got.Values, want.Values):
+			problems = append(problems, fmt.Sprintf("%s %s: values %q, want %q", want.Name, want.Type, got.Values, want.Values))
+		case got.TTL != want.TTL && !s.caps.ZoneTTL:
+			problems = append(problems, fmt.Sprintf("%s %s: ttl %d, want %d", want.Name, want.Type, got.TTL, want.TTL))
+		case !reflect.DeepEqual(got.Failover, want.Failover):
+			problems = append(problems, fmt.Sprintf("%s %s: failover %+v, want %+v", want.Name, want.Type, got.Failover, want.Failover))
+		}
+	}
+	for _, got := range live.Records {
+		if desired.Find(got.Name, got.Type) == nil {
+			problems = append(problems, fmt.Sprintf("%s %s: present after apply but not desired", got.Name, got.Type))
+		}
+	}
+	if len(problems) > 0 {
+		t.Fatalf("read back differs from what was applied:\n  %s", strings.Join(problems, "\n  "))
+	}
+}
+
+// has reports whether the provider can hold every given type.
+func (s *suite) has(types ...string) bool {
+	for _, typ := range types {
+		if !s.caps.HasType(typ) {
+			return false
+		}
+	}
+	return true
+}
+
+func describeOps(zp *plan.ZonePlan) string {
+	var b strings.Builder
+	for _, op := range zp.Operations {
+		fmt.Fprintf(&b, "  %d %s %s %s", op.Seq, op.Action, op.Name, op.Type)
+		if op.Before != nil {
+			fmt.Fprintf(&b, " before=%v", op.Before.Values)
+		}
+		if op.After != nil {
+			fmt.Fprintf(&b, " after=%v", op.After.Values)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func countActions(zp *plan.ZonePlan, a plan.Action) int {
+	n := 0
+	for _, op := range zp.Operations {
+		if op.Action == a {
+			n++
+		}
+	}
+	return n
+}

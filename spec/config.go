@@ -1,0 +1,303 @@
+package spec
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the project config, zonesync.yaml.
+type Config struct {
+	// File is the path the config was read from.
+	File string
+	// Dir is the directory relative paths in the config are resolved against.
+	Dir string
+	// Providers are the configured providers by name.
+	Providers map[string]*ProviderConfig
+	// ZonesDir is the directory holding the zone specs.
+	ZonesDir string
+	// Safety holds the thresholds that refuse a plan changing too much.
+	Safety Safety
+	// Concurrency is how many zones are planned and applied at once.
+	Concurrency int
+	// secrets are values that came from the environment, never to be printed.
+	secrets []string
+}
+
+// Safety holds the thresholds above which a plan is refused without --force.
+type Safety struct {
+	// MaxDeletePercent is the highest share of a zone's live record sets one plan may delete.
+	MaxDeletePercent int `yaml:"max_delete_percent"`
+	// MaxUpdatePercent is the highest share of a zone's live record sets one plan may update.
+	MaxUpdatePercent int `yaml:"max_update_percent"`
+	// MinExistingRecords is the size below which a zone is exempt from the percentages.
+	MinExistingRecords int `yaml:"min_existing_records"`
+}
+
+// DefaultSafety is the safety section a config without one gets.
+var DefaultSafety = Safety{MaxDeletePercent: 30, MaxUpdatePercent: 30, MinExistingRecords: 10}
+
+// DefaultConcurrency is how many zones are handled at once when the config does not say.
+const DefaultConcurrency = 4
+
+// ProviderConfig is one entry of the config's providers section. Its
+// settings are left as YAML for the provider to decode with Decode.
+type ProviderConfig struct {
+	// Name is the key zone specs use to refer to the provider.
+	Name string
+	// Type selects the provider implementation (zonefile, cloudns, ...).
+	Type string
+	// Dir is the config file's directory, for settings that are paths.
+	Dir string
+	// Pos is where the provider is declared.
+	Pos  Pos
+	node *yaml.Node
+	file string
+}
+
+// Decode reads the provider's settings (every key but type) into the
+// struct v points to. Unknown keys and values of the wrong kind are errors
+// at their position in the config.
+func (p *ProviderConfig) Decode(v any) error {
+	settings := &yaml.Node{Kind: yaml.MappingNode, Line: p.node.Line, Column: p.node.Column}
+	for i := 0; i+1 < len(p.node.Content); i += 2 {
+		if p.node.Content[i].Value != "type" {
+			settings.Content = append(settings.Content, p.node.Content[i], p.node.Content[i+1])
+		}
+	}
+	e := &errs{file: p.file}
+	decodeValue(e, settings, reflectValue(v), "providers."+p.Name)
+	return e.list.Err()
+}
+
+// Errorf returns a problem with the provider's setting key (or the provider
+// itself when key is empty or not set), at its position in the config.
+func (p *ProviderConfig) Errorf(key, format string, args ...any) error {
+	n := p.node
+	if key != "" {
+		for i := 0; i+1 < len(p.node.Content); i += 2 {
+			if p.node.Content[i].Value == key {
+				n = p.node.Content[i]
+			}
+		}
+	}
+	msg := fmt.Sprintf(format, args...)
+	return ErrorList{{Pos: nodePos(p.file, n), Msg: "providers." + p.Name + ": " + msg}}
+}
+
+// Secrets returns every value that came from an environment variable, so
+// that output can be scrubbed of them.
+func (c *Config) Secrets() []string { return c.secrets }
+
+// AddSecret registers a value that must never be printed.
+func (c *Config) AddSecret(s string) {
+	if s != "" {
+		c.secrets = append(c.secrets, s)
+	}
+}
+
+// configFile is the shape of zonesync.yaml, except providers, which are
+// decoded by each provider.
+type configFile struct {
+	Providers   yaml.Node `yaml:"providers"`
+	Zones       string    `yaml:"zones"`
+	Safety      *Safety   `yaml:"safety"`
+	Concurrency *int      `yaml:"concurrency"`
+	Schema      string    `yaml:"$schema"`
+}
+
+// providerNamePattern is what a provider name may look like.
+var providerNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+
+// LoadConfig reads and checks zonesync.yaml. Environment variables are
+// substituted in every value; an unset one is an error naming it.
+func LoadConfig(file string) (*Config, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return ParseConfig(file, data, os.LookupEnv)
+}
+
+// ParseConfig checks a config held in memory; lookup reads the environment.
+func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (*Config, error) {
+	e := &errs{file: file}
+	cfg := &Config{
+		File:        file,
+		Dir:         filepath.Dir(file),
+		Providers:   map[string]*ProviderConfig{},
+		ZonesDir:    "zones",
+		Safety:      DefaultSafety,
+		Concurrency: DefaultConcurrency,
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, ErrorList{yamlError(file, err)}
+	}
+	root := resolveAlias(&doc)
+	if root == nil || root.Kind == 0 {
+		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "the config is empty; it needs at least a providers section"}}
+	}
+	expandEnv(e, root, lookup, cfg)
+	var f configFile
+	decodeStrict(e, root, &f)
+	if f.Zones != "" {
+		cfg.ZonesDir = f.Zones
+	}
+	if !filepath.IsAbs(cfg.ZonesDir) {
+		cfg.ZonesDir = filepath.Join(cfg.Dir, cfg.ZonesDir)
+	}
+	if f.Safety != nil {
+		cfg.Safety = *f.Safety
+		checkSafety(e, root, cfg.Safety)
+	}
+	if f.Concurrency != nil {
+		cfg.Concurrency = *f.Concurrency
+		if cfg.Concurrency < 1 || cfg.Concurrency > 256 {
+			e.add(valueOr(root, "concurrency"), "concurrency %d is outside 1..256", cfg.Concurrency)
+		}
+	}
+	providers := &f.Providers
+	switch {
+	case providers.Kind == 0:
+		e.add(root, "the config has no providers section")
+	case providers.Kind != yaml.MappingNode:
+		e.add(providers, "providers must be a mapping of names to provider settings")
+	default:
+		for i := 0; i+1 < len(providers.Content); i += 2 {
+			k, v := providers.Content[i], providers.Content[i+1]
+			if !providerNamePattern.MatchString(k.Value) {
+				e.add(k, "provider name %q must be letters, digits, '.', '_' or '-'", k.Value)
+				continue
+			}
+			if _, dup := cfg.Providers[k.Value]; dup {
+				e.add(k, "provider %q is declared twice", k.Value)
+				continue
+			}
+			if v.Kind != yaml.MappingNode {
+				e.add(v, "providers.%s must be a mapping with at least a type", k.Value)
+				continue
+			}
+			pc := &ProviderConfig{Name: k.Value, Dir: cfg.Dir, Pos: nodePos(file, k), node: v, file: file}
+			if t := mapValue(v, "type"); t == nil || t.Value == "" {
+				e.add(k, "providers.%s has no type", k.Value)
+				continue
+			} else {
+				pc.Type = t.Value
+			}
+			cfg.Providers[k.Value] = pc
+		}
+	}
+	if err := e.list.Err(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func checkSafety(e *errs, root *yaml.Node, s Safety) {
+	safety := mapValue(root, "safety")
+	for _, f := range []struct {
+		key string
+		v   int
+		max int
+	}{
+		{"max_delete_percent", s.MaxDeletePercent, 100},
+		{"max_update_percent", s.MaxUpdatePercent, 100},
+		{"min_existing_records", s.MinExistingRecords, 1 << 30},
+	} {
+		if f.v < 0 || f.v > f.max {
+			e.add(valueOr(safety, f.key), "safety.%s %d is outside 0..%d", f.key, f.v, f.max)
+		}
+	}
+}
+
+var envPattern = regexp.MustCompile(`\$\{([^}]*)\}|\$\$`)
+
+// expandEnv substitutes ${VAR} in every scalar under n; $$ is a literal $.
+func expandEnv(e *errs, n *yaml.Node, lookup func(string) (string, bool), cfg *Config) {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if !strings.Contains(n.Value, "$") {
+			return
+		}
+		n.Value = envPattern.ReplaceAllStringFunc(n.Value, func(m string) string {
+			if m == "$$" {
+				return "$"
+			}
+			name := m[2 : len(m)-1]
+			if !envNamePattern.MatchString(name) {
+				e.add(n, "%q is not a valid environment variable name", name)
+				return m
+			}
+			v, ok := lookup(name)
+			if !ok {
+				e.add(n, "environment variable %s is not set", name)
+				return m
+			}
+			cfg.AddSecret(v)
+			return v
+		})
+		if n.Tag == "!!str" || n.Style != 0 {
+			return
+		}
+		// An unquoted ${PORT} takes the kind of its value (number, bool).
+		n.Tag = (&yaml.Node{Kind: yaml.ScalarNode, Value: n.Value}).ShortTag()
+	default:
+		for _, c := range n.Content {
+			expandEnv(e, c, lookup, cfg)
+		}
+	}
+}
+
+var envNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// mapValue returns the value of key in mapping n, or nil.
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// valueOr returns the value of key in mapping n, or n itself when there is none.
+func valueOr(n *yaml.Node, key string) *yaml.Node {
+	if v := mapValue(n, key); v != nil {
+		return v
+	}
+	return n
+}
+
+// ProviderNames lists the configured provider names, sorted.
+func (c *Config) ProviderNames() []string {
+	names := make([]string, 0, len(c.Providers))
+	for n := range c.Providers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// yamlError turns a yaml.v3 syntax error into a positioned problem.
+func yamlError(file string, err error) *Error {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	line := 1
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if i := strings.Index(rest, ": "); i > 0 {
+			if n, err := fmt.Sscanf(rest[:i], "%d", &line); n == 1 && err == nil {
+				msg = rest[i+2:]
+			}
+		}
+	}
+	return &Error{Pos: Pos{File: file, Line: line, Col: 1}, Msg: "YAML syntax: " + msg}
+}

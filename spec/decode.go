@@ -1,0 +1,272 @@
+package spec
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// decodeStrict decodes node into the struct v points to, field by field, so
+// that an unknown key, a missing mapping or a value of the wrong kind is
+// reported at its own position and decoding goes on to find the next problem.
+// Field names come from yaml tags; a field tagged `yaml:"-"` is never set.
+func decodeStrict(e *errs, node *yaml.Node, v any) {
+	decodeValue(e, node, reflectValue(v), "")
+}
+
+var nodeType = reflect.TypeOf(yaml.Node{})
+
+// reflectValue returns the value v points to.
+func reflectValue(v any) reflect.Value { return reflect.ValueOf(v).Elem() }
+
+func decodeValue(e *errs, node *yaml.Node, rv reflect.Value, key string) {
+	node = resolveAlias(node)
+	if rv.Type() == nodeType {
+		rv.Set(reflect.ValueOf(*node))
+		return
+	}
+	switch rv.Kind() {
+	case reflect.Struct:
+		if node.Kind != yaml.MappingNode {
+			e.add(node, "%s must be a mapping, not %s", describeKey(key), describeNode(node))
+			return
+		}
+		fields := structFields(rv.Type())
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			k, val := node.Content[i], node.Content[i+1]
+			idx, ok := fields[k.Value]
+			if !ok {
+				e.add(k, "unknown key %q%s%s", k.Value, inKey(key), suggest(k.Value, fieldNames(fields)))
+				continue
+			}
+			if seen[k.Value] {
+				e.add(k, "key %q is set twice%s", k.Value, inKey(key))
+				continue
+			}
+			seen[k.Value] = true
+			decodeValue(e, val, rv.Field(idx), joinKey(key, k.Value))
+		}
+	case reflect.Slice:
+		if node.Kind != yaml.SequenceNode {
+			e.add(node, "%s must be a list, not %s", describeKey(key), describeNode(node))
+			return
+		}
+		out := reflect.MakeSlice(rv.Type(), len(node.Content), len(node.Content))
+		for i, item := range node.Content {
+			decodeValue(e, item, out.Index(i), fmt.Sprintf("%s[%d]", key, i))
+		}
+		rv.Set(out)
+	case reflect.Map:
+		if node.Kind != yaml.MappingNode {
+			e.add(node, "%s must be a mapping, not %s", describeKey(key), describeNode(node))
+			return
+		}
+		out := reflect.MakeMapWithSize(rv.Type(), len(node.Content)/2)
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			k := reflect.New(rv.Type().Key()).Elem()
+			decodeValue(e, node.Content[i], k, key)
+			val := reflect.New(rv.Type().Elem()).Elem()
+			decodeValue(e, node.Content[i+1], val, joinKey(key, node.Content[i].Value))
+			out.SetMapIndex(k, val)
+		}
+		rv.Set(out)
+	case reflect.Pointer:
+		if node.Tag == "!!null" {
+			return
+		}
+		p := reflect.New(rv.Type().Elem())
+		decodeValue(e, node, p.Elem(), key)
+		rv.Set(p)
+	default:
+		decodeScalar(e, node, rv, key)
+	}
+}
+
+func decodeScalar(e *errs, node *yaml.Node, rv reflect.Value, key string) {
+	if node.Kind != yaml.ScalarNode {
+		e.add(node, "%s must be a %s, not %s", describeKey(key), kindName(rv.Kind()), describeNode(node))
+		return
+	}
+	switch rv.Kind() {
+	case reflect.String:
+		rv.SetString(node.Value)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(node.Value)
+		if err != nil || node.Tag != "!!bool" {
+			e.add(node, "%s must be true or false, not %q", describeKey(key), node.Value)
+			return
+		}
+		rv.SetBool(b)
+	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Uint32, reflect.Uint16, reflect.Uint, reflect.Uint64:
+		n, err := strconv.ParseInt(node.Value, 0, 64)
+		if err != nil || node.Tag == "!!str" && node.Style != 0 {
+			e.add(node, "%s must be a whole number, not %q", describeKey(key), node.Value)
+			return
+		}
+		lo, hi := intRange(rv.Kind())
+		if n < lo || n > hi {
+			e.add(node, "%s %d is outside %d..%d", describeKey(key), n, lo, hi)
+			return
+		}
+		if rv.CanInt() {
+			rv.SetInt(n)
+		} else {
+			rv.SetUint(uint64(n))
+		}
+	case reflect.Float64:
+		f, err := strconv.ParseFloat(node.Value, 64)
+		if err != nil {
+			e.add(node, "%s must be a number, not %q", describeKey(key), node.Value)
+			return
+		}
+		rv.SetFloat(f)
+	default:
+		e.add(node, "%s has a type zonesync cannot read (%s)", describeKey(key), rv.Type())
+	}
+}
+
+func intRange(k reflect.Kind) (int64, int64) {
+	switch k {
+	case reflect.Uint32:
+		return 0, math.MaxUint32
+	case reflect.Uint16:
+		return 0, math.MaxUint16
+	case reflect.Int32:
+		return math.MinInt32, math.MaxInt32
+	case reflect.Uint, reflect.Uint64:
+		return 0, math.MaxInt64
+	}
+	return math.MinInt64, math.MaxInt64
+}
+
+func kindName(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Float64:
+		return "number"
+	}
+	return "whole number"
+}
+
+// structFields maps yaml key names to field indexes of t.
+func structFields(t reflect.Type) map[string]int {
+	out := map[string]int{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		out[name] = i
+	}
+	return out
+}
+
+func fieldNames(fields map[string]int) []string {
+	names := make([]string, 0, len(fields))
+	for n := range fields {
+		names = append(names, n)
+	}
+	return names
+}
+
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		return n.Content[0]
+	}
+	return n
+}
+
+func joinKey(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
+}
+
+func inKey(key string) string {
+	if key == "" {
+		return ""
+	}
+	return " in " + key
+}
+
+func describeKey(key string) string {
+	if key == "" {
+		return "the document"
+	}
+	return key
+}
+
+// describeNode names what a node is, for "must be X, not Y" messages.
+func describeNode(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "empty"
+		}
+		return fmt.Sprintf("%q", n.Value)
+	}
+	return "that"
+}
+
+// suggest proposes the known key closest to an unknown one, for typos.
+func suggest(got string, known []string) string {
+	best, bestDist := "", 3
+	for _, k := range known {
+		if d := editDistance(got, k); d < bestDist || d == bestDist && best != "" && k < best {
+			best, bestDist = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// editDistance is the Damerau-Levenshtein distance (with adjacent swaps),
+// which is what a typo like "recrods" is.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}

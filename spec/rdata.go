@@ -1,0 +1,264 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/miekg/dns"
+)
+
+// relativeOrigin is the origin values are parsed under, so that a name
+// written without a trailing dot can be told apart from an absolute one.
+const relativeOrigin = "zonesync-relative.invalid."
+
+// TXTChunk is the longest character-string a TXT record can hold.
+const TXTChunk = 255
+
+// unmanagedTypes are record types a zone spec cannot declare, with the reason.
+var unmanagedTypes = map[string]string{
+	"SOA":        "the SOA is set with the zone's soa key",
+	"RRSIG":      "DNSSEC signatures are maintained by the signer",
+	"NSEC":       "DNSSEC records are maintained by the signer",
+	"NSEC3":      "DNSSEC records are maintained by the signer",
+	"NSEC3PARAM": "DNSSEC records are maintained by the signer",
+	"OPT":        "OPT is a pseudo-record",
+	"TSIG":       "TSIG is a pseudo-record",
+	"TKEY":       "TKEY is a pseudo-record",
+	"ANY":        "ANY is a query type",
+	"AXFR":       "AXFR is a query type",
+	"IXFR":       "IXFR is a query type",
+	"MAILA":      "MAILA is a query type",
+	"MAILB":      "MAILB is a query type",
+	"NONE":       "NONE is not a record type",
+}
+
+// CheckType returns an error when rrtype is not a record type a spec can declare.
+func CheckType(rrtype string) error {
+	if why, ok := unmanagedTypes[rrtype]; ok {
+		return fmt.Errorf("record type %s cannot be declared: %s", rrtype, why)
+	}
+	if _, ok := dns.StringToType[rrtype]; !ok {
+		return fmt.Errorf("unknown record type %q", rrtype)
+	}
+	return nil
+}
+
+// CanonicalValue parses value, the RDATA of an rrtype record as a spec
+// writes it, and returns its canonical presentation form. TXT and SPF values
+// are the text itself, unquoted; every other type is RFC 1035 presentation
+// format. Domain names in the data are absolute whether or not they end in a
+// dot, and are lower-cased; a name of a single label without a trailing dot
+// is refused as ambiguous.
+func CanonicalValue(rrtype, value string) (string, error) {
+	if rrtype == "TXT" || rrtype == "SPF" {
+		return TXTValue(value), nil
+	}
+	if strings.TrimSpace(value) == "" {
+		return "", errors.New("value is empty")
+	}
+	if strings.ContainsAny(value, "\n\r") {
+		return "", errors.New("value spans several lines")
+	}
+	zp := dns.NewZoneParser(strings.NewReader(". 0 IN "+rrtype+" "+value+"\n"), relativeOrigin, "")
+	rr, ok := zp.Next()
+	if err := zp.Err(); err != nil {
+		return "", parseProblem(rrtype, value, err)
+	}
+	if !ok || rr == nil || dns.TypeToString[rr.Header().Rrtype] != rrtype {
+		return "", fmt.Errorf("%s value %q is not valid", rrtype, value)
+	}
+	var nameErr error
+	mapNames(rr, func(name string) string {
+		abs, err := absoluteName(name)
+		if err != nil && nameErr == nil {
+			nameErr = err
+		}
+		return abs
+	})
+	if nameErr != nil {
+		return "", nameErr
+	}
+	return presentation(rr), nil
+}
+
+// CanonicalRR returns the canonical value of a record read from a provider
+// or a zone file, whose names are already absolute. It lower-cases the
+// names inside rr in place.
+func CanonicalRR(rr dns.RR) string {
+	switch t := rr.(type) {
+	case *dns.TXT:
+		return TXTValue(joinTXT(t.Txt))
+	case *dns.SPF:
+		return TXTValue(joinTXT(t.Txt))
+	}
+	mapNames(rr, dns.CanonicalName)
+	return presentation(rr)
+}
+
+// NewRR builds the record (owner, ttl, rrtype, value) from a canonical value.
+func NewRR(owner string, ttl uint32, rrtype, value string) (dns.RR, error) {
+	rr, err := dns.NewRR(dns.Fqdn(owner) + " " + strconv.FormatUint(uint64(ttl), 10) + " IN " + rrtype + " " + value)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s value %q: %w", owner, rrtype, value, err)
+	}
+	if rr == nil {
+		return nil, fmt.Errorf("%s %s value %q is empty", owner, rrtype, value)
+	}
+	return rr, nil
+}
+
+// TXTValue turns text into the canonical value of a TXT record: quoted,
+// escaped, split into character-strings of at most 255 bytes.
+func TXTValue(text string) string {
+	var b strings.Builder
+	b.Grow(len(text) + 2 + len(text)/TXTChunk*3)
+	if text == "" {
+		return `""`
+	}
+	for start := 0; start < len(text); start += TXTChunk {
+		end := min(start+TXTChunk, len(text))
+		if start > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteByte('"')
+		for i := start; i < end; i++ {
+			c := text[i]
+			switch {
+			case c == '"' || c == '\\':
+				b.WriteByte('\\')
+				b.WriteByte(c)
+			case c < ' ' || c > '~':
+				fmt.Fprintf(&b, "\\%03d", c)
+			default:
+				b.WriteByte(c)
+			}
+		}
+		b.WriteByte('"')
+	}
+	return b.String()
+}
+
+// TXTText returns the text a canonical TXT value holds, its chunks joined.
+func TXTText(value string) (string, error) {
+	rr, err := dns.NewRR(". 0 IN TXT " + value)
+	if err != nil {
+		return "", fmt.Errorf("TXT value %s: %w", value, err)
+	}
+	if rr == nil {
+		return "", nil
+	}
+	return joinTXT(rr.(*dns.TXT).Txt), nil
+}
+
+// joinTXT joins character-strings as miekg/dns holds them (escaped) into raw text.
+func joinTXT(chunks []string) string {
+	var b strings.Builder
+	for _, c := range chunks {
+		for i := 0; i < len(c); i++ {
+			if c[i] != '\\' || i+1 == len(c) {
+				b.WriteByte(c[i])
+				continue
+			}
+			if i+3 < len(c) && isDigit(c[i+1]) && isDigit(c[i+2]) && isDigit(c[i+3]) {
+				n, _ := strconv.Atoi(c[i+1 : i+4])
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+			i++
+			b.WriteByte(c[i])
+		}
+	}
+	return b.String()
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// presentation returns the RDATA part of rr's presentation form.
+func presentation(rr dns.RR) string {
+	switch t := rr.(type) {
+	case *dns.TLSA:
+		t.Certificate = strings.ToLower(t.Certificate)
+	case *dns.SMIMEA:
+		t.Certificate = strings.ToLower(t.Certificate)
+	}
+	return strings.TrimPrefix(rr.String(), rr.Header().String())
+}
+
+// absoluteName turns a name parsed under relativeOrigin into an absolute,
+// lower-case name.
+func absoluteName(name string) (string, error) {
+	lower := strings.ToLower(name)
+	if rel, ok := strings.CutSuffix(lower, "."+relativeOrigin); ok {
+		if !strings.Contains(rel, ".") {
+			return "", fmt.Errorf("name %q is a single label without a trailing dot; write the absolute name, e.g. %q", rel, rel+".example.com.")
+		}
+		return rel + ".", nil
+	}
+	if lower == relativeOrigin {
+		return "", errors.New("\"@\" is ambiguous in a value; write the absolute name with a trailing dot")
+	}
+	return lower, nil
+}
+
+// mapNames replaces every domain name inside rr's data with f(name).
+func mapNames(rr dns.RR, f func(string) string) {
+	switch t := rr.(type) {
+	case *dns.NS:
+		t.Ns = f(t.Ns)
+	case *dns.CNAME:
+		t.Target = f(t.Target)
+	case *dns.DNAME:
+		t.Target = f(t.Target)
+	case *dns.PTR:
+		t.Ptr = f(t.Ptr)
+	case *dns.MX:
+		t.Mx = f(t.Mx)
+	case *dns.SRV:
+		t.Target = f(t.Target)
+	case *dns.NAPTR:
+		t.Replacement = f(t.Replacement)
+	case *dns.RP:
+		t.Mbox = f(t.Mbox)
+		t.Txt = f(t.Txt)
+	case *dns.AFSDB:
+		t.Hostname = f(t.Hostname)
+	case *dns.KX:
+		t.Exchanger = f(t.Exchanger)
+	case *dns.RT:
+		t.Host = f(t.Host)
+	case *dns.PX:
+		t.Map822 = f(t.Map822)
+		t.Mapx400 = f(t.Mapx400)
+	case *dns.MINFO:
+		t.Rmail = f(t.Rmail)
+		t.Email = f(t.Email)
+	case *dns.MB:
+		t.Mb = f(t.Mb)
+	case *dns.MG:
+		t.Mg = f(t.Mg)
+	case *dns.MR:
+		t.Mr = f(t.Mr)
+	case *dns.LP:
+		t.Fqdn = f(t.Fqdn)
+	case *dns.SVCB:
+		t.Target = f(t.Target)
+	case *dns.HTTPS:
+		t.Target = f(t.Target)
+	case *dns.SOA:
+		t.Ns = f(t.Ns)
+		t.Mbox = f(t.Mbox)
+	}
+}
+
+// parseProblem turns a miekg/dns parse error into a short message.
+func parseProblem(rrtype, value string, err error) error {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "dns: ")
+	if i := strings.Index(msg, " at line: "); i >= 0 {
+		msg = msg[:i]
+	}
+	return fmt.Errorf("invalid %s value %q: %s", rrtype, value, msg)
+}

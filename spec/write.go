@@ -1,0 +1,197 @@
+package spec
+
+import (
+	"bytes"
+	"sort"
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Marshal writes a zone as a zone spec: the document `zonesync import`
+// prints. zoneTTL says whether the provider has one TTL per zone; otherwise
+// the spec's ttl is the most common record TTL and other TTLs are written
+// per record set. Loading the result gives back the same zone.
+func Marshal(z *Zone, zoneTTL bool) ([]byte, error) {
+	ttl := z.TTL
+	if !zoneTTL {
+		ttl = commonTTL(z)
+	}
+	root := mapping()
+	addPair(root, "zone", str(z.Name))
+	addPair(root, "provider", str(z.Provider))
+	if z.Mode == Slave {
+		addPair(root, "mode", str(string(Slave)))
+		masters := seq()
+		for _, m := range z.Masters {
+			masters.Content = append(masters.Content, str(m))
+		}
+		masters.Style = yaml.FlowStyle
+		addPair(root, "masters", masters)
+	}
+	addPair(root, "ttl", num(ttl))
+	if s := z.SOA; s != nil && z.Mode != Slave {
+		soa := mapping()
+		if s.PrimaryNS != "" {
+			addPair(soa, "primary_ns", str(s.PrimaryNS))
+		}
+		if s.AdminMail != "" {
+			addPair(soa, "admin_mail", str(s.AdminMail))
+		}
+		for _, f := range []struct {
+			k string
+			v uint32
+		}{{"refresh", s.Refresh}, {"retry", s.Retry}, {"expire", s.Expire}, {"minimum", s.Minimum}} {
+			if f.v != 0 {
+				addPair(soa, f.k, num(f.v))
+			}
+		}
+		if len(soa.Content) > 0 {
+			addPair(root, "soa", soa)
+		}
+	}
+	if len(z.Ignore) > 0 {
+		ign := seq()
+		for _, r := range z.Ignore {
+			m := mapping()
+			m.Style = yaml.FlowStyle
+			if r.Name != "" {
+				addPair(m, "name", str(r.Name))
+			}
+			if r.Type != "" {
+				addPair(m, "type", str(r.Type))
+			}
+			ign.Content = append(ign.Content, m)
+		}
+		addPair(root, "ignore", ign)
+	}
+	if z.Mode != Slave {
+		records := mapping()
+		var current *yaml.Node
+		last := ""
+		for _, rs := range z.Records {
+			if current == nil || rs.Name != last {
+				current = seq()
+				addPair(records, rs.Name, current)
+				last = rs.Name
+			}
+			item, err := recordNode(rs, ttl, zoneTTL)
+			if err != nil {
+				return nil, err
+			}
+			current.Content = append(current.Content, item)
+		}
+		addPair(root, "records", records)
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(root); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func recordNode(rs *RecordSet, zoneTTL uint32, oneTTL bool) (*yaml.Node, error) {
+	item := mapping()
+	addPair(item, "type", str(rs.Type))
+	if rs.TTL != zoneTTL && !oneTTL {
+		addPair(item, "ttl", num(rs.TTL))
+	}
+	values := make([]*yaml.Node, len(rs.Values))
+	for i, v := range rs.Values {
+		if rs.Type == "TXT" || rs.Type == "SPF" {
+			text, err := TXTText(v)
+			if err != nil {
+				return nil, err
+			}
+			v = text
+		}
+		values[i] = str(v)
+	}
+	if len(values) == 1 {
+		addPair(item, "value", values[0])
+	} else {
+		list := seq()
+		list.Content = values
+		addPair(item, "values", list)
+	}
+	if f := rs.Failover; f != nil {
+		fo := mapping()
+		addPair(fo, "check", str(f.Check))
+		settings := mapping()
+		settings.Style = yaml.FlowStyle
+		st := f.Settings
+		for _, kv := range []struct{ k, v string }{
+			{"host", st.Host}, {"port", portString(st.Port)}, {"path", st.Path}, {"content", st.Content},
+			{"query_type", st.QueryType}, {"query_response", st.QueryResponse}, {"region", st.Region},
+		} {
+			if kv.v != "" {
+				n := str(kv.v)
+				if kv.k == "port" {
+					n = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: kv.v}
+				}
+				addPair(settings, kv.k, n)
+			}
+		}
+		addPair(fo, "settings", settings)
+		addPair(fo, "down", str(f.Down))
+		addPair(fo, "up", str(f.Up))
+		if len(f.BackupIPs) > 0 {
+			ips := seq()
+			ips.Style = yaml.FlowStyle
+			for _, ip := range f.BackupIPs {
+				ips.Content = append(ips.Content, str(ip))
+			}
+			addPair(fo, "backup_ips", ips)
+		}
+		addPair(fo, "active", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(f.Active)})
+		addPair(item, "failover", fo)
+	}
+	return item, nil
+}
+
+func portString(p int) string {
+	if p == 0 {
+		return ""
+	}
+	return strconv.Itoa(p)
+}
+
+// commonTTL is the TTL most record sets use (the lowest among equals), or
+// DefaultTTL for a zone without records.
+func commonTTL(z *Zone) uint32 {
+	counts := map[uint32]int{}
+	for _, rs := range z.Records {
+		counts[rs.TTL]++
+	}
+	if len(counts) == 0 {
+		return DefaultTTL
+	}
+	ttls := make([]uint32, 0, len(counts))
+	for t := range counts {
+		ttls = append(ttls, t)
+	}
+	sort.Slice(ttls, func(i, j int) bool {
+		if counts[ttls[i]] != counts[ttls[j]] {
+			return counts[ttls[i]] > counts[ttls[j]]
+		}
+		return ttls[i] < ttls[j]
+	})
+	return ttls[0]
+}
+
+func mapping() *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode} }
+func seq() *yaml.Node     { return &yaml.Node{Kind: yaml.SequenceNode} }
+func str(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+}
+func num(v uint32) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.FormatUint(uint64(v), 10)}
+}
+func addPair(m *yaml.Node, k string, v *yaml.Node) {
+	m.Content = append(m.Content, str(k), v)
+}
