@@ -106,7 +106,7 @@ func (c *Config) AddSecret(s string) {
 type configFile struct {
 	Providers   yaml.Node `yaml:"providers"`
 	Zones       string    `yaml:"zones"`
-	Safety      *Safety   `yaml:"safety"`
+	Safety      yaml.Node `yaml:"safety"`
 	Concurrency *int      `yaml:"concurrency"`
 	Schema      string    `yaml:"$schema"`
 }
@@ -152,8 +152,9 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	if !filepath.IsAbs(cfg.ZonesDir) {
 		cfg.ZonesDir = filepath.Join(cfg.Dir, cfg.ZonesDir)
 	}
-	if f.Safety != nil {
-		cfg.Safety = *f.Safety
+	if f.Safety.Kind != 0 {
+		// Keys left out keep their defaults.
+		decodeValue(e, &f.Safety, reflectValue(&cfg.Safety), "safety")
 		checkSafety(e, root, cfg.Safety)
 	}
 	if f.Concurrency != nil {

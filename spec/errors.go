@@ -21,7 +21,7 @@ func (p Pos) String() string {
 }
 
 func nodePos(file string, n *yaml.Node) Pos {
-	if n == nil {
+	if n == nil || n.Line == 0 {
 		return Pos{File: file, Line: 1, Col: 1}
 	}
 	return Pos{File: file, Line: n.Line, Col: n.Column}

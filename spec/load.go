@@ -739,7 +739,7 @@ func (l *loader) checkRecords(z *Zone) {
 	for _, rs := range z.Records {
 		for _, rule := range z.Ignore {
 			if rule.Matches(rs.Name, rs.Type) {
-				l.errAt(rs, "%s %s is declared but also matches ignore rule {name: %q, type: %q}; a record is either managed or ignored", rs.Name, rs.Type, rule.Name, rule.Type)
+				l.errAt(rs, "%s %s is declared but also matches ignore rule %s; a record is either managed or ignored", rs.Name, rs.Type, rule)
 				break
 			}
 		}

@@ -253,12 +253,23 @@ func mapNames(rr dns.RR, f func(string) string) {
 	}
 }
 
-// parseProblem turns a miekg/dns parse error into a short message.
+// parseProblem turns a miekg/dns parse error ("dns: bad MX Pref: "ten" at
+// line: 1:12") into a short message naming the field at fault.
 func parseProblem(rrtype, value string, err error) error {
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "dns: ")
+	msg := strings.TrimPrefix(err.Error(), "dns: ")
 	if i := strings.Index(msg, " at line: "); i >= 0 {
 		msg = msg[:i]
+	}
+	switch {
+	case rrtype == "A" && strings.HasPrefix(msg, "bad A A"):
+		msg = "not an IPv4 address"
+	case rrtype == "AAAA" && strings.HasPrefix(msg, "bad AAAA AAAA"):
+		msg = "not an IPv6 address"
+	default:
+		// "bad MX Pref: "ten"" -> "bad Pref "ten""
+		if rest, ok := strings.CutPrefix(msg, "bad "+rrtype+" "); ok {
+			msg = "bad " + strings.Replace(rest, ": ", " ", 1)
+		}
 	}
 	return fmt.Errorf("invalid %s value %q: %s", rrtype, value, msg)
 }

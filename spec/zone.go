@@ -8,6 +8,7 @@
 package spec
 
 import (
+	"fmt"
 	"path"
 	"sort"
 	"strings"
@@ -237,6 +238,18 @@ type IgnoreRule struct {
 	Name string `json:"name,omitempty"`
 	// Type is a record type; empty matches every type.
 	Type string `json:"type,omitempty"`
+}
+
+// String formats the rule as a spec writes it.
+func (r IgnoreRule) String() string {
+	var parts []string
+	if r.Name != "" {
+		parts = append(parts, fmt.Sprintf("name: %q", r.Name))
+	}
+	if r.Type != "" {
+		parts = append(parts, "type: "+r.Type)
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
 }
 
 // Matches reports whether the rule covers the record set (name, rrtype).

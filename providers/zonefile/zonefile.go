@@ -60,11 +60,13 @@ type Provider struct {
 	now func() time.Time
 	// locks serialises changes to each file within this process.
 	locks sync.Map
+	// write replaces a file; tests make it fail.
+	write func(path string, data []byte) error
 }
 
 // New returns a provider for the zone files in dir.
 func New(dir string) *Provider {
-	return &Provider{dir: dir, now: time.Now}
+	return &Provider{dir: dir, now: time.Now, write: writeAtomic}
 }
 
 // SetClock replaces the clock serials are derived from, for tests.
@@ -161,7 +163,7 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 		return errs
 	}
 	f.soa.Serial = NextSerial(f.soa.Serial, p.now())
-	if err := writeAtomic(f.path, f.render()); err != nil {
+	if err := p.write(f.path, f.render()); err != nil {
 		err = fmt.Errorf("zonefile: write %s: %w", f.path, err)
 		for i := range errs {
 			if errs[i] == nil {

@@ -1,0 +1,150 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// scripted is a provider whose Apply fails the operations named in fail
+// and records every call.
+type scripted struct {
+	mu    sync.Mutex
+	caps  spec.Capabilities
+	fail  map[string]bool // "action name type"
+	calls [][]string
+	delay time.Duration
+}
+
+func (s *scripted) Capabilities() spec.Capabilities { return s.caps }
+func (s *scripted) ListZones(context.Context) ([]string, error) {
+	return nil, nil
+}
+func (s *scripted) ReadZone(context.Context, string) (*spec.Zone, error) {
+	return nil, providers.ErrZoneNotFound
+}
+func (s *scripted) Apply(_ context.Context, _ *spec.Zone, ops []*plan.Operation) []error {
+	time.Sleep(s.delay)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var call []string
+	errs := make([]error, len(ops))
+	for i, op := range ops {
+		key := fmt.Sprintf("%s %s %s", op.Action, op.Name, op.Type)
+		call = append(call, key)
+		if s.fail[key] {
+			errs[i] = errors.New("provider says no")
+		}
+	}
+	s.calls = append(s.calls, call)
+	return errs
+}
+
+func op(seq int, a plan.Action, name, typ string) *plan.Operation {
+	return &plan.Operation{Seq: seq, Action: a, Name: name, Type: typ}
+}
+
+func prepared(p providers.Provider, zones ...*plan.ZonePlan) *Prepared {
+	pl := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: zones}
+	prep := &Prepared{Plan: pl}
+	for range zones {
+		prep.Desired = append(prep.Desired, nil)
+		prep.Live = append(prep.Live, nil)
+		prep.Providers = append(prep.Providers, p)
+	}
+	return prep
+}
+
+func statuses(z *ZoneReport) []string {
+	var out []string
+	for _, r := range z.Results {
+		out = append(out, string(r.Status))
+	}
+	return out
+}
+
+func TestFailureSkipsOnlyDependents(t *testing.T) {
+	p := &scripted{fail: map[string]bool{"delete x A": true}}
+	zp := &plan.ZonePlan{Zone: "example.com", Provider: "p", Operations: []*plan.Operation{
+		op(1, plan.UpdateSOA, "", ""),
+		op(2, plan.Delete, "x", "A"),     // fails
+		op(3, plan.Create, "x", "CNAME"), // needs 2: skipped
+		op(4, plan.Create, "y", "A"),     // independent: runs
+		op(5, plan.Delete, "z", "A"),     // independent: runs
+	}}
+	rep := Run(context.Background(), prepared(p, zp), RunOptions{Concurrency: 1})
+	z := rep.Zones[0]
+	if got := statuses(z); !slices.Equal(got, []string{"ok", "failed", "skipped", "ok", "ok"}) {
+		t.Fatalf("statuses %v", got)
+	}
+	if z.Results[1].Error != "provider says no" {
+		t.Errorf("failed op error %q", z.Results[1].Error)
+	}
+	if want := "not run: it depends on operation 2 (delete x A), which failed"; z.Results[2].Error != want {
+		t.Errorf("skipped op error %q, want %q", z.Results[2].Error, want)
+	}
+	if rep.Summary != (Counts{OK: 3, Failed: 1, Skipped: 1}) || !rep.Failed() {
+		t.Errorf("summary %+v", rep.Summary)
+	}
+}
+
+func TestCreateZoneFailureSkipsEverything(t *testing.T) {
+	p := &scripted{fail: map[string]bool{"create_zone  ": true}}
+	zp := &plan.ZonePlan{Zone: "example.com", Operations: []*plan.Operation{
+		op(1, plan.CreateZone, "", ""), op(2, plan.Create, "a", "A"), op(3, plan.Create, "b", "A"),
+	}}
+	rep := Run(context.Background(), prepared(p, zp), RunOptions{})
+	if got := statuses(rep.Zones[0]); !slices.Equal(got, []string{"failed", "skipped", "skipped"}) {
+		t.Errorf("statuses %v", got)
+	}
+	if len(p.calls) != 1 {
+		t.Errorf("provider called %d times after create_zone failed", len(p.calls))
+	}
+}
+
+func TestBatchesIndependentOperations(t *testing.T) {
+	p := &scripted{caps: spec.Capabilities{Batch: true}}
+	zp := &plan.ZonePlan{Zone: "example.com", Operations: []*plan.Operation{
+		op(1, plan.Delete, "x", "A"),
+		op(2, plan.Create, "x", "CNAME"), // depends on 1: new batch
+		op(3, plan.Create, "y", "A"),
+		op(4, plan.Delete, "z", "A"),
+	}}
+	Run(context.Background(), prepared(p, zp), RunOptions{})
+	want := [][]string{{"delete x A"}, {"create x CNAME", "create y A", "delete z A"}}
+	if fmt.Sprint(p.calls) != fmt.Sprint(want) {
+		t.Errorf("batches %v, want %v", p.calls, want)
+	}
+}
+
+func TestStopSkipsWhatHasNotStarted(t *testing.T) {
+	p := &scripted{}
+	stop := make(chan struct{})
+	close(stop)
+	zp := &plan.ZonePlan{Zone: "example.com", Operations: []*plan.Operation{op(1, plan.Create, "a", "A")}}
+	rep := Run(context.Background(), prepared(p, zp), RunOptions{Stop: stop})
+	if !rep.Interrupted || rep.Zones[0].Results[0].Status != Skipped || len(p.calls) != 0 {
+		t.Errorf("after stop: interrupted=%v results=%+v calls=%v", rep.Interrupted, rep.Zones[0].Results, p.calls)
+	}
+}
+
+func TestOnZoneInPlanOrder(t *testing.T) {
+	p := &scripted{delay: time.Millisecond}
+	var zones []*plan.ZonePlan
+	for i := 0; i < 12; i++ {
+		zones = append(zones, &plan.ZonePlan{Zone: fmt.Sprintf("z%02d.test", i), Operations: []*plan.Operation{op(1, plan.Create, "a", "A")}})
+	}
+	var order []string
+	Run(context.Background(), prepared(p, zones...), RunOptions{Concurrency: 6, OnZone: func(z *ZoneReport) { order = append(order, z.Zone) }})
+	if !slices.IsSorted(order) || len(order) != 12 {
+		t.Errorf("zones reported in order %v", order)
+	}
+}

@@ -1,0 +1,230 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/zonesync/zonesync/spec"
+)
+
+// zone builds a zone from "name TYPE ttl value|value" lines.
+func zone(t *testing.T, lines ...string) *spec.Zone {
+	t.Helper()
+	z := &spec.Zone{Name: "example.com", Provider: "p", Mode: spec.Master, TTL: 3600}
+	for _, l := range lines {
+		f := strings.SplitN(l, " ", 4)
+		var ttl uint32
+		fmt.Sscan(f[2], &ttl)
+		rs := &spec.RecordSet{Name: f[0], Type: f[1], TTL: ttl}
+		for _, v := range strings.Split(f[3], "|") {
+			c, err := spec.CanonicalValue(f[1], v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs.Values = append(rs.Values, c)
+		}
+		rs.SetValues(rs.Values)
+		z.Records = append(z.Records, rs)
+	}
+	z.SortRecords()
+	return z
+}
+
+func ops(zp *ZonePlan) []string {
+	var out []string
+	for _, op := range zp.Operations {
+		s := string(op.Action)
+		if op.Name != "" {
+			s += " " + op.Name + " " + op.Type
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+var allCaps = spec.Capabilities{SOA: spec.SOAFields, ApexNS: true, Failover: true, CreateZone: true}
+
+func TestDiffOrder(t *testing.T) {
+	desired := zone(t,
+		"@ A 300 192.0.2.1",
+		"alias CNAME 300 target.example.com.",
+		"b A 300 192.0.2.2",
+		"new A 300 192.0.2.3",
+		"www A 300 192.0.2.4|192.0.2.5",
+	)
+	desired.SOA = &spec.SOA{Refresh: 7200}
+	live := zone(t,
+		"@ A 300 192.0.2.1",
+		"alias A 300 192.0.2.9",
+		"alias TXT 300 old",
+		"b CNAME 300 x.example.com.",
+		"gone A 300 192.0.2.8",
+		"www A 300 192.0.2.5|192.0.2.4",
+	)
+	live.SOA = &spec.SOA{PrimaryNS: "ns.example.com.", Refresh: 3600, Serial: 7}
+	zp := Diff(desired, live, allCaps)
+	want := []string{
+		"update_soa",
+		"delete alias A", "delete alias TXT", "delete b CNAME", // clear the names first
+		"create alias CNAME", "create b A", "create new A", // then create
+		"delete gone A", // other deletes last
+	}
+	if got := ops(zp); !slices.Equal(got, want) {
+		t.Errorf("operations:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	for i, op := range zp.Operations {
+		if op.Seq != i+1 {
+			t.Errorf("operation %d has seq %d", i, op.Seq)
+		}
+	}
+	soa := zp.Operations[0]
+	if soa.Before.SOA.Refresh != 3600 || soa.After.SOA.Refresh != 7200 || soa.After.SOA.PrimaryNS != "ns.example.com." || soa.After.SOA.Serial != 0 {
+		t.Errorf("update_soa before %+v after %+v", soa.Before.SOA, soa.After.SOA)
+	}
+}
+
+func TestDiffIsDeterministic(t *testing.T) {
+	var lines []string
+	for i := 0; i < 200; i++ {
+		lines = append(lines, fmt.Sprintf("h%03d A 300 192.0.2.%d", i, i%250+1))
+	}
+	desired := zone(t, lines[:150]...)
+	live := zone(t, lines[50:]...)
+	first := ops(Diff(desired, live, allCaps))
+	for i := 0; i < 5; i++ {
+		if got := ops(Diff(desired, live, allCaps)); !slices.Equal(got, first) {
+			t.Fatal("two diffs of the same zones differ")
+		}
+	}
+}
+
+func TestDiffTTLAndValues(t *testing.T) {
+	desired := zone(t, "a A 300 192.0.2.1|192.0.2.2", "b A 600 192.0.2.3", "c AAAA 300 2001:db8::1")
+	live := zone(t, "a A 300 192.0.2.2|192.0.2.1", "b A 300 192.0.2.3", "c AAAA 300 2001:DB8:0::1")
+	if got := ops(Diff(desired, live, allCaps)); !slices.Equal(got, []string{"update b A"}) {
+		t.Errorf("per-record TTL provider: %v, want only the TTL change of b", got)
+	}
+	zoneTTL := spec.Capabilities{ZoneTTL: true}
+	desired.TTL, live.TTL = 600, 300
+	if got := ops(Diff(desired, live, zoneTTL)); !slices.Equal(got, []string{"update_ttl"}) {
+		t.Errorf("zone TTL provider: %v, want one update_ttl and no record updates", got)
+	}
+}
+
+func TestManagedLeavesIgnoredAndApexNS(t *testing.T) {
+	desired := zone(t, "www A 300 192.0.2.1")
+	desired.Ignore = []spec.IgnoreRule{{Name: "_acme-challenge", Type: "TXT"}, {Name: "*.dyn"}}
+	live := zone(t,
+		"@ NS 300 ns1.example.net.",
+		"_acme-challenge TXT 60 token",
+		"_acme-challenge A 60 192.0.2.50",
+		"home.dyn A 60 192.0.2.7",
+		"www A 300 192.0.2.1",
+	)
+	zp := Diff(desired, Managed(desired, live, allCaps), allCaps)
+	if got := ops(zp); !slices.Equal(got, []string{"delete _acme-challenge A"}) {
+		t.Errorf("operations %v; want only the A that no rule covers deleted", got)
+	}
+	// Declaring apex NS makes them managed.
+	desired2 := zone(t, "@ NS 300 ns2.example.net.", "www A 300 192.0.2.1")
+	if got := ops(Diff(desired2, Managed(desired2, live, allCaps), allCaps)); !slices.Contains(got, "update @ NS") {
+		t.Errorf("declared apex NS not managed: %v", got)
+	}
+}
+
+func TestDiffMissingZone(t *testing.T) {
+	desired := zone(t, "www A 300 192.0.2.1")
+	desired.SOA = &spec.SOA{Refresh: 7200}
+	zp := Diff(desired, nil, allCaps)
+	if got := ops(zp); !slices.Equal(got, []string{"create_zone", "update_soa", "create www A"}) {
+		t.Errorf("operations %v", got)
+	}
+	if zp.LiveDigest != "none" {
+		t.Errorf("live digest %q for a missing zone", zp.LiveDigest)
+	}
+}
+
+func TestDiffModes(t *testing.T) {
+	slave := &spec.Zone{Name: "example.com", Mode: spec.Slave, Masters: []string{"192.0.2.53"}}
+	live := zone(t, "www A 300 192.0.2.1")
+	if got := ops(Diff(slave, Managed(slave, live, allCaps), allCaps)); !slices.Equal(got, []string{"switch_mode"}) {
+		t.Errorf("master -> slave: %v, want switch_mode only (records of a slave are not managed)", got)
+	}
+	liveSlave := &spec.Zone{Name: "example.com", Mode: spec.Slave, Masters: []string{"192.0.2.1"}}
+	if got := ops(Diff(slave, liveSlave, allCaps)); !slices.Equal(got, []string{"update_masters"}) {
+		t.Errorf("masters change: %v", got)
+	}
+}
+
+func TestFailoverOrdering(t *testing.T) {
+	f := &spec.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
+	desired := zone(t, "new A 300 192.0.2.1", "keep A 300 192.0.2.2")
+	desired.Find("new", "A").Failover = f
+	desired.Find("keep", "A").Failover = f
+	live := zone(t, "keep A 300 192.0.2.2", "old A 300 192.0.2.3")
+	live.Find("old", "A").Failover = f
+	zp := Diff(desired, live, allCaps)
+	want := []string{"create new A", "create_failover keep A", "create_failover new A", "delete_failover old A", "delete old A"}
+	if got := ops(zp); !slices.Equal(got, want) {
+		t.Errorf("operations:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	deps := Dependencies(zp.Operations)
+	if !slices.Equal(deps[2], []int{0}) || !slices.Equal(deps[4], []int{3}) || len(deps[1]) != 0 {
+		t.Errorf("dependencies %v: failover of new needs its create, the delete of old needs its failover gone", deps)
+	}
+}
+
+func TestDependencies(t *testing.T) {
+	desired := zone(t, "x CNAME 300 y.example.com.", "z A 300 192.0.2.1")
+	live := zone(t, "x A 300 192.0.2.9", "w A 300 192.0.2.8")
+	zp := Diff(desired, nil, allCaps)
+	deps := Dependencies(zp.Operations)
+	for i := 1; i < len(deps); i++ {
+		if !slices.Contains(deps[i], 0) {
+			t.Errorf("operation %d does not depend on create_zone", i+1)
+		}
+	}
+	zp = Diff(desired, live, allCaps)
+	// delete x A, create x CNAME, create z A, delete w A
+	deps = Dependencies(zp.Operations)
+	if got := ops(zp); !slices.Equal(got, []string{"delete x A", "create x CNAME", "create z A", "delete w A"}) {
+		t.Fatalf("operations %v", got)
+	}
+	if !slices.Equal(deps[1], []int{0}) || len(deps[2]) != 0 || len(deps[3]) != 0 {
+		t.Errorf("dependencies %v", deps)
+	}
+}
+
+func TestCheckSafety(t *testing.T) {
+	var lines []string
+	for i := 0; i < 20; i++ {
+		lines = append(lines, fmt.Sprintf("h%02d A 300 192.0.2.%d", i, i+1))
+	}
+	live := zone(t, lines...)
+	desired := zone(t, lines[:12]...) // deletes 8 of 20 = 40%
+	s := spec.Safety{MaxDeletePercent: 30, MaxUpdatePercent: 30, MinExistingRecords: 10}
+	zp := Diff(desired, live, allCaps)
+	r := CheckSafety(zp, desired, live, s)
+	if len(r) != 1 || !strings.Contains(r[0], "delete 8 of 20 record sets (40%), above safety.max_delete_percent 30%") {
+		t.Errorf("refusals %q", r)
+	}
+	s.MaxDeletePercent = 40
+	if r := CheckSafety(zp, desired, live, s); len(r) != 0 {
+		t.Errorf("40%% deletes at a 40%% limit refused: %q", r)
+	}
+	s.MinExistingRecords = 21
+	s.MaxDeletePercent = 0
+	if r := CheckSafety(zp, desired, live, s); len(r) != 0 {
+		t.Errorf("a zone below min_existing_records refused: %q", r)
+	}
+	empty := zone(t)
+	s = spec.Safety{MaxDeletePercent: 30, MaxUpdatePercent: 30, MinExistingRecords: 10}
+	if r := CheckSafety(Diff(live, empty, allCaps), live, empty, s); len(r) != 1 || !strings.Contains(r[0], "returned no records") {
+		t.Errorf("empty live answer not refused: %q", r)
+	}
+	if r := CheckSafety(Diff(live, nil, allCaps), live, nil, s); len(r) != 0 {
+		t.Errorf("a new zone refused: %q", r)
+	}
+}

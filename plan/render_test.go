@@ -1,0 +1,169 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/zonesync/zonesync/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// fixture is a plan with every kind of operation over three zones.
+func fixture(t *testing.T) *Plan {
+	t.Helper()
+	f := &spec.Failover{Check: "http", Settings: spec.FailoverSettings{Host: "www.example.com", Port: 443, Path: "/health"},
+		Down: "backup-ips", Up: "main-ips", BackupIPs: []string{"192.0.2.99"}, Active: true}
+	desired := zone(t,
+		"@ A 300 192.0.2.10|192.0.2.11",
+		"@ MX 3600 10 mx1.example.com.|20 mx2.example.com.",
+		"@ TXT 3600 v=spf1 mx -all",
+		"_sip._udp SRV 3600 0 5 5060 sip.example.com.",
+		"www A 300 192.0.2.20",
+	)
+	desired.Find("www", "A").Failover = f
+	desired.SOA = &spec.SOA{Refresh: 7200, Retry: 1800}
+	live := zone(t,
+		"@ A 300 192.0.2.10",
+		"@ MX 3600 10 mx1.example.com.",
+		"@ TXT 3600 v=spf1 mx ~all",
+		"old A 3600 192.0.2.99",
+		"www A 300 192.0.2.20",
+	)
+	live.SOA = &spec.SOA{PrimaryNS: "ns1.example.com.", AdminMail: "hostmaster@example.com", Refresh: 3600, Retry: 900, Expire: 1209600, Minimum: 3600, Serial: 2026010101}
+	a := Diff(desired, live, spec.Capabilities{SOA: spec.SOAFields, Failover: true})
+	a.Provider = "cloudns"
+
+	newZone := zone(t, "www AAAA 300 2001:db8::1")
+	newZone.Name = "example.net"
+	b := Diff(newZone, nil, spec.Capabilities{CreateZone: true})
+	b.Provider = "local"
+
+	slave := &spec.Zone{Name: "example.org", Mode: spec.Slave, Masters: []string{"192.0.2.53", "198.51.100.53"}}
+	c := Diff(slave, &spec.Zone{Name: "example.org", Mode: spec.Master}, spec.Capabilities{Slave: true, SwitchMode: true})
+	c.Provider = "plesk"
+
+	same := Diff(zone(t, "www A 300 192.0.2.1"), zone(t, "www A 300 192.0.2.1"), spec.Capabilities{})
+	same.Zone, same.Provider = "unchanged.test", "local"
+
+	p := &Plan{FormatVersion: FormatVersion, Zones: []*ZonePlan{a, b, c, same}}
+	p.Summarize()
+	return p
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./plan -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; got:\n%s", name, got)
+	}
+}
+
+func TestWriteTextGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteText(&b, fixture(t), false); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "plan.txt.golden", b.Bytes())
+	if strings.Contains(b.String(), "\x1b[") {
+		t.Error("colorless output has ANSI escapes")
+	}
+	var c bytes.Buffer
+	WriteText(&c, fixture(t), true)
+	golden(t, "plan.color.golden", c.Bytes())
+}
+
+func TestWriteMarkdownGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteMarkdown(&b, fixture(t), MarkdownOptions{Marker: "dns/zonesync.yaml"}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "plan.md.golden", b.Bytes())
+}
+
+func TestWriteJSONGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteJSON(&b, fixture(t)); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "plan.json.golden", b.Bytes())
+	// The document has exactly the schema's top-level keys.
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"format_version", "zones", "summary"} {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("plan JSON lacks %q", k)
+		}
+	}
+	back, err := Decode(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatalf("the plan JSON does not decode: %v", err)
+	}
+	if back.Summary != fixture(t).Summary {
+		t.Errorf("summary after a round trip %+v", back.Summary)
+	}
+}
+
+func TestMarkdownStaysUnderLimit(t *testing.T) {
+	var lines []string
+	for i := 0; i < 500; i++ {
+		lines = append(lines, fmt.Sprintf("host%03d TXT 300 %s", i, strings.Repeat("x", 200)))
+	}
+	p := &Plan{FormatVersion: FormatVersion, Zones: []*ZonePlan{Diff(zone(t, lines...), zone(t), spec.Capabilities{})}}
+	p.Summarize()
+	var b bytes.Buffer
+	WriteMarkdown(&b, p, MarkdownOptions{Marker: "zonesync.yaml"})
+	out := b.String()
+	if len(out) > GitHubCommentLimit {
+		t.Fatalf("markdown is %d characters, over GitHub's %d", len(out), GitHubCommentLimit)
+	}
+	if !strings.HasPrefix(out, "<!-- zonesync-plan: zonesync.yaml -->\n") {
+		t.Error("markdown does not start with the marker")
+	}
+	if !strings.Contains(out, "more operations not shown") || !strings.Contains(out, "500 to create") {
+		t.Errorf("a cut plan does not say what was left out:\n%s", out[len(out)-300:])
+	}
+	if strings.Count(out, "<details>") != strings.Count(out, "</details>") || strings.Count(out, "```")%2 != 0 {
+		t.Error("a cut plan leaves a section or code block open")
+	}
+}
+
+func TestDecodeRefusesBrokenFiles(t *testing.T) {
+	var good bytes.Buffer
+	WriteJSON(&good, fixture(t))
+	for _, tc := range []struct{ name, data, want string }{
+		{"empty", "", "empty or truncated"},
+		{"truncated", good.String()[:good.Len()/2], "empty or truncated"},
+		{"not json", "plan: yes", "line 1"},
+		{"unknown field", `{"format_version":1,"zones":[],"summary":{},"extra":1}`, `unknown field "extra"`},
+		{"version", `{"format_version":2,"zones":[]}`, "format_version 2"},
+		{"renumbered", strings.Replace(good.String(), `"seq": 2,`, `"seq": 7,`, 1), "numbered out of order"},
+		{"bad action", strings.Replace(good.String(), `"action": "create"`, `"action": "upsert"`, 1), `unknown action "upsert"`},
+		{"no digest", strings.Replace(good.String(), `"live_digest": "sha256:`, `"live_digest": "md5:`, 1), "lacks the live and spec digests"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Decode(strings.NewReader(tc.data))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Decode = %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,110 @@
+package spec
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files and expected messages")
+
+// corpusConfig declares the providers the invalid corpus refers to.
+func corpusConfig() (*Config, CapabilitiesFunc) {
+	cfg := &Config{Providers: map[string]*ProviderConfig{}}
+	caps := map[string]Capabilities{
+		"local": {CreateZone: true, SOA: SOAFields, ApexNS: true},
+		"strict": {
+			RecordTypes: []string{"A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"},
+			ZoneTTL:     true, MinTTL: 60,
+			SOA: []string{"refresh", "retry", "expire", "minimum"},
+		},
+		"listed": {
+			AllowedTTLs: []uint32{60, 300, 600, 900, 1800, 3600, 21600, 43200, 86400},
+			SOA:         SOAFields,
+			SOARanges: map[string]Range{
+				"refresh": {1200, 43200}, "retry": {180, 2419200},
+				"expire": {1209600, 2419200}, "minimum": {60, 2419200},
+			},
+			ApexNS: true,
+		},
+		"failover":  {Failover: true, ApexNS: true},
+		"floor":     {MinTTL: 7200, ApexNS: true},
+		"secondary": {Slave: true, ApexNS: true},
+	}
+	for name := range caps {
+		cfg.Providers[name] = &ProviderConfig{Name: name, Type: "test"}
+	}
+	return cfg, func(name string) (Capabilities, bool) {
+		c, ok := caps[name]
+		return c, ok
+	}
+}
+
+const wantPrefix = "# want: "
+
+// TestInvalidCorpus loads every broken spec in testdata/invalid and
+// compares the problems reported with the "# want:" lines at the file's
+// end, exactly. Run with -update to rewrite them after a deliberate change.
+func TestInvalidCorpus(t *testing.T) {
+	files, err := filepath.Glob("testdata/invalid/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 40 {
+		t.Fatalf("the invalid corpus has %d specs, want at least 40", len(files))
+	}
+	cfg, caps := corpusConfig()
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".yaml"), func(t *testing.T) {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, want := splitWants(string(data))
+			_, err = ParseZone(file, data, cfg, caps)
+			var list ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("ParseZone accepted a broken spec (err = %v)", err)
+			}
+			got := make([]string, len(list))
+			for i, e := range list {
+				got[i] = e.Error()
+			}
+			if *update {
+				var b strings.Builder
+				b.WriteString(body)
+				for _, g := range got {
+					b.WriteString(wantPrefix + g + "\n")
+				}
+				if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if len(want) == 0 {
+				t.Fatalf("no %q lines in %s; run go test ./spec -run TestInvalidCorpus -update", wantPrefix, file)
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("problems reported:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+			}
+		})
+	}
+}
+
+// splitWants separates a corpus file's spec from its trailing want lines.
+func splitWants(data string) (body string, wants []string) {
+	lines := strings.SplitAfter(data, "\n")
+	i := len(lines)
+	for i > 0 && (strings.HasPrefix(lines[i-1], wantPrefix) || lines[i-1] == "") {
+		i--
+	}
+	for _, l := range lines[i:] {
+		if l != "" {
+			wants = append(wants, strings.TrimSuffix(strings.TrimPrefix(l, wantPrefix), "\n"))
+		}
+	}
+	return strings.Join(lines[:i], ""), wants
+}

@@ -1,0 +1,130 @@
+package spec
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/miekg/dns"
+)
+
+func TestCanonicalValueEqualSpellings(t *testing.T) {
+	for _, tc := range []struct {
+		rrtype string
+		a, b   string
+	}{
+		{"AAAA", "2001:DB8::1", "2001:db8:0:0:0:0:0:1"},
+		{"AAAA", "::ffff:192.0.2.1", "::FFFF:C000:0201"},
+		{"CNAME", "Mail.Example.com", "mail.example.com."},
+		{"MX", "10 Mail.Example.COM.", "10   mail.example.com"},
+		{"SRV", "0 5 5060 SIP.example.com", "0 5 5060 sip.example.com."},
+		{"TLSA", "3 1 1 ABCDEF0123", "3 1 1 abcdef0123"},
+		{"DS", "60485 5 1 2bb183af5f22588179a53b0a98631fad1a292118", "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118"},
+		{"SSHFP", "1 1 abcdef", "1 1 ABCDEF"},
+		{"CAA", `0 issue "letsencrypt.org"`, `0 issue letsencrypt.org`},
+		{"TXT", strings.Repeat("x", 300), strings.Repeat("x", 300)},
+	} {
+		a, err := CanonicalValue(tc.rrtype, tc.a)
+		if err != nil {
+			t.Fatalf("%s %q: %v", tc.rrtype, tc.a, err)
+		}
+		b, err := CanonicalValue(tc.rrtype, tc.b)
+		if err != nil {
+			t.Fatalf("%s %q: %v", tc.rrtype, tc.b, err)
+		}
+		if a != b {
+			t.Errorf("%s: %q -> %q but %q -> %q; want equal", tc.rrtype, tc.a, a, tc.b, b)
+		}
+	}
+}
+
+func TestCanonicalValueForms(t *testing.T) {
+	for _, tc := range []struct{ rrtype, in, want string }{
+		{"A", "192.0.2.1", "192.0.2.1"},
+		{"AAAA", "2001:DB8:0:0:0:0:0:1", "2001:db8::1"},
+		{"MX", "10 Mail.Example.com", "10 mail.example.com."},
+		{"TXT", "v=spf1 mx -all", `"v=spf1 mx -all"`},
+		{"TXT", `say "hi" \ bye`, `"say \"hi\" \\ bye"`},
+		{"TXT", "tab\there", `"tab\009here"`},
+		{"TXT", "", `""`},
+		{"TXT", strings.Repeat("a", 255) + "b", `"` + strings.Repeat("a", 255) + `" "b"`},
+		{"SPF", "v=spf1 -all", `"v=spf1 -all"`},
+		{"NS", "NS1.example.net.", "ns1.example.net."},
+		{"PTR", "host.example.com", "host.example.com."},
+		{"MX", "0 .", "0 ."},
+	} {
+		got, err := CanonicalValue(tc.rrtype, tc.in)
+		if err != nil {
+			t.Errorf("CanonicalValue(%s, %q): %v", tc.rrtype, tc.in, err)
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("CanonicalValue(%s, %q) = %q, want %q", tc.rrtype, tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestCanonicalValueRejects(t *testing.T) {
+	for _, tc := range []struct{ rrtype, in, want string }{
+		{"A", "", "value is empty"},
+		{"A", "1.2.3", "not an IPv4 address"},
+		{"A", "192.0.2.1 192.0.2.2", "garbage after rdata"},
+		{"A", "192.0.2.1\nx. A 192.0.2.2", "spans several lines"},
+		{"CNAME", "www", "single label"},
+		{"CNAME", "@", "ambiguous"},
+		{"MX", "10", "bad Mx"},
+	} {
+		_, err := CanonicalValue(tc.rrtype, tc.in)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("CanonicalValue(%s, %q) = %v, want an error containing %q", tc.rrtype, tc.in, err, tc.want)
+		}
+	}
+}
+
+func TestLiveChunkedTXTEqualsJoinedText(t *testing.T) {
+	rr, err := dns.NewRR(`x. 300 IN TXT "v=DKIM1; k=rsa; " "p=abc"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := CanonicalValue("TXT", "v=DKIM1; k=rsa; p=abc")
+	if got := CanonicalRR(rr); got != want {
+		t.Errorf("chunked live TXT = %q, spec TXT = %q; want equal", got, want)
+	}
+}
+
+func TestTXTRoundTrip(t *testing.T) {
+	for _, text := range []string{"", "plain", `q"uote`, `back\slash`, "tab\tnl\nbyte\xff", strings.Repeat("z", 600)} {
+		got, err := TXTText(TXTValue(text))
+		if err != nil {
+			t.Fatalf("TXTText(TXTValue(%q)): %v", text, err)
+		}
+		if got != text {
+			t.Errorf("TXTText(TXTValue(%q)) = %q", text, got)
+		}
+	}
+}
+
+func TestCanonicalRRLowercasesNames(t *testing.T) {
+	rr, _ := dns.NewRR("x. 300 IN SRV 0 5 5060 SIP.Example.COM.")
+	if got, want := CanonicalRR(rr), "0 5 5060 sip.example.com."; got != want {
+		t.Errorf("CanonicalRR = %q, want %q", got, want)
+	}
+}
+
+func TestAdminMail(t *testing.T) {
+	for _, tc := range []struct{ in, mail, mbox string }{
+		{"hostmaster@Example.com", "hostmaster@example.com", "hostmaster.example.com."},
+		{"hostmaster.example.com.", "hostmaster@example.com", "hostmaster.example.com."},
+		{"first.last@example.com", "first.last@example.com", `first\.last.example.com.`},
+	} {
+		mail, err := ParseAdminMail(tc.in)
+		if err != nil || mail != tc.mail {
+			t.Errorf("ParseAdminMail(%q) = %q, %v; want %q", tc.in, mail, err, tc.mail)
+		}
+		if mbox := MailToMbox(mail); mbox != tc.mbox {
+			t.Errorf("MailToMbox(%q) = %q, want %q", mail, mbox, tc.mbox)
+		}
+		if back := MboxToMail(MailToMbox(mail)); back != tc.mail {
+			t.Errorf("MboxToMail(MailToMbox(%q)) = %q", mail, back)
+		}
+	}
+}
