@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"strconv"
 	"strings"
 )
 
@@ -22,19 +23,32 @@ func (z *Zone) Digest() string {
 	for _, r := range z.Ignore {
 		fmt.Fprintf(h, "ignore %q %q\n", r.Name, r.Type)
 	}
+	var buf []byte
 	for _, rs := range z.Records {
-		writeRecordSet(h, rs)
+		buf = writeRecordSet(h, buf, rs)
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
-func writeRecordSet(h hash.Hash, rs *RecordSet) {
-	fmt.Fprintf(h, "rrset %s %s %d %d\n", rs.Name, rs.Type, rs.TTL, len(rs.Values))
+// writeRecordSet feeds one record set to the hash. It appends to a buffer
+// rather than calling fmt: big zones have a hundred thousand sets.
+func writeRecordSet(h hash.Hash, buf []byte, rs *RecordSet) []byte {
+	buf = append(buf[:0], "rrset "...)
+	buf = append(buf, rs.Name...)
+	buf = append(buf, ' ')
+	buf = append(buf, rs.Type...)
+	buf = append(buf, ' ')
+	buf = strconv.AppendUint(buf, uint64(rs.TTL), 10)
+	buf = append(buf, ' ')
+	buf = strconv.AppendInt(buf, int64(len(rs.Values)), 10)
+	buf = append(buf, '\n')
 	for _, v := range rs.Values {
-		h.Write([]byte(v))
-		h.Write([]byte{'\n'})
+		buf = append(buf, v...)
+		buf = append(buf, '\n')
 	}
+	h.Write(buf)
 	if f := rs.Failover; f != nil {
 		fmt.Fprintf(h, "failover %s %+v %s %s %s %t\n", f.Check, f.Settings, f.Down, f.Up, strings.Join(f.BackupIPs, ","), f.Active)
 	}
+	return buf
 }

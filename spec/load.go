@@ -7,7 +7,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"sort"
@@ -786,8 +785,6 @@ func (l *loader) checkZoneTTL(z *Zone, n *yaml.Node) {
 	}
 }
 
-var labelPattern = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_/-]*[a-z0-9_])?$|^[a-z0-9_]$`)
-
 // validRelativeName checks a lower-case relative name.
 func validRelativeName(name string) bool {
 	if len(name) > 253 {
@@ -798,7 +795,25 @@ func validRelativeName(name string) bool {
 		if lab == "*" && i == 0 {
 			continue
 		}
-		if len(lab) == 0 || len(lab) > 63 || !labelPattern.MatchString(lab) {
+		if !validLabel(lab) {
+			return false
+		}
+	}
+	return true
+}
+
+// validLabel checks one lower-case label: letters, digits, '_', and '-' or
+// '/' (RFC 2317 classless reverse zones) inside it.
+func validLabel(lab string) bool {
+	if len(lab) == 0 || len(lab) > 63 {
+		return false
+	}
+	for i := 0; i < len(lab); i++ {
+		c := lab[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '_':
+		case (c == '-' || c == '/') && i > 0 && i < len(lab)-1:
+		default:
 			return false
 		}
 	}

@@ -3,6 +3,7 @@ package spec
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -61,6 +62,9 @@ func CanonicalValue(rrtype, value string) (string, error) {
 	if strings.ContainsAny(value, "\n\r") {
 		return "", errors.New("value spans several lines")
 	}
+	if v, ok := fastAddress(rrtype, value); ok {
+		return v, nil
+	}
 	zp := dns.NewZoneParser(strings.NewReader(". 0 IN "+rrtype+" "+value+"\n"), relativeOrigin, "")
 	rr, ok := zp.Next()
 	if err := zp.Err(); err != nil {
@@ -93,8 +97,42 @@ func CanonicalRR(rr dns.RR) string {
 	case *dns.SPF:
 		return TXTValue(joinTXT(t.Txt))
 	}
+	switch t := rr.(type) {
+	case *dns.A:
+		return t.A.String()
+	case *dns.AAAA:
+		return t.AAAA.String()
+	case *dns.CNAME:
+		return dns.CanonicalName(t.Target)
+	case *dns.NS:
+		return dns.CanonicalName(t.Ns)
+	case *dns.PTR:
+		return dns.CanonicalName(t.Ptr)
+	case *dns.MX:
+		return strconv.Itoa(int(t.Preference)) + " " + dns.CanonicalName(t.Mx)
+	}
 	mapNames(rr, dns.CanonicalName)
 	return presentation(rr)
+}
+
+// fastAddress canonicalises the commonest values, plain IPv4 and IPv6
+// addresses, without a zone parser: big zones are mostly addresses. Anything
+// unusual is left to miekg/dns.
+func fastAddress(rrtype, value string) (string, bool) {
+	if rrtype != "A" && rrtype != "AAAA" {
+		return "", false
+	}
+	ip, err := netip.ParseAddr(value)
+	if err != nil || ip.Zone() != "" {
+		return "", false
+	}
+	if rrtype == "A" && ip.Is4() {
+		return ip.String(), true
+	}
+	if rrtype == "AAAA" && ip.Is6() && !ip.Is4In6() {
+		return ip.String(), true
+	}
+	return "", false
 }
 
 // NewRR builds the record (owner, ttl, rrtype, value) from a canonical value.
@@ -176,7 +214,9 @@ func joinTXT(chunks []string) string {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// presentation returns the RDATA part of rr's presentation form.
+// presentation returns the RDATA part of rr's presentation form. It sets
+// the header to a fixed owner and TTL so that the header's length is known
+// without formatting it twice.
 func presentation(rr dns.RR) string {
 	switch t := rr.(type) {
 	case *dns.TLSA:
@@ -184,7 +224,18 @@ func presentation(rr dns.RR) string {
 	case *dns.SMIMEA:
 		t.Certificate = strings.ToLower(t.Certificate)
 	}
-	return strings.TrimPrefix(rr.String(), rr.Header().String())
+	h := rr.Header()
+	h.Name, h.Ttl, h.Class = ".", 0, dns.ClassINET
+	// ".\t0\tIN\t<TYPE>\t"
+	return rr.String()[len(".\t0\tIN\t")+len(typeName(h.Rrtype))+1:]
+}
+
+// typeName is the type as miekg/dns prints it in a header.
+func typeName(t uint16) string {
+	if s, ok := dns.TypeToString[t]; ok {
+		return s
+	}
+	return "TYPE" + strconv.Itoa(int(t))
 }
 
 // absoluteName turns a name parsed under relativeOrigin into an absolute,

@@ -128,3 +128,32 @@ func TestAdminMail(t *testing.T) {
 		}
 	}
 }
+
+// The fast path for addresses must give exactly what miekg/dns gives, or a
+// spec value and the same live value would differ.
+func TestFastAddressMatchesMiekg(t *testing.T) {
+	for _, tc := range []struct{ rrtype, v string }{
+		{"A", "192.0.2.1"}, {"A", "0.0.0.0"}, {"A", "255.255.255.255"},
+		{"AAAA", "2001:db8::1"}, {"AAAA", "2001:DB8:0:0:1:0:0:1"}, {"AAAA", "::"}, {"AAAA", "::1"},
+		{"AAAA", "fe80::1:2:3:4"}, {"AAAA", "2001:db8:0:1:0:0:0:0"}, {"AAAA", "0:0:0:0:0:0:0:1"},
+		{"AAAA", "2001:0:0:1::1"}, {"AAAA", "1:2:3:4:5:6:7:8"},
+	} {
+		fast, ok := fastAddress(tc.rrtype, tc.v)
+		if !ok {
+			t.Errorf("fastAddress(%s, %s) declined", tc.rrtype, tc.v)
+			continue
+		}
+		rr, err := dns.NewRR(". 0 IN " + tc.rrtype + " " + tc.v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slow := CanonicalRR(rr); slow != fast {
+			t.Errorf("%s %s: fast path %q, miekg/dns %q", tc.rrtype, tc.v, fast, slow)
+		}
+	}
+	for _, tc := range []struct{ rrtype, v string }{{"A", "::1"}, {"AAAA", "192.0.2.1"}, {"AAAA", "::ffff:192.0.2.1"}, {"A", "fe80::1%eth0"}} {
+		if _, ok := fastAddress(tc.rrtype, tc.v); ok {
+			t.Errorf("fastAddress(%s, %s) took a value it must leave to miekg/dns", tc.rrtype, tc.v)
+		}
+	}
+}

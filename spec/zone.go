@@ -10,6 +10,7 @@ package spec
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -68,8 +69,14 @@ func (z *Zone) Find(name, rrtype string) *RecordSet {
 // SortRecords puts the record sets in their canonical order: the apex first,
 // then names in lexical order, each name's types in lexical order.
 func (z *Zone) SortRecords() {
-	sort.Slice(z.Records, func(i, j int) bool {
-		return lessKey(z.Records[i].Name, z.Records[i].Type, z.Records[j].Name, z.Records[j].Type)
+	slices.SortFunc(z.Records, func(a, b *RecordSet) int {
+		switch {
+		case lessKey(a.Name, a.Type, b.Name, b.Type):
+			return -1
+		case lessKey(b.Name, b.Type, a.Name, a.Type):
+			return 1
+		}
+		return 0
 	})
 }
 
