@@ -1,8 +1,9 @@
 // Command zonesync keeps DNS zones in git: it validates zone specs, plans
 // the changes that bring live zones in line with them, and applies them.
 //
-// This file is wiring only: flags, environment, exit codes and output
-// streams. The work is done by the spec, plan, providers and apply packages.
+// This package is wiring only: flags, environment, exit codes and output
+// streams (main.go), and one small function per command (commands.go). The
+// work is done by the spec, plan, providers and apply packages.
 package main
 
 import (
@@ -11,14 +12,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/urfave/cli/v2"
-	"github.com/zonesync/zonesync/apply"
-	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	_ "github.com/zonesync/zonesync/providers/all"
 	"github.com/zonesync/zonesync/spec"
@@ -40,21 +36,40 @@ type exitCode int
 
 func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 
+// env is what every command gets: its output streams and the redactor
+// that scrubs the config's secrets from them.
+type env struct {
+	stdout, stderr io.Writer
+	redact         *redactor
+	// terminal is true when stderr is a terminal, for progress lines.
+	terminal bool
+}
+
 // run is the whole program, taking its streams so tests can drive it.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
 	redact := &redactor{}
-	out := &redactingWriter{w: stdout, r: redact}
-	errOut := &redactingWriter{w: stderr, r: redact}
-	app := newApp(out, errOut, redact)
-	err := app.RunContext(ctx, args)
-	var code exitCode
+	e := &env{
+		stdout:   &redactingWriter{w: stdout, r: redact},
+		stderr:   &redactingWriter{w: stderr, r: redact},
+		redact:   redact,
+		terminal: isTerminal(stderr),
+	}
+	// A bug must still end as one line on stderr, not a stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(e.stderr, "zonesync: internal error: %v (please report it)\n", r)
+			code = exitError
+		}
+	}()
+	err := newApp(e).RunContext(ctx, args)
+	var exit exitCode
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &code):
-		return int(code)
+	case errors.As(err, &exit):
+		return int(exit)
 	}
-	printError(errOut, err)
+	printError(e.stderr, err)
 	return exitError
 }
 
@@ -74,13 +89,13 @@ func printError(w io.Writer, err error) {
 	}
 }
 
-func newApp(stdout, stderr io.Writer, redact *redactor) *cli.App {
+func newApp(e *env) *cli.App {
 	zoneFlag := &cli.StringFlag{Name: "zone", Usage: "only this zone"}
 	return &cli.App{
 		Name:            "zonesync",
 		Usage:           "declarative DNS zones from git: validate, plan, apply",
-		Writer:          stdout,
-		ErrWriter:       stderr,
+		Writer:          e.stdout,
+		ErrWriter:       e.stderr,
 		HideHelpCommand: true,
 		ExitErrHandler:  func(*cli.Context, error) {},
 		Flags: []cli.Flag{
@@ -90,67 +105,20 @@ func newApp(stdout, stderr io.Writer, redact *redactor) *cli.App {
 		},
 		Commands: []*cli.Command{
 			{
-				Name:  "validate",
-				Usage: "load and check every zone spec and the config",
-				Action: func(c *cli.Context) error {
-					cfg, set, err := load(c, redact)
-					if err != nil {
-						return err
-					}
-					zones, err := apply.LoadSpecs(cfg, set)
-					if err != nil {
-						return err
-					}
-					if !c.Bool("quiet") {
-						fmt.Fprintf(stdout, "%d zone %s valid (%s)\n", len(zones), pluralWord(len(zones), "spec", "specs"), cfg.ZonesDir)
-					}
-					return nil
-				},
+				Name:   "validate",
+				Usage:  "load and check every zone spec and the config",
+				Action: e.validate,
 			},
 			{
-				Name:      "plan",
-				Usage:     "read live state and print the changes that bring it in line with the specs",
-				ArgsUsage: " ",
+				Name:  "plan",
+				Usage: "read live state and print the changes that bring it in line with the specs",
 				Flags: []cli.Flag{
 					zoneFlag,
 					&cli.StringFlag{Name: "format", Value: "text", Usage: "text, markdown or json"},
 					&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `FILE`, for apply"},
 					&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 0 with no changes, 2 with changes, 1 on error"},
 				},
-				Action: func(c *cli.Context) error {
-					format := c.String("format")
-					if format != "text" && format != "markdown" && format != "json" {
-						return fmt.Errorf("--format must be text, markdown or json, not %q", format)
-					}
-					cfg, set, err := load(c, redact)
-					if err != nil {
-						return err
-					}
-					prep, err := apply.Prepare(c.Context, cfg, set, apply.Options{Zone: c.String("zone")})
-					if err != nil {
-						return err
-					}
-					if path := c.String("out"); path != "" {
-						if err := savePlan(path, prep.Plan); err != nil {
-							return err
-						}
-					}
-					switch format {
-					case "json":
-						err = plan.WriteJSON(stdout, prep.Plan)
-					case "markdown":
-						err = plan.WriteMarkdown(stdout, prep.Plan, plan.MarkdownOptions{Marker: markerName(cfg)})
-					default:
-						err = plan.WriteText(stdout, prep.Plan, useColor(c.App.Writer))
-					}
-					if err != nil {
-						return err
-					}
-					if c.Bool("detailed-exitcode") && !prep.Plan.Empty() {
-						return exitCode(exitChanges)
-					}
-					return nil
-				},
+				Action: e.plan,
 			},
 			{
 				Name:      "apply",
@@ -158,126 +126,50 @@ func newApp(stdout, stderr io.Writer, redact *redactor) *cli.App {
 				ArgsUsage: "[FILE]",
 				Flags: []cli.Flag{
 					zoneFlag,
-					&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json (one report document at the end)"},
+					&cli.StringFlag{Name: "format", Value: "text", Usage: "text, or json for one report document at the end"},
 					&cli.BoolFlag{Name: "force", Usage: "apply even when the safety checks refuse the plan"},
 				},
-				Action: func(c *cli.Context) error { return applyCommand(c, stdout, stderr, redact) },
+				Action: e.apply,
 			},
 			{
 				Name:  "import",
-				Usage: "print a zone spec of a live zone",
+				Usage: "write zone specs of live zones: one zone to stdout, or --all into the zones directory",
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "provider", Required: true, Usage: "provider `NAME` in zonesync.yaml"},
-					&cli.StringFlag{Name: "zone", Required: true, Usage: "zone to import"},
+					&cli.StringFlag{Name: "zone", Usage: "zone to import, printed to stdout"},
+					&cli.BoolFlag{Name: "all", Usage: "import every zone the provider serves, one spec file each"},
+					&cli.StringFlag{Name: "dir", Usage: "with --all: where to write the specs (default: the config's zones directory)"},
+					&cli.BoolFlag{Name: "overwrite", Usage: "with --all: replace spec files that exist"},
 				},
-				Action: func(c *cli.Context) error {
-					cfg, set, err := load(c, redact)
-					if err != nil {
-						return err
-					}
-					name := c.String("provider")
-					p, ok := set.Get(name)
-					if !ok {
-						return fmt.Errorf("unknown provider %q; zonesync.yaml declares %s", name, strings.Join(cfg.ProviderNames(), ", "))
-					}
-					zone := strings.ToLower(strings.TrimSuffix(c.String("zone"), "."))
-					live, err := p.ReadZone(c.Context, zone)
-					if err != nil {
-						return fmt.Errorf("read zone %s from provider %s: %w", zone, name, err)
-					}
-					live.Provider = name
-					data, err := spec.Marshal(live, p.Capabilities().ZoneTTL)
-					if err != nil {
-						return err
-					}
-					_, err = stdout.Write(data)
-					return err
+				Action: e.importZones,
+			},
+			{
+				Name:      "fmt",
+				Usage:     "rewrite zone specs in canonical form (all specs of the config, or the files given)",
+				ArgsUsage: "[FILE...]",
+				Flags: []cli.Flag{
+					&cli.BoolFlag{Name: "check", Usage: "change nothing; list the files that are not formatted and exit 1"},
 				},
+				Action: e.format,
+			},
+			{
+				Name:      "schema",
+				Usage:     "print the JSON Schema of a zone spec (zone) or of zonesync.yaml (config)",
+				ArgsUsage: "[zone|config]",
+				Action:    e.schema,
 			},
 		},
 	}
-}
-
-func applyCommand(c *cli.Context, stdout, stderr io.Writer, redact *redactor) error {
-	format := c.String("format")
-	if format != "text" && format != "json" {
-		return fmt.Errorf("--format must be text or json, not %q", format)
-	}
-	if c.NArg() > 1 {
-		return fmt.Errorf("apply takes at most one plan file, got %d arguments", c.NArg())
-	}
-	cfg, set, err := load(c, redact)
-	if err != nil {
-		return err
-	}
-	opt := apply.Options{Zone: c.String("zone")}
-	var prep *apply.Prepared
-	if file := c.Args().First(); file != "" {
-		saved, err := readPlan(file)
-		if err != nil {
-			return err
-		}
-		prep, err = apply.PrepareSaved(c.Context, cfg, set, saved, opt)
-		if err != nil {
-			return err
-		}
-	} else {
-		prep, err = apply.Prepare(c.Context, cfg, set, opt)
-		if err != nil {
-			return err
-		}
-	}
-	if len(prep.Plan.Refusals) > 0 && !c.Bool("force") {
-		for _, r := range prep.Plan.Refusals {
-			fmt.Fprintln(stderr, "zonesync: refused: "+r)
-		}
-		return fmt.Errorf("%w; review the plan and re-run with --force to apply it anyway", apply.ErrRefused)
-	}
-	if format == "text" && !c.Bool("quiet") && !prep.Plan.Empty() {
-		if err := plan.WriteText(stdout, prep.Plan, useColor(stdout)); err != nil {
-			return err
-		}
-	}
-	stop := make(chan struct{})
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	go func() {
-		if _, ok := <-sigs; ok {
-			fmt.Fprintln(stderr, "zonesync: interrupted: finishing operations in flight, starting no new ones")
-			close(stop)
-		}
-	}()
-	rep := apply.Run(c.Context, prep, apply.RunOptions{
-		Concurrency: cfg.Concurrency,
-		Stop:        stop,
-		OnZone: func(z *apply.ZoneReport) {
-			if format == "text" {
-				apply.WriteZoneText(stdout, z)
-			}
-		},
-	})
-	if format == "json" {
-		if err := rep.WriteJSON(stdout); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintln(stdout, rep.SummaryLine())
-	}
-	if rep.Failed() || rep.Interrupted {
-		return exitCode(exitError)
-	}
-	return nil
 }
 
 // load reads the config and builds its providers; every value taken from
 // the environment is registered with the redactor before anything prints.
-func load(c *cli.Context, redact *redactor) (*spec.Config, *providers.Set, error) {
+func (e *env) load(c *cli.Context) (*spec.Config, *providers.Set, error) {
 	cfg, err := spec.LoadConfig(c.String("config"))
 	if err != nil {
 		return nil, nil, err
 	}
-	redact.add(cfg.Secrets()...)
+	e.redact.add(cfg.Secrets()...)
 	set, err := providers.Open(cfg)
 	if err != nil {
 		return nil, nil, err
@@ -285,53 +177,8 @@ func load(c *cli.Context, redact *redactor) (*spec.Config, *providers.Set, error
 	return cfg, set, nil
 }
 
-func readPlan(path string) (*plan.Plan, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("read plan file: %w", err)
-	}
-	defer f.Close()
-	p, err := plan.Decode(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return p, nil
-}
-
-// savePlan writes the plan file atomically, so a failed write never leaves
-// a truncated plan that could be applied.
-func savePlan(path string, p *plan.Plan) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".plan-*.json")
-	if err != nil {
-		return fmt.Errorf("save plan: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := plan.WriteJSON(tmp, p); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save plan: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save plan: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("save plan: %w", err)
-	}
-	return nil
-}
-
-// markerName is how the markdown marker names the config.
-func markerName(cfg *spec.Config) string {
-	return filepath.ToSlash(filepath.Clean(cfg.File))
-}
-
-// useColor reports whether w is a terminal and NO_COLOR is unset.
-func useColor(w io.Writer) bool {
-	if _, ok := os.LookupEnv("NO_COLOR"); ok {
-		return false
-	}
-	if rw, ok := w.(*redactingWriter); ok {
-		w = rw.w
-	}
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
@@ -340,9 +187,13 @@ func useColor(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-func pluralWord(n int, one, many string) string {
-	if n == 1 {
-		return one
+// useColor reports whether colored output suits w: a terminal, NO_COLOR unset.
+func useColor(w io.Writer) bool {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		return false
 	}
-	return many
+	if rw, ok := w.(*redactingWriter); ok {
+		w = rw.w
+	}
+	return isTerminal(w)
 }

@@ -128,7 +128,7 @@ func TestValidateRejectsWithPosition(t *testing.T) {
 	if code != 1 || out != "" {
 		t.Fatalf("exit %d, stdout %q", code, out)
 	}
-	want := bad + `:10:1: unknown key "recrods" (did you mean "records"?)` + "\n"
+	want := bad + `:11:1: unknown key "recrods" (did you mean "records"?)` + "\n"
 	if errOut != want {
 		t.Errorf("stderr %q\nwant    %q", errOut, want)
 	}

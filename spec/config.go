@@ -108,7 +108,6 @@ type configFile struct {
 	Zones       string    `yaml:"zones"`
 	Safety      yaml.Node `yaml:"safety"`
 	Concurrency *int      `yaml:"concurrency"`
-	Schema      string    `yaml:"$schema"`
 }
 
 // providerNamePattern is what a provider name may look like.
@@ -117,11 +116,17 @@ var providerNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 // LoadConfig reads and checks zonesync.yaml. Environment variables are
 // substituted in every value; an unset one is an error naming it.
 func LoadConfig(file string) (*Config, error) {
+	return ParseConfigFile(file, os.LookupEnv)
+}
+
+// ParseConfigFile reads and checks a config with a given environment lookup;
+// commands that need no secrets pass one that accepts every variable.
+func ParseConfigFile(file string, lookup func(string) (string, bool)) (*Config, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	return ParseConfig(file, data, os.LookupEnv)
+	return ParseConfig(file, data, lookup)
 }
 
 // ParseConfig checks a config held in memory; lookup reads the environment.

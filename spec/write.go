@@ -195,3 +195,42 @@ func num(v uint32) *yaml.Node {
 func addPair(m *yaml.Node, k string, v *yaml.Node) {
 	m.Content = append(m.Content, str(k), v)
 }
+
+// ForImport returns a copy of a live zone reduced to what a spec for the
+// provider may declare: apex NS records only where the provider lets
+// zonesync manage them, and only the SOA fields it can set. The result
+// loads without capability errors and plans as no change.
+func ForImport(live *Zone, caps Capabilities) *Zone {
+	z := *live
+	z.Records = make([]*RecordSet, 0, len(live.Records))
+	for _, rs := range live.Records {
+		if rs.Name == Apex && rs.Type == "NS" && !caps.ApexNS {
+			continue
+		}
+		z.Records = append(z.Records, rs)
+	}
+	if live.SOA != nil {
+		s := SOA{}
+		for _, f := range caps.SOA {
+			switch f {
+			case "primary_ns":
+				s.PrimaryNS = live.SOA.PrimaryNS
+			case "admin_mail":
+				s.AdminMail = live.SOA.AdminMail
+			case "refresh":
+				s.Refresh = live.SOA.Refresh
+			case "retry":
+				s.Retry = live.SOA.Retry
+			case "expire":
+				s.Expire = live.SOA.Expire
+			case "minimum":
+				s.Minimum = live.SOA.Minimum
+			}
+		}
+		z.SOA = &s
+		if s == (SOA{}) {
+			z.SOA = nil
+		}
+	}
+	return &z
+}

@@ -1,0 +1,176 @@
+package spec
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Format rewrites a zone spec in canonical form: top-level keys in their
+// documented order, record names sorted with the apex first, each name's
+// record sets sorted by type, values in canonical presentation form, sorted
+// and without duplicates. Comments and the quoting and flow style of each
+// node are kept. The spec should be valid (see ParseZone); a value that
+// does not parse is an error.
+func Format(data []byte) ([]byte, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("YAML syntax: %w", err)
+	}
+	root := resolveAlias(&doc)
+	if root == nil || root.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("a zone spec must be a mapping")
+	}
+	zone := strings.ToLower(strings.TrimSuffix(scalarOf(mapValue(root, "zone")), "."))
+	sortPairs(root, keyOrder(zoneKeys))
+	if soa := mapValue(root, "soa"); soa != nil {
+		sortPairs(soa, keyOrder(SOAFields))
+	}
+	if records := mapValue(root, "records"); records != nil && records.Kind == yaml.MappingNode {
+		if err := formatRecords(records, zone); err != nil {
+			return nil, err
+		}
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(&doc); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func formatRecords(records *yaml.Node, zone string) error {
+	relative := func(key string) string {
+		if key == Apex {
+			return Apex
+		}
+		name := strings.ToLower(key)
+		if strings.HasSuffix(name, ".") {
+			if rel, ok := RelativeName(name, zone); ok {
+				return rel
+			}
+		}
+		return name
+	}
+	pairs := pairsOf(records)
+	slices.SortStableFunc(pairs, func(a, b [2]*yaml.Node) int {
+		x, y := relative(a[0].Value), relative(b[0].Value)
+		switch {
+		case LessName(x, y):
+			return -1
+		case LessName(y, x):
+			return 1
+		}
+		return 0
+	})
+	setPairs(records, pairs)
+	for _, p := range pairs {
+		sets := p[1]
+		items := sets.Content
+		if sets.Kind == yaml.MappingNode {
+			items = []*yaml.Node{sets}
+		} else {
+			slices.SortStableFunc(items, func(a, b *yaml.Node) int {
+				return strings.Compare(strings.ToUpper(scalarOf(mapValue(a, "type"))), strings.ToUpper(scalarOf(mapValue(b, "type"))))
+			})
+		}
+		for _, item := range items {
+			if item.Kind != yaml.MappingNode {
+				continue
+			}
+			sortPairs(item, keyOrder(recordKeys))
+			if err := formatValues(p[0].Value, item); err != nil {
+				return err
+			}
+			if f := mapValue(item, "failover"); f != nil {
+				sortPairs(f, keyOrder([]string{"check", "settings", "down", "up", "backup_ips", "active"}))
+			}
+		}
+	}
+	return nil
+}
+
+// formatValues canonicalises one record set's type and values in place.
+func formatValues(name string, item *yaml.Node) error {
+	tn := mapValue(item, "type")
+	if tn == nil {
+		return nil
+	}
+	tn.Value = strings.ToUpper(tn.Value)
+	rrtype := tn.Value
+	canon := func(n *yaml.Node) error {
+		if rrtype == "TXT" || rrtype == "SPF" || n.Kind != yaml.ScalarNode {
+			return nil
+		}
+		v, err := CanonicalValue(rrtype, n.Value)
+		if err != nil {
+			return fmt.Errorf("line %d: %s %s: %w", n.Line, name, rrtype, err)
+		}
+		n.Value = v
+		return nil
+	}
+	if v := mapValue(item, "value"); v != nil {
+		return canon(v)
+	}
+	vs := mapValue(item, "values")
+	if vs == nil || vs.Kind != yaml.SequenceNode {
+		return nil
+	}
+	for _, v := range vs.Content {
+		if err := canon(v); err != nil {
+			return err
+		}
+	}
+	slices.SortStableFunc(vs.Content, func(a, b *yaml.Node) int { return strings.Compare(a.Value, b.Value) })
+	vs.Content = slices.CompactFunc(vs.Content, func(a, b *yaml.Node) bool { return a.Value == b.Value })
+	return nil
+}
+
+// keyOrder ranks keys by their place in a documented list; others go last.
+func keyOrder(keys []string) func(string) int {
+	return func(k string) int {
+		if i := slices.Index(keys, k); i >= 0 {
+			return i
+		}
+		return len(keys)
+	}
+}
+
+// sortPairs orders a mapping's key/value pairs by rank, stably.
+func sortPairs(m *yaml.Node, rank func(string) int) {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return
+	}
+	pairs := pairsOf(m)
+	slices.SortStableFunc(pairs, func(a, b [2]*yaml.Node) int { return rank(a[0].Value) - rank(b[0].Value) })
+	setPairs(m, pairs)
+}
+
+func pairsOf(m *yaml.Node) [][2]*yaml.Node {
+	pairs := make([][2]*yaml.Node, 0, len(m.Content)/2)
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		pairs = append(pairs, [2]*yaml.Node{m.Content[i], m.Content[i+1]})
+	}
+	return pairs
+}
+
+func setPairs(m *yaml.Node, pairs [][2]*yaml.Node) {
+	m.Content = m.Content[:0]
+	for _, p := range pairs {
+		m.Content = append(m.Content, p[0], p[1])
+	}
+}
+
+func scalarOf(n *yaml.Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
+}
