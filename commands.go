@@ -44,7 +44,7 @@ func (e *env) plan(c *cli.Context) error {
 		return err
 	}
 	prog := e.progress(c, "reading live zones")
-	prep, err := apply.Prepare(c.Context, cfg, set, apply.Options{Zone: c.String("zone"), Progress: prog.update})
+	prep, err := apply.Prepare(e.context(c), cfg, set, apply.Options{Zone: c.String("zone"), Progress: prog.update})
 	prog.done()
 	if err != nil {
 		return err
@@ -93,9 +93,9 @@ func (e *env) apply(c *cli.Context) error {
 			prog.done()
 			return err
 		}
-		prep, err = apply.PrepareSaved(c.Context, cfg, set, saved, opt)
+		prep, err = apply.PrepareSaved(e.context(c), cfg, set, saved, opt)
 	} else {
-		prep, err = apply.Prepare(c.Context, cfg, set, opt)
+		prep, err = apply.Prepare(e.context(c), cfg, set, opt)
 	}
 	prog.done()
 	if err != nil {
@@ -124,7 +124,7 @@ func (e *env) apply(c *cli.Context) error {
 	}()
 	prog = e.progress(c, "applying zones")
 	done, total := 0, len(prep.Plan.Zones)
-	rep := apply.Run(c.Context, prep, apply.RunOptions{
+	rep := apply.Run(e.context(c), prep, apply.RunOptions{
 		Concurrency: cfg.Concurrency,
 		Stop:        stop,
 		OnZone: func(z *apply.ZoneReport) {
@@ -166,7 +166,7 @@ func (e *env) importZones(c *cli.Context) error {
 	}
 	caps := p.Capabilities()
 	spec := func(zone string) ([]byte, error) {
-		live, err := p.ReadZone(c.Context, zone)
+		live, err := p.ReadZone(e.context(c), zone)
 		if err != nil {
 			return nil, fmt.Errorf("read zone %s from provider %s: %w", zone, name, err)
 		}
@@ -188,7 +188,7 @@ func (e *env) importZones(c *cli.Context) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	zones, err := p.ListZones(c.Context)
+	zones, err := p.ListZones(e.context(c))
 	if err != nil {
 		return fmt.Errorf("list zones of provider %s: %w", name, err)
 	}

@@ -318,3 +318,14 @@ func TestNoProgressWhenNotATerminal(t *testing.T) {
 		t.Errorf("apply to a non-terminal wrote to stderr: %q", errOut)
 	}
 }
+
+func TestVerboseLogsReads(t *testing.T) {
+	cfg := copyExamples(t)
+	code, _, errOut := zonesync(t, "--config", cfg, "--verbose", "plan")
+	if code != 0 || !strings.Contains(errOut, "zonesync: read zone example.org from provider local: 8 record sets") {
+		t.Errorf("verbose plan: exit %d, stderr:\n%s", code, errOut)
+	}
+	if _, _, errOut := zonesync(t, "--config", cfg, "plan"); errOut != "" {
+		t.Errorf("plan without --verbose wrote to stderr: %q", errOut)
+	}
+}

@@ -162,6 +162,16 @@ func newApp(e *env) *cli.App {
 	}
 }
 
+// context is the command's context, carrying the --verbose logger.
+func (e *env) context(c *cli.Context) context.Context {
+	if !c.Bool("verbose") {
+		return c.Context
+	}
+	return providers.WithLog(c.Context, func(format string, args ...any) {
+		fmt.Fprintf(e.stderr, "zonesync: "+format+"\n", args...)
+	})
+}
+
 // load reads the config and builds its providers; every value taken from
 // the environment is registered with the redactor before anything prints.
 func (e *env) load(c *cli.Context) (*spec.Config, *providers.Set, error) {

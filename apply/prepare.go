@@ -10,6 +10,7 @@ import (
 	"os"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -80,8 +81,12 @@ func (r *reader) start(zone, provider string) *liveRead {
 			return
 		}
 		r.sem <- struct{}{}
+		start := time.Now()
 		lr.zone, lr.err = p.ReadZone(r.ctx, zone)
 		<-r.sem
+		if lr.err == nil {
+			providers.Logf(r.ctx, "read zone %s from provider %s: %d record sets (%s)", zone, provider, len(lr.zone.Records), time.Since(start).Round(time.Millisecond))
+		}
 		r.mu.Lock()
 		r.finished++
 		done, total := r.finished, r.total

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zonesync/zonesync/providers"
 	"golang.org/x/time/rate"
 )
 
@@ -81,7 +82,13 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 			return nil, fmt.Errorf("waiting for the rate limit: %w", err)
 		}
 	}
+	start := time.Now()
 	resp, err := c.HTTP.Do(req.WithContext(ctx))
+	if err == nil {
+		providers.Logf(ctx, "%s %s%s: HTTP %d (%s)", req.Method, req.URL.Host, req.URL.Path, resp.StatusCode, time.Since(start).Round(time.Millisecond))
+	} else {
+		providers.Logf(ctx, "%s %s%s: failed (%s)", req.Method, req.URL.Host, req.URL.Path, time.Since(start).Round(time.Millisecond))
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, c.Scrub(ctx.Err())
