@@ -294,7 +294,7 @@ func TestApplyJSONReport(t *testing.T) {
 			} `json:"results"`
 		} `json:"zones"`
 		Summary    struct{ OK, Failed, Skipped int } `json:"summary"`
-		DurationMS *float64                         `json:"duration_ms"`
+		DurationMS *float64                          `json:"duration_ms"`
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("apply --format json is not one JSON document: %v\n%s", err, out)
