@@ -43,8 +43,13 @@ func (e *env) plan(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	opt, err := selection(c)
+	if err != nil {
+		return err
+	}
 	prog := e.progress(c, "reading live zones")
-	prep, err := apply.Prepare(e.context(c), cfg, set, apply.Options{Zone: c.String("zone"), Progress: prog.update})
+	opt.Progress = prog.update
+	prep, err := apply.Prepare(e.context(c), cfg, set, opt)
 	prog.done()
 	if err != nil {
 		return err
@@ -83,7 +88,10 @@ func (e *env) apply(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opt := apply.Options{Zone: c.String("zone")}
+	opt, err := selection(c)
+	if err != nil {
+		return err
+	}
 	prog := e.progress(c, "reading live zones")
 	opt.Progress = prog.update
 	var prep *apply.Prepared
@@ -274,6 +282,19 @@ func (e *env) schema(c *cli.Context) error {
 	}
 	_, err = e.stdout.Write(data)
 	return err
+}
+
+// selection reads the flags that pick zones: --zone and --shard.
+func selection(c *cli.Context) (apply.Options, error) {
+	opt := apply.Options{Zone: strings.ToLower(strings.TrimSuffix(c.String("zone"), "."))}
+	if s := c.String("shard"); s != "" {
+		shard, err := plan.ParseShard(s)
+		if err != nil {
+			return opt, err
+		}
+		opt.Shard = shard
+	}
+	return opt, nil
 }
 
 // specMarshal writes a live zone as a spec its provider accepts.

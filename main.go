@@ -91,6 +91,7 @@ func printError(w io.Writer, err error) {
 
 func newApp(e *env) *cli.App {
 	zoneFlag := &cli.StringFlag{Name: "zone", Usage: "only this zone"}
+	shardFlag := &cli.StringFlag{Name: "shard", Usage: "only the zones of stable slice `K/N` (a CI matrix of N runners)"}
 	return &cli.App{
 		Name:            "zonesync",
 		Usage:           "declarative DNS zones from git: validate, plan, apply",
@@ -114,6 +115,7 @@ func newApp(e *env) *cli.App {
 				Usage: "read live state and print the changes that bring it in line with the specs",
 				Flags: []cli.Flag{
 					zoneFlag,
+					shardFlag,
 					&cli.StringFlag{Name: "format", Value: "text", Usage: "text, markdown or json"},
 					&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `FILE`, for apply"},
 					&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 0 with no changes, 2 with changes, 1 on error"},
@@ -126,6 +128,7 @@ func newApp(e *env) *cli.App {
 				ArgsUsage: "[FILE]",
 				Flags: []cli.Flag{
 					zoneFlag,
+					shardFlag,
 					&cli.StringFlag{Name: "format", Value: "text", Usage: "text, or json for one report document at the end"},
 					&cli.BoolFlag{Name: "force", Usage: "apply even when the safety checks refuse the plan"},
 				},

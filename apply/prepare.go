@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -25,6 +26,8 @@ type Options struct {
 	Concurrency int
 	// Progress, when set, is told each time a zone's live state has been read.
 	Progress func(done, total int)
+	// Shard limits the plan to one stable slice of the zones.
+	Shard plan.Shard
 }
 
 // Prepared is a plan together with the zones it was made from.
@@ -134,7 +137,7 @@ func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Opti
 	if files, err := spec.SpecFiles(cfg.ZonesDir); err == nil {
 		for _, f := range files {
 			if data, err := os.ReadFile(f); err == nil {
-				if zone, provider := spec.Peek(data); zone != "" && provider != "" && (opt.Zone == "" || zone == opt.Zone) {
+				if zone, provider := spec.Peek(data); zone != "" && provider != "" && (opt.Zone == "" || zone == opt.Zone) && opt.Shard.Contains(zone) {
 					if _, ok := set.Get(provider); ok {
 						rd.start(zone, provider)
 					}
@@ -152,11 +155,12 @@ func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Opti
 			return nil, fmt.Errorf("no zone spec declares zone %s", opt.Zone)
 		}
 	}
+	zones = slices.DeleteFunc(zones, func(z *spec.Zone) bool { return !opt.Shard.Contains(z.Name) })
 	sort.Slice(zones, func(i, j int) bool { return zones[i].Name < zones[j].Name })
 	for _, z := range zones {
 		rd.start(z.Name, z.Provider)
 	}
-	prep := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion}}
+	prep := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: opt.Shard.String()}}
 	var problems []error
 	for _, z := range zones {
 		live, err := rd.wait(z.Name, z.Provider)

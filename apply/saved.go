@@ -21,7 +21,17 @@ var ErrStale = errors.New("stale plan")
 // operations are not the ones the specs and live state give (an edited
 // file). What it returns applies exactly the saved operations.
 func PrepareSaved(ctx context.Context, cfg *spec.Config, set *providers.Set, saved *plan.Plan, opt Options) (*Prepared, error) {
-	fresh, err := Prepare(ctx, cfg, set, Options{Concurrency: opt.Concurrency, Progress: opt.Progress, Zone: opt.Zone})
+	if opt.Shard.Count > 0 && opt.Shard.String() != saved.Shard {
+		return nil, fmt.Errorf("the plan file was made for shard %q, not %s; apply it with the shard it was made for", saved.Shard, opt.Shard)
+	}
+	if saved.Shard != "" {
+		shard, err := plan.ParseShard(saved.Shard)
+		if err != nil {
+			return nil, fmt.Errorf("plan file: %w", err)
+		}
+		opt.Shard = shard
+	}
+	fresh, err := Prepare(ctx, cfg, set, Options{Concurrency: opt.Concurrency, Progress: opt.Progress, Zone: opt.Zone, Shard: opt.Shard})
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +39,7 @@ func PrepareSaved(ctx context.Context, cfg *spec.Config, set *providers.Set, sav
 	for i, z := range fresh.Plan.Zones {
 		index[z.Zone] = i
 	}
-	out := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Refusals: saved.Refusals}}
+	out := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Refusals: saved.Refusals, Shard: saved.Shard}}
 	var problems []error
 	for _, sz := range saved.Zones {
 		if opt.Zone != "" && sz.Zone != opt.Zone {

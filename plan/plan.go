@@ -64,6 +64,9 @@ type Plan struct {
 	// Refusals are the safety checks the plan failed; apply refuses such a
 	// plan unless forced.
 	Refusals []string `json:"refusals,omitempty"`
+	// Shard is the K/N slice of the estate the plan covers, if it was made
+	// with --shard; a saved plan is applied only for the same shard.
+	Shard string `json:"shard,omitempty"`
 }
 
 // ZonePlan is one zone's operations, in the order they must run.

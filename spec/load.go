@@ -370,9 +370,14 @@ func ParseAdminMail(s string) (string, error) {
 
 // MailToMbox turns an admin mail address into the SOA RNAME domain form.
 func MailToMbox(mail string) string {
-	user, domain, ok := strings.Cut(mail, "@")
+	at := strings.LastIndexByte(mail, '@')
+	user, domain, ok := mail, "", at >= 0
+	if ok {
+		user, domain = mail[:at], mail[at+1:]
+	}
 	if !ok {
-		return mail
+		// Not an address: a name read from an SOA that had no user part.
+		return strings.TrimSuffix(mail, ".") + "."
 	}
 	return strings.ReplaceAll(user, ".", `\.`) + "." + domain + "."
 }
@@ -389,7 +394,8 @@ func MboxToMail(mbox string) string {
 			return strings.ReplaceAll(mbox[:i], `\.`, ".") + "@" + strings.ToLower(mbox[i+1:])
 		}
 	}
-	return mbox
+	// A single label has no user part to split off: keep it as a name.
+	return mbox + "."
 }
 
 // ignoreSpec is one entry of a zone spec's ignore list.

@@ -10,6 +10,34 @@ import (
 	"github.com/miekg/dns"
 )
 
+// CanonicalName returns a domain name absolute, lower-cased and with the
+// escaping miekg/dns prints, so that one name has one spelling ("'" and
+// "\\039" are both "\\'").
+func CanonicalName(name string) string {
+	name = dns.CanonicalName(name)
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '*' || c == '/') {
+			return reescape(name)
+		}
+	}
+	return name
+}
+
+// reescape gives a name miekg/dns's own escaping by packing and unpacking it.
+func reescape(name string) string {
+	buf := make([]byte, 256+len(name))
+	off, err := dns.PackDomainName(name, buf, 0, nil, false)
+	if err != nil {
+		return name
+	}
+	out, _, err := dns.UnpackDomainName(buf[:off], 0)
+	if err != nil {
+		return name
+	}
+	return strings.ToLower(out)
+}
+
 // relativeOrigin is the origin values are parsed under, so that a name
 // written without a trailing dot can be told apart from an absolute one.
 const relativeOrigin = "zonesync-relative.invalid."
@@ -103,15 +131,15 @@ func CanonicalRR(rr dns.RR) string {
 	case *dns.AAAA:
 		return t.AAAA.String()
 	case *dns.CNAME:
-		return dns.CanonicalName(t.Target)
+		return CanonicalName(t.Target)
 	case *dns.NS:
-		return dns.CanonicalName(t.Ns)
+		return CanonicalName(t.Ns)
 	case *dns.PTR:
-		return dns.CanonicalName(t.Ptr)
+		return CanonicalName(t.Ptr)
 	case *dns.MX:
-		return strconv.Itoa(int(t.Preference)) + " " + dns.CanonicalName(t.Mx)
+		return strconv.Itoa(int(t.Preference)) + " " + CanonicalName(t.Mx)
 	}
-	mapNames(rr, dns.CanonicalName)
+	mapNames(rr, CanonicalName)
 	return presentation(rr)
 }
 
@@ -241,7 +269,7 @@ func typeName(t uint16) string {
 // absoluteName turns a name parsed under relativeOrigin into an absolute,
 // lower-case name.
 func absoluteName(name string) (string, error) {
-	lower := strings.ToLower(name)
+	lower := CanonicalName(name)
 	if rel, ok := strings.CutSuffix(lower, "."+relativeOrigin); ok {
 		if !strings.Contains(rel, ".") {
 			return "", fmt.Errorf("name %q is a single label without a trailing dot; write the absolute name, e.g. %q", rel, rel+".example.com.")

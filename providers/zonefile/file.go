@@ -43,9 +43,11 @@ func parse(zone, path string, data []byte) (*file, error) {
 	zp.SetDefaultTTL(spec.DefaultTTL)
 	zp.SetIncludeAllowed(false)
 	sawSOA := false
+	var last dns.RR
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
+		last = rr
 		h := rr.Header()
-		name, inside := spec.RelativeName(h.Name, zone)
+		name, inside := spec.RelativeName(spec.CanonicalName(h.Name), zone)
 		if !inside {
 			return nil, fmt.Errorf("zonefile: %s: record %s is outside zone %s", path, h.Name, zone)
 		}
@@ -62,7 +64,7 @@ func parse(zone, path string, data []byte) (*file, error) {
 			sawSOA = true
 			f.soaTTL = h.Ttl
 			f.soa = spec.SOA{
-				PrimaryNS: dns.CanonicalName(soa.Ns), AdminMail: spec.MboxToMail(soa.Mbox), Serial: soa.Serial,
+				PrimaryNS: spec.CanonicalName(soa.Ns), AdminMail: spec.MboxToMail(spec.CanonicalName(soa.Mbox)), Serial: soa.Serial,
 				Refresh: soa.Refresh, Retry: soa.Retry, Expire: soa.Expire, Minimum: soa.Minttl,
 			}
 			continue
@@ -81,6 +83,11 @@ func parse(zone, path string, data []byte) (*file, error) {
 	}
 	if err := zp.Err(); err != nil {
 		return nil, fmt.Errorf("zonefile: %w", err)
+	}
+	// miekg/dns lets the file's last record through without any data
+	// (elsewhere it is a parse error): refuse it the same way.
+	if last != nil && emptyRdata(last) {
+		return nil, fmt.Errorf("zonefile: %s: the last record, %s %s, has no data", path, last.Header().Name, dns.TypeToString[last.Header().Rrtype])
 	}
 	if !sawSOA {
 		return nil, fmt.Errorf("zonefile: %s: no SOA record; a zone file starts with the zone's SOA", path)
@@ -169,6 +176,20 @@ func (f *file) render() []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// emptyRdata reports whether rr packs to zero bytes of data.
+func emptyRdata(rr dns.RR) bool {
+	buf := make([]byte, dns.Len(rr)+512)
+	off, err := dns.PackRR(rr, buf, 0, nil, false)
+	if err != nil {
+		return true
+	}
+	nameLen, err := dns.PackDomainName(rr.Header().Name, make([]byte, 256), 0, nil, false)
+	if err != nil || off < nameLen+10 {
+		return true
+	}
+	return buf[nameLen+8] == 0 && buf[nameLen+9] == 0 // RDLENGTH
 }
 
 // rdata is a record's presentation form without its header.

@@ -1,0 +1,71 @@
+package spec
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzParseZone: no input makes the loader panic, and a spec it accepts
+// formats into a spec it accepts again, with the same content.
+func FuzzParseZone(f *testing.F) {
+	files, _ := filepath.Glob("testdata/invalid/*.yaml")
+	for _, file := range files {
+		if data, err := os.ReadFile(file); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte(validSpec))
+	cfg, caps := corpusConfig()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		z, err := ParseZone("example.com.yaml", data, cfg, caps)
+		if err != nil {
+			if _, ok := err.(ErrorList); !ok {
+				t.Fatalf("ParseZone returned %T, want ErrorList", err)
+			}
+			return
+		}
+		out, err := Format(data)
+		if err != nil {
+			t.Fatalf("Format of an accepted spec: %v", err)
+		}
+		again, err := ParseZone("example.com.yaml", out, cfg, caps)
+		if err != nil {
+			t.Fatalf("the formatted spec is refused: %v\n%s", err, out)
+		}
+		if again.Digest() != z.Digest() {
+			t.Fatalf("formatting changed the zone:\n%s\n---\n%s", data, out)
+		}
+	})
+}
+
+// FuzzCanonicalValue: canonical values are canonical: parsing one again
+// gives it back.
+func FuzzCanonicalValue(f *testing.F) {
+	for _, s := range [][2]string{
+		{"A", "192.0.2.1"}, {"AAAA", "2001:DB8::1"}, {"MX", "10 mail.example.com"},
+		{"TXT", `a "quoted" \ text`}, {"SRV", "0 5 5060 sip.example.com."}, {"CAA", `0 issue "x.org"`},
+		{"NAPTR", `100 10 "U" "E2U+sip" "!^.*$!sip:info@example.com!" .`}, {"TLSA", "3 1 1 ABCDEF"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, rrtype, value string) {
+		if CheckType(rrtype) != nil {
+			return
+		}
+		c, err := CanonicalValue(rrtype, value)
+		if err != nil {
+			return
+		}
+		if rrtype == "TXT" || rrtype == "SPF" {
+			if text, err := TXTText(c); err != nil || text != value {
+				t.Fatalf("TXT %q -> %q -> %q, %v", value, c, text, err)
+			}
+			return
+		}
+		again, err := CanonicalValue(rrtype, c)
+		if err != nil || again != c {
+			t.Fatalf("%s %q -> %q -> %q, %v", rrtype, value, c, again, err)
+		}
+	})
+}
