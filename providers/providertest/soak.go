@@ -1,0 +1,260 @@
+package providertest
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/faults"
+	"github.com/zonesync/zonesync/spec"
+)
+
+var soakRounds = flag.Int("soak.rounds", 0, "rounds of the fault soak test (0: the short form CI runs)")
+
+// ShortSoakRounds is how many rounds the soak runs without -soak.rounds.
+const ShortSoakRounds = 25
+
+// Record is one record as a fake server holds it, value in canonical form.
+type Record struct {
+	Name, Type, Value string
+}
+
+// SoakHarness is a provider wired to a fake whose state the soak reads
+// directly, bypassing the API under test.
+type SoakHarness struct {
+	// Provider talks to the fake through its real client; it should be
+	// configured with short timeouts and backoffs.
+	Provider providers.Provider
+	// Zone exists at the fake, empty but for what the provider keeps itself.
+	Zone string
+	// Faults is the fake's fault injector.
+	Faults *faults.Injector
+	// State returns every record of the zone as the fake stores it,
+	// duplicates included, without going through the API.
+	State func() ([]Record, error)
+	// FaultRate is the share of requests that fail (default 0.2).
+	FaultRate float64
+	// Seed makes the run repeatable.
+	Seed uint64
+}
+
+// Soak applies randomised changes round after round with faults injected,
+// and after each round checks the fake's own state: no duplicate record,
+// no lost record, no change to an ignored record, no operation reported ok
+// that did not land, and a re-run without faults converges to no change.
+func Soak(t *testing.T, h SoakHarness) {
+	rounds := *soakRounds
+	if rounds == 0 {
+		rounds = ShortSoakRounds
+	}
+	if h.FaultRate == 0 {
+		h.FaultRate = 0.2
+	}
+	s := &suite{h: Harness{Provider: h.Provider, Zone: h.Zone}, caps: h.Provider.Capabilities()}
+	rng := rand.New(rand.NewPCG(h.Seed, 7))
+
+	// The ignored record is created while nothing is ignored, then must
+	// survive every round untouched.
+	ignored := rec{name: "_acme-challenge", rrtype: "TXT", values: []string{"token-set-outside-zonesync"}}
+	h.Faults.SetRandom(0, 0)
+	s.sync(t, s.zone(t, ignored))
+	ignoredValue := s.zone(t, ignored).Records[0].Values[0]
+
+	var failedOps, okOps, faultsSeen int
+	for round := 1; round <= rounds; round++ {
+		desired := s.zone(t, randomRecords(rng, h.Zone)...)
+		desired.Ignore = []spec.IgnoreRule{{Name: "_acme-challenge", Type: "TXT"}}
+		before := state(t, h)
+
+		h.Faults.SetRandom(h.Seed+uint64(round), h.FaultRate)
+		rep, zp, err := s.tryApply(desired)
+		h.Faults.SetRandom(0, 0)
+		for _, n := range h.Faults.Faults() {
+			faultsSeen += n
+		}
+		h.Faults.ResetCounts()
+		after := state(t, h)
+		checkNoDuplicates(t, round, after)
+		checkIgnored(t, round, after, ignoredValue)
+		if err != nil {
+			// The plan's read failed even after retries: nothing may have changed.
+			if !sameRecords(before, after) {
+				t.Fatalf("round %d: planning failed (%v) yet the zone changed", round, err)
+			}
+			continue
+		}
+		for i, r := range rep.Zones[0].Results {
+			op := zp.Operations[i]
+			switch r.Status {
+			case apply.OK:
+				okOps++
+				if !landed(op, after) {
+					t.Fatalf("round %d: operation %d %s %s %s reported ok but the fake holds %v",
+						round, op.Seq, op.Action, op.Name, op.Type, valuesOf(after, op.Name, op.Type))
+				}
+			default:
+				failedOps++
+				if r.Error == "" {
+					t.Fatalf("round %d: operation %d is %s without a reason", round, op.Seq, r.Status)
+				}
+				checkNothingLost(t, round, op, after)
+			}
+		}
+		checkUntouchedKept(t, round, zp, before, after)
+		// Without faults, a re-run converges and then has nothing to do.
+		s.sync(t, desired)
+		checkNoDuplicates(t, round, state(t, h))
+	}
+	t.Logf("soak: %d rounds, %d faults injected, %d operations ok, %d failed or skipped and healed by the re-run", rounds, faultsSeen, okOps, failedOps)
+	if faultsSeen == 0 {
+		t.Fatal("no fault was injected: the soak tested nothing")
+	}
+}
+
+// tryApply is apply without failing the test: faults make failures expected.
+func (s *suite) tryApply(desired *spec.Zone) (*apply.Report, *plan.ZonePlan, error) {
+	live, err := s.h.Provider.ReadZone(context.Background(), s.h.Zone)
+	if err != nil && !errors.Is(err, providers.ErrZoneNotFound) {
+		return nil, nil, err
+	}
+	zp := plan.Diff(desired, plan.Managed(desired, live, s.caps), s.caps)
+	p := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
+	prep := &apply.Prepared{Plan: p, Desired: []*spec.Zone{desired}, Live: []*spec.Zone{live}, Providers: []providers.Provider{s.h.Provider}}
+	return apply.Run(context.Background(), prep, apply.RunOptions{Concurrency: 1}), zp, nil
+}
+
+// randomRecords draws a zone from a small pool of names, types and values,
+// so that rounds create, update and delete the same sets over and over.
+func randomRecords(rng *rand.Rand, zone string) []rec {
+	var out []rec
+	for i := 0; i < 8; i++ {
+		if rng.IntN(4) == 0 {
+			continue // absent this round
+		}
+		name := fmt.Sprintf("host%d", i)
+		switch i % 4 {
+		case 0, 1:
+			var vals []string
+			for j := 0; j < 1+rng.IntN(3); j++ {
+				vals = append(vals, fmt.Sprintf("192.0.2.%d", 1+rng.IntN(6)))
+			}
+			out = append(out, rec{name: name, rrtype: "A", values: vals})
+		case 2:
+			out = append(out, rec{name: name, rrtype: "TXT", values: []string{fmt.Sprintf("v%d", rng.IntN(4))}})
+		default:
+			out = append(out, rec{name: name, rrtype: "MX", values: []string{fmt.Sprintf("%d mx%d.%s.", 10*(1+rng.IntN(3)), rng.IntN(2), zone)}})
+		}
+	}
+	return out
+}
+
+func state(t *testing.T, h SoakHarness) []Record {
+	t.Helper()
+	recs, err := h.State()
+	if err != nil {
+		t.Fatalf("reading the fake's state: %v", err)
+	}
+	sort.Slice(recs, func(i, j int) bool {
+		a, b := recs[i], recs[j]
+		return a.Name+" "+a.Type+" "+a.Value < b.Name+" "+b.Type+" "+b.Value
+	})
+	return recs
+}
+
+func valuesOf(recs []Record, name, rrtype string) []string {
+	var out []string
+	for _, r := range recs {
+		if r.Name == name && r.Type == rrtype {
+			out = append(out, r.Value)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sameRecords(a, b []Record) bool { return slices.Equal(a, b) }
+
+func checkNoDuplicates(t *testing.T, round int, recs []Record) {
+	t.Helper()
+	for i := 1; i < len(recs); i++ {
+		if recs[i] == recs[i-1] {
+			t.Fatalf("round %d: duplicate record %s %s %s at the fake", round, recs[i].Name, recs[i].Type, recs[i].Value)
+		}
+	}
+}
+
+func checkIgnored(t *testing.T, round int, recs []Record, value string) {
+	t.Helper()
+	if got := valuesOf(recs, "_acme-challenge", "TXT"); !slices.Equal(got, []string{value}) {
+		t.Fatalf("round %d: the ignored record is now %q, want [%q]", round, got, value)
+	}
+}
+
+// landed reports whether the fake holds what an operation set.
+func landed(op *plan.Operation, recs []Record) bool {
+	got := valuesOf(recs, op.Name, op.Type)
+	switch op.Action {
+	case plan.Create, plan.Update:
+		want := slices.Clone(op.After.Values)
+		sort.Strings(want)
+		return slices.Equal(got, want)
+	case plan.Delete:
+		return len(got) == 0
+	}
+	return true
+}
+
+// checkNothingLost: after a failed operation the record set holds values
+// from before or after only, and every value in both is still there.
+func checkNothingLost(t *testing.T, round int, op *plan.Operation, recs []Record) {
+	t.Helper()
+	var before, after []string
+	if op.Before != nil {
+		before = op.Before.Values
+	}
+	if op.After != nil {
+		after = op.After.Values
+	}
+	got := valuesOf(recs, op.Name, op.Type)
+	for _, v := range got {
+		if !slices.Contains(before, v) && !slices.Contains(after, v) {
+			t.Fatalf("round %d: failed operation %d %s %s %s left a foreign value %q", round, op.Seq, op.Action, op.Name, op.Type, v)
+		}
+	}
+	for _, v := range before {
+		if slices.Contains(after, v) && !slices.Contains(got, v) {
+			t.Fatalf("round %d: failed operation %d %s %s %s lost %q, which it was to keep", round, op.Seq, op.Action, op.Name, op.Type, v)
+		}
+	}
+}
+
+// checkUntouchedKept: record sets no operation touched are as they were.
+func checkUntouchedKept(t *testing.T, round int, zp *plan.ZonePlan, before, after []Record) {
+	t.Helper()
+	touched := map[string]bool{}
+	for _, op := range zp.Operations {
+		touched[op.Name+" "+op.Type] = true
+	}
+	keys := map[string]bool{}
+	for _, r := range append(slices.Clone(before), after...) {
+		keys[r.Name+" "+r.Type] = true
+	}
+	for k := range keys {
+		if touched[k] {
+			continue
+		}
+		name, typ, _ := strings.Cut(k, " ")
+		if b, a := valuesOf(before, name, typ), valuesOf(after, name, typ); !slices.Equal(b, a) {
+			t.Fatalf("round %d: %s changed from %v to %v though no operation touched it", round, k, b, a)
+		}
+	}
+}
