@@ -2,5 +2,6 @@
 package all
 
 import (
+	_ "github.com/zonesync/zonesync/providers/telecomx"
 	_ "github.com/zonesync/zonesync/providers/zonefile"
 )

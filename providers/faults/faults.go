@@ -6,6 +6,7 @@
 package faults
 
 import (
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -173,6 +174,9 @@ func (in *Injector) Wrap(h http.Handler) http.Handler {
 				http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
 			}
 		case Timeout:
+			// Read the body first: a server notices a client leaving only
+			// once it reads from the connection.
+			io.Copy(io.Discard, r.Body)
 			d := in.TimeoutDelay
 			if d == 0 {
 				d = 30 * time.Second

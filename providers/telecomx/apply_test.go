@@ -1,0 +1,395 @@
+package telecomx
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/faults"
+	"github.com/zonesync/zonesync/providers/telecomx/fake"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// set is a record set as tests write it, values in spec form.
+type set struct {
+	name, rrtype string
+	values       []string
+}
+
+// desired builds a zone as the spec loader would.
+func desired(t *testing.T, zone string, ttl uint32, sets ...set) *spec.Zone {
+	t.Helper()
+	z := &spec.Zone{Name: zone, Provider: "tx", Mode: spec.Master, TTL: ttl}
+	for _, s := range sets {
+		rs := &spec.RecordSet{Name: s.name, Type: s.rrtype, TTL: ttl}
+		for _, v := range s.values {
+			rs.Values = append(rs.Values, canon(t, s.rrtype, v))
+		}
+		rs.SetValues(rs.Values)
+		z.Records = append(z.Records, rs)
+	}
+	z.SortRecords()
+	return z
+}
+
+// syncZone plans want against the live zone, applies the plan as the CLI
+// does, and fails on any operation that did not succeed.
+func syncZone(t *testing.T, p *Provider, want *spec.Zone) *plan.ZonePlan {
+	t.Helper()
+	live, err := p.ReadZone(context.Background(), want.Name)
+	if err != nil && !isNotFound(err) {
+		t.Fatalf("ReadZone: %v", err)
+	}
+	caps := p.Capabilities()
+	zp := plan.Diff(want, plan.Managed(want, live, caps), caps)
+	prep := &apply.Prepared{Plan: &plan.Plan{Zones: []*plan.ZonePlan{zp}}, Desired: []*spec.Zone{want}, Live: []*spec.Zone{live}, Providers: []providers.Provider{p}}
+	rep := apply.Run(context.Background(), prep, apply.RunOptions{Concurrency: 1})
+	for _, r := range rep.Zones[0].Results {
+		if r.Status != apply.OK {
+			t.Fatalf("operation %d %s %s %s: %s: %s", r.Seq, r.Action, r.Name, r.Type, r.Status, r.Error)
+		}
+	}
+	return zp
+}
+
+// changes counts the calls that change something, by endpoint.
+func changes(e *env) map[string]int {
+	out := map[string]int{}
+	for ep, n := range e.fake.Faults().AllCalls() {
+		if !strings.HasPrefix(ep, "GET ") && ep != "POST /auth/login" {
+			out[ep] = n
+		}
+	}
+	return out
+}
+
+// wireState is the fake's records of a domain, sorted, as "name|type|rData".
+func wireState(t *testing.T, e *env, zone string) []string {
+	t.Helper()
+	d, ok := e.fake.Domain(zone)
+	if !ok {
+		t.Fatalf("the fake has no domain %s", zone)
+	}
+	var out []string
+	for _, r := range d.Records {
+		out = append(out, r.Name+"|"+r.Type+"|"+r.RData)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestFewestCalls: a zone TTL change is one POST /dns/DOMAIN; a changed
+// value is one PUT; only surpluses are created or deleted; an MX priority
+// change, being a change of type, is a create and a delete.
+func TestFewestCalls(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		ttl1, ttl2     uint32
+		before, after  []set
+		want           map[string]int
+		wantWireRecord []string
+	}{
+		{"zone ttl", 3600, 600,
+			[]set{{"www", "A", []string{"192.0.2.1"}}}, []set{{"www", "A", []string{"192.0.2.1"}}},
+			map[string]int{"POST /dns/{domain}": 1}, []string{"www|A|192.0.2.1"}},
+		{"one rData", 3600, 3600,
+			[]set{{"www", "A", []string{"192.0.2.1"}}}, []set{{"www", "A", []string{"192.0.2.2"}}},
+			map[string]int{"PUT /dns/{domain}/record": 1}, []string{"www|A|192.0.2.2"}},
+		{"one of two values", 3600, 3600,
+			[]set{{"www", "A", []string{"192.0.2.1", "192.0.2.2"}}}, []set{{"www", "A", []string{"192.0.2.2", "192.0.2.3"}}},
+			map[string]int{"PUT /dns/{domain}/record": 1}, []string{"www|A|192.0.2.2", "www|A|192.0.2.3"}},
+		{"a change and an addition", 3600, 3600,
+			[]set{{"www", "A", []string{"192.0.2.1"}}}, []set{{"www", "A", []string{"192.0.2.2", "192.0.2.3"}}},
+			map[string]int{"PUT /dns/{domain}/record": 1, "POST /dns/{domain}/record": 1}, []string{"www|A|192.0.2.2", "www|A|192.0.2.3"}},
+		{"a change and two removals", 3600, 3600,
+			[]set{{"www", "A", []string{"192.0.2.1", "192.0.2.2", "192.0.2.3"}}}, []set{{"www", "A", []string{"192.0.2.4"}}},
+			map[string]int{"PUT /dns/{domain}/record": 1, "DELETE /dns/{domain}/record": 2}, []string{"www|A|192.0.2.4"}},
+		{"mx host", 3600, 3600,
+			[]set{{"@", "MX", []string{"10 a.example.com.", "20 b.example.com."}}}, []set{{"@", "MX", []string{"10 c.example.com.", "20 b.example.com."}}},
+			map[string]int{"PUT /dns/{domain}/record": 1}, []string{"|MX 10|c.example.com", "|MX 20|b.example.com"}},
+		{"mx priority", 3600, 3600,
+			[]set{{"@", "MX", []string{"10 a.example.com."}}}, []set{{"@", "MX", []string{"20 a.example.com."}}},
+			map[string]int{"POST /dns/{domain}/record": 1, "DELETE /dns/{domain}/record": 1}, []string{"|MX 20|a.example.com"}},
+		{"txt", 3600, 3600,
+			[]set{{"txt", "TXT", []string{"before"}}}, []set{{"txt", "TXT", []string{`after "quoted"`}}},
+			map[string]int{"PUT /dns/{domain}/record": 1}, []string{`txt|TXT|"after \"quoted\""`}},
+		{"srv", 3600, 3600,
+			[]set{{"_sip._tcp", "SRV", []string{"10 60 5060 sip.example.com."}}}, []set{{"_sip._tcp", "SRV", []string{"10 60 5061 sip.example.com."}}},
+			map[string]int{"PUT /dns/{domain}/record": 1}, []string{"_sip._tcp|SRV|10 60 5061 sip.example.com"}},
+		{"ttl and a value", 3600, 300,
+			[]set{{"www", "A", []string{"192.0.2.1"}}}, []set{{"www", "A", []string{"192.0.2.2"}}},
+			map[string]int{"POST /dns/{domain}": 1, "PUT /dns/{domain}/record": 1}, []string{"www|A|192.0.2.2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			syncZone(t, e.p, desired(t, "example.com", tc.ttl1, tc.before...))
+			e.fake.Faults().ResetCounts()
+			want := desired(t, "example.com", tc.ttl2, tc.after...)
+			syncZone(t, e.p, want)
+			if got := changes(e); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("calls that change something: %v, want %v", got, tc.want)
+			}
+			if got := wireState(t, e, "example.com"); !slices.Equal(got, tc.wantWireRecord) {
+				t.Errorf("records at the API: %q, want %q", got, tc.wantWireRecord)
+			}
+			if d, _ := e.fake.Domain("example.com"); d.TTL != int64(tc.ttl2) {
+				t.Errorf("zone ttl %d, want %d", d.TTL, tc.ttl2)
+			}
+			again := plan.Diff(want, plan.Managed(want, mustRead(t, e.p, "example.com"), e.p.Capabilities()), e.p.Capabilities())
+			if len(again.Operations) != 0 {
+				t.Errorf("plan after apply has %d operations", len(again.Operations))
+			}
+		})
+	}
+}
+
+func mustRead(t *testing.T, p *Provider, zone string) *spec.Zone {
+	t.Helper()
+	z, err := p.ReadZone(context.Background(), zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return z
+}
+
+// TestOtherSpellings: records another tool wrote in other spellings
+// (trailing dots, upper case, bare TXT text, long-form IPv6) read as their
+// canonical values and are changed and deleted by their exact triple.
+func TestOtherSpellings(t *testing.T) {
+	e := newEnv(t)
+	if err := e.fake.AddDomain("example.com", "", 3600); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []fake.Record{
+		{Name: "www", Type: "CNAME", RData: "Target.Example.com."},
+		{Name: "v6", Type: "AAAA", RData: "2001:db8:0:0:0:0:0:1"},
+		{Name: "", Type: "TXT", RData: "v=spf1 -all"},
+		{Name: "", Type: "MX 10", RData: "mail.example.com."},
+		{Name: "gone", Type: "A", RData: "192.0.2.9"},
+	} {
+		if err := e.fake.AddRecord("example.com", r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	same := desired(t, "example.com", 3600,
+		set{"www", "CNAME", []string{"target.example.com."}},
+		set{"v6", "AAAA", []string{"2001:db8::1"}},
+		set{"@", "TXT", []string{"v=spf1 -all"}},
+		set{"@", "MX", []string{"10 mail.example.com."}},
+		set{"gone", "A", []string{"192.0.2.9"}},
+	)
+	if zp := syncZone(t, e.p, same); len(zp.Operations) != 0 {
+		t.Fatalf("records in other spellings planned %d operations, want none", len(zp.Operations))
+	}
+	changed := desired(t, "example.com", 3600,
+		set{"www", "CNAME", []string{"other.example.com."}},
+		set{"v6", "AAAA", []string{"2001:db8::2"}},
+		set{"@", "TXT", []string{"v=spf1 mx -all"}},
+		set{"@", "MX", []string{"10 mx.example.com."}},
+	)
+	syncZone(t, e.p, changed)
+	want := []string{"v6|AAAA|2001:db8::2", "www|CNAME|other.example.com", `|MX 10|mx.example.com`, `|TXT|"v=spf1 mx -all"`}
+	if got := wireState(t, e, "example.com"); !slices.Equal(got, want) {
+		t.Fatalf("records at the API: %q, want %q", got, want)
+	}
+}
+
+// TestTransientChange: a change whose call fails transiently is retried
+// only when the first try did not land: never a duplicate, never a
+// failure caused by the change's own first success.
+func TestTransientChange(t *testing.T) {
+	base := []set{{"www", "A", []string{"192.0.2.1"}}, {"old", "A", []string{"192.0.2.5"}}}
+	for _, tc := range []struct {
+		name     string
+		fault    faults.Kind
+		ttl      uint32
+		after    []set
+		endpoint string
+		// sends is how often the change reached the fake's endpoint.
+		sends int
+	}{
+		{"create, reset after apply", faults.ResetAfterApply, 3600, append(base, set{"new", "A", []string{"192.0.2.7"}}), "POST /dns/{domain}/record", 1},
+		{"create, reset before apply", faults.Reset, 3600, append(base, set{"new", "A", []string{"192.0.2.7"}}), "POST /dns/{domain}/record", 2},
+		{"create, 500", faults.ServerError, 3600, append(base, set{"new", "A", []string{"192.0.2.7"}}), "POST /dns/{domain}/record", 2},
+		{"create, timeout", faults.Timeout, 3600, append(base, set{"new", "A", []string{"192.0.2.7"}}), "POST /dns/{domain}/record", 2},
+		{"update, reset after apply", faults.ResetAfterApply, 3600, []set{{"www", "A", []string{"192.0.2.2"}}, base[1]}, "PUT /dns/{domain}/record", 1},
+		{"update, 429", faults.RateLimit, 3600, []set{{"www", "A", []string{"192.0.2.2"}}, base[1]}, "PUT /dns/{domain}/record", 2},
+		{"delete, reset after apply", faults.ResetAfterApply, 3600, base[:1], "DELETE /dns/{domain}/record", 1},
+		{"delete, reset before apply", faults.Reset, 3600, base[:1], "DELETE /dns/{domain}/record", 2},
+		{"zone ttl, reset after apply", faults.ResetAfterApply, 600, base, "POST /dns/{domain}", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			syncZone(t, e.p, desired(t, "example.com", 3600, base...))
+			e.fake.Faults().ResetCounts()
+			want := desired(t, "example.com", tc.ttl, tc.after...)
+			live := mustRead(t, e.p, "example.com")
+			caps := e.p.Capabilities()
+			zp := plan.Diff(want, plan.Managed(want, live, caps), caps)
+			if len(zp.Operations) != 1 {
+				t.Fatalf("test plan has %d operations, want 1", len(zp.Operations))
+			}
+			e.fake.Faults().Script(tc.fault)
+			if errs := e.p.Apply(context.Background(), live, zp.Operations); errs[0] != nil {
+				t.Fatalf("Apply: %v", errs[0])
+			}
+			if n := e.fake.Faults().Calls(tc.endpoint); n != tc.sends {
+				t.Errorf("%s reached the fake %d times, want %d", tc.endpoint, n, tc.sends)
+			}
+			again := plan.Diff(want, plan.Managed(want, mustRead(t, e.p, "example.com"), caps), caps)
+			if len(again.Operations) != 0 {
+				t.Errorf("plan after apply has %d operations", len(again.Operations))
+			}
+		})
+	}
+}
+
+// TestCreateZoneTransient: a create_zone whose answer was lost is not sent
+// again (it would be refused as existing).
+func TestCreateZoneTransient(t *testing.T) {
+	e := newEnv(t)
+	loggedIn(t, e)
+	e.fake.Faults().Script(faults.ResetAfterApply)
+	syncZone(t, e.p, desired(t, "new.example", 600, set{"www", "A", []string{"192.0.2.1"}}))
+	if n := e.fake.Faults().Calls("POST /dns"); n != 1 {
+		t.Fatalf("POST /dns reached the fake %d times, want 1", n)
+	}
+	if d, _ := e.fake.Domain("new.example"); d.TTL != 600 || len(d.Records) != 1 {
+		t.Fatalf("created domain %+v", d)
+	}
+}
+
+// TestCreateZoneCarriesSettings: POST /dns gets the zone TTL and the
+// configured customer and product.
+func TestCreateZoneCarriesSettings(t *testing.T) {
+	e := newEnv(t, func(s *Settings) { s.Customer = fake.DefaultCustomer; s.Product = "ffffffffffffffffffffffff" })
+	e.fake.AddProduct("ffffffffffffffffffffffff")
+	syncZone(t, e.p, desired(t, "new.example", 7200))
+	d, ok := e.fake.Domain("new.example")
+	if !ok || d.TTL != 7200 || d.Customer != fake.DefaultCustomer || d.Product != "ffffffffffffffffffffffff" {
+		t.Fatalf("created domain %+v", d)
+	}
+}
+
+// TestApplyErrors: failures name the call and the zone; an action Telecom X
+// cannot do fails alone without touching the API.
+func TestApplyErrors(t *testing.T) {
+	e := newEnv(t)
+	seedExample(t, e)
+	live := mustRead(t, e.p, "example.com")
+	ttl := uint32(30)
+	ops := []*plan.Operation{
+		{Action: plan.UpdateTTL, After: &plan.State{TTL: &ttl}},
+		{Action: plan.UpdateSOA, After: &plan.State{SOA: &spec.SOA{Refresh: 7200}}},
+		{Action: plan.CreateFailover, Name: "www", Type: "A", After: &plan.State{Failover: &spec.Failover{Check: "http"}}},
+		{Action: plan.Create, Name: "caa", Type: "CAA", After: &plan.State{Values: []string{`0 issue "letsencrypt.org"`}}},
+		{Action: plan.Create, Name: "new", Type: "A", After: &plan.State{Values: []string{"192.0.2.9"}}},
+	}
+	errs := e.p.Apply(context.Background(), live, ops)
+	want := []string{
+		`telecomx: POST /dns/example.com: 422 ttl "TTL is invalid"`,
+		`telecomx: zone example.com: update_soa is not something Telecom X can do`,
+		`telecomx: zone example.com: create_failover is not something Telecom X can do`,
+		`telecomx: zone example.com: caa CAA: telecomx cannot hold CAA records (it supports A, AAAA, CNAME, MX, NS, SRV, TXT)`,
+		``,
+	}
+	for i, err := range errs {
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != want[i] {
+			t.Errorf("operation %d (%s): error %q, want %q", i, ops[i].Action, got, want[i])
+		}
+	}
+	if live.Find("new", "A") == nil {
+		t.Errorf("live zone not updated after a create")
+	}
+}
+
+// TestApexNS: apex NS records are ordinary records at Telecom X; declared
+// in a spec they are managed like any other.
+func TestApexNS(t *testing.T) {
+	e := newEnv(t)
+	syncZone(t, e.p, desired(t, "example.com", 3600, set{"@", "NS", []string{"ns1.telecomx.dk.", "ns2.telecomx.dk."}}))
+	syncZone(t, e.p, desired(t, "example.com", 3600, set{"@", "NS", []string{"ns1.telecomx.dk.", "ns3.telecomx.dk."}}))
+	want := []string{"|NS|ns1.telecomx.dk", "|NS|ns3.telecomx.dk"}
+	if got := wireState(t, e, "example.com"); !slices.Equal(got, want) {
+		t.Fatalf("records at the API: %q, want %q", got, want)
+	}
+	// A spec that declares no apex NS leaves them alone.
+	syncZone(t, e.p, desired(t, "example.com", 3600, set{"www", "A", []string{"192.0.2.1"}}))
+	if got := wireState(t, e, "example.com"); len(got) != 3 {
+		t.Fatalf("records at the API: %q, want the apex NS kept", got)
+	}
+}
+
+// TestReadZoneStatus: a domain whose delegation is wrong is still read.
+func TestReadZoneStatus(t *testing.T) {
+	e := newEnv(t)
+	seedExample(t, e)
+	for _, status := range []string{fake.StatusOK, fake.StatusWrongNS, fake.StatusNotExist} {
+		if err := e.fake.SetStatus("example.com", status); err != nil {
+			t.Fatal(err)
+		}
+		z, err := e.p.ReadZone(context.Background(), "Example.COM.")
+		if err != nil || z.Name != "example.com" || z.TTL != 3600 || len(z.Records) != 1 {
+			t.Fatalf("status %s: ReadZone = %+v, %v", status, z, err)
+		}
+	}
+}
+
+// TestFaultSoak runs the conformance suite against a fake that fails a
+// fifth of all requests in every way it can (seeded, so a failure replays).
+func TestFaultSoak(t *testing.T) {
+	injected := map[faults.Kind]int{}
+	providersTest(t, func(e *env) {
+		e.p.client.http.MaxAttempts = 10
+		e.p.client.http.HTTP.Timeout = 200 * time.Millisecond
+		e.fake.Faults().TimeoutDelay = 250 * time.Millisecond
+		e.fake.Faults().SetRandom(20250314, 0.2, faults.ServerError, faults.RateLimit, faults.Reset, faults.ResetAfterApply, faults.Slow, faults.Timeout)
+	}, func(e *env) {
+		for k, n := range e.fake.Faults().Faults() {
+			injected[k] += n
+		}
+	})
+	for _, k := range []faults.Kind{faults.ServerError, faults.RateLimit, faults.Reset, faults.ResetAfterApply, faults.Timeout} {
+		if injected[k] == 0 {
+			t.Errorf("no %s fault was injected; the soak tests nothing about it", k)
+		}
+	}
+	t.Logf("faults injected: %v", injected)
+}
+
+// TestOneValueTwoRecords: a value the API holds twice, in two spellings,
+// reads as one value; replacing it changes one record in place and deletes
+// the other, so nothing of the old value is left.
+func TestOneValueTwoRecords(t *testing.T) {
+	e := newEnv(t)
+	if err := e.fake.AddDomain("example.com", "", 3600); err != nil {
+		t.Fatal(err)
+	}
+	for _, rdata := range []string{"mail.example.com", "mail.example.com."} {
+		if err := e.fake.AddRecord("example.com", fake.Record{Name: "", Type: "MX 10", RData: rdata}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rs := mustRead(t, e.p, "example.com").Find("@", "MX"); rs == nil || len(rs.Values) != 1 {
+		t.Fatalf("two spellings of one value read as %+v", rs)
+	}
+	e.fake.Faults().ResetCounts()
+	syncZone(t, e.p, desired(t, "example.com", 3600, set{"@", "MX", []string{"10 mx.example.com."}}))
+	if got, want := changes(e), map[string]int{"PUT /dns/{domain}/record": 1, "DELETE /dns/{domain}/record": 1}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("calls %v, want %v", got, want)
+	}
+	if got := wireState(t, e, "example.com"); !slices.Equal(got, []string{"|MX 10|mx.example.com"}) {
+		t.Fatalf("records at the API: %q", got)
+	}
+}

@@ -1,0 +1,117 @@
+package telecomx
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestSession follows the session token over time: one login for many
+// calls, kept alive by use, renewed once, transparently, when it expired.
+func TestSession(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		// gaps are the idle times before each read after the first.
+		gaps       []time.Duration
+		wantLogins int
+		// wantGets counts GET /dns/{domain}, refused tries included.
+		wantGets int
+	}{
+		{"many calls, one login", []time.Duration{0, time.Minute, 0}, 1, 4},
+		{"kept alive by use", []time.Duration{14 * time.Minute, 14 * time.Minute, 14 * time.Minute}, 1, 4},
+		{"expired after 15 minutes idle", []time.Duration{15 * time.Minute}, 2, 3},
+		{"expired twice", []time.Duration{16 * time.Minute, time.Minute, time.Hour}, 3, 6},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			seedExample(t, e)
+			if _, err := e.p.ReadZone(ctx, "example.com"); err != nil {
+				t.Fatal(err)
+			}
+			for _, gap := range tc.gaps {
+				e.clock.Advance(gap)
+				if _, err := e.p.ReadZone(ctx, "example.com"); err != nil {
+					t.Fatalf("read after %v idle: %v", gap, err)
+				}
+			}
+			if n := e.fake.Faults().Calls("POST /auth/login"); n != tc.wantLogins {
+				t.Errorf("%d logins, want %d", n, tc.wantLogins)
+			}
+			if n := e.fake.Faults().Calls("GET /dns/{domain}"); n != tc.wantGets {
+				t.Errorf("%d GET /dns/{domain}, want %d", n, tc.wantGets)
+			}
+		})
+	}
+}
+
+// TestRenewOnceThenFail: when the new session is refused as expired too,
+// the call fails after one renewal instead of looping.
+func TestRenewOnceThenFail(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	seedExample(t, e)
+	if _, err := e.p.ReadZone(ctx, "example.com"); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.SetTokenIdle(0) // every token is expired by the time it is used
+	_, err := e.p.ReadZone(ctx, "example.com")
+	want := `telecomx: GET /dns/example.com: 401 expired "Session has expired, please login" (after logging in again)`
+	if err == nil || err.Error() != want {
+		t.Fatalf("error %v, want %s", err, want)
+	}
+	if n := e.fake.Faults().Calls("POST /auth/login"); n != 2 {
+		t.Errorf("%d logins, want 2 (the first, and one renewal)", n)
+	}
+	if n := e.fake.Faults().Calls("GET /dns/{domain}"); n != 3 {
+		t.Errorf("%d GET /dns/{domain}, want 3 (ok, refused, refused after renewal)", n)
+	}
+}
+
+// TestConcurrentRenewal: calls that find the session expired at the same
+// time share one new login.
+func TestConcurrentRenewal(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	seedExample(t, e)
+	if _, err := e.p.ReadZone(ctx, "example.com"); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Hour)
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = e.p.ReadZone(ctx, "example.com")
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := e.fake.Faults().Calls("POST /auth/login"); n != 2 {
+		t.Fatalf("%d logins, want 2", n)
+	}
+}
+
+// TestLongLivedToken: a configured token is sent as it is and never
+// exchanged at /auth/login.
+func TestLongLivedToken(t *testing.T) {
+	e := newEnv(t)
+	seedExample(t, e)
+	p := tokenProvider(t, e, testToken)
+	for range 3 {
+		if _, err := p.ReadZone(context.Background(), "example.com"); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Advance(time.Hour)
+	}
+	if n := e.fake.Faults().Calls("POST /auth/login"); n != 0 {
+		t.Fatalf("%d logins with a long-lived token, want 0", n)
+	}
+}

@@ -1,0 +1,235 @@
+package telecomx
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/httpx"
+)
+
+// Client speaks the Telecom X REST API: authentication, requests, retries
+// and error mapping. It has no call that deletes a domain.
+type Client struct {
+	http     *httpx.Client
+	base     string
+	customer string
+	auth     *auth
+}
+
+// newClient builds a client from checked settings, without touching the network.
+func newClient(s Settings) *Client {
+	rps, burst := float64(DefaultRequestsPerSecond), DefaultBurst
+	if s.RequestsPerSecond != nil {
+		rps = *s.RequestsPerSecond
+	}
+	if s.Burst != nil {
+		burst = *s.Burst
+	}
+	timeout := DefaultTimeout
+	if s.Timeout != "" {
+		timeout, _ = time.ParseDuration(s.Timeout) // checked by Settings.problem
+	}
+	base := s.Endpoint
+	if base == "" {
+		base = DefaultEndpoint
+	}
+	c := &Client{
+		http: &httpx.Client{
+			HTTP:    &http.Client{Timeout: timeout},
+			Limiter: httpx.NewLimiter(rps, burst),
+			Secrets: []string{s.Token, s.Password},
+		},
+		base:     strings.TrimRight(base, "/"),
+		customer: s.Customer,
+	}
+	c.auth = &auth{client: c, static: s.Token, username: s.Username, password: s.Password}
+	return c
+}
+
+// request is one API call, built only by the functions in api.go.
+type request struct {
+	method string
+	// path is escaped, without the base URL.
+	path  string
+	query url.Values
+	body  any
+	// subject names the record the call is about, for error messages.
+	subject string
+	// noAuth is set for the login call itself.
+	noAuth bool
+}
+
+// describe names the call in an error about it.
+func (r *request) describe() string {
+	s := r.method + " " + r.path
+	if r.subject != "" {
+		s += " " + r.subject
+	}
+	return s
+}
+
+// call sends r, retrying transient failures. landed, when set, is asked
+// before a retry of a call that may have reached the server: if the first
+// try took effect after all, the call is done and is not sent again.
+func (c *Client) call(ctx context.Context, r *request, out any, landed func(context.Context) (bool, error)) error {
+	maybeSent, tries := false, 0
+	err := c.http.Retry(ctx, func() error {
+		if tries++; tries > 1 {
+			providers.Logf(ctx, "telecomx: %s %s: trying again after a transient failure", r.method, r.path)
+		}
+		if maybeSent && landed != nil {
+			done, err := landed(ctx)
+			if err != nil {
+				return &checkError{call: r.describe(), err: err}
+			}
+			if done {
+				providers.Logf(ctx, "telecomx: %s %s: the earlier try took effect; not sending it again", r.method, r.path)
+				return nil
+			}
+		}
+		err := c.once(ctx, r, out)
+		var t *httpx.TransientError
+		var login *loginError
+		if errors.As(err, &t) && t.Sent && !errors.As(err, &login) {
+			maybeSent = true
+		}
+		return err
+	})
+	return c.scrub(err)
+}
+
+// checkError is a failure to find out whether an earlier try of a change
+// took effect; it stays transient when its cause is, so the retries go on.
+type checkError struct {
+	call string
+	err  error
+}
+
+func (e *checkError) Error() string {
+	return "telecomx: " + e.call + ": checking whether an earlier try took effect: " + strings.TrimPrefix(e.err.Error(), "telecomx: ")
+}
+
+func (e *checkError) Unwrap() error { return e.err }
+
+// loginError is a failed login before r was sent (or after it was refused):
+// r itself cannot have taken effect.
+type loginError struct{ err error }
+
+func (e *loginError) Error() string { return e.err.Error() }
+func (e *loginError) Unwrap() error { return e.err }
+
+// once sends r once, logging in first when needed and again, once, when
+// the API says the session expired.
+func (c *Client) once(ctx context.Context, r *request, out any) error {
+	token := ""
+	if !r.noAuth {
+		var err error
+		if token, err = c.auth.token(ctx); err != nil {
+			return &loginError{err}
+		}
+	}
+	resp, err := c.send(ctx, r, token)
+	renewed := false
+	// A session refused as expired is renewed once. A token another call
+	// has already replaced is simply swapped for the new one.
+	if err == nil && resp.Status == http.StatusUnauthorized && !r.noAuth && c.auth.canRenew() &&
+		(errorCode(resp.Body) == "expired" || c.auth.current() != token) {
+		if token, err = c.auth.renew(ctx, token); err != nil {
+			return &loginError{err}
+		}
+		renewed = true
+		resp, err = c.send(ctx, r, token)
+	}
+	if err != nil {
+		return c.transient(r, resp, err)
+	}
+	if resp.Status < 200 || resp.Status > 299 {
+		e := parseAPIError(r.method, r.path, r.subject, resp.Status, resp.Body)
+		e.Renewed = renewed
+		return e
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(resp.Body, out); err != nil {
+		return fmt.Errorf("telecomx: %s: the answer is not the documented JSON: %v", r.describe(), err)
+	}
+	return nil
+}
+
+// send makes the HTTP request. It refuses a DELETE of anything but a
+// record, so that no bug can turn into DELETE /dns/DOMAIN, which deletes the
+// whole domain.
+func (c *Client) send(ctx context.Context, r *request, token string) (*httpx.Response, error) {
+	if r.method == http.MethodDelete && !isRecordPath(r.path) {
+		return nil, fmt.Errorf("telecomx: refusing to send DELETE %s: zonesync only ever deletes records, never a domain", r.path)
+	}
+	u := c.base + r.path
+	if len(r.query) > 0 {
+		u += "?" + encodeQuery(r.query)
+	}
+	var body io.Reader
+	if r.body != nil {
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return nil, fmt.Errorf("telecomx: %s: encoding the request: %v", r.describe(), err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, u, body)
+	if err != nil {
+		return nil, fmt.Errorf("telecomx: %s: building the request: %v", r.describe(), err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if r.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return c.http.Do(ctx, req)
+}
+
+// transient rewrites a failure from httpx so that it names the call: an
+// error answer (5xx, 429) becomes an APIError, still transient.
+func (c *Client) transient(r *request, resp *httpx.Response, err error) error {
+	var t *httpx.TransientError
+	if !errors.As(err, &t) {
+		if strings.HasPrefix(err.Error(), "telecomx: ") {
+			return err
+		}
+		return fmt.Errorf("telecomx: %s: %w", r.describe(), err)
+	}
+	if resp != nil {
+		return &httpx.TransientError{Err: parseAPIError(r.method, r.path, r.subject, resp.Status, resp.Body), RetryAfter: t.RetryAfter, Sent: t.Sent}
+	}
+	prefix := "telecomx: "
+	if r.subject != "" {
+		prefix += r.subject + ": "
+	}
+	return &httpx.TransientError{Err: fmt.Errorf("%s%w", prefix, t.Err), RetryAfter: t.RetryAfter, Sent: t.Sent}
+}
+
+// scrub removes every credential, the session token included, from err.
+func (c *Client) scrub(err error) error {
+	if err == nil {
+		return nil
+	}
+	secrets := append([]string{c.auth.current()}, c.http.Secrets...)
+	return (&httpx.Client{Secrets: secrets}).Scrub(err)
+}
+
+// encodeQuery encodes query parameters with %20 for a space rather than
+// "+", which every server decodes the same way (an MX type is "MX 10").
+func encodeQuery(q url.Values) string {
+	return strings.ReplaceAll(q.Encode(), "+", "%20")
+}

@@ -1,0 +1,156 @@
+package telecomx
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// build runs the registered factory on one provider entry of a config.
+func build(t *testing.T, entry string) (providers.Provider, error) {
+	t.Helper()
+	data := "providers:\n  tx:\n    type: telecomx\n" + entry
+	cfg, err := spec.ParseConfig("zonesync.yaml", []byte(data), func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatalf("ParseConfig: %v", err)
+	}
+	return providers.New(cfg.Providers["tx"])
+}
+
+func TestFactory(t *testing.T) {
+	for _, tc := range []struct {
+		name, entry string
+		// want is a piece of the error, with its position; "" means valid.
+		want string
+	}{
+		{"token", "    token: tok-123\n", ""},
+		{"login", "    username: a@example.com\n    password: pw-123\n    customer: 12345678901234567890ABCD\n    product: 12345678901234567890AAAA\n", ""},
+		{"every key", "    token: t\n    endpoint: http://127.0.0.1:8053/api/\n    requests_per_second: 2.5\n    burst: 3\n    timeout: 5s\n", ""},
+		{"no credentials", "    customer: 12345678901234567890ABCD\n", "zonesync.yaml:3:5: providers.tx: credentials are required"},
+		{"both", "    token: tok-123\n    username: u\n    password: pw-123\n", "zonesync.yaml:4:5: providers.tx: set either token or username and password, not both"},
+		{"username alone", "    username: u\n", "zonesync.yaml:4:5: providers.tx: password is required with username"},
+		{"password alone", "    password: pw-123\n", "zonesync.yaml:4:5: providers.tx: username is required with password"},
+		{"bad customer", "    token: t\n    customer: acme\n", "zonesync.yaml:5:5: providers.tx: customer must be a Telecom X id"},
+		{"bad product", "    token: t\n    product: 42\n", "zonesync.yaml:5:5: providers.tx: product must be"},
+		{"bad endpoint", "    token: t\n    endpoint: ftp://x\n", "zonesync.yaml:5:5: providers.tx: endpoint must be an http or https URL"},
+		{"endpoint with credentials", "    token: t\n    endpoint: https://u:pw@example.com\n", "endpoint must not carry credentials"},
+		{"zero rate", "    token: t\n    requests_per_second: 0\n", "zonesync.yaml:5:5: providers.tx: requests_per_second must be above 0"},
+		{"zero burst", "    token: t\n    burst: 0\n", "zonesync.yaml:5:5: providers.tx: burst must be at least 1"},
+		{"bad timeout", "    token: t\n    timeout: soon\n", "zonesync.yaml:5:5: providers.tx: timeout \"soon\" must be a positive duration"},
+		{"unknown key", "    token: t\n    api_key: x\n", "zonesync.yaml:5:5: unknown key \"api_key\""},
+		{"wrong kind", "    token: t\n    burst: many\n", "zonesync.yaml:5:12"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := build(t, tc.entry)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("error %v, want none", err)
+				}
+				if _, ok := p.(*Provider); !ok {
+					t.Fatalf("factory built %T", p)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+			for _, secret := range []string{"tok-123", "pw-123"} {
+				if strings.Contains(err.Error(), secret) {
+					t.Fatalf("error %q shows a credential", err)
+				}
+			}
+		})
+	}
+}
+
+// TestFactoryDefaults checks the client a minimal config gets: the real
+// API, the guessed rate limit, the default timeout.
+func TestFactoryDefaults(t *testing.T) {
+	p, err := build(t, "    token: t\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := p.(*Provider).client
+	if c.base != DefaultEndpoint {
+		t.Errorf("base %q, want %q", c.base, DefaultEndpoint)
+	}
+	if got := float64(c.http.Limiter.Limit()); got != DefaultRequestsPerSecond || c.http.Limiter.Burst() != DefaultBurst {
+		t.Errorf("rate limit %v/s burst %d, want %v/s burst %d", got, c.http.Limiter.Burst(), DefaultRequestsPerSecond, DefaultBurst)
+	}
+	if c.http.HTTP.Timeout != DefaultTimeout {
+		t.Errorf("timeout %v, want %v", c.http.HTTP.Timeout, DefaultTimeout)
+	}
+	p, err = build(t, "    token: t\n    endpoint: http://127.0.0.1:1/api/\n    requests_per_second: 2\n    burst: 7\n    timeout: 1500ms\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = p.(*Provider).client
+	if c.base != "http://127.0.0.1:1/api" || float64(c.http.Limiter.Limit()) != 2 || c.http.Limiter.Burst() != 7 || c.http.HTTP.Timeout != 1500*time.Millisecond {
+		t.Errorf("settings not applied: base %q rate %v burst %d timeout %v", c.base, c.http.Limiter.Limit(), c.http.Limiter.Burst(), c.http.HTTP.Timeout)
+	}
+}
+
+func TestCapabilities(t *testing.T) {
+	p, err := New(Settings{Token: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := spec.Capabilities{
+		RecordTypes: []string{"A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"},
+		ZoneTTL:     true,
+		MinTTL:      60,
+		CreateZone:  true,
+		ApexNS:      true,
+	}
+	if got := p.Capabilities(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("Capabilities = %+v, want %+v", got, want)
+	}
+}
+
+// TestValidation loads zone specs against the provider's capabilities: a
+// type it cannot hold, a record TTL other than the zone's, and SOA fields
+// are rejected at validate time, naming the record and the provider.
+func TestValidation(t *testing.T) {
+	cfg, err := spec.ParseConfig("zonesync.yaml", []byte("providers:\n  tx:\n    type: telecomx\n    token: t\n"), func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := providers.Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, records, want string
+	}{
+		{"ok", "  www: [{type: A, value: 192.0.2.1}]\n  \"@\": [{type: NS, values: [ns1.telecomx.dk., ns2.telecomx.dk.]}]\n", ""},
+		{"caa", "  \"@\": [{type: CAA, value: '0 issue \"letsencrypt.org\"'}]\n", "provider tx cannot hold CAA records"},
+		{"ptr", "  x: [{type: PTR, value: host.example.com.}]\n", "provider tx cannot hold PTR records"},
+		{"record ttl", "  www: [{type: A, ttl: 300, value: 192.0.2.1}]\n", "records.www[0].ttl 300 differs from the zone's ttl 3600: provider tx has one TTL per zone"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := "zone: example.com\nprovider: tx\nttl: 3600\nrecords:\n" + tc.records
+			_, err := spec.ParseZone("zones/example.com.yaml", []byte(data), cfg, set.Capabilities)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("error %v, want none", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+	_, err = spec.ParseZone("z.yaml", []byte("zone: example.com\nprovider: tx\nttl: 30\n"), cfg, set.Capabilities)
+	if err == nil || !strings.Contains(err.Error(), "minimum TTL 60") {
+		t.Fatalf("a zone ttl under the guessed minimum: error %v", err)
+	}
+	_, err = spec.ParseZone("z.yaml", []byte("zone: example.com\nprovider: tx\nsoa: {refresh: 7200}\n"), cfg, set.Capabilities)
+	if err == nil {
+		t.Fatal("a soa section was accepted for a provider without SOA fields")
+	}
+}

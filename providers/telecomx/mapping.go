@@ -1,0 +1,220 @@
+package telecomx
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// RecordTypes are the record types the API documents.
+var RecordTypes = []string{"A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"}
+
+// DefaultZoneTTL is the TTL POST /dns gives a domain when none is sent
+// (documented), and the one assumed when an answer leaves ttl out.
+const DefaultZoneTTL = 86400
+
+// wireTarget writes a domain name inside rData. Whether the API wants a
+// trailing dot is unknown; the wiki's CNAME, NS and MX examples have none,
+// so none is written (the root stays "."). This is the only place that decides.
+func wireTarget(fqdn string) string {
+	if fqdn == "." {
+		return fqdn
+	}
+	return strings.TrimSuffix(fqdn, ".")
+}
+
+// wireTXT writes TXT rData. The wiki shows TXT rData "in quotes"; zonesync
+// sends the quotes as part of rData: the canonical value, which is quoted,
+// escaped and split into 255-byte strings. This is the only place that decides.
+func wireTXT(canonical string) string { return canonical }
+
+// wireName writes an owner name: relative, "" for the apex.
+func wireName(name string) string {
+	if name == spec.Apex {
+		return ""
+	}
+	return name
+}
+
+// toWire turns one value of a record set into the record the API holds.
+func toWire(name, rrtype, value string) (Record, error) {
+	rec := Record{Name: wireName(name), Type: rrtype}
+	switch rrtype {
+	case "A", "AAAA":
+		rec.RData = value
+		return rec, nil
+	case "TXT":
+		rec.RData = wireTXT(value)
+		return rec, nil
+	case "CNAME", "NS", "MX", "SRV":
+	default:
+		return rec, fmt.Errorf("telecomx cannot hold %s records (it supports %s)", rrtype, strings.Join(RecordTypes, ", "))
+	}
+	rr, err := spec.NewRR(".", 0, rrtype, value)
+	if err != nil {
+		return rec, err
+	}
+	switch t := rr.(type) {
+	case *dns.CNAME:
+		rec.RData = wireTarget(t.Target)
+	case *dns.NS:
+		rec.RData = wireTarget(t.Ns)
+	case *dns.MX:
+		// The API carries an MX record's priority in its type.
+		rec.Type = "MX " + strconv.Itoa(int(t.Preference))
+		rec.RData = wireTarget(t.Mx)
+	case *dns.SRV:
+		rec.RData = fmt.Sprintf("%d %d %d %s", t.Priority, t.Weight, t.Port, wireTarget(t.Target))
+	}
+	return rec, nil
+}
+
+// fromWire turns a record of the API into the model's name, type and
+// canonical value. Names in rData are absolute with or without a trailing
+// dot: they are parsed under the root origin, so both read alike.
+func fromWire(zone string, r Record) (name, rrtype, value string, err error) {
+	if name, err = modelName(r.Name, zone); err != nil {
+		return "", "", "", err
+	}
+	typeFields := strings.Fields(r.Type)
+	if len(typeFields) == 0 {
+		return "", "", "", errors.New("the record has no type")
+	}
+	rrtype = strings.ToUpper(typeFields[0])
+	rdata := strings.TrimSpace(r.RData)
+	if strings.ContainsAny(rdata, "\n\r") {
+		return "", "", "", errors.New("rData spans several lines")
+	}
+	pres := rdata
+	switch {
+	case rrtype == "TXT" && len(typeFields) == 1:
+		return name, rrtype, modelTXT(rdata), nil
+	case rrtype == "MX" && len(typeFields) == 2:
+		pres = typeFields[1] + " " + rdata
+	case len(typeFields) != 1:
+		return "", "", "", fmt.Errorf("type %q is not a record type", r.Type)
+	}
+	if spec.CheckType(rrtype) != nil {
+		return "", "", "", fmt.Errorf("type %q is not a record type", r.Type)
+	}
+	rr, err := spec.NewRR(".", 0, rrtype, pres)
+	if err != nil {
+		return "", "", "", fmt.Errorf("%s rData %q: cannot be read", rrtype, rdata)
+	}
+	if dns.TypeToString[rr.Header().Rrtype] != rrtype {
+		return "", "", "", fmt.Errorf("%s rData %q: cannot be read", rrtype, rdata)
+	}
+	return name, rrtype, spec.CanonicalRR(rr), nil
+}
+
+// modelTXT reads TXT rData: quoted strings as zonesync writes them, or,
+// should the API hand back bare text, that text as it is.
+func modelTXT(rdata string) string {
+	if strings.HasPrefix(rdata, `"`) {
+		if rr, err := spec.NewRR(".", 0, "TXT", rdata); err == nil {
+			return spec.CanonicalRR(rr)
+		}
+	}
+	return spec.TXTValue(rdata)
+}
+
+// modelName reads an owner name. Names are relative to the domain; the
+// wiki writes an SRV owner with a trailing dot, which is read as absolute
+// when it ends in the zone and as relative otherwise.
+func modelName(name, zone string) (string, error) {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if n == "" || n == spec.Apex {
+		return spec.Apex, nil
+	}
+	if strings.HasSuffix(n, ".") {
+		if rel, ok := spec.RelativeName(n, zone); ok {
+			return rel, nil
+		}
+		n = strings.TrimSuffix(n, ".")
+	}
+	if strings.ContainsAny(n, " \t\n\r") || strings.Contains(n, "..") || strings.HasPrefix(n, ".") {
+		return "", fmt.Errorf("name %q is not a domain name", name)
+	}
+	return n, nil
+}
+
+// sameRecord reports whether two records of the API hold the same data,
+// whatever their spelling (case, trailing dots, quoting).
+func sameRecord(zone string, a, b Record) bool {
+	if a == b {
+		return true
+	}
+	an, at, av, err1 := fromWire(zone, a)
+	bn, bt, bv, err2 := fromWire(zone, b)
+	return err1 == nil && err2 == nil && an == bn && at == bt && av == bv
+}
+
+// zoneModel turns a full DNS object into the model. Every record set gets
+// the zone TTL; IDs keep, for each value, the records as the API spells
+// them, since a record is addressed by exactly those three fields.
+func zoneModel(zone string, d *Domain) (*spec.Zone, error) {
+	ttl := uint32(DefaultZoneTTL)
+	if d.TTL > 0 && d.TTL <= 1<<31-1 {
+		ttl = uint32(d.TTL)
+	} else if d.TTL != 0 {
+		return nil, fmt.Errorf("telecomx: GET %s: ttl %d is out of range", domainPath(zone), d.TTL)
+	}
+	z := &spec.Zone{Name: zone, Mode: spec.Master, TTL: ttl}
+	sets := map[string]*spec.RecordSet{}
+	wire := map[string]map[string][]Record{}
+	for _, r := range d.Records {
+		name, rrtype, value, err := fromWire(zone, r)
+		if err != nil {
+			return nil, fmt.Errorf("telecomx: GET %s: record %s: %v", domainPath(zone), describeRecord(r), err)
+		}
+		key := name + " " + rrtype
+		rs := sets[key]
+		if rs == nil {
+			rs = &spec.RecordSet{Name: name, Type: rrtype, TTL: ttl, IDs: map[string]string{}}
+			sets[key] = rs
+			wire[key] = map[string][]Record{}
+			z.Records = append(z.Records, rs)
+		}
+		rs.Values = append(rs.Values, value)
+		wire[key][value] = append(wire[key][value], r)
+	}
+	for key, rs := range sets {
+		rs.SetValues(rs.Values)
+		for value, recs := range wire[key] {
+			rs.IDs[value] = encodeIDs(recs)
+		}
+	}
+	z.SortRecords()
+	return z, nil
+}
+
+// encodeIDs keeps the API's records of one value in RecordSet.IDs.
+func encodeIDs(recs []Record) string {
+	b, _ := json.Marshal(recs) // a slice of strings always encodes
+	return string(b)
+}
+
+// wireRecords returns the API's records holding value: those read with the
+// live zone, or, for a value zonesync did not read, the record it would write.
+func wireRecords(rs *spec.RecordSet, name, rrtype, value string) ([]Record, error) {
+	if rs != nil {
+		var recs []Record
+		if id, ok := rs.IDs[value]; ok && json.Unmarshal([]byte(id), &recs) == nil && len(recs) > 0 {
+			return recs, nil
+		}
+	}
+	rec, err := toWire(name, rrtype, value)
+	if err != nil {
+		return nil, err
+	}
+	return []Record{rec}, nil
+}
+
+// isNotFound reports whether err says the domain does not exist.
+func isNotFound(err error) bool { return errors.Is(err, providers.ErrZoneNotFound) }

@@ -1,0 +1,106 @@
+// Package telecomx is the Telecom X provider: the REST API at
+// api.telecomx.dk, where a domain has one TTL and records have no id (they
+// are addressed by name, type and rData).
+//
+// The API's wire format, and the guesses made where its documentation is
+// silent, are described in README.md beside this file.
+package telecomx
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// MinTTL is the lowest zone TTL zonesync lets a spec ask for. The API
+// documents no range (only the default 86400); 60 is a guess.
+const MinTTL = 60
+
+// Provider syncs zones with Telecom X.
+type Provider struct {
+	client  *Client
+	product string
+}
+
+// New builds a provider from its settings without touching the network.
+func New(s Settings) (*Provider, error) {
+	if _, msg := s.problem(); msg != "" {
+		return nil, fmt.Errorf("telecomx: %s", msg)
+	}
+	return &Provider{client: newClient(s), product: s.Product}, nil
+}
+
+// Client returns the provider's API client.
+func (p *Provider) Client() *Client { return p.client }
+
+// Capabilities: the seven documented record types, one TTL per zone, no
+// SOA, failover or slave zones. Apex NS records are editable like any
+// other: the API lists them among the domain's records.
+func (p *Provider) Capabilities() spec.Capabilities {
+	return spec.Capabilities{
+		RecordTypes: RecordTypes,
+		ZoneTTL:     true,
+		MinTTL:      MinTTL,
+		CreateZone:  true,
+		ApexNS:      true,
+	}
+}
+
+// ListZones lists the configured customer's domains, every page of them.
+func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
+	domains, err := p.client.ListDomains(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	zones := make([]string, 0, len(domains))
+	for _, d := range domains {
+		name := normalizeZone(d.ID)
+		if name == "" {
+			return nil, fmt.Errorf("telecomx: GET /dns: the answer lists a domain without _id")
+		}
+		if !seen[name] {
+			seen[name] = true
+			zones = append(zones, name)
+		}
+	}
+	sort.Strings(zones)
+	return zones, nil
+}
+
+// ReadZone reads a domain with its records and TTL.
+func (p *Provider) ReadZone(ctx context.Context, zone string) (*spec.Zone, error) {
+	zone = normalizeZone(zone)
+	d, err := p.client.GetDomain(ctx, zone)
+	if err != nil {
+		return nil, err
+	}
+	// An answer that is not this domain's object (an empty {} from a proxy,
+	// say) must not read as an empty zone.
+	if got := normalizeZone(d.ID); got != zone {
+		return nil, fmt.Errorf("telecomx: GET %s: the answer is for domain %q, not %s", domainPath(zone), got, zone)
+	}
+	if d.Records == nil && !d.Full && d.RecordCount > 0 {
+		return nil, fmt.Errorf("telecomx: GET %s: the answer holds a record count, not the records", domainPath(zone))
+	}
+	return zoneModel(zone, d)
+}
+
+// normalizeZone writes a zone name as the model and the API key it: lower
+// case, no trailing dot.
+func normalizeZone(zone string) string {
+	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(zone)), ".")
+}
+
+// Apply carries out operations one by one; see apply.go.
+func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
+	errs := make([]error, len(ops))
+	for i, op := range ops {
+		errs[i] = p.apply(ctx, live, op)
+	}
+	return errs
+}

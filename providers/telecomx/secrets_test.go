@@ -1,0 +1,149 @@
+package telecomx
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/faults"
+)
+
+// closedEndpoint returns the URL of a port nothing listens on.
+func closedEndpoint(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "http://" + addr
+}
+
+// TestNoCredentialInErrors fails calls every way a credential could leak
+// (a refused connection, an API that echoes what it got) and checks that no
+// password, token or session token is in the error.
+func TestNoCredentialInErrors(t *testing.T) {
+	const (
+		password = "pw-Hunter2-secret"
+		token    = "tok-0123-secret"
+		session  = "session-4567-secret"
+	)
+	echo := func(w http.ResponseWriter, r *http.Request) {
+		var in map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&in)
+		if r.URL.Path == "/auth/login" && in["password"] == password {
+			fmt.Fprintf(w, `{"token":%q,"expiresInMinutes":15}`, session)
+			return
+		}
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		fmt.Fprintf(w, `{"error":{"code":"rData","status":422,"message":"got %s with %v"}}`, r.Header.Get("Authorization"), in["password"])
+	}
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		p    func(t *testing.T) *Provider
+	}{
+		{"token, connection refused", func(t *testing.T) *Provider {
+			return (&env{}).providerAt(t, closedEndpoint(t), func(s *Settings) { s.Username, s.Password, s.Token = "", "", token })
+		}},
+		{"login, connection refused", func(t *testing.T) *Provider {
+			return (&env{}).providerAt(t, closedEndpoint(t), func(s *Settings) { s.Password = password })
+		}},
+		{"token echoed", func(t *testing.T) *Provider {
+			return serve(t, echo, func(s *Settings) { s.Username, s.Password, s.Token = "", "", token })
+		}},
+		{"session token echoed", func(t *testing.T) *Provider {
+			return serve(t, echo, func(s *Settings) { s.Password = password })
+		}},
+		{"password echoed by a failed login", func(t *testing.T) *Provider {
+			return serve(t, func(w http.ResponseWriter, r *http.Request) {
+				var in map[string]any
+				_ = json.NewDecoder(r.Body).Decode(&in)
+				w.WriteHeader(http.StatusUnauthorized)
+				fmt.Fprintf(w, `{"error":{"code":"credentials_invalid","message":"no user with password %v"}}`, in["password"])
+			}, func(s *Settings) { s.Password = password })
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := tc.p(t)
+			calls := map[string]func() error{
+				"ReadZone":     func() error { _, err := p.ReadZone(ctx, "example.com"); return err },
+				"ListZones":    func() error { _, err := p.ListZones(ctx); return err },
+				"DeleteRecord": func() error { return p.client.DeleteRecord(ctx, "example.com", Record{"www", "A", "192.0.2.1"}) },
+			}
+			for name, call := range calls {
+				err := call()
+				if err == nil {
+					t.Fatalf("%s: no error", name)
+				}
+				msg := err.Error()
+				for _, secret := range []string{password, token, session} {
+					if strings.Contains(msg, secret) {
+						t.Errorf("%s: error shows a credential: %s", name, msg)
+					}
+				}
+				if strings.Contains(msg, "\n") {
+					t.Errorf("%s: error spans lines: %q", name, msg)
+				}
+				t.Logf("%s: %s", name, msg)
+			}
+		})
+	}
+}
+
+// TestLogLines: under --verbose (httpx logs each call) the provider adds
+// its renewals, retries and landed checks, and no line shows a credential
+// or record data.
+func TestLogLines(t *testing.T) {
+	e := newEnv(t)
+	seedExample(t, e)
+	var mu sync.Mutex
+	var lines []string
+	ctx := providers.WithLog(context.Background(), func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		lines = append(lines, fmt.Sprintf(format, args...))
+	})
+	if _, err := e.p.ReadZone(ctx, "example.com"); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Hour)
+	// The create is refused as expired, the login goes through, the
+	// create's answer is lost after it was stored.
+	e.fake.Faults().Script(faults.None, faults.None, faults.ResetAfterApply)
+	if err := e.p.client.CreateRecord(ctx, "example.com", Record{"secret-name", "TXT", `"secret-data"`}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"telecomx: the session expired; logging in again",
+		"telecomx: POST /dns/example.com/record: trying again after a transient failure",
+		"telecomx: POST /dns/example.com/record: the earlier try took effect; not sending it again",
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	var own []string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "telecomx: ") {
+			own = append(own, l)
+		}
+		for _, secret := range []string{testPassword, testUser, "secret-name", "secret-data"} {
+			if strings.Contains(l, secret) {
+				t.Errorf("log line %q shows %q", l, secret)
+			}
+		}
+	}
+	if strings.Join(own, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("log lines:\n%s\nwant the provider's own:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	if len(lines) < 8 {
+		t.Fatalf("only %d log lines; httpx logs every call:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+}
