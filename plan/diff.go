@@ -80,7 +80,8 @@ func Diff(desired, live *spec.Zone, caps spec.Capabilities) *ZonePlan {
 			add(stepZone, &Operation{Action: UpdateMasters,
 				Before: &State{Masters: live.Masters}, After: &State{Masters: desired.Masters}})
 		}
-		if caps.ZoneTTL && live.TTL != desired.TTL {
+		// A slave zone's TTL comes from its masters, like the rest of its data.
+		if caps.ZoneTTL && desired.Mode == spec.Master && live.TTL != desired.TTL {
 			add(stepZone, &Operation{Action: UpdateTTL, Before: &State{TTL: ttlPtr(live.TTL)}, After: &State{TTL: ttlPtr(desired.TTL)}})
 		}
 		if desired.SOA != nil {

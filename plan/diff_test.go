@@ -152,9 +152,14 @@ func TestDiffModes(t *testing.T) {
 	if got := ops(Diff(slave, Managed(slave, live, allCaps), allCaps)); !slices.Equal(got, []string{"switch_mode"}) {
 		t.Errorf("master -> slave: %v, want switch_mode only (records of a slave are not managed)", got)
 	}
-	liveSlave := &spec.Zone{Name: "example.com", Mode: spec.Slave, Masters: []string{"192.0.2.1"}}
+	liveSlave := &spec.Zone{Name: "example.com", Mode: spec.Slave, Masters: []string{"192.0.2.1"}, TTL: 86400}
 	if got := ops(Diff(slave, liveSlave, allCaps)); !slices.Equal(got, []string{"update_masters"}) {
 		t.Errorf("masters change: %v", got)
+	}
+	// A slave's TTL comes from its masters: never planned, even where the zone has one TTL.
+	slave.TTL = 3600
+	if got := ops(Diff(slave, liveSlave, spec.Capabilities{ZoneTTL: true, Slave: true})); slices.Contains(got, "update_ttl") {
+		t.Errorf("slave zone TTL planned: %v", got)
 	}
 }
 

@@ -1,0 +1,25 @@
+package plesk
+
+import "testing"
+
+// TestAgentURL checks the agent's URL is built from the endpoint setting.
+func TestAgentURL(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"https://plesk.example.com", "https://plesk.example.com:8443/enterprise/control/agent.php"},
+		{"http://plesk.example.com", "http://plesk.example.com:8880/enterprise/control/agent.php"},
+		{"https://plesk.example.com:443/", "https://plesk.example.com:443/enterprise/control/agent.php"},
+		{"https://plesk.example.com:8443/enterprise/control/agent.php", "https://plesk.example.com:8443/enterprise/control/agent.php"},
+		{"https://proxy.example.com/plesk/", "https://proxy.example.com:8443/plesk/enterprise/control/agent.php"},
+		{"https://[2001:db8::1]", "https://[2001:db8::1]:8443/enterprise/control/agent.php"},
+	} {
+		got, err := agentURL(tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("agentURL(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"", "plesk.example.com", "ftp://plesk.example.com", "https://plesk.example.com/?x=1", "https://u:p@plesk.example.com"} {
+		if got, err := agentURL(bad); err == nil {
+			t.Errorf("agentURL(%q) = %q, want an error", bad, got)
+		}
+	}
+}

@@ -1,0 +1,151 @@
+package plesk_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/plesk"
+	"github.com/zonesync/zonesync/providers/plesk/fake"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// Credentials the test fakes accept.
+const (
+	testLogin    = "admin"
+	testPassword = "s3cret-Passw0rd"
+	testKey      = "0123abcd-secret-key-4567"
+)
+
+// fixture is a fake Plesk server and a provider pointed at it.
+type fixture struct {
+	fake *fake.Server
+	srv  *httptest.Server
+	p    *plesk.Provider
+}
+
+// newFixture starts a fake with the given sites and a provider that logs
+// in with login and password, paced fast and with short backoffs.
+func newFixture(t *testing.T, sites ...string) *fixture {
+	t.Helper()
+	f := fake.New(fake.Options{Login: testLogin, Password: testPassword, SecretKey: testKey})
+	for _, s := range sites {
+		if _, err := f.AddSite(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return &fixture{fake: f, srv: srv, p: newProvider(t, plesk.Settings{Endpoint: srv.URL, Login: testLogin, Password: testPassword})}
+}
+
+// newProvider builds a provider for tests: no rate limit to speak of,
+// millisecond backoffs, short timeouts.
+func newProvider(t *testing.T, s plesk.Settings) *plesk.Provider {
+	t.Helper()
+	s.RequestsPerSecond, s.Burst = 100000, 1000
+	if s.Timeout == "" {
+		s.Timeout = "2s"
+	}
+	p, err := plesk.New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := p.HTTP()
+	h.BaseDelay, h.MaxDelay = time.Millisecond, 2*time.Millisecond
+	h.Sleep = func(ctx context.Context, d time.Duration) error { return nil }
+	return p
+}
+
+// rec is a record set as tests write it: values in spec form.
+type rec struct {
+	name, rrtype string
+	values       []string
+}
+
+// desired builds a master zone of the given TTL, canonicalising values as
+// the spec loader does.
+func desired(t *testing.T, zone string, ttl uint32, recs ...rec) *spec.Zone {
+	t.Helper()
+	z := &spec.Zone{Name: zone, Provider: "plesk", Mode: spec.Master, TTL: ttl}
+	for _, r := range recs {
+		rs := &spec.RecordSet{Name: r.name, Type: r.rrtype, TTL: ttl}
+		for _, v := range r.values {
+			c, err := spec.CanonicalValue(r.rrtype, v)
+			if err != nil {
+				t.Fatalf("test data %s %s %q: %v", r.name, r.rrtype, v, err)
+			}
+			rs.Values = append(rs.Values, c)
+		}
+		rs.SetValues(rs.Values)
+		z.Records = append(z.Records, rs)
+	}
+	z.SortRecords()
+	return z
+}
+
+// plan diffs want against the zone as the provider reads it now.
+func (fx *fixture) plan(t *testing.T, want *spec.Zone) (*plan.ZonePlan, *spec.Zone) {
+	t.Helper()
+	live, err := fx.p.ReadZone(context.Background(), want.Name)
+	if err != nil {
+		t.Fatalf("ReadZone: %v", err)
+	}
+	caps := fx.p.Capabilities()
+	return plan.Diff(want, plan.Managed(want, live, caps), caps), live
+}
+
+// apply plans and applies want, as the CLI does, and returns the report.
+func (fx *fixture) apply(t *testing.T, want *spec.Zone) (*plan.ZonePlan, *apply.ZoneReport) {
+	t.Helper()
+	zp, live := fx.plan(t, want)
+	return zp, fx.run(want, zp, live)
+}
+
+// run applies a plan made earlier from live.
+func (fx *fixture) run(want *spec.Zone, zp *plan.ZonePlan, live *spec.Zone) *apply.ZoneReport {
+	p := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
+	p.Summarize()
+	prep := &apply.Prepared{Plan: p, Desired: []*spec.Zone{want}, Live: []*spec.Zone{live}, Providers: []providers.Provider{fx.p}}
+	return apply.Run(context.Background(), prep, apply.RunOptions{Concurrency: 1}).Zones[0]
+}
+
+// sync applies want, requires every operation to succeed and a second
+// plan to be empty, and returns the plan it applied.
+func (fx *fixture) sync(t *testing.T, want *spec.Zone) *plan.ZonePlan {
+	t.Helper()
+	zp, rep := fx.apply(t, want)
+	for _, r := range rep.Results {
+		if r.Status != apply.OK {
+			t.Fatalf("operation %d %s %s %s: %s: %s", r.Seq, r.Action, r.Name, r.Type, r.Status, r.Error)
+		}
+	}
+	if again, _ := fx.plan(t, want); len(again.Operations) > 0 {
+		t.Fatalf("plan after apply is not empty: %s", describe(again))
+	}
+	return zp
+}
+
+// describe lists a plan's operations on one line.
+func describe(zp *plan.ZonePlan) string {
+	var parts []string
+	for _, op := range zp.Operations {
+		parts = append(parts, fmt.Sprintf("%d %s %s %s", op.Seq, op.Action, op.Name, op.Type))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// actions lists a plan's actions in order.
+func actions(zp *plan.ZonePlan) []plan.Action {
+	var out []plan.Action
+	for _, op := range zp.Operations {
+		out = append(out, op.Action)
+	}
+	return out
+}
