@@ -3,6 +3,7 @@ package all
 
 import (
 	_ "github.com/zonesync/zonesync/providers/plesk"
+	_ "github.com/zonesync/zonesync/providers/rfc2136"
 	_ "github.com/zonesync/zonesync/providers/telecomx"
 	_ "github.com/zonesync/zonesync/providers/zonefile"
 )

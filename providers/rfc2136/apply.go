@@ -1,0 +1,232 @@
+package rfc2136
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// tsigRoom is what the TSIG record can add to a message: two names of at
+// most 255 bytes, a SHA-512 MAC and the fixed fields.
+const tsigRoom = 2*255 + 64 + 32
+
+// Apply carries out operations of one zone. Record operations go out in
+// as few UPDATE messages as fit, each operation with its prerequisites;
+// an SOA change goes in a message of its own. A message is atomic on the
+// server: when its prerequisites fail nothing of it is done, and the
+// operations are retried in halves until the ones whose prerequisites
+// still hold are done and each failing one is found.
+func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
+	if live == nil {
+		errs := make([]error, len(ops))
+		for i := range errs {
+			errs[i] = fmt.Errorf("rfc2136: apply at %s: no zone given", p.cfg.server)
+		}
+		return errs
+	}
+	u := &updater{p: p, zone: canonicalZone(live.Name), live: live, errs: make([]error, len(ops))}
+	var pending []int
+	flush := func() {
+		u.records(ctx, ops, pending)
+		pending = nil
+	}
+	for i, op := range ops {
+		switch op.Action {
+		case plan.Create, plan.Update, plan.Delete:
+			pending = append(pending, i)
+			continue
+		}
+		flush()
+		if op.Action == plan.UpdateSOA {
+			u.errs[i] = u.soa(ctx, op)
+		} else {
+			u.errs[i] = u.fail(op, -1, fmt.Sprintf("%s is not supported by RFC 2136 servers", op.Action), nil)
+		}
+	}
+	flush()
+	return u.errs
+}
+
+// updater is one Apply call in progress.
+type updater struct {
+	p    *Provider
+	zone string
+	live *spec.Zone
+	errs []error
+	// down is set when a message got no answer; later messages are not
+	// sent, so that a dead server costs one timeout, not one per message.
+	down error
+	// rights caches mayUpdate's answer.
+	rights *bool
+	// index maps a change to its operation's place in errs.
+	index map[*change]int
+}
+
+// fail is an operation's error.
+func (u *updater) fail(op *plan.Operation, rcode int, detail string, cause error) error {
+	e := &Error{Op: "update", Zone: u.zone, Server: u.p.cfg.server, Rcode: rcode, Detail: detail, Err: cause}
+	if op.Name != "" {
+		e.Subject = op.Name + " " + op.Type
+	} else if op.Action == plan.UpdateSOA {
+		e.Subject = "SOA"
+	}
+	return e
+}
+
+// records applies record operations, ops[i] for i in idx.
+func (u *updater) records(ctx context.Context, ops []*plan.Operation, idx []int) {
+	if len(idx) == 0 {
+		return
+	}
+	u.index = map[*change]int{}
+	var changes []*change
+	for _, i := range idx {
+		c, err := newChange(u.zone, u.live, ops[i])
+		if err != nil {
+			u.errs[i] = u.fail(ops[i], -1, "cannot build the UPDATE: "+err.Error(), nil)
+			continue
+		}
+		u.index[c] = i
+		changes = append(changes, c)
+	}
+	for _, chunk := range chunks(changes) {
+		u.send(ctx, chunk)
+	}
+}
+
+// send sends one UPDATE carrying changes and records each one's outcome.
+func (u *updater) send(ctx context.Context, changes []*change) {
+	setAll := func(rcode int, detail string, cause error) {
+		for _, c := range changes {
+			u.errs[u.index[c]] = u.fail(c.op, rcode, detail, cause)
+		}
+	}
+	if u.down != nil {
+		setAll(-1, "not sent: an earlier UPDATE to the server failed: "+u.down.Error(), u.down)
+		return
+	}
+	m := updateMsg(u.zone, changes)
+	if size := m.Len(); size+tsigRoom > maxMessage {
+		setAll(-1, fmt.Sprintf("the change needs %d bytes, more than one UPDATE message holds (%d); split the record set", size, maxMessage-tsigRoom), nil)
+		return
+	}
+	if u.p.sent != nil {
+		u.p.sent(m)
+	}
+	r, err := exchange(ctx, u.p.cfg.key, u.p.cfg.server, u.p.cfg.timeout, m)
+	if err != nil {
+		detail := err.Error()
+		if te, ok := err.(*transportError); ok && te.sent {
+			detail += "; the change may or may not have been made, run plan to see"
+		}
+		u.down = err
+		setAll(-1, detail, err)
+		return
+	}
+	rcode := r.msg.Rcode
+	if why := answerProblem(u.p.cfg.key, r); why != "" {
+		if r.sig != sigRejected {
+			why += "; the change may have been made, run plan to see"
+		}
+		setAll(rcode, why, nil)
+		return
+	}
+	switch {
+	case rcode == dns.RcodeSuccess:
+		u.verify(ctx, changes)
+	case (rcode == dns.RcodeRefused || rcode == dns.RcodeServerFailure) && !u.mayUpdate(ctx):
+		setAll(rcode, explain("update", u.p.cfg.key, u.zone, rcode), nil)
+	case rcode == dns.RcodeRefused, rcode == dns.RcodeServerFailure, perChange[rcode]:
+		// The message was refused as a whole for one of its changes:
+		// find which by halves, so that the others are still made.
+		if len(changes) > 1 {
+			half := len(changes) / 2
+			u.send(ctx, changes[:half])
+			u.send(ctx, changes[half:])
+			return
+		}
+		c := changes[0]
+		u.errs[u.index[c]] = u.fail(c.op, rcode, u.prereqProblem(c.op, rcode), nil)
+	default:
+		setAll(rcode, explainAnswer("update", u.p.cfg.key, u.zone, r), nil)
+	}
+}
+
+// verify checks that the server holds every change it said it made, and
+// fails the ones it does not hold. When the check itself cannot be made,
+// the server's NOERROR stands.
+func (u *updater) verify(ctx context.Context, changes []*change) {
+	r, err := exchange(ctx, u.p.cfg.key, u.p.cfg.server, u.p.cfg.timeout, checkMsg(u.zone, changes))
+	if err != nil || r.sig != sigValid || !perChange[r.msg.Rcode] {
+		return
+	}
+	if len(changes) > 1 {
+		half := len(changes) / 2
+		u.verify(ctx, changes[:half])
+		u.verify(ctx, changes[half:])
+		return
+	}
+	c := changes[0]
+	detail := fmt.Sprintf("the server answered NOERROR but does not hold %s %s as planned: it dropped the change, or someone changed the record right after", c.op.Name, c.op.Type)
+	if c.op.Type == "DS" && c.op.Action != plan.Delete {
+		detail = fmt.Sprintf("the server answered NOERROR but dropped %s DS: DS records belong at a delegation, a name with NS records (RFC 4035 §2.4)", c.op.Name)
+	}
+	u.errs[u.index[c]] = u.fail(c.op, r.msg.Rcode, detail, nil)
+}
+
+// perChange are the rcodes by which a server refuses a whole message for
+// what one of its changes holds, so that the culprit can be found by
+// sending the changes in halves.
+var perChange = map[int]bool{
+	dns.RcodeYXDomain: true, dns.RcodeYXRrset: true, dns.RcodeNameError: true, dns.RcodeNXRrset: true,
+	dns.RcodeFormatError: true, dns.RcodeNotZone: true,
+}
+
+// mayUpdate tells a REFUSED or SERVFAIL about the zone (no update rights,
+// a zone the server cannot change) from one about what a message holds
+// (BIND's check-names and check-integrity, a narrow update-policy, more
+// records in a set than max-records-per-type): an UPDATE that changes
+// nothing fails only for the former. It is asked once per Apply.
+func (u *updater) mayUpdate(ctx context.Context) bool {
+	if u.rights == nil {
+		m := new(dns.Msg)
+		m.SetUpdate(dns.Fqdn(u.zone))
+		r, err := exchange(ctx, u.p.cfg.key, u.p.cfg.server, u.p.cfg.timeout, m)
+		ok := err == nil && r.sig == sigValid && r.msg.Rcode == dns.RcodeSuccess
+		u.rights = &ok
+	}
+	return *u.rights
+}
+
+// prereqProblem says why one operation's UPDATE was refused.
+func (u *updater) prereqProblem(op *plan.Operation, rcode int) string {
+	const since = "the zone changed on the server since the plan was made"
+	switch {
+	case rcode == dns.RcodeYXRrset && op.Action == plan.Create:
+		return fmt.Sprintf("%s %s already exists on the server, or a CNAME does at %s: %s", op.Name, op.Type, op.Name, since)
+	case rcode == dns.RcodeYXDomain && op.Action == plan.Create:
+		return fmt.Sprintf("%s already holds records on the server, so the CNAME cannot be added: %s", op.Name, since)
+	case rcode == dns.RcodeRefused:
+		return fmt.Sprintf("the server refused %s %s while the key may update the zone: a check of the server rejects the record "+
+			"(BIND: check-names for host names, check-integrity for MX and SRV targets in the zone without an address, "+
+			"max-records-per-type) or the zone's update-policy does not cover it; the server's log says which", op.Name, op.Type)
+	case rcode == dns.RcodeServerFailure:
+		return fmt.Sprintf("the server failed on %s %s while it accepts other updates to the zone: BIND does so for a record set "+
+			"larger than its max-records-per-type (default 100); the server's log says why", op.Name, op.Type)
+	case rcode == dns.RcodeNXRrset:
+		return fmt.Sprintf("%s %s changed on the server since the plan was made: it no longer holds the values the plan saw", op.Name, op.Type)
+	}
+	if why := explain("update", u.p.cfg.key, u.zone, rcode); why != "" {
+		return why
+	}
+	return "a prerequisite failed: " + since
+}
+
+// canonicalZone is a zone name in the model's form: lower case, no trailing dot.
+func canonicalZone(zone string) string {
+	return strings.ToLower(strings.TrimSuffix(zone, "."))
+}

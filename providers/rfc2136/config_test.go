@@ -1,0 +1,181 @@
+package rfc2136
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/spec"
+)
+
+const testSecret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA=="
+
+// fromYAML builds the provider of a zonesync.yaml holding one rfc2136
+// provider with the given settings lines.
+func fromYAML(t *testing.T, settings string, env map[string]string) (*Provider, error) {
+	t.Helper()
+	data := "providers:\n  bind:\n    type: rfc2136\n" + settings
+	cfg, err := spec.ParseConfig("zonesync.yaml", []byte(data), func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		return nil, err
+	}
+	p, err := providers.New(cfg.Providers["bind"])
+	if err != nil {
+		return nil, err
+	}
+	return p.(*Provider), nil
+}
+
+func TestConfig(t *testing.T) {
+	env := map[string]string{"TSIG_SECRET": testSecret, "BAD_SECRET": "not*base64*at-all/" + testSecret[:10]}
+	key := "    tsig:\n      name: zonesync-key\n      secret: ${TSIG_SECRET}\n"
+	for _, tc := range []struct {
+		name     string
+		settings string
+		server   string
+		transfer string
+		alg      string
+		timeout  time.Duration
+		errs     []string // each a line of the error, in order
+	}{
+		{
+			name:     "minimal: port 53, hmac-sha256 and 10s by default",
+			settings: "    server: 192.0.2.53\n" + key,
+			server:   "192.0.2.53:53", transfer: "192.0.2.53:53", alg: dns.HmacSHA256, timeout: 10 * time.Second,
+		},
+		{
+			name: "every key",
+			settings: "    server: ns1.example.net:5353\n    transfer_server: '[2001:db8::2]:53'\n    timeout: 2500ms\n" +
+				"    tsig:\n      name: Zonesync-Key.\n      algorithm: HMAC-SHA512\n      secret: ${TSIG_SECRET}\n",
+			server: "ns1.example.net:5353", transfer: "[2001:db8::2]:53", alg: dns.HmacSHA512, timeout: 2500 * time.Millisecond,
+		},
+		{
+			name:     "bare IPv6 address, hmac-sha1",
+			settings: "    server: 2001:db8::53\n    tsig: {name: k, algorithm: hmac-sha1, secret: '${TSIG_SECRET}'}\n",
+			server:   "[2001:db8::53]:53", transfer: "[2001:db8::53]:53", alg: dns.HmacSHA1, timeout: DefaultTimeout,
+		},
+		{
+			name:     "no server, no key",
+			settings: "    timeout: 5s\n",
+			errs: []string{
+				"zonesync.yaml:3:5: providers.bind: server is required",
+				"zonesync.yaml:3:5: providers.bind: tsig.name is required",
+			},
+		},
+		{
+			name:     "bad values",
+			settings: "    server: 192.0.2.1:99999\n    transfer_server: 'a b'\n    timeout: 5\n    tsig: {name: k, algorithm: hmac-md5, secret: '${TSIG_SECRET}'}\n",
+			errs: []string{
+				`zonesync.yaml:4:5: providers.bind: server "192.0.2.1:99999" has port "99999", not 1..65535`,
+				`zonesync.yaml:5:5: providers.bind: transfer_server "a b" has no valid host`,
+				`zonesync.yaml:6:5: providers.bind: timeout "5" is not a duration such as 5s or 1m`,
+				`zonesync.yaml:7:5: providers.bind: tsig.algorithm "hmac-md5" is not supported (use one of hmac-sha1, hmac-sha256, hmac-sha512)`,
+			},
+		},
+		{
+			name:     "secret that is not base64",
+			settings: "    server: 192.0.2.1\n    tsig: {name: k, secret: '${BAD_SECRET}'}\n",
+			errs:     []string{"zonesync.yaml:5:5: providers.bind: tsig.secret is not valid base64 (the secret itself is not shown)"},
+		},
+		{
+			name:     "no secret",
+			settings: "    server: 192.0.2.1\n    tsig: {name: k}\n",
+			errs:     []string{"zonesync.yaml:5:5: providers.bind: tsig.secret is required"},
+		},
+		{
+			name:     "unknown keys",
+			settings: "    server: 192.0.2.1\n    port: 53\n    tsig: {name: k, secrets: x}\n",
+			errs: []string{
+				`zonesync.yaml:5:5: unknown key "port" in providers.bind`,
+				`zonesync.yaml:6:21: unknown key "secrets" in providers.bind.tsig (did you mean "secret"?)`,
+			},
+		},
+		{
+			name:     "timeout out of range",
+			settings: "    server: 192.0.2.1\n    timeout: -1s\n" + key,
+			errs:     []string{"zonesync.yaml:5:5: providers.bind: timeout -1s is outside 1ms..1h"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := fromYAML(t, tc.settings, env)
+			if tc.errs != nil {
+				if err == nil {
+					t.Fatal("no error")
+				}
+				lines := strings.Split(err.Error(), "\n")
+				if len(lines) != len(tc.errs) {
+					t.Fatalf("%d errors, want %d:\n%v", len(lines), len(tc.errs), err)
+				}
+				for i, want := range tc.errs {
+					if !strings.HasPrefix(lines[i], want) {
+						t.Errorf("error %d:\n got %s\nwant %s…", i+1, lines[i], want)
+					}
+					noSecret(t, lines[i], testSecret, env["BAD_SECRET"])
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := p.cfg
+			if c.server != tc.server || c.transfer != tc.transfer || c.key.algorithm != tc.alg || c.timeout != tc.timeout {
+				t.Errorf("got server %s transfer %s algorithm %s timeout %s, want %s %s %s %s",
+					c.server, c.transfer, c.key.algorithm, c.timeout, tc.server, tc.transfer, tc.alg, tc.timeout)
+			}
+			if !strings.HasSuffix(c.key.name, ".") || c.key.name != strings.ToLower(c.key.name) {
+				t.Errorf("key name %q is not canonical", c.key.name)
+			}
+		})
+	}
+}
+
+// TestSecretNotShown: however the provider or its key is printed, the
+// secret does not appear. Server errors are checked in TestKeyErrors.
+func TestSecretNotShown(t *testing.T) {
+	p, err := New(Settings{Server: "192.0.2.1", TSIG: TSIGSettings{Name: "k", Secret: testSecret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"%v", "%+v", "%#v", "%s", "%x", "%q"} {
+		noSecret(t, fmt.Sprintf(f, p), testSecret)
+		noSecret(t, fmt.Sprintf(f, *p), testSecret)
+		noSecret(t, fmt.Sprintf(f, p.cfg), testSecret)
+		noSecret(t, fmt.Sprintf(f, p.cfg.key), testSecret)
+	}
+	if got := fmt.Sprint(p.cfg.key); got != "TSIG key k (hmac-sha256)" {
+		t.Errorf("key prints as %q", got)
+	}
+}
+
+// TestValidation: the capabilities make validation reject what RFC 2136
+// cannot do, each at its place in the spec.
+func TestValidation(t *testing.T) {
+	cfg, err := spec.ParseConfig("zonesync.yaml", []byte("providers:\n  bind:\n    type: rfc2136\n    server: 192.0.2.1\n    tsig: {name: k, secret: "+testSecret+"}\n"), func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := providers.Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, spec, want string }{
+		{"failover", "zone: example.com\nprovider: bind\nrecords:\n  www:\n    - type: A\n      value: 192.0.2.1\n      failover: {check: http, down: notify, up: notify}\n",
+			"provider bind does not support failover"},
+		{"slave", "zone: example.com\nprovider: bind\nmode: slave\nmasters: [192.0.2.9]\n", "provider bind does not support slave zones"},
+		{"SOA serial", "zone: example.com\nprovider: bind\nsoa: {serial: 5}\n", "serial"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := spec.ParseZone("zones/example.com.yaml", []byte(tc.spec), cfg, set.Capabilities)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("validation: %v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+	ok := "zone: example.com\nprovider: bind\nsoa: {refresh: 7200, admin_mail: hostmaster@example.com}\nrecords:\n  '@':\n    - {type: NS, values: [ns1.example.net., ns2.example.net.]}\n    - {type: CAA, value: '0 issue \"letsencrypt.org\"'}\n"
+	if _, err := spec.ParseZone("zones/example.com.yaml", []byte(ok), cfg, set.Capabilities); err != nil {
+		t.Fatalf("a spec within the capabilities is refused: %v", err)
+	}
+}

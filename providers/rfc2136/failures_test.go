@@ -1,0 +1,400 @@
+package rfc2136
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// TestConcurrentChange: someone changes the zone between plan and apply.
+// Each operation whose record set moved fails with the rcode and a clear
+// message and is left as the other party made it; the rest of the batch,
+// sent in the same UPDATE at first, is still applied.
+func TestConcurrentChange(t *testing.T) {
+	srv := requireNamed(t)
+	p := srv.provider(t, keyMain)
+	zone := srv.newZone(t)
+	fq := func(name string) string { return name + "." + zone + "." }
+	syncZone(t, p, desired(t, zone,
+		set{name: "www", rrtype: "A", values: []string{"192.0.2.1"}},
+		set{name: "old", rrtype: "A", values: []string{"192.0.2.2"}},
+		set{name: "gone", rrtype: "TXT", values: []string{"bye"}},
+		set{name: "keep", rrtype: "A", values: []string{"192.0.2.3"}},
+	))
+	want := desired(t, zone,
+		set{name: "www", rrtype: "A", values: []string{"192.0.2.10"}},  // update; changed meanwhile
+		set{name: "old", rrtype: "A", values: []string{"192.0.2.20"}},  // update; untouched
+		set{name: "new", rrtype: "A", values: []string{"192.0.2.30"}},  // create; created meanwhile
+		set{name: "mail", rrtype: "A", values: []string{"192.0.2.40"}}, // create; a CNAME appears there
+		set{name: "fresh", rrtype: "TXT", values: []string{"hello"}},   // create; untouched
+		set{name: "keep", rrtype: "A", values: []string{"192.0.2.3"}},
+		// gone TXT: delete; changed meanwhile
+	)
+	zp, live := makePlan(t, p, want)
+	srv.update(t, zone, func(m *dns.Msg) {
+		m.RemoveRRset([]dns.RR{rr(t, fq("www")+" 0 IN A 0.0.0.0"), rr(t, fq("gone")+` 0 IN TXT ""`)})
+		m.Insert([]dns.RR{
+			rr(t, fq("www")+" 3600 IN A 198.51.100.1"),
+			rr(t, fq("new")+" 3600 IN A 198.51.100.2"),
+			rr(t, fq("mail")+" 3600 IN CNAME mx.example.net."),
+			rr(t, fq("gone")+` 3600 IN TXT "another"`),
+		})
+	})
+	var messages int
+	p.sent = func(*dns.Msg) { messages++ }
+	got := results(run(t, p, want, live, zp))
+	for key, tc := range map[string]struct {
+		status apply.Status
+		parts  []string
+	}{
+		"www A":     {apply.Failed, []string{"NXRRSET", "www A changed on the server since the plan was made", srv.addr, zone}},
+		"new A":     {apply.Failed, []string{"YXRRSET", "new A already exists on the server", srv.addr}},
+		"mail A":    {apply.Failed, []string{"YXRRSET", "or a CNAME does at mail"}},
+		"gone TXT":  {apply.Failed, []string{"NXRRSET", "gone TXT changed on the server"}},
+		"old A":     {apply.OK, nil},
+		"fresh TXT": {apply.OK, nil},
+	} {
+		r, ok := got[key]
+		if !ok {
+			t.Errorf("%s: no operation in the plan", key)
+			continue
+		}
+		if r.Status != tc.status {
+			t.Errorf("%s: %s %q, want %s", key, r.Status, r.Error, tc.status)
+			continue
+		}
+		checkOneLine(t, r.Error, tc.parts...)
+	}
+	if messages < 2 {
+		t.Errorf("%d UPDATE messages sent; want the batch first, then its halves", messages)
+	}
+	after := read(t, p, zone)
+	for _, c := range []struct{ name, rrtype, value string }{
+		{"www", "A", "198.51.100.1"}, {"new", "A", "198.51.100.2"}, {"mail", "CNAME", "mx.example.net."},
+		{"gone", "TXT", "another"}, {"old", "A", "192.0.2.20"}, {"fresh", "TXT", "hello"},
+	} {
+		if got := values(after, c.name, c.rrtype); len(got) != 1 || got[0] != canonical(t, c.rrtype, c.value)[0] {
+			t.Errorf("%s %s is %q after apply, want %q", c.name, c.rrtype, got, c.value)
+		}
+	}
+}
+
+// TestKeyErrors: the server rejects the key or its rights. Every error is
+// one line naming the operation, zone, server and rcode, none is "zone
+// not found", and none shows a secret.
+func TestKeyErrors(t *testing.T) {
+	srv := requireNamed(t)
+	zone := srv.newZone(t)
+	wrong := randomSecret(32)
+	for _, tc := range []struct {
+		name       string
+		settings   func(Settings) Settings
+		readParts  []string // nil: the read succeeds
+		applyParts []string
+	}{
+		{
+			name:       "wrong secret",
+			settings:   func(s Settings) Settings { s.TSIG.Secret = wrong; return s },
+			readParts:  []string{"rfc2136: AXFR " + zone + " from " + srv.addr, "NOTAUTH", "BADSIG", keyMain},
+			applyParts: []string{"rfc2136: update " + zone + " at " + srv.addr, "NOTAUTH", "BADSIG"},
+		},
+		{
+			name:       "unknown key",
+			settings:   func(s Settings) Settings { s.TSIG.Name = "nobody-key"; return s },
+			readParts:  []string{"NOTAUTH", "BADKEY", "nobody-key"},
+			applyParts: []string{"NOTAUTH", "BADKEY"},
+		},
+		{
+			name:       "wrong algorithm",
+			settings:   func(s Settings) Settings { s.TSIG.Algorithm = "hmac-sha512"; return s },
+			readParts:  []string{"NOTAUTH", "BADKEY"},
+			applyParts: []string{"NOTAUTH", "BADKEY"},
+		},
+		{
+			name:       "key without update rights",
+			settings:   func(Settings) Settings { return srv.settings(keyReadOnly) },
+			applyParts: []string{"rfc2136: update " + zone + " at " + srv.addr, "REFUSED", "key " + keyReadOnly + " may not update " + zone, "allow-update"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := New(tc.settings(srv.settings(keyMain)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, rerr := p.ReadZone(context.Background(), zone)
+			switch {
+			case tc.readParts == nil && rerr != nil:
+				t.Fatalf("ReadZone: %v", rerr)
+			case tc.readParts != nil:
+				if rerr == nil {
+					t.Fatal("ReadZone succeeded")
+				}
+				if errors.Is(rerr, providers.ErrZoneNotFound) {
+					t.Errorf("ReadZone error %q is ErrZoneNotFound; a key problem must not look like a missing zone", rerr)
+				}
+				checkOneLine(t, rerr.Error(), tc.readParts...)
+				noSecret(t, rerr.Error(), wrong, srv.secrets[keyMain])
+			}
+			ops := []*plan.Operation{
+				{Seq: 1, Action: plan.Create, Name: "a", Type: "A", After: &plan.State{TTL: ttl(300), Values: []string{"192.0.2.1"}}},
+				{Seq: 2, Action: plan.Create, Name: "b", Type: "A", After: &plan.State{TTL: ttl(300), Values: []string{"192.0.2.2"}}},
+			}
+			errs := p.Apply(context.Background(), &spec.Zone{Name: zone}, ops)
+			for i, err := range errs {
+				if err == nil {
+					t.Fatalf("operation %d succeeded", i+1)
+				}
+				checkOneLine(t, err.Error(), tc.applyParts...)
+				noSecret(t, err.Error(), wrong, srv.secrets[keyMain])
+			}
+			if z := read(t, srv.provider(t, keyMain), zone); z.Find("a", "A") != nil {
+				t.Error("a rejected update changed the zone")
+			}
+		})
+	}
+}
+
+func ttl(v uint32) *uint32 { return &v }
+
+// noSecret asserts that no secret appears in s, in base64 or raw.
+func noSecret(t *testing.T, s string, secrets ...string) {
+	t.Helper()
+	for _, sec := range secrets {
+		raw, _ := decodeSecret(sec)
+		if strings.Contains(s, sec) || len(raw) > 0 && strings.Contains(s, string(raw)) || strings.Contains(s, fmt.Sprint(raw)) {
+			t.Errorf("output shows a TSIG secret: %q", s)
+		}
+	}
+}
+
+// TestAlgorithms reads and changes a zone with each accepted algorithm.
+func TestAlgorithms(t *testing.T) {
+	srv := requireNamed(t)
+	zone := srv.newZone(t)
+	for i, key := range []string{keyMain, keySHA512, keySHA1} {
+		t.Run(key, func(t *testing.T) {
+			p := srv.provider(t, key)
+			syncZone(t, p, desired(t, zone, set{name: "www", rrtype: "A", values: []string{fmt.Sprintf("192.0.2.%d", i+1)}}))
+		})
+	}
+}
+
+// TestWrongServer: the server does not serve the zone. Reading it is
+// ErrZoneNotFound; changing it is NOTAUTH.
+func TestWrongServer(t *testing.T) {
+	srv := requireNamed(t)
+	p := srv.provider(t, keyMain)
+	const zone = "not-served.example"
+	_, err := p.ReadZone(context.Background(), zone)
+	if !errors.Is(err, providers.ErrZoneNotFound) {
+		t.Fatalf("ReadZone: %v, want ErrZoneNotFound", err)
+	}
+	checkOneLine(t, err.Error(), "rfc2136: AXFR "+zone+" from "+srv.addr, "NOTAUTH", "does not serve "+zone)
+	errs := p.Apply(context.Background(), &spec.Zone{Name: zone}, []*plan.Operation{
+		{Seq: 1, Action: plan.Create, Name: "a", Type: "A", After: &plan.State{TTL: ttl(300), Values: []string{"192.0.2.1"}}},
+	})
+	if errs[0] == nil {
+		t.Fatal("update of a zone the server does not serve succeeded")
+	}
+	checkOneLine(t, errs[0].Error(), "rfc2136: update "+zone+" at "+srv.addr, "NOTAUTH", "not authoritative for "+zone)
+	if e := rfcError(t, errs[0]); e.Rcode != dns.RcodeNotAuth {
+		t.Errorf("Rcode = %d, want NOTAUTH", e.Rcode)
+	}
+}
+
+// TestTransferRefused: the server serves the zone but the key may not
+// transfer it. That is an error of its own, never "zone not found".
+func TestTransferRefused(t *testing.T) {
+	srv := requireNamed(t)
+	_, err := srv.provider(t, keyMain).ReadZone(context.Background(), zoneNoTransfer)
+	if err == nil || errors.Is(err, providers.ErrZoneNotFound) {
+		t.Fatalf("ReadZone: %v, want a refused transfer that is not ErrZoneNotFound", err)
+	}
+	checkOneLine(t, err.Error(), "AXFR "+zoneNoTransfer, "REFUSED", "may not transfer", "allow-transfer")
+}
+
+// TestNoServer: nothing listens, or something listens and never answers.
+// Both fail fast with a clear message; a dead server costs one timeout per
+// Apply, not one per message.
+func TestNoServer(t *testing.T) {
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, never answered
+		}
+	}()
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedAddr := closed.Addr().String()
+	closed.Close()
+
+	for _, tc := range []struct {
+		name, addr string
+		parts      []string
+	}{
+		{"nothing listens", closedAddr, []string{"connection refused"}},
+		{"no answer", silent.Addr().String(), []string{"no answer within 300ms (timeout)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := New(Settings{Server: tc.addr, TSIG: TSIGSettings{Name: keyMain, Secret: randomSecret(32)}, Timeout: "300ms"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			_, err = p.ReadZone(context.Background(), "example.test")
+			if err == nil || errors.Is(err, providers.ErrZoneNotFound) {
+				t.Fatalf("ReadZone: %v, want an error that is not ErrZoneNotFound", err)
+			}
+			checkOneLine(t, err.Error(), append([]string{"rfc2136: AXFR example.test from " + tc.addr}, tc.parts...)...)
+			// Two changes too big to share a message: the first times out,
+			// the second is not sent.
+			big := strings.Repeat("x", 40000)
+			ops := []*plan.Operation{
+				{Seq: 1, Action: plan.Create, Name: "a", Type: "TXT", After: &plan.State{TTL: ttl(300), Values: []string{spec.TXTValue(big)}}},
+				{Seq: 2, Action: plan.Create, Name: "b", Type: "TXT", After: &plan.State{TTL: ttl(300), Values: []string{spec.TXTValue(big)}}},
+			}
+			errs := p.Apply(context.Background(), &spec.Zone{Name: "example.test"}, ops)
+			checkOneLine(t, errs[0].Error(), append([]string{"rfc2136: update example.test at " + tc.addr, "a TXT"}, tc.parts...)...)
+			checkOneLine(t, errs[1].Error(), "b TXT", "not sent: an earlier UPDATE to the server failed")
+			if tc.name == "no answer" {
+				checkOneLine(t, errs[0].Error(), "may or may not have been made")
+			}
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("took %s; a dead server must cost one timeout per request, not more", d)
+			}
+		})
+	}
+}
+
+// TestCancel: cancelling the context stops a request waiting for an
+// answer at once, long before the timeout.
+func TestCancel(t *testing.T) {
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	p := testProvider(t, silent.Addr().String())
+	p.cfg.transfer = silent.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	_, err = p.ReadZone(ctx, "example.test")
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("ReadZone returned %s after the cancel", d)
+	}
+	checkOneLine(t, fmt.Sprint(err), "rfc2136: AXFR example.test", "interrupted: context canceled")
+}
+
+// TestTransferServer: zones are read from transfer_server and changed at
+// server, each its own address.
+func TestTransferServer(t *testing.T) {
+	srv := requireNamed(t)
+	zone := srv.newZone(t)
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := closed.Addr().String()
+	closed.Close()
+	s := srv.settings(keyMain)
+	s.Server, s.TransferServer = dead, srv.addr
+	p, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.ReadZone(context.Background(), zone); err != nil {
+		t.Fatalf("ReadZone from transfer_server: %v", err)
+	}
+	errs := p.Apply(context.Background(), &spec.Zone{Name: zone}, []*plan.Operation{
+		{Seq: 1, Action: plan.Create, Name: "a", Type: "A", After: &plan.State{TTL: ttl(300), Values: []string{"192.0.2.1"}}},
+	})
+	checkOneLine(t, fmt.Sprint(errs[0]), "update "+zone+" at "+dead, "connection refused")
+}
+
+// TestPolicyRefusal: in a zone with BIND's default checks the server
+// refuses one record of a batch (an MX whose target in the zone has no
+// address). The key may update the zone, so that record alone fails,
+// with an explanation, and the rest is applied.
+func TestPolicyRefusal(t *testing.T) {
+	srv := requireNamed(t)
+	p := srv.provider(t, keyMain)
+	want := desired(t, zoneStrict,
+		set{name: "@", rrtype: "MX", values: []string{"10 mail." + zoneStrict + "."}},
+		set{name: "www", rrtype: "A", values: []string{"192.0.2.1"}})
+	zp, live := makePlan(t, p, want)
+	got := results(run(t, p, want, live, zp))
+	if r := got["@ MX"]; r.Status != apply.Failed {
+		t.Errorf("@ MX: %s, want failed", r.Status)
+	} else {
+		checkOneLine(t, r.Error, "REFUSED", "while the key may update the zone", "check-integrity")
+	}
+	if r := got["www A"]; r.Status != apply.OK {
+		t.Errorf("www A: %s %q, want ok", r.Status, r.Error)
+	}
+}
+
+// TestTooManyRecords: BIND answers SERVFAIL to a record set over its
+// max-records-per-type; that set alone fails, with an explanation, and
+// the rest of the message is applied.
+func TestTooManyRecords(t *testing.T) {
+	srv := requireNamed(t)
+	p := srv.provider(t, keyMain)
+	zone := srv.newZone(t)
+	var ips []string
+	for i := range 150 {
+		ips = append(ips, fmt.Sprintf("10.0.%d.%d", i/250, i%250+1))
+	}
+	want := desired(t, zone, set{name: "pool", rrtype: "A", values: ips}, set{name: "www", rrtype: "A", values: []string{"192.0.2.1"}})
+	zp, live := makePlan(t, p, want)
+	got := results(run(t, p, want, live, zp))
+	if r := got["pool A"]; r.Status != apply.Failed {
+		t.Errorf("pool A: %s, want failed", r.Status)
+	} else {
+		checkOneLine(t, r.Error, "SERVFAIL", "max-records-per-type")
+	}
+	if r := got["www A"]; r.Status != apply.OK {
+		t.Errorf("www A: %s %q, want ok", r.Status, r.Error)
+	}
+}
+
+// TestListZonesUnsupported: DNS cannot list a server's zones.
+func TestListZonesUnsupported(t *testing.T) {
+	p, err := New(Settings{Server: "192.0.2.53", TSIG: TSIGSettings{Name: "k", Secret: randomSecret(32)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.ListZones(context.Background())
+	if !errors.Is(err, errors.ErrUnsupported) {
+		t.Fatalf("ListZones: %v, want errors.ErrUnsupported", err)
+	}
+}

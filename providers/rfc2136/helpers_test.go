@@ -1,0 +1,140 @@
+package rfc2136
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// set is a record set as tests write it: values in spec form.
+type set struct {
+	name, rrtype string
+	ttl          uint32
+	values       []string
+}
+
+// desired builds a zone spec as the loader would.
+func desired(t *testing.T, zone string, sets ...set) *spec.Zone {
+	t.Helper()
+	z := &spec.Zone{Name: zone, Provider: "bind", Mode: spec.Master, TTL: 3600}
+	for _, s := range sets {
+		rs := &spec.RecordSet{Name: s.name, Type: s.rrtype, TTL: z.TTL}
+		if s.ttl != 0 {
+			rs.TTL = s.ttl
+		}
+		for _, v := range s.values {
+			c, err := spec.CanonicalValue(s.rrtype, v)
+			if err != nil {
+				t.Fatalf("test data %s %s %q: %v", s.name, s.rrtype, v, err)
+			}
+			rs.Values = append(rs.Values, c)
+		}
+		rs.SetValues(rs.Values)
+		z.Records = append(z.Records, rs)
+	}
+	z.SortRecords()
+	return z
+}
+
+// read reads a zone and fails the test on error.
+func read(t *testing.T, p *Provider, zone string) *spec.Zone {
+	t.Helper()
+	z, err := p.ReadZone(context.Background(), zone)
+	if err != nil {
+		t.Fatalf("ReadZone(%s): %v", zone, err)
+	}
+	return z
+}
+
+// makePlan plans want against the zone as the provider reads it now.
+func makePlan(t *testing.T, p *Provider, want *spec.Zone) (*plan.ZonePlan, *spec.Zone) {
+	t.Helper()
+	live := read(t, p, want.Name)
+	return plan.Diff(want, plan.Managed(want, live, p.Capabilities()), p.Capabilities()), live
+}
+
+// run applies a plan as the CLI does and returns each operation's result.
+func run(t *testing.T, p *Provider, want, live *spec.Zone, zp *plan.ZonePlan) []apply.Result {
+	t.Helper()
+	pl := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
+	pl.Summarize()
+	prep := &apply.Prepared{Plan: pl, Desired: []*spec.Zone{want}, Live: []*spec.Zone{live}, Providers: []providers.Provider{p}}
+	return apply.Run(context.Background(), prep, apply.RunOptions{Concurrency: 1}).Zones[0].Results
+}
+
+// syncZone plans and applies want, requires every operation to succeed,
+// and checks that a second plan is empty. It returns the plan.
+func syncZone(t *testing.T, p *Provider, want *spec.Zone) *plan.ZonePlan {
+	t.Helper()
+	zp, live := makePlan(t, p, want)
+	for _, r := range run(t, p, want, live, zp) {
+		if r.Status != apply.OK {
+			t.Fatalf("operation %d %s %s %s: %s: %s", r.Seq, r.Action, r.Name, r.Type, r.Status, r.Error)
+		}
+	}
+	if again, _ := makePlan(t, p, want); len(again.Operations) > 0 {
+		t.Fatalf("plan after apply is not empty:\n%s", describe(again))
+	}
+	return zp
+}
+
+func describe(zp *plan.ZonePlan) string {
+	var b strings.Builder
+	for _, op := range zp.Operations {
+		b.WriteString("  " + string(op.Action) + " " + op.Name + " " + op.Type + "\n")
+	}
+	return b.String()
+}
+
+// values returns a live record set's values, nil when it does not exist.
+func values(z *spec.Zone, name, rrtype string) []string {
+	if rs := z.Find(name, rrtype); rs != nil {
+		return rs.Values
+	}
+	return nil
+}
+
+// canonical returns the canonical forms of spec values.
+func canonical(t *testing.T, rrtype string, vs ...string) []string {
+	t.Helper()
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		c, err := spec.CanonicalValue(rrtype, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = c
+	}
+	slices.Sort(out)
+	return out
+}
+
+// rfcError asserts err is an *Error and returns it.
+func rfcError(t *testing.T, err error) *Error {
+	t.Helper()
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %v (%T) is not an *rfc2136.Error", err, err)
+	}
+	return e
+}
+
+// checkOneLine asserts an error message is one line and holds every part.
+func checkOneLine(t *testing.T, msg string, parts ...string) {
+	t.Helper()
+	if strings.ContainsAny(msg, "\n\r") {
+		t.Errorf("error spans several lines: %q", msg)
+	}
+	for _, p := range parts {
+		if !strings.Contains(msg, p) {
+			t.Errorf("error %q does not contain %q", msg, p)
+		}
+	}
+}

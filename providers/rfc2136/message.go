@@ -1,0 +1,199 @@
+package rfc2136
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// Message size limits. A DNS message over TCP holds at most 65,535 bytes;
+// an UPDATE is filled up to maxBody and the rest is left for the header,
+// the zone section and the TSIG record. UPDATE messages are sent without
+// name compression, so the size of a message is the sum of its records'.
+const (
+	maxMessage = dns.MaxMsgSize
+	maxBody    = 60 * 1024
+)
+
+// change is one record operation as UPDATE sections: the prerequisites
+// that must hold for it to run, and the updates that carry it out.
+type change struct {
+	op      *plan.Operation
+	prereqs []dns.RR
+	updates []dns.RR
+	// expect are prerequisites that hold once the change is made: they
+	// check that the server really made it, since servers silently drop
+	// some records they accept (RFC 2136 §3.4.2.2, and BIND drops a DS
+	// away from a delegation).
+	expect []dns.RR
+	size   int
+}
+
+// newChange turns a create, update or delete into UPDATE records.
+//
+// Prerequisites make each change a compare-and-swap against the plan:
+//   - create: the RRset does not exist (RFC 2136 §2.4.3), and no CNAME is
+//     at the name, since a server silently drops data added beside a CNAME;
+//     a CNAME instead requires the name to hold nothing at all (§2.4.5);
+//   - update, delete: the RRset exists with exactly the values the plan
+//     saw (value-dependent, §2.4.2). Prerequisites carry no TTL (§2.4), so
+//     a change of only the TTL made meanwhile is not detected.
+//
+// An update deletes the RRset and adds the new values in the same message,
+// which the server applies atomically. The apex NS RRset is the exception:
+// servers ignore a request to delete all of it (§3.4.2.3), so its new
+// values are added first and the old ones then removed one by one.
+func newChange(zone string, live *spec.Zone, op *plan.Operation) (*change, error) {
+	owner := spec.FQDN(op.Name, zone)
+	c := &change{op: op}
+	apexNS := op.Name == spec.Apex && op.Type == "NS"
+	if op.Action != plan.Create && op.Action != plan.Update && op.Action != plan.Delete {
+		return nil, fmt.Errorf("%s is not a record operation", op.Action)
+	}
+	rrtype, ok := dns.StringToType[op.Type]
+	if !ok {
+		return nil, fmt.Errorf("unknown record type %s", op.Type)
+	}
+	switch op.Action {
+	case plan.Create:
+		if op.After == nil || op.After.TTL == nil || len(op.After.Values) == 0 {
+			return nil, fmt.Errorf("the plan's create has no values")
+		}
+		if op.Type == "CNAME" {
+			c.prereqs = append(c.prereqs, &dns.ANY{Hdr: dns.RR_Header{Name: owner, Rrtype: dns.TypeANY, Class: dns.ClassNONE}})
+		} else {
+			c.prereqs = append(c.prereqs,
+				&dns.ANY{Hdr: dns.RR_Header{Name: owner, Rrtype: rrtype, Class: dns.ClassNONE}},
+				&dns.ANY{Hdr: dns.RR_Header{Name: owner, Rrtype: dns.TypeCNAME, Class: dns.ClassNONE}})
+		}
+		adds, err := records(owner, *op.After.TTL, op.Type, op.After.Values, nil)
+		if err != nil {
+			return nil, err
+		}
+		c.updates = adds
+	case plan.Update, plan.Delete:
+		if op.Before == nil || len(op.Before.Values) == 0 {
+			return nil, fmt.Errorf("the plan's %s has no values before it", op.Action)
+		}
+		var exact map[string]string
+		if rs := live.Find(op.Name, op.Type); rs != nil {
+			exact = rs.IDs
+		}
+		before, err := records(owner, 0, op.Type, op.Before.Values, exact)
+		if err != nil {
+			return nil, err
+		}
+		c.prereqs = before
+		if op.Action == plan.Delete {
+			if apexNS {
+				return nil, fmt.Errorf("the apex NS records cannot be deleted: servers keep at least one")
+			}
+			c.updates = []dns.RR{&dns.ANY{Hdr: dns.RR_Header{Name: owner, Rrtype: rrtype, Class: dns.ClassANY}}}
+			break
+		}
+		if op.After == nil || op.After.TTL == nil || len(op.After.Values) == 0 {
+			return nil, fmt.Errorf("the plan's update has no values after it")
+		}
+		adds, err := records(owner, *op.After.TTL, op.Type, op.After.Values, nil)
+		if err != nil {
+			return nil, err
+		}
+		if !apexNS {
+			c.updates = append([]dns.RR{&dns.ANY{Hdr: dns.RR_Header{Name: owner, Rrtype: rrtype, Class: dns.ClassANY}}}, adds...)
+			break
+		}
+		c.updates = adds
+		for _, v := range op.Before.Values {
+			if slices.Contains(op.After.Values, v) {
+				continue
+			}
+			gone, err := records(owner, 0, op.Type, []string{v}, exact)
+			if err != nil {
+				return nil, err
+			}
+			for _, rr := range gone {
+				rr.Header().Class = dns.ClassNONE
+				c.updates = append(c.updates, rr)
+			}
+		}
+	}
+	if op.Action == plan.Delete {
+		c.expect = []dns.RR{&dns.ANY{Hdr: dns.RR_Header{Name: owner, Rrtype: rrtype, Class: dns.ClassNONE}}}
+	} else {
+		after, err := records(owner, 0, op.Type, op.After.Values, nil)
+		if err != nil {
+			return nil, err
+		}
+		c.expect = after
+	}
+	for _, rr := range slices.Concat(c.prereqs, c.expect) {
+		rr.Header().Ttl = 0
+	}
+	for _, rr := range slices.Concat(c.prereqs, c.updates) {
+		c.size += dns.Len(rr)
+	}
+	return c, nil
+}
+
+// records builds the RRs of a record set's values, class IN. exact maps a
+// canonical value to the RDATA the server holds, when they differ.
+func records(owner string, ttl uint32, rrtype string, values []string, exact map[string]string) ([]dns.RR, error) {
+	var out []dns.RR
+	for _, v := range values {
+		for _, rd := range strings.Split(cmp.Or(exact[v], v), "\n") {
+			rr, err := spec.NewRR(owner, ttl, rrtype, rd)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, rr)
+		}
+	}
+	return out, nil
+}
+
+// updateMsg builds one UPDATE message for zone carrying changes.
+func updateMsg(zone string, changes []*change) *dns.Msg {
+	m := new(dns.Msg)
+	m.SetUpdate(dns.Fqdn(zone))
+	for _, c := range changes {
+		m.Answer = append(m.Answer, c.prereqs...)
+		m.Ns = append(m.Ns, c.updates...)
+	}
+	return m
+}
+
+// checkMsg builds an UPDATE without updates whose prerequisites hold
+// only if every change was made. It changes nothing on the server.
+func checkMsg(zone string, changes []*change) *dns.Msg {
+	m := new(dns.Msg)
+	m.SetUpdate(dns.Fqdn(zone))
+	for _, c := range changes {
+		m.Answer = append(m.Answer, c.expect...)
+	}
+	return m
+}
+
+// chunks splits changes into runs that each fit in one message, in
+// order, never splitting a change.
+func chunks(changes []*change) [][]*change {
+	var out [][]*change
+	var cur []*change
+	size := 0
+	for _, c := range changes {
+		if len(cur) > 0 && size+c.size > maxBody {
+			out = append(out, cur)
+			cur, size = nil, 0
+		}
+		cur = append(cur, c)
+		size += c.size
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}

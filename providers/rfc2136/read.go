@@ -1,0 +1,110 @@
+package rfc2136
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// ReadZone reads the zone by AXFR from the transfer server.
+func (p *Provider) ReadZone(ctx context.Context, zone string) (*spec.Zone, error) {
+	zone = canonicalZone(zone)
+	rrs, err := p.transfer(ctx, zone)
+	if err != nil {
+		return nil, err
+	}
+	z, err := model(zone, rrs)
+	if err != nil {
+		return nil, &Error{Op: "AXFR", Zone: zone, Server: p.cfg.transfer, Rcode: -1, Detail: err.Error()}
+	}
+	return z, nil
+}
+
+// signerTypes are kept by a server that signs the zone itself; zonesync
+// leaves them alone in a signed zone.
+var signerTypes = map[uint16]bool{dns.TypeDNSKEY: true, dns.TypeCDS: true, dns.TypeCDNSKEY: true}
+
+// model turns the records of a transfer, its SOA first, into a live zone.
+//
+// Records of types a zone spec cannot declare (DNSSEC signatures and
+// chains, types miekg/dns does not know such as BIND's private signing
+// state, TYPE65534) are not part of the model: zonesync could never
+// manage them, and showing them would plan their deletion. In a zone the
+// server signs (it holds RRSIGs), its keys (DNSKEY, CDS, CDNSKEY) are
+// left out for the same reason.
+func model(zone string, rrs []dns.RR) (*spec.Zone, error) {
+	z := &spec.Zone{Name: zone, Mode: spec.Master}
+	z.SOA = soaModel(rrs[0].(*dns.SOA))
+	signed := false
+	for _, rr := range rrs[1:] {
+		if rr.Header().Rrtype == dns.TypeRRSIG {
+			signed = true
+			break
+		}
+	}
+	sets := map[string]*spec.RecordSet{}
+	originals := map[*spec.RecordSet]map[string][]string{}
+	for _, rr := range rrs[1:] {
+		h := rr.Header()
+		name, inside := spec.RelativeName(h.Name, zone)
+		if !inside {
+			return nil, fmt.Errorf("the transfer holds %s, which is outside the zone", h.Name)
+		}
+		if h.Class != dns.ClassINET {
+			return nil, fmt.Errorf("the transfer holds %s of class %s; only IN is supported", h.Name, dns.Class(h.Class))
+		}
+		rrtype := dns.Type(h.Rrtype).String()
+		if spec.CheckType(rrtype) != nil || signed && name == spec.Apex && signerTypes[h.Rrtype] {
+			continue
+		}
+		key := name + " " + rrtype
+		rs := sets[key]
+		if rs == nil {
+			rs = &spec.RecordSet{Name: name, Type: rrtype, TTL: h.Ttl}
+			sets[key] = rs
+			originals[rs] = map[string][]string{}
+		}
+		// RFC 2181 wants one TTL per record set; keep the lowest so that
+		// a mixed set shows as a change when the spec says otherwise.
+		rs.TTL = min(rs.TTL, h.Ttl)
+		orig := rdata(rr)
+		value := spec.CanonicalRR(rr)
+		rs.Values = append(rs.Values, value)
+		originals[rs][value] = append(originals[rs][value], orig)
+	}
+	for _, rs := range sets {
+		rs.SetValues(rs.Values)
+		rs.IDs = exactRDATA(originals[rs])
+		z.Records = append(z.Records, rs)
+	}
+	z.SortRecords()
+	return z, nil
+}
+
+// exactRDATA keeps, for each value whose RDATA on the server is not
+// spelled exactly as its canonical form (TXT split into other chunks,
+// names in upper case, ...), the RDATA as the server holds it. Value-
+// dependent prerequisites compare RDATA exactly, so Apply must send these.
+// Several records can share one canonical value; they are joined by
+// newlines, which presentation form never contains.
+func exactRDATA(originals map[string][]string) map[string]string {
+	var ids map[string]string
+	for value, list := range originals {
+		if len(list) == 1 && list[0] == value {
+			continue
+		}
+		if ids == nil {
+			ids = map[string]string{}
+		}
+		ids[value] = strings.Join(list, "\n")
+	}
+	return ids
+}
+
+// rdata is a record's presentation form without its header.
+func rdata(rr dns.RR) string {
+	return strings.TrimPrefix(rr.String(), rr.Header().String())
+}

@@ -1,0 +1,98 @@
+package rfc2136
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/spec"
+)
+
+func TestModel(t *testing.T) {
+	const zone = "example.test"
+	soa := "example.test. 3600 IN SOA ns.example.net. host\\.master.example.test. 7 7200 3600 1209600 300"
+	for _, tc := range []struct {
+		name    string
+		records []string
+		want    []string // "name type ttl value|value"
+		ids     map[string]map[string]string
+		err     string
+	}{
+		{
+			name: "record sets, lowest TTL of a mixed set, canonical values",
+			records: []string{
+				"www.example.test. 300 IN A 192.0.2.2", "www.example.test. 600 IN A 192.0.2.1",
+				"Mail.Example.TEST. 300 IN MX 10 MX1.Example.TEST.",
+			},
+			want: []string{"mail MX 300 10 mx1.example.test.", "www A 300 192.0.2.1|192.0.2.2"},
+			ids:  map[string]map[string]string{"mail MX": {"10 mx1.example.test.": "10 MX1.Example.TEST."}},
+		},
+		{
+			name:    "TXT in other chunks keeps the server's spelling",
+			records: []string{`t.example.test. 300 IN TXT "ab" "c"`, `t.example.test. 300 IN TXT "a" "bc"`, `t.example.test. 300 IN TXT "x"`},
+			want:    []string{`t TXT 300 "abc"|"x"`},
+			ids:     map[string]map[string]string{"t TXT": {`"abc"`: "\"ab\" \"c\"\n\"a\" \"bc\""}},
+		},
+		{
+			name: "a zone the server signs: DNSSEC records and the signer's keys are not managed",
+			records: []string{
+				"example.test. 3600 IN DNSKEY 257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==",
+				"example.test. 3600 IN CDS 60485 13 2 D4B7D520E7BB5F0F67674A0CCEB1E3E0614B93C4F9E99B8383F6A1E4469DA50A",
+				"example.test. 3600 IN RRSIG SOA 13 2 3600 20300101000000 20200101000000 60485 example.test. AAAA",
+				"example.test. 3600 IN NSEC www.example.test. SOA RRSIG NSEC DNSKEY",
+				"example.test. 0 IN TYPE65534 \\# 5 0DE3A50001",
+				"www.example.test. 300 IN A 192.0.2.1",
+			},
+			want: []string{"www A 300 192.0.2.1"},
+		},
+		{
+			name:    "an unsigned zone's DNSKEY is a record like any other",
+			records: []string{"example.test. 3600 IN DNSKEY 257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="},
+			want:    []string{"@ DNSKEY 3600 257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="},
+		},
+		{
+			name:    "a record outside the zone",
+			records: []string{"www.example.org. 300 IN A 192.0.2.1"},
+			err:     "www.example.org., which is outside the zone",
+		},
+		{
+			name:    "a record of another class",
+			records: []string{"www.example.test. 300 CH A 192.0.2.1"},
+			err:     "of class CH; only IN is supported",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rrs := []dns.RR{rrT(soa)}
+			for _, r := range tc.records {
+				rrs = append(rrs, rrT(r))
+			}
+			z, err := model(zone, rrs)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want one with %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := spec.SOA{PrimaryNS: "ns.example.net.", AdminMail: "host.master@example.test", Serial: 7, Refresh: 7200, Retry: 3600, Expire: 1209600, Minimum: 300}
+			if *z.SOA != want {
+				t.Errorf("SOA %+v, want %+v", *z.SOA, want)
+			}
+			var got []string
+			for _, rs := range z.Records {
+				got = append(got, rs.Name+" "+rs.Type+" "+strconv.FormatUint(uint64(rs.TTL), 10)+" "+strings.Join(rs.Values, "|"))
+				if w := tc.ids[rs.Name+" "+rs.Type]; !maps.Equal(rs.IDs, w) {
+					t.Errorf("%s %s: server spellings %q, want %q", rs.Name, rs.Type, rs.IDs, w)
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("record sets:\n got %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}

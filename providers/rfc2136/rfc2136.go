@@ -1,0 +1,62 @@
+// Package rfc2136 is a provider for authoritative servers zonesync talks
+// to in DNS itself: it reads a zone by AXFR and changes it with RFC 2136
+// UPDATE messages, both signed with TSIG (RFC 8945) and sent over TCP.
+// It works with any server that accepts signed updates and transfers for
+// the zone: BIND, Knot, PowerDNS and others.
+//
+// Every change is a compare-and-swap: each operation's UPDATE carries
+// prerequisites that the record set still holds what the plan saw, so a
+// change someone else made between plan and apply fails that operation
+// instead of being overwritten. See README.md.
+package rfc2136
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// Type is the provider type in zonesync.yaml.
+const Type = "rfc2136"
+
+func init() {
+	providers.Register(Type, func(cfg *spec.ProviderConfig) (providers.Provider, error) {
+		return fromConfig(cfg)
+	})
+}
+
+// Provider reads zones from and applies plans to one primary server.
+type Provider struct {
+	cfg config
+	// sent, when set, sees every UPDATE carrying changes before it goes
+	// out; tests count and measure them.
+	sent func(*dns.Msg)
+}
+
+// Capabilities: any record type with its own TTL, the SOA fields but the
+// serial (the server owns it), the apex NS, and several independent
+// operations per call. No failover, slave zones, mode switches or zone
+// creation: RFC 2136 changes records inside a zone the server already has.
+func (p *Provider) Capabilities() spec.Capabilities {
+	return spec.Capabilities{
+		SOA:    spec.SOAFields,
+		ApexNS: true,
+		Batch:  true,
+	}
+}
+
+// Server returns the host:port updates are sent to.
+func (p *Provider) Server() string { return p.cfg.server }
+
+// TransferServer returns the host:port zones are read from.
+func (p *Provider) TransferServer() string { return p.cfg.transfer }
+
+// ListZones fails with errors.ErrUnsupported: DNS has no request that
+// lists the zones a server serves, so every zone is named by its spec.
+func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
+	return nil, fmt.Errorf("rfc2136: %s cannot list its zones: DNS has no request for that, name each zone in a zone spec: %w", p.cfg.server, errors.ErrUnsupported)
+}
