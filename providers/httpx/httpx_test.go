@@ -1,0 +1,131 @@
+package httpx
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestRetryHonoursRetryAfterAndStopsOnSuccess(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch calls.Add(1) {
+		case 1:
+			w.Header().Set("Retry-After", "3")
+			http.Error(w, "slow down", http.StatusTooManyRequests)
+		case 2:
+			http.Error(w, "oops", http.StatusBadGateway)
+		default:
+			w.Write([]byte("ok"))
+		}
+	}))
+	defer srv.Close()
+	var waits []time.Duration
+	c := &Client{HTTP: srv.Client(), BaseDelay: 100 * time.Millisecond,
+		Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}
+	var body string
+	err := c.Retry(context.Background(), func() error {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/x", nil)
+		resp, err := c.Do(context.Background(), req)
+		if err == nil {
+			body = string(resp.Body)
+		}
+		return err
+	})
+	if err != nil || body != "ok" || calls.Load() != 3 {
+		t.Fatalf("err %v, body %q, calls %d", err, body, calls.Load())
+	}
+	if len(waits) != 2 || waits[0] != 3*time.Second || waits[1] < 100*time.Millisecond || waits[1] > 200*time.Millisecond {
+		t.Errorf("waits %v: want the 429's Retry-After of 3s, then the doubled backoff, jittered: 100-200ms", waits)
+	}
+}
+
+func TestRetryGivesUpAndLeavesOtherErrorsAlone(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	c := &Client{HTTP: srv.Client(), MaxAttempts: 3, Sleep: func(context.Context, time.Duration) error { return nil }}
+	err := c.Retry(context.Background(), func() error {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/x", nil)
+		_, err := c.Do(context.Background(), req)
+		return err
+	})
+	if !IsTransient(err) || calls.Load() != 3 || !strings.Contains(err.Error(), "HTTP 503: down (after 3 attempts)") {
+		t.Errorf("err %v after %d calls", err, calls.Load())
+	}
+	permanent := errors.New("422 invalid")
+	calls.Store(0)
+	err = c.Retry(context.Background(), func() error { calls.Add(1); return permanent })
+	if err != permanent || calls.Load() != 1 {
+		t.Errorf("a permanent error was retried: %v after %d calls", err, calls.Load())
+	}
+}
+
+func TestErrorsNeverHoldTheURLOrSecrets(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	url := srv.URL
+	srv.Close() // every request now fails in the transport
+	c := &Client{HTTP: &http.Client{Timeout: time.Second}, Secrets: []string{"hunter2-secret"}}
+	req, _ := http.NewRequest(http.MethodGet, url+"/dns/records.json?auth-password=hunter2-secret&auth-id=42", nil)
+	_, err := c.Do(context.Background(), req)
+	if err == nil {
+		t.Fatal("request to a closed server succeeded")
+	}
+	if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "auth-password") || strings.Contains(err.Error(), "?") {
+		t.Errorf("transport error leaks the URL or a secret: %v", err)
+	}
+	if !strings.Contains(err.Error(), "/dns/records.json") || !IsTransient(err) {
+		t.Errorf("transport error %q does not name the call or is not transient", err)
+	}
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "bad gateway: saw password hunter2-secret", http.StatusBadGateway)
+	}))
+	defer echo.Close()
+	req, _ = http.NewRequest(http.MethodGet, echo.URL+"/x", nil)
+	_, err = c.Do(context.Background(), req)
+	if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "[redacted]") {
+		t.Errorf("a secret echoed in a 5xx body reaches the error: %v", err)
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+	}{
+		{"", 0}, {"5", 5 * time.Second}, {"0", 0}, {"-3", 0}, {"soon", 0},
+		{"Mon, 23 Nov 2026 12:00:10 GMT", 10 * time.Second},
+		{"Mon, 23 Nov 2026 11:00:00 GMT", 0},
+	} {
+		if got := RetryAfter(tc.in, now); got != tc.want {
+			t.Errorf("RetryAfter(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestLimiterPaces(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls.Add(1) }))
+	defer srv.Close()
+	c := &Client{HTTP: srv.Client(), Limiter: NewLimiter(50, 1)}
+	start := time.Now()
+	for i := 0; i < 6; i++ {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+		if _, err := c.Do(context.Background(), req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 6 requests at 50/s with a burst of 1 take at least 5 intervals of 20ms.
+	if elapsed := time.Since(start); elapsed < 95*time.Millisecond {
+		t.Errorf("6 requests took %v; the limiter did not pace them", elapsed)
+	}
+}
