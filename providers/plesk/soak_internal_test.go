@@ -1,0 +1,52 @@
+package plesk
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/zonesync/zonesync/providers/plesk/fake"
+	"github.com/zonesync/zonesync/providers/providertest"
+)
+
+// TestSoak runs the shared fault soak (providertest.Soak): randomised
+// applies with a fifth of all requests failing, the fake's own records
+// checked after every round. -soak.rounds=200 runs the long form.
+func TestSoak(t *testing.T) {
+	const zone, login, password = "soak.test", "admin", "soak-Passw0rd"
+	f := fake.New(fake.Options{Login: login, Password: password})
+	if _, err := f.AddSite(zone); err != nil {
+		t.Fatal(err)
+	}
+	f.Faults().TimeoutDelay = 250 * time.Millisecond
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	p, err := New(Settings{Endpoint: srv.URL, Login: login, Password: password, RequestsPerSecond: 100000, Burst: 1000, Timeout: "200ms"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := p.HTTP()
+	h.MaxAttempts = 2 // low, so that some operations fail for good and their reports are checked
+	h.BaseDelay, h.MaxDelay = time.Millisecond, 2*time.Millisecond
+	h.Sleep = func(ctx context.Context, d time.Duration) error { return ctx.Err() }
+	providertest.Soak(t, providertest.SoakHarness{
+		Provider: p,
+		Zone:     zone,
+		Faults:   f.Faults(),
+		Seed:     20261123,
+		State: func() ([]providertest.Record, error) {
+			var out []providertest.Record
+			for _, r := range f.Records(zone) {
+				name, rrtype, value, skip, err := fromWire(zone, resultData{Type: r.Type, Host: r.Host, Value: r.Value, Opt: r.Opt})
+				if err != nil {
+					return nil, err
+				}
+				if !skip {
+					out = append(out, providertest.Record{Name: name, Type: rrtype, Value: value})
+				}
+			}
+			return out, nil
+		},
+	})
+}

@@ -1,0 +1,43 @@
+package telecomx
+
+import (
+	"testing"
+	"time"
+
+	"github.com/zonesync/zonesync/providers/providertest"
+)
+
+// TestSoak runs the shared fault soak (providertest.Soak): randomised
+// applies with a fifth of all requests failing, the fake's own state
+// checked after every round. -soak.rounds=200 runs the long form.
+func TestSoak(t *testing.T) {
+	e := newEnv(t)
+	e.p.client.http.MaxAttempts = 2 // low, so that some operations fail for good and their reports are checked
+	e.p.client.http.HTTP.Timeout = 200 * time.Millisecond
+	e.fake.Faults().TimeoutDelay = 250 * time.Millisecond
+	const zone = "soak.test"
+	if err := e.fake.AddDomain(zone, "", 3600); err != nil {
+		t.Fatal(err)
+	}
+	providertest.Soak(t, providertest.SoakHarness{
+		Provider: e.p,
+		Zone:     zone,
+		Faults:   e.fake.Faults(),
+		Seed:     20261123,
+		State: func() ([]providertest.Record, error) {
+			d, ok := e.fake.Domain(zone)
+			if !ok {
+				return nil, nil
+			}
+			var out []providertest.Record
+			for _, r := range d.Records {
+				name, rrtype, value, err := fromWire(zone, Record{Name: r.Name, Type: r.Type, RData: r.RData})
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, providertest.Record{Name: name, Type: rrtype, Value: value})
+			}
+			return out, nil
+		},
+	})
+}
