@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	cloudns "github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/providers/faults"
 	plesk "github.com/zonesync/zonesync/providers/plesk/fake"
 	telecomx "github.com/zonesync/zonesync/providers/telecomx/fake"
@@ -28,6 +29,9 @@ var e2eProviders = []struct {
 	fake   func() fakeAPI
 	config string // %s is the fake's URL
 }{
+	{"cloudns", func() fakeAPI {
+		return cloudns.New(cloudns.Options{AuthID: "4242", Password: "tx-Secret-9f8e7d", RequestsPerSecond: 20})
+	}, "type: cloudns\n    endpoint: %s\n    auth_id: 4242\n    auth_password: ${E2E_PASSWORD}\n"},
 	{"telecomx", func() fakeAPI {
 		return telecomx.New(telecomx.Options{Username: "ops@example.com", Password: "tx-Secret-9f8e7d"})
 	}, "type: telecomx\n    endpoint: %s\n    username: ops@example.com\n    password: ${E2E_PASSWORD}\n"},

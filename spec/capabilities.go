@@ -21,6 +21,8 @@ type Capabilities struct {
 	Failover bool
 	// FailoverChecks are the check kinds the provider can run; nil means all of FailoverChecks.
 	FailoverChecks []string
+	// MaxBackupIPs is the most failover backup IPs a record set may have; 0 means no limit.
+	MaxBackupIPs int
 	// Slave is true when zones can be slaves of external masters.
 	Slave bool
 	// SwitchMode is true when an existing zone can change between master and slave.

@@ -30,7 +30,7 @@ func corpusConfig() (*Config, CapabilitiesFunc) {
 			},
 			ApexNS: true,
 		},
-		"failover":  {Failover: true, ApexNS: true},
+		"failover":  {Failover: true, MaxBackupIPs: 5, ApexNS: true},
 		"floor":     {MinTTL: 7200, ApexNS: true},
 		"secondary": {Slave: true, ApexNS: true},
 	}

@@ -700,6 +700,9 @@ func (l *loader) failover(z *Zone, rs *RecordSet, key string, n *yaml.Node) *Fai
 		}
 		f.BackupIPs = append(f.BackupIPs, a.String())
 	}
+	if l.cap != nil && l.cap.MaxBackupIPs > 0 && len(s.BackupIPs) > l.cap.MaxBackupIPs {
+		l.add(bn, "%s.failover.backup_ips has %d addresses; provider %s takes at most %d", key, len(s.BackupIPs), z.Provider, l.cap.MaxBackupIPs)
+	}
 	if s.Down == "backup-ips" && len(s.BackupIPs) == 0 {
 		l.add(valueOr(n, "down"), "%s.failover.down is backup-ips but backup_ips is empty", key)
 	}

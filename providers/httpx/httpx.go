@@ -93,7 +93,7 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 		if ctx.Err() != nil {
 			return nil, c.Scrub(ctx.Err())
 		}
-		return nil, &TransientError{Err: c.Scrub(transportError(req, err)), Sent: true}
+		return nil, &TransientError{Err: c.Scrub(transportError(req, err)), Sent: !neverSent(err)}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
@@ -217,6 +217,18 @@ func (s *scrubbed) Unwrap() error { return s.err }
 // *url.Error would print the whole URL, query string included.
 func transportError(req *http.Request, err error) error {
 	return fmt.Errorf("%s %s%s: %s", req.Method, req.URL.Host, req.URL.Path, errorCore(err))
+}
+
+// neverSent reports whether a transport error happened before the request
+// could reach the server (it could not connect), so that a retry needs no
+// check that the first try landed.
+func neverSent(err error) bool {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "dial" {
+		return true
+	}
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr)
 }
 
 // errorCore is the innermost useful description of a transport error.

@@ -129,3 +129,16 @@ func TestLimiterPaces(t *testing.T) {
 		t.Errorf("6 requests took %v; the limiter did not pace them", elapsed)
 	}
 }
+
+func TestRefusedConnectionWasNeverSent(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	url := srv.URL
+	srv.Close()
+	c := &Client{HTTP: &http.Client{Timeout: time.Second}}
+	req, _ := http.NewRequest(http.MethodPost, url+"/x", strings.NewReader("a=1"))
+	_, err := c.Do(context.Background(), req)
+	var te *TransientError
+	if !errors.As(err, &te) || te.Sent {
+		t.Errorf("a refused connection: %#v; want a TransientError with Sent false", err)
+	}
+}

@@ -1,0 +1,175 @@
+package cloudns
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// rowsPerPage is the largest page list-zones.json serves.
+const rowsPerPage = 100
+
+// maxPages bounds the zone listing, so that a server repeating its last
+// page cannot keep the client looping.
+const maxPages = 10000
+
+// listZones reads every page of list-zones.json. A page shorter than
+// rowsPerPage is the last one.
+func (c *client) listZones(ctx context.Context) ([]zoneRow, error) {
+	var all []zoneRow
+	for page := 1; page <= maxPages; page++ {
+		var rows []zoneRow
+		t := target{call: "list-zones"}
+		if err := c.call(ctx, t, map[string]any{"page": page, "rows-per-page": rowsPerPage}, &rows, nil); err != nil {
+			return nil, err
+		}
+		all = append(all, rows...)
+		if len(rows) < rowsPerPage {
+			return all, nil
+		}
+	}
+	return nil, fmt.Errorf("cloudns: list-zones: still more pages after %d", maxPages)
+}
+
+// zoneInfo reads get-zone-info.json; a missing zone answers "Missing domain-name".
+func (c *client) zoneInfo(ctx context.Context, zone string) (zoneRow, error) {
+	var z zoneRow
+	err := c.call(ctx, target{call: "get-zone-info", zone: zone}, map[string]any{"domain-name": zone}, &z, nil)
+	return z, err
+}
+
+// records reads records.json without paging, which answers the whole zone.
+// With rrtype set it asks for one host and type only, and filters the
+// answer itself: the API ignores an unknown type and may read an empty
+// host as no filter.
+func (c *client) records(ctx context.Context, zone, host, rrtype string) ([]wireRecord, error) {
+	params := map[string]any{"domain-name": zone}
+	t := target{call: "records", zone: zone}
+	if rrtype != "" {
+		t.subject = subject(host, rrtype)
+		params["type"] = rrtype
+		if host != "" {
+			params["host"] = host
+		}
+	}
+	var body []byte
+	if err := c.call(ctx, t, params, &body, nil); err != nil {
+		return nil, err
+	}
+	recs, err := decodeRecords(body)
+	if err != nil {
+		return nil, &callError{t: t, err: fmt.Errorf("unexpected answer (%v): %s", err, snippet(c.scrub(string(body))))}
+	}
+	if rrtype == "" {
+		return recs, nil
+	}
+	out := recs[:0]
+	for _, r := range recs {
+		if strings.EqualFold(string(r.Host), host) && strings.EqualFold(string(r.Type), rrtype) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// subject names a record set in messages: "www A", "@ MX".
+func subject(host, rrtype string) string {
+	if host == "" {
+		host = "@"
+	}
+	return host + " " + rrtype
+}
+
+func (c *client) soaDetails(ctx context.Context, zone string) (soaDetails, error) {
+	var s soaDetails
+	err := c.call(ctx, target{call: "soa-details", zone: zone}, map[string]any{"domain-name": zone}, &s, nil)
+	return s, err
+}
+
+// modifySOA sends every field, as the API requires. Repeating it sets the
+// same values again, so a retry is safe.
+func (c *client) modifySOA(ctx context.Context, zone string, params map[string]any) error {
+	params["domain-name"] = zone
+	return c.call(ctx, target{call: "modify-soa", zone: zone}, params, nil, nil)
+}
+
+// addRecord adds one record and returns its id. landed finds the record
+// when a try may have reached the server, so a retry never duplicates it.
+func (c *client) addRecord(ctx context.Context, t target, params map[string]any, landed func(ctx context.Context) (string, error)) (string, error) {
+	t.call = "add-record"
+	var id string
+	var ans addAnswer
+	err := c.call(ctx, t, params, &ans, func(ctx context.Context) (bool, error) {
+		found, err := landed(ctx)
+		id = found
+		return found != "", err
+	})
+	if err != nil {
+		return "", err
+	}
+	if id != "" {
+		return id, nil
+	}
+	if ans.Status != "Success" || ans.Data.ID == "" {
+		return "", &callError{t: t, err: fmt.Errorf("the answer carries no record id (data.id)")}
+	}
+	return string(ans.Data.ID), nil
+}
+
+// modRecord rewrites one record. It sends the complete record, so a
+// repeated call leaves the same state: retries need no check.
+func (c *client) modRecord(ctx context.Context, t target, params map[string]any) error {
+	t.call = "mod-record"
+	return c.call(ctx, t, params, nil, nil)
+}
+
+// deleteRecord deletes one record; gone tells whether an earlier try already did.
+func (c *client) deleteRecord(ctx context.Context, t target, id string, gone landedFunc) error {
+	t.call = "delete-record"
+	return c.call(ctx, t, map[string]any{"domain-name": t.zone, "record-id": id}, nil, gone)
+}
+
+// register creates a zone; exists tells whether an earlier try already did.
+func (c *client) register(ctx context.Context, zone string, params map[string]any, exists landedFunc) error {
+	params["domain-name"] = zone
+	return c.call(ctx, target{call: "register", zone: zone}, params, nil, exists)
+}
+
+// masterServers lists a slave zone's masters by id.
+func (c *client) masterServers(ctx context.Context, zone string) (map[string]string, error) {
+	var body []byte
+	t := target{call: "master-servers", zone: zone}
+	if err := c.call(ctx, t, map[string]any{"domain-name": zone}, &body, nil); err != nil {
+		return nil, err
+	}
+	m, err := decodeMasters(body)
+	if err != nil {
+		return nil, &callError{t: t, err: fmt.Errorf("unexpected answer (%v): %s", err, snippet(c.scrub(string(body))))}
+	}
+	return m, nil
+}
+
+func (c *client) addMasterServer(ctx context.Context, zone, ip string, exists landedFunc) error {
+	t := target{call: "add-master-server", subject: ip, zone: zone}
+	return c.call(ctx, t, map[string]any{"domain-name": zone, "master-ip": ip}, nil, exists)
+}
+
+func (c *client) deleteMasterServer(ctx context.Context, zone, ip, id string, gone landedFunc) error {
+	t := target{call: "delete-master-server", subject: ip, zone: zone}
+	return c.call(ctx, t, map[string]any{"domain-name": zone, "master-id": id}, nil, gone)
+}
+
+func (c *client) failoverSettings(ctx context.Context, t target, id string) (wireFailover, error) {
+	t.call = "failover-settings"
+	var w wireFailover
+	err := c.call(ctx, t, map[string]any{"domain-name": t.zone, "record-id": id}, &w, nil)
+	return w, err
+}
+
+// failover calls failover-activate, -modify or -deactivate. Modify sends
+// the full settings, so repeating it is safe; activate and deactivate
+// check the record's failover flag before a retry.
+func (c *client) failover(ctx context.Context, t target, call string, params map[string]any, landed landedFunc) error {
+	t.call = call
+	return c.call(ctx, t, params, nil, landed)
+}

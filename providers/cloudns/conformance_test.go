@@ -1,0 +1,30 @@
+package cloudns
+
+import (
+	"testing"
+
+	"github.com/zonesync/zonesync/providers/providertest"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// TestConformance runs the suite with the zone created by zonesync
+// (register.json), the way a new zone starts.
+func TestConformance(t *testing.T) {
+	providertest.Run(t, func(t *testing.T) providertest.Harness {
+		e := newEnv(t, nil)
+		return providertest.Harness{Provider: e.p, Zone: "example.test"}
+	})
+}
+
+// TestConformanceExistingZone runs the suite in a zone that exists
+// already, with ClouDNS's default apex NS records beside it.
+func TestConformanceExistingZone(t *testing.T) {
+	providertest.Run(t, func(t *testing.T) providertest.Harness {
+		e := newEnv(t, nil)
+		ns := &spec.RecordSet{Name: spec.Apex, Type: "NS", TTL: 3600, Values: []string{"pns41.cloudns.net.", "pns42.cloudns.net."}}
+		if err := e.fake.Seed(&spec.Zone{Name: "example.test", Mode: spec.Master, Records: []*spec.RecordSet{ns}}); err != nil {
+			t.Fatal(err)
+		}
+		return providertest.Harness{Provider: e.p, Zone: "example.test"}
+	})
+}

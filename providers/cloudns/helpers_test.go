@@ -1,0 +1,126 @@
+package cloudns
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/cloudns/fake"
+	"github.com/zonesync/zonesync/spec"
+)
+
+const (
+	testAuthID   = "4242"
+	testPassword = "s3cret-Pa55word!"
+)
+
+// env is a provider talking to a fresh fake over HTTP.
+type env struct {
+	p    *Provider
+	fake *fake.Server
+	srv  *httptest.Server
+}
+
+// newEnv starts a fake and a provider with fast retries. wrap, when set,
+// sits between the client and the fake (to inspect requests).
+func newEnv(t *testing.T, wrap func(http.Handler) http.Handler) *env {
+	t.Helper()
+	f := fake.New(fake.Options{AuthID: testAuthID, SubAuthID: "77", SubAuthUser: "ops", Password: testPassword})
+	var h http.Handler = f
+	if wrap != nil {
+		h = wrap(f)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	p, err := New(Settings{AuthID: testAuthID, AuthPassword: testPassword, Endpoint: srv.URL, RequestsPerSecond: 10000, Burst: 100, Timeout: "2s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fastRetries(p)
+	return &env{p: p, fake: f, srv: srv}
+}
+
+// fastRetries keeps backoff short so that fault tests stay fast.
+func fastRetries(p *Provider) {
+	p.c.http.BaseDelay = time.Millisecond
+	p.c.http.MaxDelay = 2 * time.Millisecond
+	p.c.http.Sleep = func(ctx context.Context, d time.Duration) error { return ctx.Err() }
+}
+
+// zoneOf builds a desired zone from name/type/values triples (TTL 3600).
+func zoneOf(t *testing.T, name string, sets ...*spec.RecordSet) *spec.Zone {
+	t.Helper()
+	z := &spec.Zone{Name: name, Provider: "cloudns", Mode: spec.Master, TTL: 3600}
+	for _, rs := range sets {
+		vals := make([]string, 0, len(rs.Values))
+		for _, v := range rs.Values {
+			c, err := spec.CanonicalValue(rs.Type, v)
+			if err != nil {
+				t.Fatalf("test data %s %s %q: %v", rs.Name, rs.Type, v, err)
+			}
+			vals = append(vals, c)
+		}
+		cp := *rs
+		if cp.TTL == 0 {
+			cp.TTL = 3600
+		}
+		cp.SetValues(vals)
+		z.Records = append(z.Records, &cp)
+	}
+	z.SortRecords()
+	return z
+}
+
+func set(name, rrtype string, values ...string) *spec.RecordSet {
+	return &spec.RecordSet{Name: name, Type: rrtype, Values: values}
+}
+
+// planFor reads the live zone and diffs desired against it.
+func (e *env) planFor(t *testing.T, desired *spec.Zone) (*plan.ZonePlan, *spec.Zone) {
+	t.Helper()
+	live, err := e.p.ReadZone(context.Background(), desired.Name)
+	if err != nil && !isNotFound(err) {
+		t.Fatalf("ReadZone: %v", err)
+	}
+	caps := e.p.Capabilities()
+	return plan.Diff(desired, plan.Managed(desired, live, caps), caps), live
+}
+
+func isNotFound(err error) bool {
+	return err != nil && errors.Is(err, providers.ErrZoneNotFound)
+}
+
+// run plans desired and applies the plan through apply.Run, as the CLI does.
+func (e *env) run(t *testing.T, desired *spec.Zone) (*plan.ZonePlan, *apply.ZoneReport) {
+	t.Helper()
+	zp, live := e.planFor(t, desired)
+	return zp, e.runPlan(zp, desired, live)
+}
+
+func (e *env) runPlan(zp *plan.ZonePlan, desired, live *spec.Zone) *apply.ZoneReport {
+	p := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
+	p.Summarize()
+	prep := &apply.Prepared{Plan: p, Desired: []*spec.Zone{desired}, Live: []*spec.Zone{live}, Providers: []providers.Provider{e.p}}
+	return apply.Run(context.Background(), prep, apply.RunOptions{Concurrency: 1}).Zones[0]
+}
+
+// mustSync applies desired and fails the test on any operation that is not ok.
+func (e *env) mustSync(t *testing.T, desired *spec.Zone) *plan.ZonePlan {
+	t.Helper()
+	zp, rep := e.run(t, desired)
+	for _, r := range rep.Results {
+		if r.Status != apply.OK {
+			t.Fatalf("operation %d %s %s %s: %s: %s", r.Seq, r.Action, r.Name, r.Type, r.Status, r.Error)
+		}
+	}
+	if again, _ := e.planFor(t, desired); len(again.Operations) > 0 {
+		t.Fatalf("plan after apply is not empty: %+v", again.Operations[0])
+	}
+	return zp
+}

@@ -1,0 +1,199 @@
+// Package cloudns is the ClouDNS provider: it reads and changes zones
+// through the ClouDNS HTTP API (api.cloudns.net), one record id at a time.
+//
+// The API answers HTTP 200 for everything; a {"status":"Failed"} body is an
+// error quoting ClouDNS's description. See README.md for the settings, the
+// capabilities and how each plan action maps to API calls.
+package cloudns
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// mixedTTL is the TTL of a record set whose records have different TTLs;
+// it is below every TTL ClouDNS accepts, so it always differs from a spec.
+const mixedTTL = 0
+
+// Provider is a ClouDNS account.
+type Provider struct {
+	c *client
+
+	mu sync.Mutex
+	// monitored records, per zone, the record ids that have failover on,
+	// as last read or changed, each with the settings zonesync does not
+	// model; Apply uses it to choose activate or modify, and to keep those
+	// settings through a modify.
+	monitored map[string]map[string]map[string]any
+	// created holds the zones this provider registered, whose default
+	// records a create may take over.
+	created map[string]bool
+}
+
+func newProvider(c *client) *Provider {
+	return &Provider{c: c, monitored: map[string]map[string]map[string]any{}, created: map[string]bool{}}
+}
+
+// ListZones reads every page of the account's zones.
+func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
+	rows, err := p.c.listZones(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var zones []string
+	for _, r := range rows {
+		name := strings.ToLower(strings.TrimSuffix(string(r.Name), "."))
+		if name != "" && !seen[name] {
+			seen[name] = true
+			zones = append(zones, name)
+		}
+	}
+	sort.Strings(zones)
+	return zones, nil
+}
+
+// ReadZone reads a zone's type, then a master zone's records, SOA and the
+// failover of every monitored record, or a slave zone's master servers.
+func (p *Provider) ReadZone(ctx context.Context, zone string) (*spec.Zone, error) {
+	zone = strings.ToLower(strings.TrimSuffix(zone, "."))
+	info, err := p.c.zoneInfo(ctx, zone)
+	if isAPIError(err, "Missing domain-name") {
+		return nil, fmt.Errorf("%w: %w", err, providers.ErrZoneNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	z := &spec.Zone{Name: zone}
+	switch typ := string(info.Type); typ {
+	case "slave":
+		z.Mode = spec.Slave
+		masters, err := p.c.masterServers(ctx, zone)
+		if err != nil {
+			return nil, err
+		}
+		z.Masters, err = canonicalMasters(masters)
+		if err != nil {
+			return nil, fmt.Errorf("cloudns: master-servers in %s: %v", zone, err)
+		}
+		return z, nil
+	case "master":
+		z.Mode = spec.Master
+	default:
+		return nil, fmt.Errorf("cloudns: get-zone-info in %s: zone type %q is not one zonesync manages (master or slave)", zone, typ)
+	}
+	recs, err := p.c.records(ctx, zone, "", "")
+	if err != nil {
+		return nil, err
+	}
+	soa, err := p.c.soaDetails(ctx, zone)
+	if err != nil {
+		return nil, err
+	}
+	z.SOA = modelSOA(soa)
+	sets, monitored, err := p.recordSets(ctx, zone, recs)
+	if err != nil {
+		return nil, err
+	}
+	z.Records = sets
+	z.SortRecords()
+	p.mu.Lock()
+	p.monitored[zone] = monitored
+	p.mu.Unlock()
+	return z, nil
+}
+
+// recordSets groups records into the model's record sets, reading the
+// failover settings of every record that has failover on.
+func (p *Provider) recordSets(ctx context.Context, zone string, recs []wireRecord) ([]*spec.RecordSet, map[string]map[string]any, error) {
+	bySet := map[string]*spec.RecordSet{}
+	fo := map[string][]recordFailover{}
+	monitored := map[string]map[string]any{}
+	for _, r := range recs {
+		rrtype := strings.ToUpper(string(r.Type))
+		if !slices.Contains(RecordTypes, rrtype) {
+			// WR, ALIAS, RP, ...: not in the model, never touched.
+			continue
+		}
+		name := hostName(string(r.Host))
+		value, err := modelValue(r)
+		if err != nil {
+			return nil, nil, fmt.Errorf("cloudns: records in %s: record %s (%s %s): %v", zone, r.ID, name, rrtype, err)
+		}
+		if r.TTL < 0 || r.TTL > spec.MaxTTL {
+			return nil, nil, fmt.Errorf("cloudns: records in %s: record %s (%s %s): ttl %d is out of range", zone, r.ID, name, rrtype, r.TTL)
+		}
+		key := name + " " + rrtype
+		rs := bySet[key]
+		if rs == nil {
+			rs = &spec.RecordSet{Name: name, Type: rrtype, TTL: uint32(r.TTL), IDs: map[string]string{}}
+			bySet[key] = rs
+		}
+		if rs.TTL != uint32(r.TTL) {
+			// One TTL per set: records that disagree (changed outside
+			// zonesync, or an update cut short) read as mixedTTL, which no
+			// spec can hold, so the plan rewrites every record of the set.
+			rs.TTL = mixedTTL
+		}
+		if _, dup := rs.IDs[value]; !dup {
+			rs.Values = append(rs.Values, value)
+			rs.IDs[value] = string(r.ID)
+		}
+		rf := recordFailover{value: value}
+		if r.Failover != 0 {
+			w, err := p.c.failoverSettings(ctx, target{subject: subject(string(r.Host), rrtype), zone: zone}, string(r.ID))
+			if err != nil {
+				return nil, nil, err
+			}
+			monitored[string(r.ID)] = unmodeled(w)
+			if rf.failover, rf.mainIP, err = modelFailover(w); err != nil {
+				return nil, nil, fmt.Errorf("cloudns: failover-settings %s in %s: %v", subject(string(r.Host), rrtype), zone, err)
+			}
+		}
+		fo[key] = append(fo[key], rf)
+	}
+	out := make([]*spec.RecordSet, 0, len(bySet))
+	for key, rs := range bySet {
+		rs.SetValues(rs.Values)
+		rs.Failover = setFailover(fo[key])
+		out = append(out, rs)
+	}
+	return out, monitored, nil
+}
+
+// modelSOA reads soa-details into the model: the primary NS as an
+// absolute name, default-ttl as minimum.
+func modelSOA(s soaDetails) *spec.SOA {
+	ns := strings.ToLower(strings.TrimSuffix(string(s.PrimaryNS), "."))
+	if ns != "" {
+		ns += "."
+	}
+	mail := string(s.AdminMail)
+	if m, err := spec.ParseAdminMail(mail); err == nil {
+		mail = m
+	}
+	return &spec.SOA{PrimaryNS: ns, AdminMail: mail, Serial: uint32(s.SerialNumber),
+		Refresh: uint32(s.Refresh), Retry: uint32(s.Retry), Expire: uint32(s.Expire), Minimum: uint32(s.DefaultTTL)}
+}
+
+// canonicalMasters returns master IPs in the model's sorted canonical form.
+func canonicalMasters(byID map[string]string) ([]string, error) {
+	out := make([]string, 0, len(byID))
+	for id, ip := range byID {
+		a, err := netip.ParseAddr(strings.TrimSpace(ip))
+		if err != nil {
+			return nil, fmt.Errorf("master %s: %q is not an IP address", id, ip)
+		}
+		out = append(out, a.String())
+	}
+	sort.Strings(out)
+	return out, nil
+}

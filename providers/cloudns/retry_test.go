@@ -1,0 +1,210 @@
+package cloudns
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers/cloudns/fake"
+	"github.com/zonesync/zonesync/providers/faults"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// only makes the injector fault just one endpoint.
+func only(in *faults.Injector, endpoint string) {
+	in.Skip = func(r *http.Request) bool { return fake.Endpoint(r) != endpoint }
+	in.SlowDelay = 5 * time.Millisecond
+	// The injector only notices the client hanging up once the body is
+	// read, so the hold is kept just past the client's timeout.
+	in.TimeoutDelay = 300 * time.Millisecond
+}
+
+// TestRetriedCallsNeverDuplicate fails the first try of each changing call
+// in every way the injector knows, and checks the change happens exactly
+// once, with the calls that proves: a try that may have landed is checked
+// before it is sent again; a rate-limit block is simply sent again.
+func TestRetriedCallsNeverDuplicate(t *testing.T) {
+	type counts map[string]int
+	kinds := []struct {
+		kind faults.Kind
+		// sent is whether the try may have reached the server's state.
+		sent bool
+	}{
+		{faults.ServerError, true}, {faults.RateLimit, false}, {faults.Timeout, true},
+		{faults.Reset, true}, {faults.ResetAfterApply, true}, {faults.Slow, false},
+	}
+	ops := []struct {
+		name     string
+		endpoint string
+		// check is the read a retry makes first; "" when the call is idempotent.
+		check string
+		// before are the calls the operation makes anyway, before the faulted one.
+		before counts
+		setup  func(t *testing.T, e *env) (*spec.Zone, *plan.Operation)
+		done   func(t *testing.T, e *env)
+	}{
+		{"add-record", "add-record", "records", nil, func(t *testing.T, e *env) (*spec.Zone, *plan.Operation) {
+			return e.seeded(t), &plan.Operation{Action: plan.Create, Name: "new", Type: "A", After: &plan.State{TTL: ttlp(300), Values: []string{"192.0.2.5"}}}
+		}, func(t *testing.T, e *env) {
+			if n := len(onlyRecord(t, e, "new", "A")); n != 1 {
+				t.Fatalf("%d records new A, want 1", n)
+			}
+		}},
+		{"mod-record", "mod-record", "", nil, func(t *testing.T, e *env) (*spec.Zone, *plan.Operation) {
+			return e.seeded(t), &plan.Operation{Action: plan.Update, Name: "www", Type: "A",
+				Before: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.1"}}, After: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.9"}}}
+		}, func(t *testing.T, e *env) {
+			if r := onlyRecord(t, e, "www", "A"); len(r) != 1 || r[0].Record != "192.0.2.9" {
+				t.Fatalf("www A at ClouDNS: %+v", r)
+			}
+		}},
+		{"delete-record", "delete-record", "records", nil, func(t *testing.T, e *env) (*spec.Zone, *plan.Operation) {
+			return e.seeded(t), &plan.Operation{Action: plan.Delete, Name: "www", Type: "A", Before: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.1"}}}
+		}, func(t *testing.T, e *env) {
+			if n := len(onlyRecord(t, e, "www", "A")); n != 0 {
+				t.Fatalf("%d records left", n)
+			}
+		}},
+		{"register", "register", "get-zone-info", nil, func(t *testing.T, e *env) (*spec.Zone, *plan.Operation) {
+			return &spec.Zone{Name: "slave.test"}, &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: spec.Slave, Masters: []string{"192.0.2.53"}}}
+		}, func(t *testing.T, e *env) {
+			if e.fake.ZoneType("slave.test") != "slave" {
+				t.Fatal("zone not registered")
+			}
+		}},
+		{"add-master-server", "add-master-server", "master-servers", counts{"master-servers": 1}, func(t *testing.T, e *env) (*spec.Zone, *plan.Operation) {
+			if err := e.fake.Seed(slaveZone("192.0.2.53")); err != nil {
+				t.Fatal(err)
+			}
+			live, _ := e.p.ReadZone(context.Background(), "slave.test")
+			return live, &plan.Operation{Action: plan.UpdateMasters, Before: &plan.State{Masters: live.Masters}, After: &plan.State{Masters: []string{"192.0.2.53", "192.0.2.54"}}}
+		}, func(t *testing.T, e *env) {
+			if got := e.fake.Masters("slave.test"); len(got) != 2 {
+				t.Fatalf("masters %v", got)
+			}
+		}},
+		{"failover-activate", "failover-activate", "records", nil, func(t *testing.T, e *env) (*spec.Zone, *plan.Operation) {
+			return e.seeded(t), &plan.Operation{Action: plan.CreateFailover, Name: "www", Type: "A",
+				After: &plan.State{Failover: &spec.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}}}
+		}, func(t *testing.T, e *env) {
+			if r := onlyRecord(t, e, "www", "A"); r[0].Failover == nil {
+				t.Fatal("failover not on")
+			}
+		}},
+		{"failover-deactivate", "failover-deactivate", "records", nil, func(t *testing.T, e *env) (*spec.Zone, *plan.Operation) {
+			f := &spec.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
+			if err := e.fake.Seed(zoneOf(t, "example.test", withFailover(set("www", "A", "192.0.2.1"), f))); err != nil {
+				t.Fatal(err)
+			}
+			live, _ := e.p.ReadZone(context.Background(), "example.test")
+			return live, &plan.Operation{Action: plan.DeleteFailover, Name: "www", Type: "A", Before: &plan.State{Failover: f}}
+		}, func(t *testing.T, e *env) {
+			if r := onlyRecord(t, e, "www", "A"); r[0].Failover != nil {
+				t.Fatal("failover still on")
+			}
+		}},
+	}
+	for _, op := range ops {
+		for _, k := range kinds {
+			t.Run(op.name+"/"+k.kind.String(), func(t *testing.T) {
+				e := newEnv(t, nil)
+				e.p.c.http.HTTP.Timeout = 250 * time.Millisecond
+				live, o := op.setup(t, e)
+				e.fake.Faults().ResetCounts()
+				only(e.fake.Faults(), op.endpoint)
+				e.fake.Faults().Script(k.kind)
+				if err := e.applyOne(live, o); err != nil {
+					t.Fatal(err)
+				}
+				op.done(t, e)
+				want := counts{op.endpoint: 2}
+				for ep, n := range op.before {
+					want[ep] += n
+				}
+				switch {
+				case k.kind == faults.Slow:
+					want[op.endpoint] = 1
+				case k.sent && op.check != "":
+					want[op.check]++
+					if k.kind == faults.ResetAfterApply {
+						want[op.endpoint] = 1 // the check found it done
+					}
+				}
+				got := e.fake.Faults().AllCalls()
+				for ep, n := range want {
+					if got[ep] != n {
+						t.Errorf("%s called %d times, want %d (all: %v)", ep, got[ep], n, got)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestRandomFaultsConverge applies whole plans under seeded random faults:
+// the zone ends as desired with no duplicates, or an
+// operation fails with a message, and the next run finishes the job.
+func TestRandomFaultsConverge(t *testing.T) {
+	f := &spec.Failover{Check: "https", Settings: spec.FailoverSettings{Host: "www.example.test", Port: 443}, Down: "backup-ips", Up: "main-ips", BackupIPs: []string{"192.0.2.99"}, Active: true}
+	steps := []*spec.Zone{
+		zoneOf(t, "example.test",
+			withFailover(set("www", "A", "192.0.2.10", "192.0.2.11"), f),
+			set("@", "MX", "10 mx1.example.test.", "20 mx2.example.test."),
+			set("txt", "TXT", "hello"), set("x", "A", "192.0.2.7"),
+		),
+		zoneOf(t, "example.test",
+			withFailover(set("www", "A", "192.0.2.10", "192.0.2.12"), nil),
+			set("@", "MX", "10 mx1.example.test."),
+			set("txt", "TXT", "bye"), set("x", "CNAME", "www.example.test."),
+		),
+	}
+	for seed := uint64(1); seed <= 10; seed++ {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			e := newEnv(t, nil)
+			in := e.fake.Faults()
+			in.SlowDelay = 5 * time.Millisecond
+			for _, desired := range steps {
+				// Timeouts take the same path as resets (a try that may have
+				// landed); TestRetriedCallsNeverDuplicate covers them, and
+				// leaving them out keeps this test fast under load.
+				in.SetRandom(seed, 0.3, faults.ServerError, faults.RateLimit, faults.Reset, faults.ResetAfterApply, faults.Slow)
+				for round := 0; ; round++ {
+					if round == 10 {
+						t.Fatal("no convergence after 10 runs")
+					}
+					live, err := e.p.ReadZone(context.Background(), desired.Name)
+					if err != nil && !isNotFound(err) {
+						// A read that fails is an error, never an empty zone: plan again.
+						continue
+					}
+					caps := e.p.Capabilities()
+					zp := plan.Diff(desired, plan.Managed(desired, live, caps), caps)
+					if len(zp.Operations) == 0 {
+						break
+					}
+					rep := e.runPlan(zp, desired, live)
+					for _, r := range rep.Results {
+						if r.Status == apply.Failed && r.Error == "" {
+							t.Fatalf("failed without a message: %+v", r)
+						}
+					}
+				}
+				in.SetRandom(seed, 0)
+				seen := map[string]bool{}
+				for _, r := range e.fake.Records("example.test") {
+					key := r.Host + " " + r.Type + " " + r.Record + fmt.Sprint(r.Fields)
+					if seen[key] {
+						t.Fatalf("duplicate record %s", key)
+					}
+					seen[key] = true
+				}
+				e.mustSync(t, desired)
+			}
+			t.Logf("faults injected: %v", in.Faults())
+		})
+	}
+}

@@ -1,0 +1,193 @@
+package cloudns
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// secretForms are the ways the password could leak: as is, URL-encoded, JSON-escaped.
+func secretForms() []string {
+	j, _ := json.Marshal(testPassword)
+	return []string{testPassword, url.QueryEscape(testPassword), strings.Trim(string(j), `"`), "auth-password="}
+}
+
+func assertNoSecret(t *testing.T, what, s string) {
+	t.Helper()
+	for _, f := range secretForms() {
+		if strings.Contains(s, f) {
+			t.Fatalf("%s shows the password (%q): %s", what, f, s)
+		}
+	}
+}
+
+// everyCall runs a read, a listing and a change, returning their errors.
+func everyCall(p *Provider) []error {
+	ctx := context.Background()
+	_, err1 := p.ReadZone(ctx, "example.test")
+	_, err2 := p.ListZones(ctx)
+	live := &spec.Zone{Name: "example.test", Mode: spec.Master}
+	errs := p.Apply(ctx, live, []*plan.Operation{
+		{Action: plan.CreateZone, After: &plan.State{Mode: spec.Master}},
+		{Action: plan.Create, Name: "www", Type: "A", After: &plan.State{TTL: ttlp(300), Values: []string{"192.0.2.1"}}},
+	})
+	return append([]error{err1, err2}, errs...)
+}
+
+// TestPasswordNeverInErrors fails calls every way a server can and checks
+// that no error carries the password, even where Go's *url.Error or an
+// answer echoing the request would.
+func TestPasswordNeverInErrors(t *testing.T) {
+	echo := func(status int, prefix string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			w.WriteHeader(status)
+			if prefix == "" {
+				w.Write(body)
+				return
+			}
+			desc, _ := json.Marshal(prefix + string(body))
+			w.Write([]byte(`{"status":"Failed","statusDescription":` + string(desc) + `}`))
+		}
+	}
+	for _, tc := range []struct {
+		name    string
+		handler http.Handler
+		closed  bool
+	}{
+		{"closed server", nil, true},
+		{"5xx echoing the request", echo(http.StatusBadGateway, ""), false},
+		{"4xx echoing the request", echo(http.StatusForbidden, ""), false},
+		{"200 that is not JSON, echoing", echo(http.StatusOK, ""), false},
+		{"Failed answer quoting the request", echo(http.StatusOK, "bad request: "), false},
+		{"the fake, wrong identity", nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var srv *httptest.Server
+			switch {
+			case tc.handler != nil:
+				srv = httptest.NewServer(tc.handler)
+			default:
+				srv = newEnv(t, nil).srv
+			}
+			endpoint := srv.URL
+			if tc.closed {
+				srv.Close()
+			} else {
+				t.Cleanup(srv.Close)
+			}
+			s := Settings{AuthID: "999", AuthPassword: testPassword, Endpoint: endpoint, RequestsPerSecond: 1000, Timeout: "1s"}
+			p, err := New(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fastRetries(p)
+			errs := everyCall(p)
+			failed := 0
+			for _, err := range errs {
+				if err == nil {
+					continue
+				}
+				failed++
+				t.Log(err)
+				assertNoSecret(t, "error", err.Error())
+				if !strings.HasPrefix(err.Error(), "cloudns: ") {
+					t.Errorf("error does not name the provider and call: %v", err)
+				}
+			}
+			if failed != len(errs) {
+				t.Fatalf("%d of %d calls failed; want all", failed, len(errs))
+			}
+		})
+	}
+}
+
+// TestCredentialsOnlyInTheBody: every request is a POST with the
+// credentials in its JSON body; no URL carries a parameter.
+func TestCredentialsOnlyInTheBody(t *testing.T) {
+	var seen int
+	e := newEnv(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			seen++
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if r.Method != http.MethodPost || r.URL.RawQuery != "" || r.Header.Get("Content-Type") != "application/json" {
+				t.Errorf("%s %s (%s)", r.Method, r.URL, r.Header.Get("Content-Type"))
+			}
+			var p map[string]any
+			if err := json.Unmarshal(body, &p); err != nil || p["auth-password"] != testPassword || p["auth-id"] != testAuthID {
+				t.Errorf("body of %s lacks the credentials: %s", r.URL.Path, body)
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	f := &spec.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
+	e.mustSync(t, zoneOf(t, "example.test", withFailover(set("www", "A", "192.0.2.1"), f)))
+	if seen == 0 {
+		t.Fatal("no request seen")
+	}
+}
+
+// TestNoSecretInOutput renders the plan and the apply report of a failing
+// run, as the CLI prints them, and checks none carries the password.
+func TestNoSecretInOutput(t *testing.T) {
+	e := newEnv(t, nil)
+	desired := zoneOf(t, "example.test", set("www", "A", "192.0.2.1"))
+	zp, live := e.planFor(t, desired)
+	e.srv.Close() // every call now fails at the transport
+	rep := e.runPlan(zp, desired, live)
+	if rep.Results[0].Status != apply.Failed {
+		t.Fatalf("create_zone against a closed server: %s", rep.Results[0].Status)
+	}
+	var out bytes.Buffer
+	p := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
+	p.Summarize()
+	if err := plan.WriteText(&out, p, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := plan.WriteJSON(&out, p); err != nil {
+		t.Fatal(err)
+	}
+	apply.WriteZoneText(&out, rep)
+	if err := json.NewEncoder(&out).Encode(rep); err != nil {
+		t.Fatal(err)
+	}
+	assertNoSecret(t, "output", out.String())
+	if !strings.Contains(out.String(), "cloudns: register in example.test: POST 127.0.0.1") {
+		t.Fatalf("the report lacks the transport failure:\n%s", out.String())
+	}
+}
+
+// TestFakeFailedAnswersCarryNoSecret: the fake's Failed answers, for
+// every credential mistake, never echo the password back.
+func TestFakeFailedAnswersCarryNoSecret(t *testing.T) {
+	e := newEnv(t, nil)
+	for _, body := range []string{
+		`{"auth-id":"1","auth-password":"` + testPassword + `"}`,
+		`{"sub-auth-id":"1","auth-password":"` + testPassword + `"}`,
+		`{"sub-auth-user":"` + testPassword + `","auth-password":"` + testPassword + `"}`,
+		`{"auth-password":"` + testPassword + `"}`,
+		`{"auth-id":"` + testAuthID + `","auth-password":"` + testPassword + `","domain-name":"` + testPassword + `"}`,
+	} {
+		resp, err := http.Post(e.srv.URL+"/dns/soa-details.json", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(answer), `"status":"Failed"`) {
+			t.Fatalf("answer %s", answer)
+		}
+		assertNoSecret(t, "fake answer", string(answer))
+	}
+}

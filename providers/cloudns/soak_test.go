@@ -1,0 +1,52 @@
+package cloudns
+
+import (
+	"encoding/json"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/zonesync/zonesync/providers/providertest"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// TestSoak runs the shared fault soak (providertest.Soak): randomised
+// applies with a fifth of all requests failing, the fake's own records
+// checked after every round. -soak.rounds=200 runs the long form.
+func TestSoak(t *testing.T) {
+	e := newEnv(t, nil)
+	e.p.c.http.MaxAttempts = 2 // low, so that some operations fail for good and their reports are checked
+	e.p.c.http.HTTP.Timeout = 200 * time.Millisecond
+	e.fake.Faults().TimeoutDelay = 250 * time.Millisecond
+	const zone = "soak.test"
+	if err := e.fake.Seed(&spec.Zone{Name: zone, Mode: spec.Master}); err != nil {
+		t.Fatal(err)
+	}
+	providertest.Soak(t, providertest.SoakHarness{
+		Provider: e.p,
+		Zone:     zone,
+		Faults:   e.fake.Faults(),
+		Seed:     20261123,
+		State: func() ([]providertest.Record, error) {
+			var out []providertest.Record
+			for _, r := range e.fake.Records(zone) {
+				// The record as records.json sends it, read by the client's decoder.
+				m := map[string]string{"id": strconv.Itoa(r.ID), "type": r.Type, "host": r.Host, "record": r.Record, "ttl": strconv.Itoa(r.TTL)}
+				for k, v := range r.Fields {
+					m[k] = v
+				}
+				data, _ := json.Marshal(m)
+				var w wireRecord
+				if err := json.Unmarshal(data, &w); err != nil {
+					return nil, err
+				}
+				value, err := modelValue(w)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, providertest.Record{Name: hostName(r.Host), Type: r.Type, Value: value})
+			}
+			return out, nil
+		},
+	})
+}
