@@ -311,6 +311,9 @@ func (p *Provider) createSet(ctx context.Context, live *spec.Zone, op *plan.Oper
 // value, kept records are rewritten only when the TTL changes, and only
 // the surplus is added or deleted, deletes last.
 func (p *Provider) updateSet(ctx context.Context, zone string, rs *spec.RecordSet, want []string, ttl uint32) error {
+	if err := p.deleteDuplicates(ctx, zone, rs); err != nil {
+		return err
+	}
 	var removed, added, kept []string
 	for _, v := range rs.Values {
 		if slices.Contains(want, v) {
@@ -377,10 +380,24 @@ func (p *Provider) updateSet(ctx context.Context, zone string, rs *spec.RecordSe
 	return nil
 }
 
+// deleteDuplicates deletes the records that repeat a value of their set.
+func (p *Provider) deleteDuplicates(ctx context.Context, zone string, rs *spec.RecordSet) error {
+	for _, id := range duplicateIDs(rs) {
+		if err := p.deleteRecord(ctx, zone, rs, id); err != nil {
+			return err
+		}
+		delete(rs.IDs, duplicateKey(id))
+	}
+	return nil
+}
+
 // deleteSet deletes every record of the set.
 func (p *Provider) deleteSet(ctx context.Context, live *spec.Zone, op *plan.Operation) error {
 	rs, err := liveSet(live, op)
 	if err != nil {
+		return err
+	}
+	if err := p.deleteDuplicates(ctx, live.Name, rs); err != nil {
 		return err
 	}
 	for _, v := range slices.Clone(rs.Values) {

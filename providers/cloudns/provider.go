@@ -19,6 +19,24 @@ import (
 	"github.com/zonesync/zonesync/spec"
 )
 
+// duplicatePrefix marks the IDs entries of records that repeat a value of
+// their set; no value starts with a NUL byte.
+const duplicatePrefix = "\x00duplicate "
+
+func duplicateKey(id string) string { return duplicatePrefix + id }
+
+// duplicateIDs lists the ids of a set's records that repeat a value.
+func duplicateIDs(rs *spec.RecordSet) []string {
+	var ids []string
+	for k := range rs.IDs {
+		if id, ok := strings.CutPrefix(k, duplicatePrefix); ok {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
 // mixedTTL is the TTL of a record set whose records have different TTLs;
 // it is below every TTL ClouDNS accepts, so it always differs from a spec.
 const mixedTTL = 0
@@ -146,6 +164,13 @@ func (p *Provider) recordSets(ctx context.Context, zone string, recs []wireRecor
 		if _, dup := rs.IDs[value]; !dup {
 			rs.Values = append(rs.Values, value)
 			rs.IDs[value] = string(r.ID)
+		} else {
+			// ClouDNS holds the same value twice (a create that landed late,
+			// or a change outside zonesync). Values are a set, so the model
+			// cannot show it: keep the extra record's id for the update that
+			// removes it, and read the set as mixedTTL so that update is planned.
+			rs.IDs[duplicateKey(string(r.ID))] = value
+			rs.TTL = mixedTTL
 		}
 		rf := recordFailover{value: value}
 		if r.Failover != 0 {

@@ -2,10 +2,13 @@ package cloudns
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/providers/providertest"
 	"github.com/zonesync/zonesync/spec"
 )
@@ -49,4 +52,30 @@ func TestSoak(t *testing.T) {
 			return out, nil
 		},
 	})
+}
+
+// TestDuplicateValueIsRepaired: ClouDNS holding one value twice (a create
+// that landed after the client gave up and retried) shows up as a change,
+// and applying it leaves one record per value.
+func TestDuplicateValueIsRepaired(t *testing.T) {
+	e := newEnv(t, nil)
+	desired := zoneOf(t, "dup.test", set("www", "A", "192.0.2.1", "192.0.2.2"))
+	e.mustSync(t, desired)
+	if _, err := e.fake.PutRecord("dup.test", fake.Record{Type: "A", Host: "www", Record: "192.0.2.1", TTL: 3600, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	zp, _ := e.planFor(t, desired)
+	if len(zp.Operations) != 1 || zp.Operations[0].Action != plan.Update {
+		t.Fatalf("a duplicated value planned %+v, want one update", zp.Operations)
+	}
+	e.mustSync(t, desired)
+	var values []string
+	for _, r := range e.fake.Records("dup.test") {
+		if r.Host == "www" {
+			values = append(values, r.Record)
+		}
+	}
+	if !slices.Equal(slices.Sorted(slices.Values(values)), []string{"192.0.2.1", "192.0.2.2"}) {
+		t.Errorf("after the repair the fake holds %v", values)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/plan"
@@ -58,6 +59,12 @@ func Soak(t *testing.T, h SoakHarness) {
 	}
 	if h.FaultRate == 0 {
 		h.FaultRate = 0.2
+	}
+	// A slow answer still comes within the client's timeout; an answer
+	// that never comes is a Timeout fault, and a change stored without an
+	// answer is ResetAfterApply.
+	if h.Faults.SlowDelay == 0 {
+		h.Faults.SlowDelay = 20 * time.Millisecond
 	}
 	s := &suite{h: Harness{Provider: h.Provider, Zone: h.Zone}, caps: h.Provider.Capabilities()}
 	rng := rand.New(rand.NewPCG(h.Seed, 7))
