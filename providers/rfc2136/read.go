@@ -37,7 +37,11 @@ var signerTypes = map[uint16]bool{dns.TypeDNSKEY: true, dns.TypeCDS: true, dns.T
 // left out for the same reason.
 func model(zone string, rrs []dns.RR) (*spec.Zone, error) {
 	z := &spec.Zone{Name: zone, Mode: spec.Master}
-	z.SOA = soaModel(rrs[0].(*dns.SOA))
+	soa, ok := firstSOA(rrs)
+	if !ok {
+		return nil, fmt.Errorf("the transfer does not start with the zone's SOA")
+	}
+	z.SOA = soaModel(soa)
 	signed := false
 	for _, rr := range rrs[1:] {
 		if rr.Header().Rrtype == dns.TypeRRSIG {
@@ -82,6 +86,15 @@ func model(zone string, rrs []dns.RR) (*spec.Zone, error) {
 	}
 	z.SortRecords()
 	return z, nil
+}
+
+// firstSOA returns the SOA a transfer must start with.
+func firstSOA(rrs []dns.RR) (*dns.SOA, bool) {
+	if len(rrs) == 0 {
+		return nil, false
+	}
+	soa, ok := rrs[0].(*dns.SOA)
+	return soa, ok
 }
 
 // exactRDATA keeps, for each value whose RDATA on the server is not
