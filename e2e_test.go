@@ -72,6 +72,7 @@ func TestEndToEndAgainstFakes(t *testing.T) {
 	t.Setenv("E2E_PASSWORD", e2eSecret)
 	for _, p := range e2eProviders {
 		t.Run(p.name, func(t *testing.T) {
+			t.Parallel()
 			api := p.fake()
 			if err := api.Seed(seedZone(t)); err != nil {
 				t.Fatal(err)
@@ -118,6 +119,28 @@ func TestEndToEndAgainstFakes(t *testing.T) {
 			step(0, "apply", planFile)
 			step(0, "plan", "--detailed-exitcode")
 			step(0, "apply") // nothing to do
+
+			// Failures, with verbose output. Count the requests a plan makes
+			// (an apply reads the same), then let those through and fail
+			// every later one: the reads work, the changes fail.
+			os.WriteFile(specFile, []byte(edited+"  failing:\n    - type: A\n      value: 198.51.100.8\n"), 0o644)
+			api.Faults().ResetCounts()
+			step(2, "plan", "--detailed-exitcode")
+			reads := 0
+			for _, n := range api.Faults().AllCalls() {
+				reads += n
+			}
+			script := make([]faults.Kind, reads, reads+50)
+			for range 50 {
+				script = append(script, faults.ServerError)
+			}
+			api.Faults().Script(script...)
+			failing := step(1, "apply", "--format", "json")
+			if !strings.Contains(failing, `"status": "failed"`) {
+				t.Errorf("apply against a failing API reports no failed operation:\n%s", failing)
+			}
+			srv.Close()
+			step(1, "plan")
 
 			for _, o := range outputs {
 				if strings.Contains(o, e2eSecret) {
