@@ -1,0 +1,140 @@
+// Command estate measures zonesync on a large ClouDNS estate: it serves the
+// ClouDNS fake with added latency and ClouDNS's own rate limit, seeds many
+// zones, writes specs that change some records of each, and times a plan
+// and an apply, counting API calls per endpoint.
+//
+//	go run ./bench/cmd/estate -zones 1000 -changes 20 -latency 20ms -limit 20
+//
+// It prints the wall time of each phase next to the bound the rate limit
+// sets (calls / limit), and the calls made next to the fewest the design
+// needs: per zone read, zone type + records + SOA (3 calls); per changed
+// record, one mod-record.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/providers"
+	_ "github.com/zonesync/zonesync/providers/cloudns"
+	"github.com/zonesync/zonesync/providers/cloudns/fake"
+	"github.com/zonesync/zonesync/spec"
+)
+
+func main() {
+	zones := flag.Int("zones", 1000, "zones in the estate")
+	records := flag.Int("records", 25, "A record sets per zone")
+	changes := flag.Int("changes", 20, "record sets changed per zone")
+	latency := flag.Duration("latency", 20*time.Millisecond, "added to every request")
+	limit := flag.Float64("limit", 20, "requests per second the fake allows before blocking")
+	concurrency := flag.Int("concurrency", 4, "zones handled at once")
+	flag.Parse()
+	if err := run(*zones, *records, *changes, *latency, *limit, *concurrency); err != nil {
+		fmt.Fprintln(os.Stderr, "estate:", err)
+		os.Exit(1)
+	}
+}
+
+func run(zones, records, changes int, latency time.Duration, limit float64, concurrency int) error {
+	const authID, password = "4242", "estate-password"
+	api := fake.New(fake.Options{AuthID: authID, Password: password, RequestsPerSecond: limit})
+	api.Faults().Latency = latency
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+
+	dir, err := os.MkdirTemp("", "zonesync-estate-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	os.MkdirAll(filepath.Join(dir, "zones"), 0o755)
+	cfg := fmt.Sprintf("providers:\n  dns:\n    type: cloudns\n    endpoint: %s\n    auth_id: %q\n    auth_password: %q\nsafety:\n  max_update_percent: 100\nconcurrency: %d\n", srv.URL, authID, password, concurrency)
+	if err := os.WriteFile(filepath.Join(dir, "zonesync.yaml"), []byte(cfg), 0o644); err != nil {
+		return err
+	}
+	for z := 0; z < zones; z++ {
+		name := fmt.Sprintf("z%04d.example", z)
+		live := &spec.Zone{Name: name, Mode: spec.Master}
+		body := fmt.Sprintf("zone: %s\nprovider: dns\nttl: 3600\nrecords:\n", name)
+		for r := 0; r < records; r++ {
+			host := fmt.Sprintf("host%02d", r)
+			live.Records = append(live.Records, &spec.RecordSet{Name: host, Type: "A", TTL: 3600, Values: []string{fmt.Sprintf("10.%d.%d.%d", z/250, z%250, r)}})
+			want := fmt.Sprintf("10.%d.%d.%d", z/250, z%250, r)
+			if r < changes {
+				want = fmt.Sprintf("10.%d.%d.%d", z/250, z%250, 100+r)
+			}
+			body += fmt.Sprintf("  %s:\n    - {type: A, value: %s}\n", host, want)
+		}
+		if err := api.Seed(live); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "zones", name+".yaml"), []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+	config, err := spec.LoadConfig(filepath.Join(dir, "zonesync.yaml"))
+	if err != nil {
+		return err
+	}
+	set, err := providers.Open(config)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+
+	phase := func(name string, minimum int, do func() error) error {
+		api.Faults().ResetCounts()
+		start := time.Now()
+		if err := do(); err != nil {
+			return err
+		}
+		wall := time.Since(start)
+		calls := api.Faults().AllCalls()
+		total := 0
+		var names []string
+		for k, n := range calls {
+			total += n
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		bound := time.Duration(float64(total) / limit * float64(time.Second))
+		fmt.Printf("%-5s %6d calls (fewest needed %d), wall %8.1fs, rate-limit bound %8.1fs, ratio %.3f, blocked %d\n",
+			name, total, minimum, wall.Seconds(), bound.Seconds(), wall.Seconds()/bound.Seconds(), api.Blocked())
+		for _, k := range names {
+			fmt.Printf("        %-28s %6d\n", k, calls[k])
+		}
+		return nil
+	}
+	reads := 3 * zones
+	if err := phase("plan", reads, func() error {
+		prep, err := apply.Prepare(ctx, config, set, apply.Options{})
+		if err == nil && prep.Plan.Summary.Update != zones*changes {
+			err = fmt.Errorf("the plan has %d updates, want %d", prep.Plan.Summary.Update, zones*changes)
+		}
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := phase("apply", reads+zones*changes, func() error {
+		prep, err := apply.Prepare(ctx, config, set, apply.Options{})
+		if err != nil {
+			return err
+		}
+		rep := apply.Run(ctx, prep, apply.RunOptions{Concurrency: concurrency})
+		if rep.Failed() {
+			return fmt.Errorf("apply: %s", rep.SummaryLine())
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	fmt.Printf("estate: %d zones x %d changes, %s latency, limit %.0f/s, concurrency %d\n", zones, changes, latency, limit, concurrency)
+	return nil
+}
