@@ -70,14 +70,24 @@ func (z *Zone) Find(name, rrtype string) *RecordSet {
 // then names in lexical order, each name's types in lexical order.
 func (z *Zone) SortRecords() {
 	slices.SortFunc(z.Records, func(a, b *RecordSet) int {
-		switch {
-		case lessKey(a.Name, a.Type, b.Name, b.Type):
-			return -1
-		case lessKey(b.Name, b.Type, a.Name, a.Type):
-			return 1
+		if c := CompareNames(a.Name, b.Name); c != 0 {
+			return c
 		}
-		return 0
+		return strings.Compare(a.Type, b.Type)
 	})
+}
+
+// CompareNames orders relative names as LessName does, returning -1, 0 or 1.
+func CompareNames(a, b string) int {
+	switch {
+	case a == b:
+		return 0
+	case a == Apex:
+		return -1
+	case b == Apex:
+		return 1
+	}
+	return strings.Compare(a, b)
 }
 
 // Ignored reports whether a live record set is covered by one of the zone's ignore rules.

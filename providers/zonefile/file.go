@@ -17,12 +17,15 @@ var defaultSOA = spec.SOA{Refresh: 7200, Retry: 3600, Expire: 1209600, Minimum: 
 
 const defaultSOATTL = 3600
 
+// setKey identifies a record set in a file: its relative name and type.
+type setKey struct{ name, rrtype string }
+
 // file is a parsed zone file: its SOA and its record sets.
 type file struct {
 	zone, path string
 	soa        spec.SOA
 	soaTTL     uint32
-	sets       map[string]*spec.RecordSet // by RecordSet.Key()
+	sets       map[setKey]*spec.RecordSet
 	// fresh is true for a file zonesync is about to create.
 	fresh bool
 }
@@ -32,12 +35,12 @@ func newFile(zone, path string) *file {
 	soa := defaultSOA
 	soa.PrimaryNS = "ns1." + zone + "."
 	soa.AdminMail = "hostmaster@" + zone
-	return &file{zone: zone, path: path, soa: soa, soaTTL: defaultSOATTL, sets: map[string]*spec.RecordSet{}, fresh: true}
+	return &file{zone: zone, path: path, soa: soa, soaTTL: defaultSOATTL, sets: map[setKey]*spec.RecordSet{}, fresh: true}
 }
 
 // parse reads a zone file's content; path is used in error messages.
 func parse(zone, path string, data []byte) (*file, error) {
-	f := &file{zone: zone, path: path, sets: map[string]*spec.RecordSet{}}
+	f := &file{zone: zone, path: path, sets: map[setKey]*spec.RecordSet{}}
 	origin := dns.Fqdn(zone)
 	zp := dns.NewZoneParser(bytes.NewReader(data), origin, path)
 	zp.SetDefaultTTL(spec.DefaultTTL)
@@ -70,7 +73,7 @@ func parse(zone, path string, data []byte) (*file, error) {
 			continue
 		}
 		rrtype := dns.TypeToString[h.Rrtype]
-		key := name + " " + rrtype
+		key := setKey{name, rrtype}
 		rs := f.sets[key]
 		if rs == nil {
 			rs = &spec.RecordSet{Name: name, Type: rrtype, TTL: h.Ttl}
@@ -113,7 +116,7 @@ func (f *file) model() *spec.Zone {
 // apply makes one operation's change in memory, after checking that the
 // file still holds what the plan saw.
 func (f *file) apply(op *plan.Operation) error {
-	key := op.Name + " " + op.Type
+	key := setKey{op.Name, op.Type}
 	cur := f.sets[key]
 	switch op.Action {
 	case plan.CreateZone:
