@@ -37,12 +37,17 @@ func (r *redactor) scrub(s string) string {
 
 // redactingWriter scrubs every secret from what passes through it. It is
 // the last line of defence: providers keep secrets out of errors anyway.
+// Writes are serialised: zones are read and applied concurrently, and each
+// log line must reach the stream whole.
 type redactingWriter struct {
-	w io.Writer
-	r *redactor
+	mu sync.Mutex
+	w  io.Writer
+	r  *redactor
 }
 
 func (rw *redactingWriter) Write(p []byte) (int, error) {
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
 	rw.r.mu.RLock()
 	none := len(rw.r.secrets) == 0
 	rw.r.mu.RUnlock()

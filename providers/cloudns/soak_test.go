@@ -19,8 +19,8 @@ import (
 func TestSoak(t *testing.T) {
 	e := newEnv(t, nil)
 	e.p.c.http.MaxAttempts = 2 // low, so that some operations fail for good and their reports are checked
-	e.p.c.http.HTTP.Timeout = 200 * time.Millisecond
-	e.fake.Faults().TimeoutDelay = 250 * time.Millisecond
+	e.p.c.http.HTTP.Timeout = 500 * time.Millisecond
+	e.fake.Faults().TimeoutDelay = 600 * time.Millisecond
 	const zone = "soak.test"
 	if err := e.fake.Seed(&spec.Zone{Name: zone, Mode: spec.Master}); err != nil {
 		t.Fatal(err)

@@ -21,6 +21,13 @@ import (
 	"golang.org/x/time/rate"
 )
 
+// Default backoff of a Client that sets none. Variables so that a test
+// driving whole commands can make retries instant.
+var (
+	DefaultBaseDelay = 250 * time.Millisecond
+	DefaultMaxDelay  = 8 * time.Second
+)
+
 // Client sends API requests for one provider.
 type Client struct {
 	// HTTP does the requests; its Timeout bounds each attempt.
@@ -29,7 +36,8 @@ type Client struct {
 	Limiter *rate.Limiter
 	// MaxAttempts is how many times a transient failure is tried (default 5).
 	MaxAttempts int
-	// BaseDelay is the first backoff (default 250ms); it doubles up to MaxDelay (default 8s).
+	// BaseDelay is the first backoff (default DefaultBaseDelay); it doubles
+	// up to MaxDelay (default DefaultMaxDelay).
 	BaseDelay, MaxDelay time.Duration
 	// Secrets are scrubbed from every error this client returns.
 	Secrets []string
@@ -121,11 +129,11 @@ func (c *Client) Retry(ctx context.Context, attempt func() error) error {
 	}
 	delay := c.BaseDelay
 	if delay <= 0 {
-		delay = 250 * time.Millisecond
+		delay = DefaultBaseDelay
 	}
 	maxDelay := c.MaxDelay
 	if maxDelay <= 0 {
-		maxDelay = 8 * time.Second
+		maxDelay = DefaultMaxDelay
 	}
 	sleep := c.Sleep
 	if sleep == nil {

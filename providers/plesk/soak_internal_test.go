@@ -19,10 +19,10 @@ func TestSoak(t *testing.T) {
 	if _, err := f.AddSite(zone); err != nil {
 		t.Fatal(err)
 	}
-	f.Faults().TimeoutDelay = 250 * time.Millisecond
+	f.Faults().TimeoutDelay = 600 * time.Millisecond
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	p, err := New(Settings{Endpoint: srv.URL, Login: login, Password: password, RequestsPerSecond: 100000, Burst: 1000, Timeout: "200ms"})
+	p, err := New(Settings{Endpoint: srv.URL, Login: login, Password: password, RequestsPerSecond: 100000, Burst: 1000, Timeout: "500ms"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,8 @@ import (
 func TestSoak(t *testing.T) {
 	e := newEnv(t)
 	e.p.client.http.MaxAttempts = 2 // low, so that some operations fail for good and their reports are checked
-	e.p.client.http.HTTP.Timeout = 200 * time.Millisecond
-	e.fake.Faults().TimeoutDelay = 250 * time.Millisecond
+	e.p.client.http.HTTP.Timeout = 500 * time.Millisecond
+	e.fake.Faults().TimeoutDelay = 600 * time.Millisecond
 	const zone = "soak.test"
 	if err := e.fake.AddDomain(zone, "", 3600); err != nil {
 		t.Fatal(err)
