@@ -99,12 +99,12 @@ func loadZoneFile(file string, cfg *Config, caps CapabilitiesFunc) (*Zone, Error
 // ParseZone loads and validates one zone spec held in memory. The returned
 // error, if any, is an ErrorList with every problem found.
 func ParseZone(file string, data []byte, cfg *Config, caps CapabilitiesFunc) (*Zone, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	doc, err := parseYAML(data)
+	if err != nil {
 		return nil, ErrorList{yamlError(file, err)}
 	}
 	l := &loader{errs: errs{file: file}, cfg: cfg, caps: caps}
-	z := l.zone(resolveAlias(&doc))
+	z := l.zone(resolveAlias(doc))
 	if err := l.list.Err(); err != nil {
 		return nil, err
 	}
