@@ -83,4 +83,3 @@ func TestSplitParseFallsBack(t *testing.T) {
 		}
 	}
 }
-
