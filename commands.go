@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -120,19 +122,28 @@ func (e *env) apply(c *cli.Context) error {
 			return err
 		}
 	}
+	// The first SIGINT or SIGTERM stops new operations and lets those in
+	// flight finish; a second one cancels them too.
+	ctx, cancel := context.WithCancel(e.context(c))
+	defer cancel()
 	stop := make(chan struct{})
-	sigs := make(chan os.Signal, 1)
+	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
+	defer func() { signal.Stop(sigs); close(sigs) }()
 	go func() {
+		if _, ok := <-sigs; !ok {
+			return
+		}
+		fmt.Fprintln(e.stderr, "zonesync: interrupted: finishing the operations in flight, starting no new ones (interrupt again to cancel them)")
+		close(stop)
 		if _, ok := <-sigs; ok {
-			fmt.Fprintln(e.stderr, "zonesync: interrupted: finishing the operations in flight, starting no new ones")
-			close(stop)
+			fmt.Fprintln(e.stderr, "zonesync: interrupted again: cancelling the operations in flight")
+			cancel()
 		}
 	}()
 	prog = e.progress(c, "applying zones")
 	done, total := 0, len(prep.Plan.Zones)
-	rep := apply.Run(e.context(c), prep, apply.RunOptions{
+	rep := apply.Run(ctx, prep, apply.RunOptions{
 		Concurrency: cfg.Concurrency,
 		Stop:        stop,
 		OnZone: func(z *apply.ZoneReport) {
@@ -159,15 +170,18 @@ func (e *env) apply(c *cli.Context) error {
 }
 
 func (e *env) importZones(c *cli.Context) error {
-	all, zone := c.Bool("all"), strings.ToLower(strings.TrimSuffix(c.String("zone"), "."))
+	all, zone := c.Bool("all"), spec.NormalizeZone(c.String("zone"))
 	if all == (zone != "") {
 		return errors.New("import needs either --zone Z (printed to stdout) or --all (one file per zone)")
+	}
+	name := c.String("provider")
+	if name == "" {
+		return errors.New("import needs --provider NAME, a provider of zonesync.yaml")
 	}
 	cfg, set, err := e.load(c)
 	if err != nil {
 		return err
 	}
-	name := c.String("provider")
 	p, ok := set.Get(name)
 	if !ok {
 		return fmt.Errorf("unknown provider %q; zonesync.yaml declares %s", name, strings.Join(cfg.ProviderNames(), ", "))
@@ -286,7 +300,7 @@ func (e *env) schema(c *cli.Context) error {
 
 // selection reads the flags that pick zones: --zone and --shard.
 func selection(c *cli.Context) (apply.Options, error) {
-	opt := apply.Options{Zone: strings.ToLower(strings.TrimSuffix(c.String("zone"), "."))}
+	opt := apply.Options{Zone: spec.NormalizeZone(c.String("zone"))}
 	if s := c.String("shard"); s != "" {
 		shard, err := plan.ParseShard(s)
 		if err != nil {
@@ -351,10 +365,13 @@ func plural(n int, one, many string) string {
 // progress shows "label: done/total" on stderr while a long step runs, when
 // stderr is a terminal and --quiet is off; otherwise it prints nothing.
 type progress struct {
+	mu      sync.Mutex
 	e       *env
 	label   string
 	on      bool
 	printed bool
+	// over is set by done: reads still finishing after it print nothing.
+	over bool
 }
 
 func (e *env) progress(c *cli.Context, label string) *progress {
@@ -362,7 +379,9 @@ func (e *env) progress(c *cli.Context, label string) *progress {
 }
 
 func (p *progress) update(done, total int) {
-	if !p.on {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.on || p.over {
 		return
 	}
 	fmt.Fprintf(p.e.stderr, "\r\x1b[K%s: %d/%d", p.label, done, total)
@@ -371,12 +390,22 @@ func (p *progress) update(done, total int) {
 
 // clear removes the progress line so other output starts on a clean line.
 func (p *progress) clear() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clearLocked()
+}
+
+func (p *progress) clearLocked() {
 	if p.printed {
 		fmt.Fprint(p.e.stderr, "\r\x1b[K")
+		p.printed = false
 	}
 }
 
+// done clears the line and ignores any later update.
 func (p *progress) done() {
-	p.clear()
-	p.printed = false
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clearLocked()
+	p.over = true
 }

@@ -329,3 +329,35 @@ func TestVerboseLogsReads(t *testing.T) {
 		t.Errorf("plan without --verbose wrote to stderr: %q", errOut)
 	}
 }
+
+func TestSavedPlanRefusalsAreCheckedAfresh(t *testing.T) {
+	cfg := copyExamples(t)
+	var lines strings.Builder
+	for i := 0; i < 20; i++ {
+		lines.WriteString("stale" + string(rune('a'+i)) + " 300 IN A 203.0.113.1\n")
+	}
+	appendLive(t, cfg, "example.org", lines.String())
+	planFile := filepath.Join(filepath.Dir(cfg), "plan.json")
+	zonesync(t, "--config", cfg, "plan", "-out", planFile)
+	var doc map[string]any
+	data, _ := os.ReadFile(planFile)
+	json.Unmarshal(data, &doc)
+	if doc["refusals"] == nil {
+		t.Fatal("the saved plan records no refusal")
+	}
+	// Strip every refusal from the file: apply must find them again.
+	delete(doc, "refusals")
+	for _, z := range doc["zones"].([]any) {
+		delete(z.(map[string]any), "refusals")
+	}
+	edited, _ := json.MarshalIndent(doc, "", "  ")
+	os.WriteFile(planFile, edited, 0o644)
+	code, _, errOut := zonesync(t, "--config", cfg, "apply", planFile)
+	if code != 1 || !strings.Contains(errOut, "refused: example.org: the plan would delete 20 of 24") {
+		t.Fatalf("apply of a plan whose refusals were removed: exit %d\n%s", code, errOut)
+	}
+	// A zone without refusals can still be applied from the same file.
+	if code, out, errOut := zonesync(t, "--config", cfg, "apply", "--zone", "example.com", planFile); code != 0 {
+		t.Fatalf("apply --zone of a zone without refusals: exit %d\n%s%s", code, out, errOut)
+	}
+}

@@ -89,16 +89,26 @@ func printError(w io.Writer, err error) {
 	}
 }
 
+// usageError keeps a bad flag to one line on stderr: urfave/cli would
+// print the help text to stdout, where machine output goes.
+func usageError(c *cli.Context, err error, isSubcommand bool) error {
+	if !isSubcommand || c.Command == nil {
+		return fmt.Errorf("%w (see zonesync --help)", err)
+	}
+	return fmt.Errorf("%w (see zonesync %s --help)", err, c.Command.Name)
+}
+
 func newApp(e *env) *cli.App {
 	zoneFlag := &cli.StringFlag{Name: "zone", Usage: "only this zone"}
 	shardFlag := &cli.StringFlag{Name: "shard", Usage: "only the zones of stable slice `K/N` (a CI matrix of N runners)"}
-	return &cli.App{
+	app := &cli.App{
 		Name:            "zonesync",
 		Usage:           "declarative DNS zones from git: validate, plan, apply",
 		Writer:          e.stdout,
 		ErrWriter:       e.stderr,
 		HideHelpCommand: true,
 		ExitErrHandler:  func(*cli.Context, error) {},
+		OnUsageError:    usageError,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "config", Value: "zonesync.yaml", EnvVars: []string{"ZONESYNC_CONFIG"}, Usage: "project config `FILE`"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only results and errors"},
@@ -138,7 +148,7 @@ func newApp(e *env) *cli.App {
 				Name:  "import",
 				Usage: "write zone specs of live zones: one zone to stdout, or --all into the zones directory",
 				Flags: []cli.Flag{
-					&cli.StringFlag{Name: "provider", Required: true, Usage: "provider `NAME` in zonesync.yaml"},
+					&cli.StringFlag{Name: "provider", Usage: "provider `NAME` in zonesync.yaml (required)"},
 					&cli.StringFlag{Name: "zone", Usage: "zone to import, printed to stdout"},
 					&cli.BoolFlag{Name: "all", Usage: "import every zone the provider serves, one spec file each"},
 					&cli.StringFlag{Name: "dir", Usage: "with --all: where to write the specs (default: the config's zones directory)"},
@@ -163,6 +173,10 @@ func newApp(e *env) *cli.App {
 			},
 		},
 	}
+	for _, c := range app.Commands {
+		c.OnUsageError = usageError
+	}
+	return app
 }
 
 // context is the command's context, carrying the --verbose logger.

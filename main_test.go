@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/zonesync/zonesync/plan"
 )
 
 // zonesync runs the command in-process and returns its exit code and output.
@@ -74,48 +76,60 @@ func TestPlanJSONSchema(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	var doc struct {
-		FormatVersion int `json:"format_version"`
-		Zones         []struct {
-			Zone       string `json:"zone"`
-			Provider   string `json:"provider"`
-			LiveDigest string `json:"live_digest"`
-			Operations []struct {
-				Seq    int    `json:"seq"`
-				Action string `json:"action"`
-				Name   string `json:"name"`
-				Type   string `json:"type"`
-				Before *struct {
-					TTL    *uint32  `json:"ttl"`
-					Values []string `json:"values"`
-				} `json:"before"`
-				After *struct {
-					TTL    *uint32  `json:"ttl"`
-					Values []string `json:"values"`
-				} `json:"after"`
-			} `json:"operations"`
-		} `json:"zones"`
-		Summary struct{ Create, Update, Delete, ZonesChanged int } `json:"summary"`
-	}
+	// Exactly the documented fields: an unknown one fails the decode.
 	dec := json.NewDecoder(strings.NewReader(out))
-	if err := dec.Decode(&doc); err != nil {
+	dec.DisallowUnknownFields()
+	var p plan.Plan
+	if err := dec.Decode(&p); err != nil {
 		t.Fatal(err)
 	}
-	if doc.FormatVersion != 1 || len(doc.Zones) != 3 {
-		t.Fatalf("format_version %d, %d zones", doc.FormatVersion, len(doc.Zones))
+	if p.FormatVersion != 1 || len(p.Zones) != 3 {
+		t.Fatalf("format_version %d, %d zones", p.FormatVersion, len(p.Zones))
 	}
-	for _, z := range doc.Zones {
-		if !strings.HasPrefix(z.LiveDigest, "sha256:") {
-			t.Errorf("zone %s live_digest %q", z.Zone, z.LiveDigest)
+	var counted plan.Summary
+	for _, z := range p.Zones {
+		if !strings.HasPrefix(z.LiveDigest, "sha256:") || !strings.HasPrefix(z.SpecDigest, "sha256:") || z.Provider != "local" {
+			t.Errorf("zone %s: provider %q, live_digest %q, spec_digest %q", z.Zone, z.Provider, z.LiveDigest, z.SpecDigest)
+		}
+		if len(z.Operations) > 0 {
+			counted.ZonesChanged++
 		}
 		for i, op := range z.Operations {
 			if op.Seq != i+1 {
 				t.Errorf("zone %s op %d has seq %d", z.Zone, i, op.Seq)
 			}
-			if op.Action == "update" && (op.Before == nil || op.After == nil || op.Before.TTL == nil || len(op.After.Values) == 0) {
-				t.Errorf("update without before/after ttl and values: %+v", op)
+			record := op.Action == plan.Create || op.Action == plan.Update || op.Action == plan.Delete
+			if record && (op.Name == "" || op.Type == "") {
+				t.Errorf("zone %s op %d %s has no name or type", z.Zone, op.Seq, op.Action)
+			}
+			switch op.Action {
+			case plan.Create:
+				counted.Create++
+				if op.Before != nil || op.After == nil || op.After.TTL == nil || len(op.After.Values) == 0 {
+					t.Errorf("create %s %s: before %+v after %+v", op.Name, op.Type, op.Before, op.After)
+				}
+			case plan.Update:
+				counted.Update++
+				if op.Before == nil || op.After == nil || op.Before.TTL == nil || op.After.TTL == nil || len(op.After.Values) == 0 {
+					t.Errorf("update %s %s: before %+v after %+v", op.Name, op.Type, op.Before, op.After)
+				}
+			case plan.Delete:
+				counted.Delete++
+				if op.After != nil || op.Before == nil || len(op.Before.Values) == 0 {
+					t.Errorf("delete %s %s: before %+v after %+v", op.Name, op.Type, op.Before, op.After)
+				}
+			case plan.UpdateSOA:
+				counted.Update++
+				if op.After == nil || op.After.SOA == nil {
+					t.Errorf("update_soa without the SOA after it: %+v", op)
+				}
+			default:
+				t.Errorf("unexpected action %s in the examples' plan", op.Action)
 			}
 		}
+	}
+	if p.Summary != counted || counted.Create != 13 || counted.Update != 5 || counted.Delete != 4 {
+		t.Errorf("summary %+v, counted from the operations %+v (want 13 creates, 5 updates, 4 deletes)", p.Summary, counted)
 	}
 }
 
@@ -189,5 +203,19 @@ func TestSavedPlanRefusedWhenStale(t *testing.T) {
 	os.WriteFile(live, data, 0o644)
 	if code, out, errOut := zonesync(t, "--config", cfg, "apply", planFile); code != 0 {
 		t.Fatalf("apply of the saved plan once live is back: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+func TestUsageErrorsStayOffStdout(t *testing.T) {
+	for _, args := range [][]string{
+		{"plan", "--format", "json", "--bogus"},
+		{"--bogus", "plan"},
+		{"import"},
+		{"import", "--zone", "example.com"},
+	} {
+		code, out, errOut := zonesync(t, args...)
+		if code != 1 || out != "" || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 1, nothing on stdout, one line on stderr", args, code, out, errOut)
+		}
 	}
 }

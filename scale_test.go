@@ -72,8 +72,16 @@ func (s *slowProvider) Capabilities() spec.Capabilities {
 
 func (s *slowProvider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
 	s.once.Do(func() { close(s.started) })
-	time.Sleep(100 * time.Millisecond)
-	return s.Provider.Apply(ctx, live, ops)
+	select {
+	case <-time.After(100 * time.Millisecond):
+		return s.Provider.Apply(ctx, live, ops)
+	case <-ctx.Done():
+		errs := make([]error, len(ops))
+		for i := range errs {
+			errs[i] = ctx.Err()
+		}
+		return errs
+	}
 }
 
 // slowStarted is closed when the slow provider built for the running test
@@ -133,5 +141,26 @@ func TestInterruptFinishesInFlightAndReports(t *testing.T) {
 	json.Unmarshal([]byte(out), &p)
 	if code != 0 || p.Summary.Create+p.Summary.Update+p.Summary.Delete != rep.Summary.Skipped {
 		t.Errorf("after the interrupt %d operations remain, want the %d skipped ones", p.Summary.Create+p.Summary.Update+p.Summary.Delete, rep.Summary.Skipped)
+	}
+}
+
+func TestSecondInterruptCancelsInFlight(t *testing.T) {
+	cfg := copyExamples(t)
+	data, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, []byte(strings.Replace(string(data), "type: zonefile", "type: slow-zonefile-for-tests", 1)), 0o644)
+	slowStarted = make(chan struct{})
+	started := slowStarted
+	go func() {
+		<-started
+		syscall.Kill(os.Getpid(), syscall.SIGINT)
+		time.Sleep(20 * time.Millisecond)
+		syscall.Kill(os.Getpid(), syscall.SIGINT)
+	}()
+	code, out, errOut := zonesync(t, "--config", cfg, "apply", "--format", "json")
+	if code != 1 || !strings.Contains(errOut, "interrupted again: cancelling the operations in flight") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	if !strings.Contains(out, `"error": "context canceled"`) {
+		t.Errorf("the cancelled operations are not reported failed:\n%s", out)
 	}
 }

@@ -85,7 +85,7 @@ func (r *reader) start(zone, provider string) *liveRead {
 		}
 		r.sem <- struct{}{}
 		start := time.Now()
-		lr.zone, lr.err = p.ReadZone(r.ctx, zone)
+		lr.zone, lr.err = readSafely(r.ctx, p, zone)
 		<-r.sem
 		if lr.err == nil {
 			providers.Logf(r.ctx, "read zone %s from provider %s: %d record sets (%s)", zone, provider, len(lr.zone.Records), time.Since(start).Round(time.Millisecond))
@@ -99,6 +99,16 @@ func (r *reader) start(zone, provider string) *liveRead {
 		}
 	}()
 	return lr
+}
+
+// readSafely reads a zone, turning a panic in the provider into an error.
+func readSafely(ctx context.Context, p providers.Provider, zone string) (z *spec.Zone, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			z, err = nil, fmt.Errorf("internal error in the provider: %v", r)
+		}
+	}()
+	return p.ReadZone(ctx, zone)
 }
 
 // wait returns a zone's live state; nil without error when it does not exist.
@@ -173,10 +183,17 @@ func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Opti
 			continue
 		}
 		caps := p.Capabilities()
+		if conflicts := plan.IgnoredConflicts(z, live); len(conflicts) > 0 {
+			for _, c := range conflicts {
+				problems = append(problems, errors.New(c))
+			}
+			continue
+		}
 		managed := plan.Managed(z, live, caps)
 		zp := plan.Diff(z, managed, caps)
+		zp.Refusals = plan.CheckSafety(zp, z, managed, cfg.Safety)
 		prep.Plan.Zones = append(prep.Plan.Zones, zp)
-		prep.Plan.Refusals = append(prep.Plan.Refusals, plan.CheckSafety(zp, z, managed, cfg.Safety)...)
+		prep.Plan.Refusals = append(prep.Plan.Refusals, zp.Refusals...)
 		prep.Desired = append(prep.Desired, z)
 		prep.Live = append(prep.Live, live)
 		prep.Providers = append(prep.Providers, p)

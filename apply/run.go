@@ -95,7 +95,7 @@ func Run(ctx context.Context, prep *Prepared, opt RunOptions) *Report {
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
-			zr := runZone(ctx, prep, i, stopping)
+			zr := runZoneSafely(ctx, prep, i, stopping)
 			<-sem
 			mu.Lock()
 			defer mu.Unlock()
@@ -136,6 +136,22 @@ func stopped(stop <-chan struct{}) bool {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// runZoneSafely is runZone, with a panic in a provider turned into failed
+// operations instead of a crash that would leave the apply unreported.
+func runZoneSafely(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) (zr *ZoneReport) {
+	defer func() {
+		if r := recover(); r != nil {
+			zp := prep.Plan.Zones[i]
+			zr = &ZoneReport{Zone: zp.Zone, Provider: zp.Provider}
+			for _, op := range zp.Operations {
+				zr.Results = append(zr.Results, Result{Seq: op.Seq, Action: op.Action, Name: op.Name, Type: op.Type,
+					Status: Failed, Error: fmt.Sprintf("internal error in provider %s: %v (the zone may be partly changed: run plan)", zp.Provider, r)})
+			}
+		}
+	}()
+	return runZone(ctx, prep, i, stop)
+}
 
 // runZone applies one zone's operations in order.
 func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *ZoneReport {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -146,5 +147,19 @@ func TestOnZoneInPlanOrder(t *testing.T) {
 	Run(context.Background(), prepared(p, zones...), RunOptions{Concurrency: 6, OnZone: func(z *ZoneReport) { order = append(order, z.Zone) }})
 	if !slices.IsSorted(order) || len(order) != 12 {
 		t.Errorf("zones reported in order %v", order)
+	}
+}
+
+// panicky is a provider whose Apply panics.
+type panicky struct{ scripted }
+
+func (p *panicky) Apply(context.Context, *spec.Zone, []*plan.Operation) []error { panic("boom") }
+
+func TestProviderPanicIsReportedNotFatal(t *testing.T) {
+	zp := &plan.ZonePlan{Zone: "example.com", Provider: "p", Operations: []*plan.Operation{op(1, plan.Create, "a", "A")}}
+	rep := Run(context.Background(), prepared(&panicky{}, zp), RunOptions{})
+	r := rep.Zones[0].Results[0]
+	if r.Status != Failed || !strings.Contains(r.Error, "internal error in provider p: boom") {
+		t.Errorf("result %+v", r)
 	}
 }

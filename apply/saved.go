@@ -39,7 +39,9 @@ func PrepareSaved(ctx context.Context, cfg *spec.Config, set *providers.Set, sav
 	for i, z := range fresh.Plan.Zones {
 		index[z.Zone] = i
 	}
-	out := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Refusals: saved.Refusals, Shard: saved.Shard}}
+	// Refusals come from checking the zones now, under the current safety
+	// config, never from the file: removing them from it must not help.
+	out := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: saved.Shard}}
 	var problems []error
 	for _, sz := range saved.Zones {
 		if opt.Zone != "" && sz.Zone != opt.Zone {
@@ -63,6 +65,8 @@ func PrepareSaved(ctx context.Context, cfg *spec.Config, set *providers.Set, sav
 				problems = append(problems, fmt.Errorf("zone %s: operation %d of the plan file is not what the specs and live state give; was the file edited? Make a new plan", sz.Zone, seq))
 				continue
 			}
+			sz.Refusals = fz.Refusals
+			out.Plan.Refusals = append(out.Plan.Refusals, fz.Refusals...)
 			out.Plan.Zones = append(out.Plan.Zones, sz)
 			out.Desired = append(out.Desired, fresh.Desired[i])
 			out.Live = append(out.Live, fresh.Live[i])

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"sort"
@@ -44,6 +45,8 @@ func Managed(desired, live *spec.Zone, caps spec.Capabilities) *spec.Zone {
 		}
 		out.Records = append(out.Records, rs)
 	}
+	// Diff walks both sides in order; a provider need not have sorted them.
+	out.SortRecords()
 	return &out
 }
 
@@ -192,8 +195,10 @@ func lessSet(a, b *spec.RecordSet) bool {
 	return a.Type < b.Type
 }
 
+// recordState copies a record set's TTL and values into an operation, so
+// that a provider updating its live zone during apply cannot change the plan.
 func recordState(rs *spec.RecordSet) *State {
-	return &State{TTL: ttlPtr(rs.TTL), Values: rs.Values}
+	return &State{TTL: ttlPtr(rs.TTL), Values: slices.Clone(rs.Values)}
 }
 
 // order sorts operations by step, then name, then type, and numbers them.
@@ -221,4 +226,28 @@ func order(ops []*Operation, steps []int) {
 		sorted[i].Seq = i + 1
 	}
 	copy(ops, sorted)
+}
+
+// IgnoredConflicts returns why desired cannot be reached without touching
+// records the spec ignores: a CNAME must stand alone at its name, so a
+// desired CNAME where ignored live data stays, or desired data where an
+// ignored live CNAME stays, would leave the zone invalid.
+func IgnoredConflicts(desired, live *spec.Zone) []string {
+	if live == nil || len(desired.Ignore) == 0 {
+		return nil
+	}
+	var out []string
+	for _, rs := range live.Records {
+		if !desired.Ignored(rs.Name, rs.Type) {
+			continue
+		}
+		for _, want := range desired.Records {
+			if want.Name != rs.Name || want.Type == rs.Type || (want.Type != "CNAME" && rs.Type != "CNAME") {
+				continue
+			}
+			out = append(out, fmt.Sprintf("%s: %s %s cannot be created: the ignored live record set %s %s holds the name, and a CNAME can hold no other data",
+				desired.Name, want.Name, want.Type, rs.Name, rs.Type))
+		}
+	}
+	return out
 }

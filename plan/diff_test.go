@@ -233,3 +233,34 @@ func TestCheckSafety(t *testing.T) {
 		t.Errorf("a new zone refused: %q", r)
 	}
 }
+
+func TestIgnoredConflicts(t *testing.T) {
+	desired := zone(t, "www CNAME 300 other.example.net.", "api A 300 192.0.2.1")
+	desired.Ignore = []spec.IgnoreRule{{Name: "www", Type: "TXT"}, {Name: "api", Type: "CNAME"}}
+	live := zone(t, "www TXT 300 kept", "api CNAME 300 x.example.net.", "other TXT 300 fine")
+	got := IgnoredConflicts(desired, live)
+	want := []string{
+		"example.com: api A cannot be created: the ignored live record set api CNAME holds the name, and a CNAME can hold no other data",
+		"example.com: www CNAME cannot be created: the ignored live record set www TXT holds the name, and a CNAME can hold no other data",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("conflicts:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	if got := IgnoredConflicts(zone(t, "www A 300 192.0.2.1"), live); len(got) != 0 {
+		t.Errorf("conflicts where there are none: %v", got)
+	}
+}
+
+func TestOperationsDoNotShareLiveValues(t *testing.T) {
+	desired := zone(t, "www A 300 192.0.2.1|192.0.2.9")
+	live := zone(t, "www A 300 192.0.2.1|192.0.2.2")
+	zp := Diff(desired, live, allCaps)
+	live.Records[0].Values[1] = "changed by a provider"
+	desired.Records[0].Values[1] = "changed too"
+	if got := zp.Operations[0].Before.Values; got[1] != "192.0.2.2" {
+		t.Errorf("before values follow the live zone: %v", got)
+	}
+	if got := zp.Operations[0].After.Values; got[1] != "192.0.2.9" {
+		t.Errorf("after values follow the desired zone: %v", got)
+	}
+}

@@ -61,7 +61,7 @@ type Plan struct {
 	FormatVersion int         `json:"format_version"`
 	Zones         []*ZonePlan `json:"zones"`
 	Summary       Summary     `json:"summary"`
-	// Refusals are the safety checks the plan failed; apply refuses such a
+	// Refusals are every zone's refusals together; apply refuses such a
 	// plan unless forced.
 	Refusals []string `json:"refusals,omitempty"`
 	// Shard is the K/N slice of the estate the plan covers, if it was made
@@ -78,6 +78,9 @@ type ZonePlan struct {
 	// SpecDigest fingerprints the desired zone the plan was made from.
 	SpecDigest string       `json:"spec_digest,omitempty"`
 	Operations []*Operation `json:"operations"`
+	// Refusals are the safety checks this zone's plan fails. A saved plan's
+	// refusals are shown, never trusted: apply checks the zone afresh.
+	Refusals []string `json:"refusals,omitempty"`
 }
 
 // Operation is one change to a zone, a record set or its failover.
@@ -116,18 +119,12 @@ func (p *Plan) Empty() bool { return p.Summary.ZonesChanged == 0 }
 func (p *Plan) Summarize() {
 	p.Summary = Summary{}
 	for _, z := range p.Zones {
+		c, u, d := z.Counts()
+		p.Summary.Create += c
+		p.Summary.Update += u
+		p.Summary.Delete += d
 		if len(z.Operations) > 0 {
 			p.Summary.ZonesChanged++
-		}
-		for _, op := range z.Operations {
-			switch op.Action.Kind() {
-			case "create":
-				p.Summary.Create++
-			case "delete":
-				p.Summary.Delete++
-			default:
-				p.Summary.Update++
-			}
 		}
 	}
 }

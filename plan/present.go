@@ -154,14 +154,8 @@ func failoverLines(name, rrtype string, f *spec.Failover, width int) []string {
 	}
 	p := fmt.Sprintf("%-*s %-5s failover ", width, name, rrtype)
 	var settings []string
-	st := f.Settings
-	for _, kv := range []struct{ k, v string }{
-		{"host", st.Host}, {"port", portString(st.Port)}, {"path", st.Path}, {"content", st.Content},
-		{"query_type", st.QueryType}, {"query_response", st.QueryResponse}, {"region", st.Region},
-	} {
-		if kv.v != "" {
-			settings = append(settings, kv.k+"="+kv.v)
-		}
+	for _, kv := range f.Settings.Fields() {
+		settings = append(settings, kv[0]+"="+kv[1])
 	}
 	out := []string{
 		p + "check " + f.Check,
@@ -176,13 +170,6 @@ func failoverLines(name, rrtype string, f *spec.Failover, width int) []string {
 		state = "paused"
 	}
 	return append(out, p+"up "+f.Up, p+"monitoring "+state)
-}
-
-func portString(p int) string {
-	if p == 0 {
-		return ""
-	}
-	return strconv.Itoa(p)
 }
 
 // countsPhrase says "3 to create, 1 to update, 2 to delete", leaving out zeros.

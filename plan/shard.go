@@ -5,6 +5,8 @@ import (
 	"hash/fnv"
 	"strconv"
 	"strings"
+
+	"github.com/zonesync/zonesync/spec"
 )
 
 // Shard is one of N stable slices of an estate's zones, for splitting a
@@ -41,6 +43,6 @@ func (s Shard) Contains(zone string) bool {
 		return true
 	}
 	h := fnv.New64a()
-	h.Write([]byte(strings.ToLower(strings.TrimSuffix(zone, "."))))
+	h.Write([]byte(spec.NormalizeZone(zone)))
 	return int(h.Sum64()%uint64(s.Count)) == s.Index-1
 }

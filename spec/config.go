@@ -25,7 +25,7 @@ type Config struct {
 	Safety Safety
 	// Concurrency is how many zones are planned and applied at once.
 	Concurrency int
-	// secrets are values that came from the environment, never to be printed.
+	// secrets are credential values, never to be printed.
 	secrets []string
 }
 
@@ -90,8 +90,8 @@ func (p *ProviderConfig) Errorf(key, format string, args ...any) error {
 	return ErrorList{{Pos: nodePos(p.file, n), Msg: "providers." + p.Name + ": " + msg}}
 }
 
-// Secrets returns every value that came from an environment variable, so
-// that output can be scrubbed of them.
+// Secrets returns the values of the providers' credential settings
+// (passwords, tokens, secrets, keys), so that output can be scrubbed of them.
 func (c *Config) Secrets() []string { return c.secrets }
 
 // AddSecret registers a value that must never be printed.
@@ -140,11 +140,11 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 		Safety:      DefaultSafety,
 		Concurrency: DefaultConcurrency,
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	doc, err := decodeOne(data)
+	if err != nil {
 		return nil, ErrorList{yamlError(file, err)}
 	}
-	root := resolveAlias(&doc)
+	root := resolveAlias(doc)
 	if root == nil || root.Kind == 0 {
 		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "the config is empty; it needs at least a providers section"}}
 	}
@@ -224,8 +224,24 @@ func checkSafety(e *errs, root *yaml.Node, s Safety) {
 
 var envPattern = regexp.MustCompile(`\$\{([^}]*)\}|\$\$`)
 
+// secretKey matches the setting names whose values are credentials:
+// auth_password, password, secret, secret_key, token, api_key, ...
+var secretKey = regexp.MustCompile(`(^|_)(password|passwd|secret|token|key)$`)
+
 // expandEnv substitutes ${VAR} in every scalar under n; $$ is a literal $.
+// The values of credential settings (see secretKey), whether written in
+// the file or taken from the environment, are registered as secrets.
 func expandEnv(e *errs, n *yaml.Node, lookup func(string) (string, bool), cfg *Config) {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			expandEnv(e, v, lookup, cfg)
+			if v.Kind == yaml.ScalarNode && secretKey.MatchString(k.Value) {
+				cfg.AddSecret(v.Value)
+			}
+		}
+		return
+	}
 	switch n.Kind {
 	case yaml.ScalarNode:
 		if !strings.Contains(n.Value, "$") {
@@ -245,7 +261,6 @@ func expandEnv(e *errs, n *yaml.Node, lookup func(string) (string, bool), cfg *C
 				e.add(n, "environment variable %s is not set", name)
 				return m
 			}
-			cfg.AddSecret(v)
 			return v
 		})
 		if n.Tag == "!!str" || n.Style != 0 {

@@ -49,8 +49,16 @@ concurrency: 8
 	if s.AuthID != "1234" || s.AuthPassword != "s3cret-pass" {
 		t.Errorf("decoded %+v", s)
 	}
-	if secrets := strings.Join(cfg.Secrets(), ","); secrets != "1234,s3cret-pass" {
+	// Only credentials are secrets: an id from the environment is not.
+	if secrets := strings.Join(cfg.Secrets(), ","); secrets != "s3cret-pass" {
 		t.Errorf("secrets = %q", secrets)
+	}
+	inline, err := ParseConfig("z.yaml", []byte("providers:\n  a: {type: x, token: literal-token}\n  b: {type: y, tsig: {name: k, secret: c2VjcmV0}}\n  c: {type: z, secret_key: sk-123456}\n"), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if secrets := strings.Join(inline.Secrets(), ","); secrets != "literal-token,c2VjcmV0,sk-123456" {
+		t.Errorf("secrets written in the file = %q", secrets)
 	}
 }
 

@@ -16,15 +16,15 @@ import (
 // node are kept. The spec should be valid (see ParseZone); a value that
 // does not parse is an error.
 func Format(data []byte) ([]byte, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	doc, err := decodeOne(data)
+	if err != nil {
 		return nil, fmt.Errorf("YAML syntax: %w", err)
 	}
-	root := resolveAlias(&doc)
+	root := resolveAlias(doc)
 	if root == nil || root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("a zone spec must be a mapping")
 	}
-	zone := strings.ToLower(strings.TrimSuffix(scalarOf(mapValue(root, "zone")), "."))
+	zone := NormalizeZone(scalarOf(mapValue(root, "zone")))
 	sortPairs(root, keyOrder(zoneKeys))
 	if soa := mapValue(root, "soa"); soa != nil {
 		sortPairs(soa, keyOrder(SOAFields))
@@ -37,7 +37,7 @@ func Format(data []byte) ([]byte, error) {
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
+	if err := enc.Encode(doc); err != nil {
 		return nil, err
 	}
 	if err := enc.Close(); err != nil {

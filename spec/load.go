@@ -43,6 +43,11 @@ func LoadZones(cfg *Config, caps CapabilitiesFunc) ([]*Zone, error) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
+			defer func() {
+				if r := recover(); r != nil {
+					zones[i], errLists[i] = nil, ErrorList{{Pos: Pos{File: f, Line: 1, Col: 1}, Msg: fmt.Sprintf("internal error loading this spec: %v (please report it)", r)}}
+				}
+			}()
 			zones[i], errLists[i] = loadZoneFile(f, cfg, caps)
 		}()
 	}
@@ -619,7 +624,7 @@ func (l *loader) parseValues(jobs []valueJob) {
 			defer wg.Done()
 			for i := w; i < len(jobs); i += workers {
 				j := jobs[i]
-				v, err := CanonicalValue(j.rs.Type, j.node.Value)
+				v, err := canonicalSafely(j.rs.Type, j.node.Value)
 				if err != nil {
 					problems[i] = err
 					continue
@@ -643,6 +648,17 @@ func (l *loader) parseValues(jobs []valueJob) {
 			j.rs.SetValues(j.rs.Values)
 		}
 	}
+}
+
+// canonicalSafely is CanonicalValue, with a panic in the parser (on input
+// no one foresaw) turned into the value's error.
+func canonicalSafely(rrtype, value string) (v string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, err = "", fmt.Errorf("the value could not be parsed (internal error: %v)", r)
+		}
+	}()
+	return CanonicalValue(rrtype, value)
 }
 
 // failoverSpec is the failover section of a record set.

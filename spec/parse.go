@@ -2,6 +2,8 @@ package spec
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"runtime"
 	"sync"
 
@@ -25,9 +27,25 @@ func parseYAML(data []byte) (*yaml.Node, error) {
 			return doc, nil
 		}
 	}
+	return decodeOne(data)
+}
+
+// decodeOne parses one YAML document and refuses a file that holds more:
+// a second document would otherwise be dropped without a word.
+func decodeOne(data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := dec.Decode(&doc); err != nil && err != io.EOF {
 		return nil, err
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == io.EOF:
+		return &doc, nil
+	case err != nil:
+		return nil, err
+	case len(next.Content) > 0:
+		return nil, fmt.Errorf("line %d: a second YAML document starts here; a zone spec is one document", max(next.Line, 1))
 	}
 	return &doc, nil
 }
@@ -70,7 +88,10 @@ func parseSplit(data []byte, parts int) (*yaml.Node, bool) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		headErr = yaml.Unmarshal(head, &headDoc)
+		var doc *yaml.Node
+		if doc, headErr = decodeOne(head); headErr == nil {
+			headDoc = *doc
+		}
 	}()
 	for i := range chunks {
 		wg.Add(1)

@@ -124,18 +124,12 @@ func recordNode(rs *RecordSet, zoneTTL uint32, oneTTL bool) (*yaml.Node, error) 
 		addPair(fo, "check", str(f.Check))
 		settings := mapping()
 		settings.Style = yaml.FlowStyle
-		st := f.Settings
-		for _, kv := range []struct{ k, v string }{
-			{"host", st.Host}, {"port", portString(st.Port)}, {"path", st.Path}, {"content", st.Content},
-			{"query_type", st.QueryType}, {"query_response", st.QueryResponse}, {"region", st.Region},
-		} {
-			if kv.v != "" {
-				n := str(kv.v)
-				if kv.k == "port" {
-					n = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: kv.v}
-				}
-				addPair(settings, kv.k, n)
+		for _, kv := range f.Settings.Fields() {
+			n := str(kv[1])
+			if kv[0] == "port" {
+				n = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: kv[1]}
 			}
+			addPair(settings, kv[0], n)
 		}
 		addPair(fo, "settings", settings)
 		addPair(fo, "down", str(f.Down))
@@ -152,13 +146,6 @@ func recordNode(rs *RecordSet, zoneTTL uint32, oneTTL bool) (*yaml.Node, error) 
 		addPair(item, "failover", fo)
 	}
 	return item, nil
-}
-
-func portString(p int) string {
-	if p == 0 {
-		return ""
-	}
-	return strconv.Itoa(p)
 }
 
 // commonTTL is the TTL most record sets use (the lowest among equals), or

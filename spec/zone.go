@@ -12,6 +12,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -50,6 +51,12 @@ type Zone struct {
 	File string
 	// Pos maps the zone's top-level keys to their place in File.
 	Pos map[string]Pos
+}
+
+// NormalizeZone spells a zone name as the model does: lower case, without
+// surrounding space or a trailing dot.
+func NormalizeZone(name string) string {
+	return strings.ToLower(strings.TrimSuffix(strings.TrimSpace(name), "."))
 }
 
 // Origin returns the zone name as an absolute domain name with a trailing dot.
@@ -240,6 +247,24 @@ type FailoverSettings struct {
 	QueryType     string `json:"query_type,omitempty" yaml:"query_type,omitempty"`
 	QueryResponse string `json:"query_response,omitempty" yaml:"query_response,omitempty"`
 	Region        string `json:"region,omitempty" yaml:"region,omitempty"`
+}
+
+// Fields lists the settings that are set, as key and value in the order
+// specs write them.
+func (s FailoverSettings) Fields() [][2]string {
+	var out [][2]string
+	for _, kv := range [][2]string{
+		{"host", s.Host}, {"port", ""}, {"path", s.Path}, {"content", s.Content},
+		{"query_type", s.QueryType}, {"query_response", s.QueryResponse}, {"region", s.Region},
+	} {
+		if kv[0] == "port" && s.Port != 0 {
+			kv[1] = strconv.Itoa(s.Port)
+		}
+		if kv[1] != "" {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // Failover check kinds and event handlers, provider-neutral.

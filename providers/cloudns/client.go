@@ -173,17 +173,8 @@ func (c *client) once(ctx context.Context, t target, params map[string]any) ([]b
 // scrub removes the password from text that came from the server.
 func (c *client) scrub(s string) string { return c.http.Scrub(errors.New(s)).Error() }
 
-// oneLine collapses whitespace so that a message stays on one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// snippet is a short, one-line piece of an answer for an error message.
-func snippet(s string) string {
-	s = oneLine(s)
-	if r := []rune(s); len(r) > 200 {
-		s = string(r[:200]) + "…"
-	}
-	if s == "" {
-		return "(empty)"
-	}
-	return s
-}
+// oneLine and snippet keep answers quoted in errors short and on one line.
+var (
+	oneLine = httpx.OneLine
+	snippet = httpx.Snippet
+)

@@ -69,7 +69,7 @@ func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 	seen := map[string]bool{}
 	var zones []string
 	for _, r := range rows {
-		name := strings.ToLower(strings.TrimSuffix(string(r.Name), "."))
+		name := spec.NormalizeZone(string(r.Name))
 		if name != "" && !seen[name] {
 			seen[name] = true
 			zones = append(zones, name)
@@ -82,7 +82,7 @@ func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 // ReadZone reads a zone's type, then a master zone's records, SOA and the
 // failover of every monitored record, or a slave zone's master servers.
 func (p *Provider) ReadZone(ctx context.Context, zone string) (*spec.Zone, error) {
-	zone = strings.ToLower(strings.TrimSuffix(zone, "."))
+	zone = spec.NormalizeZone(zone)
 	info, err := p.c.zoneInfo(ctx, zone)
 	if isAPIError(err, "Missing domain-name") {
 		return nil, fmt.Errorf("%w: %w", err, providers.ErrZoneNotFound)

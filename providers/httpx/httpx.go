@@ -28,6 +28,10 @@ var (
 	DefaultMaxDelay  = 8 * time.Second
 )
 
+// MaxRetryAfter is the longest Retry-After a client waits out; a server
+// asking for more makes the call fail rather than stall the apply.
+var MaxRetryAfter = 2 * time.Minute
+
 // Client sends API requests for one provider.
 type Client struct {
 	// HTTP does the requests; its Timeout bounds each attempt.
@@ -111,7 +115,7 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 	out := &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
 		return out, &TransientError{
-			Err:        fmt.Errorf("%s %s: HTTP %d%s", req.Method, req.URL.Path, resp.StatusCode, snippet(c.scrubString(string(body)))),
+			Err:        fmt.Errorf("%s %s: HTTP %d: %s", req.Method, req.URL.Path, resp.StatusCode, Snippet(c.scrubString(string(body)))),
 			RetryAfter: RetryAfter(resp.Header.Get("Retry-After"), time.Now()),
 			Sent:       true,
 		}
@@ -147,6 +151,9 @@ func (c *Client) Retry(ctx context.Context, attempt func() error) error {
 			break
 		}
 		wait := delay/2 + rand.N(delay/2+1)
+		if t.RetryAfter > MaxRetryAfter {
+			return fmt.Errorf("%w (the server asks to retry after %s; giving up)", err, t.RetryAfter)
+		}
 		if t.RetryAfter > 0 {
 			wait = t.RetryAfter
 		}
@@ -259,14 +266,18 @@ func errorCore(err error) string {
 	return err.Error()
 }
 
-// snippet is a short piece of a response body for an error message.
-func snippet(body string) string {
-	body = strings.TrimSpace(body)
-	if body == "" {
-		return ""
+// OneLine collapses whitespace so that a message stays on one line.
+func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Snippet is a short, one-line piece of an answer for an error message,
+// "(empty)" when there is nothing.
+func Snippet(body string) string {
+	s := OneLine(body)
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:200]) + "…"
 	}
-	if len(body) > 200 {
-		body = body[:200] + "…"
+	if s == "" {
+		return "(empty)"
 	}
-	return ": " + strings.Join(strings.Fields(body), " ")
+	return s
 }

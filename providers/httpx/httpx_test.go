@@ -142,3 +142,21 @@ func TestRefusedConnectionWasNeverSent(t *testing.T) {
 		t.Errorf("a refused connection: %#v; want a TransientError with Sent false", err)
 	}
 }
+
+func TestRetryAfterTooLongGivesUp(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "86400")
+		http.Error(w, "come back tomorrow", http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	slept := false
+	c := &Client{HTTP: srv.Client(), Sleep: func(context.Context, time.Duration) error { slept = true; return nil }}
+	err := c.Retry(context.Background(), func() error {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+		_, err := c.Do(context.Background(), req)
+		return err
+	})
+	if err == nil || slept || !strings.Contains(err.Error(), "asks to retry after 24h0m0s; giving up") {
+		t.Errorf("err %v, slept %v", err, slept)
+	}
+}

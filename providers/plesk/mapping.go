@@ -2,6 +2,7 @@ package plesk
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -80,11 +81,13 @@ func toWire(name, rrtype, value string) (wireRecord, error) {
 }
 
 // fromWire maps a record get_rec returned for zone to the model. skip is
-// true for entries that are no DNS data a spec can declare (Plesk lists
-// SOA and, on Windows, AXFR entries among the records).
+// true for entries zonesync leaves alone: no DNS data a spec can declare
+// (Plesk lists SOA and, on Windows, AXFR entries among the records), or a
+// type this provider does not manage (a CAA record a newer Plesk holds):
+// such records are never read into a plan, so never deleted.
 func fromWire(zone string, d resultData) (name, rrtype, value string, skip bool, err error) {
 	rrtype = strings.ToUpper(strings.TrimSpace(d.Type))
-	if spec.CheckType(rrtype) != nil {
+	if spec.CheckType(rrtype) != nil || !slices.Contains(RecordTypes, rrtype) {
 		return "", rrtype, "", true, nil
 	}
 	host := strings.TrimSpace(d.Host)

@@ -110,7 +110,7 @@ func siteName(r result) string {
 }
 
 func normalizeZone(zone string) string {
-	return strings.ToLower(strings.TrimSuffix(strings.TrimSpace(zone), "."))
+	return spec.NormalizeZone(zone)
 }
 
 // lookupSite finds the site that holds zone, and remembers it.

@@ -50,3 +50,18 @@ func TestSoak(t *testing.T) {
 		},
 	})
 }
+
+// TestUnmanagedTypesAreLeftAlone: a record of a type this provider does not
+// manage (CAA, which newer Plesk holds) is skipped by the read, so no plan
+// ever deletes it.
+func TestUnmanagedTypesAreLeftAlone(t *testing.T) {
+	for _, typ := range []string{"CAA", "TLSA", "SOA", "AXFR"} {
+		_, _, _, skip, err := fromWire("example.test", resultData{Type: typ, Host: "example.test.", Value: `0 issue "letsencrypt.org"`})
+		if !skip || err != nil {
+			t.Errorf("%s record: skip=%v err=%v, want it skipped", typ, skip, err)
+		}
+	}
+	if _, _, _, skip, err := fromWire("example.test", resultData{Type: "A", Host: "www.example.test.", Value: "192.0.2.1"}); skip || err != nil {
+		t.Errorf("an A record: skip=%v err=%v", skip, err)
+	}
+}

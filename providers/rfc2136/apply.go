@@ -3,7 +3,6 @@ package rfc2136
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/miekg/dns"
 	"github.com/zonesync/zonesync/plan"
@@ -228,5 +227,5 @@ func (u *updater) prereqProblem(op *plan.Operation, rcode int) string {
 
 // canonicalZone is a zone name in the model's form: lower case, no trailing dot.
 func canonicalZone(zone string) string {
-	return strings.ToLower(strings.TrimSuffix(zone, "."))
+	return spec.NormalizeZone(zone)
 }

@@ -76,9 +76,7 @@ func rcodeName(rcode int) string {
 }
 
 // oneLine keeps an error on one line whatever a cause put in it.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // transportError is a failure below DNS: no connection, no answer, or an
 // answer that could not be read.

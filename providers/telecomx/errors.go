@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/httpx"
 )
 
 // APIError is an error answer of the API: its HTTP status and the
@@ -124,4 +125,4 @@ func bodySnippet(body []byte) string {
 }
 
 // oneLine collapses whitespace so that an error stays on one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+var oneLine = httpx.OneLine

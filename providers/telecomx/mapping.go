@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -169,6 +170,11 @@ func zoneModel(zone string, d *Domain) (*spec.Zone, error) {
 	sets := map[string]*spec.RecordSet{}
 	wire := map[string]map[string][]Record{}
 	for _, r := range d.Records {
+		if !managedType(r.Type) {
+			// A type this provider does not manage: left alone, never in a
+			// plan, so never deleted.
+			continue
+		}
 		name, rrtype, value, err := fromWire(zone, r)
 		if err != nil {
 			return nil, fmt.Errorf("telecomx: GET %s: record %s: %v", domainPath(zone), describeRecord(r), err)
@@ -192,6 +198,12 @@ func zoneModel(zone string, d *Domain) (*spec.Zone, error) {
 	}
 	z.SortRecords()
 	return z, nil
+}
+
+// managedType reports whether a wire type ("A", "MX 10") is one of RecordTypes.
+func managedType(wireType string) bool {
+	f := strings.Fields(wireType)
+	return len(f) > 0 && slices.Contains(RecordTypes, strings.ToUpper(f[0]))
 }
 
 // encodeIDs keeps the API's records of one value in RecordSet.IDs.

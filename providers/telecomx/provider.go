@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/spec"
@@ -33,9 +32,6 @@ func New(s Settings) (*Provider, error) {
 	}
 	return &Provider{client: newClient(s), product: s.Product}, nil
 }
-
-// Client returns the provider's API client.
-func (p *Provider) Client() *Client { return p.client }
 
 // Capabilities: the seven documented record types, one TTL per zone, no
 // SOA, failover or slave zones. Apex NS records are editable like any
@@ -93,7 +89,7 @@ func (p *Provider) ReadZone(ctx context.Context, zone string) (*spec.Zone, error
 // normalizeZone writes a zone name as the model and the API key it: lower
 // case, no trailing dot.
 func normalizeZone(zone string) string {
-	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(zone)), ".")
+	return spec.NormalizeZone(zone)
 }
 
 // Apply carries out operations one by one; see apply.go.

@@ -1,10 +1,12 @@
 package telecomx
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"github.com/zonesync/zonesync/providers/providertest"
+	"github.com/zonesync/zonesync/providers/telecomx/fake"
 )
 
 // TestSoak runs the shared fault soak (providertest.Soak): randomised
@@ -40,4 +42,25 @@ func TestSoak(t *testing.T) {
 			return out, nil
 		},
 	})
+}
+
+// TestUnmanagedTypesAreLeftAlone: a record of a type this provider does not
+// manage is not read, so never deleted.
+func TestUnmanagedTypesAreLeftAlone(t *testing.T) {
+	e := newEnv(t)
+	if err := e.fake.AddDomain("example.test", "", 3600); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.fake.AddRecord("example.test", fake.Record{Name: "", Type: "CAA", RData: `0 issue "letsencrypt.org"`}); err != nil {
+		t.Fatal(err)
+	}
+	z, err := e.p.ReadZone(context.Background(), "example.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rs := range z.Records {
+		if rs.Type == "CAA" {
+			t.Fatalf("a CAA record was read into the zone: %+v", rs)
+		}
+	}
 }

@@ -140,6 +140,9 @@ func (f *file) apply(op *plan.Operation) error {
 		if cur != nil {
 			return fmt.Errorf("zonefile: %s %s already exists", op.Name, op.Type)
 		}
+		if other := f.cnameClash(op.Name, op.Type); other != "" {
+			return fmt.Errorf("zonefile: %s %s cannot be created: %s %s is at that name, and a CNAME can hold no other data", op.Name, op.Type, op.Name, other)
+		}
 		f.sets[key] = op.After.RecordSet(op.Name, op.Type)
 		return nil
 	case plan.Update, plan.Delete:
@@ -154,6 +157,17 @@ func (f *file) apply(op *plan.Operation) error {
 		return nil
 	}
 	return fmt.Errorf("zonefile: %s is not supported by zone files", op.Action)
+}
+
+// cnameClash returns a type at name that cannot stand beside rrtype: any
+// other type beside a CNAME, a CNAME beside anything.
+func (f *file) cnameClash(name, rrtype string) string {
+	for k := range f.sets {
+		if k.name == name && k.rrtype != rrtype && (rrtype == "CNAME" || k.rrtype == "CNAME") {
+			return k.rrtype
+		}
+	}
+	return ""
 }
 
 func sameState(rs *spec.RecordSet, s *plan.State) bool {

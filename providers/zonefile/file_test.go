@@ -139,3 +139,20 @@ func TestWriteAtomicReplacesWholeFile(t *testing.T) {
 		t.Error("writing into a missing directory succeeded")
 	}
 }
+
+func TestCreateRefusesCNAMEBesideOtherData(t *testing.T) {
+	dir := t.TempDir()
+	p := New(dir)
+	os.WriteFile(filepath.Join(dir, "example.com.zone"), []byte("@ 300 IN SOA ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 300\nwww 300 IN TXT \"kept\"\napi 300 IN CNAME x.example.net.\n"), 0o644)
+	live, _ := p.ReadZone(context.Background(), "example.com")
+	ttl := uint32(300)
+	errs := p.Apply(context.Background(), live, []*plan.Operation{
+		{Action: plan.Create, Name: "www", Type: "CNAME", After: &plan.State{TTL: &ttl, Values: []string{"other.example.net."}}},
+		{Action: plan.Create, Name: "api", Type: "A", After: &plan.State{TTL: &ttl, Values: []string{"192.0.2.1"}}},
+	})
+	for i, err := range errs {
+		if err == nil || !strings.Contains(err.Error(), "a CNAME can hold no other data") {
+			t.Errorf("operation %d: %v, want a refusal", i, err)
+		}
+	}
+}

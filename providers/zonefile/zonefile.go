@@ -72,9 +72,6 @@ func New(dir string) *Provider {
 // SetClock replaces the clock serials are derived from, for tests.
 func (p *Provider) SetClock(now func() time.Time) { p.now = now }
 
-// Dir returns the directory the provider keeps its zone files in.
-func (p *Provider) Dir() string { return p.dir }
-
 // Capabilities: a zone file can hold every record type with its own TTL.
 func (p *Provider) Capabilities() spec.Capabilities {
 	return spec.Capabilities{
