@@ -140,7 +140,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 		Safety:      DefaultSafety,
 		Concurrency: DefaultConcurrency,
 	}
-	doc, err := decodeOne(data)
+	doc, err := parseYAML(data)
 	if err != nil {
 		return nil, ErrorList{yamlError(file, err)}
 	}

@@ -16,7 +16,7 @@ import (
 // node are kept. The spec should be valid (see ParseZone); a value that
 // does not parse is an error.
 func Format(data []byte) ([]byte, error) {
-	doc, err := decodeOne(data)
+	doc, err := parseYAML(data)
 	if err != nil {
 		return nil, fmt.Errorf("YAML syntax: %w", err)
 	}
