@@ -69,3 +69,26 @@ func FuzzCanonicalValue(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFastValue: whatever the fast path of CanonicalValue takes, it gives
+// exactly what miekg/dns's parse gives.
+func FuzzFastValue(f *testing.F) {
+	for _, s := range [][2]string{
+		{"CNAME", "Mail.Example.com"}, {"CNAME", "www"}, {"CNAME", "a..b."}, {"NS", "ns1.example.net."},
+		{"MX", "10 mail.example.com"}, {"MX", "010   Mail.example.com."}, {"MX", "65536 a.b."},
+		{"SRV", "0 5 5060 sip.example.com."}, {"SRV", "1 2 3 x"}, {"PTR", "host.example."},
+		{"A", "192.0.2.1"}, {"AAAA", "2001:DB8::1"}, {"DNAME", "target.example.org"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, rrtype, value string) {
+		fast, ok := fastValue(rrtype, value)
+		if !ok {
+			return
+		}
+		slow, err := slowValue(rrtype, value)
+		if err != nil || slow != fast {
+			t.Fatalf("%s %q: fast path %q, miekg/dns %q (%v)", rrtype, value, fast, slow, err)
+		}
+	})
+}

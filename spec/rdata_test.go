@@ -138,7 +138,7 @@ func TestFastAddressMatchesMiekg(t *testing.T) {
 		{"AAAA", "fe80::1:2:3:4"}, {"AAAA", "2001:db8:0:1:0:0:0:0"}, {"AAAA", "0:0:0:0:0:0:0:1"},
 		{"AAAA", "2001:0:0:1::1"}, {"AAAA", "1:2:3:4:5:6:7:8"},
 	} {
-		fast, ok := fastAddress(tc.rrtype, tc.v)
+		fast, ok := fastValue(tc.rrtype, tc.v)
 		if !ok {
 			t.Errorf("fastAddress(%s, %s) declined", tc.rrtype, tc.v)
 			continue
@@ -152,7 +152,7 @@ func TestFastAddressMatchesMiekg(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct{ rrtype, v string }{{"A", "::1"}, {"AAAA", "192.0.2.1"}, {"AAAA", "::ffff:192.0.2.1"}, {"A", "fe80::1%eth0"}} {
-		if _, ok := fastAddress(tc.rrtype, tc.v); ok {
+		if _, ok := fastValue(tc.rrtype, tc.v); ok {
 			t.Errorf("fastAddress(%s, %s) took a value it must leave to miekg/dns", tc.rrtype, tc.v)
 		}
 	}
