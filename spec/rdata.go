@@ -294,21 +294,60 @@ func TXTValue(text string) string {
 			b.WriteByte(' ')
 		}
 		b.WriteByte('"')
-		for i := start; i < end; i++ {
-			c := text[i]
-			switch {
-			case c == '"' || c == '\\':
-				b.WriteByte('\\')
-				b.WriteByte(c)
-			case c < ' ' || c > '~':
-				fmt.Fprintf(&b, "\\%03d", c)
-			default:
-				b.WriteByte(c)
-			}
-		}
+		escapeTo(&b, text[start:end])
 		b.WriteByte('"')
 	}
 	return b.String()
+}
+
+// EscapeString writes raw bytes as miekg/dns holds a character-string:
+// quotes and backslashes escaped, other unprintable bytes as \DDD.
+func EscapeString(raw string) string {
+	var b strings.Builder
+	escapeTo(&b, raw)
+	return b.String()
+}
+
+func escapeTo(b *strings.Builder, raw string) {
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < ' ' || c > '~':
+			fmt.Fprintf(b, "\\%03d", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+}
+
+// UnescapeString reverses EscapeString: the raw bytes of a character-string
+// as miekg/dns holds it.
+func UnescapeString(s string) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i+3 < len(s) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
+			n, _ := strconv.Atoi(s[i+1 : i+4])
+			if n > 255 {
+				return "", fmt.Errorf("escape \\%s is outside 0..255", s[i+1:i+4])
+			}
+			b.WriteByte(byte(n))
+			i += 3
+			continue
+		}
+		if i+1 == len(s) {
+			return "", fmt.Errorf("%q ends in a lone backslash", s)
+		}
+		i++
+		b.WriteByte(s[i])
+	}
+	return b.String(), nil
 }
 
 // TXTText returns the text a canonical TXT value holds, its chunks joined.
@@ -323,24 +362,17 @@ func TXTText(value string) (string, error) {
 	return joinTXT(rr.(*dns.TXT).Txt), nil
 }
 
-// joinTXT joins character-strings as miekg/dns holds them (escaped) into raw text.
+// joinTXT joins character-strings as miekg/dns holds them (escaped) into
+// raw text. miekg/dns only hands over strings it parsed, so an escape it
+// could not have made is kept as written.
 func joinTXT(chunks []string) string {
 	var b strings.Builder
 	for _, c := range chunks {
-		for i := 0; i < len(c); i++ {
-			if c[i] != '\\' || i+1 == len(c) {
-				b.WriteByte(c[i])
-				continue
-			}
-			if i+3 < len(c) && isDigit(c[i+1]) && isDigit(c[i+2]) && isDigit(c[i+3]) {
-				n, _ := strconv.Atoi(c[i+1 : i+4])
-				b.WriteByte(byte(n))
-				i += 3
-				continue
-			}
-			i++
-			b.WriteByte(c[i])
+		raw, err := UnescapeString(c)
+		if err != nil {
+			raw = c
 		}
+		b.WriteString(raw)
 	}
 	return b.String()
 }

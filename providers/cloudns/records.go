@@ -3,7 +3,6 @@ package cloudns
 import (
 	"fmt"
 	"net/netip"
-	"strconv"
 	"strings"
 
 	"github.com/miekg/dns"
@@ -210,49 +209,9 @@ func recordParams(zone, name, rrtype string, ttl uint32, value string) (map[stri
 	return p, nil
 }
 
-// escapeString writes raw text as miekg/dns holds a character-string:
-// quotes and backslashes escaped, other unprintable bytes as \DDD.
-func escapeString(raw string) string {
-	var b strings.Builder
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		switch {
-		case c == '"' || c == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c < ' ' || c > '~':
-			b.WriteString("\\" + fmt.Sprintf("%03d", c))
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
-
-// unescapeString reverses escapeString: the raw text ClouDNS gets.
-func unescapeString(s string) (string, error) {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' {
-			b.WriteByte(s[i])
-			continue
-		}
-		if i+3 < len(s) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
-			n, _ := strconv.Atoi(s[i+1 : i+4])
-			if n > 255 {
-				return "", fmt.Errorf("escape \\%s is outside 0..255", s[i+1:i+4])
-			}
-			b.WriteByte(byte(n))
-			i += 3
-			continue
-		}
-		if i+1 == len(s) {
-			return "", fmt.Errorf("%q ends in a lone backslash", s)
-		}
-		i++
-		b.WriteByte(s[i])
-	}
-	return b.String(), nil
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+// escapeString and unescapeString convert between the raw text ClouDNS
+// holds and a character-string as miekg/dns holds it.
+var (
+	escapeString   = spec.EscapeString
+	unescapeString = spec.UnescapeString
+)
