@@ -396,7 +396,7 @@ func MboxToMail(mbox string) string {
 			continue
 		}
 		if mbox[i] == '.' {
-			return strings.ReplaceAll(mbox[:i], `\.`, ".") + "@" + strings.ToLower(mbox[i+1:])
+			return strings.ReplaceAll(mbox[:i], `\.`, ".") + "@" + asciiLower(mbox[i+1:])
 		}
 	}
 	// A single label has no user part to split off: keep it as a name.
@@ -869,7 +869,7 @@ func Peek(data []byte) (zone, provider string) {
 			}
 			v = strings.Trim(v, `"'`)
 			if k == "zone" {
-				zone = strings.ToLower(strings.TrimSuffix(v, "."))
+				zone = NormalizeZone(v)
 			} else {
 				provider = v
 			}

@@ -14,7 +14,7 @@ import (
 // escaping miekg/dns prints, so that one name has one spelling ("'" and
 // "\\039" are both "\\'").
 func CanonicalName(name string) string {
-	name = dns.CanonicalName(name)
+	name = dns.Fqdn(asciiLower(name))
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '*' || c == '/') {
@@ -35,7 +35,25 @@ func reescape(name string) string {
 	if err != nil {
 		return name
 	}
-	return strings.ToLower(out)
+	return asciiLower(out)
+}
+
+// asciiLower lower-cases ASCII letters only: DNS compares names without
+// regard to ASCII case, and other bytes are data (strings.ToLower would turn
+// bytes that are not UTF-8 into U+FFFD).
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }
 
 // relativeOrigin is the origin values are parsed under, so that a name

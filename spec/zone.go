@@ -56,7 +56,7 @@ type Zone struct {
 // NormalizeZone spells a zone name as the model does: lower case, without
 // surrounding space or a trailing dot.
 func NormalizeZone(name string) string {
-	return strings.ToLower(strings.TrimSuffix(strings.TrimSpace(name), "."))
+	return asciiLower(strings.TrimSuffix(strings.TrimSpace(name), "."))
 }
 
 // Origin returns the zone name as an absolute domain name with a trailing dot.
@@ -168,8 +168,8 @@ func FQDN(name, zone string) string {
 // RelativeName turns an owner name into the relative form of the model:
 // lower case, "@" for the apex. ok is false when fqdn is outside the zone.
 func RelativeName(fqdn, zone string) (name string, ok bool) {
-	n := strings.ToLower(strings.TrimSuffix(fqdn, "."))
-	z := strings.ToLower(strings.TrimSuffix(zone, "."))
+	n := asciiLower(strings.TrimSuffix(fqdn, "."))
+	z := asciiLower(strings.TrimSuffix(zone, "."))
 	switch {
 	case n == z:
 		return Apex, true
