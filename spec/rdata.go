@@ -114,8 +114,25 @@ func CanonicalValue(rrtype, value string) (string, error) {
 	return slowValue(rrtype, value)
 }
 
-// slowValue is CanonicalValue by miekg/dns's zone parser, for any type.
+// slowValue is CanonicalValue by miekg/dns's zone parser, for any type. The
+// canonical form must read back as itself: a value of a type the library
+// prints in a form it cannot read (obsolete types such as NXT), or with a
+// name inside it zonesync does not know to make absolute, is refused
+// rather than planned wrongly.
 func slowValue(rrtype, value string) (string, error) {
+	out, err := parseValue(rrtype, value)
+	if err != nil {
+		return "", err
+	}
+	again, err := parseValue(rrtype, out)
+	if err != nil || again != out || strings.Contains(out, relativeOrigin) {
+		return "", fmt.Errorf("%s value %q cannot be held: its presentation form %q does not read back the same", rrtype, value, out)
+	}
+	return out, nil
+}
+
+// parseValue parses one value under the relative origin into canonical form.
+func parseValue(rrtype, value string) (string, error) {
 	zp := dns.NewZoneParser(strings.NewReader(". 0 IN "+rrtype+" "+value+"\n"), relativeOrigin, "")
 	rr, ok := zp.Next()
 	if err := zp.Err(); err != nil {
@@ -425,14 +442,18 @@ func typeName(t uint16) string {
 // lower-case name.
 func absoluteName(name string) (string, error) {
 	lower := CanonicalName(name)
-	if rel, ok := strings.CutSuffix(lower, "."+relativeOrigin); ok {
-		if !strings.Contains(rel, ".") {
-			return "", fmt.Errorf("name %q is a single label without a trailing dot; write the absolute name, e.g. %q", rel, rel+".example.com.")
-		}
-		return rel + ".", nil
-	}
 	if lower == relativeOrigin {
 		return "", errors.New("\"@\" is ambiguous in a value; write the absolute name with a trailing dot")
+	}
+	// Compare by labels, not characters: an escaped dot ("a\\.") is no
+	// label boundary.
+	if dns.IsSubDomain(relativeOrigin, lower) {
+		labels := dns.SplitDomainName(lower)
+		rel := labels[:len(labels)-dns.CountLabel(relativeOrigin)]
+		if len(rel) == 1 {
+			return "", fmt.Errorf("name %q is a single label without a trailing dot; write the absolute name, e.g. %q", rel[0], rel[0]+".example.com.")
+		}
+		return strings.Join(rel, ".") + ".", nil
 	}
 	return lower, nil
 }
