@@ -129,7 +129,7 @@ func diffRecords(want, have []*spec.RecordSet, caps spec.Capabilities, add func(
 			w, h = want[i], have[j]
 			i++
 			j++
-		case lessSet(want[i], have[j]):
+		case spec.CompareKeys(want[i].Name, want[i].Type, have[j].Name, have[j].Type) < 0:
 			w = want[i]
 			i++
 		default:
@@ -188,13 +188,6 @@ func conflictNames(want, have []*spec.RecordSet) map[string]bool {
 	return out
 }
 
-func lessSet(a, b *spec.RecordSet) bool {
-	if a.Name != b.Name {
-		return spec.LessName(a.Name, b.Name)
-	}
-	return a.Type < b.Type
-}
-
 // recordState copies a record set's TTL and values into an operation, so
 // that a provider updating its live zone during apply cannot change the plan.
 func recordState(rs *spec.RecordSet) *State {
@@ -212,11 +205,8 @@ func order(ops []*Operation, steps []int) {
 		if steps[x] != steps[y] {
 			return steps[x] < steps[y]
 		}
-		if ops[x].Name != ops[y].Name {
-			return spec.LessName(ops[x].Name, ops[y].Name)
-		}
-		if ops[x].Type != ops[y].Type {
-			return ops[x].Type < ops[y].Type
+		if c := spec.CompareKeys(ops[x].Name, ops[x].Type, ops[y].Name, ops[y].Type); c != 0 {
+			return c < 0
 		}
 		return slices.Index(Actions, ops[x].Action) < slices.Index(Actions, ops[y].Action)
 	})

@@ -61,14 +61,7 @@ func formatRecords(records *yaml.Node, zone string) error {
 	}
 	pairs := pairsOf(records)
 	slices.SortStableFunc(pairs, func(a, b [2]*yaml.Node) int {
-		x, y := relative(a[0].Value), relative(b[0].Value)
-		switch {
-		case LessName(x, y):
-			return -1
-		case LessName(y, x):
-			return 1
-		}
-		return 0
+		return CompareNames(relative(a[0].Value), relative(b[0].Value))
 	})
 	setPairs(records, pairs)
 	for _, p := range pairs {

@@ -65,7 +65,7 @@ func (z *Zone) Origin() string { return z.Name + "." }
 // Find returns the record set (name, rrtype), or nil.
 func (z *Zone) Find(name, rrtype string) *RecordSet {
 	i := sort.Search(len(z.Records), func(i int) bool {
-		return !lessKey(z.Records[i].Name, z.Records[i].Type, name, rrtype)
+		return CompareKeys(z.Records[i].Name, z.Records[i].Type, name, rrtype) >= 0
 	})
 	if i < len(z.Records) && z.Records[i].Name == name && z.Records[i].Type == rrtype {
 		return z.Records[i]
@@ -77,14 +77,21 @@ func (z *Zone) Find(name, rrtype string) *RecordSet {
 // then names in lexical order, each name's types in lexical order.
 func (z *Zone) SortRecords() {
 	slices.SortFunc(z.Records, func(a, b *RecordSet) int {
-		if c := CompareNames(a.Name, b.Name); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Type, b.Type)
+		return CompareKeys(a.Name, a.Type, b.Name, b.Type)
 	})
 }
 
-// CompareNames orders relative names as LessName does, returning -1, 0 or 1.
+// CompareKeys orders record set keys: by name (see CompareNames), then by
+// type; it returns -1, 0 or 1.
+func CompareKeys(name1, type1, name2, type2 string) int {
+	if c := CompareNames(name1, name2); c != 0 {
+		return c
+	}
+	return strings.Compare(type1, type2)
+}
+
+// CompareNames orders relative names, the apex first, then lexically;
+// it returns -1, 0 or 1.
 func CompareNames(a, b string) int {
 	switch {
 	case a == b:
@@ -107,21 +114,6 @@ func (z *Zone) Ignored(name, rrtype string) bool {
 	return false
 }
 
-// lessKey orders record set keys: the apex first, then names, then types.
-func lessKey(name1, type1, name2, type2 string) bool {
-	if name1 != name2 {
-		return LessName(name1, name2)
-	}
-	return type1 < type2
-}
-
-// LessName orders relative names with the apex first, then lexically.
-func LessName(a, b string) bool {
-	if a == Apex || b == Apex {
-		return a == Apex && b != Apex
-	}
-	return a < b
-}
 
 // RecordSet is every record of one (name, type): one TTL, a set of values.
 type RecordSet struct {
