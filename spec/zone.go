@@ -114,7 +114,6 @@ func (z *Zone) Ignored(name, rrtype string) bool {
 	return false
 }
 
-
 // RecordSet is every record of one (name, type): one TTL, a set of values.
 type RecordSet struct {
 	// Name is relative to the zone, lower case; "@" is the apex.
