@@ -49,15 +49,10 @@ func seedZone(t *testing.T) *spec.Zone {
 	t.Helper()
 	z := &spec.Zone{Name: "e2e.test", Mode: spec.Master, TTL: 3600}
 	add := func(name, rrtype string, values ...string) {
-		rs := &spec.RecordSet{Name: name, Type: rrtype, TTL: 3600}
-		for _, v := range values {
-			c, err := spec.CanonicalValue(rrtype, v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rs.Values = append(rs.Values, c)
+		rs, err := spec.NewRecordSet(name, rrtype, 3600, values...)
+		if err != nil {
+			t.Fatal(err)
 		}
-		rs.SetValues(rs.Values)
 		z.Records = append(z.Records, rs)
 	}
 	add("@", "A", "192.0.2.1")

@@ -17,15 +17,10 @@ func zone(t *testing.T, lines ...string) *spec.Zone {
 		f := strings.SplitN(l, " ", 4)
 		var ttl uint32
 		fmt.Sscan(f[2], &ttl)
-		rs := &spec.RecordSet{Name: f[0], Type: f[1], TTL: ttl}
-		for _, v := range strings.Split(f[3], "|") {
-			c, err := spec.CanonicalValue(f[1], v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rs.Values = append(rs.Values, c)
+		rs, err := spec.NewRecordSet(f[0], f[1], ttl, strings.Split(f[3], "|")...)
+		if err != nil {
+			t.Fatal(err)
 		}
-		rs.SetValues(rs.Values)
 		z.Records = append(z.Records, rs)
 	}
 	z.SortRecords()

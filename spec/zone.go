@@ -133,6 +133,21 @@ type RecordSet struct {
 	Pos Pos
 }
 
+// NewRecordSet builds a record set from values written as a spec writes
+// them, in canonical form, sorted and without duplicates.
+func NewRecordSet(name, rrtype string, ttl uint32, values ...string) (*RecordSet, error) {
+	rs := &RecordSet{Name: name, Type: rrtype, TTL: ttl, Values: make([]string, 0, len(values))}
+	for _, v := range values {
+		c, err := CanonicalValue(rrtype, v)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", name, rrtype, err)
+		}
+		rs.Values = append(rs.Values, c)
+	}
+	rs.SetValues(rs.Values)
+	return rs, nil
+}
+
 // SetValues stores values in canonical order, dropping duplicates.
 func (rs *RecordSet) SetValues(values []string) {
 	sort.Strings(values)

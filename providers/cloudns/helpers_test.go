@@ -58,19 +58,16 @@ func zoneOf(t *testing.T, name string, sets ...*spec.RecordSet) *spec.Zone {
 	t.Helper()
 	z := &spec.Zone{Name: name, Provider: "cloudns", Mode: spec.Master, TTL: 3600}
 	for _, rs := range sets {
-		vals := make([]string, 0, len(rs.Values))
-		for _, v := range rs.Values {
-			c, err := spec.CanonicalValue(rs.Type, v)
-			if err != nil {
-				t.Fatalf("test data %s %s %q: %v", rs.Name, rs.Type, v, err)
-			}
-			vals = append(vals, c)
+		ttl := rs.TTL
+		if ttl == 0 {
+			ttl = 3600
+		}
+		canon, err := spec.NewRecordSet(rs.Name, rs.Type, ttl, rs.Values...)
+		if err != nil {
+			t.Fatalf("test data: %v", err)
 		}
 		cp := *rs
-		if cp.TTL == 0 {
-			cp.TTL = 3600
-		}
-		cp.SetValues(vals)
+		cp.TTL, cp.Values = ttl, canon.Values
 		z.Records = append(z.Records, &cp)
 	}
 	z.SortRecords()

@@ -75,15 +75,10 @@ func desired(t *testing.T, zone string, ttl uint32, recs ...rec) *spec.Zone {
 	t.Helper()
 	z := &spec.Zone{Name: zone, Provider: "plesk", Mode: spec.Master, TTL: ttl}
 	for _, r := range recs {
-		rs := &spec.RecordSet{Name: r.name, Type: r.rrtype, TTL: ttl}
-		for _, v := range r.values {
-			c, err := spec.CanonicalValue(r.rrtype, v)
-			if err != nil {
-				t.Fatalf("test data %s %s %q: %v", r.name, r.rrtype, v, err)
-			}
-			rs.Values = append(rs.Values, c)
+		rs, err := spec.NewRecordSet(r.name, r.rrtype, ttl, r.values...)
+		if err != nil {
+			t.Fatalf("test data: %v", err)
 		}
-		rs.SetValues(rs.Values)
 		z.Records = append(z.Records, rs)
 	}
 	z.SortRecords()

@@ -90,18 +90,15 @@ func (s *suite) zone(t *testing.T, records ...rec) *spec.Zone {
 	t.Helper()
 	z := &spec.Zone{Name: s.h.Zone, Provider: ProviderName, Mode: spec.Master, TTL: s.ttl(0)}
 	for _, r := range records {
-		rs := &spec.RecordSet{Name: r.name, Type: r.rrtype, TTL: z.TTL, Failover: r.failover}
+		ttl := z.TTL
 		if r.ttl != 0 && !s.caps.ZoneTTL {
-			rs.TTL = r.ttl
+			ttl = r.ttl
 		}
-		for _, v := range r.values {
-			c, err := spec.CanonicalValue(r.rrtype, v)
-			if err != nil {
-				t.Fatalf("test data: %s %s %q: %v", r.name, r.rrtype, v, err)
-			}
-			rs.Values = append(rs.Values, c)
+		rs, err := spec.NewRecordSet(r.name, r.rrtype, ttl, r.values...)
+		if err != nil {
+			t.Fatalf("test data: %v", err)
 		}
-		rs.SetValues(rs.Values)
+		rs.Failover = r.failover
 		z.Records = append(z.Records, rs)
 	}
 	z.SortRecords()

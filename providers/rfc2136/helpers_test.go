@@ -25,18 +25,14 @@ func desired(t *testing.T, zone string, sets ...set) *spec.Zone {
 	t.Helper()
 	z := &spec.Zone{Name: zone, Provider: "bind", Mode: spec.Master, TTL: 3600}
 	for _, s := range sets {
-		rs := &spec.RecordSet{Name: s.name, Type: s.rrtype, TTL: z.TTL}
+		ttl := z.TTL
 		if s.ttl != 0 {
-			rs.TTL = s.ttl
+			ttl = s.ttl
 		}
-		for _, v := range s.values {
-			c, err := spec.CanonicalValue(s.rrtype, v)
-			if err != nil {
-				t.Fatalf("test data %s %s %q: %v", s.name, s.rrtype, v, err)
-			}
-			rs.Values = append(rs.Values, c)
+		rs, err := spec.NewRecordSet(s.name, s.rrtype, ttl, s.values...)
+		if err != nil {
+			t.Fatalf("test data: %v", err)
 		}
-		rs.SetValues(rs.Values)
 		z.Records = append(z.Records, rs)
 	}
 	z.SortRecords()
