@@ -35,7 +35,8 @@ type Prepared struct {
 	Plan *plan.Plan
 	// Desired and Live are indexed like Plan.Zones; Live[i] is nil when the
 	// zone does not exist at its provider yet, and is the whole live zone,
-	// ignored records included.
+	// ignored records included, but for an SOA the spec leaves alone, which
+	// a provider may leave out (providers.ReadOptions).
 	Desired []*spec.Zone
 	Live    []*spec.Zone
 	// Providers are the providers of Plan.Zones, by zone index.
@@ -45,6 +46,7 @@ type Prepared struct {
 // liveRead is one live zone being read.
 type liveRead struct {
 	done chan struct{}
+	opt  providers.ReadOptions
 	zone *spec.Zone
 	err  error
 }
@@ -65,15 +67,17 @@ func newReader(ctx context.Context, set *providers.Set, concurrency int, progres
 	return &reader{ctx: ctx, set: set, sem: make(chan struct{}, max(concurrency, 1)), reads: map[[2]string]*liveRead{}, progress: progress}
 }
 
-// start begins reading a zone unless it is already being read.
-func (r *reader) start(zone, provider string) *liveRead {
+// start begins reading a zone unless it is already being read with every
+// part opt asks for. A read that left out the SOA is replaced by a whole
+// one when the parsed spec turns out to manage the SOA after all.
+func (r *reader) start(zone, provider string, opt providers.ReadOptions) *liveRead {
 	key := [2]string{zone, provider}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if lr, ok := r.reads[key]; ok {
+	if lr, ok := r.reads[key]; ok && (!lr.opt.SkipSOA || opt.SkipSOA) {
 		return lr
 	}
-	lr := &liveRead{done: make(chan struct{})}
+	lr := &liveRead{done: make(chan struct{}), opt: opt}
 	r.reads[key] = lr
 	r.total++
 	p, ok := r.set.Get(provider)
@@ -85,7 +89,7 @@ func (r *reader) start(zone, provider string) *liveRead {
 		}
 		r.sem <- struct{}{}
 		start := time.Now()
-		lr.zone, lr.err = readSafely(r.ctx, p, zone)
+		lr.zone, lr.err = readSafely(r.ctx, p, zone, opt)
 		<-r.sem
 		if lr.err == nil {
 			providers.Logf(r.ctx, "read zone %s from provider %s: %d record sets (%s)", zone, provider, len(lr.zone.Records), time.Since(start).Round(time.Millisecond))
@@ -102,18 +106,18 @@ func (r *reader) start(zone, provider string) *liveRead {
 }
 
 // readSafely reads a zone, turning a panic in the provider into an error.
-func readSafely(ctx context.Context, p providers.Provider, zone string) (z *spec.Zone, err error) {
+func readSafely(ctx context.Context, p providers.Provider, zone string, opt providers.ReadOptions) (z *spec.Zone, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			z, err = nil, fmt.Errorf("internal error in the provider: %v", r)
 		}
 	}()
-	return p.ReadZone(ctx, zone)
+	return providers.ReadZone(ctx, p, zone, opt)
 }
 
 // wait returns a zone's live state; nil without error when it does not exist.
-func (r *reader) wait(zone, provider string) (*spec.Zone, error) {
-	lr := r.start(zone, provider)
+func (r *reader) wait(zone, provider string, opt providers.ReadOptions) (*spec.Zone, error) {
+	lr := r.start(zone, provider, opt)
 	<-lr.done
 	if errors.Is(lr.err, providers.ErrZoneNotFound) {
 		return nil, nil
@@ -144,16 +148,34 @@ func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Opti
 	rd := newReader(ctx, set, concurrency, opt.Progress)
 	// Start the live reads from a cheap look at each spec, so that network
 	// and disk reads overlap the YAML parse. The parsed specs decide.
+	type peeked struct {
+		zone, provider string
+		opt            providers.ReadOptions
+	}
+	var early []peeked
+	expected := map[string][]string{}
 	if files, err := spec.SpecFiles(cfg.ZonesDir); err == nil {
 		for _, f := range files {
 			if data, err := os.ReadFile(f); err == nil {
 				if zone, provider := spec.Peek(data); zone != "" && provider != "" && (opt.Zone == "" || zone == opt.Zone) && opt.Shard.Contains(zone) {
 					if _, ok := set.Get(provider); ok {
-						rd.start(zone, provider)
+						early = append(early, peeked{zone, provider, providers.ReadOptions{SkipSOA: !spec.PeekSOA(data)}})
+						expected[provider] = append(expected[provider], zone)
 					}
 				}
 			}
 		}
+	}
+	// Tell each provider the whole run before its first read.
+	for name, zones := range expected {
+		if p, _ := set.Get(name); p != nil {
+			if e, ok := p.(providers.ZoneExpecter); ok {
+				e.ExpectZones(zones)
+			}
+		}
+	}
+	for _, e := range early {
+		rd.start(e.zone, e.provider, e.opt)
 	}
 	zones, err := LoadSpecs(cfg, set)
 	if err != nil {
@@ -168,12 +190,12 @@ func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Opti
 	zones = slices.DeleteFunc(zones, func(z *spec.Zone) bool { return !opt.Shard.Contains(z.Name) })
 	sort.Slice(zones, func(i, j int) bool { return zones[i].Name < zones[j].Name })
 	for _, z := range zones {
-		rd.start(z.Name, z.Provider)
+		rd.start(z.Name, z.Provider, readOptions(z))
 	}
 	prep := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: opt.Shard.String()}}
 	var problems []error
 	for _, z := range zones {
-		live, err := rd.wait(z.Name, z.Provider)
+		live, err := rd.wait(z.Name, z.Provider, readOptions(z))
 		p, _ := set.Get(z.Provider)
 		if err == nil && live == nil && !p.Capabilities().CreateZone {
 			err = fmt.Errorf("zone %s does not exist at provider %s, and zonesync cannot create zones there; create it first", z.Name, z.Provider)
@@ -203,6 +225,11 @@ func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Opti
 	}
 	prep.Plan.Summarize()
 	return prep, nil
+}
+
+// readOptions are the parts of a zone's live state its spec can do without.
+func readOptions(z *spec.Zone) providers.ReadOptions {
+	return providers.ReadOptions{SkipSOA: z.SOA == nil}
 }
 
 func selectZone(zones []*spec.Zone, name string) []*spec.Zone {

@@ -73,7 +73,7 @@ func Diff(desired, live *spec.Zone, caps spec.Capabilities) *ZonePlan {
 			add(stepZone, &Operation{Action: UpdateSOA, After: &State{SOA: desired.SOA.Merge(nil)}})
 		}
 	} else {
-		zp.LiveDigest = live.Digest()
+		zp.LiveDigest = liveDigest(desired, live)
 		liveRecords = live.Records
 		if live.Mode != desired.Mode {
 			add(stepZone, &Operation{Action: SwitchMode,
@@ -100,6 +100,19 @@ func Diff(desired, live *spec.Zone, caps spec.Capabilities) *ZonePlan {
 	order(ops, steps)
 	zp.Operations = ops
 	return zp
+}
+
+// liveDigest fingerprints the live state the plan depends on: the live
+// SOA only when the spec manages it, so that whether a provider read it or
+// left it out does not matter, nor does a change to an SOA zonesync leaves
+// alone.
+func liveDigest(desired, live *spec.Zone) string {
+	if desired.SOA == nil && live.SOA != nil {
+		unmanaged := *live
+		unmanaged.SOA = nil
+		return unmanaged.Digest()
+	}
+	return live.Digest()
 }
 
 func soaOrNil(s *spec.SOA) *spec.SOA {

@@ -141,6 +141,29 @@ func TestDiffMissingZone(t *testing.T) {
 	}
 }
 
+// The live digest covers the SOA only when the spec manages it: a provider
+// may leave an unmanaged SOA out of its read, and a change to it does not
+// make a saved plan stale.
+func TestLiveDigestAndTheSOA(t *testing.T) {
+	desired := zone(t, "www A 300 192.0.2.1")
+	withSOA := zone(t, "www A 300 192.0.2.1")
+	withSOA.SOA = &spec.SOA{PrimaryNS: "ns1.example.com.", AdminMail: "admin.example.com.", Refresh: 3600, Retry: 600, Expire: 604800, Minimum: 300}
+	otherSOA := zone(t, "www A 300 192.0.2.1")
+	otherSOA.SOA = &spec.SOA{PrimaryNS: "ns1.example.com.", AdminMail: "admin.example.com.", Refresh: 7200, Retry: 600, Expire: 604800, Minimum: 300}
+	without := zone(t, "www A 300 192.0.2.1")
+	digest := func(desired, live *spec.Zone) string { return Diff(desired, live, allCaps).LiveDigest }
+	if a, b, c := digest(desired, withSOA), digest(desired, otherSOA), digest(desired, without); a != b || a != c {
+		t.Errorf("unmanaged SOA changes the live digest: %s, %s, %s", a, b, c)
+	}
+	if withSOA.SOA == nil {
+		t.Fatal("the digest must not clear the live zone's SOA")
+	}
+	desired.SOA = &spec.SOA{Refresh: 3600}
+	if digest(desired, withSOA) == digest(desired, otherSOA) {
+		t.Error("a managed SOA's change does not change the live digest")
+	}
+}
+
 func TestDiffModes(t *testing.T) {
 	slave := &spec.Zone{Name: "example.com", Mode: spec.Slave, Masters: []string{"192.0.2.53"}}
 	live := zone(t, "www A 300 192.0.2.1")

@@ -878,6 +878,14 @@ func Peek(data []byte) (zone, provider string) {
 	return zone, provider
 }
 
+// PeekSOA reports whether a spec has a top-level "soa:" line, without
+// parsing it, so that a provider can leave out a live SOA the spec does not
+// manage. Like Peek it can be wrong for unusual YAML (a quoted or flow-style
+// key); the caller checks the parsed spec and reads again when it was.
+func PeekSOA(data []byte) bool {
+	return bytes.HasPrefix(data, []byte("soa:")) || bytes.Contains(data, []byte("\nsoa:"))
+}
+
 func trimCR(b []byte) []byte {
 	if n := len(b); n > 0 && b[n-1] == '\r' {
 		return b[:n-1]

@@ -107,6 +107,23 @@ func TestPeek(t *testing.T) {
 	}
 }
 
+func TestPeekSOA(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"soa:\n  refresh: 7200\n", true},
+		{"zone: a.test\r\nsoa: {retry: 600}\r\n", true},
+		{"zone: a.test\nrecords:\n  soa:\n    - {type: A, value: 192.0.2.1}\n", false},
+		{"zone: a.test\n# soa: later\n", false},
+		{"zone: a.test\n", false},
+	} {
+		if got := PeekSOA([]byte(tc.in)); got != tc.want {
+			t.Errorf("PeekSOA(%q) = %t, want %t", tc.in, got, tc.want)
+		}
+	}
+}
+
 func TestLoadZonesReportsEveryFile(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, body string) {

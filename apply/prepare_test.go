@@ -1,0 +1,119 @@
+package apply
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// partial is a provider that can leave the SOA out of a read, recording
+// what it was told and asked.
+type partial struct {
+	scripted
+	live map[string]*spec.Zone
+
+	mu       sync.Mutex
+	expected []string
+	reads    []string // zone, then "-soa" when the SOA was left out
+}
+
+func (p *partial) ExpectZones(zones []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.expected = append(p.expected, zones...)
+}
+
+func (p *partial) ReadZoneOptions(_ context.Context, zone string, opt providers.ReadOptions) (*spec.Zone, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	l, ok := p.live[zone]
+	if !ok {
+		return nil, providers.ErrZoneNotFound
+	}
+	z := *l
+	what := zone
+	if opt.SkipSOA {
+		z.SOA, what = nil, zone+"-soa"
+	}
+	p.reads = append(p.reads, what)
+	return &z, nil
+}
+
+// project writes a config with one provider "p" and the given specs.
+func project(t *testing.T, specs map[string]string) *spec.Config {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "zones"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range specs {
+		if err := os.WriteFile(filepath.Join(dir, "zones", name+".yaml"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, err := spec.ParseConfig(filepath.Join(dir, "zonesync.yaml"), []byte("providers:\n  p:\n    type: partial\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func TestPrepareReadsOnlyWhatSpecsNeed(t *testing.T) {
+	liveSOA := &spec.SOA{PrimaryNS: "ns1.live.test.", AdminMail: "admin.live.test.", Refresh: 3600, Retry: 600, Expire: 604800, Minimum: 300}
+	live := map[string]*spec.Zone{}
+	for _, name := range []string{"a.test", "b.test", "c.test"} {
+		live[name] = &spec.Zone{Name: name, Mode: spec.Master, SOA: liveSOA}
+	}
+	p := &partial{scripted: scripted{caps: spec.Capabilities{RecordTypes: []string{"A"}, SOA: spec.SOAFields}}, live: live}
+	cfg := project(t, map[string]string{
+		"a.test": "zone: a.test\nprovider: p\n",
+		"b.test": "zone: b.test\nprovider: p\nsoa:\n  refresh: 7200\n",
+		// A quoted key hides the SOA from the cheap look: the parsed spec
+		// asks for a whole read.
+		"c.test": "zone: c.test\nprovider: p\n\"soa\": {retry: 900}\n",
+	})
+	prep, err := Prepare(context.Background(), cfg, providers.NewSet(map[string]providers.Provider{"p": p}), Options{Concurrency: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.mu.Lock()
+	expected := slices.Sorted(slices.Values(p.expected))
+	p.mu.Unlock()
+	if want := []string{"a.test", "b.test", "c.test"}; !slices.Equal(expected, want) {
+		t.Errorf("expected zones = %v, want %v", expected, want)
+	}
+	// c.test's first read, begun before the parse, may still be under way
+	// or cancelled: only the reads the plan was made from are certain.
+	p.mu.Lock()
+	reads := slices.DeleteFunc(slices.Clone(p.reads), func(r string) bool { return r == "c.test-soa" })
+	p.mu.Unlock()
+	slices.Sort(reads)
+	if want := []string{"a.test-soa", "b.test", "c.test"}; !slices.Equal(reads, want) {
+		t.Errorf("reads = %v, want %v (and maybe c.test-soa)", reads, want)
+	}
+	for i, zp := range prep.Plan.Zones {
+		var soa *plan.Operation
+		for _, op := range zp.Operations {
+			if op.Action == plan.UpdateSOA {
+				soa = op
+			}
+		}
+		switch zp.Zone {
+		case "a.test":
+			if soa != nil || prep.Live[i].SOA != nil {
+				t.Errorf("a.test: SOA op %+v, live SOA %+v; want neither", soa, prep.Live[i].SOA)
+			}
+		case "b.test", "c.test":
+			if soa == nil || soa.Before == nil || *soa.Before.SOA != *liveSOA {
+				t.Fatalf("%s: SOA op %+v, want one from the live SOA", zp.Zone, soa)
+			}
+		}
+	}
+}
