@@ -13,11 +13,14 @@ const rowsPerPage = 100
 // page cannot keep the client looping.
 const maxPages = 10000
 
-// listZones reads every page of list-zones.json. A page shorter than
-// rowsPerPage is the last one.
-func (c *client) listZones(ctx context.Context) ([]zoneRow, error) {
+// listZones reads pages of list-zones.json, at most pages of them (0: no
+// bound). A page shorter than rowsPerPage is the last one.
+func (c *client) listZones(ctx context.Context, pages int) ([]zoneRow, error) {
+	if pages <= 0 || pages > maxPages {
+		pages = maxPages
+	}
 	var all []zoneRow
-	for page := 1; page <= maxPages; page++ {
+	for page := 1; page <= pages; page++ {
 		var rows []zoneRow
 		t := target{call: "list-zones"}
 		if err := c.call(ctx, t, map[string]any{"page": page, "rows-per-page": rowsPerPage}, &rows, nil); err != nil {
@@ -28,7 +31,23 @@ func (c *client) listZones(ctx context.Context) ([]zoneRow, error) {
 			return all, nil
 		}
 	}
+	if pages < maxPages {
+		return all, nil
+	}
 	return nil, fmt.Errorf("cloudns: list-zones: still more pages after %d", maxPages)
+}
+
+// pagesCount reads get-pages-count.json: how many pages of rowsPerPage
+// zones list-zones.json has.
+func (c *client) pagesCount(ctx context.Context) (int, error) {
+	var n num
+	if err := c.call(ctx, target{call: "get-pages-count"}, map[string]any{"rows-per-page": rowsPerPage}, &n, nil); err != nil {
+		return 0, err
+	}
+	if n < 0 {
+		return 0, fmt.Errorf("cloudns: get-pages-count: negative count %d", n)
+	}
+	return int(n), nil
 }
 
 // zoneInfo reads get-zone-info.json; a missing zone answers "Missing domain-name".

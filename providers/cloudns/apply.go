@@ -16,6 +16,8 @@ import (
 // call, so that a failure leaves it describing what ClouDNS holds.
 func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
 	errs := make([]error, len(ops))
+	// A create or a mode switch makes a listed type out of date.
+	p.types.forget(live.Name)
 	for i, op := range ops {
 		if err := ctx.Err(); err != nil {
 			errs[i] = opError(live.Name, op, fmt.Errorf("not started: %w", err))

@@ -54,6 +54,8 @@ type Provider struct {
 	// created holds the zones this provider registered, whose default
 	// records a create may take over.
 	created map[string]bool
+	// types saves a get-zone-info call per zone when many are read.
+	types zoneTypes
 }
 
 func newProvider(c *client) *Provider {
@@ -62,10 +64,11 @@ func newProvider(c *client) *Provider {
 
 // ListZones reads every page of the account's zones.
 func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
-	rows, err := p.c.listZones(ctx)
+	rows, err := p.c.listZones(ctx, 0)
 	if err != nil {
 		return nil, err
 	}
+	p.types.learn(rows)
 	seen := map[string]bool{}
 	var zones []string
 	for _, r := range rows {
@@ -79,19 +82,26 @@ func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 	return zones, nil
 }
 
+// ExpectZones lets the first read of a run learn every zone's type from
+// the zone list when that takes fewer calls.
+func (p *Provider) ExpectZones(zones []string) { p.types.expect(len(zones)) }
+
 // ReadZone reads a zone's type, then a master zone's records, SOA and the
 // failover of every monitored record, or a slave zone's master servers.
 func (p *Provider) ReadZone(ctx context.Context, zone string) (*spec.Zone, error) {
+	return p.ReadZoneOptions(ctx, zone, providers.ReadOptions{})
+}
+
+// ReadZoneOptions is ReadZone, without the soa-details call when the SOA
+// may be left out.
+func (p *Provider) ReadZoneOptions(ctx context.Context, zone string, opt providers.ReadOptions) (*spec.Zone, error) {
 	zone = spec.NormalizeZone(zone)
-	info, err := p.c.zoneInfo(ctx, zone)
-	if isAPIError(err, "Missing domain-name") {
-		return nil, fmt.Errorf("%w: %w", err, providers.ErrZoneNotFound)
-	}
+	typ, err := p.zoneType(ctx, zone)
 	if err != nil {
 		return nil, err
 	}
 	z := &spec.Zone{Name: zone}
-	switch typ := string(info.Type); typ {
+	switch typ {
 	case "slave":
 		z.Mode = spec.Slave
 		masters, err := p.c.masterServers(ctx, zone)
@@ -112,11 +122,13 @@ func (p *Provider) ReadZone(ctx context.Context, zone string) (*spec.Zone, error
 	if err != nil {
 		return nil, err
 	}
-	soa, err := p.c.soaDetails(ctx, zone)
-	if err != nil {
-		return nil, err
+	if !opt.SkipSOA {
+		soa, err := p.c.soaDetails(ctx, zone)
+		if err != nil {
+			return nil, err
+		}
+		z.SOA = modelSOA(soa)
 	}
-	z.SOA = modelSOA(soa)
 	sets, monitored, err := p.recordSets(ctx, zone, recs)
 	if err != nil {
 		return nil, err
@@ -127,6 +139,22 @@ func (p *Provider) ReadZone(ctx context.Context, zone string) (*spec.Zone, error
 	p.monitored[zone] = monitored
 	p.mu.Unlock()
 	return z, nil
+}
+
+// zoneType is a zone's type, from the zone list when a run listed it, else
+// from get-zone-info.
+func (p *Provider) zoneType(ctx context.Context, zone string) (string, error) {
+	if typ, ok := p.types.lookup(ctx, p.c, zone); ok {
+		return typ, nil
+	}
+	info, err := p.c.zoneInfo(ctx, zone)
+	if isAPIError(err, "Missing domain-name") {
+		return "", fmt.Errorf("%w: %w", err, providers.ErrZoneNotFound)
+	}
+	if err != nil {
+		return "", err
+	}
+	return string(info.Type), nil
 }
 
 // recordSets groups records into the model's record sets, reading the

@@ -1,0 +1,85 @@
+package cloudns
+
+import (
+	"context"
+	"sync"
+
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// zoneTypes holds zone types learnt from list-zones.json, whose pages hold
+// a hundred zones each, where get-zone-info.json costs a call per zone. It
+// only ever saves calls: a zone it does not know is asked about on its own.
+type zoneTypes struct {
+	// mu is held through the listing, so that concurrent reads wait for
+	// it instead of asking zone by zone meanwhile.
+	mu       sync.Mutex
+	expected int
+	tried    bool
+	known    map[string]string
+}
+
+// expect starts a run that will read n zones, forgetting what an earlier
+// run learnt.
+func (t *zoneTypes) expect(n int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.expected, t.tried, t.known = n, false, nil
+}
+
+// learn records the types of listed zones.
+func (t *zoneTypes) learn(rows []zoneRow) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.tried, t.known = true, typesOf(rows)
+}
+
+// forget drops a zone whose type a change may have made out of date.
+func (t *zoneTypes) forget(zone string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.known, zone)
+}
+
+// lookup returns a zone's type when a listing tells it. The first lookup
+// of a run expecting many zones lists them all, when the pages cost fewer
+// calls than asking zone by zone; a failed listing only costs the saving.
+func (t *zoneTypes) lookup(ctx context.Context, c *client, zone string) (string, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.tried && t.expected > 2 {
+		t.tried = true
+		t.list(ctx, c)
+	}
+	typ, ok := t.known[zone]
+	return typ, ok
+}
+
+// list reads the zone list when its pages are fewer than the zones
+// expected: one call to count the pages, then one per page.
+func (t *zoneTypes) list(ctx context.Context, c *client) {
+	pages, err := c.pagesCount(ctx)
+	if err != nil {
+		providers.Logf(ctx, "cloudns: counting zone pages failed, reading zone types one by one: %v", err)
+		return
+	}
+	if pages >= t.expected {
+		return
+	}
+	rows, err := c.listZones(ctx, pages)
+	if err != nil {
+		providers.Logf(ctx, "cloudns: listing zones failed, reading zone types one by one: %v", err)
+		return
+	}
+	t.known = typesOf(rows)
+}
+
+// typesOf maps listed zones to their types.
+func typesOf(rows []zoneRow) map[string]string {
+	known := make(map[string]string, len(rows))
+	for _, r := range rows {
+		known[spec.NormalizeZone(string(r.Name))] = string(r.Type)
+	}
+	return known
+}

@@ -1,0 +1,153 @@
+package cloudns
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// estate seeds n master zones of one A record each, plus slave.test, and
+// writes a spec for each; withSOA lists the zones whose spec has an soa
+// section.
+func estate(t *testing.T, e *env, n int, withSOA ...string) *spec.Config {
+	t.Helper()
+	specs := map[string]string{"slave.test": slaveSpec}
+	if err := e.fake.Seed(&spec.Zone{Name: "slave.test", Mode: spec.Slave, Masters: []string{"192.0.2.53", "2001:db8::53"}}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		name := fmt.Sprintf("z%03d.test", i)
+		if err := e.fake.Seed(zoneOf(t, name, set("www", "A", "192.0.2.1"))); err != nil {
+			t.Fatal(err)
+		}
+		specs[name] = "zone: " + name + "\nprovider: cloudns\nttl: 3600\nrecords:\n  www: [{type: A, value: 192.0.2.2}]\n"
+	}
+	for _, name := range withSOA {
+		specs[name] = strings.Replace(specs[name], "records:", "soa:\n  refresh: 10800\nrecords:", 1)
+	}
+	return project(t, e.srv.URL, specs)
+}
+
+// prepareCounting plans cfg with the env's provider and returns the calls
+// it made, by API method.
+func prepareCounting(t *testing.T, e *env, cfg *spec.Config) (*apply.Prepared, map[string]int) {
+	t.Helper()
+	e.fake.Faults().ResetCounts()
+	prep, err := apply.Prepare(context.Background(), cfg, providers.NewSet(map[string]providers.Provider{"cloudns": e.p}), apply.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return prep, e.fake.Faults().AllCalls()
+}
+
+func TestPlanReadsZoneTypesFromTheList(t *testing.T) {
+	e := newEnv(t, nil)
+	cfg := estate(t, e, 250, "z007.test")
+	prep, calls := prepareCounting(t, e, cfg)
+	want := map[string]int{
+		"get-pages-count": 1,
+		"list-zones":      3, // 251 zones, 100 a page
+		"records":         250,
+		"soa-details":     1, // only z007.test manages its SOA
+		"master-servers":  1,
+	}
+	if !maps.Equal(calls, want) {
+		t.Errorf("calls = %v, want %v", calls, want)
+	}
+	if got := prep.Plan.Summary; got.Update != 251 || got.Create+got.Delete != 0 {
+		t.Errorf("summary = %+v, want 250 record updates and one SOA update", got)
+	}
+	for _, zp := range prep.Plan.Zones {
+		soaOps := 0
+		for _, op := range zp.Operations {
+			if op.Action == plan.UpdateSOA {
+				soaOps++
+				if op.Before == nil || op.Before.SOA == nil || op.Before.SOA.Refresh != 7200 || op.After.SOA.Refresh != 10800 {
+					t.Errorf("%s: SOA update %+v -> %+v, want the live SOA before (refresh 7200) before and refresh 10800 after", zp.Zone, op.Before, op.After)
+				}
+			}
+		}
+		if want := map[bool]int{true: 1, false: 0}[zp.Zone == "z007.test"]; soaOps != want {
+			t.Errorf("%s: %d SOA updates, want %d", zp.Zone, soaOps, want)
+		}
+	}
+
+	// Applying it re-reads the same way and changes exactly what was planned.
+	e.fake.Faults().ResetCounts()
+	rep := apply.Run(context.Background(), prep, apply.RunOptions{Concurrency: 4})
+	if rep.Failed() {
+		t.Fatalf("apply: %s", rep.SummaryLine())
+	}
+	if again, _ := prepareCounting(t, e, cfg); !again.Plan.Empty() {
+		t.Errorf("plan after apply: %+v", again.Plan.Summary)
+	}
+}
+
+// A run reading few zones asks for each zone's type: counting pages would
+// cost as much as it saves.
+func TestPlanOfFewZonesAsksZoneByZone(t *testing.T) {
+	e := newEnv(t, nil)
+	cfg := estate(t, e, 1)
+	_, calls := prepareCounting(t, e, cfg)
+	want := map[string]int{"get-zone-info": 2, "records": 1, "master-servers": 1}
+	if !maps.Equal(calls, want) {
+		t.Errorf("calls = %v, want %v", calls, want)
+	}
+}
+
+// The listing only ever saves calls: when it fails, or misses a zone, the
+// zone is asked about on its own and the plan is the same.
+func TestZoneTypesFallBackWhenTheListFails(t *testing.T) {
+	for _, tc := range []struct {
+		name, method, answer string
+	}{
+		{"count fails", "get-pages-count", `{"status":"Failed","statusDescription":"Invalid authentication, incorrect auth-id or auth-password."}`},
+		{"list fails", "list-zones", `{"status":"Failed","statusDescription":"Missing required parameter 'page'."}`},
+		{"list misses zones", "list-zones", `[]`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if strings.HasSuffix(r.URL.Path, "/"+tc.method+".json") {
+						w.Write([]byte(tc.answer))
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			})
+			cfg := estate(t, e, 5)
+			prep, err := apply.Prepare(context.Background(), cfg, providers.NewSet(map[string]providers.Provider{"cloudns": e.p}), apply.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := prep.Plan.Summary; got.Update != 5 || got.Create+got.Delete != 0 {
+				t.Errorf("summary = %+v, want 5 updates", got)
+			}
+		})
+	}
+}
+
+// A zone the account does not have is not found through the list either:
+// its spec plans a create.
+func TestListedRunStillFindsMissingZones(t *testing.T) {
+	e := newEnv(t, nil)
+	cfg := estate(t, e, 3)
+	e.fake.DeleteZone("z001.test")
+	prep, calls := prepareCounting(t, e, cfg)
+	if calls["get-zone-info"] != 1 || calls["list-zones"] != 1 {
+		t.Errorf("calls = %v, want one list-zones page and get-zone-info for the missing zone only", calls)
+	}
+	for _, zp := range prep.Plan.Zones {
+		if zp.Zone == "z001.test" && (len(zp.Operations) == 0 || zp.Operations[0].Action != plan.CreateZone) {
+			t.Errorf("z001.test: %+v, want create_zone first", zp.Operations)
+		}
+	}
+}
