@@ -124,20 +124,28 @@ func (in *Injector) ResetCounts() {
 	in.calls, in.faults = nil, nil
 }
 
-// next picks the fault for one request and counts it.
+// next picks the fault for one HTTP request and counts it.
 func (in *Injector) next(r *http.Request) Kind {
-	in.mu.Lock()
-	defer in.mu.Unlock()
 	ep := r.URL.Path
 	if in.Endpoint != nil {
 		ep = in.Endpoint(r)
 	}
+	return in.draw(ep, in.Skip != nil && in.Skip(r))
+}
+
+// Draw picks the fault for one request to endpoint and counts it, for a
+// fake or proxy that does not speak HTTP and carries the fault out itself.
+func (in *Injector) Draw(endpoint string) Kind { return in.draw(endpoint, false) }
+
+func (in *Injector) draw(ep string, skip bool) Kind {
+	in.mu.Lock()
+	defer in.mu.Unlock()
 	if in.calls == nil {
 		in.calls = map[string]int{}
 		in.faults = map[Kind]int{}
 	}
 	in.calls[ep]++
-	if in.Skip != nil && in.Skip(r) {
+	if skip {
 		return None
 	}
 	k := None

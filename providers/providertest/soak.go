@@ -46,6 +46,8 @@ type SoakHarness struct {
 	FaultRate float64
 	// Seed makes the run repeatable.
 	Seed uint64
+	// Kinds are the faults drawn (default faults.All).
+	Kinds []faults.Kind
 }
 
 // Soak applies randomised changes round after round with faults injected,
@@ -82,7 +84,7 @@ func Soak(t *testing.T, h SoakHarness) {
 		desired.Ignore = []spec.IgnoreRule{{Name: "_acme-challenge", Type: "TXT"}}
 		before := state(t, h)
 
-		h.Faults.SetRandom(h.Seed+uint64(round), h.FaultRate)
+		h.Faults.SetRandom(h.Seed+uint64(round), h.FaultRate, h.Kinds...)
 		rep, zp, err := s.tryApply(desired)
 		h.Faults.SetRandom(0, 0)
 		for _, n := range h.Faults.Faults() {

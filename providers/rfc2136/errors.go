@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/providers"
 )
 
 // Error is a failed conversation with a server. Its message is one line:
@@ -114,6 +115,21 @@ func (e *transportError) Error() string {
 }
 
 func (e *transportError) Unwrap() error { return e.err }
+
+// retriable reports whether a failed read may well succeed if made again
+// at once: the server dropped the connection mid-way or answered
+// SERVFAIL. Nothing listening, a timeout (the server is down or filtered:
+// the user set how long to wait) and every refusal are final.
+func retriable(err error) bool {
+	var te *transportError
+	if errors.As(err, &te) {
+		var ne net.Error
+		timedOut := errors.As(te.err, &ne) && ne.Timeout() || errors.Is(te.err, os.ErrDeadlineExceeded)
+		return te.stage != "connect" && te.stage != "sign" && !timedOut && te.ctx.Err() == nil
+	}
+	var e *Error
+	return errors.As(err, &e) && e.Rcode == dns.RcodeServerFailure && !errors.Is(err, providers.ErrZoneNotFound)
+}
 
 // keyProblem explains a TSIG error the server returned.
 func keyProblem(k *tsigKey, code uint16) string {

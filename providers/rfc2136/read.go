@@ -4,15 +4,31 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/miekg/dns"
 	"github.com/zonesync/zonesync/spec"
 )
 
+// readAttempts is how many times a transfer is tried: reading is safe to
+// repeat, and a dropped connection or a SERVFAIL is often gone a moment later.
+const readAttempts = 3
+
+// readBackoff is the pause before the second try, doubled before the third.
+var readBackoff = 200 * time.Millisecond
+
 // ReadZone reads the zone by AXFR from the transfer server.
 func (p *Provider) ReadZone(ctx context.Context, zone string) (*spec.Zone, error) {
 	zone = canonicalZone(zone)
 	rrs, err := p.transfer(ctx, zone)
+	for attempt, pause := 1, readBackoff; err != nil && attempt < readAttempts && retriable(err); attempt, pause = attempt+1, 2*pause {
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(pause):
+		}
+		rrs, err = p.transfer(ctx, zone)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,175 @@
+package rfc2136
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/providers/faults"
+	"github.com/zonesync/zonesync/providers/providertest"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// TestSoak runs the shared fault soak (providertest.Soak) against real
+// named behind a proxy that fails a fifth of all connections, and checks
+// named's own copy of the zone, transferred directly, after every round.
+// -soak.rounds=200 runs the long form.
+func TestSoak(t *testing.T) {
+	srv := requireNamed(t)
+	proxy := newFaultProxy(t, srv)
+	settings := srv.settings(keyMain)
+	settings.Server, settings.Timeout = proxy.addr(), "300ms"
+	p, err := New(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy.inj.TimeoutDelay = 400 * time.Millisecond
+	zone := srv.newZone(t)
+	providertest.Soak(t, providertest.SoakHarness{
+		Provider: p,
+		Zone:     zone,
+		Faults:   proxy.inj,
+		Seed:     20261124,
+		State:    func() ([]providertest.Record, error) { return srv.records(zone) },
+	})
+}
+
+// records transfers a zone straight from named, bypassing the provider
+// and the proxy: every record but the SOA, values in canonical form.
+func (s *namedServer) records(zone string) ([]providertest.Record, error) {
+	m := new(dns.Msg)
+	m.SetAxfr(dns.Fqdn(zone))
+	m.SetTsig(keyMain+".", dns.HmacSHA256, 300, time.Now().Unix())
+	tr := &dns.Transfer{TsigSecret: map[string]string{keyMain + ".": s.secrets[keyMain]}}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := (&dns.Client{Net: "tcp"}).DialContext(ctx, s.addr)
+	if err != nil {
+		return nil, err
+	}
+	tr.Conn = conn
+	defer conn.Close()
+	envelopes, err := tr.In(m, s.addr)
+	if err != nil {
+		return nil, err
+	}
+	var out []providertest.Record
+	for e := range envelopes {
+		if e.Error != nil {
+			return nil, fmt.Errorf("transfer of %s from named: %w", zone, e.Error)
+		}
+		for _, rr := range e.RR {
+			if rr.Header().Rrtype == dns.TypeSOA {
+				continue
+			}
+			name, _ := spec.RelativeName(rr.Header().Name, zone)
+			out = append(out, providertest.Record{Name: name, Type: dns.Type(rr.Header().Rrtype).String(), Value: spec.CanonicalRR(rr)})
+		}
+	}
+	return out, nil
+}
+
+// TestInjectedFaults: each fault the proxy injects into the UPDATE of one
+// create, and what the provider reports and named then holds. A change
+// named carried out before the answer was lost is reported failed, and the
+// next plan finds nothing left to do.
+func TestInjectedFaults(t *testing.T) {
+	srv := requireNamed(t)
+	proxy := newFaultProxy(t, srv)
+	settings := srv.settings(keyMain)
+	settings.Server, settings.Timeout = proxy.addr(), "300ms"
+	p, err := New(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy.inj.TimeoutDelay = 2 * time.Second
+	proxy.inj.SlowDelay = 50 * time.Millisecond
+	for _, tc := range []struct {
+		kind    faults.Kind
+		ok      bool
+		landed  bool
+		message string
+	}{
+		{faults.None, true, true, ""},
+		{faults.Slow, true, true, ""},
+		{faults.ServerError, false, false, "SERVFAIL"},
+		{faults.Reset, false, false, "closed the connection; the change may or may not have been made"},
+		{faults.Timeout, false, false, "timeout"},
+		{faults.ResetAfterApply, false, true, "closed the connection; the change may or may not have been made"},
+	} {
+		t.Run(tc.kind.String(), func(t *testing.T) {
+			zone := srv.newZone(t)
+			want := desired(t, zone, set{"www", "A", 0, []string{"192.0.2.1"}})
+			zp, live := makePlan(t, p, want)
+			proxy.inj.Script(tc.kind)
+			res := run(t, p, want, live, zp)
+			if len(res) != 1 || (res[0].Status == apply.OK) != tc.ok || !strings.Contains(res[0].Error, tc.message) {
+				t.Fatalf("results %+v, want ok=%t with %q in the error", res, tc.ok, tc.message)
+			}
+			recs, err := srv.records(zone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			held := slices.Contains(recs, providertest.Record{Name: "www", Type: "A", Value: "192.0.2.1"})
+			if held != tc.landed {
+				t.Errorf("named holds the record: %t, want %t", held, tc.landed)
+			}
+			again, _ := makePlan(t, p, want)
+			if wantOps := map[bool]int{true: 0, false: 1}[tc.landed]; len(again.Operations) != wantOps {
+				t.Errorf("the next plan has %d operations, want %d", len(again.Operations), wantOps)
+			}
+		})
+	}
+}
+
+// TestReadRetries: a transfer whose connection drops or that gets SERVFAIL
+// is tried again; one that times out is not (the server is down, and the
+// user set how long to wait); three drops in a row are an error.
+func TestReadRetries(t *testing.T) {
+	srv := requireNamed(t)
+	proxy := newFaultProxy(t, srv)
+	settings := srv.settings(keyMain)
+	settings.Server, settings.Timeout = proxy.addr(), "300ms"
+	p, err := New(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(d time.Duration) { readBackoff = d }(readBackoff)
+	readBackoff = time.Millisecond
+	proxy.inj.TimeoutDelay = 2 * time.Second
+	zone := srv.newZone(t)
+	for _, tc := range []struct {
+		name      string
+		script    []faults.Kind
+		transfers int
+		message   string // "" when the read succeeds
+	}{
+		{"dropped once", []faults.Kind{faults.Reset}, 2, ""},
+		{"dropped after the answer", []faults.Kind{faults.ResetAfterApply, faults.Reset}, 3, ""},
+		// SERVFAIL makes the provider ask whether the server serves the
+		// zone (an unsigned, then a signed SOA query) before it tries again.
+		{"SERVFAIL once", []faults.Kind{faults.ServerError}, 2, ""},
+		{"dropped three times", []faults.Kind{faults.Reset, faults.Reset, faults.Reset}, 3, "the server closed the connection"},
+		{"timeout", []faults.Kind{faults.Timeout}, 1, "no answer within 300ms (timeout)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			proxy.inj.ResetCounts()
+			proxy.inj.Script(tc.script...)
+			_, err := p.ReadZone(context.Background(), zone)
+			if got := proxy.inj.Calls("axfr"); got != tc.transfers {
+				t.Errorf("%d transfers, want %d", got, tc.transfers)
+			}
+			switch {
+			case tc.message == "" && err != nil:
+				t.Errorf("ReadZone: %v, want success", err)
+			case tc.message != "" && (err == nil || !strings.Contains(err.Error(), tc.message)):
+				t.Errorf("ReadZone: %v, want an error with %q", err, tc.message)
+			}
+		})
+	}
+}
