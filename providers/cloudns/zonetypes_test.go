@@ -151,3 +151,25 @@ func TestListedRunStillFindsMissingZones(t *testing.T) {
 		}
 	}
 }
+
+// import --all lists the zones, then reads each: the listing already told
+// every zone's type.
+func TestReadsAfterListZonesUseTheList(t *testing.T) {
+	e := newEnv(t, nil)
+	estate(t, e, 3)
+	ctx := context.Background()
+	zones, err := e.p.ListZones(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.fake.Faults().ResetCounts()
+	for _, z := range zones {
+		if _, err := e.p.ReadZone(ctx, z); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]int{"records": 3, "soa-details": 3, "master-servers": 1}
+	if calls := e.fake.Faults().AllCalls(); !maps.Equal(calls, want) {
+		t.Errorf("reading %v made calls %v, want %v", zones, calls, want)
+	}
+}
