@@ -21,14 +21,7 @@ import (
 // -soak.rounds=200 runs the long form.
 func TestSoak(t *testing.T) {
 	srv := requireNamed(t)
-	proxy := newFaultProxy(t, srv)
-	settings := srv.settings(keyMain)
-	settings.Server, settings.Timeout = proxy.addr(), "300ms"
-	p, err := New(settings)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy.inj.TimeoutDelay = 400 * time.Millisecond
+	p, proxy := faultyProvider(t, srv)
 	zone := srv.newZone(t)
 	providertest.Soak(t, providertest.SoakHarness{
 		Provider: p,
@@ -37,6 +30,22 @@ func TestSoak(t *testing.T) {
 		Seed:     20261124,
 		State:    func() ([]providertest.Record, error) { return srv.records(zone) },
 	})
+}
+
+// faultyProvider is a provider that talks to named through a fault proxy,
+// with a timeout long enough for named on a busy machine: only the
+// proxy's Timeout fault (it never answers) should ever reach it.
+func faultyProvider(t *testing.T, srv *namedServer) (*Provider, *faultProxy) {
+	t.Helper()
+	proxy := newFaultProxy(t, srv)
+	proxy.inj.TimeoutDelay = 3 * time.Second // the client hangs up first
+	settings := srv.settings(keyMain)
+	settings.Server, settings.Timeout = proxy.addr(), "2s"
+	p, err := New(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, proxy
 }
 
 // records transfers a zone straight from named, bypassing the provider
@@ -80,14 +89,7 @@ func (s *namedServer) records(zone string) ([]providertest.Record, error) {
 // next plan finds nothing left to do.
 func TestInjectedFaults(t *testing.T) {
 	srv := requireNamed(t)
-	proxy := newFaultProxy(t, srv)
-	settings := srv.settings(keyMain)
-	settings.Server, settings.Timeout = proxy.addr(), "300ms"
-	p, err := New(settings)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy.inj.TimeoutDelay = 2 * time.Second
+	p, proxy := faultyProvider(t, srv)
 	proxy.inj.SlowDelay = 50 * time.Millisecond
 	for _, tc := range []struct {
 		kind    faults.Kind
@@ -132,16 +134,9 @@ func TestInjectedFaults(t *testing.T) {
 // user set how long to wait); three drops in a row are an error.
 func TestReadRetries(t *testing.T) {
 	srv := requireNamed(t)
-	proxy := newFaultProxy(t, srv)
-	settings := srv.settings(keyMain)
-	settings.Server, settings.Timeout = proxy.addr(), "300ms"
-	p, err := New(settings)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, proxy := faultyProvider(t, srv)
 	defer func(d time.Duration) { readBackoff = d }(readBackoff)
 	readBackoff = time.Millisecond
-	proxy.inj.TimeoutDelay = 2 * time.Second
 	zone := srv.newZone(t)
 	for _, tc := range []struct {
 		name      string
@@ -155,7 +150,7 @@ func TestReadRetries(t *testing.T) {
 		// zone (an unsigned, then a signed SOA query) before it tries again.
 		{"SERVFAIL once", []faults.Kind{faults.ServerError}, 2, ""},
 		{"dropped three times", []faults.Kind{faults.Reset, faults.Reset, faults.Reset}, 3, "the server closed the connection"},
-		{"timeout", []faults.Kind{faults.Timeout}, 1, "no answer within 300ms (timeout)"},
+		{"timeout", []faults.Kind{faults.Timeout}, 1, "no answer within 2s (timeout)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			proxy.inj.ResetCounts()
