@@ -139,7 +139,7 @@ func modelName(name, zone string) (string, error) {
 		}
 		n = strings.TrimSuffix(n, ".")
 	}
-	if n == "" || strings.ContainsAny(n, " \t\n\r") || strings.Contains(n, "..") || strings.HasPrefix(n, ".") {
+	if n == "" || strings.ContainsAny(n, " \t\n\r") || strings.Contains(n, "..") || strings.HasPrefix(n, ".") || strings.HasSuffix(n, ".") {
 		return "", fmt.Errorf("name %q is not a domain name", name)
 	}
 	return n, nil

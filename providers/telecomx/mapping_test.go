@@ -114,6 +114,7 @@ func TestFromWireErrors(t *testing.T) {
 		{Record{"x", "SRV", "1 2 sip.example.com"}, "cannot be read"},
 		{Record{"a b", "A", "1.2.3.4"}, "not a domain name"},
 		{Record{"a..b", "A", "1.2.3.4"}, "not a domain name"},
+		{Record{"0..", "NS", "ns.example.com"}, "not a domain name"}, // an empty last label (found by fuzzing)
 	} {
 		if _, _, _, err := fromWire("example.com", tc.in); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("fromWire(%+v) error = %v, want %q", tc.in, err, tc.want)
