@@ -120,6 +120,15 @@ func (c *client) call(ctx context.Context, t target, params map[string]any, out 
 	if err == nil {
 		return nil
 	}
+	if mayHaveLanded != nil && landed != nil && ctx.Err() == nil {
+		// A try that reached ClouDNS may have been carried out only after
+		// the check before the next try, which the API then refuses (a
+		// record id already deleted). When the state is what the call
+		// wanted, it succeeded.
+		if done, cerr := landed(ctx); cerr == nil && done {
+			return nil
+		}
+	}
 	return c.http.Scrub(&callError{t: t, err: err})
 }
 

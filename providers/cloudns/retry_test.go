@@ -208,3 +208,40 @@ func TestRandomFaultsConverge(t *testing.T) {
 		})
 	}
 }
+
+// TestLateCommit: a delete whose first try reached ClouDNS but was carried
+// out only after the check before the retry (a slow server committing
+// late) has its repeat refused, the record id being gone. The record is
+// gone, as the operation wanted: it succeeded.
+func TestLateCommit(t *testing.T) {
+	var e *env
+	deletes := 0
+	e = newEnv(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if fake.Endpoint(r) == "delete-record" {
+				if deletes++; deletes == 2 {
+					// The first try lands now, after the check found the record.
+					for _, rec := range e.fake.Records("example.test") {
+						if rec.Host == "www" {
+							e.fake.RemoveRecord("example.test", rec.ID)
+						}
+					}
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	live := e.seeded(t)
+	only(e.fake.Faults(), "delete-record")
+	e.fake.Faults().Script(faults.Reset) // the first try: sent, no answer
+	err := e.applyOne(live, &plan.Operation{Action: plan.Delete, Name: "www", Type: "A", Before: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.1"}}})
+	if err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if deletes != 2 {
+		t.Errorf("%d delete-record calls, want 2 (the lost one and the refused repeat)", deletes)
+	}
+	if n := len(onlyRecord(t, e, "www", "A")); n != 0 {
+		t.Errorf("%d records left", n)
+	}
+}

@@ -1,8 +1,12 @@
 package plesk_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -12,6 +16,8 @@ import (
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers/faults"
+	"github.com/zonesync/zonesync/providers/plesk"
+	"github.com/zonesync/zonesync/providers/plesk/fake"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -318,5 +324,53 @@ func TestMasterSlaveMaster(t *testing.T) {
 	// The records stayed in Plesk across the switches.
 	if recs := fx.fake.Records(zone); len(recs) != 1 || recs[0].Value != "192.0.2.10" {
 		t.Fatalf("records after the switches: %+v", recs)
+	}
+}
+
+// TestLateCommit: a packet that reached Plesk but was carried out only
+// after the check before the retry (a slow server committing late) has
+// its repeat refused as a duplicate. The record is there, once: the
+// operation succeeded.
+func TestLateCommit(t *testing.T) {
+	f := fake.New(fake.Options{Login: testLogin, Password: testPassword})
+	if _, err := f.AddSite(zone); err != nil {
+		t.Fatal(err)
+	}
+	adds := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if bytes.Contains(body, []byte("<add_rec>")) {
+			if adds++; adds == 2 {
+				// The first try lands now, after the check found nothing.
+				if _, err := f.AddRecord(zone, "A", "new."+zone+".", "192.0.2.3", ""); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+		f.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	fx := &fixture{fake: f, srv: srv, p: newProvider(t, plesk.Settings{Endpoint: srv.URL, Login: testLogin, Password: testPassword})}
+	want := desired(t, zone, ttl, rec{"new", "A", []string{"192.0.2.3"}})
+	zp, live := fx.plan(t, want)
+	f.Faults().Script(faults.Reset) // the first packet: sent, no answer
+	rep := fx.run(want, zp, live)
+	for _, s := range statuses(rep) {
+		if !strings.HasSuffix(s, ": ok") {
+			t.Errorf("%s", s)
+		}
+	}
+	if adds != 2 {
+		t.Errorf("%d add_rec packets, want 2 (the lost one and the refused repeat)", adds)
+	}
+	n := 0
+	for _, r := range f.Records(zone) {
+		if r.Type == "A" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d A records at the fake, want 1: %+v", n, f.Records(zone))
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -95,8 +96,9 @@ func (ex *executor) run(ctx context.Context, jobs []*job) {
 // twice, and never reports a lost one.
 func (ex *executor) send(ctx context.Context, steps []*step) {
 	pending := slices.Clone(steps)
-	retry := false
+	retry, tries := false, 0
 	err := ex.p.c.http.Retry(ctx, func() error {
+		tries++
 		if retry {
 			if err := ex.reconcile(ctx, pending); err != nil {
 				return err
@@ -131,6 +133,28 @@ func (ex *executor) send(ctx context.Context, steps []*step) {
 				s.err = err
 			}
 		}
+	}
+	if tries > 1 && ctx.Err() == nil {
+		ex.lateLanded(ctx, steps)
+	}
+}
+
+// lateLanded clears the failure of steps that landed after all. A try
+// that reached Plesk may have been carried out only after the check
+// before the next try; the repeat is then refused ("Inserted data already
+// exists"), yet the zone holds what the step wanted.
+func (ex *executor) lateLanded(ctx context.Context, steps []*step) {
+	var failed []*step
+	for _, s := range steps {
+		if !s.done && s.err != nil && s.kind != setZone && s.kind != switchMode {
+			failed = append(failed, s)
+		}
+	}
+	if len(failed) == 0 {
+		return
+	}
+	if err := ex.reconcile(ctx, failed); err != nil {
+		providers.Logf(ctx, "plesk: %s: could not check whether failed calls landed late: %v", ex.zone, err)
 	}
 }
 

@@ -2,6 +2,7 @@ package telecomx
 
 import (
 	"context"
+	"net/http"
 	"reflect"
 	"slices"
 	"sort"
@@ -248,6 +249,48 @@ func TestTransientChange(t *testing.T) {
 				t.Errorf("plan after apply has %d operations", len(again.Operations))
 			}
 		})
+	}
+}
+
+// TestLateCommit: a create whose first try reached the server but was
+// stored only after the check before the retry (a slow server committing
+// late) is refused by the API as a duplicate on the retry. The record is
+// there, once: the operation succeeded.
+func TestLateCommit(t *testing.T) {
+	e := newEnv(t)
+	seedExample(t, e)
+	live := mustRead(t, e.p, "example.com")
+	posts := 0
+	e.watch(func(r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/record") {
+			if posts++; posts == 2 {
+				// The first try lands now, after the check found nothing.
+				e.fake.AddRecord("example.com", fake.Record{Name: "new", Type: "A", RData: "192.0.2.7"})
+			}
+		}
+	})
+	e.fake.Faults().Script(faults.Reset) // the first POST: sent, no answer
+	errs := e.p.Apply(context.Background(), live, []*plan.Operation{
+		{Action: plan.Create, Name: "new", Type: "A", After: &plan.State{Values: []string{"192.0.2.7"}}},
+	})
+	if errs[0] != nil {
+		t.Fatalf("create: %v", errs[0])
+	}
+	if posts != 2 {
+		t.Fatalf("%d POSTs, want 2 (the lost one and the refused repeat)", posts)
+	}
+	if rs := mustRead(t, e.p, "example.com").Find("new", "A"); rs == nil || !slices.Equal(rs.Values, []string{"192.0.2.7"}) {
+		t.Fatalf("the zone holds %+v", rs)
+	}
+	d, _ := e.fake.Domain("example.com")
+	n := 0
+	for _, r := range d.Records {
+		if r.Name == "new" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("the fake holds %d records named new, want 1", n)
 	}
 }
 

@@ -104,6 +104,16 @@ func (c *Client) call(ctx context.Context, r *request, out any, landed func(cont
 		}
 		return err
 	})
+	if err != nil && maybeSent && landed != nil && ctx.Err() == nil {
+		// A try that reached the server may have taken effect after the
+		// check before the next try: the API then refuses the repeat (409
+		// for a second create, 404 for a change of a record already
+		// changed). When the state is what the call wanted, it succeeded.
+		if done, cerr := landed(ctx); cerr == nil && done {
+			providers.Logf(ctx, "telecomx: %s %s: an earlier try took effect late; the repeat's refusal is its success", r.method, r.path)
+			return nil
+		}
+	}
 	return c.scrub(err)
 }
 

@@ -201,6 +201,16 @@ func (s *Server) PutRecord(zoneName string, r Record) (int, error) {
 	return id, nil
 }
 
+// RemoveRecord deletes a record by id, as if deleted in the control panel.
+func (s *Server) RemoveRecord(zoneName string, id int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if z := s.zones[zoneName]; z != nil && z.records[id] != nil {
+		delete(z.records, id)
+		z.changed()
+	}
+}
+
 // DeleteZone removes a zone, as if deleted in the control panel.
 func (s *Server) DeleteZone(name string) {
 	s.mu.Lock()
