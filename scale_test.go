@@ -61,6 +61,7 @@ func TestSavedPlanRefusedForAnotherShard(t *testing.T) {
 type slowProvider struct {
 	*zonefile.Provider
 	started chan struct{}
+	hold    time.Duration
 	once    sync.Once
 }
 
@@ -73,7 +74,7 @@ func (s *slowProvider) Capabilities() spec.Capabilities {
 func (s *slowProvider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
 	s.once.Do(func() { close(s.started) })
 	select {
-	case <-time.After(100 * time.Millisecond):
+	case <-time.After(s.hold):
 		return s.Provider.Apply(ctx, live, ops)
 	case <-ctx.Done():
 		errs := make([]error, len(ops))
@@ -85,8 +86,12 @@ func (s *slowProvider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.O
 }
 
 // slowStarted is closed when the slow provider built for the running test
-// starts its first operation.
-var slowStarted chan struct{}
+// starts its first operation; slowHold is how long each operation takes
+// unless cancelled.
+var (
+	slowStarted chan struct{}
+	slowHold    = 100 * time.Millisecond
+)
 
 func init() {
 	providers.Register("slow-zonefile-for-tests", func(cfg *spec.ProviderConfig) (providers.Provider, error) {
@@ -94,7 +99,7 @@ func init() {
 		if err := cfg.Decode(&s); err != nil {
 			return nil, err
 		}
-		return &slowProvider{Provider: zonefile.New(filepath.Join(cfg.Dir, s.Directory)), started: slowStarted}, nil
+		return &slowProvider{Provider: zonefile.New(filepath.Join(cfg.Dir, s.Directory)), started: slowStarted, hold: slowHold}, nil
 	})
 }
 
@@ -149,6 +154,10 @@ func TestSecondInterruptCancelsInFlight(t *testing.T) {
 	data, _ := os.ReadFile(cfg)
 	os.WriteFile(cfg, []byte(strings.Replace(string(data), "type: zonefile", "type: slow-zonefile-for-tests", 1)), 0o644)
 	slowStarted = make(chan struct{})
+	// Operations in flight must still be running when the second interrupt
+	// comes, however busy the machine: they take until cancelled.
+	slowHold = time.Minute
+	t.Cleanup(func() { slowHold = 100 * time.Millisecond })
 	started := slowStarted
 	go func() {
 		<-started

@@ -20,7 +20,7 @@ func only(in *faults.Injector, endpoint string) {
 	in.SlowDelay = 5 * time.Millisecond
 	// The injector only notices the client hanging up once the body is
 	// read, so the hold is kept just past the client's timeout.
-	in.TimeoutDelay = 300 * time.Millisecond
+	in.TimeoutDelay = 1200 * time.Millisecond
 }
 
 // TestRetriedCallsNeverDuplicate fails the first try of each changing call
@@ -112,7 +112,7 @@ func TestRetriedCallsNeverDuplicate(t *testing.T) {
 		for _, k := range kinds {
 			t.Run(op.name+"/"+k.kind.String(), func(t *testing.T) {
 				e := newEnv(t, nil)
-				e.p.c.http.HTTP.Timeout = 250 * time.Millisecond
+				e.p.c.http.HTTP.Timeout = time.Second
 				live, o := op.setup(t, e)
 				e.fake.Faults().ResetCounts()
 				only(e.fake.Faults(), op.endpoint)
