@@ -37,7 +37,7 @@ const (
 	zoneNoTransfer = "notransfer.test" // nobody may transfer it
 	zoneProbe      = "probe.test"      // holds a token proving the server is ours
 	zoneStrict     = "strict.test"     // keeps BIND's default record checks
-	poolSize       = 48
+	poolSize       = 160
 	poolNS         = "ns.zonesync-test.invalid."
 )
 
