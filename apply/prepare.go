@@ -45,10 +45,15 @@ type Prepared struct {
 
 // liveRead is one live zone being read.
 type liveRead struct {
-	done chan struct{}
-	opt  providers.ReadOptions
-	zone *spec.Zone
-	err  error
+	done   chan struct{}
+	opt    providers.ReadOptions
+	cancel context.CancelFunc
+	// Under reader.mu: replaced is set when a whole read takes this read's
+	// place (it is cancelled and is not progress); counted once this read
+	// counted as progress; uncounted for a read whose zone already did.
+	replaced, counted, uncounted bool
+	zone                         *spec.Zone
+	err                          error
 }
 
 // reader reads live zones concurrently, each at most once.
@@ -74,30 +79,51 @@ func (r *reader) start(zone, provider string, opt providers.ReadOptions) *liveRe
 	key := [2]string{zone, provider}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if lr, ok := r.reads[key]; ok && (!lr.opt.SkipSOA || opt.SkipSOA) {
-		return lr
+	old, ok := r.reads[key]
+	if ok && (!old.opt.SkipSOA || opt.SkipSOA) {
+		return old
 	}
-	lr := &liveRead{done: make(chan struct{}), opt: opt}
+	ctx, cancel := context.WithCancel(r.ctx)
+	lr := &liveRead{done: make(chan struct{}), opt: opt, cancel: cancel}
+	// Progress counts zones: a replacing read takes over the replaced
+	// one's place, or, when that one already counted, counts for nothing.
+	if ok {
+		old.replaced = true
+		old.cancel()
+		lr.uncounted = old.counted
+	} else {
+		r.total++
+	}
 	r.reads[key] = lr
-	r.total++
 	p, ok := r.set.Get(provider)
 	go func() {
 		defer close(lr.done)
+		defer cancel()
 		if !ok {
 			lr.err = fmt.Errorf("unknown provider %q", provider)
 			return
 		}
-		r.sem <- struct{}{}
-		start := time.Now()
-		lr.zone, lr.err = readSafely(r.ctx, p, zone, opt)
-		<-r.sem
-		if lr.err == nil {
-			providers.Logf(r.ctx, "read zone %s from provider %s: %d record sets (%s)", zone, provider, len(lr.zone.Records), time.Since(start).Round(time.Millisecond))
+		select {
+		case r.sem <- struct{}{}:
+		case <-ctx.Done():
+			lr.err = ctx.Err()
+			return
 		}
+		start := time.Now()
+		lr.zone, lr.err = readSafely(ctx, p, zone, opt)
+		<-r.sem
 		r.mu.Lock()
+		if lr.replaced || lr.uncounted {
+			r.mu.Unlock()
+			return
+		}
+		lr.counted = true
 		r.finished++
 		done, total := r.finished, r.total
 		r.mu.Unlock()
+		if lr.err == nil {
+			providers.Logf(ctx, "read zone %s from provider %s: %d record sets (%s)", zone, provider, len(lr.zone.Records), time.Since(start).Round(time.Millisecond))
+		}
 		if r.progress != nil {
 			r.progress(done, total)
 		}

@@ -79,10 +79,23 @@ func TestPrepareReadsOnlyWhatSpecsNeed(t *testing.T) {
 		// asks for a whole read.
 		"c.test": "zone: c.test\nprovider: p\n\"soa\": {retry: 900}\n",
 	})
-	prep, err := Prepare(context.Background(), cfg, providers.NewSet(map[string]providers.Provider{"p": p}), Options{Concurrency: 1})
+	var progressMu sync.Mutex
+	var progress [][2]int
+	prep, err := Prepare(context.Background(), cfg, providers.NewSet(map[string]providers.Provider{"p": p}), Options{Concurrency: 1,
+		Progress: func(done, total int) {
+			progressMu.Lock()
+			defer progressMu.Unlock()
+			progress = append(progress, [2]int{done, total})
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The read replaced by a whole one is not progress: three zones, three steps.
+	progressMu.Lock()
+	if want := [][2]int{{1, 3}, {2, 3}, {3, 3}}; !slices.Equal(progress, want) {
+		t.Errorf("progress %v, want %v", progress, want)
+	}
+	progressMu.Unlock()
 	p.mu.Lock()
 	expected := slices.Sorted(slices.Values(p.expected))
 	p.mu.Unlock()

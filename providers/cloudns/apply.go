@@ -129,12 +129,14 @@ func (p *Provider) createZone(ctx context.Context, live *spec.Zone, op *plan.Ope
 	default:
 		return opError(zone, op, fmt.Errorf("unknown zone mode %q", mode))
 	}
+	// The register landed when the zone exists with the type asked for; a
+	// zone someone else registered as the other type is not this call's.
 	exists := func(ctx context.Context) (bool, error) {
-		_, err := p.c.zoneInfo(ctx, zone)
+		info, err := p.c.zoneInfo(ctx, zone)
 		if isAPIError(err, "Missing domain-name") {
 			return false, nil
 		}
-		return err == nil, err
+		return err == nil && string(info.Type) == string(mode), err
 	}
 	if err := p.c.register(ctx, zone, params, exists); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -243,5 +244,31 @@ func TestLateCommit(t *testing.T) {
 	}
 	if n := len(onlyRecord(t, e, "www", "A")); n != 0 {
 		t.Errorf("%d records left", n)
+	}
+}
+
+// TestLateCommitOfAnotherZone: when the repeat of a lost register is
+// refused because someone else registered the zone meanwhile, as the
+// other type, the create failed: the zone is not what the plan made.
+func TestLateCommitOfAnotherZone(t *testing.T) {
+	var e *env
+	registers := 0
+	e = newEnv(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if fake.Endpoint(r) == "register" {
+				if registers++; registers == 2 {
+					if err := e.fake.Seed(&spec.Zone{Name: "slave.test", Mode: spec.Master}); err != nil {
+						t.Error(err)
+					}
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	only(e.fake.Faults(), "register")
+	e.fake.Faults().Script(faults.Reset) // the first try: sent, no answer
+	err := e.applyOne(&spec.Zone{Name: "slave.test"}, &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: spec.Slave, Masters: []string{"192.0.2.53"}}})
+	if err == nil || !strings.Contains(err.Error(), "has been already added") {
+		t.Fatalf("create of a zone someone else registered as master: %v, want the API's refusal", err)
 	}
 }

@@ -59,9 +59,20 @@ func (t *zoneTypes) lookup(ctx context.Context, c *client, zone string) (string,
 // list reads the zone list when its pages are fewer than the zones
 // expected: one call to count the pages, then one per page.
 func (t *zoneTypes) list(ctx context.Context, c *client) {
+	// A read cancelled with its run (a queued read of an earlier run) must
+	// not use up the listing of the run after it.
+	defer func() {
+		if ctx.Err() != nil {
+			t.tried = false
+		}
+	}()
 	pages, err := c.pagesCount(ctx)
 	if err != nil {
 		providers.Logf(ctx, "cloudns: counting zone pages failed, reading zone types one by one: %v", err)
+		return
+	}
+	if pages == 0 {
+		t.known = map[string]string{}
 		return
 	}
 	if pages >= t.expected {

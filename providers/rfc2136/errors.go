@@ -125,7 +125,7 @@ func retriable(err error) bool {
 	if errors.As(err, &te) {
 		var ne net.Error
 		timedOut := errors.As(te.err, &ne) && ne.Timeout() || errors.Is(te.err, os.ErrDeadlineExceeded)
-		return te.stage != "connect" && te.stage != "sign" && !timedOut && te.ctx.Err() == nil
+		return te.stage != "connect" && te.stage != "sign" && !timedOut && (te.ctx == nil || te.ctx.Err() == nil)
 	}
 	var e *Error
 	return errors.As(err, &e) && e.Rcode == dns.RcodeServerFailure && !errors.Is(err, providers.ErrZoneNotFound)

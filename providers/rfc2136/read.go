@@ -21,7 +21,7 @@ var readBackoff = 200 * time.Millisecond
 func (p *Provider) ReadZone(ctx context.Context, zone string) (*spec.Zone, error) {
 	zone = canonicalZone(zone)
 	rrs, err := p.transfer(ctx, zone)
-	for attempt, pause := 1, readBackoff; err != nil && attempt < readAttempts && retriable(err); attempt, pause = attempt+1, 2*pause {
+	for attempt, pause := 1, readBackoff; err != nil && attempt < readAttempts && retriable(err) && ctx.Err() == nil; attempt, pause = attempt+1, 2*pause {
 		select {
 		case <-ctx.Done():
 			return nil, err
