@@ -1,7 +1,6 @@
 package rfc2136
 
 import (
-	"encoding/binary"
 	"io"
 	"net"
 	"strings"
@@ -63,20 +62,10 @@ func (p *faultProxy) serve() {
 }
 
 // readMsg reads one length-prefixed DNS message from a TCP stream.
-func readMsg(r io.Reader) ([]byte, error) {
-	var n [2]byte
-	if _, err := io.ReadFull(r, n[:]); err != nil {
-		return nil, err
-	}
-	buf := make([]byte, binary.BigEndian.Uint16(n[:]))
-	_, err := io.ReadFull(r, buf)
-	return buf, err
-}
-
-func writeMsg(w io.Writer, b []byte) error {
-	out := binary.BigEndian.AppendUint16(make([]byte, 0, 2+len(b)), uint16(len(b)))
-	_, err := w.Write(append(out, b...))
-	return err
+func readMsg(c net.Conn) ([]byte, error) {
+	buf := make([]byte, dns.MaxMsgSize)
+	n, err := (&dns.Conn{Conn: c}).Read(buf)
+	return buf[:n], err
 }
 
 // endpoint names a request for the fault counts: update, axfr or a query type.
@@ -105,7 +94,7 @@ func (p *faultProxy) handle(client net.Conn) {
 	case faults.ServerError, faults.RateLimit:
 		// DNS has no rate-limit answer; a busy server fails with SERVFAIL.
 		if out, err := p.servfail(req); err == nil {
-			writeMsg(client, out)
+			(&dns.Conn{Conn: client}).Write(out)
 		}
 		return
 	case faults.Reset:
@@ -132,7 +121,7 @@ func (p *faultProxy) handle(client net.Conn) {
 	}
 	defer up.Close()
 	up.SetDeadline(time.Now().Add(30 * time.Second))
-	if writeMsg(up, raw) != nil {
+	if _, err := (&dns.Conn{Conn: up}).Write(raw); err != nil {
 		return
 	}
 	if kind == faults.ResetAfterApply {
