@@ -210,37 +210,46 @@ func TestRandomFaultsConverge(t *testing.T) {
 	}
 }
 
-// TestLateCommit: a delete whose first try reached ClouDNS but was carried
-// out only after the check before the retry (a slow server committing
-// late) has its repeat refused, the record id being gone. The record is
-// gone, as the operation wanted: it succeeded.
-func TestLateCommit(t *testing.T) {
-	var e *env
-	deletes := 0
+// lateCommit is an env whose first call to endpoint is sent but loses its
+// answer, and whose second call is preceded by land: the first try taking
+// effect late, after the check before the retry. calls counts endpoint's calls.
+func lateCommit(t *testing.T, endpoint string, land func(e *env)) (e *env, calls *int) {
+	t.Helper()
+	calls = new(int)
 	e = newEnv(t, func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if fake.Endpoint(r) == "delete-record" {
-				if deletes++; deletes == 2 {
-					// The first try lands now, after the check found the record.
-					for _, rec := range e.fake.Records("example.test") {
-						if rec.Host == "www" {
-							e.fake.RemoveRecord("example.test", rec.ID)
-						}
-					}
+			if fake.Endpoint(r) == endpoint {
+				if *calls++; *calls == 2 {
+					land(e)
 				}
 			}
 			next.ServeHTTP(w, r)
 		})
 	})
-	live := e.seeded(t)
-	only(e.fake.Faults(), "delete-record")
+	only(e.fake.Faults(), endpoint)
 	e.fake.Faults().Script(faults.Reset) // the first try: sent, no answer
+	return e, calls
+}
+
+// TestLateCommit: a delete whose first try reached ClouDNS but was carried
+// out only after the check before the retry (a slow server committing
+// late) has its repeat refused, the record id being gone. The record is
+// gone, as the operation wanted: it succeeded.
+func TestLateCommit(t *testing.T) {
+	e, deletes := lateCommit(t, "delete-record", func(e *env) {
+		for _, rec := range e.fake.Records("example.test") {
+			if rec.Host == "www" {
+				e.fake.RemoveRecord("example.test", rec.ID)
+			}
+		}
+	})
+	live := e.seeded(t)
 	err := e.applyOne(live, &plan.Operation{Action: plan.Delete, Name: "www", Type: "A", Before: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.1"}}})
 	if err != nil {
 		t.Fatalf("delete: %v", err)
 	}
-	if deletes != 2 {
-		t.Errorf("%d delete-record calls, want 2 (the lost one and the refused repeat)", deletes)
+	if *deletes != 2 {
+		t.Errorf("%d delete-record calls, want 2 (the lost one and the refused repeat)", *deletes)
 	}
 	if n := len(onlyRecord(t, e, "www", "A")); n != 0 {
 		t.Errorf("%d records left", n)
@@ -251,22 +260,11 @@ func TestLateCommit(t *testing.T) {
 // refused because someone else registered the zone meanwhile, as the
 // other type, the create failed: the zone is not what the plan made.
 func TestLateCommitOfAnotherZone(t *testing.T) {
-	var e *env
-	registers := 0
-	e = newEnv(t, func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if fake.Endpoint(r) == "register" {
-				if registers++; registers == 2 {
-					if err := e.fake.Seed(&spec.Zone{Name: "slave.test", Mode: spec.Master}); err != nil {
-						t.Error(err)
-					}
-				}
-			}
-			next.ServeHTTP(w, r)
-		})
+	e, _ := lateCommit(t, "register", func(e *env) {
+		if err := e.fake.Seed(&spec.Zone{Name: "slave.test", Mode: spec.Master}); err != nil {
+			t.Error(err)
+		}
 	})
-	only(e.fake.Faults(), "register")
-	e.fake.Faults().Script(faults.Reset) // the first try: sent, no answer
 	err := e.applyOne(&spec.Zone{Name: "slave.test"}, &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: spec.Slave, Masters: []string{"192.0.2.53"}}})
 	if err == nil || !strings.Contains(err.Error(), "has been already added") {
 		t.Fatalf("create of a zone someone else registered as master: %v, want the API's refusal", err)
