@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -39,9 +40,39 @@ func zoneHunks(z *ZonePlan) []hunk {
 	for _, op := range z.Operations {
 		before := stateLines(op, op.Before, width)
 		after := stateLines(op, op.After, width)
-		hunks = append(hunks, hunk{header: opTitle(op), lines: diffLines(dmp, before, after)})
+		lines := diffLines(dmp, before, after)
+		if txtRegrouped(op) {
+			lines = append(lines, hunkLine{lineSame, "; same text in other strings: a TXT record's string boundaries are part of its data"})
+		}
+		hunks = append(hunks, hunk{header: opTitle(op), lines: lines})
 	}
 	return hunks
+}
+
+// txtRegrouped reports whether an update of a TXT or SPF record set turns
+// a value into one with the same text in other strings, a change that
+// reads on a diff line as hardly any change at all.
+func txtRegrouped(op *Operation) bool {
+	if op.Action != Update || op.Type != "TXT" && op.Type != "SPF" || op.Before == nil || op.After == nil {
+		return false
+	}
+	removed := map[string]bool{}
+	for _, v := range op.Before.Values {
+		if !slices.Contains(op.After.Values, v) {
+			if text, err := spec.TXTText(v); err == nil {
+				removed[text] = true
+			}
+		}
+	}
+	for _, v := range op.After.Values {
+		if slices.Contains(op.Before.Values, v) {
+			continue
+		}
+		if text, err := spec.TXTText(v); err == nil && removed[text] {
+			return true
+		}
+	}
+	return false
 }
 
 // opTitle names an operation: "3 update www A".

@@ -39,6 +39,10 @@ type Capabilities struct {
 	// Batch is true when the provider carries out several independent
 	// operations of one zone in a single call.
 	Batch bool
+	// TXTStrings is true when the provider keeps the boundaries between the
+	// character-strings of a TXT (or SPF) record. Without it a record holds
+	// one text, split only where it passes 255 bytes (see PlainTXT).
+	TXTStrings bool
 }
 
 // Range is an inclusive range of numbers.

@@ -15,7 +15,7 @@ var update = flag.Bool("update", false, "rewrite golden files and expected messa
 func corpusConfig() (*Config, CapabilitiesFunc) {
 	cfg := &Config{Providers: map[string]*ProviderConfig{}}
 	caps := map[string]Capabilities{
-		"local": {CreateZone: true, SOA: SOAFields, ApexNS: true},
+		"local": {CreateZone: true, SOA: SOAFields, ApexNS: true, TXTStrings: true},
 		"strict": {
 			RecordTypes: []string{"A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"},
 			ZoneTTL:     true, MinTTL: 60,

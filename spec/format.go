@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -121,9 +122,33 @@ func formatValues(name string, item *yaml.Node) error {
 			return err
 		}
 	}
-	slices.SortStableFunc(vs.Content, func(a, b *yaml.Node) int { return strings.Compare(a.Value, b.Value) })
-	vs.Content = slices.CompactFunc(vs.Content, func(a, b *yaml.Node) bool { return a.Value == b.Value })
+	slices.SortStableFunc(vs.Content, compareValueNodes)
+	vs.Content = slices.CompactFunc(vs.Content, func(a, b *yaml.Node) bool { return compareValueNodes(a, b) == 0 })
 	return nil
+}
+
+// compareValueNodes orders the values of a record set: plain values by
+// their text, then TXT values written as lists of strings by their strings.
+func compareValueNodes(a, b *yaml.Node) int {
+	if la, lb := a.Kind == yaml.SequenceNode, b.Kind == yaml.SequenceNode; la != lb {
+		if la {
+			return 1
+		}
+		return -1
+	}
+	return strings.Compare(nodeText(a), nodeText(b))
+}
+
+// nodeText is a scalar's value, or a list's values quoted and joined.
+func nodeText(n *yaml.Node) string {
+	if n.Kind != yaml.SequenceNode {
+		return n.Value
+	}
+	parts := make([]string, len(n.Content))
+	for i, c := range n.Content {
+		parts[i] = strconv.Quote(nodeText(c))
+	}
+	return strings.Join(parts, " ")
 }
 
 // keyOrder ranks keys by their place in a documented list; others go last.

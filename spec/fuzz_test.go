@@ -3,7 +3,10 @@ package spec
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/miekg/dns"
 )
 
 // FuzzParseZone: no input makes the loader panic, and a spec it accepts
@@ -16,6 +19,7 @@ func FuzzParseZone(f *testing.F) {
 		}
 	}
 	f.Add([]byte(validSpec))
+	f.Add([]byte(txtSpec))
 	cfg, caps := corpusConfig()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		z, err := ParseZone("example.com.yaml", data, cfg, caps)
@@ -46,6 +50,8 @@ func FuzzCanonicalValue(f *testing.F) {
 		{"A", "192.0.2.1"}, {"AAAA", "2001:DB8::1"}, {"MX", "10 mail.example.com"},
 		{"TXT", `a "quoted" \ text`}, {"SRV", "0 5 5060 sip.example.com."}, {"CAA", `0 issue "x.org"`},
 		{"NAPTR", `100 10 "U" "E2U+sip" "!^.*$!sip:info@example.com!" .`}, {"TLSA", "3 1 1 ABCDEF"},
+		{"AAAA", "::ffff:192.0.2.1"}, {"AAAA", "::FFFF:C000:0201"}, {"TXT", strings.Repeat("x", 255) + "y\xff\""},
+		{"TXT", ""}, {"SPF", `"txtvers=1" "rp=printers/lab"`},
 	} {
 		f.Add(s[0], s[1])
 	}
@@ -61,7 +67,26 @@ func FuzzCanonicalValue(f *testing.F) {
 			if text, err := TXTText(c); err != nil || text != value {
 				t.Fatalf("TXT %q -> %q -> %q, %v", value, c, text, err)
 			}
+			// Plain text is the plain split, which the list form and a
+			// live record holding those strings give back unchanged.
+			strs, err := TXTStrings(c)
+			if err != nil || !PlainTXT(strs) {
+				t.Fatalf("TXT %q -> %q: strings %q are not the plain split (%v)", value, c, strs, err)
+			}
+			if again, err := TXTStringsValue(strs); err != nil || again != c {
+				t.Fatalf("TXT %q -> %q -> strings %q -> %q, %v", value, c, strs, again, err)
+			}
+			rr, err := dns.NewRR(". 0 IN TXT " + c)
+			if err != nil || CanonicalRR(rr) != c {
+				t.Fatalf("TXT %q -> %q: as a live record %v, %v", value, c, rr, err)
+			}
 			return
+		}
+		if rrtype == "AAAA" {
+			rr, err := dns.NewRR(". 0 IN AAAA " + c)
+			if err != nil || CanonicalRR(rr) != c {
+				t.Fatalf("AAAA %q -> %q: as a live record %v, %v", value, c, rr, err)
+			}
 		}
 		again, err := CanonicalValue(rrtype, c)
 		if err != nil || again != c {
@@ -78,6 +103,7 @@ func FuzzFastValue(f *testing.F) {
 		{"MX", "10 mail.example.com"}, {"MX", "010   Mail.example.com."}, {"MX", "65536 a.b."},
 		{"SRV", "0 5 5060 sip.example.com."}, {"SRV", "1 2 3 x"}, {"PTR", "host.example."},
 		{"A", "192.0.2.1"}, {"AAAA", "2001:DB8::1"}, {"DNAME", "target.example.org"},
+		{"AAAA", "::ffff:192.0.2.1"}, {"AAAA", "::FFFF:C000:0201"}, {"A", "::ffff:192.0.2.1"},
 	} {
 		f.Add(s[0], s[1])
 	}

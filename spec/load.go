@@ -448,6 +448,17 @@ type valueJob struct {
 	rs   *RecordSet
 	idx  int
 	node *yaml.Node
+	// strs are the strings of a TXT or SPF value written as a list; nil
+	// for a value written as one scalar.
+	strs []string
+}
+
+// canonical is the job's value in canonical form.
+func (j valueJob) canonical() (string, error) {
+	if j.strs != nil {
+		return TXTStringsValue(j.strs)
+	}
+	return canonicalSafely(j.rs.Type, j.node.Value)
 }
 
 func (l *loader) records(z *Zone, n *yaml.Node) {
@@ -601,8 +612,20 @@ func (l *loader) recordSet(z *Zone, name, key string, item *yaml.Node, jobs *[]v
 	}
 	rs.Values = make([]string, len(values))
 	for i, vn := range values {
+		if vn.Kind == yaml.SequenceNode && isTXT(rs.Type) {
+			strs, ok := l.txtStrings(z, key, vn)
+			if !ok {
+				return nil
+			}
+			*jobs = append(*jobs, valueJob{rs: rs, idx: i, node: vn, strs: strs})
+			continue
+		}
 		if vn.Kind != yaml.ScalarNode || vn.Tag == "!!null" {
-			l.add(vn, "%s: a value must be a string, not %s", key, describeNode(vn))
+			hint := ""
+			if vn.Kind == yaml.SequenceNode {
+				hint = " (only a TXT or SPF value can be a list: the strings of one record)"
+			}
+			l.add(vn, "%s: a value must be a string, not %s%s", key, describeNode(vn), hint)
 			return nil
 		}
 		*jobs = append(*jobs, valueJob{rs: rs, idx: i, node: vn})
@@ -624,7 +647,7 @@ func (l *loader) parseValues(jobs []valueJob) {
 			defer wg.Done()
 			for i := w; i < len(jobs); i += workers {
 				j := jobs[i]
-				v, err := canonicalSafely(j.rs.Type, j.node.Value)
+				v, err := j.canonical()
 				if err != nil {
 					problems[i] = err
 					continue
@@ -648,6 +671,37 @@ func (l *loader) parseValues(jobs []valueJob) {
 			j.rs.SetValues(j.rs.Values)
 		}
 	}
+}
+
+// isTXT reports whether values of rrtype are text, written unquoted.
+func isTXT(rrtype string) bool { return rrtype == "TXT" || rrtype == "SPF" }
+
+// txtStrings reads a TXT or SPF value written as a list of strings: one
+// record whose strings keep their boundaries. ok is false when the list
+// was refused (and the problem added).
+func (l *loader) txtStrings(z *Zone, key string, n *yaml.Node) ([]string, bool) {
+	if len(n.Content) == 0 {
+		l.add(n, "%s: a TXT value written as a list needs at least one string", key)
+		return nil, false
+	}
+	strs := make([]string, len(n.Content))
+	ok := true
+	for i, item := range n.Content {
+		switch {
+		case item.Kind != yaml.ScalarNode || item.Tag == "!!null":
+			l.add(item, "%s: string %d of a TXT value must be a string, not %s", key, i+1, describeNode(item))
+			ok = false
+		case len(item.Value) > TXTChunk:
+			l.add(item, "%s: string %d of a TXT value is %d bytes; one string holds at most %d (split it into more strings, or write the text as one plain value)", key, i+1, len(item.Value), TXTChunk)
+			ok = false
+		}
+		strs[i] = item.Value
+	}
+	if ok && l.cap != nil && !l.cap.TXTStrings && !PlainTXT(strs) {
+		l.add(n, "%s: provider %s keeps a TXT record as one text and cannot hold the boundaries between its strings; write the text as one plain value", key, z.Provider)
+		ok = false
+	}
+	return strs, ok
 }
 
 // canonicalSafely is CanonicalValue, with a panic in the parser (on input

@@ -4,7 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const validSpec = `zone: Example.COM.
@@ -145,4 +149,65 @@ func TestLoadZonesReportsEveryFile(t *testing.T) {
 	if filepath.Base(list[0].Pos.File) != "a.test.yaml" || filepath.Base(list[1].Pos.File) != "b.test.yaml" {
 		t.Errorf("problems not in file order: %v", err)
 	}
+}
+
+const txtSpec = `zone: example.com
+provider: local
+records:
+  printer._ipp._tcp:
+    - {type: TXT, value: ["txtvers=1", "rp=printers/lab", "note=2nd floor"]}
+  multi:
+    - type: TXT
+      values:
+        - ["b", "c"]
+        - plain text
+        - ["a", "b"]
+        - [only one]
+`
+
+// A TXT value written as a list of strings is one record whose strings
+// keep their boundaries; values: holds such lists beside plain texts.
+func TestTXTStringsInSpec(t *testing.T) {
+	cfg, caps := corpusConfig()
+	z, err := ParseZone("example.com.yaml", []byte(txtSpec), cfg, caps)
+	require.NoError(t, err)
+	assert.Equal(t, []string{`"txtvers=1" "rp=printers/lab" "note=2nd floor"`}, z.Find("printer._ipp._tcp", "TXT").Values)
+	assert.Equal(t, []string{`"a" "b"`, `"b" "c"`, `"only one"`, `"plain text"`}, z.Find("multi", "TXT").Values)
+}
+
+// import writes the list form exactly when the live strings are not the
+// plain 255-byte split, and the spec it writes loads back the same.
+func TestMarshalKeepsTXTStrings(t *testing.T) {
+	long := strings.Repeat("x", 300)
+	z := &Zone{Name: "example.com", Provider: "local", Mode: Master, TTL: 300, Records: []*RecordSet{
+		{Name: "dnssd", Type: "TXT", TTL: 300, Values: []string{`"txtvers=1" "rp=printers/lab"`}},
+		{Name: "long", Type: "TXT", TTL: 300, Values: []string{TXTValue(long)}},
+		{Name: "mixed", Type: "TXT", TTL: 300, Values: []string{`"a" "b"`, `"plain"`}},
+	}}
+	data, err := Marshal(z, false)
+	require.NoError(t, err)
+	out := string(data)
+	assert.Contains(t, out, `value: ["txtvers=1", "rp=printers/lab"]`)
+	assert.Contains(t, out, "value: "+long+"\n", "the plain split of a long text is written as the text")
+	assert.Contains(t, out, `- ["a", "b"]`)
+	cfg, caps := corpusConfig()
+	back, err := ParseZone("example.com.yaml", data, cfg, caps)
+	require.NoError(t, err, "%s", data)
+	for _, rs := range z.Records {
+		assert.Equal(t, rs.Values, back.Find(rs.Name, rs.Type).Values, "%s", rs.Name)
+	}
+}
+
+// fmt sorts and de-duplicates values; a TXT value written as a list is a
+// value of its own, not an empty one to merge with the next list.
+func TestFormatKeepsTXTLists(t *testing.T) {
+	cfg, caps := corpusConfig()
+	out, err := Format([]byte(txtSpec))
+	require.NoError(t, err)
+	before, err := ParseZone("example.com.yaml", []byte(txtSpec), cfg, caps)
+	require.NoError(t, err)
+	after, err := ParseZone("example.com.yaml", out, cfg, caps)
+	require.NoError(t, err, "%s", out)
+	assert.Equal(t, before.Digest(), after.Digest(), "fmt changed the zone:\n%s", out)
+	assert.Contains(t, string(out), "- plain text\n        - [\"a\", \"b\"]\n        - [\"b\", \"c\"]\n        - [only one]\n")
 }

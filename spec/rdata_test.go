@@ -1,10 +1,13 @@
 package spec
 
 import (
+	"net"
 	"strings"
 	"testing"
 
 	"github.com/miekg/dns"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestCanonicalValueEqualSpellings(t *testing.T) {
@@ -80,15 +83,64 @@ func TestCanonicalValueRejects(t *testing.T) {
 	}
 }
 
-func TestLiveChunkedTXTEqualsJoinedText(t *testing.T) {
-	rr, err := dns.NewRR(`x. 300 IN TXT "v=DKIM1; k=rsa; " "p=abc"`)
-	if err != nil {
-		t.Fatal(err)
+// A live TXT record keeps the boundaries between its strings: for DNS-SD
+// "txtvers=1" "rp=printers/lab" is two key=value pairs, and the same
+// bytes in one string are one. Only the plain 255-byte split of a text
+// equals that text written plain.
+func TestLiveTXTKeepsStringBoundaries(t *testing.T) {
+	long := strings.Repeat("k", 255)
+	for _, tc := range []struct {
+		rdata   string
+		strs    []string
+		plain   string
+		isPlain bool
+	}{
+		{`"txtvers=1" "rp=printers/lab" "note=2nd floor"`, []string{"txtvers=1", "rp=printers/lab", "note=2nd floor"}, "txtvers=1rp=printers/labnote=2nd floor", false},
+		{`"v=DKIM1; k=rsa; " "p=abc"`, []string{"v=DKIM1; k=rsa; ", "p=abc"}, "v=DKIM1; k=rsa; p=abc", false},
+		{`"` + long + `" "tail"`, []string{long, "tail"}, long + "tail", true},
+		{`"one string"`, []string{"one string"}, "one string", true},
+		{`"" "x"`, []string{"", "x"}, "x", false},
+		{`"x" ""`, []string{"x", ""}, "x", false},
+		{`""`, []string{""}, "", true},
+		{`"q\"uote" "\255"`, []string{`q"uote`, "\xff"}, `q"uote` + "\xff", false},
+	} {
+		rr, err := dns.NewRR("x. 300 IN TXT " + tc.rdata)
+		if err != nil {
+			t.Fatal(err)
+		}
+		live := CanonicalRR(rr)
+		fromList, err := TXTStringsValue(tc.strs)
+		require.NoError(t, err)
+		assert.Equal(t, fromList, live, "%s: the live record and the spec's list of strings", tc.rdata)
+		plain, _ := CanonicalValue("TXT", tc.plain)
+		assert.Equal(t, tc.isPlain, live == plain, "%s: live %q, plain text %q", tc.rdata, live, plain)
+		assert.Equal(t, tc.isPlain, PlainTXT(tc.strs), "PlainTXT(%q)", tc.strs)
+		got, err := TXTStrings(live)
+		require.NoError(t, err)
+		assert.Equal(t, tc.strs, got, "TXTStrings(%q)", live)
 	}
-	want, _ := CanonicalValue("TXT", "v=DKIM1; k=rsa; p=abc")
-	if got := CanonicalRR(rr); got != want {
-		t.Errorf("chunked live TXT = %q, spec TXT = %q; want equal", got, want)
+}
+
+func TestTXTStringsValueRefusesLongString(t *testing.T) {
+	_, err := TXTStringsValue([]string{"ok", strings.Repeat("x", 256)})
+	assert.ErrorContains(t, err, "string 2 of the TXT value is 256 bytes")
+	_, err = TXTStringsValue(nil)
+	assert.Error(t, err)
+}
+
+// An IPv4-mapped AAAA read from a zone file or a server canonicalises to
+// what the spec's value does, or it would be updated on every run.
+func TestIPv4MappedAAAAConverges(t *testing.T) {
+	spec, err := CanonicalValue("AAAA", "::ffff:192.0.2.1")
+	require.NoError(t, err)
+	assert.Equal(t, "::ffff:192.0.2.1", spec)
+	for _, rdata := range []string{"::ffff:192.0.2.1", "::FFFF:C000:0201", "0:0:0:0:0:ffff:c000:201"} {
+		rr, err := dns.NewRR("x. 300 IN AAAA " + rdata)
+		require.NoError(t, err)
+		assert.Equal(t, spec, CanonicalRR(rr), "live AAAA %s", rdata)
 	}
+	rr := &dns.AAAA{Hdr: dns.RR_Header{Name: "x.", Rrtype: dns.TypeAAAA, Class: dns.ClassINET}, AAAA: net.IPv4(192, 0, 2, 1).To4()}
+	assert.Equal(t, spec, CanonicalRR(rr), "an AAAA holding a 4-byte address")
 }
 
 func TestTXTRoundTrip(t *testing.T) {
@@ -137,6 +189,7 @@ func TestFastAddressMatchesMiekg(t *testing.T) {
 		{"AAAA", "2001:db8::1"}, {"AAAA", "2001:DB8:0:0:1:0:0:1"}, {"AAAA", "::"}, {"AAAA", "::1"},
 		{"AAAA", "fe80::1:2:3:4"}, {"AAAA", "2001:db8:0:1:0:0:0:0"}, {"AAAA", "0:0:0:0:0:0:0:1"},
 		{"AAAA", "2001:0:0:1::1"}, {"AAAA", "1:2:3:4:5:6:7:8"},
+		{"AAAA", "::ffff:192.0.2.1"}, {"AAAA", "::FFFF:C000:0201"},
 	} {
 		fast, ok := fastValue(tc.rrtype, tc.v)
 		if !ok {
@@ -151,7 +204,7 @@ func TestFastAddressMatchesMiekg(t *testing.T) {
 			t.Errorf("%s %s: fast path %q, miekg/dns %q", tc.rrtype, tc.v, fast, slow)
 		}
 	}
-	for _, tc := range []struct{ rrtype, v string }{{"A", "::1"}, {"AAAA", "192.0.2.1"}, {"AAAA", "::ffff:192.0.2.1"}, {"A", "fe80::1%eth0"}} {
+	for _, tc := range []struct{ rrtype, v string }{{"A", "::1"}, {"AAAA", "192.0.2.1"}, {"A", "::ffff:192.0.2.1"}, {"A", "fe80::1%eth0"}} {
 		if _, ok := fastValue(tc.rrtype, tc.v); ok {
 			t.Errorf("fastAddress(%s, %s) took a value it must leave to miekg/dns", tc.rrtype, tc.v)
 		}

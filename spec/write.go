@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"sort"
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -103,14 +104,15 @@ func recordNode(rs *RecordSet, zoneTTL uint32, oneTTL bool) (*yaml.Node, error) 
 	}
 	values := make([]*yaml.Node, len(rs.Values))
 	for i, v := range rs.Values {
-		if rs.Type == "TXT" || rs.Type == "SPF" {
-			text, err := TXTText(v)
-			if err != nil {
-				return nil, err
-			}
-			v = text
+		if !isTXT(rs.Type) {
+			values[i] = str(v)
+			continue
 		}
-		values[i] = str(v)
+		n, err := txtNode(v)
+		if err != nil {
+			return nil, err
+		}
+		values[i] = n
 	}
 	if len(values) == 1 {
 		addPair(item, "value", values[0])
@@ -169,6 +171,27 @@ func commonTTL(z *Zone) uint32 {
 		return ttls[i] < ttls[j]
 	})
 	return ttls[0]
+}
+
+// txtNode writes a canonical TXT value as a spec does: the text itself
+// when its strings are the plain 255-byte split, otherwise the list of its
+// strings, so that their boundaries survive the round trip.
+func txtNode(value string) (*yaml.Node, error) {
+	strs, err := TXTStrings(value)
+	if err != nil {
+		return nil, err
+	}
+	if PlainTXT(strs) {
+		return str(strings.Join(strs, "")), nil
+	}
+	list := seq()
+	list.Style = yaml.FlowStyle
+	for _, s := range strs {
+		n := str(s)
+		n.Style = yaml.DoubleQuotedStyle
+		list.Content = append(list.Content, n)
+	}
+	return list, nil
 }
 
 func mapping() *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode} }

@@ -42,5 +42,8 @@ func (p *Provider) Capabilities() spec.Capabilities {
 		SOARanges:  SOARanges,
 		ApexNS:     true,
 		Batch:      false,
+		// records.json and add-record carry a TXT record as one text in
+		// "record", with no way to say where one string ends.
+		TXTStrings: false,
 	}
 }

@@ -153,7 +153,7 @@ func modelValue(r wireRecord) (string, error) {
 func recordParams(zone, name, rrtype string, ttl uint32, value string) (map[string]any, error) {
 	p := map[string]any{"domain-name": zone, "host": wireHost(name), "record-type": rrtype, "ttl": ttl}
 	if rrtype == "TXT" || rrtype == "SPF" {
-		text, err := spec.TXTText(value)
+		text, err := wireTXT(value)
 		if err != nil {
 			return nil, err
 		}
@@ -168,7 +168,9 @@ func recordParams(zone, name, rrtype string, ttl uint32, value string) (map[stri
 	case *dns.A:
 		p["record"] = t.A.String()
 	case *dns.AAAA:
-		p["record"] = t.AAAA.String()
+		// The canonical spelling: net.IP would print an IPv4-mapped
+		// address as bare IPv4, which is no IPv6 address.
+		p["record"] = spec.CanonicalRR(t)
 	case *dns.CNAME:
 		p["record"] = wireName(t.Target)
 	case *dns.NS:
@@ -207,6 +209,22 @@ func recordParams(zone, name, rrtype string, ttl uint32, value string) (map[stri
 		return nil, fmt.Errorf("record type %s is not managed by zonesync's ClouDNS provider", rrtype)
 	}
 	return p, nil
+}
+
+// wireTXT is the text of a TXT or SPF record as ClouDNS's record field
+// holds it: one text, which ClouDNS splits into strings itself. A value
+// whose strings break elsewhere than the plain 255-byte split cannot be
+// sent without losing its boundaries; validate refuses such a spec, and a
+// plan that carries one anyway is refused here rather than joined.
+func wireTXT(value string) (string, error) {
+	strs, err := spec.TXTStrings(value)
+	if err != nil {
+		return "", err
+	}
+	if !spec.PlainTXT(strs) {
+		return "", fmt.Errorf("ClouDNS keeps a TXT record as one text and cannot hold the boundaries between the strings of %s", value)
+	}
+	return strings.Join(strs, ""), nil
 }
 
 // escapeString and unescapeString convert between the raw text ClouDNS

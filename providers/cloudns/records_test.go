@@ -3,8 +3,11 @@ package cloudns
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -23,6 +26,8 @@ func TestRecordMapping(t *testing.T) {
 			`{"id":"1","type":"A","host":"","record":"192.0.2.1","ttl":"3600","status":1,"failover":"0","dynamicurl_status":0}`},
 		{"v6", "AAAA", "2001:DB8::1", map[string]any{"record": "2001:db8::1"},
 			`{"id":"1","type":"AAAA","host":"v6","record":"2001:db8::1","ttl":"3600","status":1}`},
+		{"v4", "AAAA", "::ffff:192.0.2.1", map[string]any{"record": "::ffff:192.0.2.1"},
+			`{"id":"1","type":"AAAA","host":"v4","record":"::ffff:192.0.2.1","ttl":"3600","status":1}`},
 		{"www", "CNAME", "Target.Example.Test.", map[string]any{"record": "target.example.test"},
 			`{"id":"1","type":"CNAME","host":"www","record":"target.example.test","ttl":"3600"}`},
 		{"@", "MX", "10 mx1.example.test.", map[string]any{"priority": uint16(10), "record": "mx1.example.test"},
@@ -105,6 +110,17 @@ func TestModelValueRejectsBadData(t *testing.T) {
 			t.Errorf("%s read as %q, want an error", answer, v)
 		}
 	}
+}
+
+// ClouDNS holds a TXT record as one text: the plain 255-byte split goes
+// out joined, other string boundaries are refused rather than lost.
+func TestRecordParamsTXTStrings(t *testing.T) {
+	long := strings.Repeat("x", 300)
+	params, err := recordParams("example.test", "long", "TXT", 3600, spec.TXTValue(long))
+	require.NoError(t, err)
+	assert.Equal(t, long, params["record"])
+	_, err = recordParams("example.test", "lab._ipp._tcp", "TXT", 3600, `"txtvers=1" "rp=printers/lab"`)
+	assert.ErrorContains(t, err, "cannot hold the boundaries between the strings")
 }
 
 func TestRecordParamsRefusesCAAFlag(t *testing.T) {

@@ -140,3 +140,21 @@ func TestTTLValidation(t *testing.T) {
 		}
 	}
 }
+
+// TestTXTStringsAtValidation: ClouDNS keeps a TXT record as one text, so a
+// spec's list of strings is refused at its line unless it is the plain
+// 255-byte split of its text.
+func TestTXTStringsAtValidation(t *testing.T) {
+	p := newEnv(t, nil).p
+	cfg := testConfig(t)
+	doc := "zone: example.test\nprovider: cloudns\nrecords:\n  lab._ipp._tcp:\n    - {type: TXT, value: [\"txtvers=1\", \"rp=printers/lab\"]}\n"
+	_, err := spec.ParseZone("example.test.yaml", []byte(doc), cfg, specCaps(p))
+	want := "example.test.yaml:5:26: records.lab._ipp._tcp[0]: provider cloudns keeps a TXT record as one text and cannot hold the boundaries between its strings; write the text as one plain value"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error %v, want %s", err, want)
+	}
+	plain := fmt.Sprintf("zone: example.test\nprovider: cloudns\nrecords:\n  long:\n    - {type: TXT, value: [%q, \"tail\"]}\n", strings.Repeat("x", 255))
+	if _, err := spec.ParseZone("example.test.yaml", []byte(plain), cfg, specCaps(p)); err != nil {
+		t.Fatalf("the plain split of a text refused: %v", err)
+	}
+}

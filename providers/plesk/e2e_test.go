@@ -137,6 +137,8 @@ records:
     - type: A
       value: 192.0.2.2
       failover: {check: http, down: notify, up: notify, settings: {host: www.example.test}}
+  lab._ipp._tcp:
+    - {type: TXT, value: ["txtvers=1", "rp=printers/lab"]}
 `})
 	_, err := spec.LoadZones(cfg, set.Capabilities)
 	if err == nil {
@@ -146,6 +148,7 @@ records:
 		"provider pl cannot set soa.primary_ns",
 		"ttl 300 differs from the zone's ttl 3600: provider pl has one TTL per zone",
 		"provider pl cannot hold CAA records",
+		"example.test.yaml:15:26: records.lab._ipp._tcp[0]: provider pl keeps a TXT record as one text and cannot hold the boundaries between its strings",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("validation errors do not say %q:\n%v", want, err)

@@ -22,7 +22,7 @@ import (
 //	PTR    relative name      host.example.com         -
 //	MX     relative name      mail.example.com         preference ("10")
 //	SRV    _service._proto…   target.example.com       "priority weight port"
-//	TXT    relative name      the text itself, unquoted -
+//	TXT    relative name      the text itself, unquoted -  (one text: no string boundaries)
 //	DS     relative name      "keytag alg digesttype digest" -
 //
 // The apex is the empty host. Names in values are sent without their
@@ -51,10 +51,17 @@ func toWire(name, rrtype, value string) (wireRecord, error) {
 	case "CNAME", "NS", "PTR":
 		w.Value = strings.TrimSuffix(value, ".")
 	case "TXT":
-		text, err := spec.TXTText(value)
+		strs, err := spec.TXTStrings(value)
 		if err != nil {
 			return w, err
 		}
+		// value holds one text, which Plesk splits itself; other string
+		// boundaries would be lost. Validate refuses them (TXTStrings is
+		// false); a plan that carries one anyway is refused here.
+		if !spec.PlainTXT(strs) {
+			return w, fmt.Errorf("Plesk keeps a TXT record as one text and cannot hold the boundaries between the strings of %s", value)
+		}
+		text := strings.Join(strs, "")
 		if !xmlSafe(text) {
 			return w, fmt.Errorf("the text holds bytes an XML packet cannot carry (control characters or invalid UTF-8)")
 		}

@@ -15,6 +15,7 @@ func TestToWire(t *testing.T) {
 	}{
 		{"@", "A", "192.0.2.1", wireRecord{"A", "", "192.0.2.1", ""}},
 		{"www", "AAAA", "2001:db8::1", wireRecord{"AAAA", "www", "2001:db8::1", ""}},
+		{"v4", "AAAA", "::ffff:192.0.2.1", wireRecord{"AAAA", "v4", "::ffff:192.0.2.1", ""}},
 		{"www", "CNAME", "target.example.com.", wireRecord{"CNAME", "www", "target.example.com", ""}},
 		{"sub", "NS", "ns1.example.com.", wireRecord{"NS", "sub", "ns1.example.com", ""}},
 		{"ptr", "PTR", "host.example.com.", wireRecord{"PTR", "ptr", "host.example.com", ""}},
@@ -47,6 +48,9 @@ func TestToWire(t *testing.T) {
 	}
 	if _, err := toWire("x", "CAA", `0 issue "ca.example"`); err == nil {
 		t.Error("toWire took a CAA record")
+	}
+	if _, err := toWire("lab._ipp._tcp", "TXT", `"txtvers=1" "rp=printers/lab"`); err == nil || !strings.Contains(err.Error(), "cannot hold the boundaries") {
+		t.Errorf("toWire of a TXT record of two short strings: %v, want a refusal", err)
 	}
 	for _, text := range []string{"bell\x07", "bad \xff byte"} {
 		if w, err := toWire("x", "TXT", spec.TXTValue(text)); err == nil {

@@ -64,7 +64,9 @@ var RecordTypes = []string{"A", "AAAA", "CNAME", "DS", "MX", "NS", "PTR", "SRV",
 
 // Capabilities: one TTL per zone (the SOA ttl), SOA timers but not its
 // names, slave zones and switching, no zone creation and no failover.
-// The API documents no SOA ranges, so none are enforced here.
+// The API documents no SOA ranges, so none are enforced here. A TXT
+// record's value is one unquoted text, so its string boundaries cannot be
+// held (TXTStrings false).
 func (p *Provider) Capabilities() spec.Capabilities {
 	return spec.Capabilities{
 		RecordTypes: RecordTypes,

@@ -21,6 +21,8 @@ var samples = []struct {
 }{
 	{"a", "A", []string{"192.0.2.1"}},
 	{"aaaa", "AAAA", []string{"2001:db8::1"}},
+	// IPv4-mapped: must read back as written, or it is updated every run.
+	{"mapped", "AAAA", []string{"::ffff:192.0.2.1"}},
 	{"cname", "CNAME", []string{"target.%[1]s."}},
 	{"mx", "MX", []string{"10 mail1.%[1]s.", "20 mail2.%[1]s."}},
 	{"txt", "TXT", []string{"v=spf1 -all", `quotes "inside" and a back\slash`}},
@@ -111,6 +113,28 @@ func testUpdateValues(t *testing.T, s *suite) {
 	}
 	if n := countActions(zp, plan.Create) + countActions(zp, plan.Delete); n != 0 {
 		t.Errorf("a change of values planned %d creates/deletes, want updates only:\n%s", n, describeOps(zp))
+	}
+}
+
+// testTXTStrings: a TXT record of several strings (DNS-SD key=value pairs)
+// keeps its boundaries through an apply that changes something else, and a
+// change of boundaries alone is an update.
+func testTXTStrings(t *testing.T, s *suite) {
+	if !s.caps.TXTStrings {
+		t.Skip("the provider keeps a TXT record as one text (TXTStrings false): validate refuses other string boundaries")
+	}
+	dnssd := rec{name: "lab._ipp._tcp", rrtype: "TXT", txt: [][]string{{"txtvers=1", "rp=printers/lab", "note=2nd floor"}}}
+	s.sync(t, s.zone(t, dnssd, rec{name: "www", rrtype: "A", values: []string{"192.0.2.1"}}))
+	s.sync(t, s.zone(t, dnssd, rec{name: "www", rrtype: "A", values: []string{"192.0.2.2"}}))
+	for _, next := range []rec{
+		{name: "lab._ipp._tcp", rrtype: "TXT", txt: [][]string{{"txtvers=1", "rp=printers/labnote=2nd floor"}}},
+		{name: "lab._ipp._tcp", rrtype: "TXT", values: []string{"txtvers=1rp=printers/labnote=2nd floor"}},
+		{name: "lab._ipp._tcp", rrtype: "TXT", txt: [][]string{{"", "x"}, {strings.Repeat("y", 255), "z"}}},
+	} {
+		zp := s.sync(t, s.zone(t, next, rec{name: "www", rrtype: "A", values: []string{"192.0.2.2"}}))
+		if got := countActions(zp, plan.Update); got != 1 || len(zp.Operations) != 1 {
+			t.Errorf("new string boundaries planned %d updates, want one update:\n%s", got, describeOps(zp))
+		}
 	}
 }
 

@@ -58,6 +58,7 @@ func Run(t *testing.T, newHarness NewHarness) {
 		{"CNAMEReplacesOtherData", testCNAMEConflict},
 		{"SOA", testSOA},
 		{"IgnoreRules", testIgnore},
+		{"TXTStringBoundaries", testTXTStrings},
 		{"Failover", testFailover},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -81,7 +82,10 @@ type rec struct {
 	name, rrtype string
 	ttl          uint32
 	values       []string
-	failover     *spec.Failover
+	// txt are TXT values given as the strings of one record each, their
+	// boundaries kept (a spec's list form).
+	txt      [][]string
+	failover *spec.Failover
 }
 
 // zone builds a desired zone from record sets, canonicalising values as
@@ -98,6 +102,14 @@ func (s *suite) zone(t *testing.T, records ...rec) *spec.Zone {
 		if err != nil {
 			t.Fatalf("test data: %v", err)
 		}
+		for _, strs := range r.txt {
+			v, err := spec.TXTStringsValue(strs)
+			if err != nil {
+				t.Fatalf("test data: %v", err)
+			}
+			rs.Values = append(rs.Values, v)
+		}
+		rs.SetValues(rs.Values)
 		rs.Failover = r.failover
 		z.Records = append(z.Records, rs)
 	}

@@ -31,10 +31,19 @@ func TestModel(t *testing.T) {
 			ids:  map[string]map[string]string{"mail MX": {"10 mx1.example.test.": "10 MX1.Example.TEST."}},
 		},
 		{
-			name:    "TXT in other chunks keeps the server's spelling",
-			records: []string{`t.example.test. 300 IN TXT "ab" "c"`, `t.example.test. 300 IN TXT "a" "bc"`, `t.example.test. 300 IN TXT "x"`},
-			want:    []string{`t TXT 300 "abc"|"x"`},
-			ids:     map[string]map[string]string{"t TXT": {`"abc"`: "\"ab\" \"c\"\n\"a\" \"bc\""}},
+			name:    "TXT strings keep their boundaries: the same bytes in other strings are another value",
+			records: []string{`t.example.test. 300 IN TXT "ab" "c"`, `t.example.test. 300 IN TXT "a" "bc"`, `t.example.test. 300 IN TXT "abc"`},
+			want:    []string{`t TXT 300 "a" "bc"|"ab" "c"|"abc"`},
+		},
+		{
+			name:    "TXT escapes read in canonical form",
+			records: []string{`t.example.test. 300 IN TXT "a\098c" "\x"`},
+			want:    []string{`t TXT 300 "abc" "x"`},
+		},
+		{
+			name:    "an IPv4-mapped AAAA reads as written",
+			records: []string{`v4.example.test. 300 IN AAAA ::ffff:192.0.2.1`},
+			want:    []string{`v4 AAAA 300 ::ffff:192.0.2.1`},
 		},
 		{
 			name: "a zone the server signs: DNSSEC records and the signer's keys are not managed",

@@ -117,9 +117,10 @@ func TestApexNS(t *testing.T) {
 }
 
 // TestServerSpelling: values someone else wrote in another spelling than
-// the canonical one (TXT split into other chunks, names in upper case)
-// compare equal, and changing or deleting them works, because the
-// prerequisites carry the RDATA exactly as the server holds it.
+// the canonical one (names in upper case) compare equal, and changing or
+// deleting them works, because the prerequisites carry the RDATA exactly as
+// the server holds it. A TXT record's string boundaries are no spelling:
+// "ab" "c" is another value than "abc".
 func TestServerSpelling(t *testing.T) {
 	srv := requireNamed(t)
 	p := srv.provider(t, keyMain)
@@ -131,10 +132,17 @@ func TestServerSpelling(t *testing.T) {
 		})
 	})
 	same := desired(t, zone,
-		set{name: "txt", rrtype: "TXT", ttl: 300, values: []string{"abc"}},
+		set{name: "txt", rrtype: "TXT", ttl: 300},
 		set{name: "alias", rrtype: "CNAME", ttl: 300, values: []string{"www.example.com."}})
+	same.Find("txt", "TXT").Values = []string{`"ab" "c"`}
 	if zp, _ := makePlan(t, p, same); len(zp.Operations) != 0 {
 		t.Fatalf("the same data in another spelling plans changes:\n%s", describe(zp))
+	}
+	joined := desired(t, zone,
+		set{name: "txt", rrtype: "TXT", ttl: 300, values: []string{"abc"}},
+		set{name: "alias", rrtype: "CNAME", ttl: 300, values: []string{"www.example.com."}})
+	if zp, _ := makePlan(t, p, joined); len(zp.Operations) != 1 || zp.Operations[0].Action != plan.Update {
+		t.Fatalf("the same bytes in one string instead of two: want one update, got\n%s", describe(zp))
 	}
 	zp := syncZone(t, p, desired(t, zone, set{name: "txt", rrtype: "TXT", ttl: 300, values: []string{"abcd"}}))
 	want := map[string]plan.Action{"txt TXT": plan.Update, "alias CNAME": plan.Delete}

@@ -39,13 +39,16 @@ type Provider struct {
 
 // Capabilities: any record type with its own TTL, the SOA fields but the
 // serial (the server owns it), the apex NS, and several independent
-// operations per call. No failover, slave zones, mode switches or zone
-// creation: RFC 2136 changes records inside a zone the server already has.
+// operations per call; TXT records go on the wire string by string, so
+// their boundaries are kept. No failover, slave zones, mode switches or
+// zone creation: RFC 2136 changes records inside a zone the server already
+// has.
 func (p *Provider) Capabilities() spec.Capabilities {
 	return spec.Capabilities{
-		SOA:    spec.SOAFields,
-		ApexNS: true,
-		Batch:  true,
+		SOA:        spec.SOAFields,
+		ApexNS:     true,
+		Batch:      true,
+		TXTStrings: true,
 	}
 }
 

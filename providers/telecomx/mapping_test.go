@@ -86,7 +86,11 @@ func TestFromWire(t *testing.T) {
 		{Record{"WWW", "A", "192.0.2.1"}, "www", "A", "192.0.2.1"},
 		{Record{"", "TXT", `"v=spf1 mx a ip4:213.83.176.0/23 a:mail.powernetmail.dk -all"`}, "@", "TXT", `"v=spf1 mx a ip4:213.83.176.0/23 a:mail.powernetmail.dk -all"`},
 		{Record{"", "TXT", `v=spf1 -all`}, "@", "TXT", `"v=spf1 -all"`},
-		{Record{"", "TXT", `"two" "parts"`}, "@", "TXT", `"twoparts"`},
+		// Each quoted string is one character-string: the boundaries are data.
+		{Record{"", "TXT", `"two" "parts"`}, "@", "TXT", `"two" "parts"`},
+		{Record{"lab._ipp._tcp", "TXT", `"txtvers=1"  "rp=printers/lab"`}, "lab._ipp._tcp", "TXT", `"txtvers=1" "rp=printers/lab"`},
+		{Record{"v4", "AAAA", "::ffff:192.0.2.1"}, "v4", "AAAA", "::ffff:192.0.2.1"},
+		{Record{"v4", "AAAA", "::FFFF:c000:201"}, "v4", "AAAA", "::ffff:192.0.2.1"},
 	} {
 		t.Run(tc.in.Name+" "+tc.in.Type+" "+tc.in.RData, func(t *testing.T) {
 			name, rrtype, value, err := fromWire("telecomx.dk", tc.in)

@@ -89,7 +89,7 @@ func seedRecord(zone string, rs *spec.RecordSet, value string) (*record, error) 
 	case *dns.A:
 		r.data = t.A.String()
 	case *dns.AAAA:
-		r.data = t.AAAA.String()
+		r.data = spec.CanonicalRR(t) // net.IP would print an IPv4-mapped address as IPv4
 	case *dns.CNAME:
 		r.data = name(t.Target)
 	case *dns.NS:

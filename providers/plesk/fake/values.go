@@ -29,7 +29,7 @@ func normalize(st *site, typ, host, value, opt string) (*Record, *apiError) {
 	switch typ {
 	case "A", "AAAA":
 		ip, err := netip.ParseAddr(v)
-		if err != nil || ip.Zone() != "" || ip.Is4() != (typ == "A") || ip.Is4In6() {
+		if err != nil || ip.Zone() != "" || ip.Is4() != (typ == "A") {
 			return nil, &errInvalidValue
 		}
 		r.Value = v
@@ -144,7 +144,7 @@ func seedRecord(zoneName, name, rrtype, value string) (host, val, opt string, er
 	case *dns.A:
 		val = t.A.String()
 	case *dns.AAAA:
-		val = t.AAAA.String()
+		val = spec.CanonicalRR(t) // net.IP would print an IPv4-mapped address as IPv4
 	case *dns.CNAME:
 		val = t.Target
 	case *dns.NS:
