@@ -2,6 +2,7 @@ package spec
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -230,12 +232,21 @@ func orNone(names []string) string {
 
 // ttl reads a TTL, checking the protocol's range and the provider's rules.
 func (l *loader) ttl(n *yaml.Node, key string) (uint32, bool) {
-	var v int64
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+	// A leading zero makes YAML's tag !!float (086400) as often as !!int (0300).
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" && n.Tag != "!!float" {
 		l.add(n, "%s must be a whole number of seconds, not %s", key, describeNode(n))
 		return 0, false
 	}
-	if _, err := fmt.Sscan(n.Value, &v); err != nil || v < 0 || v > MaxTTL {
+	if why := notDecimal(key, n.Value, false); why != "" {
+		l.add(n, "%s", why)
+		return 0, false
+	}
+	v, err := strconv.ParseInt(n.Value, 10, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		l.add(n, "%s must be a whole number of seconds, not %s", key, describeNode(n))
+		return 0, false
+	}
+	if err != nil || v < 0 || v > MaxTTL {
 		l.add(n, "%s %s is outside 0..%d", key, n.Value, MaxTTL)
 		return 0, false
 	}
