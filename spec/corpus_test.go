@@ -33,6 +33,8 @@ func corpusConfig() (*Config, CapabilitiesFunc) {
 		"failover":  {Failover: true, MaxBackupIPs: 5, ApexNS: true},
 		"floor":     {MinTTL: 7200, ApexNS: true},
 		"secondary": {Slave: true, ApexNS: true},
+		// A provider that carries a record set in one DNS message, as rfc2136 does.
+		"onemessage": {MaxRecordSetSize: 4096, ApexNS: true, EmptyTXT: true, RootTarget: true},
 	}
 	for name := range caps {
 		cfg.Providers[name] = &ProviderConfig{Name: name, Type: "test"}

@@ -24,6 +24,8 @@ const (
 	MaxTTL = 2147483647
 	// DefaultTTL is the TTL of records when a spec sets none.
 	DefaultTTL = 3600
+	// MaxSpecFile is the largest zone spec file zonesync reads, in bytes.
+	MaxSpecFile = 256 << 20
 )
 
 // CapabilitiesFunc returns the capabilities of a configured provider by name.
@@ -92,6 +94,11 @@ func SpecFiles(dir string) ([]string, error) {
 }
 
 func loadZoneFile(file string, cfg *Config, caps CapabilitiesFunc) (*Zone, ErrorList) {
+	if info, err := os.Stat(file); err == nil {
+		if why := specFileProblem(info.Size()); why != "" {
+			return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: why}}
+		}
+	}
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "cannot read: " + err.Error()}}
@@ -106,6 +113,12 @@ func loadZoneFile(file string, cfg *Config, caps CapabilitiesFunc) (*Zone, Error
 // ParseZone loads and validates one zone spec held in memory. The returned
 // error, if any, is an ErrorList with every problem found.
 func ParseZone(file string, data []byte, cfg *Config, caps CapabilitiesFunc) (*Zone, error) {
+	if why := specFileProblem(int64(len(data))); why != "" {
+		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: why}}
+	}
+	if line, why := longLine(data); why != "" {
+		return nil, ErrorList{{Pos: Pos{File: file, Line: line, Col: 1}, Msg: why}}
+	}
 	doc, err := parseYAML(data)
 	if err != nil {
 		return nil, ErrorList{yamlError(file, err)}
@@ -611,12 +624,21 @@ func (l *loader) recordSet(z *Zone, name, key string, item *yaml.Node, jobs *[]v
 		return nil
 	}
 	rs.Values = make([]string, len(values))
+	tooLong := false
 	for i, vn := range values {
 		if vn.Kind != yaml.ScalarNode || vn.Tag == "!!null" {
 			l.add(vn, "%s: a value must be a string, not %s", key, describeNode(vn))
 			return nil
 		}
+		if why := valueTextProblem(rs.Type, len(vn.Value)); why != "" {
+			l.add(vn, "%s %s: %s", name, rs.Type, why)
+			tooLong = true
+			continue
+		}
 		*jobs = append(*jobs, valueJob{rs: rs, idx: i, node: vn})
+	}
+	if tooLong {
+		return nil
 	}
 	if fn := fields["failover"]; fn != nil {
 		rs.Failover = l.failover(z, rs, key, fn)
@@ -638,6 +660,10 @@ func (l *loader) parseValues(jobs []valueJob) {
 				v, err := canonicalSafely(j.rs.Type, j.node.Value)
 				if err != nil {
 					problems[i] = err
+					continue
+				}
+				if why := rdataProblem(j.rs.Type, v); why != "" {
+					problems[i] = errors.New(why)
 					continue
 				}
 				j.rs.Values[j.idx] = v
@@ -780,6 +806,13 @@ func (l *loader) checkRecords(z *Zone) {
 		}
 		if rs.Name == Apex && rs.Type == "NS" && l.cap != nil && !l.cap.ApexNS {
 			l.errAt(rs, "provider %s manages the apex NS records itself; remove them from the spec", z.Provider)
+		}
+		if l.cap != nil && l.cap.MaxRecordSetSize > 0 {
+			size, err := recordSetSize(rs, z.Name, l.cap.MaxRecordSetSize)
+			if err == nil && size > l.cap.MaxRecordSetSize {
+				l.errAt(rs, "%s %s takes %s bytes as DNS records (%d records); provider %s carries a record set in one message and takes at most %s",
+					rs.Name, rs.Type, thousands(int64(size)), len(rs.Values), z.Provider, thousands(int64(l.cap.MaxRecordSetSize)))
+			}
 		}
 	}
 }

@@ -41,11 +41,16 @@ type Provider struct {
 // serial (the server owns it), the apex NS, and several independent
 // operations per call. No failover, slave zones, mode switches or zone
 // creation: RFC 2136 changes records inside a zone the server already has.
+// A record set must fit in one UPDATE message; any data the protocol
+// carries is accepted, empty TXT and null MX included.
 func (p *Provider) Capabilities() spec.Capabilities {
 	return spec.Capabilities{
-		SOA:    spec.SOAFields,
-		ApexNS: true,
-		Batch:  true,
+		SOA:              spec.SOAFields,
+		ApexNS:           true,
+		Batch:            true,
+		MaxRecordSetSize: maxRecordSet,
+		EmptyTXT:         true,
+		RootTarget:       true,
 	}
 }
 
