@@ -673,6 +673,11 @@ func (l *loader) parseValues(jobs []valueJob) {
 	wg.Wait()
 	bad := map[*RecordSet]bool{}
 	for i, err := range problems {
+		if err == nil {
+			if why := l.valueProblem(jobs[i].rs, jobs[i].rs.Values[jobs[i].idx]); why != "" {
+				err = fmt.Errorf("%s", why)
+			}
+		}
 		if err != nil {
 			l.add(jobs[i].node, "%s %s: %v", jobs[i].rs.Name, jobs[i].rs.Type, err)
 			bad[jobs[i].rs] = true
@@ -807,7 +812,7 @@ func (l *loader) checkRecords(z *Zone) {
 		if rs.Name == Apex && rs.Type == "NS" && l.cap != nil && !l.cap.ApexNS {
 			l.errAt(rs, "provider %s manages the apex NS records itself; remove them from the spec", z.Provider)
 		}
-		if l.cap != nil && l.cap.MaxRecordSetSize > 0 {
+		if l.cap != nil && l.cap.MaxRecordSetSize > 0 && !slices.Contains(rs.Values, "") {
 			size, err := recordSetSize(rs, z.Name, l.cap.MaxRecordSetSize)
 			if err == nil && size > l.cap.MaxRecordSetSize {
 				l.errAt(rs, "%s %s takes %s bytes as DNS records (%d records); provider %s carries a record set in one message and takes at most %s",
@@ -815,6 +820,8 @@ func (l *loader) checkRecords(z *Zone) {
 			}
 		}
 	}
+	l.checkDS(z)
+	l.checkCNAMELoops(z)
 }
 
 func (l *loader) errAt(rs *RecordSet, format string, args ...any) {

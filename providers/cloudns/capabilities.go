@@ -42,5 +42,9 @@ func (p *Provider) Capabilities() spec.Capabilities {
 		SOARanges:  SOARanges,
 		ApexNS:     true,
 		Batch:      false,
+		// add-record requires record (https://www.cloudns.net/wiki/article/58/),
+		// and an empty one is refused; "." is taken as an MX or SRV target.
+		EmptyTXT:   false,
+		RootTarget: true,
 	}
 }

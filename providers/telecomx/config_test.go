@@ -105,6 +105,8 @@ func TestCapabilities(t *testing.T) {
 		MinTTL:      60,
 		CreateZone:  true,
 		ApexNS:      true,
+		EmptyTXT:    true,
+		RootTarget:  true,
 	}
 	if got := p.Capabilities(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Capabilities = %+v, want %+v", got, want)

@@ -35,7 +35,8 @@ func New(s Settings) (*Provider, error) {
 
 // Capabilities: the seven documented record types, one TTL per zone, no
 // SOA, failover or slave zones. Apex NS records are editable like any
-// other: the API lists them among the domain's records.
+// other: the API lists them among the domain's records. TXT rData may
+// be an empty quoted string, and "." is a target like any host name.
 func (p *Provider) Capabilities() spec.Capabilities {
 	return spec.Capabilities{
 		RecordTypes: RecordTypes,
@@ -43,6 +44,8 @@ func (p *Provider) Capabilities() spec.Capabilities {
 		MinTTL:      MinTTL,
 		CreateZone:  true,
 		ApexNS:      true,
+		EmptyTXT:    true,
+		RootTarget:  true,
 	}
 }
 

@@ -72,13 +72,16 @@ func New(dir string) *Provider {
 // SetClock replaces the clock serials are derived from, for tests.
 func (p *Provider) SetClock(now func() time.Time) { p.now = now }
 
-// Capabilities: a zone file can hold every record type with its own TTL.
+// Capabilities: a zone file can hold every record type with its own TTL,
+// empty TXT text and "." as a target included.
 func (p *Provider) Capabilities() spec.Capabilities {
 	return spec.Capabilities{
 		CreateZone: true,
 		SOA:        spec.SOAFields,
 		ApexNS:     true,
 		Batch:      true,
+		EmptyTXT:   true,
+		RootTarget: true,
 	}
 }
 
