@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -445,7 +444,7 @@ func (l *loader) ignore(z *Zone, n *yaml.Node) {
 		if len(l.list) > before {
 			continue
 		}
-		rule := IgnoreRule{Name: strings.ToLower(r.Name), Type: strings.ToUpper(r.Type)}
+		rule := IgnoreRule{Name: strings.ToLower(r.Name), Type: strings.ToUpper(r.Type), Pos: nodePos(l.file, item)}
 		if rule.Name == "" && rule.Type == "" {
 			l.add(item, "ignore[%d] needs a name, a type or both", i)
 			continue
@@ -456,8 +455,27 @@ func (l *loader) ignore(z *Zone, n *yaml.Node) {
 				continue
 			}
 		}
-		if _, err := path.Match(rule.Name, ""); err != nil {
+		if err := checkGlob(rule.Name); err != nil {
 			l.add(mapValue(item, "name"), "ignore[%d]: name %q is not a valid glob", i, r.Name)
+			continue
+		}
+		// Names are written as record names are: relative, or absolute
+		// with a trailing dot inside the zone.
+		switch name := rule.Name; {
+		case z.Name == "" || name == "":
+		case strings.HasSuffix(name, "."):
+			rel, ok := RelativeName(name, z.Name)
+			if !ok {
+				l.add(mapValue(item, "name"), "ignore[%d]: name %q is outside zone %s", i, r.Name, z.Name)
+				continue
+			}
+			rule.Name = rel
+		case name == z.Name || strings.HasSuffix(name, "."+z.Name):
+			rel := strings.TrimSuffix(strings.TrimSuffix(name, z.Name), ".")
+			if rel == "" {
+				rel = Apex
+			}
+			l.add(mapValue(item, "name"), "ignore[%d]: name %q looks absolute but has no trailing dot: write %q or %q", i, r.Name, r.Name+".", rel)
 			continue
 		}
 		z.Ignore = append(z.Ignore, rule)
