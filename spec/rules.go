@@ -2,6 +2,8 @@ package spec
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 )
 
@@ -40,67 +42,98 @@ func (l *loader) checkDS(z *Zone) {
 // themselves, the way a server answering would follow them: to the name a
 // target names, or when no such name exists, to the wildcard of its
 // closest existing ancestor. Each loop is reported once, at its record set
-// that sorts first.
+// that sorts first. z.Records must be sorted.
 func (l *loader) checkCNAMELoops(z *Zone) {
-	cnames := map[string]*RecordSet{}
-	exists := map[string]bool{Apex: true}
+	origin := z.Name + "."
+	wildcards := false
 	for _, rs := range z.Records {
-		if rs.Type == "CNAME" && len(rs.Values) == 1 && rs.Values[0] != "" {
-			cnames[rs.Name] = rs
-		}
-		// A name exists, and so does every name above it (an empty
-		// non-terminal), which stops wildcard matching.
-		for n := rs.Name; n != Apex && !exists[n]; n = parentName(n) {
-			exists[n] = true
+		if rs.Type == "CNAME" && strings.HasPrefix(rs.Name, "*") {
+			wildcards = true
 		}
 	}
-	if len(cnames) == 0 {
-		return
-	}
-	next := func(rs *RecordSet) *RecordSet {
-		target, ok := RelativeName(rs.Values[0], z.Name)
-		if !ok {
-			return nil
+	// index finds the record set (name, type), or -1.
+	index := func(name, rrtype string) int {
+		i := sort.Search(len(z.Records), func(i int) bool {
+			return CompareKeys(z.Records[i].Name, z.Records[i].Type, name, rrtype) >= 0
+		})
+		if i < len(z.Records) && z.Records[i].Name == name && z.Records[i].Type == rrtype {
+			return i
 		}
-		if exists[target] {
-			return cnames[target]
+		return -1
+	}
+	hasName := func(name string) bool {
+		i := sort.Search(len(z.Records), func(i int) bool { return CompareNames(z.Records[i].Name, name) >= 0 })
+		return i < len(z.Records) && z.Records[i].Name == name
+	}
+	// exists holds every name with data and every name above one (an
+	// empty non-terminal), which stops wildcard matching. Only wildcard
+	// CNAMEs need it, so it is built for them only.
+	var exists map[string]bool
+	existing := func(name string) bool {
+		if exists == nil {
+			exists = map[string]bool{Apex: true}
+			for _, rs := range z.Records {
+				for n := rs.Name; n != Apex && !exists[n]; n = parentName(n) {
+					exists[n] = true
+				}
+			}
+		}
+		return exists[name]
+	}
+	next := func(rs *RecordSet) int {
+		v := rs.Values[0]
+		var target string
+		switch {
+		case v == origin:
+			target = Apex
+		case strings.HasSuffix(v, origin) && len(v) > len(origin) && v[len(v)-len(origin)-1] == '.':
+			target = v[:len(v)-len(origin)-1]
+		default:
+			return -1
+		}
+		if hasName(target) {
+			return index(target, "CNAME")
+		}
+		if !wildcards || existing(target) {
+			return -1
 		}
 		for n := parentName(target); ; n = parentName(n) {
-			if exists[n] {
-				return cnames[wildcardUnder(n)]
+			if existing(n) {
+				return index(wildcardUnder(n), "CNAME")
 			}
 		}
 	}
 	// Walk from each CNAME; a walk that meets its own trail has found a
 	// loop, one that meets an earlier walk's trail has not.
-	walk := map[*RecordSet]int{}
-	for i, start := range z.Records {
-		if cnames[start.Name] != start || walk[start] != 0 {
+	walk := make([]int32, len(z.Records))
+	var trail []int
+	for start, rs := range z.Records {
+		if rs.Type != "CNAME" || len(rs.Values) != 1 || rs.Values[0] == "" || walk[start] != 0 {
 			continue
 		}
-		var trail []*RecordSet
-		rs := start
-		for rs != nil && walk[rs] == 0 {
-			walk[rs] = i + 1
-			trail = append(trail, rs)
-			rs = next(rs)
-		}
-		if rs == nil || walk[rs] != i+1 {
-			continue
-		}
-		loop := trail[indexOf(trail, rs):]
-		first := 0
-		for j, m := range loop {
-			if CompareNames(m.Name, loop[first].Name) < 0 {
-				first = j
+		trail = trail[:0]
+		at := start
+		for at >= 0 && walk[at] == 0 {
+			walk[at] = int32(start + 1)
+			trail = append(trail, at)
+			if c := z.Records[at]; len(c.Values) == 1 && c.Values[0] != "" {
+				at = next(c)
+			} else {
+				at = -1
 			}
 		}
+		if at < 0 || walk[at] != int32(start+1) {
+			continue
+		}
+		loop := trail[slices.Index(trail, at):]
+		// Records are sorted, so the lowest index is the first name.
+		first := slices.Index(loop, slices.Min(loop))
 		names := make([]string, 0, len(loop)+1)
 		for j := range loop {
-			names = append(names, loop[(first+j)%len(loop)].Name)
+			names = append(names, z.Records[loop[(first+j)%len(loop)]].Name)
 		}
-		names = append(names, loop[first].Name)
-		l.errAt(loop[first], "CNAME loop: %s; a resolver following it never gets an answer", strings.Join(names, " -> "))
+		names = append(names, names[0])
+		l.errAt(z.Records[loop[first]], "CNAME loop: %s; a resolver following it never gets an answer", strings.Join(names, " -> "))
 	}
 }
 
@@ -118,13 +151,4 @@ func wildcardUnder(name string) string {
 		return "*"
 	}
 	return "*." + name
-}
-
-func indexOf(list []*RecordSet, rs *RecordSet) int {
-	for i, x := range list {
-		if x == rs {
-			return i
-		}
-	}
-	return -1
 }
