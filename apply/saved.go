@@ -65,8 +65,9 @@ func PrepareSaved(ctx context.Context, cfg *spec.Config, set *providers.Set, sav
 				problems = append(problems, fmt.Errorf("zone %s: operation %d of the plan file is not what the specs and live state give; was the file edited? Make a new plan", sz.Zone, seq))
 				continue
 			}
-			sz.Refusals = fz.Refusals
+			sz.Refusals, sz.Warnings = fz.Refusals, fz.Warnings
 			out.Plan.Refusals = append(out.Plan.Refusals, fz.Refusals...)
+			out.Plan.Warnings = append(out.Plan.Warnings, fz.Warnings...)
 			out.Plan.Zones = append(out.Plan.Zones, sz)
 			out.Desired = append(out.Desired, fresh.Desired[i])
 			out.Live = append(out.Live, fresh.Live[i])

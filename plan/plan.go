@@ -64,6 +64,9 @@ type Plan struct {
 	// Refusals are every zone's refusals together; apply refuses such a
 	// plan unless forced.
 	Refusals []string `json:"refusals,omitempty"`
+	// Warnings are every zone's warnings together: things to look at that
+	// change nothing and refuse nothing.
+	Warnings []string `json:"warnings,omitempty"`
 	// Shard is the K/N slice of the estate the plan covers, if it was made
 	// with --shard; a saved plan is applied only for the same shard.
 	Shard string `json:"shard,omitempty"`
@@ -81,6 +84,10 @@ type ZonePlan struct {
 	// Refusals are the safety checks this zone's plan fails. A saved plan's
 	// refusals are shown, never trusted: apply checks the zone afresh.
 	Refusals []string `json:"refusals,omitempty"`
+	// Warnings point at parts of the spec that are likely mistakes, such
+	// as an ignore rule that matches nothing. Like refusals, a saved plan's
+	// warnings are shown, and apply finds them afresh.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Operation is one change to a zone, a record set or its failover.

@@ -10,11 +10,12 @@ import (
 
 // ANSI colors of the text diff.
 const (
-	colorReset = "\x1b[0m"
-	colorRed   = "\x1b[31m"
-	colorGreen = "\x1b[32m"
-	colorCyan  = "\x1b[36m"
-	colorBold  = "\x1b[1m"
+	colorReset  = "\x1b[0m"
+	colorRed    = "\x1b[31m"
+	colorGreen  = "\x1b[32m"
+	colorCyan   = "\x1b[36m"
+	colorYellow = "\x1b[33m"
+	colorBold   = "\x1b[1m"
 )
 
 // WriteText renders the plan as a unified diff per zone, in zone
@@ -29,6 +30,9 @@ func WriteText(w io.Writer, p *Plan, color bool) error {
 	}
 	for _, r := range p.Refusals {
 		fmt.Fprintln(bw, paint(colorRed, "refused: "+r))
+	}
+	for _, w := range p.Warnings {
+		fmt.Fprintln(bw, paint(colorYellow, "warning: "+w))
 	}
 	for _, z := range p.Zones {
 		if len(z.Operations) == 0 {
@@ -88,6 +92,9 @@ func WriteMarkdown(w io.Writer, p *Plan, opt MarkdownOptions) error {
 	b.WriteString("**" + p.SummaryLine() + "**\n\n")
 	for _, r := range p.Refusals {
 		b.WriteString("> [!CAUTION]\n> **Refused:** " + escapeMarkdown(r) + "\n\n")
+	}
+	for _, w := range p.Warnings {
+		b.WriteString("> [!WARNING]\n> " + escapeMarkdown(w) + "\n\n")
 	}
 	if p.Summary.ZonesChanged > 0 {
 		b.WriteString("| zone | provider | create | update | delete |\n|---|---|--:|--:|--:|\n")

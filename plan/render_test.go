@@ -52,7 +52,11 @@ func fixture(t *testing.T) *Plan {
 	same := Diff(zone(t, "www A 300 192.0.2.1"), zone(t, "www A 300 192.0.2.1"), spec.Capabilities{})
 	same.Zone, same.Provider = "unchanged.test", "local"
 
+	// A rule that protects nothing is a warning, here on a zone without changes.
+	same.Warnings = []string{`unchanged.test: ignore rule {name: "_acme-challenge.unchanged.test", type: TXT} (zones/unchanged.test.yaml:4:5) matches no live or declared record, so it protects nothing; check its name and type`}
+
 	p := &Plan{FormatVersion: FormatVersion, Zones: []*ZonePlan{a, b, c, same}}
+	p.Warnings = append(p.Warnings, same.Warnings...)
 	p.Summarize()
 	return p
 }

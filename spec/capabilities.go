@@ -43,6 +43,17 @@ type Capabilities struct {
 	// character-strings of a TXT (or SPF) record. Without it a record holds
 	// one text, split only where it passes 255 bytes (see PlainTXT).
 	TXTStrings bool
+	// MaxRecordSetSize, when not 0, is the most bytes one record set may
+	// take as DNS records (each record's owner name, type, class, TTL,
+	// length and data, uncompressed), for a provider that carries a whole
+	// record set in one message.
+	MaxRecordSetSize int
+	// EmptyTXT is true when a TXT or SPF record may hold empty text.
+	EmptyTXT bool
+	// RootTarget is true when an MX or SRV record may point at the root
+	// name ".": a null MX (RFC 7505), or an SRV record saying the service
+	// is not offered (RFC 2782).
+	RootTarget bool
 }
 
 // Range is an inclusive range of numbers.

@@ -15,7 +15,8 @@ var update = flag.Bool("update", false, "rewrite golden files and expected messa
 func corpusConfig() (*Config, CapabilitiesFunc) {
 	cfg := &Config{Providers: map[string]*ProviderConfig{}}
 	caps := map[string]Capabilities{
-		"local": {CreateZone: true, SOA: SOAFields, ApexNS: true, TXTStrings: true},
+		"local": {CreateZone: true, SOA: SOAFields, ApexNS: true, TXTStrings: true, EmptyTXT: true, RootTarget: true},
+		// strict refuses empty TXT records (as ClouDNS does) and null MX (as Plesk does).
 		"strict": {
 			RecordTypes: []string{"A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"},
 			ZoneTTL:     true, MinTTL: 60,
@@ -28,11 +29,13 @@ func corpusConfig() (*Config, CapabilitiesFunc) {
 				"refresh": {1200, 43200}, "retry": {180, 2419200},
 				"expire": {1209600, 2419200}, "minimum": {60, 2419200},
 			},
-			ApexNS: true,
+			ApexNS: true, EmptyTXT: true, RootTarget: true,
 		},
-		"failover":  {Failover: true, MaxBackupIPs: 5, ApexNS: true},
-		"floor":     {MinTTL: 7200, ApexNS: true},
-		"secondary": {Slave: true, ApexNS: true},
+		"failover":  {Failover: true, MaxBackupIPs: 5, ApexNS: true, EmptyTXT: true, RootTarget: true},
+		"floor":     {MinTTL: 7200, ApexNS: true, EmptyTXT: true, RootTarget: true},
+		"secondary": {Slave: true, ApexNS: true, EmptyTXT: true, RootTarget: true},
+		// A provider that carries a record set in one DNS message, as rfc2136 does.
+		"onemessage": {MaxRecordSetSize: 4096, ApexNS: true, EmptyTXT: true, RootTarget: true},
 	}
 	for name := range caps {
 		cfg.Providers[name] = &ProviderConfig{Name: name, Type: "test"}

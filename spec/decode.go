@@ -80,8 +80,12 @@ func decodeValue(e *errs, node *yaml.Node, rv reflect.Value, key string) {
 			return
 		}
 		p := reflect.New(rv.Type().Elem())
+		before := len(e.list)
 		decodeValue(e, node, p.Elem(), key)
-		rv.Set(p)
+		// A value refused stays unset, so that it is not checked again.
+		if len(e.list) == before {
+			rv.Set(p)
+		}
 	default:
 		decodeScalar(e, node, rv, key)
 	}
@@ -103,7 +107,11 @@ func decodeScalar(e *errs, node *yaml.Node, rv reflect.Value, key string) {
 		}
 		rv.SetBool(b)
 	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Uint32, reflect.Uint16, reflect.Uint, reflect.Uint64:
-		n, err := strconv.ParseInt(node.Value, 0, 64)
+		if why := notDecimal(key, node.Value, false); why != "" && node.Style == 0 {
+			e.add(node, "%s", why)
+			return
+		}
+		n, err := strconv.ParseInt(node.Value, 10, 64)
 		if err != nil || node.Tag == "!!str" && node.Style != 0 {
 			e.add(node, "%s must be a whole number, not %q", describeKey(key), node.Value)
 			return
@@ -119,8 +127,12 @@ func decodeScalar(e *errs, node *yaml.Node, rv reflect.Value, key string) {
 			rv.SetUint(uint64(n))
 		}
 	case reflect.Float64:
+		if why := notDecimal(key, node.Value, true); why != "" {
+			e.add(node, "%s", why)
+			return
+		}
 		f, err := strconv.ParseFloat(node.Value, 64)
-		if err != nil {
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 			e.add(node, "%s must be a number, not %q", describeKey(key), node.Value)
 			return
 		}
@@ -128,6 +140,65 @@ func decodeScalar(e *errs, node *yaml.Node, rv reflect.Value, key string) {
 	default:
 		e.add(node, "%s has a type zonesync cannot read (%s)", describeKey(key), rv.Type())
 	}
+}
+
+// notDecimal says why a number's text is not plain decimal, and what to
+// write instead. YAML reads 0300 as octal 192, 0x10 as 16 and 0b101 as 5,
+// and tools disagree on such forms, so zonesync reads decimal only: an
+// optional sign, digits without a leading zero and, for a float, a
+// fraction and an exponent. It returns "" for plain decimal and for text
+// that is no number in any form, which the caller refuses in its own words.
+func notDecimal(key, s string, float bool) string {
+	body := strings.TrimLeft(s, "+-")
+	sign := s[:len(s)-len(body)]
+	if len(sign) > 1 {
+		return ""
+	}
+	if float && strings.HasPrefix(body, ".") && len(body) > 1 && body[1] >= '0' && body[1] <= '9' && decimalFraction(body) {
+		return ""
+	}
+	if len(body) > 0 && body[0] >= '0' && body[0] <= '9' {
+		rest := strings.TrimLeft(body, "0123456789")
+		whole := body[:len(body)-len(rest)]
+		if rest == "" || float && decimalFraction(rest) {
+			if len(whole) == 1 || whole[0] != '0' {
+				return ""
+			}
+			trimmed := strings.TrimLeft(whole, "0")
+			if trimmed == "" {
+				trimmed = "0"
+			}
+			return fmt.Sprintf("%s %q is not a decimal number (a leading zero reads as octal in YAML); write %s",
+				describeKey(key), s, sign+trimmed+rest)
+		}
+	}
+	// The other forms YAML takes as numbers: 0x, 0o and 0b prefixes, digit
+	// separators, hexadecimal floats.
+	clean := strings.ReplaceAll(s, "_", "")
+	if n, err := strconv.ParseInt(clean, 0, 64); err == nil {
+		return fmt.Sprintf("%s %q is not a decimal number; write %d", describeKey(key), s, n)
+	}
+	lower := strings.ToLower(clean)
+	if f, err := strconv.ParseFloat(clean, 64); err == nil && float && !math.IsInf(f, 0) && !math.IsNaN(f) && !strings.Contains(lower, "inf") && !strings.Contains(lower, "nan") {
+		return fmt.Sprintf("%s %q is not a decimal number; write %s", describeKey(key), s, strconv.FormatFloat(f, 'g', -1, 64))
+	}
+	return ""
+}
+
+// decimalFraction reports whether s, what follows a float's whole digits,
+// is a fraction and exponent in decimal: ".5", ".", "e3", ".25E-2".
+func decimalFraction(s string) bool {
+	if rest, ok := strings.CutPrefix(s, "."); ok {
+		s = strings.TrimLeft(rest, "0123456789")
+	}
+	if s == "" {
+		return true
+	}
+	if s[0] != 'e' && s[0] != 'E' {
+		return false
+	}
+	exp := strings.TrimLeft(s[1:], "+-")
+	return len(s)-len(exp) <= 2 && exp != "" && strings.Trim(exp, "0123456789") == ""
 }
 
 func intRange(k reflect.Kind) (int64, int64) {

@@ -2,14 +2,15 @@ package spec
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
-	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -22,6 +23,8 @@ const (
 	MaxTTL = 2147483647
 	// DefaultTTL is the TTL of records when a spec sets none.
 	DefaultTTL = 3600
+	// MaxSpecFile is the largest zone spec file zonesync reads, in bytes.
+	MaxSpecFile = 256 << 20
 )
 
 // CapabilitiesFunc returns the capabilities of a configured provider by name.
@@ -90,6 +93,11 @@ func SpecFiles(dir string) ([]string, error) {
 }
 
 func loadZoneFile(file string, cfg *Config, caps CapabilitiesFunc) (*Zone, ErrorList) {
+	if info, err := os.Stat(file); err == nil {
+		if why := specFileProblem(info.Size()); why != "" {
+			return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: why}}
+		}
+	}
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "cannot read: " + err.Error()}}
@@ -104,6 +112,12 @@ func loadZoneFile(file string, cfg *Config, caps CapabilitiesFunc) (*Zone, Error
 // ParseZone loads and validates one zone spec held in memory. The returned
 // error, if any, is an ErrorList with every problem found.
 func ParseZone(file string, data []byte, cfg *Config, caps CapabilitiesFunc) (*Zone, error) {
+	if why := specFileProblem(int64(len(data))); why != "" {
+		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: why}}
+	}
+	if line, why := longLine(data); why != "" {
+		return nil, ErrorList{{Pos: Pos{File: file, Line: line, Col: 1}, Msg: why}}
+	}
 	doc, err := parseYAML(data)
 	if err != nil {
 		return nil, ErrorList{yamlError(file, err)}
@@ -230,12 +244,21 @@ func orNone(names []string) string {
 
 // ttl reads a TTL, checking the protocol's range and the provider's rules.
 func (l *loader) ttl(n *yaml.Node, key string) (uint32, bool) {
-	var v int64
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+	// A leading zero makes YAML's tag !!float (086400) as often as !!int (0300).
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" && n.Tag != "!!float" {
 		l.add(n, "%s must be a whole number of seconds, not %s", key, describeNode(n))
 		return 0, false
 	}
-	if _, err := fmt.Sscan(n.Value, &v); err != nil || v < 0 || v > MaxTTL {
+	if why := notDecimal(key, n.Value, false); why != "" {
+		l.add(n, "%s", why)
+		return 0, false
+	}
+	v, err := strconv.ParseInt(n.Value, 10, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		l.add(n, "%s must be a whole number of seconds, not %s", key, describeNode(n))
+		return 0, false
+	}
+	if err != nil || v < 0 || v > MaxTTL {
 		l.add(n, "%s %s is outside 0..%d", key, n.Value, MaxTTL)
 		return 0, false
 	}
@@ -421,7 +444,7 @@ func (l *loader) ignore(z *Zone, n *yaml.Node) {
 		if len(l.list) > before {
 			continue
 		}
-		rule := IgnoreRule{Name: strings.ToLower(r.Name), Type: strings.ToUpper(r.Type)}
+		rule := IgnoreRule{Name: strings.ToLower(r.Name), Type: strings.ToUpper(r.Type), Pos: nodePos(l.file, item)}
 		if rule.Name == "" && rule.Type == "" {
 			l.add(item, "ignore[%d] needs a name, a type or both", i)
 			continue
@@ -432,8 +455,27 @@ func (l *loader) ignore(z *Zone, n *yaml.Node) {
 				continue
 			}
 		}
-		if _, err := path.Match(rule.Name, ""); err != nil {
+		if err := checkGlob(rule.Name); err != nil {
 			l.add(mapValue(item, "name"), "ignore[%d]: name %q is not a valid glob", i, r.Name)
+			continue
+		}
+		// Names are written as record names are: relative, or absolute
+		// with a trailing dot inside the zone.
+		switch name := rule.Name; {
+		case z.Name == "" || name == "":
+		case strings.HasSuffix(name, "."):
+			rel, ok := RelativeName(name, z.Name)
+			if !ok {
+				l.add(mapValue(item, "name"), "ignore[%d]: name %q is outside zone %s", i, r.Name, z.Name)
+				continue
+			}
+			rule.Name = rel
+		case name == z.Name || strings.HasSuffix(name, "."+z.Name):
+			rel := strings.TrimSuffix(strings.TrimSuffix(name, z.Name), ".")
+			if rel == "" {
+				rel = Apex
+			}
+			l.add(mapValue(item, "name"), "ignore[%d]: name %q looks absolute but has no trailing dot: write %q or %q", i, r.Name, r.Name+".", rel)
 			continue
 		}
 		z.Ignore = append(z.Ignore, rule)
@@ -611,6 +653,7 @@ func (l *loader) recordSet(z *Zone, name, key string, item *yaml.Node, jobs *[]v
 		return nil
 	}
 	rs.Values = make([]string, len(values))
+	tooLong := false
 	for i, vn := range values {
 		if vn.Kind == yaml.SequenceNode && isTXT(rs.Type) {
 			strs, ok := l.txtStrings(z, key, vn)
@@ -628,7 +671,15 @@ func (l *loader) recordSet(z *Zone, name, key string, item *yaml.Node, jobs *[]v
 			l.add(vn, "%s: a value must be a string, not %s%s", key, describeNode(vn), hint)
 			return nil
 		}
+		if why := valueTextProblem(rs.Type, len(vn.Value)); why != "" {
+			l.add(vn, "%s %s: %s", name, rs.Type, why)
+			tooLong = true
+			continue
+		}
 		*jobs = append(*jobs, valueJob{rs: rs, idx: i, node: vn})
+	}
+	if tooLong {
+		return nil
 	}
 	if fn := fields["failover"]; fn != nil {
 		rs.Failover = l.failover(z, rs, key, fn)
@@ -652,6 +703,10 @@ func (l *loader) parseValues(jobs []valueJob) {
 					problems[i] = err
 					continue
 				}
+				if why := rdataProblem(j.rs.Type, v); why != "" {
+					problems[i] = errors.New(why)
+					continue
+				}
 				j.rs.Values[j.idx] = v
 			}
 		}()
@@ -659,6 +714,11 @@ func (l *loader) parseValues(jobs []valueJob) {
 	wg.Wait()
 	bad := map[*RecordSet]bool{}
 	for i, err := range problems {
+		if err == nil {
+			if why := l.valueProblem(jobs[i].rs, jobs[i].rs.Values[jobs[i].idx]); why != "" {
+				err = fmt.Errorf("%s", why)
+			}
+		}
 		if err != nil {
 			l.add(jobs[i].node, "%s %s: %v", jobs[i].rs.Name, jobs[i].rs.Type, err)
 			bad[jobs[i].rs] = true
@@ -824,7 +884,16 @@ func (l *loader) checkRecords(z *Zone) {
 		if rs.Name == Apex && rs.Type == "NS" && l.cap != nil && !l.cap.ApexNS {
 			l.errAt(rs, "provider %s manages the apex NS records itself; remove them from the spec", z.Provider)
 		}
+		if l.cap != nil && l.cap.MaxRecordSetSize > 0 && !slices.Contains(rs.Values, "") {
+			size, err := recordSetSize(rs, z.Name, l.cap.MaxRecordSetSize)
+			if err == nil && size > l.cap.MaxRecordSetSize {
+				l.errAt(rs, "%s %s takes %s bytes as DNS records (%d records); provider %s carries a record set in one message and takes at most %s",
+					rs.Name, rs.Type, thousands(int64(size)), len(rs.Values), z.Provider, thousands(int64(l.cap.MaxRecordSetSize)))
+			}
+		}
 	}
+	l.checkDS(z)
+	l.checkCNAMELoops(z)
 }
 
 func (l *loader) errAt(rs *RecordSet, format string, args ...any) {

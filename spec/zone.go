@@ -9,7 +9,6 @@ package spec
 
 import (
 	"fmt"
-	"path"
 	"slices"
 	"sort"
 	"strconv"
@@ -282,10 +281,12 @@ var (
 
 // IgnoreRule selects live records zonesync leaves alone.
 type IgnoreRule struct {
-	// Name is a glob (path.Match syntax) on the relative name; empty matches every name.
+	// Name is a glob on the relative name (see matchGlob); empty matches every name.
 	Name string `json:"name,omitempty"`
 	// Type is a record type; empty matches every type.
 	Type string `json:"type,omitempty"`
+	// Pos is where the rule is written in its spec.
+	Pos Pos `json:"-"`
 }
 
 // String formats the rule as a spec writes it.
@@ -305,9 +306,5 @@ func (r IgnoreRule) Matches(name, rrtype string) bool {
 	if r.Type != "" && r.Type != rrtype {
 		return false
 	}
-	if r.Name == "" {
-		return true
-	}
-	ok, _ := path.Match(r.Name, name)
-	return ok
+	return r.Name == "" || matchGlob(r.Name, name)
 }

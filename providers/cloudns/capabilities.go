@@ -45,5 +45,9 @@ func (p *Provider) Capabilities() spec.Capabilities {
 		// records.json and add-record carry a TXT record as one text in
 		// "record", with no way to say where one string ends.
 		TXTStrings: false,
+		// add-record requires record (https://www.cloudns.net/wiki/article/58/),
+		// and an empty one is refused; "." is taken as an MX or SRV target.
+		EmptyTXT:   false,
+		RootTarget: true,
 	}
 }

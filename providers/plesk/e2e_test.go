@@ -77,6 +77,7 @@ records:
   txt:
     - {type: TXT, value: "v=spf1 mx -all"}
   ds:
+    - {type: NS, value: ns1.example.net.}
     - {type: DS, value: "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118"}
 `})
 	ctx := context.Background()
@@ -84,8 +85,8 @@ records:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := prep.Plan.Summary; s.Create != 8 || s.Update != 2 {
-		t.Errorf("plan summary %+v, want 8 creates and the TTL and SOA updates", prep.Plan.Summary)
+	if s := prep.Plan.Summary; s.Create != 9 || s.Update != 2 {
+		t.Errorf("plan summary %+v, want 9 creates and the TTL and SOA updates", prep.Plan.Summary)
 	}
 	rep := apply.Run(ctx, prep, apply.RunOptions{Concurrency: 2})
 	if rep.Failed() {

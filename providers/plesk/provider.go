@@ -66,7 +66,10 @@ var RecordTypes = []string{"A", "AAAA", "CNAME", "DS", "MX", "NS", "PTR", "SRV",
 // names, slave zones and switching, no zone creation and no failover.
 // The API documents no SOA ranges, so none are enforced here. A TXT
 // record's value is one unquoted text, so its string boundaries cannot be
-// held (TXTStrings false).
+// held (TXTStrings false). A TXT record may hold empty text; an MX or SRV
+// record may not point at ".":
+// Plesk takes only a host name as the mail server or target, so a null MX
+// is refused at validate instead of at add_rec.
 func (p *Provider) Capabilities() spec.Capabilities {
 	return spec.Capabilities{
 		RecordTypes: RecordTypes,
@@ -76,6 +79,8 @@ func (p *Provider) Capabilities() spec.Capabilities {
 		SOA:         []string{"refresh", "retry", "expire", "minimum"},
 		ApexNS:      true,
 		Batch:       true,
+		EmptyTXT:    true,
+		RootTarget:  false,
 	}
 }
 

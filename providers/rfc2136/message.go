@@ -20,6 +20,15 @@ const (
 	maxBody    = 60 * 1024
 )
 
+// maxRecordSet is the most bytes one record set may take as DNS records
+// (spec.Capabilities.MaxRecordSetSize), so that every change to it fits in
+// one UPDATE. An update carries the old values as prerequisites and the
+// new ones as updates, so each side gets half of what a message leaves
+// after its header, the zone section, the TSIG record and the records
+// without data a change adds (the two prerequisites of a create, the
+// delete of the old set), all with names of the longest.
+const maxRecordSet = (maxMessage - tsigRoom - 12 - (255 + 4) - 3*(255+10)) / 2
+
 // change is one record operation as UPDATE sections: the prerequisites
 // that must hold for it to run, and the updates that carry it out.
 type change struct {

@@ -42,13 +42,17 @@ type Provider struct {
 // operations per call; TXT records go on the wire string by string, so
 // their boundaries are kept. No failover, slave zones, mode switches or
 // zone creation: RFC 2136 changes records inside a zone the server already
-// has.
+// has. A record set must fit in one UPDATE message; any data the protocol
+// carries is accepted, empty TXT and null MX included.
 func (p *Provider) Capabilities() spec.Capabilities {
 	return spec.Capabilities{
-		SOA:        spec.SOAFields,
-		ApexNS:     true,
-		Batch:      true,
-		TXTStrings: true,
+		SOA:              spec.SOAFields,
+		ApexNS:           true,
+		Batch:            true,
+		TXTStrings:       true,
+		MaxRecordSetSize: maxRecordSet,
+		EmptyTXT:         true,
+		RootTarget:       true,
 	}
 }
 

@@ -106,6 +106,8 @@ func TestCapabilities(t *testing.T) {
 		CreateZone:  true,
 		ApexNS:      true,
 		TXTStrings:  true,
+		EmptyTXT:    true,
+		RootTarget:  true,
 	}
 	if got := p.Capabilities(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Capabilities = %+v, want %+v", got, want)

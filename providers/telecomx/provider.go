@@ -36,7 +36,8 @@ func New(s Settings) (*Provider, error) {
 // Capabilities: the seven documented record types, one TTL per zone, no
 // SOA, failover or slave zones. Apex NS records are editable like any
 // other: the API lists them among the domain's records. TXT rData is a
-// list of quoted strings, so a record's string boundaries are kept.
+// list of quoted strings, so a record's string boundaries are kept; it may
+// be an empty quoted string, and "." is a target like any host name.
 func (p *Provider) Capabilities() spec.Capabilities {
 	return spec.Capabilities{
 		RecordTypes: RecordTypes,
@@ -45,6 +46,8 @@ func (p *Provider) Capabilities() spec.Capabilities {
 		CreateZone:  true,
 		ApexNS:      true,
 		TXTStrings:  true,
+		EmptyTXT:    true,
+		RootTarget:  true,
 	}
 }
 

@@ -73,7 +73,8 @@ func New(dir string) *Provider {
 func (p *Provider) SetClock(now func() time.Time) { p.now = now }
 
 // Capabilities: a zone file can hold every record type with its own TTL,
-// and a TXT record's strings as the file writes them.
+// a TXT record's strings as the file writes them, empty TXT text and "."
+// as a target included.
 func (p *Provider) Capabilities() spec.Capabilities {
 	return spec.Capabilities{
 		CreateZone: true,
@@ -81,6 +82,8 @@ func (p *Provider) Capabilities() spec.Capabilities {
 		ApexNS:     true,
 		Batch:      true,
 		TXTStrings: true,
+		EmptyTXT:   true,
+		RootTarget: true,
 	}
 }
 

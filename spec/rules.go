@@ -1,0 +1,154 @@
+package spec
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// valueProblem says why the zone's provider cannot hold one canonical
+// value of rs, for the rules providers declare in their Capabilities.
+func (l *loader) valueProblem(rs *RecordSet, v string) string {
+	if l.cap == nil {
+		return ""
+	}
+	switch {
+	case (rs.Type == "TXT" || rs.Type == "SPF") && !l.cap.EmptyTXT && v == TXTValue(""):
+		return fmt.Sprintf("provider %s cannot hold a %s record with empty text; write some text or remove the record", l.z.Provider, rs.Type)
+	case rs.Type == "MX" && !l.cap.RootTarget && strings.HasSuffix(v, " ."):
+		return fmt.Sprintf("provider %s cannot hold a null MX (%q, RFC 7505): it does not take \".\" as the mail server", l.z.Provider, v)
+	case rs.Type == "SRV" && !l.cap.RootTarget && strings.HasSuffix(v, " ."):
+		return fmt.Sprintf("provider %s cannot hold an SRV record whose target is \".\" (no such service, RFC 2782)", l.z.Provider)
+	}
+	return ""
+}
+
+// checkDS holds DS records to where servers keep them: at a delegation,
+// beside the child zone's NS records, which is never the apex.
+func (l *loader) checkDS(z *Zone) {
+	for _, rs := range z.Records {
+		switch {
+		case rs.Type != "DS":
+		case rs.Name == Apex:
+			l.errAt(rs, "DS at the zone apex: a zone's DS records belong in its parent zone (a zone file holding one does not load: \"DS record at top of zone\")")
+		case z.Find(rs.Name, "NS") == nil && !z.Ignored(rs.Name, "NS"):
+			l.errAt(rs, "DS at %s, where the spec has no NS records: a DS record belongs at a delegation, beside the child zone's NS records (servers drop it otherwise)", rs.Name)
+		}
+	}
+}
+
+// checkCNAMELoops refuses CNAME chains inside the zone that come back on
+// themselves, the way a server answering would follow them: to the name a
+// target names, or when no such name exists, to the wildcard of its
+// closest existing ancestor. Each loop is reported once, at its record set
+// that sorts first. z.Records must be sorted.
+func (l *loader) checkCNAMELoops(z *Zone) {
+	origin := z.Name + "."
+	wildcards := false
+	for _, rs := range z.Records {
+		if rs.Type == "CNAME" && strings.HasPrefix(rs.Name, "*") {
+			wildcards = true
+		}
+	}
+	// index finds the record set (name, type), or -1.
+	index := func(name, rrtype string) int {
+		i := sort.Search(len(z.Records), func(i int) bool {
+			return CompareKeys(z.Records[i].Name, z.Records[i].Type, name, rrtype) >= 0
+		})
+		if i < len(z.Records) && z.Records[i].Name == name && z.Records[i].Type == rrtype {
+			return i
+		}
+		return -1
+	}
+	hasName := func(name string) bool {
+		i := sort.Search(len(z.Records), func(i int) bool { return CompareNames(z.Records[i].Name, name) >= 0 })
+		return i < len(z.Records) && z.Records[i].Name == name
+	}
+	// exists holds every name with data and every name above one (an
+	// empty non-terminal), which stops wildcard matching. Only wildcard
+	// CNAMEs need it, so it is built for them only.
+	var exists map[string]bool
+	existing := func(name string) bool {
+		if exists == nil {
+			exists = map[string]bool{Apex: true}
+			for _, rs := range z.Records {
+				for n := rs.Name; n != Apex && !exists[n]; n = parentName(n) {
+					exists[n] = true
+				}
+			}
+		}
+		return exists[name]
+	}
+	next := func(rs *RecordSet) int {
+		v := rs.Values[0]
+		var target string
+		switch {
+		case v == origin:
+			target = Apex
+		case strings.HasSuffix(v, origin) && len(v) > len(origin) && v[len(v)-len(origin)-1] == '.':
+			target = v[:len(v)-len(origin)-1]
+		default:
+			return -1
+		}
+		if hasName(target) {
+			return index(target, "CNAME")
+		}
+		if !wildcards || existing(target) {
+			return -1
+		}
+		for n := parentName(target); ; n = parentName(n) {
+			if existing(n) {
+				return index(wildcardUnder(n), "CNAME")
+			}
+		}
+	}
+	// Walk from each CNAME; a walk that meets its own trail has found a
+	// loop, one that meets an earlier walk's trail has not.
+	walk := make([]int32, len(z.Records))
+	var trail []int
+	for start, rs := range z.Records {
+		if rs.Type != "CNAME" || len(rs.Values) != 1 || rs.Values[0] == "" || walk[start] != 0 {
+			continue
+		}
+		trail = trail[:0]
+		at := start
+		for at >= 0 && walk[at] == 0 {
+			walk[at] = int32(start + 1)
+			trail = append(trail, at)
+			if c := z.Records[at]; len(c.Values) == 1 && c.Values[0] != "" {
+				at = next(c)
+			} else {
+				at = -1
+			}
+		}
+		if at < 0 || walk[at] != int32(start+1) {
+			continue
+		}
+		loop := trail[slices.Index(trail, at):]
+		// Records are sorted, so the lowest index is the first name.
+		first := slices.Index(loop, slices.Min(loop))
+		names := make([]string, 0, len(loop)+1)
+		for j := range loop {
+			names = append(names, z.Records[loop[(first+j)%len(loop)]].Name)
+		}
+		names = append(names, names[0])
+		l.errAt(z.Records[loop[first]], "CNAME loop: %s; a resolver following it never gets an answer", strings.Join(names, " -> "))
+	}
+}
+
+// parentName returns the relative name one label up, the apex above a single label.
+func parentName(name string) string {
+	if _, rest, ok := strings.Cut(name, "."); ok {
+		return rest
+	}
+	return Apex
+}
+
+// wildcardUnder returns the wildcard name directly under name.
+func wildcardUnder(name string) string {
+	if name == Apex {
+		return "*"
+	}
+	return "*." + name
+}
