@@ -174,6 +174,9 @@ func (e *env) importZones(c *cli.Context) error {
 	if all == (zone != "") {
 		return errors.New("import needs either --zone Z (printed to stdout) or --all (one file per zone)")
 	}
+	if zone != "" && !spec.ValidZoneName(zone) {
+		return fmt.Errorf("--zone %q is not a domain name", c.String("zone"))
+	}
 	name := c.String("provider")
 	if name == "" {
 		return errors.New("import needs --provider NAME, a provider of zonesync.yaml")
@@ -187,16 +190,19 @@ func (e *env) importZones(c *cli.Context) error {
 		return fmt.Errorf("unknown provider %q; zonesync.yaml declares %s", name, strings.Join(cfg.ProviderNames(), ", "))
 	}
 	caps := p.Capabilities()
-	spec := func(zone string) ([]byte, error) {
+	specOf := func(zone string) ([]byte, error) {
 		live, err := p.ReadZone(e.context(c), zone)
 		if err != nil {
 			return nil, fmt.Errorf("read zone %s from provider %s: %w", zone, name, err)
+		}
+		if got := spec.NormalizeZone(live.Name); got != zone {
+			return nil, fmt.Errorf("read zone %s from provider %s: the provider answered with zone %q", zone, name, got)
 		}
 		live.Provider = name
 		return specMarshal(live, caps)
 	}
 	if !all {
-		data, err := spec(zone)
+		data, err := specOf(zone)
 		if err != nil {
 			return err
 		}
@@ -215,15 +221,26 @@ func (e *env) importZones(c *cli.Context) error {
 		return fmt.Errorf("list zones of provider %s: %w", name, err)
 	}
 	var problems []error
-	for _, z := range zones {
-		path := filepath.Join(dir, z+".yaml")
-		if _, err := os.Stat(path); err == nil && !c.Bool("overwrite") {
+	for _, listed := range zones {
+		// Zone names come from the provider: only a domain name becomes a
+		// file, and its file name never leaves the directory.
+		z := spec.NormalizeZone(listed)
+		if !spec.ValidZoneName(z) || strings.TrimSpace(listed) != listed {
+			problems = append(problems, fmt.Errorf("provider %s lists a zone named %q, which is not a domain name; not imported", name, listed))
+			continue
+		}
+		path := filepath.Join(dir, spec.SpecFileName(z))
+		if filepath.Dir(path) != filepath.Clean(dir) {
+			problems = append(problems, fmt.Errorf("provider %s lists zone %q, whose spec file would be outside %s; not imported", name, listed, dir))
+			continue
+		}
+		if _, err := os.Lstat(path); err == nil && !c.Bool("overwrite") {
 			fmt.Fprintf(e.stderr, "zonesync: %s exists; left as it is (--overwrite replaces it)\n", path)
 			continue
 		}
-		data, err := spec(z)
+		data, err := specOf(z)
 		if err == nil {
-			err = os.WriteFile(path, data, 0o644)
+			err = writeFileIn(dir, filepath.Base(path), data)
 		}
 		if err != nil {
 			problems = append(problems, err)
@@ -232,6 +249,32 @@ func (e *env) importZones(c *cli.Context) error {
 		fmt.Fprintln(e.stdout, path)
 	}
 	return errors.Join(problems...)
+}
+
+// writeFileIn replaces dir/name with data through a temporary file in dir
+// and a rename: a failed write leaves no half spec, and a symbolic link
+// at dir/name is replaced, never followed out of dir.
+func writeFileIn(dir, name string, data []byte) error {
+	tmp, err := os.CreateTemp(dir, ".import-*.yaml")
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("import: %w", err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("import: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	return nil
 }
 
 func (e *env) format(c *cli.Context) error {

@@ -18,6 +18,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"github.com/zonesync/zonesync/providers"
 	_ "github.com/zonesync/zonesync/providers/all"
+	"github.com/zonesync/zonesync/providers/redact"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -47,18 +48,18 @@ func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 // that scrubs the config's secrets from them.
 type env struct {
 	stdout, stderr io.Writer
-	redact         *redactor
+	redact         *redact.Scrubber
 	// terminal is true when stderr is a terminal, for progress lines.
 	terminal bool
 }
 
 // run is the whole program, taking its streams so tests can drive it.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
-	redact := &redactor{}
+	scrubber := redact.New()
 	e := &env{
-		stdout:   &redactingWriter{w: stdout, r: redact},
-		stderr:   &redactingWriter{w: stderr, r: redact},
-		redact:   redact,
+		stdout:   &redactingWriter{w: stdout, r: scrubber},
+		stderr:   &redactingWriter{w: stderr, r: scrubber},
+		redact:   scrubber,
 		terminal: isTerminal(stderr),
 	}
 	// A bug must still end as one line on stderr, not a stack trace.
@@ -196,15 +197,16 @@ func (e *env) context(c *cli.Context) context.Context {
 	})
 }
 
-// load reads the config and builds its providers; every value taken from
-// the environment is registered with the redactor before anything prints.
+// load reads the config and builds its providers. Building them declares
+// their secret settings; those values are registered with the redactor
+// before anything, an error included, is printed.
 func (e *env) load(c *cli.Context) (*spec.Config, *providers.Set, error) {
 	cfg, err := spec.LoadConfig(c.String("config"))
 	if err != nil {
 		return nil, nil, err
 	}
-	e.redact.add(cfg.Secrets()...)
 	set, err := providers.Open(cfg)
+	e.redact.Add(cfg.Secrets()...)
 	if err != nil {
 		return nil, nil, err
 	}

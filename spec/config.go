@@ -5,8 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -25,9 +28,17 @@ type Config struct {
 	Safety Safety
 	// Concurrency is how many zones are planned and applied at once.
 	Concurrency int
-	// secrets are credential values, never to be printed.
+	// secrets are the values of the settings providers declared secret.
 	secrets []string
+	// fromEnv maps each scalar that took (part of) its value from the
+	// environment to its text as written, e.g. "${CLOUDNS_ENDPOINT}".
+	fromEnv map[*yaml.Node]string
 }
+
+// MinSecretLength is the fewest characters a secret setting may have. A
+// shorter one would be scrubbed out of unrelated output ("alpha" from
+// "alpha.com") and is too weak to be a credential anyway.
+const MinSecretLength = 8
 
 // Safety holds the thresholds above which a plan is refused without --force.
 type Safety struct {
@@ -58,6 +69,7 @@ type ProviderConfig struct {
 	Pos  Pos
 	node *yaml.Node
 	file string
+	cfg  *Config
 }
 
 // Decode reads the provider's settings (every key but type) into the
@@ -72,33 +84,172 @@ func (p *ProviderConfig) Decode(v any) error {
 	}
 	e := &errs{file: p.file}
 	decodeValue(e, settings, reflectValue(v), "providers."+p.Name)
+	p.cfg.hideEnvValues(e.list, p.node)
 	return e.list.Err()
 }
 
 // Errorf returns a problem with the provider's setting key (or the provider
 // itself when key is empty or not set), at its position in the config.
+//
+// A value the setting took from the environment never shows in the
+// message: where the message quotes it, it reads as the setting was
+// written, ${VAR}, which says where it came from.
 func (p *ProviderConfig) Errorf(key, format string, args ...any) error {
 	n := p.node
-	if key != "" {
-		for i := 0; i+1 < len(p.node.Content); i += 2 {
-			if p.node.Content[i].Value == key {
-				n = p.node.Content[i]
-			}
-		}
-	}
 	msg := fmt.Sprintf(format, args...)
+	if k, v := p.setting(key); k != nil {
+		n = k
+		msg = p.cfg.hideEnv(msg, v)
+	}
 	return ErrorList{{Pos: nodePos(p.file, n), Msg: "providers." + p.Name + ": " + msg}}
 }
 
-// Secrets returns the values of the providers' credential settings
-// (passwords, tokens, secrets, keys), so that output can be scrubbed of them.
+// setting finds the key and value nodes of a setting by its key, a dotted
+// path for a nested one ("tsig.secret"); nil when it is not set.
+func (p *ProviderConfig) setting(key string) (k, v *yaml.Node) {
+	if key == "" {
+		return nil, nil
+	}
+	v = p.node
+	for _, part := range strings.Split(key, ".") {
+		if v == nil || v.Kind != yaml.MappingNode {
+			return nil, nil
+		}
+		k = nil
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			if v.Content[i].Value == part {
+				k = v.Content[i]
+			}
+		}
+		if k == nil {
+			return nil, nil
+		}
+		v = mapValue(v, part)
+	}
+	return k, v
+}
+
+// Secrets declares which of the provider's settings hold credentials
+// (passwords, API keys, TSIG secrets), by key as Errorf takes it. Their
+// values, written in the file or taken from the environment, become
+// secrets of the config, scrubbed from every output in every encoding. A
+// value shorter than MinSecretLength is refused with an error at its key
+// that names the variable it came from, never the value. Settings left
+// out or empty are the provider's to require.
+func (p *ProviderConfig) Secrets(keys ...string) error {
+	var list ErrorList
+	for _, key := range keys {
+		k, v := p.setting(key)
+		if v == nil || v.Kind != yaml.ScalarNode || v.Value == "" {
+			continue
+		}
+		if n := utf8.RuneCountInString(v.Value); n < MinSecretLength {
+			from := ""
+			if tmpl, ok := p.cfg.fromEnv[v]; ok {
+				from = " (from " + shownAs(tmpl) + ")"
+			}
+			list = append(list, &Error{Pos: nodePos(p.file, k), Msg: fmt.Sprintf(
+				"providers.%s: %s%s is %d characters long; a secret must have at least %d (use the full password or key)",
+				p.Name, key, from, n, MinSecretLength)})
+			continue
+		}
+		if !slices.Contains(p.cfg.secrets, v.Value) {
+			p.cfg.secrets = append(p.cfg.secrets, v.Value)
+		}
+	}
+	return list.Err()
+}
+
+// Secrets returns the values of the settings the providers declared secret
+// (ProviderConfig.Secrets), so that output can be scrubbed of them. It is
+// complete once every provider of the config has been built.
 func (c *Config) Secrets() []string { return c.secrets }
 
-// AddSecret registers a value that must never be printed.
-func (c *Config) AddSecret(s string) {
-	if s != "" {
-		c.secrets = append(c.secrets, s)
+// hideEnv rewrites a message about the setting n (a scalar or a whole
+// mapping) so that no value it took from the environment shows: each is
+// replaced where the message quotes it by its text as written.
+func (c *Config) hideEnv(msg string, n *yaml.Node) string {
+	if c == nil || len(c.fromEnv) == 0 {
+		return msg
 	}
+	walkScalars(n, func(v *yaml.Node) {
+		if tmpl, ok := c.fromEnv[v]; ok && v.Value != "" {
+			msg = replaceValue(msg, v.Value, shownAs(tmpl))
+		}
+	})
+	return msg
+}
+
+// hideEnvValues applies hideEnv to every problem positioned at a scalar
+// under root that took its value from the environment.
+func (c *Config) hideEnvValues(list ErrorList, root *yaml.Node) {
+	if c == nil || len(c.fromEnv) == 0 || len(list) == 0 {
+		return
+	}
+	at := map[[2]int]*yaml.Node{}
+	walkScalars(root, func(v *yaml.Node) {
+		if _, ok := c.fromEnv[v]; ok {
+			at[[2]int{v.Line, v.Column}] = v
+		}
+	})
+	for _, e := range list {
+		if v, ok := at[[2]int{e.Pos.Line, e.Pos.Col}]; ok {
+			e.Msg = c.hideEnv(e.Msg, v)
+		}
+	}
+}
+
+// walkScalars calls f for every scalar at or under n.
+func walkScalars(n *yaml.Node, f func(*yaml.Node)) {
+	if n == nil {
+		return
+	}
+	if n.Kind == yaml.ScalarNode {
+		f(n)
+		return
+	}
+	for _, c := range n.Content {
+		walkScalars(c, f)
+	}
+}
+
+// soleVariable is a value written as exactly one ${VAR}.
+var soleVariable = regexp.MustCompile(`^\$\{[A-Za-z_][A-Za-z0-9_]*\}$`)
+
+// shownAs is how a message names a value from the environment: ${VAR}, or
+// the quoted text as written when the variable is part of a longer value.
+func shownAs(tmpl string) string {
+	if soleVariable.MatchString(tmpl) {
+		return tmpl
+	}
+	return strconv.Quote(tmpl)
+}
+
+// replaceValue replaces value in msg by shown: where it is quoted, and
+// where it stands as a whole word (a number, a name); never inside a
+// longer word, so that a short value cannot garble the rest of the message.
+func replaceValue(msg, value, shown string) string {
+	msg = strings.ReplaceAll(msg, strconv.Quote(value), shown)
+	var b strings.Builder
+	for {
+		i := strings.Index(msg, value)
+		if i < 0 {
+			b.WriteString(msg)
+			return b.String()
+		}
+		end := i + len(value)
+		if (i == 0 || !isWordByte(msg[i-1])) && (end == len(msg) || !isWordByte(msg[end])) {
+			b.WriteString(msg[:i])
+			b.WriteString(shown)
+		} else {
+			b.WriteString(msg[:end])
+		}
+		msg = msg[end:]
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c == '.' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
 
 // configFile is the shape of zonesync.yaml, except providers, which are
@@ -139,6 +290,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 		ZonesDir:    "zones",
 		Safety:      DefaultSafety,
 		Concurrency: DefaultConcurrency,
+		fromEnv:     map[*yaml.Node]string{},
 	}
 	doc, err := parseYAML(data)
 	if err != nil {
@@ -189,7 +341,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 				e.add(v, "providers.%s must be a mapping with at least a type", k.Value)
 				continue
 			}
-			pc := &ProviderConfig{Name: k.Value, Dir: cfg.Dir, Pos: nodePos(file, k), node: v, file: file}
+			pc := &ProviderConfig{Name: k.Value, Dir: cfg.Dir, Pos: nodePos(file, k), node: v, file: file, cfg: cfg}
 			if t := mapValue(v, "type"); t == nil || t.Value == "" {
 				e.add(k, "providers.%s has no type", k.Value)
 				continue
@@ -199,6 +351,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 			cfg.Providers[k.Value] = pc
 		}
 	}
+	cfg.hideEnvValues(e.list, root)
 	if err := e.list.Err(); err != nil {
 		return nil, err
 	}
@@ -224,21 +377,15 @@ func checkSafety(e *errs, root *yaml.Node, s Safety) {
 
 var envPattern = regexp.MustCompile(`\$\{([^}]*)\}|\$\$`)
 
-// secretKey matches the setting names whose values are credentials:
-// auth_password, password, secret, secret_key, token, api_key, ...
-var secretKey = regexp.MustCompile(`(^|_)(password|passwd|secret|token|key)$`)
-
-// expandEnv substitutes ${VAR} in every scalar under n; $$ is a literal $.
-// The values of credential settings (see secretKey), whether written in
-// the file or taken from the environment, are registered as secrets.
+// expandEnv substitutes ${VAR} in every scalar value under n; $$ is a
+// literal $. Each scalar that took a variable's value is remembered with
+// its text as written, so that messages can name the variable instead of
+// showing the value. Which values are secrets is for each provider to
+// declare (ProviderConfig.Secrets).
 func expandEnv(e *errs, n *yaml.Node, lookup func(string) (string, bool), cfg *Config) {
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			expandEnv(e, v, lookup, cfg)
-			if v.Kind == yaml.ScalarNode && secretKey.MatchString(k.Value) {
-				cfg.AddSecret(v.Value)
-			}
+			expandEnv(e, n.Content[i+1], lookup, cfg)
 		}
 		return
 	}
@@ -247,6 +394,7 @@ func expandEnv(e *errs, n *yaml.Node, lookup func(string) (string, bool), cfg *C
 		if !strings.Contains(n.Value, "$") {
 			return
 		}
+		written, substituted := n.Value, false
 		n.Value = envPattern.ReplaceAllStringFunc(n.Value, func(m string) string {
 			if m == "$$" {
 				return "$"
@@ -261,8 +409,12 @@ func expandEnv(e *errs, n *yaml.Node, lookup func(string) (string, bool), cfg *C
 				e.add(n, "environment variable %s is not set", name)
 				return m
 			}
+			substituted = true
 			return v
 		})
+		if substituted {
+			cfg.fromEnv[n] = written
+		}
 		if n.Tag == "!!str" || n.Style != 0 {
 			return
 		}

@@ -1,8 +1,12 @@
 package spec
 
 import (
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func env(vars map[string]string) func(string) (string, bool) {
@@ -49,7 +53,11 @@ concurrency: 8
 	if s.AuthID != "1234" || s.AuthPassword != "s3cret-pass" {
 		t.Errorf("decoded %+v", s)
 	}
-	// Only credentials are secrets: an id from the environment is not.
+	// Only what the provider declares is a secret: an id from the
+	// environment is not.
+	if err := cfg.Providers["dns"].Secrets("auth_password", "not_set"); err != nil {
+		t.Fatal(err)
+	}
 	if secrets := strings.Join(cfg.Secrets(), ","); secrets != "s3cret-pass" {
 		t.Errorf("secrets = %q", secrets)
 	}
@@ -57,8 +65,15 @@ concurrency: 8
 	if err != nil {
 		t.Fatal(err)
 	}
-	if secrets := strings.Join(inline.Secrets(), ","); secrets != "literal-token,c2VjcmV0,sk-123456" {
-		t.Errorf("secrets written in the file = %q", secrets)
+	for name, key := range map[string]string{"a": "token", "b": "tsig.secret", "c": "secret_key"} {
+		if err := inline.Providers[name].Secrets(key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	secrets := inline.Secrets()
+	sort.Strings(secrets)
+	if got := strings.Join(secrets, ","); got != "c2VjcmV0,literal-token,sk-123456" {
+		t.Errorf("secrets written in the file = %q", got)
 	}
 }
 
@@ -109,4 +124,64 @@ func TestProviderDecodeErrors(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Errorf("Decode error:\n%v\nwant:\n%s", err, want)
 	}
+}
+
+// TestShortSecretsRefused: a secret setting under MinSecretLength is an
+// error at its key naming the variable it came from, never the value, and
+// is not registered for scrubbing.
+func TestShortSecretsRefused(t *testing.T) {
+	data := "providers:\n  dns:\n    type: cloudns\n    auth_password: ${PASS}\n  px:\n    type: plesk\n    secret_key: \"alpha\"\n  ns:\n    type: rfc2136\n    tsig: {name: k, secret: \"${PRE}x\"}\n"
+	cfg, err := ParseConfig("zonesync.yaml", []byte(data), env(map[string]string{"PASS": "alpha", "PRE": "Zm9v"}))
+	require.NoError(t, err)
+	for _, tc := range []struct{ provider, key, want string }{
+		{"dns", "auth_password", "zonesync.yaml:4:5: providers.dns: auth_password (from ${PASS}) is 5 characters long; a secret must have at least 8 (use the full password or key)"},
+		{"px", "secret_key", "zonesync.yaml:7:5: providers.px: secret_key is 5 characters long; a secret must have at least 8 (use the full password or key)"},
+		{"ns", "tsig.secret", `zonesync.yaml:10:21: providers.ns: tsig.secret (from "${PRE}x") is 5 characters long; a secret must have at least 8 (use the full password or key)`},
+	} {
+		err := cfg.Providers[tc.provider].Secrets(tc.key)
+		require.Error(t, err, tc.key)
+		assert.Equal(t, tc.want, err.Error())
+		assert.NotContains(t, err.Error(), "alpha")
+		assert.NotContains(t, err.Error(), "Zm9v")
+	}
+	assert.Empty(t, cfg.Secrets(), "a refused secret must not be scrubbed from unrelated output")
+}
+
+// TestEnvironmentValuesNeverInMessages: problems with settings that took
+// their value from the environment name the variable instead of showing
+// the value: the provider's own messages, decoding errors, and the
+// config's top-level checks.
+func TestEnvironmentValuesNeverInMessages(t *testing.T) {
+	vars := env(map[string]string{"EP": "Zq9-VerySecret-endpoint", "HOST": "Zq9-host", "PORT": "many", "CONC": "0", "ID": "4242"})
+	data := "providers:\n  dns:\n    type: cloudns\n    auth_id: ${ID}\n    endpoint: ${EP}\n    other: \"https://${HOST}/api\"\n    port: ${PORT}\n    literal: plain-value\nconcurrency: ${CONC}\n"
+	_, err := ParseConfig("zonesync.yaml", []byte(data), vars)
+	require.Error(t, err)
+	assert.Equal(t, "zonesync.yaml:9:14: concurrency ${CONC} is outside 1..256", err.Error())
+
+	cfg, err := ParseConfig("zonesync.yaml", []byte(strings.Replace(data, "${CONC}", "4", 1)), vars)
+	require.NoError(t, err)
+	p := cfg.Providers["dns"]
+	for _, tc := range []struct{ key, value, want string }{
+		{"endpoint", "Zq9-VerySecret-endpoint", "zonesync.yaml:5:5: providers.dns: endpoint ${EP} is not an http(s) base URL"},
+		{"other", "https://Zq9-host/api", `zonesync.yaml:6:5: providers.dns: endpoint "https://${HOST}/api" is not an http(s) base URL`},
+		{"literal", "plain-value", `zonesync.yaml:8:5: providers.dns: endpoint "plain-value" is not an http(s) base URL`},
+		{"auth_id", "4242", "zonesync.yaml:4:5: providers.dns: endpoint ${ID} is not an http(s) base URL"},
+	} {
+		err := p.Errorf(tc.key, "endpoint %q is not an http(s) base URL", tc.value)
+		assert.Equal(t, tc.want, err.Error())
+	}
+	// Unquoted, as a number: only the whole word is replaced.
+	err = p.Errorf("auth_id", "auth_id 4242 is not 42421 or 14242")
+	assert.Equal(t, "zonesync.yaml:4:5: providers.dns: auth_id ${ID} is not 42421 or 14242", err.Error())
+
+	var s struct {
+		AuthID   string `yaml:"auth_id"`
+		Endpoint string `yaml:"endpoint"`
+		Other    string `yaml:"other"`
+		Port     int    `yaml:"port"`
+		Literal  string `yaml:"literal"`
+	}
+	err = p.Decode(&s)
+	require.Error(t, err)
+	assert.Equal(t, "zonesync.yaml:7:11: providers.dns.port must be a whole number, not ${PORT}", err.Error())
 }

@@ -211,9 +211,8 @@ func (l *loader) zoneName(z *Zone, n *yaml.Node, root *yaml.Node) {
 		l.add(n, "zone %s is not a valid domain name", describeNode(n))
 		return
 	}
-	base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(l.file), ".yaml"), ".yml")
-	if !strings.EqualFold(base, name) {
-		l.add(n, "zone %s is declared in %s; name the file %s.yaml", name, filepath.Base(l.file), name)
+	if !strings.EqualFold(ZoneOfSpecFile(l.file), name) {
+		l.add(n, "zone %s is declared in %s; name the file %s", name, filepath.Base(l.file), SpecFileName(name))
 	}
 	z.Name = name
 }

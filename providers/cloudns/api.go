@@ -2,8 +2,11 @@ package cloudns
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/zonesync/zonesync/providers"
 )
 
 // rowsPerPage is the largest page list-zones.json serves.
@@ -50,6 +53,22 @@ func (c *client) pagesCount(ctx context.Context) (int, error) {
 	return int(n), nil
 }
 
+// zonesCount reads get-zones-stats.json, whose count is how many zones the
+// account holds (recorded as {"count":"35","limit":"75"}).
+func (c *client) zonesCount(ctx context.Context) (int, error) {
+	t := target{call: "get-zones-stats"}
+	var stats struct {
+		Count *num `json:"count"`
+	}
+	if err := c.call(ctx, t, map[string]any{}, &stats, nil); err != nil {
+		return 0, err
+	}
+	if stats.Count == nil || *stats.Count < 0 {
+		return 0, &callError{t: t, err: fmt.Errorf("the answer holds no zone count")}
+	}
+	return int(*stats.Count), nil
+}
+
 // zoneInfo reads get-zone-info.json; a missing zone answers "Missing domain-name".
 func (c *client) zoneInfo(ctx context.Context, zone string) (zoneRow, error) {
 	var z zoneRow
@@ -89,6 +108,57 @@ func (c *client) records(ctx context.Context, zone, host, rrtype string) ([]wire
 		}
 	}
 	return out, nil
+}
+
+// wholeRecords reads every record of a zone and checks the answer against
+// get-records-count, so that an answer cut short but still well-formed
+// JSON never reads as a zone missing records, which a plan would create
+// again. Counts that differ may also be a change made between the two
+// calls: both are read again, once, before the read fails.
+func (c *client) wholeRecords(ctx context.Context, zone string) ([]wireRecord, error) {
+	for try := 1; ; try++ {
+		recs, err := c.records(ctx, zone, "", "")
+		if err != nil {
+			return nil, err
+		}
+		n, err := c.recordsCount(ctx, zone)
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) == n {
+			return recs, nil
+		}
+		if try == 2 {
+			return nil, &callError{t: target{call: "records", zone: zone}, err: fmt.Errorf(
+				"the answer holds %d records but get-records-count counts %d; not taking an incomplete answer for the zone", len(recs), n)}
+		}
+		providers.Logf(ctx, "cloudns: records in %s: %d read, %d counted; reading again", zone, len(recs), n)
+	}
+}
+
+// recordsCount reads get-records-count.json: how many records the zone
+// holds. Its answer was never captured: a bare number (as get-pages-count
+// answers), a number in a string, or an object with a count are read.
+func (c *client) recordsCount(ctx context.Context, zone string) (int, error) {
+	t := target{call: "get-records-count", zone: zone}
+	var body []byte
+	if err := c.call(ctx, t, map[string]any{"domain-name": zone}, &body, nil); err != nil {
+		return 0, err
+	}
+	var n num
+	if err := json.Unmarshal(body, &n); err != nil {
+		var obj struct {
+			Count *num `json:"count"`
+		}
+		if json.Unmarshal(body, &obj) != nil || obj.Count == nil {
+			return 0, &callError{t: t, err: fmt.Errorf("unexpected answer (not a count): %s", snippet(c.scrub(string(body))))}
+		}
+		n = *obj.Count
+	}
+	if n < 0 {
+		return 0, &callError{t: t, err: fmt.Errorf("negative count %d", n)}
+	}
+	return int(n), nil
 }
 
 // subject names a record set in messages: "www A", "@ MX".

@@ -169,7 +169,7 @@ func (c *client) once(ctx context.Context, t target, params map[string]any) ([]b
 		return nil, fmt.Errorf("HTTP %d: %s", resp.Status, snippet(c.scrub(string(resp.Body))))
 	}
 	if desc, failed := failure(resp.Body); failed {
-		desc = c.scrub(oneLine(desc))
+		desc = oneLine(c.scrub(desc))
 		if rateLimited(desc) {
 			// Blocked before it was handled: safe to send again as it is.
 			return nil, &httpx.TransientError{Err: &APIError{Call: t.call, Description: desc}}
@@ -179,8 +179,9 @@ func (c *client) once(ctx context.Context, t target, params map[string]any) ([]b
 	return resp.Body, nil
 }
 
-// scrub removes the password from text that came from the server.
-func (c *client) scrub(s string) string { return c.http.Scrub(errors.New(s)).Error() }
+// scrub removes the password, in every encoding, from text that came from
+// the server; it comes before any shortening, so no cut hides a secret.
+func (c *client) scrub(s string) string { return c.http.ScrubString(s) }
 
 // oneLine and snippet keep answers quoted in errors short and on one line.
 var (

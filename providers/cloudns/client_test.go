@@ -69,8 +69,9 @@ func TestListZonesReadsEveryPage(t *testing.T) {
 	}
 }
 
-// TestReadZoneCalls: a read costs get-zone-info, records, soa-details,
-// and one failover-settings per monitored record.
+// TestReadZoneCalls: a read costs get-zone-info, records and
+// get-records-count (to check the answer is whole), soa-details, and one
+// failover-settings per monitored record.
 func TestReadZoneCalls(t *testing.T) {
 	e := newEnv(t, nil)
 	f := &spec.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
@@ -84,7 +85,7 @@ func TestReadZoneCalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int{"get-zone-info": 1, "records": 1, "soa-details": 1, "failover-settings": 2}
+	want := map[string]int{"get-zone-info": 1, "records": 1, "get-records-count": 1, "soa-details": 1, "failover-settings": 2}
 	for ep, n := range want {
 		if got := e.fake.Faults().Calls(ep); got != n {
 			t.Errorf("%s called %d times, want %d", ep, got, n)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/httpx"
+	"github.com/zonesync/zonesync/providers/redact"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -31,6 +32,9 @@ const (
 
 func init() {
 	providers.Register(Type, func(cfg *spec.ProviderConfig) (providers.Provider, error) {
+		if err := cfg.Secrets(SecretKeys...); err != nil {
+			return nil, err
+		}
 		var s Settings
 		if err := cfg.Decode(&s); err != nil {
 			return nil, err
@@ -41,6 +45,10 @@ func init() {
 		return New(s)
 	})
 }
+
+// SecretKeys are the settings that hold credentials: scrubbed from all
+// output, and at least spec.MinSecretLength characters long.
+var SecretKeys = []string{"auth_password"}
 
 // Settings are the ClouDNS provider's keys in zonesync.yaml.
 type Settings struct {
@@ -163,7 +171,7 @@ func New(s Settings) (*Provider, error) {
 		http: &httpx.Client{
 			HTTP:    &http.Client{Timeout: timeout},
 			Limiter: httpx.NewLimiter(rps, burst),
-			Secrets: []string{s.AuthPassword},
+			Secrets: redact.New(s.AuthPassword),
 		},
 	}
 	return newProvider(c), nil

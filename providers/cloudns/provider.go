@@ -62,24 +62,40 @@ func newProvider(c *client) *Provider {
 	return &Provider{c: c, monitored: map[string]map[string]map[string]any{}, created: map[string]bool{}}
 }
 
-// ListZones reads every page of the account's zones.
+// ListZones reads every page of the account's zones and checks them
+// against the account's zone count (get-zones-stats): a page cut short,
+// or pages that repeat zones, must not pass for the whole list. Counts
+// that differ may also be a zone added or removed meanwhile: the list is
+// read again, once, before the listing fails.
 func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
-	rows, err := p.c.listZones(ctx, 0)
-	if err != nil {
-		return nil, err
-	}
-	p.types.learn(rows)
-	seen := map[string]bool{}
-	var zones []string
-	for _, r := range rows {
-		name := spec.NormalizeZone(string(r.Name))
-		if name != "" && !seen[name] {
-			seen[name] = true
-			zones = append(zones, name)
+	for try := 1; ; try++ {
+		rows, err := p.c.listZones(ctx, 0)
+		if err != nil {
+			return nil, err
 		}
+		total, err := p.c.zonesCount(ctx)
+		if err != nil {
+			return nil, err
+		}
+		seen := map[string]bool{}
+		var zones []string
+		for _, r := range rows {
+			name := spec.NormalizeZone(string(r.Name))
+			if name != "" && !seen[name] {
+				seen[name] = true
+				zones = append(zones, name)
+			}
+		}
+		if len(zones) == total {
+			p.types.learn(rows)
+			sort.Strings(zones)
+			return zones, nil
+		}
+		if try == 2 {
+			return nil, fmt.Errorf("cloudns: list-zones: %d zones listed but get-zones-stats counts %d; not taking an incomplete list for the account's zones", len(zones), total)
+		}
+		providers.Logf(ctx, "cloudns: list-zones: %d listed, %d counted; listing again", len(zones), total)
 	}
-	sort.Strings(zones)
-	return zones, nil
 }
 
 // ExpectZones lets the first read of a run learn every zone's type from
@@ -118,7 +134,7 @@ func (p *Provider) ReadZoneOptions(ctx context.Context, zone string, opt provide
 	default:
 		return nil, fmt.Errorf("cloudns: get-zone-info in %s: zone type %q is not one zonesync manages (master or slave)", zone, typ)
 	}
-	recs, err := p.c.records(ctx, zone, "", "")
+	recs, err := p.c.wholeRecords(ctx, zone)
 	if err != nil {
 		return nil, err
 	}

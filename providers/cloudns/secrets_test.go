@@ -11,8 +11,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers/providertest"
+	"github.com/zonesync/zonesync/providers/redact"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -189,5 +193,40 @@ func TestFakeFailedAnswersCarryNoSecret(t *testing.T) {
 			t.Fatalf("answer %s", answer)
 		}
 		assertNoSecret(t, "fake answer", string(answer))
+	}
+}
+
+// TestEchoedSecretsNeverInErrors: a server that quotes the password back,
+// in each encoding a server may use and wherever ClouDNS puts text (a
+// Failed answer, a 5xx body, an HTML page), never gets it into an error.
+func TestEchoedSecretsNeverInErrors(t *testing.T) {
+	placements := map[string]func(w http.ResponseWriter, echoed string){
+		"Failed answer": func(w http.ResponseWriter, echoed string) {
+			io.WriteString(w, `{"status":"Failed","statusDescription":"Invalid authentication, incorrect auth-id or auth-password. Got `+echoed+`"}`)
+		},
+		"5xx body": func(w http.ResponseWriter, echoed string) {
+			w.WriteHeader(http.StatusBadGateway)
+			io.WriteString(w, `{"error":"upstream refused password `+echoed+`"}`)
+		},
+		"HTML page": func(w http.ResponseWriter, echoed string) {
+			io.WriteString(w, `<html><body><p>Access denied for `+echoed+`</p></body></html>`)
+		},
+	}
+	for shape, secret := range providertest.SecretShapes {
+		for encoding, encode := range providertest.SecretEchoes {
+			for place, write := range placements {
+				t.Run(shape+"/"+encoding+"/"+place, func(t *testing.T) {
+					srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { write(w, encode(secret)) }))
+					defer srv.Close()
+					p, err := New(Settings{AuthID: "999", AuthPassword: secret, Endpoint: srv.URL, RequestsPerSecond: 1000, Timeout: "1s"})
+					require.NoError(t, err)
+					fastRetries(p)
+					_, err = p.ReadZone(context.Background(), "example.test")
+					require.Error(t, err)
+					providertest.AssertNoSecret(t, "error", secret, err.Error())
+					assert.Contains(t, err.Error(), redact.Mask)
+				})
+			}
+		}
 	}
 }

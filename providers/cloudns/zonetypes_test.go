@@ -53,11 +53,12 @@ func TestPlanReadsZoneTypesFromTheList(t *testing.T) {
 	cfg := estate(t, e, 250, "z007.test")
 	prep, calls := prepareCounting(t, e, cfg)
 	want := map[string]int{
-		"get-pages-count": 1,
-		"list-zones":      3, // 251 zones, 100 a page
-		"records":         250,
-		"soa-details":     1, // only z007.test manages its SOA
-		"master-servers":  1,
+		"get-pages-count":   1,
+		"list-zones":        3, // 251 zones, 100 a page
+		"records":           250,
+		"get-records-count": 250, // each answer checked against the zone's count
+		"soa-details":       1,   // only z007.test manages its SOA
+		"master-servers":    1,
 	}
 	if !maps.Equal(calls, want) {
 		t.Errorf("calls = %v, want %v", calls, want)
@@ -97,7 +98,7 @@ func TestPlanOfFewZonesAsksZoneByZone(t *testing.T) {
 	e := newEnv(t, nil)
 	cfg := estate(t, e, 1)
 	_, calls := prepareCounting(t, e, cfg)
-	want := map[string]int{"get-zone-info": 2, "records": 1, "master-servers": 1}
+	want := map[string]int{"get-zone-info": 2, "records": 1, "get-records-count": 1, "master-servers": 1}
 	if !maps.Equal(calls, want) {
 		t.Errorf("calls = %v, want %v", calls, want)
 	}
@@ -168,7 +169,7 @@ func TestReadsAfterListZonesUseTheList(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := map[string]int{"records": 3, "soa-details": 3, "master-servers": 1}
+	want := map[string]int{"records": 3, "get-records-count": 3, "soa-details": 3, "master-servers": 1}
 	if calls := e.fake.Faults().AllCalls(); !maps.Equal(calls, want) {
 		t.Errorf("reading %v made calls %v, want %v", zones, calls, want)
 	}

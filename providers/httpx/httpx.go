@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/redact"
 	"golang.org/x/time/rate"
 )
 
@@ -43,8 +44,9 @@ type Client struct {
 	// BaseDelay is the first backoff (default DefaultBaseDelay); it doubles
 	// up to MaxDelay (default DefaultMaxDelay).
 	BaseDelay, MaxDelay time.Duration
-	// Secrets are scrubbed from every error this client returns.
-	Secrets []string
+	// Secrets are scrubbed, in every encoding, from every error this
+	// client returns; nil scrubs nothing.
+	Secrets *redact.Scrubber
 	// Sleep waits between attempts; tests replace it.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
@@ -115,7 +117,7 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 	out := &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
 		return out, &TransientError{
-			Err:        fmt.Errorf("%s %s: HTTP %d: %s", req.Method, req.URL.Path, resp.StatusCode, Snippet(c.scrubString(string(body)))),
+			Err:        fmt.Errorf("%s %s: HTTP %d: %s", req.Method, req.URL.Path, resp.StatusCode, Snippet(c.ScrubString(string(body)))),
 			RetryAfter: RetryAfter(resp.Header.Get("Retry-After"), time.Now()),
 			Sent:       true,
 		}
@@ -195,38 +197,12 @@ func RetryAfter(v string, now time.Time) time.Duration {
 }
 
 // Scrub removes every secret from err's message, keeping the chain for errors.Is.
-func (c *Client) Scrub(err error) error {
-	if err == nil {
-		return nil
-	}
-	msg := c.scrubString(err.Error())
-	if msg == err.Error() {
-		return err
-	}
-	return &scrubbed{msg: msg, err: err}
-}
+func (c *Client) Scrub(err error) error { return c.Secrets.Error(err) }
 
-func (c *Client) scrubString(s string) string {
-	for _, secret := range c.Secrets {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "[redacted]")
-			s = strings.ReplaceAll(s, url.QueryEscape(secret), "[redacted]")
-		}
-	}
-	return s
-}
-
-// scrubbed is an error whose message had secrets removed.
-type scrubbed struct {
-	msg string
-	err error
-}
-
-func (s *scrubbed) Error() string { return s.msg }
-
-// Unwrap keeps errors.Is working for sentinel errors; the wrapped error's
-// own message is never printed by zonesync.
-func (s *scrubbed) Unwrap() error { return s.err }
+// ScrubString removes every secret from text a server sent. Callers scrub
+// before they shorten or reflow such text, so no secret is cut in a way
+// that hides it from the scrubber.
+func (c *Client) ScrubString(s string) string { return c.Secrets.String(s) }
 
 // transportError describes a failed request by method and path only:
 // *url.Error would print the whole URL, query string included.

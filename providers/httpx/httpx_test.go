@@ -9,6 +9,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/providers/redact"
 )
 
 func TestRetryHonoursRetryAfterAndStopsOnSuccess(t *testing.T) {
@@ -73,7 +77,7 @@ func TestErrorsNeverHoldTheURLOrSecrets(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	url := srv.URL
 	srv.Close() // every request now fails in the transport
-	c := &Client{HTTP: &http.Client{Timeout: time.Second}, Secrets: []string{"hunter2-secret"}}
+	c := &Client{HTTP: &http.Client{Timeout: time.Second}, Secrets: redact.New("hunter2-secret")}
 	req, _ := http.NewRequest(http.MethodGet, url+"/dns/records.json?auth-password=hunter2-secret&auth-id=42", nil)
 	_, err := c.Do(context.Background(), req)
 	if err == nil {
@@ -93,6 +97,32 @@ func TestErrorsNeverHoldTheURLOrSecrets(t *testing.T) {
 	_, err = c.Do(context.Background(), req)
 	if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "[redacted]") {
 		t.Errorf("a secret echoed in a 5xx body reaches the error: %v", err)
+	}
+}
+
+// TestEscapedSecretInA5xxBody: a server error quoting the password as its
+// JSON encoder escapes it, where a cut to a short snippet would fall inside
+// it, reaches the error as the mask only.
+func TestEscapedSecretInA5xxBody(t *testing.T) {
+	const secret = `S3cr3t<Cl0uD>&"pw`
+	escaped := `S3cr3t\u003cCl0uD\u003e\u0026\"pw`
+	for _, pad := range []int{0, 185} {
+		body := `{"error":"` + strings.Repeat("x", pad) + escaped + `"}`
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, body, http.StatusInternalServerError)
+		}))
+		c := &Client{HTTP: srv.Client(), Secrets: redact.New(secret)}
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/dns/records.json", nil)
+		require.NoError(t, err)
+		_, err = c.Do(context.Background(), req)
+		srv.Close()
+		require.Error(t, err)
+		msg := err.Error()
+		assert.NotContains(t, msg, "S3cr3t", "pad %d", pad)
+		assert.NotContains(t, msg, "Cl0uD", "pad %d", pad)
+		if pad == 0 {
+			assert.Contains(t, msg, redact.Mask)
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/zonesync/zonesync/providers/httpx"
+	"github.com/zonesync/zonesync/providers/redact"
 )
 
 // client posts XML packets to one Plesk server's agent.
@@ -35,7 +36,7 @@ func newClient(c *config) *client {
 		http: &httpx.Client{
 			HTTP:    &http.Client{Timeout: c.timeout},
 			Limiter: httpx.NewLimiter(c.rps, c.burst),
-			Secrets: secrets,
+			Secrets: redact.New(secrets...),
 		},
 	}
 }
@@ -68,6 +69,7 @@ func (c *client) post(ctx context.Context, req request) ([]opResult, error) {
 	if err != nil {
 		return nil, c.http.Scrub(err)
 	}
+	c.scrubErrors(ans)
 	if ans.system != nil {
 		if err := ans.system.err(); err != nil {
 			return nil, c.http.Scrub(fmt.Errorf("packet rejected: %w", err))
@@ -81,6 +83,20 @@ func (c *client) post(ctx context.Context, req request) ([]opResult, error) {
 		return ans.ops[:n], fmt.Errorf("Plesk's answer does not match the request: %d operation elements sent, %d answered, %d in order", len(req.ops), len(ans.ops), n)
 	}
 	return ans.ops, nil
+}
+
+// scrubErrors removes the credentials from every error text of an answer:
+// Plesk's errtext may quote what it was sent.
+func (c *client) scrubErrors(ans *response) {
+	if ans.system != nil {
+		ans.system.ErrText = c.http.ScrubString(ans.system.ErrText)
+	}
+	for i := range ans.ops {
+		for j := range ans.ops[i].results {
+			r := &ans.ops[i].results[j]
+			r.ErrText = c.http.ScrubString(r.ErrText)
+		}
+	}
 }
 
 // read sends a packet that changes nothing, retrying transient failures.

@@ -26,6 +26,10 @@ const (
 	DefaultTimeout           = 60 * time.Second
 )
 
+// SecretKeys are the settings that hold credentials: scrubbed from all
+// output, and at least spec.MinSecretLength characters long.
+var SecretKeys = []string{"secret_key", "password"}
+
 // Settings are the plesk provider's keys in zonesync.yaml.
 type Settings struct {
 	// Endpoint is the server's base URL, e.g. https://plesk.example.com:8443.
@@ -137,6 +141,9 @@ func agentURL(endpoint string) (string, error) {
 
 // factory builds the provider from its zonesync.yaml entry, offline.
 func factory(cfg *spec.ProviderConfig) (*Provider, error) {
+	if err := cfg.Secrets(SecretKeys...); err != nil {
+		return nil, err
+	}
 	var s Settings
 	if err := cfg.Decode(&s); err != nil {
 		return nil, err

@@ -17,19 +17,21 @@ func TestConfig(t *testing.T) {
 		settings string
 		err      string // "" when valid
 	}{
-		{"key", "endpoint: https://plesk.example.com:8443\n    secret_key: abc", ""},
-		{"login", "endpoint: https://plesk.example.com\n    login: admin\n    password: pw", ""},
-		{"all tuning keys", "endpoint: http://127.0.0.1:9/\n    secret_key: abc\n    requests_per_second: 2.5\n    burst: 3\n    timeout: 90s", ""},
-		{"no endpoint", "secret_key: abc", "zonesync.yaml:3:5: providers.pl: endpoint: is required"},
-		{"endpoint without scheme", "endpoint: plesk.example.com:8443\n    secret_key: abc", "zonesync.yaml:3:5: providers.pl: endpoint: \"plesk.example.com:8443\" is not an http(s) URL"},
-		{"credentials in the endpoint", "endpoint: https://admin:pw@plesk.example.com\n    secret_key: abc", "endpoint: must not hold credentials"},
+		{"key", "endpoint: https://plesk.example.com:8443\n    secret_key: abc-12345", ""},
+		{"login", "endpoint: https://plesk.example.com\n    login: admin\n    password: pw-12345", ""},
+		{"all tuning keys", "endpoint: http://127.0.0.1:9/\n    secret_key: abc-12345\n    requests_per_second: 2.5\n    burst: 3\n    timeout: 90s", ""},
+		{"no endpoint", "secret_key: abc-12345", "zonesync.yaml:3:5: providers.pl: endpoint: is required"},
+		{"endpoint without scheme", "endpoint: plesk.example.com:8443\n    secret_key: abc-12345", "zonesync.yaml:3:5: providers.pl: endpoint: \"plesk.example.com:8443\" is not an http(s) URL"},
+		{"credentials in the endpoint", "endpoint: https://admin:pw@plesk.example.com\n    secret_key: abc-12345", "endpoint: must not hold credentials"},
 		{"no credentials", "endpoint: https://plesk.example.com", "zonesync.yaml:3:5: providers.pl: credentials are required"},
-		{"both ways", "endpoint: https://plesk.example.com\n    secret_key: abc\n    login: admin\n    password: pw", "zonesync.yaml:4:5: providers.pl: secret_key: set either secret_key or login and password, not both"},
+		{"both ways", "endpoint: https://plesk.example.com\n    secret_key: abc-12345\n    login: admin\n    password: pw-12345", "zonesync.yaml:4:5: providers.pl: secret_key: set either secret_key or login and password, not both"},
 		{"login without password", "endpoint: https://plesk.example.com\n    login: admin", "login: login needs password"},
-		{"password without login", "endpoint: https://plesk.example.com\n    password: pw", "password: password needs login"},
-		{"bad timeout", "endpoint: https://plesk.example.com\n    secret_key: abc\n    timeout: 30", "timeout: \"30\" is not a positive duration"},
-		{"negative rate", "endpoint: https://plesk.example.com\n    secret_key: abc\n    requests_per_second: -1", "requests_per_second: must not be negative"},
-		{"unknown key", "endpoint: https://plesk.example.com\n    secret_key: abc\n    insecure_skip_verify: true", "zonesync.yaml:5:5: unknown key \"insecure_skip_verify\" in providers.pl"},
+		{"password without login", "endpoint: https://plesk.example.com\n    password: pw-12345", "password: password needs login"},
+		{"bad timeout", "endpoint: https://plesk.example.com\n    secret_key: abc-12345\n    timeout: 30", "timeout: \"30\" is not a positive duration"},
+		{"negative rate", "endpoint: https://plesk.example.com\n    secret_key: abc-12345\n    requests_per_second: -1", "requests_per_second: must not be negative"},
+		{"unknown key", "endpoint: https://plesk.example.com\n    secret_key: abc-12345\n    insecure_skip_verify: true", "zonesync.yaml:5:5: unknown key \"insecure_skip_verify\" in providers.pl"},
+		{"short key", "endpoint: https://plesk.example.com\n    secret_key: abc", "zonesync.yaml:4:5: providers.pl: secret_key is 3 characters long; a secret must have at least 8"},
+		{"short password", "endpoint: https://plesk.example.com\n    login: admin\n    password: pw", "zonesync.yaml:5:5: providers.pl: password is 2 characters long; a secret must have at least 8"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// The settings start on line 3, column 5; type comes last.

@@ -15,6 +15,10 @@ import (
 // (connecting, waiting for one answer) when the config sets no timeout.
 const DefaultTimeout = 10 * time.Second
 
+// SecretKeys are the settings that hold credentials: scrubbed from all
+// output, and at least spec.MinSecretLength characters long.
+var SecretKeys = []string{"tsig.secret"}
+
 // Settings are the provider's keys in zonesync.yaml.
 type Settings struct {
 	// Server is the primary server's host:port; the port defaults to 53.
@@ -106,6 +110,9 @@ func hostPort(s string) (string, error) {
 // fromConfig builds the provider from its entry in zonesync.yaml, with
 // every problem at its position there.
 func fromConfig(cfg *spec.ProviderConfig) (*Provider, error) {
+	if err := cfg.Secrets(SecretKeys...); err != nil {
+		return nil, err
+	}
 	var s Settings
 	if err := cfg.Decode(&s); err != nil {
 		return nil, err

@@ -30,7 +30,7 @@ func fromYAML(t *testing.T, settings string, env map[string]string) (*Provider, 
 }
 
 func TestConfig(t *testing.T) {
-	env := map[string]string{"TSIG_SECRET": testSecret, "BAD_SECRET": "not*base64*at-all/" + testSecret[:10]}
+	env := map[string]string{"TSIG_SECRET": testSecret, "BAD_SECRET": "not*base64*at-all/" + testSecret[:10], "SHORT_SECRET": "YWJj"}
 	key := "    tsig:\n      name: zonesync-key\n      secret: ${TSIG_SECRET}\n"
 	for _, tc := range []struct {
 		name     string
@@ -79,6 +79,11 @@ func TestConfig(t *testing.T) {
 			name:     "secret that is not base64",
 			settings: "    server: 192.0.2.1\n    tsig: {name: k, secret: '${BAD_SECRET}'}\n",
 			errs:     []string{"zonesync.yaml:5:5: providers.bind: tsig.secret is not valid base64 (the secret itself is not shown)"},
+		},
+		{
+			name:     "secret too short",
+			settings: "    server: 192.0.2.1\n    tsig: {name: k, secret: '${SHORT_SECRET}'}\n",
+			errs:     []string{"zonesync.yaml:5:21: providers.bind: tsig.secret (from ${SHORT_SECRET}) is 4 characters long; a secret must have at least 8 (use the full password or key)"},
 		},
 		{
 			name:     "no secret",

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -164,28 +165,66 @@ func isRecordPath(path string) bool {
 // ListDomains reads every domain of the configured customer, page by page,
 // until it has read total of them. full asks for whole DNS objects.
 func (c *Client) ListDomains(ctx context.Context, full bool) ([]Domain, error) {
+	return c.listDomains(ctx, full, "")
+}
+
+// errIncompleteList is a listing whose domains do not add up to its total.
+var errIncompleteList = errors.New("the domains listed do not add up to the total the list reports")
+
+// listDomains reads every page of GET /dns with the given filter. The
+// distinct domains read must be the list's total: pages that repeat
+// domains (or a total that changed between pages) must not pass for the
+// whole list.
+func (c *Client) listDomains(ctx context.Context, full bool, filter string) ([]Domain, error) {
 	var out []Domain
 	for offset := 0; ; {
-		page, err := c.listPage(ctx, offset, PageLimit, full)
+		page, err := c.listPage(ctx, offset, PageLimit, full, filter)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, page.DNS...)
 		offset += len(page.DNS)
 		if offset >= page.Total {
+			seen := make(map[string]bool, len(out))
+			for _, d := range out {
+				seen[normalizeZone(d.ID)] = true
+			}
+			if len(seen) != page.Total {
+				return nil, fmt.Errorf("telecomx: GET /dns: %d domains listed but total is %d: %w", len(seen), page.Total, errIncompleteList)
+			}
 			return out, nil
 		}
 		if len(page.DNS) == 0 {
-			return nil, fmt.Errorf("telecomx: GET /dns: the page at offset %d is empty but total is %d", offset, page.Total)
+			return nil, fmt.Errorf("telecomx: GET /dns: the page at offset %d is empty but total is %d: %w", offset, page.Total, errIncompleteList)
 		}
 	}
 }
 
+// recordCount is the number of records the domain list (GET /dns,
+// condensed, filtered by the domain's name) reports for domain. listed is
+// false when the list does not name it: it lists the configured customer's
+// domains, and a reseller may read a domain of another customer.
+func (c *Client) recordCount(ctx context.Context, domain string) (n int, listed bool, err error) {
+	domains, err := c.listDomains(ctx, false, domain)
+	if err != nil {
+		return 0, false, err
+	}
+	for _, d := range domains {
+		if normalizeZone(d.ID) == domain {
+			return d.RecordCount, true, nil
+		}
+	}
+	return 0, false, nil
+}
+
 // listPage reads one page of GET /dns.
-func (c *Client) listPage(ctx context.Context, offset, limit int, full bool) (*listPage, error) {
+func (c *Client) listPage(ctx context.Context, offset, limit int, full bool, filter string) (*listPage, error) {
 	q := url.Values{"offset": {strconv.Itoa(offset)}, "limit": {strconv.Itoa(limit)}}
 	if c.customer != "" {
 		q.Set("customer", c.customer)
+	}
+	if filter != "" {
+		q.Set("filter", filter)
 	}
 	if full {
 		q.Set("full", "true")

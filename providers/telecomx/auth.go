@@ -37,7 +37,7 @@ type loginAnswer struct {
 // canRenew reports whether a new session can be had when one expires.
 func (a *auth) canRenew() bool { return a.static == "" }
 
-// current returns the token in use, for scrubbing it from errors.
+// current returns the token in use.
 func (a *auth) current() string {
 	if a.static != "" {
 		return a.static
@@ -88,6 +88,8 @@ func (a *auth) login(ctx context.Context) error {
 	if ans.Token == "" {
 		return errors.New("telecomx: POST /auth/login: the answer holds no token")
 	}
+	// Scrubbed from every error from now on, like the password.
+	a.client.http.Secrets.Add(ans.Token)
 	a.session = ans.Token
 	return nil
 }

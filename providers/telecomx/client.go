@@ -14,6 +14,7 @@ import (
 
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/httpx"
+	"github.com/zonesync/zonesync/providers/redact"
 )
 
 // Client speaks the Telecom X REST API: authentication, requests, retries
@@ -46,7 +47,7 @@ func newClient(s Settings) *Client {
 		http: &httpx.Client{
 			HTTP:    &http.Client{Timeout: timeout},
 			Limiter: httpx.NewLimiter(rps, burst),
-			Secrets: []string{s.Token, s.Password},
+			Secrets: redact.New(s.Token, s.Password),
 		},
 		base:     strings.TrimRight(base, "/"),
 		customer: s.Customer,
@@ -163,7 +164,7 @@ func (c *Client) once(ctx context.Context, r *request, out any) error {
 		return c.transient(r, resp, err)
 	}
 	if resp.Status < 200 || resp.Status > 299 {
-		e := parseAPIError(r.method, r.path, r.subject, resp.Status, resp.Body)
+		e := parseAPIError(r.method, r.path, r.subject, resp.Status, c.clean(resp.Body))
 		e.Renewed = renewed
 		return e
 	}
@@ -220,7 +221,7 @@ func (c *Client) transient(r *request, resp *httpx.Response, err error) error {
 		return fmt.Errorf("telecomx: %s: %w", r.describe(), err)
 	}
 	if resp != nil {
-		return &httpx.TransientError{Err: parseAPIError(r.method, r.path, r.subject, resp.Status, resp.Body), RetryAfter: t.RetryAfter, Sent: t.Sent}
+		return &httpx.TransientError{Err: parseAPIError(r.method, r.path, r.subject, resp.Status, c.clean(resp.Body)), RetryAfter: t.RetryAfter, Sent: t.Sent}
 	}
 	prefix := "telecomx: "
 	if r.subject != "" {
@@ -234,8 +235,14 @@ func (c *Client) scrub(err error) error {
 	if err == nil {
 		return nil
 	}
-	secrets := append([]string{c.auth.current()}, c.http.Secrets...)
-	return (&httpx.Client{Secrets: secrets}).Scrub(err)
+	return c.http.Scrub(err)
+}
+
+// clean removes every credential from an error answer before it is read
+// into a message, so that shortening the message cannot cut a secret into
+// a piece the scrubber no longer knows.
+func (c *Client) clean(body []byte) []byte {
+	return []byte(c.http.ScrubString(string(body)))
 }
 
 // encodeQuery encodes query parameters with %20 for a space rather than

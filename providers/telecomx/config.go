@@ -29,6 +29,9 @@ const DefaultTimeout = 30 * time.Second
 
 func init() {
 	providers.Register(Type, func(cfg *spec.ProviderConfig) (providers.Provider, error) {
+		if err := cfg.Secrets(SecretKeys...); err != nil {
+			return nil, err
+		}
 		var s Settings
 		if err := cfg.Decode(&s); err != nil {
 			return nil, err
@@ -39,6 +42,10 @@ func init() {
 		return New(s)
 	})
 }
+
+// SecretKeys are the settings that hold credentials: scrubbed from all
+// output, and at least spec.MinSecretLength characters long.
+var SecretKeys = []string{"token", "password"}
 
 // Settings are the telecomx provider's keys in zonesync.yaml.
 type Settings struct {

@@ -27,22 +27,24 @@ func TestFactory(t *testing.T) {
 		// want is a piece of the error, with its position; "" means valid.
 		want string
 	}{
-		{"token", "    token: tok-123\n", ""},
-		{"login", "    username: a@example.com\n    password: pw-123\n    customer: 12345678901234567890ABCD\n    product: 12345678901234567890AAAA\n", ""},
-		{"every key", "    token: t\n    endpoint: http://127.0.0.1:8053/api/\n    requests_per_second: 2.5\n    burst: 3\n    timeout: 5s\n", ""},
+		{"token", "    token: tok-12345\n", ""},
+		{"login", "    username: a@example.com\n    password: pw-12345\n    customer: 12345678901234567890ABCD\n    product: 12345678901234567890AAAA\n", ""},
+		{"every key", "    token: tok-12345\n    endpoint: http://127.0.0.1:8053/api/\n    requests_per_second: 2.5\n    burst: 3\n    timeout: 5s\n", ""},
 		{"no credentials", "    customer: 12345678901234567890ABCD\n", "zonesync.yaml:3:5: providers.tx: credentials are required"},
-		{"both", "    token: tok-123\n    username: u\n    password: pw-123\n", "zonesync.yaml:4:5: providers.tx: set either token or username and password, not both"},
+		{"both", "    token: tok-12345\n    username: u\n    password: pw-12345\n", "zonesync.yaml:4:5: providers.tx: set either token or username and password, not both"},
 		{"username alone", "    username: u\n", "zonesync.yaml:4:5: providers.tx: password is required with username"},
-		{"password alone", "    password: pw-123\n", "zonesync.yaml:4:5: providers.tx: username is required with password"},
-		{"bad customer", "    token: t\n    customer: acme\n", "zonesync.yaml:5:5: providers.tx: customer must be a Telecom X id"},
-		{"bad product", "    token: t\n    product: 42\n", "zonesync.yaml:5:5: providers.tx: product must be"},
-		{"bad endpoint", "    token: t\n    endpoint: ftp://x\n", "zonesync.yaml:5:5: providers.tx: endpoint must be an http or https URL"},
-		{"endpoint with credentials", "    token: t\n    endpoint: https://u:pw@example.com\n", "endpoint must not carry credentials"},
-		{"zero rate", "    token: t\n    requests_per_second: 0\n", "zonesync.yaml:5:5: providers.tx: requests_per_second must be above 0"},
-		{"zero burst", "    token: t\n    burst: 0\n", "zonesync.yaml:5:5: providers.tx: burst must be at least 1"},
-		{"bad timeout", "    token: t\n    timeout: soon\n", "zonesync.yaml:5:5: providers.tx: timeout \"soon\" must be a positive duration"},
-		{"unknown key", "    token: t\n    api_key: x\n", "zonesync.yaml:5:5: unknown key \"api_key\""},
-		{"wrong kind", "    token: t\n    burst: many\n", "zonesync.yaml:5:12"},
+		{"password alone", "    password: pw-12345\n", "zonesync.yaml:4:5: providers.tx: username is required with password"},
+		{"bad customer", "    token: tok-12345\n    customer: acme\n", "zonesync.yaml:5:5: providers.tx: customer must be a Telecom X id"},
+		{"bad product", "    token: tok-12345\n    product: 42\n", "zonesync.yaml:5:5: providers.tx: product must be"},
+		{"bad endpoint", "    token: tok-12345\n    endpoint: ftp://x\n", "zonesync.yaml:5:5: providers.tx: endpoint must be an http or https URL"},
+		{"endpoint with credentials", "    token: tok-12345\n    endpoint: https://u:pw@example.com\n", "endpoint must not carry credentials"},
+		{"zero rate", "    token: tok-12345\n    requests_per_second: 0\n", "zonesync.yaml:5:5: providers.tx: requests_per_second must be above 0"},
+		{"zero burst", "    token: tok-12345\n    burst: 0\n", "zonesync.yaml:5:5: providers.tx: burst must be at least 1"},
+		{"bad timeout", "    token: tok-12345\n    timeout: soon\n", "zonesync.yaml:5:5: providers.tx: timeout \"soon\" must be a positive duration"},
+		{"unknown key", "    token: tok-12345\n    api_key: x\n", "zonesync.yaml:5:5: unknown key \"api_key\""},
+		{"wrong kind", "    token: tok-12345\n    burst: many\n", "zonesync.yaml:5:12"},
+		{"short token", "    token: t\n", "zonesync.yaml:4:5: providers.tx: token is 1 characters long; a secret must have at least 8"},
+		{"short password", "    username: a@example.com\n    password: pw-123\n", "zonesync.yaml:5:5: providers.tx: password is 6 characters long; a secret must have at least 8"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := build(t, tc.entry)
@@ -70,7 +72,7 @@ func TestFactory(t *testing.T) {
 // TestFactoryDefaults checks the client a minimal config gets: the real
 // API, the guessed rate limit, the default timeout.
 func TestFactoryDefaults(t *testing.T) {
-	p, err := build(t, "    token: t\n")
+	p, err := build(t, "    token: tok-12345\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +86,7 @@ func TestFactoryDefaults(t *testing.T) {
 	if c.http.HTTP.Timeout != DefaultTimeout {
 		t.Errorf("timeout %v, want %v", c.http.HTTP.Timeout, DefaultTimeout)
 	}
-	p, err = build(t, "    token: t\n    endpoint: http://127.0.0.1:1/api/\n    requests_per_second: 2\n    burst: 7\n    timeout: 1500ms\n")
+	p, err = build(t, "    token: tok-12345\n    endpoint: http://127.0.0.1:1/api/\n    requests_per_second: 2\n    burst: 7\n    timeout: 1500ms\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +120,7 @@ func TestCapabilities(t *testing.T) {
 // type it cannot hold, a record TTL other than the zone's, and SOA fields
 // are rejected at validate time, naming the record and the provider.
 func TestValidation(t *testing.T) {
-	cfg, err := spec.ParseConfig("zonesync.yaml", []byte("providers:\n  tx:\n    type: telecomx\n    token: t\n"), func(string) (string, bool) { return "", false })
+	cfg, err := spec.ParseConfig("zonesync.yaml", []byte("providers:\n  tx:\n    type: telecomx\n    token: tok-12345\n"), func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -138,7 +138,7 @@ func TestDocumentedErrors(t *testing.T) {
 			return err
 		}, `telecomx: POST /dns new.example: 403 access_denied "Insufficient access level"`},
 		// GET /dns
-		{"list limit", func(t *testing.T, e *env) error { _, err := e.p.client.listPage(ctx, 0, 501, false); return err },
+		{"list limit", func(t *testing.T, e *env) error { _, err := e.p.client.listPage(ctx, 0, 501, false, ""); return err },
 			`telecomx: GET /dns: 422 limit "Limit is invalid"`},
 		{"list url", func(t *testing.T, e *env) error {
 			return e.p.client.call(ctx, &request{method: http.MethodGet, path: "/dns", query: url.Values{"offset": {"abc"}}}, nil, nil)

@@ -8,10 +8,12 @@ package telecomx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -52,8 +54,14 @@ func (p *Provider) Capabilities() spec.Capabilities {
 }
 
 // ListZones lists the configured customer's domains, every page of them.
+// A list that does not add up to its total (a domain added or removed
+// between pages, or pages cut or repeated) is read again, once.
 func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 	domains, err := p.client.ListDomains(ctx, false)
+	if errors.Is(err, errIncompleteList) {
+		providers.Logf(ctx, "telecomx: %v; listing again", err)
+		domains, err = p.client.ListDomains(ctx, false)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -73,22 +81,42 @@ func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 	return zones, nil
 }
 
-// ReadZone reads a domain with its records and TTL.
+// ReadZone reads a domain with its records and TTL, and checks the
+// records against the count the domain list reports for it: an answer cut
+// short but still well-formed JSON must not read as a zone missing
+// records, which a plan would create again. Counts that differ may also be
+// a change made between the two calls: both are read again, once, before
+// the read fails.
 func (p *Provider) ReadZone(ctx context.Context, zone string) (*spec.Zone, error) {
 	zone = normalizeZone(zone)
-	d, err := p.client.GetDomain(ctx, zone)
-	if err != nil {
-		return nil, err
+	for try := 1; ; try++ {
+		d, err := p.client.GetDomain(ctx, zone)
+		if err != nil {
+			return nil, err
+		}
+		// An answer that is not this domain's object (an empty {} from a proxy,
+		// say) must not read as an empty zone.
+		if got := normalizeZone(d.ID); got != zone {
+			return nil, fmt.Errorf("telecomx: GET %s: the answer is for domain %q, not %s", domainPath(zone), got, zone)
+		}
+		if d.Records == nil && !d.Full && d.RecordCount > 0 {
+			return nil, fmt.Errorf("telecomx: GET %s: the answer holds a record count, not the records", domainPath(zone))
+		}
+		n, listed, err := p.client.recordCount(ctx, zone)
+		if err != nil {
+			return nil, err
+		}
+		if !listed {
+			providers.Logf(ctx, "telecomx: %s is not in the domain list; its records are not checked against a count", zone)
+		}
+		if !listed || n == len(d.Records) {
+			return zoneModel(zone, d)
+		}
+		if try == 2 {
+			return nil, fmt.Errorf("telecomx: GET %s: the answer holds %d records but the domain list counts %d; not taking an incomplete answer for the zone", domainPath(zone), len(d.Records), n)
+		}
+		providers.Logf(ctx, "telecomx: GET %s: %d records read, %d counted; reading again", domainPath(zone), len(d.Records), n)
 	}
-	// An answer that is not this domain's object (an empty {} from a proxy,
-	// say) must not read as an empty zone.
-	if got := normalizeZone(d.ID); got != zone {
-		return nil, fmt.Errorf("telecomx: GET %s: the answer is for domain %q, not %s", domainPath(zone), got, zone)
-	}
-	if d.Records == nil && !d.Full && d.RecordCount > 0 {
-		return nil, fmt.Errorf("telecomx: GET %s: the answer holds a record count, not the records", domainPath(zone))
-	}
-	return zoneModel(zone, d)
 }
 
 // normalizeZone writes a zone name as the model and the API key it: lower

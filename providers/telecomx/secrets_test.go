@@ -11,8 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
+	"github.com/zonesync/zonesync/providers/providertest"
+	"github.com/zonesync/zonesync/providers/redact"
 )
 
 // closedEndpoint returns the URL of a port nothing listens on.
@@ -145,5 +149,43 @@ func TestLogLines(t *testing.T) {
 	}
 	if len(lines) < 8 {
 		t.Fatalf("only %d log lines; httpx logs every call:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+}
+
+// TestEchoedSecretsNeverInErrors: a server that quotes a credential back
+// (the password of a failed login, or the token of a refused call), in
+// each encoding a server may use and in the error envelope or a bare
+// 5xx body, never gets it into an error.
+func TestEchoedSecretsNeverInErrors(t *testing.T) {
+	placements := map[string]func(w http.ResponseWriter, echoed string){
+		"error envelope": func(w http.ResponseWriter, echoed string) {
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprintf(w, `{"error":{"code":"credentials_invalid","status":401,"message":"Authorization required, please login (got %s)"}}`, echoed)
+		},
+		"5xx body": func(w http.ResponseWriter, echoed string) {
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprintf(w, "<pre>upstream refused %s</pre>", echoed)
+		},
+	}
+	credentials := map[string]func(s *Settings, secret string){
+		"password": func(s *Settings, secret string) { s.Password = secret },
+		"token":    func(s *Settings, secret string) { s.Username, s.Password, s.Token = "", "", secret },
+	}
+	for shape, secret := range providertest.SecretShapes {
+		for encoding, encode := range providertest.SecretEchoes {
+			for place, write := range placements {
+				for cred, set := range credentials {
+					t.Run(shape+"/"+encoding+"/"+place+"/"+cred, func(t *testing.T) {
+						p := serve(t, func(w http.ResponseWriter, r *http.Request) { write(w, encode(secret)) },
+							func(s *Settings) { set(s, secret) })
+						fastRetries(p)
+						_, err := p.ReadZone(context.Background(), "example.com")
+						require.Error(t, err)
+						providertest.AssertNoSecret(t, "error", secret, err.Error())
+						assert.Contains(t, err.Error(), redact.Mask)
+					})
+				}
+			}
+		}
 	}
 }

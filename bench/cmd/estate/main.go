@@ -8,9 +8,9 @@
 // It prints the wall time of each phase next to the bound the rate limit
 // sets (calls / limit), and the calls made next to the fewest the API
 // allows: the zone types of every zone from the zone list (a call to count
-// its pages, then a call per hundred zones), then per zone its records (the
-// specs leave the SOA alone, so it is not read); per changed record, one
-// mod-record.
+// its pages, then a call per hundred zones), then per zone its records and
+// their count, which checks the answer is whole (the specs leave the SOA
+// alone, so it is not read); per changed record, one mod-record.
 package main
 
 import (
@@ -114,7 +114,7 @@ func run(zones, records, changes int, latency time.Duration, limit float64, conc
 		}
 		return nil
 	}
-	reads := 1 + (zones+99)/100 + zones
+	reads := 1 + (zones+99)/100 + 2*zones
 	if err := phase("plan", reads, func() error {
 		prep, err := apply.Prepare(ctx, config, set, apply.Options{})
 		if err == nil && prep.Plan.Summary.Update != zones*changes {

@@ -3,8 +3,8 @@ package fake
 import "fmt"
 
 // The statusDescription texts the fake answers with. Those marked [doc] or
-// [rec] are ClouDNS's own words (wiki pages, recorded real traffic, see
-// /work/shared/apis/cloudns.md); those marked [guess] are ours, for
+// [rec] are ClouDNS's own words (wiki pages, recorded real traffic; the
+// provider's README lists the sources); those marked [guess] are ours, for
 // failures whose real text nobody has captured. Every guess is here, so a
 // captured text replaces one line.
 const (
@@ -27,6 +27,7 @@ const (
 	errHost            = "Invalid host."                                                                  // [guess]
 	errRecord          = "Invalid record."                                                                // [guess] bad or missing data of any type
 	errCNAMEConflict   = "There is another record for this host. CNAME records must be unique."           // [guess]
+	errDuplicateRecord = "This record already exists."                                                    // [guess] add-record or mod-record making the same host, type and data twice
 	errNotMaster       = "This action is available only for master zones."                                // [guess] record and SOA calls on a slave zone
 	errNotSlave        = "This action is available only for slave zones."                                 // [guess] master-server calls on a master zone
 	errMasterExists    = "This master server is already added."                                           // [guess]

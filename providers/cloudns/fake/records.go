@@ -90,6 +90,17 @@ func (s *Server) records(p params) (any, error) {
 	return out, nil
 }
 
+// recordsCount answers get-records-count.json: how many records
+// records.json answers for the zone. [guess: the answer's shape was never
+// captured; the fake answers a bare number, as get-pages-count does]
+func (s *Server) recordsCount(p params) (any, error) {
+	z, err := s.masterZone(p)
+	if err != nil {
+		return nil, err
+	}
+	return len(z.records), nil
+}
+
 func (s *Server) addRecord(p params) (any, error) {
 	z, err := s.masterZone(p)
 	if err != nil {
@@ -105,6 +116,9 @@ func (s *Server) addRecord(p params) (any, error) {
 	}
 	if err := cnameConflict(z, rec); err != nil {
 		return nil, err
+	}
+	if duplicate(z, rec) {
+		return nil, fail(errDuplicateRecord)
 	}
 	rec.id = s.newRecordID()
 	z.records[rec.id] = rec
@@ -131,6 +145,9 @@ func (s *Server) modRecord(p params) (any, error) {
 	}
 	if err := cnameConflict(z, &next); err != nil {
 		return nil, err
+	}
+	if duplicate(z, &next) {
+		return nil, fail(errDuplicateRecord)
 	}
 	// Guess: failover follows its record, so the monitored main IP is the new value.
 	if next.failover != nil {
@@ -165,6 +182,17 @@ func recordOf(z *zone, p params) (*record, error) {
 		return nil, fail(errRecordID)
 	}
 	return rec, nil
+}
+
+// duplicate reports whether another record of the zone has rec's host,
+// type and data (every field, TTL aside): the same DNS record twice.
+func duplicate(z *zone, rec *record) bool {
+	for _, r := range z.records {
+		if r.id != rec.id && r.host == rec.host && r.typ == rec.typ && r.data == rec.data && maps.Equal(r.fields, rec.fields) {
+			return true
+		}
+	}
+	return false
 }
 
 // cnameConflict refuses a CNAME beside other data at its host, and other data beside a CNAME.

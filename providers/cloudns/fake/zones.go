@@ -96,6 +96,16 @@ func (s *Server) pagesCount(p params) (any, error) {
 	return (n + rows - 1) / rows, nil
 }
 
+// zonesStats answers get-zones-stats.json as recorded: count and limit as
+// strings. count is every zone of the account. [guess: that count covers
+// all zone types, as list-zones does; the fake's limit is its own]
+func (s *Server) zonesStats(params) (any, error) {
+	return map[string]string{"count": strconv.Itoa(len(s.zones)), "limit": strconv.Itoa(zoneLimit)}, nil
+}
+
+// zoneLimit is the fake account's zone limit, as get-zones-stats reports it.
+const zoneLimit = 100000
+
 func (s *Server) zoneInfo(p params) (any, error) {
 	z, err := s.zoneOf(p)
 	if err != nil {

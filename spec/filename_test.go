@@ -1,0 +1,62 @@
+package spec
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestSpecFileNames: a zone name maps to a file name inside the zones
+// directory and back, '/' of RFC 2317 zones included.
+func TestSpecFileNames(t *testing.T) {
+	for _, tc := range []struct{ zone, file string }{
+		{"example.com", "example.com.yaml"},
+		{"2.0.192.in-addr.arpa", "2.0.192.in-addr.arpa.yaml"},
+		{"0/26.2.0.192.in-addr.arpa", "0%2F26.2.0.192.in-addr.arpa.yaml"},
+		{"64/27.100.51.198.in-addr.arpa", "64%2F27.100.51.198.in-addr.arpa.yaml"},
+	} {
+		require.True(t, ValidZoneName(tc.zone), tc.zone)
+		assert.Equal(t, tc.file, SpecFileName(tc.zone))
+		assert.Equal(t, tc.zone, ZoneOfSpecFile(filepath.Join("zones", SpecFileName(tc.zone))))
+		assert.Equal(t, filepath.Join("zones", tc.file), filepath.Join("zones", SpecFileName(tc.zone)), "stays in the directory")
+	}
+	assert.Equal(t, "0/26.2.0.192.in-addr.arpa", ZoneOfSpecFile("zones/0%2f26.2.0.192.in-addr.arpa.yml"))
+}
+
+// TestValidZoneName: names a provider could list that are no domain
+// names, above all ones that would climb out of a directory.
+func TestValidZoneName(t *testing.T) {
+	for _, name := range []string{"", ".", "..", "../../h/pwned", "a/../../b", "/etc/passwd", "a..b", "a.b.", ".a.b",
+		"with space.test", "tab\t.test", "percent%2F.test", "back\\slash.test", "Upper.test", "-lead.test", "trail-.test",
+		"a/.test", "/a.test", "x.test\n"} {
+		assert.False(t, ValidZoneName(name), "%q", name)
+	}
+	for _, name := range []string{"example.com", "_tcp.example.com", "xn--bcher-kva.example", "0/26.2.0.192.in-addr.arpa", "com"} {
+		assert.True(t, ValidZoneName(name), "%q", name)
+	}
+}
+
+// TestLoadClasslessReverseZone: the spec of an RFC 2317 zone, in the file
+// SpecFileName names, loads without a file-name mismatch.
+func TestLoadClasslessReverseZone(t *testing.T) {
+	dir := t.TempDir()
+	zone := "0/26.2.0.192.in-addr.arpa"
+	body := "zone: " + zone + "\nprovider: local\nrecords:\n  \"1\": [{type: PTR, value: host.example.com.}]\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, SpecFileName(zone)), []byte(body), 0o644))
+	cfg, caps := corpusConfig()
+	cfg.ZonesDir = dir
+	zones, err := LoadZones(cfg, caps)
+	require.NoError(t, err)
+	require.Len(t, zones, 1)
+	assert.Equal(t, zone, zones[0].Name)
+
+	// Named as the zone with '/' replaced some other way, it is a mismatch
+	// whose message gives the right name.
+	require.NoError(t, os.Rename(filepath.Join(dir, SpecFileName(zone)), filepath.Join(dir, "0-26.2.0.192.in-addr.arpa.yaml")))
+	_, err = LoadZones(cfg, caps)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "zone 0/26.2.0.192.in-addr.arpa is declared in 0-26.2.0.192.in-addr.arpa.yaml; name the file 0%2F26.2.0.192.in-addr.arpa.yaml")
+}
