@@ -1,5 +1,5 @@
 // Package fake is an in-process Plesk XML API server for tests and demos.
-// It speaks the packets of the API notes (shared/apis/plesk.md): POST of a
+// It speaks the packets of Plesk's XML API documentation: POST of a
 // <packet> to /enterprise/control/agent.php, authenticated by the KEY
 // header or HTTP_AUTH_LOGIN / HTTP_AUTH_PASSWD, checked against the schema
 // before anything runs, answered with one result element per the
