@@ -289,10 +289,15 @@ func useColor(w io.Writer) bool {
 	if _, ok := os.LookupEnv("NO_COLOR"); ok {
 		return false
 	}
+	return isTerminal(unwrap(w))
+}
+
+// unwrap is the stream behind the redactor.
+func unwrap(w io.Writer) io.Writer {
 	if rw, ok := w.(*redactingWriter); ok {
-		w = rw.w
+		return rw.w
 	}
-	return isTerminal(w)
+	return w
 }
 
 // Release builds stamp these: go build -ldflags "-X main.version=v1.2.3

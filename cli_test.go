@@ -82,7 +82,9 @@ func TestGlobalFlagsBeforeAndAfterTheCommand(t *testing.T) {
 	t.Run("verbose after", func(t *testing.T) {
 		code, _, errOut := zonesync(t, "plan", "--config", cfg, "--zone", "example.com", "-v")
 		require.Equal(t, 0, code, errOut)
-		assert.Contains(t, errOut, "zonesync: ")
+		assert.Contains(t, errOut, "zonesync: read zone example.com from provider local: ")
+		_, _, errOut = zonesync(t, "plan", "--config", cfg, "--zone", "example.com")
+		assert.Empty(t, errOut)
 	})
 	t.Run("plan -q after the command", func(t *testing.T) {
 		code, out, errOut := zonesync(t, "plan", "--config", cfg, "-q")
@@ -373,9 +375,19 @@ func TestApplyAsksAtATerminal(t *testing.T) {
 	})
 	t.Run("quiet still shows the plan before asking", func(t *testing.T) {
 		cfg := copyExamples(t)
-		code, out, _ := zonesyncAt(t, "no\n", "--config", cfg, "apply", "-q")
+		code, out, errOut := zonesyncAt(t, "no\n", "--config", cfg, "apply", "-q")
+		assert.Equal(t, 1, code)
+		assert.Empty(t, out)
+		assert.Contains(t, errOut, "--- example.com (live)")
+	})
+	t.Run("stdout is not the terminal: the plan is shown with the question too", func(t *testing.T) {
+		cfg := copyExamples(t)
+		code, out, errOut := zonesyncAt(t, "no\n", "--config", cfg, "apply")
 		assert.Equal(t, 1, code)
 		assert.Contains(t, out, "--- example.com (live)")
+		before, _, ok := strings.Cut(errOut, "Apply these changes? ")
+		require.True(t, ok)
+		assert.Contains(t, before, "--- example.com (live)")
 	})
 	t.Run("json: the plan and the question on stderr, the report alone on stdout", func(t *testing.T) {
 		cfg := copyExamples(t)

@@ -131,13 +131,17 @@ func (e *env) apply(c *cli.Context) error {
 	// At a terminal a fresh plan is shown and must be approved, as with
 	// Terraform; a saved plan was reviewed when it was made.
 	ask := e.interactive && file == "" && !c.Bool("auto-approve") && !prep.Plan.Empty()
-	if !prep.Plan.Empty() && (ask || format == "text" && !globalBool(c, "quiet")) {
-		// With --format json, stdout is the report alone.
-		shown := e.stdout
-		if format == "json" {
-			shown = e.stderr
+	onStdout := format == "text" && !globalBool(c, "quiet") && !prep.Plan.Empty()
+	if onStdout {
+		if err := plan.WriteText(e.stdout, prep.Plan, useColor(e.stdout)); err != nil {
+			return err
 		}
-		if err := plan.WriteText(shown, prep.Plan, useColor(shown)); err != nil {
+	}
+	// The person asked must see the plan: on stderr, with the question,
+	// unless it just went to stdout and that is their terminal. With
+	// --format json, stdout is the report alone.
+	if ask && !(onStdout && isTerminal(unwrap(e.stdout))) {
+		if err := plan.WriteText(e.stderr, prep.Plan, useColor(e.stderr)); err != nil {
 			return err
 		}
 	}
