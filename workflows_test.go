@@ -1,11 +1,18 @@
 package main
 
 import (
+	"archive/tar"
 	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -233,4 +240,139 @@ func TestWorkflowsPinWhatTheyRun(t *testing.T) {
 		}
 	}
 	assert.Len(t, slices.Compact(versions), 1, "the shipped workflows run different zonesync releases: %v", versions)
+}
+
+// release serves a fake zonesync release: an archive whose zonesync is this
+// test binary acting as the CLI, and its SHA256SUMS. corrupt spoils the sum.
+func release(t *testing.T, version string, corrupt bool) string {
+	t.Helper()
+	self, err := os.Executable()
+	require.NoError(t, err)
+	var archive bytes.Buffer
+	gz := gzip.NewWriter(&archive)
+	tw := tar.NewWriter(gz)
+	script := "#!/bin/sh\n" + asCLI + "=1 exec '" + self + "' \"$@\"\n"
+	require.NoError(t, tw.WriteHeader(&tar.Header{Name: "zonesync", Mode: 0o755, Size: int64(len(script))}))
+	_, err = tw.Write([]byte(script))
+	require.NoError(t, err)
+	require.NoError(t, tw.Close())
+	require.NoError(t, gz.Close())
+	name := "zonesync_" + strings.TrimPrefix(version, "v") + "_" + runtime.GOOS + "_" + runtime.GOARCH + ".tar.gz"
+	sum := sha256.Sum256(archive.Bytes())
+	if corrupt {
+		sum[0] ^= 1
+	}
+	files := map[string][]byte{
+		"/" + version + "/" + name:    archive.Bytes(),
+		"/" + version + "/SHA256SUMS": []byte(hex.EncodeToString(sum[:]) + "  " + name + "\n"),
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		data, ok := files[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(data)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// actionRun runs action.yml's steps as a runner would: each step's script
+// with its env, GITHUB_PATH carried from step to step. It returns the
+// outputs of the run step and the exit status of the last step run.
+func actionRun(t *testing.T, releases string, inputs map[string]string, dir string) (outputs map[string]string, log string, err error) {
+	t.Helper()
+	if runtime.GOOS != "linux" && runtime.GOOS != "darwin" {
+		t.Skip("the action runs on Linux and macOS runners")
+	}
+	meta, _ := readAction(t)
+	runnerOS := map[string]string{"linux": "Linux", "darwin": "macOS"}[runtime.GOOS]
+	runnerArch := map[string]string{"amd64": "X64", "arm64": "ARM64"}[runtime.GOARCH]
+	temp := t.TempDir()
+	githubPath := filepath.Join(temp, "path")
+	githubOutput := filepath.Join(temp, "output")
+	var out bytes.Buffer
+	for _, step := range meta.Runs.Steps {
+		require.NoError(t, os.WriteFile(githubOutput, nil, 0o644))
+		env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
+			return strings.HasPrefix(kv, "ZONESYNC_CONFIG=") || strings.HasPrefix(kv, "PATH=")
+		})
+		path := os.Getenv("PATH")
+		if data, err := os.ReadFile(githubPath); err == nil {
+			for _, p := range strings.Fields(string(data)) {
+				path = p + string(os.PathListSeparator) + path
+			}
+		}
+		env = append(env, "PATH="+path, "RUNNER_OS="+runnerOS, "RUNNER_ARCH="+runnerArch, "RUNNER_TEMP="+temp,
+			"GITHUB_PATH="+githubPath, "GITHUB_OUTPUT="+githubOutput, "GITHUB_JOB=test", "GITHUB_ACTION=zonesync",
+			"ZONESYNC_RELEASES_URL="+releases)
+		for k, v := range step.Env {
+			v = expressions.ReplaceAllStringFunc(v, func(e string) string {
+				m := expressions.FindStringSubmatch(e)
+				name, ok := strings.CutPrefix(m[1], "inputs.")
+				require.True(t, ok || strings.HasPrefix(m[1], "github.action_repository"), "unexpected expression %s", e)
+				return inputs[name]
+			})
+			env = append(env, k+"="+v)
+		}
+		// As a runner runs `shell: bash`.
+		cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step.Run)
+		cmd.Dir = dir
+		cmd.Env = env
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err = cmd.Run(); err != nil {
+			break
+		}
+	}
+	outputs = map[string]string{}
+	data, _ := os.ReadFile(githubOutput)
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			outputs[k] = v
+		}
+	}
+	return outputs, out.String(), err
+}
+
+func TestActionRunsZonesync(t *testing.T) {
+	cfg := copyExamples(t)
+	dir := filepath.Dir(cfg)
+	releases := release(t, "v9.8.7", false)
+
+	t.Run("plan with changes: exit 2 passes, and the output is kept", func(t *testing.T) {
+		outputs, log, err := actionRun(t, releases, map[string]string{"version": "v9.8.7", "command": "plan", "args": "--zone example.com --detailed-exitcode", "config": "zonesync.yaml"}, dir)
+		require.NoError(t, err, log)
+		assert.Contains(t, log, "zonesync_9.8.7_"+runtime.GOOS+"_"+runtime.GOARCH+".tar.gz: OK")
+		assert.Equal(t, "2", outputs["exitcode"])
+		plan, err := os.ReadFile(outputs["output"])
+		require.NoError(t, err)
+		assert.Contains(t, string(plan), "--- example.com (live)")
+	})
+	t.Run("the config input, or discovery without it", func(t *testing.T) {
+		sub := filepath.Join(dir, "zones")
+		outputs, log, err := actionRun(t, releases, map[string]string{"version": "v9.8.7", "command": "validate"}, sub)
+		require.NoError(t, err, log)
+		assert.Equal(t, "0", outputs["exitcode"])
+		outputs, log, err = actionRun(t, releases, map[string]string{"version": "v9.8.7", "command": "validate", "config": "nonexistent.yaml"}, dir)
+		require.Error(t, err, log)
+		assert.Equal(t, "1", outputs["exitcode"])
+		assert.Contains(t, log, "nonexistent.yaml")
+	})
+	t.Run("a command with its flags in command", func(t *testing.T) {
+		outputs, log, err := actionRun(t, releases, map[string]string{"version": "v9.8.7", "command": "fmt --check"}, dir)
+		require.NoError(t, err, log)
+		assert.Equal(t, "0", outputs["exitcode"])
+	})
+	t.Run("a version that is not a release tag", func(t *testing.T) {
+		_, log, err := actionRun(t, releases, map[string]string{"version": "latest", "command": "validate"}, dir)
+		require.Error(t, err)
+		assert.Contains(t, log, "version must be a zonesync release tag such as v1.0.0, not 'latest'")
+	})
+	t.Run("a release whose checksum does not match is not run", func(t *testing.T) {
+		_, log, err := actionRun(t, release(t, "v9.8.7", true), map[string]string{"version": "v9.8.7", "command": "validate"}, dir)
+		require.Error(t, err)
+		assert.Contains(t, log, "FAILED")
+		assert.NotContains(t, log, "zone specs valid")
+	})
 }
