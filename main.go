@@ -304,7 +304,7 @@ func newApp(e *env) *cli.App {
 			}, helpText{
 				description: "Prints the version of this build of zonesync, the commit it was built from\n" +
 					"(when the build recorded it) and the Go version that built it.",
-				examples: []example{{"", "zonesync version"}, {"The same", "zonesync --version"}},
+				examples: []example{{"The version of this zonesync", "zonesync version"}, {"The same, as a flag", "zonesync --version"}},
 				exits:    []exit{{0, "printed"}},
 			}),
 			command(&cli.Command{
