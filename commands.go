@@ -5,13 +5,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 
+	"github.com/sergi/go-diff/diffmatchpatch"
 	"github.com/urfave/cli/v2"
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/plan"
@@ -27,7 +31,7 @@ func (e *env) validate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if !c.Bool("quiet") {
+	if !globalBool(c, "quiet") {
 		fmt.Fprintf(e.stdout, "%d zone %s valid (%s)\n", len(zones), plural(len(zones), "spec", "specs"), cfg.ZonesDir)
 	}
 	return nil
@@ -41,11 +45,17 @@ func (e *env) plan(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return fmt.Errorf("plan takes no arguments, got %q", c.Args().First())
 	}
-	cfg, set, err := e.load(c)
+	opt, err := selection(c)
 	if err != nil {
 		return err
 	}
-	opt, err := selection(c)
+	// Find out before reading every live zone that the plan cannot be saved.
+	if path := c.String("out"); path != "" {
+		if err := checkPlanDir(path); err != nil {
+			return err
+		}
+	}
+	cfg, set, err := e.load(c)
 	if err != nil {
 		return err
 	}
@@ -86,18 +96,19 @@ func (e *env) apply(c *cli.Context) error {
 	if c.NArg() > 1 {
 		return fmt.Errorf("apply takes at most one plan file, got %d arguments", c.NArg())
 	}
-	cfg, set, err := e.load(c)
+	opt, err := selection(c)
 	if err != nil {
 		return err
 	}
-	opt, err := selection(c)
+	cfg, set, err := e.load(c)
 	if err != nil {
 		return err
 	}
 	prog := e.progress(c, "reading live zones")
 	opt.Progress = prog.update
 	var prep *apply.Prepared
-	if file := c.Args().First(); file != "" {
+	file := c.Args().First()
+	if file != "" {
 		var saved *plan.Plan
 		if saved, err = readPlan(file); err != nil {
 			prog.done()
@@ -117,9 +128,31 @@ func (e *env) apply(c *cli.Context) error {
 		}
 		return fmt.Errorf("%w; review the plan and re-run with --force to apply it anyway", apply.ErrRefused)
 	}
-	if format == "text" && !c.Bool("quiet") && !prep.Plan.Empty() {
+	// At a terminal a fresh plan is shown and must be approved, as with
+	// Terraform; a saved plan was reviewed when it was made.
+	ask := e.interactive && file == "" && !c.Bool("auto-approve") && !prep.Plan.Empty()
+	onStdout := format == "text" && !globalBool(c, "quiet") && !prep.Plan.Empty()
+	if onStdout {
 		if err := plan.WriteText(e.stdout, prep.Plan, useColor(e.stdout)); err != nil {
 			return err
+		}
+	}
+	// The person asked must see the plan: on stderr, with the question,
+	// unless it just went to stdout and that is their terminal. With
+	// --format json, stdout is the report alone.
+	if ask && !(onStdout && isTerminal(unwrap(e.stdout))) {
+		if err := plan.WriteText(e.stderr, prep.Plan, useColor(e.stderr)); err != nil {
+			return err
+		}
+	}
+	if ask {
+		ok, err := e.confirm(prep.Plan)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(e.stderr, "zonesync: apply cancelled; nothing was changed")
+			return exitCode(exitError)
 		}
 	}
 	// The first SIGINT or SIGTERM stops new operations and lets those in
@@ -280,8 +313,12 @@ func writeFileIn(dir, name string, data []byte) error {
 func (e *env) format(c *cli.Context) error {
 	files := c.Args().Slice()
 	if len(files) == 0 {
+		file, err := e.configFile(c)
+		if err != nil {
+			return err
+		}
 		// fmt needs no credentials: read only where the specs are.
-		cfg, err := spec.ParseConfigFile(c.String("config"), func(string) (string, bool) { return "", true })
+		cfg, err := spec.ParseConfigFile(file, func(string) (string, bool) { return "", true })
 		if err != nil {
 			return err
 		}
@@ -289,7 +326,8 @@ func (e *env) format(c *cli.Context) error {
 			return err
 		}
 	}
-	var unformatted []string
+	check := c.Bool("check")
+	unformatted := 0
 	var problems []error
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -297,7 +335,7 @@ func (e *env) format(c *cli.Context) error {
 			problems = append(problems, err)
 			continue
 		}
-		out, err := spec.Format(data)
+		out, err := formatSpec(data)
 		if err != nil {
 			problems = append(problems, fmt.Errorf("%s: %w", f, err))
 			continue
@@ -305,24 +343,137 @@ func (e *env) format(c *cli.Context) error {
 		if bytes.Equal(out, data) {
 			continue
 		}
-		unformatted = append(unformatted, f)
-		if !c.Bool("check") {
-			if err := os.WriteFile(f, out, 0o644); err != nil {
-				problems = append(problems, err)
-			}
+		unformatted++
+		if check {
+			io.WriteString(e.stdout, unifiedDiff(f, data, out))
+			continue
 		}
-	}
-	for _, f := range unformatted {
+		if err := os.WriteFile(f, out, 0o644); err != nil {
+			problems = append(problems, err)
+			continue
+		}
 		fmt.Fprintln(e.stdout, f)
 	}
 	if err := errors.Join(problems...); err != nil {
 		return err
 	}
-	if c.Bool("check") && len(unformatted) > 0 {
-		fmt.Fprintf(e.stderr, "zonesync: %d %s not formatted; run zonesync fmt\n", len(unformatted), plural(len(unformatted), "spec is", "specs are"))
+	if check && unformatted > 0 {
+		fmt.Fprintf(e.stderr, "zonesync: %d %s not formatted; run zonesync fmt\n", unformatted, plural(unformatted, "spec is", "specs are"))
 		return exitCode(exitError)
 	}
 	return nil
+}
+
+// formatSpec is spec.Format, keeping the comments and blank lines at the
+// top of the file at the top: YAML attaches them to the first key, which
+// sorting may move down. They are blanked rather than cut before
+// formatting, so that errors keep their line numbers.
+func formatSpec(data []byte) ([]byte, error) {
+	head := 0
+	for head < len(data) {
+		end := bytes.IndexByte(data[head:], '\n')
+		if end < 0 {
+			end = len(data) - head
+		} else {
+			end++
+		}
+		line := bytes.TrimSpace(data[head : head+end])
+		if len(line) > 0 && line[0] != '#' {
+			break
+		}
+		head += end
+	}
+	body := append(bytes.Repeat([]byte("\n"), bytes.Count(data[:head], []byte("\n"))), data[head:]...)
+	out, err := spec.Format(body)
+	if err != nil {
+		return nil, err
+	}
+	return append(slices.Clone(data[:head]), out...), nil
+}
+
+// unifiedDiff is the diff -u of a file and its formatted form, with three
+// lines of context, so that `patch -p0` applies it.
+func unifiedDiff(name string, before, after []byte) string {
+	type line struct {
+		kind byte // ' ', '-' or '+'
+		text string
+	}
+	dmp := diffmatchpatch.New()
+	a, b, index := dmp.DiffLinesToChars(string(before), string(after))
+	var lines []line
+	for _, d := range dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), index) {
+		kind := byte(' ')
+		switch d.Type {
+		case diffmatchpatch.DiffDelete:
+			kind = '-'
+		case diffmatchpatch.DiffInsert:
+			kind = '+'
+		}
+		for _, l := range strings.SplitAfter(d.Text, "\n") {
+			if l != "" {
+				lines = append(lines, line{kind, l})
+			}
+		}
+	}
+	const context = 3
+	var out strings.Builder
+	fmt.Fprintf(&out, "--- %s\n+++ %s\n", name, name)
+	oldLine, newLine := 1, 1 // line numbers at lines[i]
+	for i := 0; i < len(lines); {
+		if lines[i].kind == ' ' {
+			oldLine++
+			newLine++
+			i++
+			continue
+		}
+		// A hunk: context before, then changes until context+1 equal
+		// lines in a row (or the end), then context after.
+		start := max(0, i-context)
+		oldStart, newStart := oldLine-(i-start), newLine-(i-start)
+		end, same := i, 0
+		for end < len(lines) && same <= 2*context {
+			if lines[end].kind == ' ' {
+				same++
+			} else {
+				same = 0
+			}
+			end++
+		}
+		if same > context {
+			end -= same - context
+		}
+		var oldCount, newCount int
+		var body strings.Builder
+		for _, l := range lines[start:end] {
+			if l.kind != '+' {
+				oldCount++
+			}
+			if l.kind != '-' {
+				newCount++
+			}
+			body.WriteByte(l.kind)
+			body.WriteString(l.text)
+			if !strings.HasSuffix(l.text, "\n") {
+				body.WriteString("\n\\ No newline at end of file\n")
+			}
+		}
+		if oldCount == 0 {
+			oldStart--
+		}
+		if newCount == 0 {
+			newStart--
+		}
+		fmt.Fprintf(&out, "@@ -%d,%d +%d,%d @@\n%s", oldStart, oldCount, newStart, newCount, body.String())
+		oldLine, newLine = oldStart+oldCount, newStart+newCount
+		if oldCount == 0 {
+			oldLine++
+		}
+		if newCount == 0 {
+			newLine++
+		}
+		i = end
+	}
+	return out.String()
 }
 
 func (e *env) schema(c *cli.Context) error {
@@ -343,7 +494,11 @@ func (e *env) schema(c *cli.Context) error {
 
 // selection reads the flags that pick zones: --zone and --shard.
 func selection(c *cli.Context) (apply.Options, error) {
-	opt := apply.Options{Zone: spec.NormalizeZone(c.String("zone"))}
+	zones, err := zonePatterns(c)
+	if err != nil {
+		return apply.Options{}, err
+	}
+	opt := apply.Options{Zones: zones}
 	if s := c.String("shard"); s != "" {
 		shard, err := plan.ParseShard(s)
 		if err != nil {
@@ -375,9 +530,18 @@ func readPlan(path string) (*plan.Plan, error) {
 // savePlan writes the plan file atomically, so a failed write never leaves
 // a truncated plan that could be applied.
 func savePlan(path string, p *plan.Plan) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".plan-*.json")
+	if err := checkPlanDir(path); err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".plan-*.json")
 	if err != nil {
-		return fmt.Errorf("save plan: %w", err)
+		// The error would name the temporary file, which the user never chose.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("save the plan to %s: cannot create a file in directory %s: %v", path, dir, err)
 	}
 	defer os.Remove(tmp.Name())
 	if err := plan.WriteJSON(tmp, p); err != nil {
@@ -389,6 +553,24 @@ func savePlan(path string, p *plan.Plan) error {
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("save plan: %w", err)
+	}
+	return nil
+}
+
+// checkPlanDir makes sure that plan -out can write the file it is given.
+func checkPlanDir(path string) error {
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("-out %s: directory %s does not exist; create it first (mkdir -p %s) or save the plan elsewhere", path, dir, dir)
+	case err != nil:
+		return fmt.Errorf("-out %s: %w", path, err)
+	case !st.IsDir():
+		return fmt.Errorf("-out %s: %s is not a directory; save the plan elsewhere", path, dir)
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("-out %s is a directory; name a file, such as %s", path, filepath.Join(path, "plan.json"))
 	}
 	return nil
 }
@@ -418,7 +600,7 @@ type progress struct {
 }
 
 func (e *env) progress(c *cli.Context, label string) *progress {
-	return &progress{e: e, label: label, on: e.terminal && !c.Bool("quiet")}
+	return &progress{e: e, label: label, on: e.terminal && !globalBool(c, "quiet")}
 }
 
 func (p *progress) update(done, total int) {

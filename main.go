@@ -1,9 +1,11 @@
 // Command zonesync keeps DNS zones in git: it validates zone specs, plans
 // the changes that bring live zones in line with them, and applies them.
 //
-// This package is wiring only: flags, environment, exit codes and output
-// streams (main.go), and one small function per command (commands.go). The
-// work is done by the spec, plan, providers and apply packages.
+// This package is wiring only: the commands, their flags and help
+// (main.go), one small function per command (commands.go), what every
+// command shares (cli.go: global flags, config discovery, version, the
+// apply prompt) and shell completion (completion.go). The work is done by
+// the spec, plan, providers and apply packages.
 package main
 
 import (
@@ -36,7 +38,7 @@ func main() {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(200)
 	}
-	os.Exit(run(context.Background(), os.Args, os.Stdout, os.Stderr))
+	os.Exit(run(context.Background(), os.Args, standardStreams()))
 }
 
 // exitCode carries a command's exit code through urfave/cli.
@@ -44,23 +46,42 @@ type exitCode int
 
 func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 
-// env is what every command gets: its output streams and the redactor
-// that scrubs the config's secrets from them.
+// streams are the program's standard streams.
+type streams struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// interactive is true when stdin is a terminal a person types at:
+	// apply then asks before it changes anything.
+	interactive bool
+}
+
+// standardStreams are the process's own streams.
+func standardStreams() streams {
+	return streams{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, interactive: isTerminal(os.Stdin)}
+}
+
+// env is what every command gets: its streams and the redactor that
+// scrubs the config's secrets from them.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	redact         *redact.Scrubber
 	// terminal is true when stderr is a terminal, for progress lines.
 	terminal bool
+	// interactive is true when stdin is a terminal.
+	interactive bool
 }
 
 // run is the whole program, taking its streams so tests can drive it.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+func run(ctx context.Context, args []string, s streams) (code int) {
 	scrubber := redact.New()
 	e := &env{
-		stdout:   &redactingWriter{w: stdout, r: scrubber},
-		stderr:   &redactingWriter{w: stderr, r: scrubber},
-		redact:   scrubber,
-		terminal: isTerminal(stderr),
+		stdin:       s.stdin,
+		stdout:      &redactingWriter{w: s.stdout, r: scrubber},
+		stderr:      &redactingWriter{w: s.stderr, r: scrubber},
+		redact:      scrubber,
+		terminal:    isTerminal(s.stderr),
+		interactive: s.interactive,
 	}
 	// A bug must still end as one line on stderr, not a stack trace.
 	defer func() {
@@ -69,7 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 			code = exitError
 		}
 	}()
-	err := newApp(e).RunContext(ctx, args)
+	app := newApp(e)
+	err := app.RunContext(ctx, reorderArgs(app, args))
 	var exit exitCode
 	switch {
 	case err == nil:
@@ -106,102 +128,236 @@ func usageError(c *cli.Context, err error, isSubcommand bool) error {
 	return fmt.Errorf("%w (see zonesync %s --help)", err, c.Command.Name)
 }
 
+// helpText is what a command's --help adds to its usage line and flags.
+type helpText struct {
+	description string
+	examples    []example
+	exits       []exit
+}
+
+// example is one command line of a help page, with what it does.
+type example struct{ what, command string }
+
+// exit is one exit code of a command and when it happens.
+type exit struct {
+	code int
+	when string
+}
+
+// command builds a command with its help page; every command also takes
+// the global flags, so that they work after the command's name too.
+func command(c *cli.Command, h helpText) *cli.Command {
+	c.Description = h.description
+	c.CustomHelpTemplate = commandHelpTemplate(h)
+	c.Flags = append(c.Flags, globalFlags()...)
+	c.HideHelpCommand = true
+	c.OnUsageError = usageError
+	return c
+}
+
 func newApp(e *env) *cli.App {
-	zoneFlag := &cli.StringFlag{Name: "zone", Usage: "only this zone"}
-	shardFlag := &cli.StringFlag{Name: "shard", Usage: "only the zones of stable slice `K/N` (a CI matrix of N runners)"}
+	zoneFlag := func(what string) cli.Flag {
+		return &cli.StringSliceFlag{Name: "zone", Usage: "only the zones matching `ZONE`: a name or a glob (shop-*.com); repeat it or separate with commas to " + what + " several"}
+	}
+	shardFlag := func() cli.Flag {
+		return &cli.StringFlag{Name: "shard", Usage: "only the zones of stable slice `K/N` (a CI matrix of N runners)"}
+	}
 	app := &cli.App{
-		Name:            "zonesync",
-		Usage:           "declarative DNS zones from git: validate, plan, apply",
-		Writer:          e.stdout,
-		ErrWriter:       e.stderr,
-		HideHelpCommand: true,
-		ExitErrHandler:  func(*cli.Context, error) {},
-		OnUsageError:    usageError,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "config", Value: "zonesync.yaml", EnvVars: []string{"ZONESYNC_CONFIG"}, Usage: "project config `FILE`"},
-			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only results and errors"},
-			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print what zonesync reads and does"},
-		},
+		Name:      "zonesync",
+		HelpName:  "zonesync",
+		Usage:     "declarative DNS zones from git: validate, plan, apply",
+		UsageText: "zonesync [global options] command [options] [arguments...]",
+		Description: "Global options can come before or after the command.\n" +
+			"Run 'zonesync help COMMAND' for a command's examples and exit codes.",
+		Writer:                e.stdout,
+		ErrWriter:             e.stderr,
+		HideVersion:           true,
+		CustomAppHelpTemplate: appHelpTemplate,
+		ExitErrHandler:        func(*cli.Context, error) {},
+		OnUsageError:          usageError,
+		Flags: append(globalFlags(),
+			&cli.BoolFlag{Name: "version", Usage: "print the version and exit", DisableDefaultText: true}),
+		Action: e.noCommand,
 		Commands: []*cli.Command{
-			{
+			command(&cli.Command{
 				Name:   "validate",
 				Usage:  "load and check every zone spec and the config",
 				Action: e.validate,
-			},
-			{
+			}, helpText{
+				description: "Loads zonesync.yaml and every zone spec and reports every problem at once,\n" +
+					"each as file:line:col: message. Asks no provider anything.",
+				examples: []example{
+					{"Check the specs of the config in this directory or the nearest parent", "zonesync validate"},
+					{"Check another project", "zonesync --config ../dns/zonesync.yaml validate"},
+				},
+				exits: []exit{{0, "the config and every spec are valid"}, {1, "a spec or the config is invalid (each problem on stderr)"}},
+			}),
+			command(&cli.Command{
 				Name:  "plan",
 				Usage: "read live state and print the changes that bring it in line with the specs",
 				Flags: []cli.Flag{
-					zoneFlag,
-					shardFlag,
-					&cli.StringFlag{Name: "format", Value: "text", Usage: "text, markdown or json"},
+					zoneFlag("plan"),
+					shardFlag(),
+					&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, markdown or json"},
 					&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `FILE`, for apply"},
-					&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 0 with no changes, 2 with changes, 1 on error"},
+					&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 0 with no changes, 2 with changes, 1 on error", DisableDefaultText: true},
 				},
 				Action: e.plan,
-			},
-			{
+			}, helpText{
+				description: "Reads each zone's live state from its provider and prints, zone by zone,\n" +
+					"the changes that bring it in line with the specs. Changes nothing.",
+				examples: []example{
+					{"Review the changes, and save them for apply", "zonesync plan -out plan.json"},
+					{"A pull request comment for two zones and a group of them", "zonesync plan --format markdown --zone example.com,example.org --zone 'shop-*.com'"},
+					{"A drift check: exit 2 when live zones differ from git", "zonesync plan --detailed-exitcode -q"},
+				},
+				exits: []exit{
+					{0, "the plan was made (with --detailed-exitcode: and it changes nothing)"},
+					{1, "an error: invalid specs, a provider that cannot be read, ..."},
+					{2, "with --detailed-exitcode: the plan has changes"},
+				},
+			}),
+			command(&cli.Command{
 				Name:      "apply",
 				Usage:     "apply a fresh plan, or the saved plan FILE after checking it is not stale",
 				ArgsUsage: "[FILE]",
 				Flags: []cli.Flag{
-					zoneFlag,
-					shardFlag,
-					&cli.StringFlag{Name: "format", Value: "text", Usage: "text, or json for one report document at the end"},
-					&cli.BoolFlag{Name: "force", Usage: "apply even when the safety checks refuse the plan"},
+					zoneFlag("apply"),
+					shardFlag(),
+					&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, or json for one report document at the end"},
+					&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (apply never asks when stdin is not a terminal, as in CI)", DisableDefaultText: true},
+					&cli.BoolFlag{Name: "force", Usage: "apply even when the safety checks refuse the plan", DisableDefaultText: true},
 				},
 				Action: e.apply,
-			},
-			{
+			}, helpText{
+				description: "Without FILE: makes a fresh plan, shows it and, at a terminal, asks before\n" +
+					"applying it. With FILE (from plan -out): applies exactly that plan after\n" +
+					"re-reading the live zones and the specs, and refuses it if either changed.\n" +
+					"Every operation ends ok, failed or skipped.",
+				examples: []example{
+					{"Show the plan, answer yes, apply it", "zonesync apply"},
+					{"Apply exactly the plan reviewed earlier", "zonesync apply plan.json"},
+					{"In a script: no question, one JSON report", "zonesync apply --auto-approve --format json > report.json"},
+				},
+				exits: []exit{
+					{0, "every operation is ok, or there was nothing to do"},
+					{1, "an operation failed, the plan was refused, stale or not approved, or another error"},
+				},
+			}),
+			command(&cli.Command{
 				Name:  "import",
 				Usage: "write zone specs of live zones: one zone to stdout, or --all into the zones directory",
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "provider", Usage: "provider `NAME` in zonesync.yaml (required)"},
 					&cli.StringFlag{Name: "zone", Usage: "zone to import, printed to stdout"},
-					&cli.BoolFlag{Name: "all", Usage: "import every zone the provider serves, one spec file each"},
+					&cli.BoolFlag{Name: "all", Usage: "import every zone the provider serves, one spec file each", DisableDefaultText: true},
 					&cli.StringFlag{Name: "dir", Usage: "with --all: where to write the specs (default: the config's zones directory)"},
-					&cli.BoolFlag{Name: "overwrite", Usage: "with --all: replace spec files that exist"},
+					&cli.BoolFlag{Name: "overwrite", Usage: "with --all: replace spec files that exist", DisableDefaultText: true},
 				},
 				Action: e.importZones,
-			},
-			{
+			}, helpText{
+				description: "Reads live zones from a provider and writes them as zone specs, so that\n" +
+					"existing zones plan as no change.",
+				examples: []example{
+					{"One zone, to stdout", "zonesync import --provider cloudns --zone example.com > zones/example.com.yaml"},
+					{"Every zone of the provider, one file each in the zones directory", "zonesync import --provider cloudns --all"},
+				},
+				exits: []exit{{0, "the specs were written"}, {1, "an error (a zone that could not be read or written is named)"}},
+			}),
+			command(&cli.Command{
 				Name:      "fmt",
 				Usage:     "rewrite zone specs in canonical form (all specs of the config, or the files given)",
 				ArgsUsage: "[FILE...]",
 				Flags: []cli.Flag{
-					&cli.BoolFlag{Name: "check", Usage: "change nothing; list the files that are not formatted and exit 1"},
+					&cli.BoolFlag{Name: "check", Usage: "change nothing; print the diff of each spec that is not formatted and exit 1", DisableDefaultText: true},
 				},
 				Action: e.format,
-			},
-			{
+			}, helpText{
+				description: "Sorts record names (@ first) and types, writes values in canonical form and\n" +
+					"keeps comments. Needs no credentials.",
+				examples: []example{
+					{"Format every spec of the config", "zonesync fmt"},
+					{"In CI: show what is not formatted", "zonesync fmt --check"},
+					{"Format some files", "zonesync fmt zones/example.com.yaml zones/example.org.yaml"},
+				},
+				exits: []exit{
+					{0, "the specs are formatted (with --check: they already were)"},
+					{1, "with --check: a spec is not formatted (its diff is on stdout); or an error"},
+				},
+			}),
+			command(&cli.Command{
 				Name:      "schema",
 				Usage:     "print the JSON Schema of a zone spec (zone) or of zonesync.yaml (config)",
 				ArgsUsage: "[zone|config]",
 				Action:    e.schema,
+			}, helpText{
+				description: "Prints a JSON Schema for editors and other tools.",
+				examples: []example{
+					{"The schema of a zone spec", "zonesync schema zone > zone.schema.json"},
+					{"The schema of zonesync.yaml", "zonesync schema config"},
+				},
+				exits: []exit{{0, "printed"}, {1, "neither zone nor config was asked for"}},
+			}),
+			command(&cli.Command{
+				Name:   "version",
+				Usage:  "print zonesync's version, commit and Go version",
+				Action: e.version,
+			}, helpText{
+				description: "Prints the version of this build of zonesync, the commit it was built from\n" +
+					"(when the build recorded it) and the Go version that built it.",
+				examples: []example{{"The version of this zonesync", "zonesync version"}, {"The same, as a flag", "zonesync --version"}},
+				exits:    []exit{{0, "printed"}},
+			}),
+			command(&cli.Command{
+				Name:      "completion",
+				Usage:     "print a shell completion script (bash, zsh or fish)",
+				ArgsUsage: "bash|zsh|fish",
+				Action:    e.completion,
+			}, helpText{
+				description: "Prints a script that completes zonesync's commands, flags and the zone\n" +
+					"names of the specs (for --zone) in your shell.",
+				examples: []example{
+					{"bash: load it in the current shell", "source <(zonesync completion bash)"},
+					{"zsh: install it where zsh looks for completions", `zonesync completion zsh > "${fpath[1]}/_zonesync"`},
+					{"fish", "zonesync completion fish > ~/.config/fish/completions/zonesync.fish"},
+				},
+				exits: []exit{{0, "printed"}, {1, "an unknown shell"}},
+			}),
+			{
+				Name:            completeCommand,
+				Hidden:          true,
+				SkipFlagParsing: true,
+				HideHelp:        true,
+				HideHelpCommand: true,
+				Action:          e.complete,
 			},
 		},
-	}
-	for _, c := range app.Commands {
-		c.OnUsageError = usageError
 	}
 	return app
 }
 
 // context is the command's context, carrying the --verbose logger.
 func (e *env) context(c *cli.Context) context.Context {
-	if !c.Bool("verbose") {
+	if !globalBool(c, "verbose") {
 		return c.Context
 	}
-	return providers.WithLog(c.Context, func(format string, args ...any) {
-		fmt.Fprintf(e.stderr, "zonesync: "+format+"\n", args...)
-	})
+	return providers.WithLog(c.Context, e.logf)
+}
+
+// logf writes a --verbose line to stderr.
+func (e *env) logf(format string, args ...any) {
+	fmt.Fprintf(e.stderr, "zonesync: "+format+"\n", args...)
 }
 
 // load reads the config and builds its providers. Building them declares
 // their secret settings; those values are registered with the redactor
 // before anything, an error included, is printed.
 func (e *env) load(c *cli.Context) (*spec.Config, *providers.Set, error) {
-	cfg, err := spec.LoadConfig(c.String("config"))
+	file, err := e.configFile(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := spec.LoadConfig(file)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -211,25 +367,4 @@ func (e *env) load(c *cli.Context) (*spec.Config, *providers.Set, error) {
 		return nil, nil, err
 	}
 	return cfg, set, nil
-}
-
-// isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// useColor reports whether colored output suits w: a terminal, NO_COLOR unset.
-func useColor(w io.Writer) bool {
-	if _, ok := os.LookupEnv("NO_COLOR"); ok {
-		return false
-	}
-	if rw, ok := w.(*redactingWriter); ok {
-		w = rw.w
-	}
-	return isTerminal(w)
 }

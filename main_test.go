@@ -16,7 +16,7 @@ import (
 func zonesync(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(context.Background(), append([]string{"zonesync"}, args...), &out, &errOut)
+	code = run(context.Background(), append([]string{"zonesync"}, args...), streams{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut})
 	return code, out.String(), errOut.String()
 }
 

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,8 +22,10 @@ import (
 
 // Options select what a plan covers.
 type Options struct {
-	// Zone, when set, limits the plan to that zone.
-	Zone string
+	// Zones, when set, limits the plan to the zones these patterns select:
+	// zone names or path.Match globs such as shop-*.com, normalised as
+	// spec.NormalizeZone does. A pattern that selects no zone spec is an error.
+	Zones []string
 	// Concurrency is how many zones are read at once; 0 means the config's.
 	Concurrency int
 	// Progress, when set, is told each time a zone's live state has been read.
@@ -183,7 +187,7 @@ func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Opti
 	if files, err := spec.SpecFiles(cfg.ZonesDir); err == nil {
 		for _, f := range files {
 			if data, err := os.ReadFile(f); err == nil {
-				if zone, provider := spec.Peek(data); zone != "" && provider != "" && (opt.Zone == "" || zone == opt.Zone) && opt.Shard.Contains(zone) {
+				if zone, provider := spec.Peek(data); zone != "" && provider != "" && opt.selects(zone) && opt.Shard.Contains(zone) {
 					if _, ok := set.Get(provider); ok {
 						early = append(early, peeked{zone, provider, providers.ReadOptions{SkipSOA: !spec.PeekSOA(data)}})
 						expected[provider] = append(expected[provider], zone)
@@ -207,10 +211,9 @@ func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Opti
 	if err != nil {
 		return nil, err
 	}
-	if opt.Zone != "" {
-		zones = selectZone(zones, opt.Zone)
-		if len(zones) == 0 {
-			return nil, fmt.Errorf("no zone spec declares zone %s", opt.Zone)
+	if len(opt.Zones) > 0 {
+		if zones, err = opt.selectZones(zones); err != nil {
+			return nil, err
 		}
 	}
 	zones = slices.DeleteFunc(zones, func(z *spec.Zone) bool { return !opt.Shard.Contains(z.Name) })
@@ -260,11 +263,46 @@ func readOptions(z *spec.Zone) providers.ReadOptions {
 	return providers.ReadOptions{SkipSOA: z.SOA == nil}
 }
 
-func selectZone(zones []*spec.Zone, name string) []*spec.Zone {
-	for _, z := range zones {
-		if z.Name == name {
-			return []*spec.Zone{z}
+// selects reports whether the Zones patterns select a zone; no patterns select every zone.
+func (opt Options) selects(zone string) bool {
+	if len(opt.Zones) == 0 {
+		return true
+	}
+	for _, p := range opt.Zones {
+		if ok, _ := path.Match(p, zone); ok {
+			return true
 		}
 	}
-	return nil
+	return false
+}
+
+// selectZones keeps the zones the Zones patterns select, and names every
+// pattern that selects none of them.
+func (opt Options) selectZones(zones []*spec.Zone) ([]*spec.Zone, error) {
+	var unmatched []string
+	for _, p := range opt.Zones {
+		if !slices.ContainsFunc(zones, func(z *spec.Zone) bool { ok, _ := path.Match(p, z.Name); return ok }) {
+			unmatched = append(unmatched, p)
+		}
+	}
+	if len(unmatched) > 0 {
+		names := make([]string, len(zones))
+		for i, z := range zones {
+			names[i] = z.Name
+		}
+		sort.Strings(names)
+		return nil, fmt.Errorf("no zone spec matches %s; the specs declare %s", strings.Join(unmatched, ", "), listSome(names, 5))
+	}
+	return slices.DeleteFunc(zones, func(z *spec.Zone) bool { return !opt.selects(z.Name) }), nil
+}
+
+// listSome joins the first few names and counts the rest.
+func listSome(names []string, n int) string {
+	if len(names) == 0 {
+		return "no zones"
+	}
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }

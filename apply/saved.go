@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -22,7 +23,10 @@ var ErrStale = errors.New("stale plan")
 // file). What it returns applies exactly the saved operations.
 func PrepareSaved(ctx context.Context, cfg *spec.Config, set *providers.Set, saved *plan.Plan, opt Options) (*Prepared, error) {
 	if opt.Shard.Count > 0 && opt.Shard.String() != saved.Shard {
-		return nil, fmt.Errorf("the plan file was made for shard %q, not %s; apply it with the shard it was made for", saved.Shard, opt.Shard)
+		if saved.Shard == "" {
+			return nil, fmt.Errorf("the plan file covers all zones, not shard %s: it was made without --shard; apply it without --shard", opt.Shard)
+		}
+		return nil, fmt.Errorf("the plan file was made for shard %s, not %s; apply it with --shard %s, or without --shard", saved.Shard, opt.Shard, saved.Shard)
 	}
 	if saved.Shard != "" {
 		shard, err := plan.ParseShard(saved.Shard)
@@ -31,7 +35,7 @@ func PrepareSaved(ctx context.Context, cfg *spec.Config, set *providers.Set, sav
 		}
 		opt.Shard = shard
 	}
-	fresh, err := Prepare(ctx, cfg, set, Options{Concurrency: opt.Concurrency, Progress: opt.Progress, Zone: opt.Zone, Shard: opt.Shard})
+	fresh, err := Prepare(ctx, cfg, set, Options{Concurrency: opt.Concurrency, Progress: opt.Progress, Zones: opt.Zones, Shard: opt.Shard})
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +48,7 @@ func PrepareSaved(ctx context.Context, cfg *spec.Config, set *providers.Set, sav
 	out := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: saved.Shard}}
 	var problems []error
 	for _, sz := range saved.Zones {
-		if opt.Zone != "" && sz.Zone != opt.Zone {
+		if !opt.selects(sz.Zone) {
 			continue
 		}
 		i, ok := index[sz.Zone]
@@ -77,8 +81,8 @@ func PrepareSaved(ctx context.Context, cfg *spec.Config, set *providers.Set, sav
 	if len(problems) > 0 {
 		return nil, errors.Join(problems...)
 	}
-	if opt.Zone != "" && len(out.Plan.Zones) == 0 {
-		return nil, fmt.Errorf("the plan file does not cover zone %s", opt.Zone)
+	if len(opt.Zones) > 0 && len(out.Plan.Zones) == 0 {
+		return nil, fmt.Errorf("the plan file covers no zone that --zone %s selects; make the plan with the same --zone", strings.Join(opt.Zones, ", "))
 	}
 	out.Plan.Summarize()
 	return out, nil

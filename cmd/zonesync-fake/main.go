@@ -14,6 +14,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -42,14 +43,28 @@ type credentials struct{ user, password, key string }
 var fakes = map[string]func(credentials) server{}
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "zonesync-fake:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
+// usage heads the flag list of -help.
+const usage = `Usage: zonesync-fake -provider NAME [flags]
+
+Serves the fake of a provider's API, keeping its state in memory until it
+stops; point zonesync at it with the provider's endpoint setting.
+
+  zonesync-fake -provider cloudns -listen 127.0.0.1:8053 -user 1234 -password demo -seed examples/live
+
+Flags:
+`
+
+func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("zonesync-fake", flag.ContinueOnError)
+	// Parse errors become one line on stderr; -help prints the usage.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	provider := fs.String("provider", "", "the API to fake: "+strings.Join(names(), ", "))
 	listen := fs.String("listen", "127.0.0.1:8053", "address to serve on")
 	user := fs.String("user", "zonesync", "the user (or id) the fake accepts")
@@ -60,7 +75,13 @@ func run(args []string) error {
 	faultRate := fs.Float64("fault-rate", 0, "share of requests that fail (5xx, rate limit, timeout, reset, slow)")
 	faultSeed := fs.Uint64("fault-seed", 1, "seed of the fault generator")
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return nil
+		}
+		return fmt.Errorf("%w (see zonesync-fake -help)", err)
 	}
 	build, ok := fakes[*provider]
 	if !ok {
@@ -72,17 +93,17 @@ func run(args []string) error {
 		srv.Faults().SetRandom(*faultSeed, *faultRate)
 	}
 	if *seed != "" {
-		n, err := seedFrom(srv, *seed)
+		n, err := seedFrom(srv, *seed, stderr)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "zonesync-fake: seeded %d zones from %s\n", n, *seed)
+		fmt.Fprintf(stderr, "zonesync-fake: seeded %d zones from %s\n", n, *seed)
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "zonesync-fake: %s API on http://%s (user %q)\n", *provider, ln.Addr(), *user)
+	fmt.Fprintf(stderr, "zonesync-fake: %s API on http://%s (user %q)\n", *provider, ln.Addr(), *user)
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -100,7 +121,7 @@ func run(args []string) error {
 
 // seedFrom loads every zone file of dir into the fake. A zone the fake's
 // API cannot hold (a record type it lacks, say) is skipped with a warning.
-func seedFrom(srv server, dir string) (int, error) {
+func seedFrom(srv server, dir string, stderr io.Writer) (int, error) {
 	files := zonefile.New(dir)
 	zones, err := files.ListZones(context.Background())
 	if err != nil {
@@ -113,7 +134,7 @@ func seedFrom(srv server, dir string) (int, error) {
 			return seeded, err
 		}
 		if err := srv.Seed(z); err != nil {
-			fmt.Fprintf(os.Stderr, "zonesync-fake: skipped zone %s: %v\n", name, err)
+			fmt.Fprintf(stderr, "zonesync-fake: skipped zone %s: %v\n", name, err)
 			continue
 		}
 		seeded++

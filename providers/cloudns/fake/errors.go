@@ -3,8 +3,8 @@ package fake
 import "fmt"
 
 // The statusDescription texts the fake answers with. Those marked [doc] or
-// [rec] are ClouDNS's own words (wiki pages, recorded real traffic; the
-// provider's README lists the sources); those marked [guess] are ours, for
+// [rec] are ClouDNS's own words (wiki pages, recorded real traffic, see the
+// provider's README, Vendor documentation); those marked [guess] are ours, for
 // failures whose real text nobody has captured. Every guess is here, so a
 // captured text replaces one line.
 const (

@@ -1,8 +1,7 @@
 package fake
 
 // Every error code and text the fake answers with, in one place. Each is
-// marked with where it comes from (Plesk's XML API documentation and
-// schemas, see the provider's README):
+// marked with where it comes from (see the provider's README, Vendor documentation):
 // [doc] a Plesk documentation sample or the reduced list of error codes,
 // [3p] third-party clients' fixtures, [guess] not documented anywhere we
 // read; a guess is the closest documented code with a plain text.

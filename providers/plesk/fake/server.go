@@ -241,7 +241,8 @@ func header(h http.Header, name string) (string, bool) {
 func (s *Server) danger(what string) { s.dangerous = append(s.dangerous, what) }
 
 // Seed creates a site named after the zone, with the zone's mode, masters,
-// TTL, SOA timers and records, so that a demo starts from zone specs.
+// TTL (for a zone read from a zone file, the TTL most records have), SOA
+// timers and records, so that a demo starts from zone specs.
 func (s *Server) Seed(z *spec.Zone) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -258,6 +259,8 @@ func (s *Server) Seed(z *spec.Zone) error {
 	}
 	if z.TTL != 0 {
 		st.zone.soa.ttl = z.TTL
+	} else {
+		st.zone.soa.ttl = commonTTL(z, st.zone.soa.ttl)
 	}
 	if z.SOA != nil {
 		for _, f := range []struct {
@@ -285,4 +288,23 @@ func (s *Server) Seed(z *spec.Zone) error {
 		}
 	}
 	return nil
+}
+
+// commonTTL is the TTL most of a zone's records have, for a zone without a
+// zone TTL of its own (one read from a zone file), and def for a zone
+// without records or record TTLs. Ties go to the lower TTL.
+func commonTTL(z *spec.Zone, def uint32) uint32 {
+	count := map[uint32]int{}
+	for _, rs := range z.Records {
+		if rs.TTL != 0 {
+			count[rs.TTL] += len(rs.Values)
+		}
+	}
+	best, most := def, 0
+	for ttl, n := range count {
+		if n > most || n == most && ttl < best {
+			best, most = ttl, n
+		}
+	}
+	return best
 }

@@ -11,7 +11,8 @@ import (
 	"github.com/zonesync/zonesync/spec"
 )
 
-// Seed creates a domain of DefaultCustomer with the zone's TTL and records,
+// Seed creates a domain of DefaultCustomer with the zone's TTL (for a zone
+// read from a zone file, the TTL most records have) and records,
 // written as the provider writes them (MX priority in the type, targets
 // without the trailing dot, TXT rData quoted).
 func (s *Server) Seed(z *spec.Zone) error {
@@ -21,7 +22,7 @@ func (s *Server) Seed(z *spec.Zone) error {
 	}
 	ttl := int64(z.TTL)
 	if ttl == 0 {
-		ttl = 86400
+		ttl = int64(commonTTL(z, 86400))
 	}
 	if !validTTL(ttl) {
 		return fmt.Errorf("seed %s: ttl %d is outside %d..%d", id, ttl, minTTL, maxTTL)
@@ -49,6 +50,25 @@ func (s *Server) Seed(z *spec.Zone) error {
 	s.domains[id] = &domain{id: id, customer: DefaultCustomer, product: DefaultProduct, ttl: ttl, status: StatusOK,
 		invoicedUntil: s.now().AddDate(1, 0, 0), serial: nextSerial(0, s.now()), records: recs}
 	return nil
+}
+
+// commonTTL is the TTL most of a zone's records have, for a zone without a
+// zone TTL of its own (one read from a zone file), and def for a zone
+// without records or record TTLs. Ties go to the lower TTL.
+func commonTTL(z *spec.Zone, def uint32) uint32 {
+	count := map[uint32]int{}
+	for _, rs := range z.Records {
+		if rs.TTL != 0 {
+			count[rs.TTL] += len(rs.Values)
+		}
+	}
+	best, most := def, 0
+	for ttl, n := range count {
+		if n > most || n == most && ttl < best {
+			best, most = ttl, n
+		}
+	}
+	return best
 }
 
 // seedRecord writes one value of the model in the API's form.
