@@ -59,6 +59,7 @@ func Run(t *testing.T, newHarness NewHarness) {
 		{"SOA", testSOA},
 		{"IgnoreRules", testIgnore},
 		{"Failover", testFailover},
+		{"ZoneChangedSincePlan", testZoneChanged},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
