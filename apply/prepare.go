@@ -40,7 +40,9 @@ type Prepared struct {
 	// Desired and Live are indexed like Plan.Zones; Live[i] is nil when the
 	// zone does not exist at its provider yet, and is the whole live zone,
 	// ignored records included, but for an SOA the spec leaves alone, which
-	// a provider may leave out (providers.ReadOptions).
+	// a provider may leave out (providers.ReadOptions). Run overwrites a
+	// zone's entry with the zone as it reads it again right before the
+	// first change, which Apply then keeps current.
 	Desired []*spec.Zone
 	Live    []*spec.Zone
 	// Providers are the providers of Plan.Zones, by zone index.

@@ -27,11 +27,15 @@ func WriteZoneText(w io.Writer, z *ZoneReport) {
 // SummaryLine is the one-line outcome of an apply.
 func (r *Report) SummaryLine() string {
 	s := r.Summary
-	total := s.OK + s.Failed + s.Skipped
+	total := s.OK + s.Failed + s.Unknown + s.Skipped
 	if total == 0 {
 		return "Nothing to do: live state matches the specs."
 	}
-	msg := fmt.Sprintf("Applied %d of %d operations: %d ok, %d failed, %d skipped (%.1fs).", s.OK, total, s.OK, s.Failed, s.Skipped, r.DurationMS/1000)
+	unknown := ""
+	if s.Unknown > 0 {
+		unknown = fmt.Sprintf(", %d unknown (sent, outcome not confirmed: run plan)", s.Unknown)
+	}
+	msg := fmt.Sprintf("Applied %d of %d operations: %d ok, %d failed%s, %d skipped (%.1fs).", s.OK, total, s.OK, s.Failed, unknown, s.Skipped, r.DurationMS/1000)
 	if r.Interrupted {
 		msg += " Interrupted: operations not yet started were skipped."
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -16,10 +17,17 @@ type Status string
 
 // Operation statuses.
 const (
-	OK      Status = "ok"
-	Failed  Status = "failed"
+	OK     Status = "ok"
+	Failed Status = "failed"
+	// Unknown is an operation that was sent and may have taken effect,
+	// but whose outcome could not be confirmed (its answer was lost, or the
+	// apply was cancelled while it was in flight): a new plan tells.
+	Unknown Status = "unknown"
 	Skipped Status = "skipped"
 )
+
+// unknownText leads the message of an operation whose outcome is unknown.
+const unknownText = "sent, outcome not confirmed — run plan"
 
 // Result is the outcome of one operation.
 type Result struct {
@@ -52,13 +60,18 @@ type Report struct {
 
 // Counts tallies operations by status.
 type Counts struct {
-	OK      int `json:"ok"`
-	Failed  int `json:"failed"`
+	OK     int `json:"ok"`
+	Failed int `json:"failed"`
+	// Unknown counts operations sent whose outcome was not confirmed.
+	Unknown int `json:"unknown"`
 	Skipped int `json:"skipped"`
 }
 
-// Failed reports whether any operation failed or was skipped.
-func (r *Report) Failed() bool { return r.Summary.Failed > 0 || r.Summary.Skipped > 0 }
+// Failed reports whether any operation failed, was skipped, or ended with
+// an outcome zonesync could not confirm.
+func (r *Report) Failed() bool {
+	return r.Summary.Failed > 0 || r.Summary.Unknown > 0 || r.Summary.Skipped > 0
+}
 
 // RunOptions control an apply.
 type RunOptions struct {
@@ -116,6 +129,8 @@ func Run(ctx context.Context, prep *Prepared, opt RunOptions) *Report {
 				rep.Summary.OK++
 			case Failed:
 				rep.Summary.Failed++
+			case Unknown:
+				rep.Summary.Unknown++
 			default:
 				rep.Summary.Skipped++
 			}
@@ -153,14 +168,13 @@ func runZoneSafely(ctx context.Context, prep *Prepared, i int, stop <-chan struc
 	return runZone(ctx, prep, i, stop)
 }
 
-// runZone applies one zone's operations in order.
+// runZone applies one zone's operations in order. Right before the first
+// change it claims the zone (see claim); a zone that changed since the
+// plan was made from it is not touched.
 func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *ZoneReport {
 	zp := prep.Plan.Zones[i]
 	p := prep.Providers[i]
 	live := prep.Live[i]
-	if live == nil {
-		live = &spec.Zone{Name: zp.Zone, Provider: zp.Provider, Mode: spec.Master}
-	}
 	ops := zp.Operations
 	zr := &ZoneReport{Zone: zp.Zone, Provider: zp.Provider, Results: make([]Result, len(ops))}
 	deps := plan.Dependencies(ops)
@@ -171,12 +185,18 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 	// blocked returns why operation k cannot run, or "".
 	blocked := func(k int) string {
 		for _, d := range deps[k] {
-			if zr.Results[d].Status != OK {
-				return fmt.Sprintf("not run: it depends on operation %d (%s %s), which %s", ops[d].Seq, ops[d].Action, describe(ops[d]), zr.Results[d].Status)
+			what := fmt.Sprintf("operation %d (%s %s)", ops[d].Seq, ops[d].Action, describe(ops[d]))
+			switch zr.Results[d].Status {
+			case OK:
+			case Unknown:
+				return "not run: it depends on " + what + ", whose outcome is unknown"
+			default:
+				return fmt.Sprintf("not run: it depends on %s, which %s", what, zr.Results[d].Status)
 			}
 		}
 		return ""
 	}
+	claimed := false
 	for k := 0; k < len(ops); {
 		if stopped(stop) {
 			for ; k < len(ops); k++ {
@@ -188,6 +208,31 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 			zr.Results[k].Status, zr.Results[k].Error = Skipped, why
 			k++
 			continue
+		}
+		if !claimed {
+			claimed = true
+			var desired *spec.Zone
+			if i < len(prep.Desired) {
+				desired = prep.Desired[i]
+			}
+			release, now, err := claim(ctx, zp, desired, p, live)
+			if err != nil {
+				for ; k < len(ops); k++ {
+					zr.Results[k].Status, zr.Results[k].Error = Failed, err.Error()
+				}
+				break
+			}
+			defer release()
+			// The zone as read now replaces the one the plan was made from,
+			// in place, so that whoever holds it sees what Apply keeps current.
+			if live != nil && now != nil {
+				*live = *now
+			} else {
+				live, prep.Live[i] = now, now
+			}
+		}
+		if live == nil {
+			live = &spec.Zone{Name: zp.Zone, Provider: zp.Provider, Mode: spec.Master}
 		}
 		// A batch is a run of operations that do not depend on each other.
 		end := k + 1
@@ -206,15 +251,61 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 			} else {
 				err = errors.New("provider reported no result for this operation")
 			}
-			if err != nil {
-				r.Status, r.Error = Failed, err.Error()
-			} else {
+			switch {
+			case err == nil:
 				r.Status = OK
+			case errors.Is(err, providers.ErrOutcomeUnknown):
+				r.Status, r.Error = Unknown, unknownText+": "+err.Error()
+			default:
+				r.Status, r.Error = Failed, err.Error()
 			}
 		}
 		k = end
 	}
 	return zr
+}
+
+// claim readies a zone for its first change: it takes the provider's lock
+// on the zone, where the provider has one (zone files), then reads the
+// zone again and refuses it, with providers.ErrZoneChanged, when it no
+// longer is what the plan was made from. With the lock, no other zonesync
+// process can change the zone until release; without one, the zone can
+// still change between this read and the provider's writes (see README).
+// It returns the zone as read now, which Apply then keeps current.
+func claim(ctx context.Context, zp *plan.ZonePlan, desired *spec.Zone, p providers.Provider, live *spec.Zone) (release func(), now *spec.Zone, err error) {
+	release = func() {}
+	if l, ok := p.(providers.ZoneLocker); ok {
+		unlock, err := l.LockZone(ctx, zp.Zone)
+		if err != nil {
+			return nil, nil, fmt.Errorf("not run: %w", err)
+		}
+		release = unlock
+	}
+	// A plan built by hand (tests) carries no digest to compare with.
+	if desired == nil || zp.LiveDigest == "" {
+		return release, live, nil
+	}
+	now, err = providers.ReadZone(ctx, p, zp.Zone, readOptions(desired))
+	if errors.Is(err, providers.ErrZoneNotFound) {
+		now, err = nil, nil
+	}
+	if err != nil {
+		release()
+		return nil, nil, fmt.Errorf("not run: reading zone %s from provider %s again before changing it: %w", zp.Zone, zp.Provider, err)
+	}
+	if liveDigest(desired, now, p.Capabilities()) != zp.LiveDigest {
+		release()
+		return nil, nil, fmt.Errorf("not run: zone %s at provider %s: %w", zp.Zone, zp.Provider, providers.ErrZoneChanged)
+	}
+	return release, now, nil
+}
+
+// liveDigest is the live digest a plan made now from live would carry.
+func liveDigest(desired, live *spec.Zone, caps spec.Capabilities) string {
+	if live == nil {
+		return plan.Diff(desired, nil, caps).LiveDigest
+	}
+	return plan.Diff(desired, plan.Managed(desired, live, caps), caps).LiveDigest
 }
 
 // dependsWithin reports whether any dependency is at index from or later,

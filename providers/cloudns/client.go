@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/httpx"
 )
 
@@ -120,17 +121,40 @@ func (c *client) call(ctx context.Context, t target, params map[string]any, out 
 	if err == nil {
 		return nil
 	}
-	if mayHaveLanded != nil && landed != nil && ctx.Err() == nil {
-		// A try that reached ClouDNS may have been carried out only after
-		// the check before the next try, which the API then refuses (a
-		// record id already deleted). When the state is what the call
-		// wanted, it succeeded.
-		if done, cerr := landed(ctx); cerr == nil && done {
-			return nil
+	// unsure is whether a change may have been made although the call
+	// failed: its last try went out without an answer, or, for a call
+	// that is checked, an earlier one did and the check cannot be made.
+	unsure := httpx.Sent(err)
+	if mayHaveLanded != nil && landed != nil {
+		unsure = true
+		if ctx.Err() == nil {
+			// A try that reached ClouDNS may have been carried out only
+			// after the check before the next try, which the API then
+			// refuses (a record id already deleted). When the state is
+			// what the call wanted, it succeeded.
+			done, cerr := landed(ctx)
+			if cerr == nil && done {
+				return nil
+			}
+			unsure = cerr != nil
 		}
 	}
-	return c.http.Scrub(&callError{t: t, err: err})
+	err = c.http.Scrub(&callError{t: t, err: err})
+	if unsure && t.changes() {
+		return providers.OutcomeUnknown(err)
+	}
+	return err
 }
+
+// readCalls are the API methods that change nothing.
+var readCalls = map[string]bool{
+	"list-zones": true, "get-pages-count": true, "get-zone-info": true, "records": true,
+	"soa-details": true, "master-servers": true, "failover-settings": true,
+}
+
+// changes reports whether the call changes the zone, so that a failed try
+// that went out may have taken effect.
+func (t target) changes() bool { return !readCalls[t.call] }
 
 // decode reads an answer into out; a *[]byte gets the raw body.
 func decode(body []byte, out any) error {

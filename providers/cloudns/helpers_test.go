@@ -101,9 +101,14 @@ func (e *env) run(t *testing.T, desired *spec.Zone) (*plan.ZonePlan, *apply.Zone
 }
 
 func (e *env) runPlan(zp *plan.ZonePlan, desired, live *spec.Zone) *apply.ZoneReport {
-	p := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
-	p.Summarize()
-	prep := &apply.Prepared{Plan: p, Desired: []*spec.Zone{desired}, Live: []*spec.Zone{live}, Providers: []providers.Provider{e.p}}
+	return e.runPlanWith(e.p, zp, desired, live)
+}
+
+// runPlanWith applies a plan through p, the env's provider or a wrapper of it.
+func (e *env) runPlanWith(p providers.Provider, zp *plan.ZonePlan, desired, live *spec.Zone) *apply.ZoneReport {
+	pl := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
+	pl.Summarize()
+	prep := &apply.Prepared{Plan: pl, Desired: []*spec.Zone{desired}, Live: []*spec.Zone{live}, Providers: []providers.Provider{p}}
 	return apply.Run(context.Background(), prep, apply.RunOptions{Concurrency: 1}).Zones[0]
 }
 

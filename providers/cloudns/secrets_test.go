@@ -167,7 +167,7 @@ func TestNoSecretInOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertNoSecret(t, "output", out.String())
-	if !strings.Contains(out.String(), "cloudns: register in example.test: POST 127.0.0.1") {
+	if !strings.Contains(out.String(), "cloudns: get-zone-info in example.test: POST 127.0.0.1") {
 		t.Fatalf("the report lacks the transport failure:\n%s", out.String())
 	}
 }

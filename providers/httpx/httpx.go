@@ -12,9 +12,11 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/zonesync/zonesync/providers"
@@ -72,6 +74,29 @@ type TransientError struct {
 func (e *TransientError) Error() string { return e.Err.Error() }
 func (e *TransientError) Unwrap() error { return e.Err }
 
+// InterruptedError is a request cut short because its context ended.
+// Sent is true when the request had been written by then, so that it may
+// have reached the server and, for a change, taken effect.
+type InterruptedError struct {
+	Err  error
+	Sent bool
+}
+
+func (e *InterruptedError) Error() string { return e.Err.Error() }
+func (e *InterruptedError) Unwrap() error { return e.Err }
+
+// Sent reports whether err ended a request that may have reached the
+// server without an answer saying what came of it: a transient failure
+// after the request went out, or an interruption after it was written.
+func Sent(err error) bool {
+	var t *TransientError
+	if errors.As(err, &t) && t.Sent {
+		return true
+	}
+	var i *InterruptedError
+	return errors.As(err, &i) && i.Sent
+}
+
 // IsTransient reports whether err is worth retrying.
 func IsTransient(err error) bool {
 	var t *TransientError
@@ -96,8 +121,12 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 			return nil, fmt.Errorf("waiting for the rate limit: %w", err)
 		}
 	}
+	// Whether the request went out decides, when ctx ends, whether a
+	// change may have been made.
+	var wrote atomic.Bool
+	traced := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
 	start := time.Now()
-	resp, err := c.HTTP.Do(req.WithContext(ctx))
+	resp, err := c.HTTP.Do(req.WithContext(traced))
 	if err == nil {
 		providers.Logf(ctx, "%s %s%s: HTTP %d (%s)", req.Method, req.URL.Host, req.URL.Path, resp.StatusCode, time.Since(start).Round(time.Millisecond))
 	} else {
@@ -105,7 +134,7 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, c.Scrub(ctx.Err())
+			return nil, &InterruptedError{Err: c.Scrub(ctx.Err()), Sent: wrote.Load()}
 		}
 		return nil, &TransientError{Err: c.Scrub(transportError(req, err)), Sent: !neverSent(err)}
 	}

@@ -49,12 +49,14 @@ func TestBatchOneFailsInMiddle(t *testing.T) {
 		rec{"b", "CNAME", []string{"a.example.test."}},
 		rec{"c", "A", []string{"192.0.2.3"}})
 	zp, live := fx.plan(t, want)
-	// Someone adds data at b after the plan was made: the CNAME cannot go there.
-	if _, err := fx.fake.AddRecord(zone, "A", "b", "192.0.2.9", ""); err != nil {
-		t.Fatal(err)
-	}
-	packets := fx.fake.Packets()
-	rep := fx.run(want, zp, live)
+	// Someone adds data at b after apply's last read: the CNAME cannot go there.
+	var packets int
+	rep := fx.runInWindow(want, zp, live, func(*spec.Zone) {
+		if _, err := fx.fake.AddRecord(zone, "A", "b", "192.0.2.9", ""); err != nil {
+			t.Fatal(err)
+		}
+		packets = fx.fake.Packets()
+	})
 	wantStatus := []string{
 		"create a A: ok",
 		`create b CNAME: failed: plesk: add_rec b CNAME in example.test: error 1007 "Inserted data already exists: a CNAME record cannot share its host with other records."`,
@@ -82,7 +84,7 @@ func TestUpdateReports(t *testing.T) {
 		name   string
 		before rec
 		after  rec
-		// meddle changes the fake after the plan was made.
+		// meddle changes the fake after apply's last read of the zone.
 		meddle func(t *testing.T, fx *fixture, live *spec.Zone)
 		err    string // a regexp
 		// left is what www holds at the end.
@@ -130,10 +132,11 @@ func TestUpdateReports(t *testing.T) {
 			fx.sync(t, desired(t, zone, ttl, tc.before))
 			want := desired(t, zone, ttl, tc.after)
 			zp, live := fx.plan(t, want)
-			if tc.meddle != nil {
-				tc.meddle(t, fx, live)
-			}
-			rep := fx.run(want, zp, live)
+			rep := fx.runInWindow(want, zp, live, func(live *spec.Zone) {
+				if tc.meddle != nil {
+					tc.meddle(t, fx, live)
+				}
+			})
 			if len(rep.Results) != 1 {
 				t.Fatalf("results %v, want one update", statuses(rep))
 			}
@@ -235,8 +238,9 @@ func TestTransientGivesUp(t *testing.T) {
 	fx := newFixture(t, zone)
 	want := desired(t, zone, ttl, rec{"a", "A", []string{"192.0.2.1"}})
 	zp, live := fx.plan(t, want)
-	fx.fake.Faults().Script(faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError)
-	rep := fx.run(want, zp, live)
+	rep := fx.runInWindow(want, zp, live, func(*spec.Zone) {
+		fx.fake.Faults().Script(faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError)
+	})
 	r := rep.Results[0]
 	if r.Status != apply.Failed || !strings.HasPrefix(r.Error, "plesk: add_rec a A in example.test: ") ||
 		!strings.Contains(r.Error, "HTTP 503") || !strings.Contains(r.Error, "(after 5 attempts)") {
@@ -354,8 +358,9 @@ func TestLateCommit(t *testing.T) {
 	fx := &fixture{fake: f, srv: srv, p: newProvider(t, plesk.Settings{Endpoint: srv.URL, Login: testLogin, Password: testPassword})}
 	want := desired(t, zone, ttl, rec{"new", "A", []string{"192.0.2.3"}})
 	zp, live := fx.plan(t, want)
-	f.Faults().Script(faults.Reset) // the first packet: sent, no answer
-	rep := fx.run(want, zp, live)
+	rep := fx.runInWindow(want, zp, live, func(*spec.Zone) {
+		f.Faults().Script(faults.Reset) // the first packet: sent, no answer
+	})
 	for _, s := range statuses(rep) {
 		if !strings.HasSuffix(s, ": ok") {
 			t.Errorf("%s", s)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -93,7 +94,9 @@ func (ex *executor) run(ctx context.Context, jobs []*job) {
 // send posts steps as one packet. A transient failure may hide an answer
 // Plesk never delivered, so before each retry the zone is read and every
 // call found to have landed is taken as done: a retry never adds a record
-// twice, and never reports a lost one.
+// twice, and never reports a lost one. A call that went out without an
+// answer, and that no later read showed to have landed or not, ends with
+// its outcome unknown (providers.ErrOutcomeUnknown).
 func (ex *executor) send(ctx context.Context, steps []*step) {
 	pending := slices.Clone(steps)
 	retry, tries := false, 0
@@ -121,9 +124,14 @@ func (ex *executor) send(ctx context.Context, steps []*step) {
 			// Plesk answered, but not for every call: what it did not
 			// answer for cannot be known, and must not be sent again.
 			for _, s := range pending[len(answers):] {
-				s.err = err
+				s.err, s.unsure = err, true
 			}
 			return nil
+		}
+		if httpx.Sent(err) {
+			for _, s := range pending {
+				s.unsure = true
+			}
 		}
 		return err
 	})
@@ -134,15 +142,21 @@ func (ex *executor) send(ctx context.Context, steps []*step) {
 			}
 		}
 	}
-	if tries > 1 && ctx.Err() == nil {
+	if (tries > 1 || slices.ContainsFunc(steps, func(s *step) bool { return s.unsure && !s.done })) && ctx.Err() == nil {
 		ex.lateLanded(ctx, steps)
+	}
+	for _, s := range steps {
+		if !s.done && s.err != nil && s.unsure {
+			s.err = providers.OutcomeUnknown(s.err)
+		}
 	}
 }
 
 // lateLanded clears the failure of steps that landed after all. A try
 // that reached Plesk may have been carried out only after the check
 // before the next try; the repeat is then refused ("Inserted data already
-// exists"), yet the zone holds what the step wanted.
+// exists"), yet the zone holds what the step wanted. A step the read
+// shows not to have landed is no longer unsure.
 func (ex *executor) lateLanded(ctx context.Context, steps []*step) {
 	var failed []*step
 	for _, s := range steps {
@@ -155,6 +169,10 @@ func (ex *executor) lateLanded(ctx context.Context, steps []*step) {
 	}
 	if err := ex.reconcile(ctx, failed); err != nil {
 		providers.Logf(ctx, "plesk: %s: could not check whether failed calls landed late: %v", ex.zone, err)
+		return
+	}
+	for _, s := range failed {
+		s.unsure = false
 	}
 }
 
@@ -165,6 +183,11 @@ func (ex *executor) settle(s *step, results []result) {
 		return
 	}
 	r := results[0]
+	if s.kind == setZone || s.kind == switchMode {
+		// Sending it again sets the same state: this answer tells what
+		// came of every try.
+		s.unsure = false
+	}
 	if err := r.err(); err != nil {
 		s.err = err
 		return
@@ -328,7 +351,10 @@ func (ex *executor) report(j *job) error {
 		return fmt.Errorf("plesk: %s %s in %s: %w", s.req.call(), what, ex.zone, s.err)
 	}
 	var parts []string
-	var first error
+	// first is the first failure; the operation's outcome is unknown only
+	// when none of its calls failed for sure and every one was sent.
+	var first, firstUnsure error
+	complete := true
 	for _, ph := range j.phases {
 		switch {
 		case ph.err != nil:
@@ -336,20 +362,28 @@ func (ex *executor) report(j *job) error {
 			first = cmp.Or(first, ph.err)
 		case !ph.built:
 			parts = append(parts, "not attempted: "+ph.desc)
+			complete = false
 		}
 		for _, s := range ph.steps {
 			switch {
 			case s.done:
 				parts = append(parts, s.doneText())
+			case s.err != nil && errors.Is(s.err, providers.ErrOutcomeUnknown):
+				parts = append(parts, fmt.Sprintf("%s %s sent, not confirmed: %v", s.req.call(), s.what(), s.err))
+				firstUnsure = cmp.Or(firstUnsure, s.err)
 			case s.err != nil:
 				parts = append(parts, fmt.Sprintf("%s %s failed: %v", s.req.call(), s.what(), s.err))
 				first = cmp.Or(first, s.err)
 			default:
 				parts = append(parts, fmt.Sprintf("not attempted: %s %s", s.req.call(), s.what()))
+				complete = false
 			}
 		}
 	}
-	return &jobError{msg: fmt.Sprintf("plesk: %s %s in %s: %s", j.op.Action, subject(j.op), ex.zone, strings.Join(parts, "; ")), err: first}
+	if first == nil && !complete {
+		first = providers.Confirmed(firstUnsure)
+	}
+	return &jobError{msg: fmt.Sprintf("plesk: %s %s in %s: %s", j.op.Action, subject(j.op), ex.zone, strings.Join(parts, "; ")), err: cmp.Or(first, firstUnsure)}
 }
 
 // jobError is a report of several calls; it unwraps to the first failure

@@ -13,6 +13,7 @@ import (
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/plesk"
 	"github.com/zonesync/zonesync/providers/plesk/fake"
+	"github.com/zonesync/zonesync/providers/providertest"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -105,9 +106,20 @@ func (fx *fixture) apply(t *testing.T, want *spec.Zone) (*plan.ZonePlan, *apply.
 
 // run applies a plan made earlier from live.
 func (fx *fixture) run(want *spec.Zone, zp *plan.ZonePlan, live *spec.Zone) *apply.ZoneReport {
-	p := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
-	p.Summarize()
-	prep := &apply.Prepared{Plan: p, Desired: []*spec.Zone{want}, Live: []*spec.Zone{live}, Providers: []providers.Provider{fx.p}}
+	return fx.runWith(fx.p, want, zp, live)
+}
+
+// runInWindow applies a plan made earlier from live, with meddle run after
+// apply read the zone again and before the provider's first call: another
+// writer's change there is what the provider itself must cope with.
+func (fx *fixture) runInWindow(want *spec.Zone, zp *plan.ZonePlan, live *spec.Zone, meddle func(live *spec.Zone)) *apply.ZoneReport {
+	return fx.runWith(providertest.InWindow(fx.p, meddle), want, zp, live)
+}
+
+func (fx *fixture) runWith(p providers.Provider, want *spec.Zone, zp *plan.ZonePlan, live *spec.Zone) *apply.ZoneReport {
+	pl := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
+	pl.Summarize()
+	prep := &apply.Prepared{Plan: pl, Desired: []*spec.Zone{want}, Live: []*spec.Zone{live}, Providers: []providers.Provider{p}}
 	return apply.Run(context.Background(), prep, apply.RunOptions{Concurrency: 1}).Zones[0]
 }
 

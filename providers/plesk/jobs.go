@@ -42,6 +42,9 @@ type step struct {
 
 	done bool
 	err  error
+	// unsure is set while a try of the call went out without an answer
+	// and nothing since showed whether it took effect.
+	unsure bool
 }
 
 // what describes the step's object for reports.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
@@ -311,5 +312,33 @@ func testFailover(t *testing.T, s *suite) {
 	zp = s.sync(t, s.zone(t, www(nil)))
 	if countActions(zp, plan.DeleteFailover) != 1 {
 		t.Fatalf("plan has no delete_failover:\n%s", describeOps(zp))
+	}
+}
+
+// testZoneChanged: a plan made before another writer changed the zone is
+// refused as a whole when applied, nothing of it is carried out, and the
+// other writer's change stays.
+func testZoneChanged(t *testing.T, s *suite) {
+	www := func(value string) rec { return rec{name: "www", rrtype: "A", values: []string{value}} }
+	s.sync(t, s.zone(t, www("192.0.2.1")))
+	ours := s.zone(t, www("192.0.2.1"), rec{name: "ours", rrtype: "A", values: []string{"192.0.2.2"}})
+	live := s.read(t)
+	zp := plan.Diff(ours, plan.Managed(ours, live, s.caps), s.caps)
+	s.sync(t, s.zone(t, www("192.0.2.9"))) // the other writer, from its own read
+	p := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
+	p.Summarize()
+	prep := &apply.Prepared{Plan: p, Desired: []*spec.Zone{ours}, Live: []*spec.Zone{live}, Providers: []providers.Provider{s.h.Provider}}
+	rep := apply.Run(context.Background(), prep, apply.RunOptions{Concurrency: 1})
+	for _, r := range rep.Zones[0].Results {
+		if r.Status != apply.Failed || !strings.Contains(r.Error, providers.ErrZoneChanged.Error()) {
+			t.Errorf("operation %d %s %s %s: %s %q, want failed: %s", r.Seq, r.Action, r.Name, r.Type, r.Status, r.Error, providers.ErrZoneChanged)
+		}
+	}
+	after := plan.Managed(ours, s.read(t), s.caps)
+	if got := after.Find("www", "A"); got == nil || !slices.Equal(got.Values, []string{"192.0.2.9"}) {
+		t.Errorf("www A after the refused apply: %+v, want the other writer's 192.0.2.9", got)
+	}
+	if got := after.Find("ours", "A"); got != nil {
+		t.Errorf("ours A was created by a refused plan: %+v", got)
 	}
 }

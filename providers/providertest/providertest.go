@@ -60,6 +60,7 @@ func Run(t *testing.T, newHarness NewHarness) {
 		{"IgnoreRules", testIgnore},
 		{"TXTStringBoundaries", testTXTStrings},
 		{"Failover", testFailover},
+		{"ZoneChangedSincePlan", testZoneChanged},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)

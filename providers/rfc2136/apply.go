@@ -6,6 +6,7 @@ import (
 
 	"github.com/miekg/dns"
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -28,6 +29,12 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 		return errs
 	}
 	u := &updater{p: p, zone: canonicalZone(live.Name), live: live, errs: make([]error, len(ops))}
+	if err := u.claim(ctx); err != nil {
+		for i := range u.errs {
+			u.errs[i] = err
+		}
+		return u.errs
+	}
 	var pending []int
 	flush := func() {
 		u.records(ctx, ops, pending)
@@ -63,6 +70,92 @@ type updater struct {
 	rights *bool
 	// index maps a change to its operation's place in errs.
 	index map[*change]int
+	// base is the zone's SOA exactly as the server holds it when nothing
+	// but this apply changed the zone since it was read; every UPDATE
+	// requires it, so that none lands on a zone someone else changed. It
+	// is nil for a live zone read without its SOA: then only the
+	// prerequisites of each change guard it.
+	base *dns.SOA
+	// moved is set once the zone changed under this apply (or its SOA
+	// could not be read after a change); later messages are not sent.
+	moved error
+}
+
+// claim reads the zone's SOA from the server and checks that its serial
+// is still the one the live zone was read with: a change made since then
+// by anyone makes every operation fail before anything is sent.
+func (u *updater) claim(ctx context.Context) error {
+	if u.live.SOA == nil {
+		return nil
+	}
+	cur, err := u.p.querySOA(ctx, u.p.cfg.server, u.zone, u.p.cfg.key)
+	if err != nil {
+		return err
+	}
+	if cur.Serial != u.live.SOA.Serial {
+		return u.changed(-1, fmt.Sprintf("its SOA serial is %d at %s, it was %d when the zone was read", cur.Serial, u.p.cfg.server, u.live.SOA.Serial))
+	}
+	u.base = cur
+	return nil
+}
+
+// changed is the refusal of an operation because the zone changed.
+func (u *updater) changed(rcode int, why string) error {
+	return &Error{Op: "update", Zone: u.zone, Server: u.p.cfg.server, Rcode: rcode,
+		Detail: "the zone changed on the server since it was read (" + why + "): make a new plan", Err: providers.ErrZoneChanged}
+}
+
+// guard adds the base SOA as the first prerequisite of m: the message
+// then changes nothing unless the zone is exactly as this apply left it
+// (RFC 2136 §2.4.2, an RRset that exists with exactly these data).
+func (u *updater) guard(m *dns.Msg) {
+	if u.base == nil {
+		return
+	}
+	pre := dns.Copy(u.base)
+	pre.Header().Ttl = 0
+	m.Answer = append([]dns.RR{pre}, m.Answer...)
+}
+
+// rebase reads the SOA after a change of this apply landed, as the base
+// of the next message. A change someone else makes between the two goes
+// unseen by the serial; the prerequisites of each change remain.
+func (u *updater) rebase(ctx context.Context) {
+	if u.base == nil {
+		return
+	}
+	cur, err := u.p.querySOA(ctx, u.p.cfg.server, u.zone, u.p.cfg.key)
+	if err != nil {
+		u.base, u.moved = nil, fmt.Errorf("not sent: the zone's SOA could not be read after the last change, so a change by someone else could not be told from this apply's: %w", err)
+		return
+	}
+	u.base = cur
+	u.live.SOA.Serial = cur.Serial
+}
+
+// movedSince reports, after a message was refused, whether the reason is
+// that the zone changed: the base SOA is no longer the server's.
+func (u *updater) movedSince(ctx context.Context) bool {
+	if u.base == nil {
+		return false
+	}
+	cur, err := u.p.querySOA(ctx, u.p.cfg.server, u.zone, u.p.cfg.key)
+	switch {
+	case err != nil:
+		u.moved = fmt.Errorf("not sent: an UPDATE was refused and the zone's SOA could not be read to tell why: %w", err)
+	case !sameRR(cur, u.base):
+		u.moved = u.changed(-1, fmt.Sprintf("its SOA serial is %d, it was %d", cur.Serial, u.base.Serial))
+	}
+	return u.moved != nil
+}
+
+// sameRR compares two SOA records' data, names case-insensitively.
+func sameRR(a, b *dns.SOA) bool {
+	x, y := *a, *b
+	x.Hdr, y.Hdr = dns.RR_Header{}, dns.RR_Header{}
+	x.Ns, y.Ns = dns.CanonicalName(x.Ns), dns.CanonicalName(y.Ns)
+	x.Mbox, y.Mbox = dns.CanonicalName(x.Mbox), dns.CanonicalName(y.Mbox)
+	return x == y
 }
 
 // fail is an operation's error.
@@ -108,7 +201,14 @@ func (u *updater) send(ctx context.Context, changes []*change) {
 		setAll(-1, "not sent: an earlier UPDATE to the server failed: "+u.down.Error(), u.down)
 		return
 	}
+	if u.moved != nil {
+		for _, c := range changes {
+			u.errs[u.index[c]] = u.moved
+		}
+		return
+	}
 	m := updateMsg(u.zone, changes)
+	u.guard(m)
 	if size := m.Len(); size+tsigRoom > maxMessage {
 		setAll(-1, fmt.Sprintf("the change needs %d bytes, more than one UPDATE message holds (%d); split the record set", size, maxMessage-tsigRoom), nil)
 		return
@@ -118,25 +218,33 @@ func (u *updater) send(ctx context.Context, changes []*change) {
 	}
 	r, err := exchange(ctx, u.p.cfg.key, u.p.cfg.server, u.p.cfg.timeout, m)
 	if err != nil {
-		detail := err.Error()
+		detail, cause := err.Error(), error(err)
 		if te, ok := err.(*transportError); ok && te.sent {
 			detail += "; the change may or may not have been made, run plan to see"
+			cause = providers.OutcomeUnknown(err)
 		}
 		u.down = err
-		setAll(-1, detail, err)
+		setAll(-1, detail, cause)
 		return
 	}
 	rcode := r.msg.Rcode
 	if why := answerProblem(u.p.cfg.key, r); why != "" {
+		var cause error
 		if r.sig != sigRejected {
 			why += "; the change may have been made, run plan to see"
+			cause = providers.ErrOutcomeUnknown
 		}
-		setAll(rcode, why, nil)
+		setAll(rcode, why, cause)
 		return
 	}
 	switch {
 	case rcode == dns.RcodeSuccess:
+		u.rebase(ctx)
 		u.verify(ctx, changes)
+	case rcode == dns.RcodeNXRrset && u.movedSince(ctx):
+		for _, c := range changes {
+			u.errs[u.index[c]] = u.moved
+		}
 	case (rcode == dns.RcodeRefused || rcode == dns.RcodeServerFailure) && !u.mayUpdate(ctx):
 		setAll(rcode, explain("update", u.p.cfg.key, u.zone, rcode), nil)
 	case rcode == dns.RcodeRefused, rcode == dns.RcodeServerFailure, perChange[rcode]:

@@ -59,6 +59,12 @@ func makePlan(t *testing.T, p *Provider, want *spec.Zone) (*plan.ZonePlan, *spec
 // run applies a plan as the CLI does and returns each operation's result.
 func run(t *testing.T, p *Provider, want, live *spec.Zone, zp *plan.ZonePlan) []apply.Result {
 	t.Helper()
+	return runWith(t, p, want, live, zp)
+}
+
+// runWith is run through p, the provider or a wrapper of it.
+func runWith(t *testing.T, p providers.Provider, want, live *spec.Zone, zp *plan.ZonePlan) []apply.Result {
+	t.Helper()
 	pl := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
 	pl.Summarize()
 	prep := &apply.Prepared{Plan: pl, Desired: []*spec.Zone{want}, Live: []*spec.Zone{live}, Providers: []providers.Provider{p}}

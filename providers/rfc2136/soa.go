@@ -1,32 +1,46 @@
 package rfc2136
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
 	"github.com/miekg/dns"
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
 
-// soaAttempts is how often an SOA change is tried when other changes to
-// the zone keep moving its serial between reading and updating it.
+// soaAttempts is how often an SOA change is tried, when the apply has no
+// base SOA to hold the zone to (see updater.base), while other changes
+// to the zone keep moving its serial between reading and updating it.
 const soaAttempts = 3
 
 // soa sets the SOA fields the plan changes. The serial is the server's:
 // BIND ignores, with NOERROR, an SOA update whose serial does not grow,
 // so the new SOA carries the current serial plus one, and the exact
 // current SOA is the prerequisite, which makes the change a
-// compare-and-swap against every other change to the zone.
+// compare-and-swap against every other change to the zone. The current
+// SOA is the apply's base when it has one: a zone changed since it was
+// read is then refused, not tried again.
 func (u *updater) soa(ctx context.Context, op *plan.Operation) error {
 	if op.After == nil || op.After.SOA == nil {
 		return u.fail(op, -1, "the plan's update_soa has no SOA after it", nil)
 	}
+	if u.down != nil {
+		return u.fail(op, -1, "not sent: an earlier UPDATE to the server failed: "+u.down.Error(), u.down)
+	}
+	if u.moved != nil {
+		return u.moved
+	}
 	server := u.p.cfg.server
 	for attempt := 1; ; attempt++ {
-		cur, err := u.p.querySOA(ctx, server, u.zone, u.p.cfg.key)
-		if err != nil {
-			return err
+		cur := u.base
+		if cur == nil {
+			var err error
+			if cur, err = u.p.querySOA(ctx, server, u.zone, u.p.cfg.key); err != nil {
+				return err
+			}
 		}
 		if b := op.Before; b != nil && b.SOA != nil && !sameSOA(cur, b.SOA) {
 			return u.fail(op, -1, "the SOA changed on the server since the plan was made: it no longer holds the fields the plan saw", nil)
@@ -47,19 +61,29 @@ func (u *updater) soa(ctx context.Context, op *plan.Operation) error {
 		m.Ns = []dns.RR{next}
 		r, err := exchange(ctx, u.p.cfg.key, server, u.p.cfg.timeout, m)
 		if err != nil {
-			detail := err.Error()
+			detail, cause := err.Error(), error(err)
 			if te, ok := err.(*transportError); ok && te.sent {
 				detail += "; the change may or may not have been made, run plan to see"
+				cause = providers.OutcomeUnknown(err)
 			}
-			return u.fail(op, -1, detail, err)
+			u.down = err
+			return u.fail(op, -1, detail, cause)
 		}
 		if why := answerProblem(u.p.cfg.key, r); why != "" {
-			return u.fail(op, r.msg.Rcode, why, nil)
+			var cause error
+			if r.sig != sigRejected {
+				cause = providers.ErrOutcomeUnknown
+			}
+			return u.fail(op, r.msg.Rcode, why, cause)
 		}
 		switch r.msg.Rcode {
 		case dns.RcodeSuccess:
 			return u.checkSOA(ctx, op, want, cur.Serial)
 		case dns.RcodeNXRrset:
+			if u.base != nil {
+				u.movedSince(ctx)
+				return cmp.Or(u.moved, u.changed(r.msg.Rcode, "its SOA is no longer the one read"))
+			}
 			if attempt < soaAttempts {
 				continue // the serial moved: another change landed meanwhile
 			}
@@ -75,11 +99,19 @@ func (u *updater) soa(ctx context.Context, op *plan.Operation) error {
 func (u *updater) checkSOA(ctx context.Context, op *plan.Operation, want *spec.SOA, oldSerial uint32) error {
 	got, err := u.p.querySOA(ctx, u.p.cfg.server, u.zone, u.p.cfg.key)
 	if err != nil {
-		return err
+		if u.base != nil {
+			u.base, u.moved = nil, fmt.Errorf("not sent: the zone's SOA could not be read after the last change, so a change by someone else could not be told from this apply's: %w", err)
+		}
+		// The server said it made the change; it could not be seen.
+		return providers.OutcomeUnknown(err)
 	}
 	if !sameSOA(got, want) || got.Serial == oldSerial {
 		return u.fail(op, dns.RcodeSuccess, fmt.Sprintf("the server accepted the SOA change but holds %s %s %d %d %d %d (serial %d, was %d)",
 			got.Ns, got.Mbox, got.Refresh, got.Retry, got.Expire, got.Minttl, got.Serial, oldSerial), nil)
+	}
+	if u.base != nil {
+		u.base = got
+		*u.live.SOA = *soaModel(got)
 	}
 	return nil
 }

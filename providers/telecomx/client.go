@@ -105,17 +105,35 @@ func (c *Client) call(ctx context.Context, r *request, out any, landed func(cont
 		}
 		return err
 	})
-	if err != nil && maybeSent && landed != nil && ctx.Err() == nil {
-		// A try that reached the server may have taken effect after the
-		// check before the next try: the API then refuses the repeat (409
-		// for a second create, 404 for a change of a record already
-		// changed). When the state is what the call wanted, it succeeded.
-		if done, cerr := landed(ctx); cerr == nil && done {
-			providers.Logf(ctx, "telecomx: %s %s: an earlier try took effect late; the repeat's refusal is its success", r.method, r.path)
-			return nil
+	if err == nil {
+		return nil
+	}
+	// unsure is whether a change may have been made although the call
+	// failed: its last try went out without an answer, or, for a call
+	// that is checked, an earlier one did and the check cannot be made.
+	var login *loginError
+	unsure := httpx.Sent(err) && !errors.As(err, &login)
+	if maybeSent && landed != nil {
+		unsure = true
+		if ctx.Err() == nil {
+			// A try that reached the server may have taken effect after
+			// the check before the next try: the API then refuses the
+			// repeat (409 for a second create, 404 for a change of a
+			// record already changed). When the state is what the call
+			// wanted, it succeeded.
+			done, cerr := landed(ctx)
+			if cerr == nil && done {
+				providers.Logf(ctx, "telecomx: %s %s: an earlier try took effect late; the repeat's refusal is its success", r.method, r.path)
+				return nil
+			}
+			unsure = cerr != nil
 		}
 	}
-	return c.scrub(err)
+	err = c.scrub(err)
+	if unsure && r.method != http.MethodGet {
+		return providers.OutcomeUnknown(err)
+	}
+	return err
 }
 
 // checkError is a failure to find out whether an earlier try of a change

@@ -1,0 +1,52 @@
+package providertest
+
+import (
+	"context"
+	"sync"
+
+	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// InWindow wraps p so that meddle runs once, right before p's first Apply.
+// It stands for another writer changing the zone after apply read it again
+// and before the provider wrote: the window a re-read cannot close. Tests
+// use it to check what a provider does about such a change. meddle gets
+// the live zone Apply is about to be given.
+func InWindow(p providers.Provider, meddle func(live *spec.Zone)) providers.Provider {
+	return BeforeApply(p, func(call int, live *spec.Zone) {
+		if call == 1 {
+			meddle(live)
+		}
+	})
+}
+
+// BeforeApply wraps p so that hook runs before each of p's Apply calls,
+// with the call's number, 1 for the first: a test can change the zone
+// between two calls of one apply.
+func BeforeApply(p providers.Provider, hook func(call int, live *spec.Zone)) providers.Provider {
+	return &beforeApply{Provider: p, hook: hook}
+}
+
+type beforeApply struct {
+	providers.Provider
+	mu    sync.Mutex
+	calls int
+	hook  func(call int, live *spec.Zone)
+}
+
+func (w *beforeApply) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
+	w.mu.Lock()
+	w.calls++
+	call := w.calls
+	w.mu.Unlock()
+	w.hook(call, live)
+	return w.Provider.Apply(ctx, live, ops)
+}
+
+// ReadZoneOptions keeps the wrapped provider's partial reads, so that the
+// plan and apply's re-read see the zone as they would without the wrapper.
+func (w *beforeApply) ReadZoneOptions(ctx context.Context, zone string, opt providers.ReadOptions) (*spec.Zone, error) {
+	return providers.ReadZone(ctx, w.Provider, zone, opt)
+}
