@@ -230,16 +230,16 @@ func (f *file) apply(op *plan.Operation) error {
 	return fmt.Errorf("zonefile: %s is not supported by zone files", op.Action)
 }
 
-// completeNew gives a zone file zonesync creates the apex NS records
-// BIND needs to load it: a spec that declares none gets one naming the
-// SOA's primary server, as the spec's soa section sets it. (A name server
-// inside the zone also needs an address there; that is the spec's to
-// declare, see the README.)
-func (f *file) completeNew() {
-	key := setKey{spec.Apex, "NS"}
-	if f.sets[key] == nil {
-		f.sets[key] = &spec.RecordSet{Name: spec.Apex, Type: "NS", TTL: f.soaTTL, Values: []string{f.soa.PrimaryNS}}
-	}
+// apexNSKey is the record set of the zone's name servers.
+var apexNSKey = setKey{spec.Apex, "NS"}
+
+// addApexNS gives a zone file without apex NS records the one BIND needs
+// to load it, naming the SOA's primary server, and returns that name.
+// (A name server inside the zone also needs an address there; that is the
+// spec's to declare, see the README.)
+func (f *file) addApexNS() string {
+	f.sets[apexNSKey] = &spec.RecordSet{Name: spec.Apex, Type: "NS", TTL: f.soaTTL, Values: []string{f.soa.PrimaryNS}}
+	return f.soa.PrimaryNS
 }
 
 // cnameClash returns a type at name that cannot stand beside rrtype: any

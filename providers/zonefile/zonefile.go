@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -60,6 +61,11 @@ type Provider struct {
 	now func() time.Time
 	// locks serialises changes to each file within this process.
 	locks sync.Map
+	// autoNS holds, for a zone this provider created, the apex NS it gave
+	// the new file (the SOA's primary, see file.addApexNS). A plan applies
+	// create_zone on its own, then the spec's SOA and records: until the
+	// spec's own apex NS arrive, that NS follows the SOA's primary.
+	autoNS sync.Map
 	// write replaces a file; tests make it fail.
 	write func(path string, data []byte) error
 }
@@ -159,6 +165,12 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 		}
 		return errs
 	}
+	// The NS this provider added at creation gives way to the spec's.
+	auto := false
+	if ns, ok := p.autoNS.Load(live.Name); ok && f.sets[apexNSKey] != nil && slices.Equal(f.sets[apexNSKey].Values, []string{ns.(string)}) {
+		delete(f.sets, apexNSKey)
+		auto = true
+	}
 	changed := false
 	for i, op := range ops {
 		if err := f.apply(op); err != nil {
@@ -170,8 +182,9 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 	if !changed {
 		return errs
 	}
-	if f.fresh {
-		f.completeNew()
+	added := ""
+	if (f.fresh || auto) && f.sets[apexNSKey] == nil {
+		added = f.addApexNS()
 	}
 	f.soa.Serial = NextSerial(f.soa.Serial, p.now())
 	if err := p.write(f.path, f.render()); err != nil {
@@ -181,6 +194,13 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 				errs[i] = err
 			}
 		}
+		return errs
+	}
+	switch {
+	case added != "":
+		p.autoNS.Store(live.Name, added)
+	case auto:
+		p.autoNS.Delete(live.Name)
 	}
 	return errs
 }
