@@ -128,5 +128,3 @@ func exactRDATA(originals map[string][]string) map[string]string {
 	}
 	return ids
 }
-
-
