@@ -285,7 +285,25 @@ func (f *file) render() []byte {
 // as "<nil>". Such a record is the zero value of its type and does not
 // read back; a zero value that does, such as an EUI48 of zeros, is data.
 func emptyData(rr dns.RR) bool {
-	switch rr.(type) {
+	// The commonest types first, without allocating: big zones are
+	// mostly these.
+	switch t := rr.(type) {
+	case *dns.A:
+		return t.A == nil
+	case *dns.AAAA:
+		return t.AAAA == nil
+	case *dns.CNAME:
+		return t.Target == ""
+	case *dns.NS:
+		return t.Ns == ""
+	case *dns.PTR:
+		return t.Ptr == ""
+	case *dns.MX:
+		return t.Mx == ""
+	case *dns.SRV:
+		return t.Target == ""
+	case *dns.TXT:
+		return t.Txt == nil
 	case *dns.RFC3597, *dns.APL, *dns.NULL:
 		return false // data of length 0 is theirs to have
 	}
