@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -80,10 +81,23 @@ func MetaType(t uint16) bool {
 // TTL, class and type: as a zone file writes it after the type. A type
 // miekg/dns does not know is in RFC 3597 form with lower-case hex.
 func RDATA(rr dns.RR) string {
-	if g, ok := rr.(*dns.RFC3597); ok {
-		return genericRDATA(g.Rdata)
+	if g, ok := genericForm(rr); ok {
+		return g
 	}
 	return strings.TrimPrefix(rr.String(), rr.Header().String())
+}
+
+// genericForm returns the RFC 3597 form of the data of a record that has
+// no other: a type miekg/dns does not know, and NULL, which RFC 1035 gives
+// no presentation format (miekg/dns prints it as a comment).
+func genericForm(rr dns.RR) (string, bool) {
+	switch t := rr.(type) {
+	case *dns.RFC3597:
+		return genericRDATA(t.Rdata), true
+	case *dns.NULL:
+		return genericRDATA(hex.EncodeToString([]byte(t.Data))), true
+	}
+	return "", false
 }
 
 // genericRDATA is the RFC 3597 form of data held as hex.

@@ -54,6 +54,9 @@ func TestGenericValues(t *testing.T) {
 		{"TYPE65280", `\# 0`, `\# 0`},
 		// A known type written generically is read as that type.
 		{"A", `\# 4 c0000201`, "192.0.2.1"},
+		// NULL has no other presentation form (RFC 1035 §3.3.10).
+		{"NULL", `\# 2 ABCD`, `\# 2 abcd`},
+		{"NULL", `\# 0`, `\# 0`},
 	} {
 		got, err := CanonicalValue(tc.rrtype, tc.in)
 		require.NoError(t, err, "%s %q", tc.rrtype, tc.in)

@@ -418,9 +418,10 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // the header to a fixed owner and TTL so that the header's length is known
 // without formatting it twice.
 func presentation(rr dns.RR) string {
+	if g, ok := genericForm(rr); ok {
+		return g
+	}
 	switch t := rr.(type) {
-	case *dns.RFC3597:
-		return genericRDATA(t.Rdata)
 	case *dns.TLSA:
 		t.Certificate = strings.ToLower(t.Certificate)
 	case *dns.SMIMEA:

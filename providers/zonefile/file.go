@@ -80,8 +80,13 @@ func parseTTL(zone, path string, data []byte, prefix string) (*file, error) {
 	zp.SetIncludeAllowed(false)
 	sawSOA := false
 	var fallback *soaWithoutTTL
+	// The last record; spec.CanonicalRR rewrites its header, so its owner
+	// and type are kept for messages.
+	var last dns.RR
+	var lastName, lastType string
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
 		h := rr.Header()
+		last, lastName, lastType = rr, h.Name, spec.TypeName(h.Rrtype)
 		name, inside := spec.RelativeName(spec.CanonicalName(h.Name), zone)
 		if !inside {
 			return nil, fmt.Errorf("zonefile: %s: record %s is outside zone %s", path, h.Name, zone)
@@ -135,6 +140,12 @@ func parseTTL(zone, path string, data []byte, prefix string) (*file, error) {
 	}
 	if err := zp.Err(); err != nil {
 		return nil, fmt.Errorf("zonefile: %w", err)
+	}
+	// miekg/dns lets the file's last record through with its data cut
+	// short, zeros or nothing for the rest (elsewhere that is a parse
+	// error): refuse it the same way.
+	if last != nil && !readsBackSame(last) {
+		return nil, fmt.Errorf("zonefile: %s: the last record, %s %s, is incomplete: the file ends inside it", path, lastName, lastType)
 	}
 	if !sawSOA {
 		return nil, fmt.Errorf("zonefile: %s: no SOA record; a zone file starts with the zone's SOA", path)
@@ -317,12 +328,26 @@ func emptyData(rr dns.RR) bool {
 }
 
 // readsBack reports whether rr's presentation form parses as a record.
-// A line after it keeps miekg/dns from taking a record cut short at the
-// end of its input.
 func readsBack(rr dns.RR) bool {
-	zp := dns.NewZoneParser(strings.NewReader(rr.String()+"\n$ORIGIN .\n"), ".", "")
-	_, ok := zp.Next()
-	return ok && zp.Err() == nil
+	_, ok := reparse(rr)
+	return ok
+}
+
+// readsBackSame reports whether rr's presentation form parses as a record
+// with the same data.
+func readsBackSame(rr dns.RR) bool {
+	again, ok := reparse(rr)
+	return ok && spec.CanonicalRR(dns.Copy(rr)) == spec.CanonicalRR(again)
+}
+
+// reparse parses rr's presentation form. A line after it keeps miekg/dns
+// from taking a record cut short at the end of its input.
+func reparse(rr dns.RR) (dns.RR, bool) {
+	h := rr.Header()
+	text := h.Name + " 0 IN " + spec.TypeName(h.Rrtype) + " " + spec.RDATA(rr)
+	zp := dns.NewZoneParser(strings.NewReader(text+"\n$ORIGIN .\n"), ".", "")
+	again, ok := zp.Next()
+	return again, ok && zp.Err() == nil
 }
 
 // rdata is a record's presentation form without its header.

@@ -39,6 +39,7 @@ func TestParseRejects(t *testing.T) {
 		{"class", "@ 300 IN SOA a. b. 1 2 3 4 5\nwww 300 CH A 192.0.2.1\n", "class CH"},
 		{"garbage", "@ 300 IN SOA a. b. 1 2 3 4 5\nwww 300 IN A not-an-ip\n", "bad A"},
 		{"last record without data", "@ 300 IN SOA a. b. 1 2 3 4 5\nwww 300 IN A\n", "record www.example.com. A has no data"},
+		{"last record cut short", "@ 300 IN SOA a. b. 1 2 3 4 5\n@ SIG A 0 0 0 0 0 0 \" ", "the last record, example.com. SIG, is incomplete"},
 		{"known type, generic form, no data", "@ 300 IN SOA a. b. 1 2 3 4 5\nx 300 IN A \\# 0\ny 300 IN A 192.0.2.1\n", "record x.example.com. A has no data"},
 		{"name type, generic form, no data", "@ 300 IN SOA a. b. 1 2 3 4 5\nx 300 IN CNAME \\# 0\ny 300 IN A 192.0.2.1\n", "record x.example.com. CNAME has no data"},
 		{"meta type", "@ 300 IN SOA a. b. 1 2 3 4 5\nx 300 IN TYPE0 \\# 0\n", "type None, which is not a record type"},
@@ -163,11 +164,14 @@ func TestCreateRefusesCNAMEBesideOtherData(t *testing.T) {
 }
 
 func TestZeroValuedDataIsKept(t *testing.T) {
-	f, err := parse("example.com", "example.com.zone", []byte("@ 300 IN SOA a. b. 1 2 3 4 5\nx 300 IN EUI48 00-00-00-00-00-00\ny 300 IN HINFO \"\" \"\"\n"))
+	f, err := parse("example.com", "example.com.zone", []byte("@ 300 IN SOA a. b. 1 2 3 4 5\nx 300 IN EUI48 00-00-00-00-00-00\ny 300 IN HINFO \"\" \"\"\nz 300 IN NULL \\# 0"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.sets[setKey{"x", "EUI48"}] == nil || f.sets[setKey{"y", "HINFO"}] == nil {
+	if f.sets[setKey{"x", "EUI48"}] == nil || f.sets[setKey{"y", "HINFO"}] == nil || f.sets[setKey{"z", "NULL"}] == nil {
 		t.Errorf("record sets %v", f.sets)
+	}
+	if back, err := parse("example.com", "example.com.zone", f.render()); err != nil || back.sets[setKey{"z", "NULL"}].Values[0] != `\# 0` {
+		t.Errorf("written back: %v\n%s", err, f.render())
 	}
 }
