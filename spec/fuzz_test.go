@@ -46,6 +46,7 @@ func FuzzCanonicalValue(f *testing.F) {
 		{"A", "192.0.2.1"}, {"AAAA", "2001:DB8::1"}, {"MX", "10 mail.example.com"},
 		{"TXT", `a "quoted" \ text`}, {"SRV", "0 5 5060 sip.example.com."}, {"CAA", `0 issue "x.org"`},
 		{"NAPTR", `100 10 "U" "E2U+sip" "!^.*$!sip:info@example.com!" .`}, {"TLSA", "3 1 1 ABCDEF"},
+		{"TYPE65280", `\# 2 ABCD`}, {"NULL", `\# 1 00`},
 	} {
 		f.Add(s[0], s[1])
 	}
