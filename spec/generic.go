@@ -107,3 +107,15 @@ func genericRDATA(hex string) string {
 	}
 	return `\# ` + strconv.Itoa(len(hex)/2) + " " + strings.ToLower(hex)
 }
+
+// CheckGenericData returns an error when rr is in RFC 3597 form with data
+// that is not hexadecimal: miekg/dns checks the length of the hex, not
+// its digits, and such a record could not be written and read again.
+func CheckGenericData(rr dns.RR) error {
+	if g, ok := rr.(*dns.RFC3597); ok {
+		if _, err := hex.DecodeString(g.Rdata); err != nil {
+			return fmt.Errorf("the data %q after \\# <length> is not hexadecimal", g.Rdata)
+		}
+	}
+	return nil
+}

@@ -65,6 +65,9 @@ func TestGenericValues(t *testing.T) {
 	_, err := CanonicalValue("TYPE65280", "hello")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `\# <length in bytes> <hex>`)
+	_, err = CanonicalValue("TYPE65280", `\# 2 zz00`)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `the data "zz00" after \# <length> is not hexadecimal`)
 }
 
 func TestRDATAOfGenericRecord(t *testing.T) {

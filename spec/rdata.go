@@ -141,6 +141,9 @@ func parseValue(rrtype, value string) (string, error) {
 	if !ok || rr == nil || TypeName(rr.Header().Rrtype) != rrtype {
 		return "", fmt.Errorf("%s value %q is not valid", rrtype, value)
 	}
+	if err := CheckGenericData(rr); err != nil {
+		return "", fmt.Errorf("invalid %s value %q: %w", rrtype, value, err)
+	}
 	var nameErr error
 	mapNames(rr, func(name string) string {
 		abs, err := absoluteName(name)

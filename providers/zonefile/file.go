@@ -97,6 +97,9 @@ func parseTTL(zone, path string, data []byte, prefix string) (*file, error) {
 		if spec.MetaType(h.Rrtype) {
 			return nil, fmt.Errorf("zonefile: %s: record %s has type %s, which is not a record type; BIND refuses it", path, h.Name, spec.TypeName(h.Rrtype))
 		}
+		if err := spec.CheckGenericData(rr); err != nil {
+			return nil, fmt.Errorf("zonefile: %s: record %s %s: %w", path, h.Name, spec.TypeName(h.Rrtype), err)
+		}
 		if emptyData(rr) {
 			return nil, fmt.Errorf("zonefile: %s: record %s %s has no data; BIND refuses it", path, h.Name, spec.TypeName(h.Rrtype))
 		}

@@ -42,6 +42,7 @@ func TestParseRejects(t *testing.T) {
 		{"last record cut short", "@ 300 IN SOA a. b. 1 2 3 4 5\n@ SIG A 0 0 0 0 0 0 \" ", "the last record, example.com. SIG, is incomplete"},
 		{"known type, generic form, no data", "@ 300 IN SOA a. b. 1 2 3 4 5\nx 300 IN A \\# 0\ny 300 IN A 192.0.2.1\n", "record x.example.com. A has no data"},
 		{"name type, generic form, no data", "@ 300 IN SOA a. b. 1 2 3 4 5\nx 300 IN CNAME \\# 0\ny 300 IN A 192.0.2.1\n", "record x.example.com. CNAME has no data"},
+		{"generic data not hex", "@ 300 IN SOA a. b. 1 2 3 4 5\nx 300 IN TYPE65280 \\# 2 zz00\n", `x.example.com. TYPE65280: the data "zz00" after \# <length> is not hexadecimal`},
 		{"meta type", "@ 300 IN SOA a. b. 1 2 3 4 5\nx 300 IN TYPE0 \\# 0\n", "type None, which is not a record type"},
 		{"query type", "@ 300 IN SOA a. b. 1 2 3 4 5\nx 300 IN TYPE200 \\# 0\n", "type TYPE200, which is not a record type"},
 	} {
