@@ -52,6 +52,7 @@ func FuzzCanonicalValue(f *testing.F) {
 		{"NAPTR", `100 10 "U" "E2U+sip" "!^.*$!sip:info@example.com!" .`}, {"TLSA", "3 1 1 ABCDEF"},
 		{"AAAA", "::ffff:192.0.2.1"}, {"AAAA", "::FFFF:C000:0201"}, {"TXT", strings.Repeat("x", 255) + "y\xff\""},
 		{"TXT", ""}, {"SPF", `"txtvers=1" "rp=printers/lab"`},
+		{"TYPE65280", `\# 2 ABCD`}, {"NULL", `\# 1 00`},
 	} {
 		f.Add(s[0], s[1])
 	}

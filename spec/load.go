@@ -85,11 +85,34 @@ func SpecFiles(dir string) ([]string, error) {
 	var files []string
 	for _, e := range entries {
 		n := e.Name()
-		if e.Type().IsRegular() && (strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml")) && !strings.HasPrefix(n, ".") {
+		if !(strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml")) || strings.HasPrefix(n, ".") {
+			continue
+		}
+		regular, err := specEntry(dir, e)
+		if err != nil {
+			return nil, err
+		}
+		if regular {
 			files = append(files, filepath.Join(dir, n))
 		}
 	}
 	return files, nil
+}
+
+// specEntry reports whether a directory entry is a spec file: a regular
+// file, or a symbolic link to one. A link to nothing is an error, so that
+// a zone's spec never goes missing silently.
+func specEntry(dir string, e os.DirEntry) (bool, error) {
+	if e.Type()&os.ModeSymlink == 0 {
+		return e.Type().IsRegular(), nil
+	}
+	path := filepath.Join(dir, e.Name())
+	info, err := os.Stat(path)
+	if err != nil {
+		target, _ := os.Readlink(path)
+		return false, fmt.Errorf("zone spec %s is a symbolic link to %s, which cannot be read: %w", path, target, err)
+	}
+	return info.Mode().IsRegular(), nil
 }
 
 func loadZoneFile(file string, cfg *Config, caps CapabilitiesFunc) (*Zone, ErrorList) {
@@ -397,7 +420,17 @@ func ParseAdminMail(s string) (string, error) {
 
 // MailToMbox turns an admin mail address into the SOA RNAME domain form.
 func MailToMbox(mail string) string {
-	at := strings.LastIndexByte(mail, '@')
+	// The separator is the last @ that is not escaped: a domain read from
+	// an RNAME can hold an escaped one (`\@`).
+	at := -1
+	for i := 0; i < len(mail); i++ {
+		switch mail[i] {
+		case '\\':
+			i++
+		case '@':
+			at = i
+		}
+	}
 	user, domain, ok := mail, "", at >= 0
 	if ok {
 		user, domain = mail[:at], mail[at+1:]
@@ -613,6 +646,10 @@ func (l *loader) recordSet(z *Zone, name, key string, item *yaml.Node, jobs *[]v
 			err = fmt.Errorf("type must be a record type, not %s", describeNode(tn))
 		}
 		l.add(tn, "%s: %v", key, err)
+		return nil
+	}
+	if SignerOwned(name, rs.Type, false) {
+		l.add(tn, "%s: %s at the apex is BIND's DNSSEC signing state, kept by the signer; it cannot be declared", key, rs.Type)
 		return nil
 	}
 	if l.cap != nil && !l.cap.HasType(rs.Type) {

@@ -66,29 +66,29 @@ const TXTChunk = 255
 
 // unmanagedTypes are record types a zone spec cannot declare, with the reason.
 var unmanagedTypes = map[string]string{
-	"SOA":        "the SOA is set with the zone's soa key",
-	"RRSIG":      "DNSSEC signatures are maintained by the signer",
-	"NSEC":       "DNSSEC records are maintained by the signer",
-	"NSEC3":      "DNSSEC records are maintained by the signer",
-	"NSEC3PARAM": "DNSSEC records are maintained by the signer",
-	"OPT":        "OPT is a pseudo-record",
-	"TSIG":       "TSIG is a pseudo-record",
-	"TKEY":       "TKEY is a pseudo-record",
-	"ANY":        "ANY is a query type",
-	"AXFR":       "AXFR is a query type",
-	"IXFR":       "IXFR is a query type",
-	"MAILA":      "MAILA is a query type",
-	"MAILB":      "MAILB is a query type",
-	"NONE":       "NONE is not a record type",
+	"SOA":   "the SOA is set with the zone's soa key",
+	"OPT":   "OPT is a pseudo-record",
+	"TSIG":  "TSIG is a pseudo-record",
+	"TKEY":  "TKEY is a pseudo-record",
+	"ANY":   "ANY is a query type",
+	"AXFR":  "AXFR is a query type",
+	"IXFR":  "IXFR is a query type",
+	"MAILA": "MAILA is a query type",
+	"MAILB": "MAILB is a query type",
+	"NONE":  "NONE is not a record type",
 }
 
-// CheckType returns an error when rrtype is not a record type a spec can declare.
+// CheckType returns an error when rrtype is not a record type a spec can
+// declare. A type miekg/dns does not know is declared as TYPEnnn.
 func CheckType(rrtype string) error {
 	if why, ok := unmanagedTypes[rrtype]; ok {
 		return fmt.Errorf("record type %s cannot be declared: %s", rrtype, why)
 	}
+	if signerTypes[rrtype] {
+		return fmt.Errorf("record type %s cannot be declared: DNSSEC records are maintained by the zone's signer", rrtype)
+	}
 	if _, ok := dns.StringToType[rrtype]; !ok {
-		return fmt.Errorf("unknown record type %q", rrtype)
+		return checkGenericType(rrtype)
 	}
 	return nil
 }
@@ -139,8 +139,11 @@ func parseValue(rrtype, value string) (string, error) {
 	if err := zp.Err(); err != nil {
 		return "", parseProblem(rrtype, value, err)
 	}
-	if !ok || rr == nil || dns.TypeToString[rr.Header().Rrtype] != rrtype {
+	if !ok || rr == nil || TypeName(rr.Header().Rrtype) != rrtype {
 		return "", fmt.Errorf("%s value %q is not valid", rrtype, value)
+	}
+	if err := CheckGenericData(rr); err != nil {
+		return "", fmt.Errorf("invalid %s value %q: %w", rrtype, value, err)
 	}
 	var nameErr error
 	mapNames(rr, func(name string) string {
@@ -538,6 +541,9 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // the header to a fixed owner and TTL so that the header's length is known
 // without formatting it twice.
 func presentation(rr dns.RR) string {
+	if g, ok := genericForm(rr); ok {
+		return g
+	}
 	switch t := rr.(type) {
 	case *dns.TLSA:
 		t.Certificate = strings.ToLower(t.Certificate)
@@ -547,15 +553,7 @@ func presentation(rr dns.RR) string {
 	h := rr.Header()
 	h.Name, h.Ttl, h.Class = ".", 0, dns.ClassINET
 	// ".\t0\tIN\t<TYPE>\t"
-	return rr.String()[len(".\t0\tIN\t")+len(typeName(h.Rrtype))+1:]
-}
-
-// typeName is the type as miekg/dns prints it in a header.
-func typeName(t uint16) string {
-	if s, ok := dns.TypeToString[t]; ok {
-		return s
-	}
-	return "TYPE" + strconv.Itoa(int(t))
+	return rr.String()[len(".\t0\tIN\t")+len(TypeName(h.Rrtype))+1:]
 }
 
 // absoluteName turns a name parsed under relativeOrigin into an absolute,
@@ -635,7 +633,10 @@ func parseProblem(rrtype, value string, err error) error {
 	if i := strings.Index(msg, " at line: "); i >= 0 {
 		msg = msg[:i]
 	}
+	_, known := dns.StringToType[rrtype]
 	switch {
+	case !known:
+		msg = "TYPEnnn data is written `\\# <length in bytes> <hex>` (RFC 3597)"
 	case rrtype == "A" && strings.HasPrefix(msg, "bad A A"):
 		msg = "not an IPv4 address"
 	case rrtype == "AAAA" && strings.HasPrefix(msg, "bad AAAA AAAA"):

@@ -64,7 +64,7 @@ func newChange(zone string, live *spec.Zone, op *plan.Operation) (*change, error
 	if op.Action != plan.Create && op.Action != plan.Update && op.Action != plan.Delete {
 		return nil, fmt.Errorf("%s is not a record operation", op.Action)
 	}
-	rrtype, ok := dns.StringToType[op.Type]
+	rrtype, ok := spec.TypeCode(op.Type)
 	if !ok {
 		return nil, fmt.Errorf("unknown record type %s", op.Type)
 	}

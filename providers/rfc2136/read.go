@@ -39,18 +39,14 @@ func (p *Provider) ReadZone(ctx context.Context, zone string) (*spec.Zone, error
 	return z, nil
 }
 
-// signerTypes are kept by a server that signs the zone itself; zonesync
-// leaves them alone in a signed zone.
-var signerTypes = map[uint16]bool{dns.TypeDNSKEY: true, dns.TypeCDS: true, dns.TypeCDNSKEY: true}
-
 // model turns the records of a transfer, its SOA first, into a live zone.
 //
-// Records of types a zone spec cannot declare (DNSSEC signatures and
-// chains, types miekg/dns does not know such as BIND's private signing
-// state, TYPE65534) are not part of the model: zonesync could never
-// manage them, and showing them would plan their deletion. In a zone the
-// server signs (it holds RRSIGs), its keys (DNSKEY, CDS, CDNSKEY) are
-// left out for the same reason.
+// The signer's records (spec.SignerOwned: DNSSEC signatures and chains,
+// BIND's signing state at the apex, and the apex keys of a zone the server
+// signs) and records of types that are no data (spec.CheckType) are not
+// part of the model: zonesync never manages them, and showing them would
+// plan their deletion. Types miekg/dns does not know are in the model as
+// TYPEnnn, their data in RFC 3597 form.
 func model(zone string, rrs []dns.RR) (*spec.Zone, error) {
 	z := &spec.Zone{Name: zone, Mode: spec.Master}
 	soa, ok := firstSOA(rrs)
@@ -76,8 +72,8 @@ func model(zone string, rrs []dns.RR) (*spec.Zone, error) {
 		if h.Class != dns.ClassINET {
 			return nil, fmt.Errorf("the transfer holds %s of class %s; only IN is supported", h.Name, dns.Class(h.Class))
 		}
-		rrtype := dns.Type(h.Rrtype).String()
-		if spec.CheckType(rrtype) != nil || signed && name == spec.Apex && signerTypes[h.Rrtype] {
+		rrtype := spec.TypeName(h.Rrtype)
+		if spec.SignerOwned(name, rrtype, signed) || spec.CheckType(rrtype) != nil {
 			continue
 		}
 		key := name + " " + rrtype
@@ -90,7 +86,7 @@ func model(zone string, rrs []dns.RR) (*spec.Zone, error) {
 		// RFC 2181 wants one TTL per record set; keep the lowest so that
 		// a mixed set shows as a change when the spec says otherwise.
 		rs.TTL = min(rs.TTL, h.Ttl)
-		orig := rdata(rr)
+		orig := spec.RDATA(rr)
 		value := spec.CanonicalRR(rr)
 		rs.Values = append(rs.Values, value)
 		originals[rs][value] = append(originals[rs][value], orig)
@@ -131,9 +127,4 @@ func exactRDATA(originals map[string][]string) map[string]string {
 		ids[value] = strings.Join(list, "\n")
 	}
 	return ids
-}
-
-// rdata is a record's presentation form without its header.
-func rdata(rr dns.RR) string {
-	return strings.TrimPrefix(rr.String(), rr.Header().String())
 }

@@ -58,6 +58,11 @@ func TestModel(t *testing.T) {
 			want: []string{"www A 300 192.0.2.1"},
 		},
 		{
+			name:    "a type miekg/dns does not know, in RFC 3597 form",
+			records: []string{`x.example.test. 300 IN TYPE65280 \# 4 0A000001`, `x.example.test. 300 IN TYPE65280 \# 0`},
+			want:    []string{`x TYPE65280 300 \# 0|\# 4 0a000001`},
+		},
+		{
 			name:    "an unsigned zone's DNSKEY is a record like any other",
 			records: []string{"example.test. 3600 IN DNSKEY 257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="},
 			want:    []string{"@ DNSKEY 3600 257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="},

@@ -41,6 +41,8 @@ func TestEveryRecordType(t *testing.T) {
 		{name: "svc", rrtype: "SVCB", values: []string{in("1 svc.ZONE. alpn=h2")}},
 		{name: "https", rrtype: "HTTPS", values: []string{"1 . alpn=h2,h3"}},
 		{name: "rp", rrtype: "RP", values: []string{in("admin.ZONE. txt.ZONE.")}},
+		{name: "private", rrtype: "TYPE65280", values: []string{`\# 4 0A000001`, `\# 2 abcd`}},
+		{name: "private", rrtype: "TYPE65281", values: []string{`\# 0`}},
 	}
 	serial := read(t, p, zone).SOA.Serial
 	zp := syncZone(t, p, desired(t, zone, sets...))
@@ -153,5 +155,21 @@ func TestServerSpelling(t *testing.T) {
 	}
 	if got := values(read(t, p, zone), "txt", "TXT"); !slices.Equal(got, canonical(t, "TXT", "abcd")) {
 		t.Errorf("txt TXT read back %q", got)
+	}
+}
+
+// TestGenericTypeDeleted: a record of a type miekg/dns does not know is
+// planned and deleted by its TYPEnnn, like any other.
+func TestGenericTypeDeleted(t *testing.T) {
+	srv := requireNamed(t)
+	p := srv.provider(t, keyMain)
+	zone := srv.newZone(t)
+	syncZone(t, p, desired(t, zone, set{name: "x", rrtype: "TYPE65280", values: []string{`\# 1 07`}}))
+	zp := syncZone(t, p, desired(t, zone))
+	if len(zp.Operations) != 1 || zp.Operations[0].Action != plan.Delete || zp.Operations[0].Type != "TYPE65280" {
+		t.Fatalf("plan:\n%s", describe(zp))
+	}
+	if got := values(read(t, p, zone), "x", "TYPE65280"); got != nil {
+		t.Errorf("x TYPE65280 still holds %q", got)
 	}
 }

@@ -2,9 +2,13 @@ package zonefile
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
+	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/miekg/dns"
 	"github.com/zonesync/zonesync/plan"
@@ -25,7 +29,11 @@ type file struct {
 	zone, path string
 	soa        spec.SOA
 	soaTTL     uint32
-	sets       map[setKey]*spec.RecordSet
+	// sets are all the file's record sets, the signer's included: they are
+	// written back as they were read.
+	sets map[setKey]*spec.RecordSet
+	// signed is true when the file holds DNSSEC signatures.
+	signed bool
 	// fresh is true for a file zonesync is about to create.
 	fresh bool
 }
@@ -38,18 +46,47 @@ func newFile(zone, path string) *file {
 	return &file{zone: zone, path: path, soa: soa, soaTTL: defaultSOATTL, sets: map[setKey]*spec.RecordSet{}, fresh: true}
 }
 
+// noTTL is the TTL the parser gives a record before the file has said
+// any: no $TTL and no TTL on an earlier record. An explicit TTL this high
+// reads the same, but BIND caps TTLs at 2^31-1 anyway.
+const noTTL = math.MaxUint32
+
+// soaWithoutTTL reports a file whose SOA has no TTL and none before it.
+type soaWithoutTTL struct{ minimum uint32 }
+
+func (s soaWithoutTTL) Error() string { return "the SOA has no TTL" }
+
 // parse reads a zone file's content; path is used in error messages.
+//
+// Records without a TTL take it as BIND gives it: from $TTL; else from the
+// last record that had one (RFC 1035); and when the SOA comes before
+// either, from the SOA's last field, which then serves as $TTL (RFC 2308).
+// That last case is read a second time with that $TTL in front.
 func parse(zone, path string, data []byte) (*file, error) {
+	f, err := parseTTL(zone, path, data, "")
+	var fallback soaWithoutTTL
+	if errors.As(err, &fallback) {
+		return parseTTL(zone, path, data, "$TTL "+strconv.FormatUint(uint64(fallback.minimum), 10)+"\n")
+	}
+	return f, err
+}
+
+// parseTTL is parse with a directive read before the file's first line.
+func parseTTL(zone, path string, data []byte, prefix string) (*file, error) {
 	f := &file{zone: zone, path: path, sets: map[setKey]*spec.RecordSet{}}
 	origin := dns.Fqdn(zone)
-	zp := dns.NewZoneParser(bytes.NewReader(data), origin, path)
-	zp.SetDefaultTTL(spec.DefaultTTL)
+	zp := dns.NewZoneParser(io.MultiReader(strings.NewReader(prefix), bytes.NewReader(data)), origin, path)
+	zp.SetDefaultTTL(noTTL)
 	zp.SetIncludeAllowed(false)
 	sawSOA := false
+	var fallback *soaWithoutTTL
+	// The last record; spec.CanonicalRR rewrites its header, so its owner
+	// and type are kept for messages.
 	var last dns.RR
+	var lastName, lastType string
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
-		last = rr
 		h := rr.Header()
+		last, lastName, lastType = rr, h.Name, spec.TypeName(h.Rrtype)
 		name, inside := spec.RelativeName(spec.CanonicalName(h.Name), zone)
 		if !inside {
 			return nil, fmt.Errorf("zonefile: %s: record %s is outside zone %s", path, h.Name, zone)
@@ -57,7 +94,24 @@ func parse(zone, path string, data []byte) (*file, error) {
 		if h.Class != dns.ClassINET {
 			return nil, fmt.Errorf("zonefile: %s: record %s has class %s; only IN is supported", path, h.Name, dns.ClassToString[h.Class])
 		}
-		if soa, ok := rr.(*dns.SOA); ok {
+		if spec.MetaType(h.Rrtype) {
+			return nil, fmt.Errorf("zonefile: %s: record %s has type %s, which is not a record type; BIND refuses it", path, h.Name, spec.TypeName(h.Rrtype))
+		}
+		if err := spec.CheckGenericData(rr); err != nil {
+			return nil, fmt.Errorf("zonefile: %s: record %s %s: %w", path, h.Name, spec.TypeName(h.Rrtype), err)
+		}
+		if emptyData(rr) {
+			return nil, fmt.Errorf("zonefile: %s: record %s %s has no data; BIND refuses it", path, h.Name, spec.TypeName(h.Rrtype))
+		}
+		soa, isSOA := rr.(*dns.SOA)
+		if h.Ttl == noTTL && prefix == "" && fallback == nil {
+			if !isSOA {
+				return nil, fmt.Errorf("zonefile: %s: record %s %s has no TTL, and neither $TTL nor an earlier record gives one; BIND refuses such a file", path, h.Name, spec.TypeName(h.Rrtype))
+			}
+			// Read on to report any error in the file, then again.
+			fallback = &soaWithoutTTL{soa.Minttl}
+		}
+		if isSOA {
 			if name != spec.Apex {
 				return nil, fmt.Errorf("zonefile: %s: SOA record at %s, not at the zone apex", path, h.Name)
 			}
@@ -72,7 +126,10 @@ func parse(zone, path string, data []byte) (*file, error) {
 			}
 			continue
 		}
-		rrtype := dns.TypeToString[h.Rrtype]
+		rrtype := spec.TypeName(h.Rrtype)
+		if rrtype == "RRSIG" {
+			f.signed = true
+		}
 		key := setKey{name, rrtype}
 		rs := f.sets[key]
 		if rs == nil {
@@ -87,13 +144,17 @@ func parse(zone, path string, data []byte) (*file, error) {
 	if err := zp.Err(); err != nil {
 		return nil, fmt.Errorf("zonefile: %w", err)
 	}
-	// miekg/dns lets the file's last record through without any data
-	// (elsewhere it is a parse error): refuse it the same way.
-	if last != nil && emptyRdata(last) {
-		return nil, fmt.Errorf("zonefile: %s: the last record, %s %s, has no data", path, last.Header().Name, dns.TypeToString[last.Header().Rrtype])
+	// miekg/dns lets the file's last record through with its data cut
+	// short, zeros or nothing for the rest (elsewhere that is a parse
+	// error): refuse it the same way.
+	if last != nil && !readsBackSame(last) {
+		return nil, fmt.Errorf("zonefile: %s: the last record, %s %s, is incomplete: the file ends inside it", path, lastName, lastType)
 	}
 	if !sawSOA {
 		return nil, fmt.Errorf("zonefile: %s: no SOA record; a zone file starts with the zone's SOA", path)
+	}
+	if fallback != nil {
+		return nil, *fallback
 	}
 	for _, rs := range f.sets {
 		rs.SetValues(rs.Values)
@@ -101,8 +162,27 @@ func parse(zone, path string, data []byte) (*file, error) {
 	return f, nil
 }
 
-// model returns the file as a live zone.
+// signerOwned reports whether a record set is the DNSSEC signer's: kept
+// in the file, never shown as live data nor changed.
+func (f *file) signerOwned(k setKey) bool {
+	return spec.SignerOwned(k.name, k.rrtype, f.signed)
+}
+
+// model returns the file as a live zone: every record set but the signer's.
 func (f *file) model() *spec.Zone {
+	z := f.all()
+	kept := z.Records[:0]
+	for _, rs := range z.Records {
+		if !f.signerOwned(setKey{rs.Name, rs.Type}) {
+			kept = append(kept, rs)
+		}
+	}
+	z.Records = kept
+	return z
+}
+
+// all returns the file as a zone with every record set, the signer's too.
+func (f *file) all() *spec.Zone {
 	z := &spec.Zone{Name: f.zone, Mode: spec.Master, Records: make([]*spec.RecordSet, 0, len(f.sets))}
 	soa := f.soa
 	z.SOA = &soa
@@ -118,6 +198,11 @@ func (f *file) model() *spec.Zone {
 func (f *file) apply(op *plan.Operation) error {
 	key := setKey{op.Name, op.Type}
 	cur := f.sets[key]
+	if op.Action == plan.Create || op.Action == plan.Update || op.Action == plan.Delete {
+		if f.signerOwned(key) {
+			return fmt.Errorf("zonefile: %s %s belongs to the zone's DNSSEC signer; zonesync does not change it", op.Name, op.Type)
+		}
+	}
 	switch op.Action {
 	case plan.CreateZone:
 		if !f.fresh {
@@ -159,11 +244,24 @@ func (f *file) apply(op *plan.Operation) error {
 	return fmt.Errorf("zonefile: %s is not supported by zone files", op.Action)
 }
 
+// apexNSKey is the record set of the zone's name servers.
+var apexNSKey = setKey{spec.Apex, "NS"}
+
+// addApexNS gives a zone file without apex NS records the one BIND needs
+// to load it, naming the SOA's primary server, and returns that name.
+// (A name server inside the zone also needs an address there; that is the
+// spec's to declare, see the README.)
+func (f *file) addApexNS() string {
+	f.sets[apexNSKey] = &spec.RecordSet{Name: spec.Apex, Type: "NS", TTL: f.soaTTL, Values: []string{f.soa.PrimaryNS}}
+	return f.soa.PrimaryNS
+}
+
 // cnameClash returns a type at name that cannot stand beside rrtype: any
 // other type beside a CNAME, a CNAME beside anything.
 func (f *file) cnameClash(name, rrtype string) string {
 	for k := range f.sets {
-		if k.name == name && k.rrtype != rrtype && (rrtype == "CNAME" || k.rrtype == "CNAME") {
+		// A CNAME's signature and NSEC record stand beside it (RFC 4035 §2.5).
+		if k.name == name && k.rrtype != rrtype && (rrtype == "CNAME" || k.rrtype == "CNAME") && !f.signerOwned(k) {
 			return k.rrtype
 		}
 	}
@@ -176,7 +274,7 @@ func sameState(rs *spec.RecordSet, s *plan.State) bool {
 
 // render writes the file: a header, the SOA, then every record set in order.
 func (f *file) render() []byte {
-	z := f.model()
+	z := f.all()
 	width := 1
 	for _, rs := range z.Records {
 		width = max(width, min(len(rs.Name), 32))
@@ -195,18 +293,64 @@ func (f *file) render() []byte {
 	return b.Bytes()
 }
 
-// emptyRdata reports whether rr packs to zero bytes of data.
-func emptyRdata(rr dns.RR) bool {
-	buf := make([]byte, dns.Len(rr)+512)
-	off, err := dns.PackRR(rr, buf, 0, nil, false)
-	if err != nil {
-		return true
+// emptyData reports whether rr holds no data although its type needs
+// some: miekg/dns reads `A \# 0`, and a last line "www 300 IN A" with
+// nothing after it, as an A record without an address, which it writes
+// as "<nil>". Such a record is the zero value of its type and does not
+// read back; a zero value that does, such as an EUI48 of zeros, is data.
+func emptyData(rr dns.RR) bool {
+	// The commonest types first, without allocating: big zones are
+	// mostly these.
+	switch t := rr.(type) {
+	case *dns.A:
+		return t.A == nil
+	case *dns.AAAA:
+		return t.AAAA == nil
+	case *dns.CNAME:
+		return t.Target == ""
+	case *dns.NS:
+		return t.Ns == ""
+	case *dns.PTR:
+		return t.Ptr == ""
+	case *dns.MX:
+		return t.Mx == ""
+	case *dns.SRV:
+		return t.Target == ""
+	case *dns.TXT:
+		return t.Txt == nil
+	case *dns.RFC3597, *dns.APL, *dns.NULL:
+		return false // data of length 0 is theirs to have
 	}
-	nameLen, err := dns.PackDomainName(rr.Header().Name, make([]byte, 256), 0, nil, false)
-	if err != nil || off < nameLen+10 {
-		return true
+	newRR, known := dns.TypeToRR[rr.Header().Rrtype]
+	if !known {
+		return false
 	}
-	return buf[nameLen+8] == 0 && buf[nameLen+9] == 0 // RDLENGTH
+	zero := newRR()
+	*zero.Header() = *rr.Header()
+	return dns.IsDuplicate(rr, zero) && !readsBack(rr)
+}
+
+// readsBack reports whether rr's presentation form parses as a record.
+func readsBack(rr dns.RR) bool {
+	_, ok := reparse(rr)
+	return ok
+}
+
+// readsBackSame reports whether rr's presentation form parses as a record
+// with the same data.
+func readsBackSame(rr dns.RR) bool {
+	again, ok := reparse(rr)
+	return ok && spec.CanonicalRR(dns.Copy(rr)) == spec.CanonicalRR(again)
+}
+
+// reparse parses rr's presentation form. A line after it keeps miekg/dns
+// from taking a record cut short at the end of its input.
+func reparse(rr dns.RR) (dns.RR, bool) {
+	h := rr.Header()
+	text := h.Name + " 0 IN " + spec.TypeName(h.Rrtype) + " " + spec.RDATA(rr)
+	zp := dns.NewZoneParser(strings.NewReader(text+"\n$ORIGIN .\n"), ".", "")
+	again, ok := zp.Next()
+	return again, ok && zp.Err() == nil
 }
 
 // rdata is a record's presentation form without its header.

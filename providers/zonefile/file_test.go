@@ -38,6 +38,13 @@ func TestParseRejects(t *testing.T) {
 		{"include", "@ 300 IN SOA a. b. 1 2 3 4 5\n$INCLUDE /etc/passwd\n", "$INCLUDE"},
 		{"class", "@ 300 IN SOA a. b. 1 2 3 4 5\nwww 300 CH A 192.0.2.1\n", "class CH"},
 		{"garbage", "@ 300 IN SOA a. b. 1 2 3 4 5\nwww 300 IN A not-an-ip\n", "bad A"},
+		{"last record without data", "@ 300 IN SOA a. b. 1 2 3 4 5\nwww 300 IN A\n", "record www.example.com. A has no data"},
+		{"last record cut short", "@ 300 IN SOA a. b. 1 2 3 4 5\n@ SIG A 0 0 0 0 0 0 \" ", "the last record, example.com. SIG, is incomplete"},
+		{"known type, generic form, no data", "@ 300 IN SOA a. b. 1 2 3 4 5\nx 300 IN A \\# 0\ny 300 IN A 192.0.2.1\n", "record x.example.com. A has no data"},
+		{"name type, generic form, no data", "@ 300 IN SOA a. b. 1 2 3 4 5\nx 300 IN CNAME \\# 0\ny 300 IN A 192.0.2.1\n", "record x.example.com. CNAME has no data"},
+		{"generic data not hex", "@ 300 IN SOA a. b. 1 2 3 4 5\nx 300 IN TYPE65280 \\# 2 zz00\n", `x.example.com. TYPE65280: the data "zz00" after \# <length> is not hexadecimal`},
+		{"meta type", "@ 300 IN SOA a. b. 1 2 3 4 5\nx 300 IN TYPE0 \\# 0\n", "type None, which is not a record type"},
+		{"query type", "@ 300 IN SOA a. b. 1 2 3 4 5\nx 300 IN TYPE200 \\# 0\n", "type TYPE200, which is not a record type"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parse("example.com", "example.com.zone", []byte(tc.data))
@@ -154,5 +161,18 @@ func TestCreateRefusesCNAMEBesideOtherData(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "a CNAME can hold no other data") {
 			t.Errorf("operation %d: %v, want a refusal", i, err)
 		}
+	}
+}
+
+func TestZeroValuedDataIsKept(t *testing.T) {
+	f, err := parse("example.com", "example.com.zone", []byte("@ 300 IN SOA a. b. 1 2 3 4 5\nx 300 IN EUI48 00-00-00-00-00-00\ny 300 IN HINFO \"\" \"\"\nz 300 IN NULL \\# 0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.sets[setKey{"x", "EUI48"}] == nil || f.sets[setKey{"y", "HINFO"}] == nil || f.sets[setKey{"z", "NULL"}] == nil {
+		t.Errorf("record sets %v", f.sets)
+	}
+	if back, err := parse("example.com", "example.com.zone", f.render()); err != nil || back.sets[setKey{"z", "NULL"}].Values[0] != `\# 0` {
+		t.Errorf("written back: %v\n%s", err, f.render())
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -60,6 +61,11 @@ type Provider struct {
 	now func() time.Time
 	// locks serialises changes to each file within this process.
 	locks sync.Map
+	// autoNS holds, for a zone this provider created, the apex NS it gave
+	// the new file (the SOA's primary, see file.addApexNS). A plan applies
+	// create_zone on its own, then the spec's SOA and records: until the
+	// spec's own apex NS arrive, that NS follows the SOA's primary.
+	autoNS sync.Map
 	// write replaces a file; tests make it fail.
 	write func(path string, data []byte) error
 }
@@ -100,9 +106,19 @@ func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 	}
 	var zones []string
 	for _, e := range entries {
-		if name, ok := strings.CutSuffix(e.Name(), Suffix); ok && e.Type().IsRegular() && !strings.HasPrefix(name, ".") {
-			zones = append(zones, name)
+		name, ok := strings.CutSuffix(e.Name(), Suffix)
+		if !ok || strings.HasPrefix(name, ".") {
+			continue
 		}
+		if e.Type()&fs.ModeSymlink != 0 {
+			// A zone file linked from where the server loads it.
+			if info, err := os.Stat(filepath.Join(p.dir, e.Name())); err != nil || !info.Mode().IsRegular() {
+				continue
+			}
+		} else if !e.Type().IsRegular() {
+			continue
+		}
+		zones = append(zones, name)
 	}
 	sort.Strings(zones)
 	return zones, nil
@@ -143,6 +159,7 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()
 
+	removeStaleTemps(p.Path(live.Name), p.now())
 	f, err := p.read(live.Name)
 	if errors.Is(err, providers.ErrZoneNotFound) && len(ops) > 0 && ops[0].Action == plan.CreateZone {
 		f, err = newFile(live.Name, p.Path(live.Name)), nil
@@ -152,6 +169,12 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 			errs[i] = err
 		}
 		return errs
+	}
+	// The NS this provider added at creation gives way to the spec's.
+	auto := false
+	if ns, ok := p.autoNS.Load(live.Name); ok && f.sets[apexNSKey] != nil && slices.Equal(f.sets[apexNSKey].Values, []string{ns.(string)}) {
+		delete(f.sets, apexNSKey)
+		auto = true
 	}
 	changed := false
 	for i, op := range ops {
@@ -164,6 +187,10 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 	if !changed {
 		return errs
 	}
+	added := ""
+	if (f.fresh || auto) && f.sets[apexNSKey] == nil {
+		added = f.addApexNS()
+	}
 	f.soa.Serial = NextSerial(f.soa.Serial, p.now())
 	if err := p.write(f.path, f.render()); err != nil {
 		err = fmt.Errorf("zonefile: write %s: %w", f.path, err)
@@ -172,6 +199,13 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 				errs[i] = err
 			}
 		}
+		return errs
+	}
+	switch {
+	case added != "":
+		p.autoNS.Store(live.Name, added)
+	case auto:
+		p.autoNS.Delete(live.Name)
 	}
 	return errs
 }
@@ -188,10 +222,23 @@ func NextSerial(old uint32, now time.Time) uint32 {
 }
 
 // writeAtomic replaces path with data so that readers and crashes see
-// either the old file or the new one, never a mix.
+// either the old file or the new one, never a mix. A symbolic link is
+// written through: its target is replaced, in the target's directory, and
+// the link stays. The file keeps its permissions and owner; a new one is
+// made 0644.
 func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	target, err := resolveLinks(path)
+	if err != nil {
+		return err
+	}
+	mode, owner := fs.FileMode(0o644), (*fileOwner)(nil)
+	if info, err := os.Stat(target); err == nil {
+		mode, owner = info.Mode().Perm(), ownerOf(info)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	dir := filepath.Dir(target)
+	tmp, err := os.CreateTemp(dir, tempPrefix(target)+"*")
 	if err != nil {
 		return err
 	}
@@ -200,7 +247,12 @@ func writeAtomic(path string, data []byte) error {
 		tmp.Close()
 		return err
 	}
-	if err := tmp.Chmod(0o644); err != nil {
+	if err := keepOwner(tmp, owner); err != nil {
+		tmp.Close()
+		return fmt.Errorf("keep the owner of %s: %w; run zonesync as the file's owner or as root", target, err)
+	}
+	// After the owner: changing the owner may clear setuid bits.
+	if err := tmp.Chmod(mode); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -211,7 +263,7 @@ func writeAtomic(path string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := os.Rename(tmp.Name(), target); err != nil {
 		return err
 	}
 	d, err := os.Open(dir)
@@ -220,6 +272,74 @@ func writeAtomic(path string, data []byte) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// maxLinks is how many symbolic links a zone file's path may go through.
+const maxLinks = 40
+
+// resolveLinks returns the file path names after following symbolic links
+// in its last element, also a link whose target does not exist yet (then
+// the zone is created there).
+func resolveLinks(path string) (string, error) {
+	for range maxLinks {
+		info, err := os.Lstat(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return path, nil
+		}
+		if err != nil {
+			return "", err
+		}
+		if info.Mode()&fs.ModeSymlink == 0 {
+			return path, nil
+		}
+		link, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(link) {
+			link = filepath.Join(filepath.Dir(path), link)
+		}
+		path = link
+	}
+	return "", fmt.Errorf("%s: too many levels of symbolic links", path)
+}
+
+// tempPrefix starts the name of every temporary file writeAtomic makes
+// for target; os.CreateTemp ends it with decimal digits.
+func tempPrefix(target string) string {
+	return "." + filepath.Base(target) + ".tmp-"
+}
+
+// staleTemp is how old a temporary file must be before it is taken as
+// left behind by a zonesync that was killed. A write takes far less; a
+// younger one may belong to another zonesync writing the file right now.
+const staleTemp = time.Hour
+
+// removeStaleTemps deletes the temporary files a killed zonesync left
+// beside the zone file at path (or, for a link, beside its target): only
+// files named as writeAtomic names them, and only stale ones. It is best
+// effort; what it cannot remove stays for the next run.
+func removeStaleTemps(path string, now time.Time) {
+	places := []string{path}
+	if target, err := resolveLinks(path); err == nil && target != path {
+		places = append(places, target)
+	}
+	for _, place := range places {
+		prefix := tempPrefix(place)
+		entries, err := os.ReadDir(filepath.Dir(place))
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			digits, ok := strings.CutPrefix(e.Name(), prefix)
+			if !ok || digits == "" || strings.Trim(digits, "0123456789") != "" || !e.Type().IsRegular() {
+				continue
+			}
+			if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > staleTemp {
+				os.Remove(filepath.Join(filepath.Dir(place), e.Name()))
+			}
+		}
+	}
 }
 
 // dnsNewSOA builds the SOA record of a file.
