@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/miekg/dns"
 	"github.com/zonesync/zonesync/providers"
@@ -139,11 +140,17 @@ func modelName(name, zone string) (string, error) {
 		}
 		n = strings.TrimSuffix(n, ".")
 	}
-	if n == "" || strings.ContainsAny(n, " \t\n\r") || strings.Contains(n, "..") || strings.HasPrefix(n, ".") || strings.HasSuffix(n, ".") {
+	if n == "" || strings.IndexFunc(n, isSpaceOrControl) >= 0 || strings.Contains(n, "..") || strings.HasPrefix(n, ".") || strings.HasSuffix(n, ".") {
 		return "", fmt.Errorf("name %q is not a domain name", name)
 	}
 	return n, nil
 }
+
+// isSpaceOrControl reports whether r cannot stand in a name as the API
+// spells it: white space of any kind (form feed and vertical tab included,
+// which TrimSpace would take off the end of a name on a second read) and
+// control characters.
+func isSpaceOrControl(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
 
 // sameRecord reports whether two records of the API hold the same data,
 // whatever their spelling (case, trailing dots, quoting).
