@@ -120,7 +120,7 @@ func ParseZone(file string, data []byte, cfg *Config, caps CapabilitiesFunc) (*Z
 	}
 	doc, err := parseYAML(data)
 	if err != nil {
-		return nil, ErrorList{yamlError(file, err)}
+		return nil, ErrorList{yamlError(file, data, err, false)}
 	}
 	l := &loader{errs: errs{file: file}, cfg: cfg, caps: caps}
 	z := l.zone(resolveAlias(doc))

@@ -635,7 +635,10 @@ func parseProblem(rrtype, value string, err error) error {
 	if i := strings.Index(msg, " at line: "); i >= 0 {
 		msg = msg[:i]
 	}
-	switch {
+	switch f := strings.Fields(value); {
+	case rrtype == "MX" && len(f) == 1 && strings.HasPrefix(msg, "bad MX Pref"):
+		// The commonest slip: the host alone, as a web form asks for it.
+		return fmt.Errorf("MX value %q has no preference; write \"10 %s\" (the lowest preference is tried first)", value, f[0])
 	case rrtype == "A" && strings.HasPrefix(msg, "bad A A"):
 		msg = "not an IPv4 address"
 	case rrtype == "AAAA" && strings.HasPrefix(msg, "bad AAAA AAAA"):
