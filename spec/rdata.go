@@ -269,10 +269,12 @@ func fastName(s string) (string, bool) {
 			}
 			label = 0
 			continue
-		case c == '-' && label == 3 && body[i-1] == '-':
-			// "xn--" labels are checked as IDNA on the slow path.
-			return "", false
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-', c == '_':
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '_':
+		case c == '-':
+			if label == 3 && body[i-1] == '-' {
+				// "xn--" labels are checked as IDNA on the slow path.
+				return "", false
+			}
 		case c >= 'A' && c <= 'Z':
 		default:
 			return "", false
