@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -134,4 +136,20 @@ func TestImportKeepsNamesWithoutUnicodeFormInASCII(t *testing.T) {
 	require.Len(t, lines, 2, errOut)
 	assert.Regexp(t, `legacy\.test\.yaml:\d+:\d+: xn--ndaaa \(ööö\) CNAME: name "xn--zz.example.": label "xn--zz" is not a valid xn-- \(punycode\) label`, lines[0])
 	assert.Regexp(t, `legacy\.test\.yaml:\d+:\d+: name "xn--zz": label "xn--zz" is not a valid xn-- \(punycode\) label`, lines[1])
+}
+
+// The zone schema that editors check specs with takes a Unicode zone name.
+func TestSchemaTakesUnicodeZoneNames(t *testing.T) {
+	code, out, _ := zonesync(t, "schema", "zone")
+	require.Equal(t, 0, code)
+	var doc any
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	c := jsonschema.NewCompiler()
+	require.NoError(t, c.AddResource("zone.json", doc))
+	s, err := c.Compile("zone.json")
+	require.NoError(t, err)
+	for zone, valid := range map[string]bool{"bücher.test": true, "xn--bcher-kva.test.": true, "例え.テスト": true, "bad name.test": false} {
+		err := s.Validate(map[string]any{"zone": zone, "provider": "local"})
+		assert.Equal(t, valid, err == nil, "%s: %v", zone, err)
+	}
 }
