@@ -201,3 +201,19 @@ func TestUnicodeValueReadsBack(t *testing.T) {
 		}
 	}
 }
+
+// fmt puts values in canonical form but leaves names in the form they are
+// written in: Unicode stays Unicode, xn-- stays xn--.
+func TestFormatKeepsTheFormNamesAreWrittenIn(t *testing.T) {
+	in := "zone: bücher.example\nprovider: local\nrecords:\n  www:\n    - {type: CNAME, value: ÖÖÖ.com}\n  ftp:\n    - {type: CNAME, value: XN--NDAAA.com}\n  mail:\n    - {type: MX, values: [\"20 Mx.Straße.de\", \"10 mx.xn--strae-oqa.de\"]}\n"
+	want := "zone: bücher.example\nprovider: local\nrecords:\n  ftp:\n    - {type: CNAME, value: xn--ndaaa.com.}\n  mail:\n    - {type: MX, values: [\"10 mx.xn--strae-oqa.de.\", \"20 mx.straße.de.\"]}\n  www:\n    - {type: CNAME, value: ööö.com.}\n"
+	out, err := Format([]byte(in))
+	require.NoError(t, err)
+	assert.Equal(t, want, string(out))
+}
+
+func TestFormatSaysWhatToWrite(t *testing.T) {
+	_, err := Format([]byte("zone: a.test\nrecords:\n  www:\n\t- {type: A, value: 192.0.2.1}\n"))
+	require.Error(t, err)
+	assert.Equal(t, "line 4: YAML syntax: a tab in the indentation; YAML indents with spaces only: replace the tab with spaces", err.Error())
+}
