@@ -217,7 +217,7 @@ func (l *loader) zoneName(z *Zone, n *yaml.Node, root *yaml.Node) {
 		return
 	}
 	// The file may be named in either form of an internationalised zone.
-	if NormalizeZone(ZoneOfSpecFile(l.file)) != name {
+	if fileZone, err := ASCIIName(ZoneOfSpecFile(l.file)); err != nil || !strings.EqualFold(fileZone, name) {
 		l.add(n, "zone %s is declared in %s; name the file %s", name, filepath.Base(l.file), SpecFileName(name))
 	}
 	z.Name = name
