@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 	"github.com/zonesync/zonesync/spec"
@@ -33,7 +34,7 @@ type hunk struct {
 func zoneHunks(z *ZonePlan) []hunk {
 	width := 1
 	for _, op := range z.Operations {
-		width = max(width, min(len(op.Name), 40))
+		width = max(width, min(utf8.RuneCountInString(spec.DisplayName(op.Name)), 40))
 	}
 	dmp := diffmatchpatch.New()
 	hunks := make([]hunk, 0, len(z.Operations))
@@ -79,7 +80,7 @@ func txtRegrouped(op *Operation) bool {
 func opTitle(op *Operation) string {
 	t := strconv.Itoa(op.Seq) + " " + string(op.Action)
 	if op.Name != "" {
-		t += " " + op.Name + " " + op.Type
+		t += " " + spec.DisplayName(op.Name) + " " + op.Type
 	}
 	return t
 }
@@ -140,15 +141,18 @@ func stateLines(op *Operation, s *State, width int) []string {
 	case UpdateSOA:
 		return soaLines(s.SOA, width)
 	case CreateFailover, UpdateFailover, DeleteFailover:
-		return failoverLines(op.Name, op.Type, s.Failover, width)
+		return failoverLines(spec.DisplayName(op.Name), op.Type, s.Failover, width)
 	}
 	ttl := uint32(0)
 	if s.TTL != nil {
 		ttl = *s.TTL
 	}
+	// Names and values as people read them: an xn-- name with its
+	// Unicode form beside it, a TXT record's non-ASCII text as text.
+	name := spec.DisplayName(op.Name)
 	out := make([]string, len(s.Values))
 	for i, v := range s.Values {
-		out[i] = fmt.Sprintf("%-*s %6d IN %-5s %s", width, op.Name, ttl, op.Type, v)
+		out[i] = fmt.Sprintf("%-*s %6d IN %-5s %s", width, name, ttl, op.Type, spec.DisplayValue(op.Type, v))
 	}
 	return out
 }

@@ -294,7 +294,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	}
 	doc, err := parseYAML(data)
 	if err != nil {
-		return nil, ErrorList{yamlError(file, err)}
+		return nil, ErrorList{yamlError(file, data, err, true)}
 	}
 	root := resolveAlias(doc)
 	if root == nil || root.Kind == 0 {
@@ -458,19 +458,4 @@ func (c *Config) ProviderNames() []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-// yamlError turns a yaml.v3 syntax error into a positioned problem.
-func yamlError(file string, err error) *Error {
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	line := 1
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if i := strings.Index(rest, ": "); i > 0 {
-			if n, err := fmt.Sscanf(rest[:i], "%d", &line); n == 1 && err == nil {
-				msg = rest[i+2:]
-			}
-		}
-	}
-	return &Error{Pos: Pos{File: file, Line: line, Col: 1}, Msg: "YAML syntax: " + msg}
 }

@@ -97,7 +97,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"safety typo", "providers:\n  x: {type: zonefile}\nsafety:\n  max_delete_pct: 10\n",
 			[]string{`zonesync.yaml:4:3: unknown key "max_delete_pct" in safety`}},
 		{"empty", "", []string{"zonesync.yaml:1:1: the config is empty; it needs at least a providers section"}},
-		{"syntax", "providers: [\n", []string{"zonesync.yaml:1:1: YAML syntax: did not find expected node content"}},
+		{"syntax", "providers: [\n", []string{"zonesync.yaml:2:1: YAML syntax: did not find expected node content"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfig("zonesync.yaml", []byte(tc.data), env(nil))

@@ -19,7 +19,8 @@ import (
 func Format(data []byte) ([]byte, error) {
 	doc, err := parseYAML(data)
 	if err != nil {
-		return nil, fmt.Errorf("YAML syntax: %w", err)
+		e := yamlError("", data, err, false)
+		return nil, fmt.Errorf("line %d: %s", e.Pos.Line, e.Msg)
 	}
 	root := resolveAlias(doc)
 	if root == nil || root.Kind != yaml.MappingNode {
@@ -106,6 +107,10 @@ func formatValues(name string, item *yaml.Node) error {
 		v, err := CanonicalValue(rrtype, n.Value)
 		if err != nil {
 			return fmt.Errorf("line %d: %s %s: %w", n.Line, name, rrtype, err)
+		}
+		if !isASCII(n.Value) {
+			// Names written in Unicode stay in Unicode.
+			v = UnicodeValue(rrtype, v)
 		}
 		n.Value = v
 		return nil

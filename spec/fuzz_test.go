@@ -53,6 +53,7 @@ func FuzzCanonicalValue(f *testing.F) {
 		{"AAAA", "::ffff:192.0.2.1"}, {"AAAA", "::FFFF:C000:0201"}, {"TXT", strings.Repeat("x", 255) + "y\xff\""},
 		{"TXT", ""}, {"SPF", `"txtvers=1" "rp=printers/lab"`},
 		{"TYPE65280", `\# 2 ABCD`}, {"NULL", `\# 1 00`},
+		{"CNAME", "ööö.com."}, {"MX", "10 Bücher.example"}, {"SRV", "0 5 5060 xn--ndaaa.com."}, {"CNAME", "a。b.ｃｏｍ."},
 	} {
 		f.Add(s[0], s[1])
 	}
@@ -105,6 +106,7 @@ func FuzzFastValue(f *testing.F) {
 		{"SRV", "0 5 5060 sip.example.com."}, {"SRV", "1 2 3 x"}, {"PTR", "host.example."},
 		{"A", "192.0.2.1"}, {"AAAA", "2001:DB8::1"}, {"DNAME", "target.example.org"},
 		{"AAAA", "::ffff:192.0.2.1"}, {"AAAA", "::FFFF:C000:0201"}, {"A", "::ffff:192.0.2.1"},
+		{"CNAME", "xn--ndaaa.com."}, {"CNAME", "XN--zz.example."}, {"MX", "1 ab--cd.example."},
 	} {
 		f.Add(s[0], s[1])
 	}

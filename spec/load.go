@@ -143,7 +143,7 @@ func ParseZone(file string, data []byte, cfg *Config, caps CapabilitiesFunc) (*Z
 	}
 	doc, err := parseYAML(data)
 	if err != nil {
-		return nil, ErrorList{yamlError(file, err)}
+		return nil, ErrorList{yamlError(file, data, err, false)}
 	}
 	l := &loader{errs: errs{file: file}, cfg: cfg, caps: caps}
 	z := l.zone(resolveAlias(doc))
@@ -229,12 +229,18 @@ func (l *loader) zoneName(z *Zone, n *yaml.Node, root *yaml.Node) {
 		l.add(root, "missing key \"zone\": the zone's domain name")
 		return
 	}
-	name := strings.ToLower(strings.TrimSuffix(n.Value, "."))
+	name, err := ASCIIName(strings.TrimSuffix(n.Value, "."))
+	if err != nil && n.Kind == yaml.ScalarNode {
+		l.add(n, "zone %q: %v", n.Value, err)
+		return
+	}
+	name = strings.ToLower(name)
 	if n.Kind != yaml.ScalarNode || !validDomain(name) {
 		l.add(n, "zone %s is not a valid domain name", describeNode(n))
 		return
 	}
-	if !strings.EqualFold(ZoneOfSpecFile(l.file), name) {
+	// The file may be named in either form of an internationalised zone.
+	if fileZone, err := ASCIIName(ZoneOfSpecFile(l.file)); err != nil || !strings.EqualFold(fileZone, name) {
 		l.add(n, "zone %s is declared in %s; name the file %s", name, filepath.Base(l.file), SpecFileName(name))
 	}
 	z.Name = name
@@ -333,11 +339,15 @@ func (l *loader) soa(n *yaml.Node) *SOA {
 	}
 	out := &SOA{}
 	if s.PrimaryNS != "" {
-		ns := strings.ToLower(s.PrimaryNS)
+		ns, err := ASCIIName(s.PrimaryNS)
+		ns = strings.ToLower(ns)
 		if !strings.HasSuffix(ns, ".") {
 			ns += "."
 		}
-		if !validDomain(strings.TrimSuffix(ns, ".")) || strings.Contains(ns, "*") {
+		switch {
+		case err != nil:
+			l.add(mapValue(n, "primary_ns"), "soa.primary_ns: %v", err)
+		case !validDomain(strings.TrimSuffix(ns, ".")) || strings.Contains(ns, "*"):
 			l.add(mapValue(n, "primary_ns"), "soa.primary_ns %q is not a valid host name", s.PrimaryNS)
 		}
 		out.PrimaryNS = ns
@@ -405,13 +415,23 @@ func (l *loader) providerNote(field string) string {
 // and returns it as an address.
 func ParseAdminMail(s string) (string, error) {
 	if user, domain, ok := strings.Cut(s, "@"); ok {
-		domain = strings.ToLower(strings.TrimSuffix(domain, "."))
+		domain, err := ASCIIName(strings.TrimSuffix(domain, "."))
+		if err != nil {
+			return s, err
+		}
+		domain = strings.ToLower(domain)
 		if user == "" || strings.ContainsAny(user, " @\t") || !validDomain(domain) {
 			return s, fmt.Errorf("%q is not a valid mail address", s)
 		}
 		return user + "@" + domain, nil
 	}
 	user, domain, ok := strings.Cut(strings.TrimSuffix(s, "."), ".")
+	if ok {
+		var err error
+		if domain, err = ASCIIName(domain); err != nil {
+			return s, err
+		}
+	}
 	if !ok || user == "" || !validDomain(strings.ToLower(domain)) {
 		return s, fmt.Errorf("%q is not a valid mail address", s)
 	}
@@ -476,7 +496,12 @@ func (l *loader) ignore(z *Zone, n *yaml.Node) {
 		if len(l.list) > before {
 			continue
 		}
-		rule := IgnoreRule{Name: strings.ToLower(r.Name), Type: strings.ToUpper(r.Type), Pos: nodePos(l.file, item)}
+		ruleName, err := ASCIIName(r.Name)
+		if err != nil {
+			l.add(mapValue(item, "name"), "ignore[%d]: name %q: %v", i, r.Name, err)
+			continue
+		}
+		rule := IgnoreRule{Name: strings.ToLower(ruleName), Type: strings.ToUpper(r.Type), Pos: nodePos(l.file, item)}
 		if rule.Name == "" && rule.Type == "" {
 			l.add(item, "ignore[%d] needs a name, a type or both", i)
 			continue
@@ -591,7 +616,12 @@ func (l *loader) recordName(z *Zone, k *yaml.Node) (string, bool) {
 	if raw == Apex {
 		return Apex, true
 	}
-	name := strings.ToLower(raw)
+	ascii, err := ASCIIName(raw)
+	if err != nil {
+		l.add(k, "name %q: %v", raw, err)
+		return "", false
+	}
+	name := strings.ToLower(ascii)
 	if strings.HasSuffix(name, ".") {
 		rel, ok := RelativeName(name, z.Name)
 		if !ok {
@@ -708,7 +738,7 @@ func (l *loader) recordSet(z *Zone, name, key string, item *yaml.Node, jobs *[]v
 			return nil
 		}
 		if why := valueTextProblem(rs.Type, len(vn.Value)); why != "" {
-			l.add(vn, "%s %s: %s", name, rs.Type, why)
+			l.add(vn, "%s %s: %s", DisplayName(name), rs.Type, why)
 			tooLong = true
 			continue
 		}
@@ -756,7 +786,7 @@ func (l *loader) parseValues(jobs []valueJob) {
 			}
 		}
 		if err != nil {
-			l.add(jobs[i].node, "%s %s: %v", jobs[i].rs.Name, jobs[i].rs.Type, err)
+			l.add(jobs[i].node, "%s %s: %v", DisplayName(jobs[i].rs.Name), jobs[i].rs.Type, err)
 			bad[jobs[i].rs] = true
 		}
 	}

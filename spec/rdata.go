@@ -272,7 +272,12 @@ func fastName(s string) (string, bool) {
 			}
 			label = 0
 			continue
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-', c == '_':
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '_':
+		case c == '-':
+			if label == 3 && body[i-1] == '-' {
+				// "xn--" labels are checked as IDNA on the slow path.
+				return "", false
+			}
 		case c >= 'A' && c <= 'Z':
 		default:
 			return "", false
@@ -559,7 +564,12 @@ func presentation(rr dns.RR) string {
 // absoluteName turns a name parsed under relativeOrigin into an absolute,
 // lower-case name.
 func absoluteName(name string) (string, error) {
-	lower := CanonicalName(name)
+	ascii, err := ASCIIName(name)
+	if err != nil {
+		return "", fmt.Errorf("name %q: %w", strings.TrimSuffix(name, "."+relativeOrigin), err)
+	}
+	converted := ascii != name
+	lower := CanonicalName(ascii)
 	if lower == relativeOrigin {
 		return "", errors.New("\"@\" is ambiguous in a value; write the absolute name with a trailing dot")
 	}
@@ -569,9 +579,16 @@ func absoluteName(name string) (string, error) {
 		labels := dns.SplitDomainName(lower)
 		rel := labels[:len(labels)-dns.CountLabel(relativeOrigin)]
 		if len(rel) == 1 {
-			return "", fmt.Errorf("name %q is a single label without a trailing dot; write the absolute name, e.g. %q", rel[0], rel[0]+".example.com.")
+			label := rel[0]
+			if converted {
+				label = labelsOf(name)[0] // as written, not in its xn-- form
+			}
+			return "", fmt.Errorf("name %q is a single label without a trailing dot; write the absolute name, e.g. %q", label, label+".example.com.")
 		}
-		return strings.Join(rel, ".") + ".", nil
+		lower = strings.Join(rel, ".") + "."
+	}
+	if _, ok := dns.IsDomainName(lower); converted && !ok {
+		return "", fmt.Errorf("name %q is longer than 255 bytes in its xn-- form", lower)
 	}
 	return lower, nil
 }
@@ -634,9 +651,12 @@ func parseProblem(rrtype, value string, err error) error {
 		msg = msg[:i]
 	}
 	_, known := dns.StringToType[rrtype]
-	switch {
+	switch f := strings.Fields(value); {
 	case !known:
 		msg = "TYPEnnn data is written `\\# <length in bytes> <hex>` (RFC 3597)"
+	case rrtype == "MX" && len(f) == 1 && strings.HasPrefix(msg, "bad MX Pref"):
+		// The commonest slip: the host alone, as a web form asks for it.
+		return fmt.Errorf("MX value %q has no preference; write \"10 %s\" (the lowest preference is tried first)", value, f[0])
 	case rrtype == "A" && strings.HasPrefix(msg, "bad A A"):
 		msg = "not an IPv4 address"
 	case rrtype == "AAAA" && strings.HasPrefix(msg, "bad AAAA AAAA"):

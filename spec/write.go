@@ -19,7 +19,7 @@ func Marshal(z *Zone, zoneTTL bool) ([]byte, error) {
 		ttl = commonTTL(z)
 	}
 	root := mapping()
-	addPair(root, "zone", str(z.Name))
+	addPair(root, "zone", str(unicodeOrASCII(z.Name)))
 	addPair(root, "provider", str(z.Provider))
 	if z.Mode == Slave {
 		addPair(root, "mode", str(string(Slave)))
@@ -34,10 +34,10 @@ func Marshal(z *Zone, zoneTTL bool) ([]byte, error) {
 	if s := z.SOA; s != nil && z.Mode != Slave {
 		soa := mapping()
 		if s.PrimaryNS != "" {
-			addPair(soa, "primary_ns", str(s.PrimaryNS))
+			addPair(soa, "primary_ns", str(unicodeOrASCII(s.PrimaryNS)))
 		}
 		if s.AdminMail != "" {
-			addPair(soa, "admin_mail", str(s.AdminMail))
+			addPair(soa, "admin_mail", str(unicodeMail(s.AdminMail)))
 		}
 		for _, f := range []struct {
 			k string
@@ -73,7 +73,7 @@ func Marshal(z *Zone, zoneTTL bool) ([]byte, error) {
 		for _, rs := range z.Records {
 			if current == nil || rs.Name != last {
 				current = seq()
-				addPair(records, rs.Name, current)
+				addPair(records, unicodeOrASCII(rs.Name), current)
 				last = rs.Name
 			}
 			item, err := recordNode(rs, ttl, zoneTTL)
@@ -105,7 +105,7 @@ func recordNode(rs *RecordSet, zoneTTL uint32, oneTTL bool) (*yaml.Node, error) 
 	values := make([]*yaml.Node, len(rs.Values))
 	for i, v := range rs.Values {
 		if !isTXT(rs.Type) {
-			values[i] = str(v)
+			values[i] = str(UnicodeValue(rs.Type, v))
 			continue
 		}
 		n, err := txtNode(v)
@@ -192,6 +192,24 @@ func txtNode(value string) (*yaml.Node, error) {
 		list.Content = append(list.Content, n)
 	}
 	return list, nil
+}
+
+// unicodeOrASCII is a name as import writes it: in Unicode where its xn--
+// labels convert back to the same ASCII form, so that people read it as
+// they would write it; loading it gives the ASCII name again.
+func unicodeOrASCII(name string) string {
+	u, _ := UnicodeName(name)
+	return u
+}
+
+// unicodeMail is an admin mail address with its domain as unicodeOrASCII
+// writes it.
+func unicodeMail(mail string) string {
+	at := strings.LastIndexByte(mail, '@')
+	if at < 0 {
+		return mail
+	}
+	return mail[:at+1] + unicodeOrASCII(mail[at+1:])
 }
 
 func mapping() *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode} }

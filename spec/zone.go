@@ -53,9 +53,15 @@ type Zone struct {
 }
 
 // NormalizeZone spells a zone name as the model does: lower case, without
-// surrounding space or a trailing dot.
+// surrounding space or a trailing dot, an internationalised name in its
+// ASCII (xn--) form. A name that is no valid internationalised name is
+// kept as written, for ValidZoneName to refuse.
 func NormalizeZone(name string) string {
-	return asciiLower(strings.TrimSuffix(strings.TrimSpace(name), "."))
+	name = strings.TrimSuffix(strings.TrimSpace(name), ".")
+	if ascii, err := ASCIIName(name); err == nil {
+		name = ascii
+	}
+	return asciiLower(name)
 }
 
 // Origin returns the zone name as an absolute domain name with a trailing dot.
