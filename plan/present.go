@@ -223,11 +223,21 @@ func countsPhrase(create, update, del int) string {
 // SummaryLine is the one-line summary of a plan.
 func (p *Plan) SummaryLine() string {
 	s := p.Summary
-	if s.ZonesChanged == 0 {
-		return fmt.Sprintf("No changes: %d %s checked, live state matches the specs.", len(p.Zones), plural(len(p.Zones), "zone"))
+	n := len(p.Errors)
+	if n > 0 && len(p.Zones) == 0 {
+		return fmt.Sprintf("No plan: %d %s.", n, plural(n, "error"))
 	}
-	return fmt.Sprintf("%d of %d %s to change: %s.", s.ZonesChanged, len(p.Zones), plural(len(p.Zones), "zone"),
-		countsPhrase(s.Create, s.Update, s.Delete))
+	var line string
+	if s.ZonesChanged == 0 {
+		line = fmt.Sprintf("No changes: %d %s checked, live state matches the specs.", len(p.Zones), plural(len(p.Zones), "zone"))
+	} else {
+		line = fmt.Sprintf("%d of %d %s to change: %s.", s.ZonesChanged, len(p.Zones), plural(len(p.Zones), "zone"),
+			countsPhrase(s.Create, s.Update, s.Delete))
+	}
+	if n > 0 {
+		line += fmt.Sprintf(" Incomplete: %d %s left zones out of the plan.", n, plural(n, "error"))
+	}
+	return line
 }
 
 func plural(n int, word string) string {

@@ -155,6 +155,10 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 	}
 	changed := false
 	for i, op := range ops {
+		if err := p.CheckOperation(live, op); err != nil {
+			errs[i] = err
+			continue
+		}
 		if err := f.apply(op); err != nil {
 			errs[i] = err
 			continue
@@ -174,6 +178,18 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 		}
 	}
 	return errs
+}
+
+// CheckOperation refuses what a zone file cannot hold: a zone file is a
+// master zone's records and SOA, with no mode, masters, zone TTL or
+// failover. Plan calls it while the plan is reviewed, Apply before it
+// changes anything.
+func (p *Provider) CheckOperation(live *spec.Zone, op *plan.Operation) error {
+	switch op.Action {
+	case plan.CreateZone, plan.UpdateSOA, plan.Create, plan.Update, plan.Delete:
+		return nil
+	}
+	return fmt.Errorf("zonefile: zone %s: %s is not supported by zone files", live.Name, op.Action)
 }
 
 // NextSerial returns the serial after old on day now: YYYYMMDD00 of that day
