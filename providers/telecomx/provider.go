@@ -162,3 +162,14 @@ func (p *Provider) CheckOperation(live *spec.Zone, op *plan.Operation) error {
 	}
 	return fmt.Errorf("telecomx: zone %s: %s is not something Telecom X can do", zone, op.Action)
 }
+
+// CheckAccess reads the first domain of the list: it logs in first when
+// the config has a username and password, so that one call tells a wrong
+// password, token or customer, or an unreachable endpoint, before any
+// zone is read.
+func (p *Provider) CheckAccess(ctx context.Context, zone string) error {
+	if _, err := p.client.listPage(ctx, 0, 1, false, ""); err != nil {
+		return err
+	}
+	return nil
+}

@@ -43,6 +43,16 @@ func init() {
 		if !filepath.IsAbs(dir) {
 			dir = filepath.Join(cfg.Dir, dir)
 		}
+		// A missing directory would plan every zone as new, and the
+		// apply would then fail on a temporary file: say so now.
+		switch st, err := os.Stat(dir); {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, cfg.Errorf("directory", "directory %s does not exist; create it (mkdir -p %s) or set directory to where the <zone>.zone files are", dir, dir)
+		case err != nil:
+			return nil, cfg.Errorf("directory", "directory %s: %v", dir, errors.Unwrap(err))
+		case !st.IsDir():
+			return nil, cfg.Errorf("directory", "%s is not a directory; set directory to where the <zone>.zone files are", dir)
+		}
 		return New(dir), nil
 	})
 }
@@ -250,4 +260,19 @@ func dnsNewSOA(origin string, ttl uint32, s *spec.SOA) *dns.SOA {
 		Expire:  s.Expire,
 		Minttl:  s.Minimum,
 	}
+}
+
+// CheckAccess checks that the directory can be listed.
+func (p *Provider) CheckAccess(ctx context.Context, zone string) error {
+	st, err := os.Stat(p.dir)
+	if err != nil {
+		return fmt.Errorf("zonefile: directory %s: %w", p.dir, errors.Unwrap(err))
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("zonefile: %s is not a directory", p.dir)
+	}
+	if _, err := os.ReadDir(p.dir); err != nil {
+		return fmt.Errorf("zonefile: list %s: %w", p.dir, errors.Unwrap(err))
+	}
+	return nil
 }
