@@ -246,3 +246,27 @@ func plural(n int, word string) string {
 	}
 	return word + "s"
 }
+
+// Plan statuses, as Status names them.
+const (
+	StatusFailed     = "failed"     // errors, and no zone was planned
+	StatusIncomplete = "incomplete" // errors left some zones out
+	StatusRefused    = "refused"    // the safety checks refuse it, not forced
+	StatusChanges    = "changes"    // it changes something
+	StatusNoChanges  = "no-changes" // live state matches the specs
+)
+
+// Status is the plan's outcome in a word, for a workflow to act on.
+func (p *Plan) Status() string {
+	switch {
+	case len(p.Errors) > 0 && len(p.Zones) == 0:
+		return StatusFailed
+	case len(p.Errors) > 0:
+		return StatusIncomplete
+	case len(p.Refusals) > 0 && !p.Forced:
+		return StatusRefused
+	case !p.Empty():
+		return StatusChanges
+	}
+	return StatusNoChanges
+}

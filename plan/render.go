@@ -83,8 +83,9 @@ func MarkerComment(config string) string {
 }
 
 // WriteMarkdown renders the plan for a pull request comment or an issue:
-// a hidden marker, the summary, refusals, then one collapsible diff per
-// zone. Operations that do not fit the size limit are left out and counted.
+// a hidden marker, the plan's Status in a hidden line for workflows, the
+// summary, errors, refusals, then one collapsible diff per zone.
+// Operations that do not fit the size limit are left out and counted.
 func WriteMarkdown(w io.Writer, p *Plan, opt MarkdownOptions) error {
 	limit := opt.Limit
 	if limit <= 0 {
@@ -92,6 +93,7 @@ func WriteMarkdown(w io.Writer, p *Plan, opt MarkdownOptions) error {
 	}
 	var b strings.Builder
 	b.WriteString(MarkerComment(opt.Marker) + "\n")
+	b.WriteString("<!-- zonesync-plan-status: " + p.Status() + " -->\n")
 	switch {
 	case len(p.Errors) > 0 && len(p.Zones) == 0:
 		b.WriteString("### zonesync plan failed\n\n")
