@@ -401,7 +401,7 @@ func str(v any) string {
 }
 
 // looseEqual is GitHub's ==: strings ignore case, values of different
-// kinds compare as numbers (null and ” are both 0), NaN equals nothing.
+// kinds compare as numbers (null and the empty string are both 0), NaN equals nothing.
 func looseEqual(a, b any) bool {
 	as, aok := a.(string)
 	bs, bok := b.(string)
