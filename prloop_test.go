@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -430,4 +431,22 @@ func TestUnreachableEndpointRetriesOnce(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(errOut, "\n"), errOut)
 	assert.Contains(t, errOut, "provider dns cannot be used")
 	assert.Equal(t, map[string]int{"login": 5}, api.Faults().AllCalls(), "the retries of one call, not of one per zone")
+}
+
+func TestUnreachableDNSServerCostsOneLine(t *testing.T) {
+	// Nothing listens on a port just freed.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	specs := map[string]string{}
+	for _, name := range []string{"a.test", "b.test", "c.test"} {
+		specs[name+".yaml"] = "zone: " + name + "\nprovider: ns\nrecords:\n  www:\n    - {type: A, value: 192.0.2.1}\n"
+	}
+	t.Setenv("TSIG_SECRET", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA==")
+	cfg := writeProject(t, "providers:\n  ns:\n    type: rfc2136\n    server: "+addr+"\n    timeout: 2s\n    tsig:\n      name: zonesync\n      secret: ${TSIG_SECRET}\n", specs)
+	code, _, errOut := zonesync(t, "--config", cfg, "plan")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, 1, strings.Count(errOut, "\n"), errOut)
+	assert.True(t, strings.HasPrefix(errOut, "zonesync: provider ns cannot be used, so its 3 zones (a.test, b.test, c.test) were left out: rfc2136: SOA query a.test at "+addr+": "), errOut)
 }

@@ -26,15 +26,15 @@ func (e *accessError) Error() string {
 
 func (e *accessError) Unwrap() error { return e.err }
 
-// access waits for the access check of a zone's provider, starting it
-// when it is the first zone of that provider: the checks of different
-// providers run at once, and each provider is checked once.
-func (r *reader) access(ctx context.Context, name string, p providers.Provider, zone string) error {
+// check returns the access check of a zone's provider, starting it when
+// this is the provider's first zone: the checks of different providers run
+// at once, and each provider is checked once. r.mu is held, so that the
+// first zone started, in the run's order, is the one the check is about.
+func (r *reader) check(name string, p providers.Provider, zone string) *accessCheck {
 	c, ok := p.(providers.Checker)
 	if !ok {
 		return nil
 	}
-	r.mu.Lock()
 	ac := r.checks[name]
 	if ac == nil {
 		ac = &accessCheck{done: make(chan struct{})}
@@ -47,14 +47,21 @@ func (r *reader) access(ctx context.Context, name string, p providers.Provider, 
 			}
 		}()
 	}
-	r.mu.Unlock()
+	return ac
+}
+
+// wait waits for the check; its error stands for every zone of the provider.
+func (ac *accessCheck) wait(ctx context.Context, provider string) error {
+	if ac == nil {
+		return nil
+	}
 	select {
 	case <-ac.done:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 	if ac.err != nil {
-		return &accessError{provider: name, err: ac.err}
+		return &accessError{provider: provider, err: ac.err}
 	}
 	return nil
 }

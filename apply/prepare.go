@@ -109,6 +109,10 @@ func (r *reader) start(zone, provider string, opt providers.ReadOptions) *liveRe
 	}
 	r.reads[key] = lr
 	p, ok := r.set.Get(provider)
+	var ac *accessCheck
+	if ok {
+		ac = r.check(provider, p, zone)
+	}
 	go func() {
 		defer close(lr.done)
 		defer cancel()
@@ -119,7 +123,7 @@ func (r *reader) start(zone, provider string, opt providers.ReadOptions) *liveRe
 		// A provider that cannot be used at all is not read: one failed
 		// check stands for all its zones.
 		start := time.Now()
-		if lr.err = r.access(ctx, provider, p, zone); lr.err == nil {
+		if lr.err = ac.wait(ctx, provider); lr.err == nil {
 			select {
 			case r.sem <- struct{}{}:
 			case <-ctx.Done():
