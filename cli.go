@@ -37,6 +37,8 @@ func globalFlags() []cli.Flag {
 			Usage: "print only results and errors"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Category: globalCategory, DisableDefaultText: true,
 			Usage: "print what zonesync reads and does"},
+		&cli.StringFlag{Name: "error-format", Category: globalCategory,
+			Usage: "write errors as `FORMAT`: text, or github for GitHub Actions annotations on the files' lines (default: $" + errorFormatEnv + ", else text)"},
 	}
 }
 

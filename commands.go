@@ -42,67 +42,142 @@ func (e *env) plan(c *cli.Context) error {
 	if format != "text" && format != "markdown" && format != "json" {
 		return fmt.Errorf("--format must be text, markdown or json, not %q", format)
 	}
-	if c.NArg() > 0 {
-		return fmt.Errorf("plan takes no arguments, got %q", c.Args().First())
-	}
-	opt, err := selection(c)
+	prep, cfg, err := e.preparePlan(c)
 	if err != nil {
+		// A failed plan is a document too, so that a pull request comment
+		// shows the errors instead of the plan of an earlier push, and a
+		// program reading JSON gets JSON.
+		if format != "text" {
+			failed := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{}, Errors: problems(err)}
+			if werr := e.writePlan(format, failed, e.marker(c, cfg)); werr != nil {
+				return errors.Join(err, werr)
+			}
+		}
 		return err
 	}
-	// Find out before reading every live zone that the plan cannot be saved.
+	p := prep.Plan
+	p.Forced = c.Bool("force") && len(p.Refusals) > 0
+	for _, u := range prep.Unavailable {
+		p.Errors = append(p.Errors, problems(u)...)
+	}
 	if path := c.String("out"); path != "" {
-		if err := checkPlanDir(path); err != nil {
+		if len(p.Errors) > 0 {
+			fmt.Fprintf(e.stderr, "zonesync: the plan was not saved to %s: it leaves out the zones of the providers below\n", path)
+		} else if err := savePlan(path, p); err != nil {
 			return err
 		}
 	}
-	cfg, set, err := e.load(c)
-	if err != nil {
+	if err := e.writePlan(format, p, e.marker(c, cfg)); err != nil {
 		return err
 	}
-	prog := e.progress(c, "reading live zones")
-	opt.Progress = prog.update
-	prep, err := apply.Prepare(e.context(c), cfg, set, opt)
-	prog.done()
-	if err != nil {
-		return err
+	failed := false
+	for _, u := range prep.Unavailable {
+		e.printError(u)
+		failed = true
 	}
-	if path := c.String("out"); path != "" {
-		if err := savePlan(path, prep.Plan); err != nil {
-			return err
-		}
+	if len(p.Refusals) > 0 && !p.Forced {
+		e.printProblem(plan.Problem{Message: fmt.Sprintf("the safety checks refuse this plan (%d %s above): apply will not carry it out; "+
+			"review it, then plan and apply with --force to go ahead", len(p.Refusals), plural(len(p.Refusals), "refusal", "refusals"))})
+		failed = true
 	}
-	switch format {
-	case "json":
-		err = plan.WriteJSON(e.stdout, prep.Plan)
-	case "markdown":
-		err = plan.WriteMarkdown(e.stdout, prep.Plan, plan.MarkdownOptions{Marker: markerName(cfg)})
-	default:
-		err = plan.WriteText(e.stdout, prep.Plan, useColor(e.stdout))
+	if failed {
+		return exitCode(exitError)
 	}
-	if err != nil {
-		return err
-	}
-	if c.Bool("detailed-exitcode") && !prep.Plan.Empty() {
+	if c.Bool("detailed-exitcode") && !p.Empty() {
 		return exitCode(exitChanges)
 	}
 	return nil
 }
 
-func (e *env) apply(c *cli.Context) error {
-	format := c.String("format")
-	if format != "text" && format != "json" {
-		return fmt.Errorf("--format must be text or json, not %q", format)
-	}
-	if c.NArg() > 1 {
-		return fmt.Errorf("apply takes at most one plan file, got %d arguments", c.NArg())
+// preparePlan reads the flags, the config, the specs and the live zones
+// into a fresh plan.
+func (e *env) preparePlan(c *cli.Context) (*apply.Prepared, *spec.Config, error) {
+	if c.NArg() > 0 {
+		return nil, nil, fmt.Errorf("plan takes no arguments, got %q", c.Args().First())
 	}
 	opt, err := selection(c)
 	if err != nil {
-		return err
+		return nil, nil, err
+	}
+	// Find out before reading every live zone that the plan cannot be saved.
+	if path := c.String("out"); path != "" {
+		if err := checkPlanDir(path); err != nil {
+			return nil, nil, err
+		}
 	}
 	cfg, set, err := e.load(c)
 	if err != nil {
+		return nil, nil, err
+	}
+	prog := e.progress(c, "reading live zones")
+	opt.Progress = prog.update
+	prep, err := apply.Prepare(e.context(c), cfg, set, opt)
+	prog.done()
+	return prep, cfg, err
+}
+
+// writePlan prints a plan in the --format asked for.
+func (e *env) writePlan(format string, p *plan.Plan, marker string) error {
+	switch format {
+	case "json":
+		return plan.WriteJSON(e.stdout, p)
+	case "markdown":
+		return plan.WriteMarkdown(e.stdout, p, plan.MarkdownOptions{Marker: marker})
+	}
+	return plan.WriteText(e.stdout, p, useColor(e.stdout))
+}
+
+// marker names the config in a markdown document's hidden first line:
+// the config loaded, else the one that failed to load.
+func (e *env) marker(c *cli.Context, cfg *spec.Config) string {
+	if cfg != nil {
+		return markerName(cfg)
+	}
+	file, err := e.configFile(c)
+	if err != nil {
+		file = configName
+	}
+	return filepath.ToSlash(filepath.Clean(file))
+}
+
+func (e *env) apply(c *cli.Context) error {
+	format := c.String("format")
+	if format != "text" && format != "json" && format != "markdown" {
+		return fmt.Errorf("--format must be text, json or markdown, not %q", format)
+	}
+	rep := &apply.Report{}
+	cfg, err := e.applyPlan(c, format, rep)
+	if format == "text" {
 		return err
+	}
+	// JSON and markdown are one document whatever happened: the report,
+	// the refusals, or the errors.
+	var exit exitCode
+	if err != nil && !errors.As(err, &exit) && !errors.Is(err, apply.ErrRefused) {
+		rep.Errors = append(rep.Errors, problems(err)...)
+	}
+	var werr error
+	if format == "json" {
+		werr = rep.WriteJSON(e.stdout)
+	} else {
+		werr = apply.WriteMarkdown(e.stdout, rep, e.marker(c, cfg))
+	}
+	return errors.Join(err, werr)
+}
+
+// applyPlan applies a fresh or saved plan, filling in rep as it goes. Its
+// error is what is printed on stderr and decides the exit code.
+func (e *env) applyPlan(c *cli.Context, format string, rep *apply.Report) (*spec.Config, error) {
+	if c.NArg() > 1 {
+		return nil, fmt.Errorf("apply takes at most one plan file, got %d arguments", c.NArg())
+	}
+	opt, err := selection(c)
+	if err != nil {
+		return nil, err
+	}
+	cfg, set, err := e.load(c)
+	if err != nil {
+		return nil, err
 	}
 	prog := e.progress(c, "reading live zones")
 	opt.Progress = prog.update
@@ -112,7 +187,7 @@ func (e *env) apply(c *cli.Context) error {
 		var saved *plan.Plan
 		if saved, err = readPlan(file); err != nil {
 			prog.done()
-			return err
+			return cfg, err
 		}
 		prep, err = apply.PrepareSaved(e.context(c), cfg, set, saved, opt)
 	} else {
@@ -120,13 +195,26 @@ func (e *env) apply(c *cli.Context) error {
 	}
 	prog.done()
 	if err != nil {
-		return err
+		return cfg, err
 	}
-	if len(prep.Plan.Refusals) > 0 && !c.Bool("force") {
+	for _, u := range prep.Unavailable {
+		rep.Errors = append(rep.Errors, problems(u)...)
+	}
+	if len(prep.Plan.Refusals) > 0 && !c.Bool("force") && !prep.Plan.Forced {
+		rep.Refusals = prep.Plan.Refusals
 		for _, r := range prep.Plan.Refusals {
-			fmt.Fprintln(e.stderr, "zonesync: refused: "+r)
+			e.printProblem(plan.Problem{Message: "refused: " + r})
 		}
-		return fmt.Errorf("%w; review the plan and re-run with --force to apply it anyway", apply.ErrRefused)
+		for _, u := range prep.Unavailable {
+			e.printError(u)
+		}
+		return cfg, fmt.Errorf("%w; review the plan and re-run with --force to apply it anyway", apply.ErrRefused)
+	}
+	for _, z := range prep.AlreadyApplied {
+		rep.AlreadyApplied = append(rep.AlreadyApplied, z.Zone)
+		if format == "text" && !globalBool(c, "quiet") {
+			fmt.Fprintf(e.stdout, "zone %s (provider %s): already applied: its live state is what the plan makes; nothing to do\n", z.Zone, z.Provider)
+		}
 	}
 	// At a terminal a fresh plan is shown and must be approved, as with
 	// Terraform; a saved plan was reviewed when it was made.
@@ -134,7 +222,7 @@ func (e *env) apply(c *cli.Context) error {
 	onStdout := format == "text" && !globalBool(c, "quiet") && !prep.Plan.Empty()
 	if onStdout {
 		if err := plan.WriteText(e.stdout, prep.Plan, useColor(e.stdout)); err != nil {
-			return err
+			return cfg, err
 		}
 	}
 	// The person asked must see the plan: on stderr, with the question,
@@ -142,17 +230,18 @@ func (e *env) apply(c *cli.Context) error {
 	// --format json, stdout is the report alone.
 	if ask && !(onStdout && isTerminal(unwrap(e.stdout))) {
 		if err := plan.WriteText(e.stderr, prep.Plan, useColor(e.stderr)); err != nil {
-			return err
+			return cfg, err
 		}
 	}
 	if ask {
 		ok, err := e.confirm(prep.Plan)
 		if err != nil {
-			return err
+			return cfg, err
 		}
 		if !ok {
 			fmt.Fprintln(e.stderr, "zonesync: apply cancelled; nothing was changed")
-			return exitCode(exitError)
+			rep.Errors = append(rep.Errors, plan.Problem{Message: "apply cancelled; nothing was changed"})
+			return cfg, exitCode(exitError)
 		}
 	}
 	// The first SIGINT or SIGTERM stops new operations and lets those in
@@ -176,7 +265,7 @@ func (e *env) apply(c *cli.Context) error {
 	}()
 	prog = e.progress(c, "applying zones")
 	done, total := 0, len(prep.Plan.Zones)
-	rep := apply.Run(ctx, prep, apply.RunOptions{
+	ran := apply.Run(ctx, prep, apply.RunOptions{
 		Concurrency: cfg.Concurrency,
 		Stop:        stop,
 		OnZone: func(z *apply.ZoneReport) {
@@ -189,17 +278,21 @@ func (e *env) apply(c *cli.Context) error {
 		},
 	})
 	prog.done()
-	if format == "json" {
-		if err := rep.WriteJSON(e.stdout); err != nil {
-			return err
-		}
-	} else {
+	ran.Refusals, ran.Errors, ran.AlreadyApplied = rep.Refusals, rep.Errors, rep.AlreadyApplied
+	if prep.Plan.Forced || c.Bool("force") {
+		ran.Forced = prep.Plan.Refusals
+	}
+	*rep = *ran
+	if format == "text" {
 		fmt.Fprintln(e.stdout, rep.SummaryLine())
 	}
-	if rep.Failed() || rep.Interrupted {
-		return exitCode(exitError)
+	for _, u := range prep.Unavailable {
+		e.printError(u)
 	}
-	return nil
+	if rep.Failed() || rep.Interrupted || len(prep.Unavailable) > 0 {
+		return cfg, exitCode(exitError)
+	}
+	return cfg, nil
 }
 
 func (e *env) importZones(c *cli.Context) error {

@@ -108,7 +108,9 @@ func (e *env) flagValues(app *cli.App, cmd *cli.Command, flag, config string) []
 	case name == "format" && cmd != nil && cmd.Name == "plan":
 		return []string{"text", "markdown", "json"}
 	case name == "format":
-		return []string{"text", "json"}
+		return []string{"text", "json", "markdown"}
+	case name == "error-format":
+		return []string{errorsText, errorsGitHub}
 	}
 	return nil
 }

@@ -88,9 +88,18 @@ func TestSafetyRefusesBigDeletesUnlessForced(t *testing.T) {
 		lines.WriteString("stale" + string(rune('a'+i)) + " 300 IN A 203.0.113.1\n")
 	}
 	appendLive(t, cfg, "example.org", lines.String())
+	// A refused plan fails, and still shows the whole diff.
 	code, out, errOut := zonesync(t, "--config", cfg, "plan")
-	if code != 0 || !strings.Contains(out, "refused: example.org: the plan would delete 20 of 24 record sets (83%), above safety.max_delete_percent 50%") {
+	if code != 1 || !strings.Contains(out, "refused: example.org: the plan would delete 20 of 24 record sets (83%), above safety.max_delete_percent 50%") ||
+		!strings.Contains(out, "-staler") || !strings.Contains(errOut, "the safety checks refuse this plan") {
 		t.Fatalf("plan: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, _ := zonesync(t, "--config", cfg, "plan", "--detailed-exitcode"); code != 1 {
+		t.Fatalf("plan --detailed-exitcode of a refused plan: exit %d, want 1", code)
+	}
+	code, out, errOut = zonesync(t, "--config", cfg, "plan", "--force", "--detailed-exitcode")
+	if code != 2 || !strings.Contains(out, "refused, forced with --force: example.org: the plan would delete 20 of 24") {
+		t.Fatalf("plan --force: exit %d, want 2\n%s%s", code, out, errOut)
 	}
 	code, _, errOut = zonesync(t, "--config", cfg, "apply")
 	if code != 1 || !strings.Contains(errOut, "refused: example.org: the plan would delete 20 of 24") || !strings.Contains(errOut, "--force") {

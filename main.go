@@ -15,7 +15,6 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 	"github.com/zonesync/zonesync/providers"
@@ -70,6 +69,8 @@ type env struct {
 	terminal bool
 	// interactive is true when stdin is a terminal.
 	interactive bool
+	// errorFormat is how errors are written: errorsText or errorsGitHub.
+	errorFormat string
 }
 
 // run is the whole program, taking its streams so tests can drive it.
@@ -82,6 +83,7 @@ func run(ctx context.Context, args []string, s streams) (code int) {
 		redact:      scrubber,
 		terminal:    isTerminal(s.stderr),
 		interactive: s.interactive,
+		errorFormat: errorsText,
 	}
 	// A bug must still end as one line on stderr, not a stack trace.
 	defer func() {
@@ -99,24 +101,8 @@ func run(ctx context.Context, args []string, s streams) (code int) {
 	case errors.As(err, &exit):
 		return int(exit)
 	}
-	printError(e.stderr, err)
+	e.printError(err)
 	return exitError
-}
-
-// printError writes an error to stderr one line per problem, never a trace.
-func printError(w io.Writer, err error) {
-	var list spec.ErrorList
-	if errors.As(err, &list) {
-		for _, e := range list {
-			fmt.Fprintln(w, e.Error())
-		}
-		return
-	}
-	for _, line := range strings.Split(err.Error(), "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			fmt.Fprintln(w, "zonesync: "+line)
-		}
-	}
 }
 
 // usageError keeps a bad flag to one line on stderr: urfave/cli would
@@ -200,12 +186,16 @@ func newApp(e *env) *cli.App {
 					shardFlag(),
 					&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, markdown or json"},
 					&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `FILE`, for apply"},
-					&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 0 with no changes, 2 with changes, 1 on error", DisableDefaultText: true},
+					&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 0 with no changes, 2 with changes, 1 on error or refusal", DisableDefaultText: true},
+					&cli.BoolFlag{Name: "force", Usage: "accept the safety checks' refusals: exit as if there were none, and record in the saved plan that apply may carry them out", DisableDefaultText: true},
 				},
 				Action: e.plan,
 			}, helpText{
 				description: "Reads each zone's live state from its provider and prints, zone by zone,\n" +
-					"the changes that bring it in line with the specs. Changes nothing.",
+					"the changes that bring it in line with the specs. Changes nothing.\n" +
+					"A plan the safety checks refuse is printed in full and exits 1, unless\n" +
+					"--force accepts it. A provider that cannot be used (wrong credentials,\n" +
+					"no answer) is reported once and its zones left out; the others are planned.",
 				examples: []example{
 					{"Review the changes, and save them for apply", "zonesync plan -out plan.json"},
 					{"A pull request comment for two zones and a group of them", "zonesync plan --format markdown --zone example.com,example.org --zone 'shop-*.com'"},
@@ -213,7 +203,7 @@ func newApp(e *env) *cli.App {
 				},
 				exits: []exit{
 					{0, "the plan was made (with --detailed-exitcode: and it changes nothing)"},
-					{1, "an error: invalid specs, a provider that cannot be read, ..."},
+					{1, "an error (invalid specs, a provider that cannot be used, ...), or the safety checks refuse the plan and --force was not given"},
 					{2, "with --detailed-exitcode: the plan has changes"},
 				},
 			}),
@@ -224,7 +214,7 @@ func newApp(e *env) *cli.App {
 				Flags: []cli.Flag{
 					zoneFlag("apply"),
 					shardFlag(),
-					&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, or json for one report document at the end"},
+					&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text; json or markdown for one report document at the end (errors and refusals included)"},
 					&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (apply never asks when stdin is not a terminal, as in CI)", DisableDefaultText: true},
 					&cli.BoolFlag{Name: "force", Usage: "apply even when the safety checks refuse the plan", DisableDefaultText: true},
 				},
@@ -232,7 +222,8 @@ func newApp(e *env) *cli.App {
 			}, helpText{
 				description: "Without FILE: makes a fresh plan, shows it and, at a terminal, asks before\n" +
 					"applying it. With FILE (from plan -out): applies exactly that plan after\n" +
-					"re-reading the live zones and the specs, and refuses it if either changed.\n" +
+					"re-reading the live zones and the specs, and refuses it if either changed\n" +
+					"(a zone already as the plan makes it, as on a re-run, is already applied).\n" +
 					"Every operation ends ok, failed or skipped.",
 				examples: []example{
 					{"Show the plan, answer yes, apply it", "zonesync apply"},
@@ -241,7 +232,7 @@ func newApp(e *env) *cli.App {
 				},
 				exits: []exit{
 					{0, "every operation is ok, or there was nothing to do"},
-					{1, "an operation failed, the plan was refused, stale or not approved, or another error"},
+					{1, "an operation failed, the plan was refused, stale or not approved, a provider could not be used, or another error"},
 				},
 			}),
 			command(&cli.Command{
@@ -332,6 +323,17 @@ func newApp(e *env) *cli.App {
 				Action:          e.complete,
 			},
 		},
+	}
+	// Every command first learns how its errors are to be written.
+	for _, cmd := range app.Commands {
+		if action := cmd.Action; action != nil {
+			cmd.Action = func(c *cli.Context) error {
+				if err := e.setErrorFormat(c); err != nil {
+					return err
+				}
+				return action(c)
+			}
+		}
 	}
 	return app
 }

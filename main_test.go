@@ -197,7 +197,7 @@ func TestSavedPlanRefusedWhenStale(t *testing.T) {
 	data, _ := os.ReadFile(live)
 	os.WriteFile(live, append(data, []byte("intruder 60 IN A 203.0.113.66\n")...), 0o644)
 	code, _, errOut := zonesync(t, "--config", cfg, "apply", planFile)
-	if code != 1 || !strings.Contains(errOut, "zone example.org: its live state at provider local changed since the plan was made") {
+	if code != 1 || errOut != "zonesync: live state of zone example.org at provider local changed since the plan was made: make a new plan\n" {
 		t.Fatalf("apply of a stale plan: exit %d\n%s", code, errOut)
 	}
 	os.WriteFile(live, data, 0o644)

@@ -283,6 +283,13 @@ func release(t *testing.T, version string, corrupt bool) string {
 // outputs of the run step and the exit status of the last step run.
 func actionRun(t *testing.T, releases string, inputs map[string]string, dir string) (outputs map[string]string, log string, err error) {
 	t.Helper()
+	return actionRunEnv(t, releases, inputs, dir, nil)
+}
+
+// actionRunEnv is actionRun with more variables in the steps' environment,
+// as a job's env gives them.
+func actionRunEnv(t *testing.T, releases string, inputs map[string]string, dir string, jobEnv []string) (outputs map[string]string, log string, err error) {
+	t.Helper()
 	if runtime.GOOS != "linux" && runtime.GOOS != "darwin" {
 		t.Skip("the action runs on Linux and macOS runners")
 	}
@@ -304,6 +311,7 @@ func actionRun(t *testing.T, releases string, inputs map[string]string, dir stri
 				path = p + string(os.PathListSeparator) + path
 			}
 		}
+		env = append(env, jobEnv...)
 		env = append(env, "PATH="+path, "RUNNER_OS="+runnerOS, "RUNNER_ARCH="+runnerArch, "RUNNER_TEMP="+temp,
 			"GITHUB_PATH="+githubPath, "GITHUB_OUTPUT="+githubOutput, "GITHUB_JOB=test", "GITHUB_ACTION=zonesync",
 			"ZONESYNC_RELEASES_URL="+releases)

@@ -47,6 +47,13 @@ type Prepared struct {
 	Live    []*spec.Zone
 	// Providers are the providers of Plan.Zones, by zone index.
 	Providers []providers.Provider
+	// Unavailable are the providers that failed their access check, with
+	// the zones left out of the plan for it; the other providers' zones
+	// are planned all the same.
+	Unavailable []*Unavailable
+	// AlreadyApplied are the zones of a saved plan whose live state is
+	// already what the plan makes: applied before, nothing to do.
+	AlreadyApplied []*plan.ZonePlan
 }
 
 // liveRead is one live zone being read.
@@ -69,13 +76,15 @@ type reader struct {
 	sem   chan struct{}
 	mu    sync.Mutex
 	reads map[[2]string]*liveRead
+	// checks are the providers' access checks, by provider name.
+	checks map[string]*accessCheck
 
 	total, finished int
 	progress        func(done, total int)
 }
 
 func newReader(ctx context.Context, set *providers.Set, concurrency int, progress func(int, int)) *reader {
-	return &reader{ctx: ctx, set: set, sem: make(chan struct{}, max(concurrency, 1)), reads: map[[2]string]*liveRead{}, progress: progress}
+	return &reader{ctx: ctx, set: set, sem: make(chan struct{}, max(concurrency, 1)), reads: map[[2]string]*liveRead{}, checks: map[string]*accessCheck{}, progress: progress}
 }
 
 // start begins reading a zone unless it is already being read with every
@@ -102,6 +111,10 @@ func (r *reader) start(zone, provider string, opt providers.ReadOptions) *liveRe
 	}
 	r.reads[key] = lr
 	p, ok := r.set.Get(provider)
+	var ac *accessCheck
+	if ok {
+		ac = r.check(provider, p, zone)
+	}
 	go func() {
 		defer close(lr.done)
 		defer cancel()
@@ -109,15 +122,20 @@ func (r *reader) start(zone, provider string, opt providers.ReadOptions) *liveRe
 			lr.err = fmt.Errorf("unknown provider %q", provider)
 			return
 		}
-		select {
-		case r.sem <- struct{}{}:
-		case <-ctx.Done():
-			lr.err = ctx.Err()
-			return
-		}
+		// A provider that cannot be used at all is not read: one failed
+		// check stands for all its zones.
 		start := time.Now()
-		lr.zone, lr.err = readSafely(ctx, p, zone, opt)
-		<-r.sem
+		if lr.err = ac.wait(ctx, provider); lr.err == nil {
+			select {
+			case r.sem <- struct{}{}:
+			case <-ctx.Done():
+				lr.err = ctx.Err()
+				return
+			}
+			start = time.Now()
+			lr.zone, lr.err = readSafely(ctx, p, zone, opt)
+			<-r.sem
+		}
 		r.mu.Lock()
 		if lr.replaced || lr.uncounted {
 			r.mu.Unlock()
@@ -225,16 +243,19 @@ func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Opti
 	}
 	prep := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: opt.Shard.String()}}
 	var problems []error
+	unavailable := unavailableSet{}
 	for _, z := range zones {
 		live, err := rd.wait(z.Name, z.Provider, readOptions(z))
-		p, _ := set.Get(z.Provider)
-		if err == nil && live == nil && !p.Capabilities().CreateZone {
-			err = fmt.Errorf("zone %s does not exist at provider %s, and zonesync cannot create zones there; create it first", z.Name, z.Provider)
+		var denied *accessError
+		if errors.As(err, &denied) {
+			unavailable.add(z.Provider, denied.err, z.Name)
+			continue
 		}
 		if err != nil {
 			problems = append(problems, err)
 			continue
 		}
+		p, _ := set.Get(z.Provider)
 		caps := p.Capabilities()
 		if conflicts := plan.IgnoredConflicts(z, live); len(conflicts) > 0 {
 			for _, c := range conflicts {
@@ -244,6 +265,11 @@ func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Opti
 		}
 		managed := plan.Managed(z, live, caps)
 		zp := plan.Diff(z, managed, caps)
+		// What the provider would refuse at apply is refused now, in its words.
+		if errs := checkOperations(p, z, live, zp); len(errs) > 0 {
+			problems = append(problems, errs...)
+			continue
+		}
 		zp.Refusals = plan.CheckSafety(zp, z, managed, cfg.Safety)
 		zp.Warnings = plan.IgnoreWarnings(z, live)
 		prep.Plan.Zones = append(prep.Plan.Zones, zp)
@@ -253,11 +279,29 @@ func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Opti
 		prep.Live = append(prep.Live, live)
 		prep.Providers = append(prep.Providers, p)
 	}
+	prep.Unavailable = unavailable.list()
 	if len(problems) > 0 {
+		for _, u := range prep.Unavailable {
+			problems = append(problems, u)
+		}
 		return nil, errors.Join(problems...)
 	}
 	prep.Plan.Summarize()
 	return prep, nil
+}
+
+// checkOperations asks the provider about every operation of a zone's plan.
+func checkOperations(p providers.Provider, desired, live *spec.Zone, zp *plan.ZonePlan) []error {
+	if live == nil {
+		live = &spec.Zone{Name: desired.Name, Provider: desired.Provider, Mode: spec.Master}
+	}
+	var errs []error
+	for _, op := range zp.Operations {
+		if err := providers.CheckOperation(p, live, op); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
 }
 
 // readOptions are the parts of a zone's live state its spec can do without.

@@ -28,6 +28,9 @@ func WriteZoneText(w io.Writer, z *ZoneReport) {
 func (r *Report) SummaryLine() string {
 	s := r.Summary
 	total := s.OK + s.Failed + s.Unknown + s.Skipped
+	if total == 0 && len(r.AlreadyApplied) > 0 {
+		return fmt.Sprintf("Nothing to do: the plan was already applied to %s.", plural(len(r.AlreadyApplied), "zone"))
+	}
 	if total == 0 {
 		return "Nothing to do: live state matches the specs."
 	}
@@ -55,4 +58,12 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
+}
+
+// plural counts a noun: "1 zone", "2 zones".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

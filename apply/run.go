@@ -56,6 +56,17 @@ type Report struct {
 	DurationMS float64       `json:"duration_ms"`
 	// Interrupted is true when a signal stopped the apply early.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// AlreadyApplied are the zones of a saved plan found already applied
+	// (a re-run): nothing was done to them, and that is no failure.
+	AlreadyApplied []string `json:"already_applied,omitempty"`
+	// Refusals are the safety checks that stopped the apply: nothing was done.
+	Refusals []string `json:"refusals,omitempty"`
+	// Forced are the safety checks the apply went past, with --force or
+	// because the saved plan was made with --force.
+	Forced []string `json:"forced,omitempty"`
+	// Errors are what stopped the apply, or the zones of a provider that
+	// could not be used; each is a failure.
+	Errors []plan.Problem `json:"errors,omitempty"`
 }
 
 // Counts tallies operations by status.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/zonesync/zonesync/plan"
@@ -13,14 +14,34 @@ import (
 	"github.com/zonesync/zonesync/spec"
 )
 
-// ErrStale marks a saved plan whose specs or live state changed since it was made.
+// ErrStale marks a saved plan whose specs or live state changed since it
+// was made; errors.Is finds it in the errors PrepareSaved returns.
 var ErrStale = errors.New("stale plan")
+
+// staleError is a zone whose plan is stale. Its message says so in its
+// own words, without ErrStale's.
+type staleError struct{ msg string }
+
+func (e *staleError) Error() string        { return e.msg }
+func (e *staleError) Is(target error) bool { return target == ErrStale }
+
+func stale(format string, args ...any) error {
+	return &staleError{msg: fmt.Sprintf(format, args...)}
+}
 
 // PrepareSaved readies a saved plan for apply. It re-reads the live state of
 // every zone in the plan and re-loads the specs, and refuses the plan, naming
 // the zone, when either changed since the plan was made, or when the saved
 // operations are not the ones the specs and live state give (an edited
 // file). What it returns applies exactly the saved operations.
+//
+// A zone whose live state is already what the plan makes (the same plan
+// applied before: a re-run of CI) is not stale: it is returned in
+// AlreadyApplied, with nothing to do. Stale is a live state that is
+// neither what the plan was made from nor what it makes.
+//
+// A plan saved with plan --force stays forced only while every refusal
+// found now is one it recorded: a new refusal was never reviewed.
 func PrepareSaved(ctx context.Context, cfg *spec.Config, set *providers.Set, saved *plan.Plan, opt Options) (*Prepared, error) {
 	if opt.Shard.Count > 0 && opt.Shard.String() != saved.Shard {
 		if saved.Shard == "" {
@@ -45,25 +66,29 @@ func PrepareSaved(ctx context.Context, cfg *spec.Config, set *providers.Set, sav
 	}
 	// Refusals come from checking the zones now, under the current safety
 	// config, never from the file: removing them from it must not help.
-	out := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: saved.Shard}}
+	out := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: saved.Shard}, Unavailable: fresh.Unavailable}
 	var problems []error
 	for _, sz := range saved.Zones {
-		if !opt.selects(sz.Zone) {
+		if !opt.selects(sz.Zone) || fresh.UnavailableZone(sz.Zone) {
 			continue
 		}
 		i, ok := index[sz.Zone]
 		if !ok {
-			problems = append(problems, fmt.Errorf("zone %s: the plan covers it but no spec declares it any more: %w", sz.Zone, ErrStale))
+			problems = append(problems, stale("zone %s: the plan covers it but no spec declares it any more; make a new plan", sz.Zone))
 			continue
 		}
 		fz := fresh.Plan.Zones[i]
 		switch {
 		case fz.Provider != sz.Provider:
-			problems = append(problems, fmt.Errorf("zone %s: the plan was made for provider %s, the spec now says %s: %w", sz.Zone, sz.Provider, fz.Provider, ErrStale))
+			problems = append(problems, stale("zone %s: the plan was made for provider %s, the spec now says %s; make a new plan", sz.Zone, sz.Provider, fz.Provider))
 		case fz.SpecDigest != sz.SpecDigest:
-			problems = append(problems, fmt.Errorf("zone %s: its spec changed since the plan was made; make a new plan: %w", sz.Zone, ErrStale))
+			problems = append(problems, stale("zone %s: its spec changed since the plan was made; make a new plan", sz.Zone))
+		case fz.LiveDigest != sz.LiveDigest && len(fz.Operations) == 0 && len(sz.Operations) > 0:
+			// The spec is the one planned and live state already matches
+			// it: the plan's after-state. It landed before.
+			out.AlreadyApplied = append(out.AlreadyApplied, sz)
 		case fz.LiveDigest != sz.LiveDigest:
-			problems = append(problems, fmt.Errorf("zone %s: its live state at provider %s changed since the plan was made; make a new plan: %w", sz.Zone, sz.Provider, ErrStale))
+			problems = append(problems, stale("live state of zone %s at provider %s changed since the plan was made: make a new plan", sz.Zone, sz.Provider))
 		default:
 			if seq, ok := sameOperations(sz.Operations, fz.Operations); !ok {
 				problems = append(problems, fmt.Errorf("zone %s: operation %d of the plan file is not what the specs and live state give; was the file edited? Make a new plan", sz.Zone, seq))
@@ -81,7 +106,14 @@ func PrepareSaved(ctx context.Context, cfg *spec.Config, set *providers.Set, sav
 	if len(problems) > 0 {
 		return nil, errors.Join(problems...)
 	}
-	if len(opt.Zones) > 0 && len(out.Plan.Zones) == 0 {
+	if saved.Forced {
+		recorded := map[string]bool{}
+		for _, r := range saved.Refusals {
+			recorded[r] = true
+		}
+		out.Plan.Forced = !slices.ContainsFunc(out.Plan.Refusals, func(r string) bool { return !recorded[r] })
+	}
+	if len(opt.Zones) > 0 && len(out.Plan.Zones)+len(out.AlreadyApplied) == 0 {
 		return nil, fmt.Errorf("the plan file covers no zone that --zone %s selects; make the plan with the same --zone", strings.Join(opt.Zones, ", "))
 	}
 	out.Plan.Summarize()

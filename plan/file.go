@@ -31,6 +31,9 @@ func Decode(r io.Reader) (*Plan, error) {
 	if p.FormatVersion != FormatVersion {
 		return nil, fmt.Errorf("plan file has format_version %d; this zonesync reads version %d", p.FormatVersion, FormatVersion)
 	}
+	if len(p.Errors) > 0 {
+		return nil, fmt.Errorf("the plan file records %d %s (%s): it does not cover every zone; fix them and make a new plan", len(p.Errors), plural(len(p.Errors), "error"), p.Errors[0])
+	}
 	seen := map[string]bool{}
 	for i, z := range p.Zones {
 		if z == nil || z.Zone == "" || z.Provider == "" {

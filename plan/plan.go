@@ -3,6 +3,8 @@
 package plan
 
 import (
+	"fmt"
+
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -70,6 +72,37 @@ type Plan struct {
 	// Shard is the K/N slice of the estate the plan covers, if it was made
 	// with --shard; a saved plan is applied only for the same shard.
 	Shard string `json:"shard,omitempty"`
+	// Forced is true for a plan made with plan --force: its refusals were
+	// reviewed and overridden, and apply of the saved plan carries them
+	// out, as long as it finds no refusal the plan did not record.
+	// Omitted when false, so that unforced plans read as before.
+	Forced bool `json:"forced,omitempty"`
+	// Errors are what kept the plan from covering every zone: a provider
+	// that could not be used, invalid specs. A plan with errors is printed
+	// for review but never saved or applied.
+	Errors []Problem `json:"errors,omitempty"`
+}
+
+// Problem is one error of a plan or an apply, as the JSON documents and
+// GitHub annotations carry it: a spec error has its file and position.
+type Problem struct {
+	Message string `json:"message"`
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+}
+
+// String is the problem as zonesync prints it: file:line:col: message.
+func (p Problem) String() string {
+	switch {
+	case p.File == "":
+		return p.Message
+	case p.Line == 0:
+		return p.File + ": " + p.Message
+	case p.Column == 0:
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Column, p.Message)
 }
 
 // ZonePlan is one zone's operations, in the order they must run.

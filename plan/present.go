@@ -227,11 +227,21 @@ func countsPhrase(create, update, del int) string {
 // SummaryLine is the one-line summary of a plan.
 func (p *Plan) SummaryLine() string {
 	s := p.Summary
-	if s.ZonesChanged == 0 {
-		return fmt.Sprintf("No changes: %d %s checked, live state matches the specs.", len(p.Zones), plural(len(p.Zones), "zone"))
+	n := len(p.Errors)
+	if n > 0 && len(p.Zones) == 0 {
+		return fmt.Sprintf("No plan: %d %s.", n, plural(n, "error"))
 	}
-	return fmt.Sprintf("%d of %d %s to change: %s.", s.ZonesChanged, len(p.Zones), plural(len(p.Zones), "zone"),
-		countsPhrase(s.Create, s.Update, s.Delete))
+	var line string
+	if s.ZonesChanged == 0 {
+		line = fmt.Sprintf("No changes: %d %s checked, live state matches the specs.", len(p.Zones), plural(len(p.Zones), "zone"))
+	} else {
+		line = fmt.Sprintf("%d of %d %s to change: %s.", s.ZonesChanged, len(p.Zones), plural(len(p.Zones), "zone"),
+			countsPhrase(s.Create, s.Update, s.Delete))
+	}
+	if n > 0 {
+		line += fmt.Sprintf(" Incomplete: %d %s left zones out of the plan.", n, plural(n, "error"))
+	}
+	return line
 }
 
 func plural(n int, word string) string {
@@ -239,4 +249,28 @@ func plural(n int, word string) string {
 		return word
 	}
 	return word + "s"
+}
+
+// Plan statuses, as Status names them.
+const (
+	StatusFailed     = "failed"     // errors, and no zone was planned
+	StatusIncomplete = "incomplete" // errors left some zones out
+	StatusRefused    = "refused"    // the safety checks refuse it, not forced
+	StatusChanges    = "changes"    // it changes something
+	StatusNoChanges  = "no-changes" // live state matches the specs
+)
+
+// Status is the plan's outcome in a word, for a workflow to act on.
+func (p *Plan) Status() string {
+	switch {
+	case len(p.Errors) > 0 && len(p.Zones) == 0:
+		return StatusFailed
+	case len(p.Errors) > 0:
+		return StatusIncomplete
+	case len(p.Refusals) > 0 && !p.Forced:
+		return StatusRefused
+	case !p.Empty():
+		return StatusChanges
+	}
+	return StatusNoChanges
 }

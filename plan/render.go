@@ -30,8 +30,12 @@ func WriteText(w io.Writer, p *Plan, color bool) error {
 		}
 		return c + s + colorReset
 	}
+	refused := "refused: "
+	if p.Forced {
+		refused = "refused, forced with --force: "
+	}
 	for _, r := range p.Refusals {
-		fmt.Fprintln(bw, paint(colorRed, "refused: "+r))
+		fmt.Fprintln(bw, paint(colorRed, refused+r))
 	}
 	for _, w := range p.Warnings {
 		fmt.Fprintln(bw, paint(colorYellow, "warning: "+w))
@@ -82,8 +86,9 @@ func MarkerComment(config string) string {
 }
 
 // WriteMarkdown renders the plan for a pull request comment or an issue:
-// a hidden marker, the summary, refusals, then one collapsible diff per
-// zone. Operations that do not fit the size limit are left out and counted.
+// a hidden marker, the plan's Status in a hidden line for workflows, the
+// summary, errors, refusals, then one collapsible diff per zone.
+// Operations that do not fit the size limit are left out and counted.
 func WriteMarkdown(w io.Writer, p *Plan, opt MarkdownOptions) error {
 	limit := opt.Limit
 	if limit <= 0 {
@@ -91,8 +96,28 @@ func WriteMarkdown(w io.Writer, p *Plan, opt MarkdownOptions) error {
 	}
 	var b strings.Builder
 	b.WriteString(MarkerComment(opt.Marker) + "\n")
-	b.WriteString("### zonesync plan\n\n")
+	b.WriteString("<!-- zonesync-plan-status: " + p.Status() + " -->\n")
+	switch {
+	case len(p.Errors) > 0 && len(p.Zones) == 0:
+		b.WriteString("### zonesync plan failed\n\n")
+	case len(p.Errors) > 0:
+		b.WriteString("### zonesync plan (incomplete)\n\n")
+	default:
+		b.WriteString("### zonesync plan\n\n")
+	}
 	b.WriteString("**" + p.SummaryLine() + "**\n\n")
+	if len(p.Errors) > 0 {
+		writeErrors(&b, p, limit/2)
+	}
+	switch {
+	case len(p.Refusals) > 0 && p.Forced:
+		b.WriteString("> [!WARNING]\n> **Forced.** The safety checks refuse this plan, and it was made with `--force`: " +
+			"apply carries it out anyway. Make sure the refusals below are what you want.\n\n")
+	case len(p.Refusals) > 0:
+		b.WriteString("> [!CAUTION]\n> **Refused.** The safety checks refuse this plan, so apply will not carry it out. " +
+			"Review the refusals below; to apply the plan anyway, plan and apply it with `--force` " +
+			"(with zonesync's workflows: add the `zonesync:force` label to the pull request).\n\n")
+	}
 	for _, r := range p.Refusals {
 		b.WriteString("> [!CAUTION]\n> **Refused:** " + escapeMarkdown(r) + "\n\n")
 	}
@@ -143,6 +168,29 @@ func WriteMarkdown(w io.Writer, p *Plan, opt MarkdownOptions) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeErrors lists the plan's errors in a code block of at most room
+// characters, so that no error text is read as markup.
+func writeErrors(b *strings.Builder, p *Plan, room int) {
+	if len(p.Zones) == 0 {
+		b.WriteString("> [!CAUTION]\n> **zonesync could not make a plan.** Nothing was planned: " +
+			"any plan shown here before is out of date. Fix the errors below and push again.\n\n")
+	} else {
+		b.WriteString("> [!CAUTION]\n> **zonesync could not plan every zone.** The errors below left zones out: " +
+			"this plan is incomplete, and it is not saved for apply.\n\n")
+	}
+	b.WriteString("```text\n")
+	start := b.Len()
+	for i, e := range p.Errors {
+		line := strings.ReplaceAll(e.String(), "```", "`\u200b``") + "\n"
+		if b.Len()-start+len(line) > room {
+			fmt.Fprintf(b, "... and %d more %s\n", len(p.Errors)-i, plural(len(p.Errors)-i, "error"))
+			break
+		}
+		b.WriteString(line)
+	}
+	b.WriteString("```\n\n")
 }
 
 func renderHunk(h hunk) string {

@@ -2,12 +2,14 @@ package cloudns
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
 
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -23,10 +25,41 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 			errs[i] = opError(live.Name, op, fmt.Errorf("not started: %w", err))
 			continue
 		}
+		if err := p.CheckOperation(live, op); err != nil {
+			errs[i] = err
+			continue
+		}
 		errs[i] = p.apply(ctx, live, op)
 	}
 	return errs
 }
+
+// CheckOperation refuses what ClouDNS cannot do to the zone live holds:
+// plan calls it while the plan is reviewed, Apply before every call.
+func (p *Provider) CheckOperation(live *spec.Zone, op *plan.Operation) error {
+	switch op.Action {
+	case plan.SwitchMode:
+		from, to := spec.Master, spec.Slave
+		if op.Before != nil && op.Before.Mode != "" {
+			from = op.Before.Mode
+		}
+		if op.After != nil && op.After.Mode != "" {
+			to = op.After.Mode
+		}
+		return opError(live.Name, op, fmt.Errorf("cannot change the zone from %s to %s: the ClouDNS API has no call that changes an existing zone's type, "+
+			"and zonesync will not delete and re-create the zone (its records would be lost and it would not be served meanwhile); "+
+			"change the type in the ClouDNS control panel, or delete the zone there and apply again", from, to))
+	case plan.UpdateTTL:
+		return opError(live.Name, op, errNoZoneTTL)
+	}
+	if err := providers.CapabilityProblem(p.Capabilities(), live.Name, op); err != nil {
+		return fmt.Errorf("cloudns: %w", err)
+	}
+	return nil
+}
+
+// errNoZoneTTL is ClouDNS's answer to update_ttl.
+var errNoZoneTTL = errors.New("ClouDNS has no such operation (records carry their own TTL)")
 
 // opError is a failure found by the provider itself rather than the API.
 func opError(zone string, op *plan.Operation, err error) error {
@@ -41,17 +74,6 @@ func (p *Provider) apply(ctx context.Context, live *spec.Zone, op *plan.Operatio
 	switch op.Action {
 	case plan.CreateZone:
 		return p.createZone(ctx, live, op)
-	case plan.SwitchMode:
-		from, to := spec.Master, spec.Slave
-		if op.Before != nil && op.Before.Mode != "" {
-			from = op.Before.Mode
-		}
-		if op.After != nil && op.After.Mode != "" {
-			to = op.After.Mode
-		}
-		return opError(live.Name, op, fmt.Errorf("cannot change the zone from %s to %s: the ClouDNS API has no call that changes an existing zone's type, "+
-			"and zonesync will not delete and re-create the zone (its records would be lost and it would not be served meanwhile); "+
-			"change the type in the ClouDNS control panel, or delete the zone there and apply again", from, to))
 	case plan.UpdateMasters:
 		return p.updateMasters(ctx, live, op)
 	case plan.UpdateSOA:
@@ -82,7 +104,7 @@ func (p *Provider) apply(ctx context.Context, live *spec.Zone, op *plan.Operatio
 		}
 		return p.removeFailover(ctx, live.Name, rs)
 	}
-	return opError(live.Name, op, fmt.Errorf("ClouDNS has no such operation (records carry their own TTL)"))
+	return opError(live.Name, op, errNoZoneTTL)
 }
 
 // liveSet finds the record set an update, delete or failover operation is

@@ -266,3 +266,10 @@ func canonicalMasters(byID map[string]string) ([]string, error) {
 	sort.Strings(out)
 	return out, nil
 }
+
+// CheckAccess logs in (login.json), the API's own test of credentials:
+// one call tells a wrong password or an unreachable endpoint before any
+// zone is read. https://www.cloudns.net/wiki/article/45/
+func (p *Provider) CheckAccess(ctx context.Context, zone string) error {
+	return p.c.call(ctx, target{call: "login"}, nil, nil, nil)
+}

@@ -53,6 +53,7 @@ func TestPlanReadsZoneTypesFromTheList(t *testing.T) {
 	cfg := estate(t, e, 250, "z007.test")
 	prep, calls := prepareCounting(t, e, cfg)
 	want := map[string]int{
+		"login":             1, // the run's access check
 		"get-pages-count":   1,
 		"list-zones":        3, // 251 zones, 100 a page
 		"records":           250,
@@ -98,7 +99,7 @@ func TestPlanOfFewZonesAsksZoneByZone(t *testing.T) {
 	e := newEnv(t, nil)
 	cfg := estate(t, e, 1)
 	_, calls := prepareCounting(t, e, cfg)
-	want := map[string]int{"get-zone-info": 2, "records": 1, "get-records-count": 1, "master-servers": 1}
+	want := map[string]int{"login": 1, "get-zone-info": 2, "records": 1, "get-records-count": 1, "master-servers": 1}
 	if !maps.Equal(calls, want) {
 		t.Errorf("calls = %v, want %v", calls, want)
 	}

@@ -37,10 +37,22 @@ type executor struct {
 func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
 	errs := make([]error, len(ops))
 	zone := normalizeZone(live.Name)
+	// What Plesk cannot do fails before any call, as the plan said it would.
+	refused := 0
+	for i, op := range ops {
+		if errs[i] = checkOperation(zone, op); errs[i] != nil {
+			refused++
+		}
+	}
+	if refused == len(ops) {
+		return errs
+	}
 	site, err := p.siteFor(ctx, zone)
 	if err != nil {
 		for i := range errs {
-			errs[i] = err
+			if errs[i] == nil {
+				errs[i] = err
+			}
 		}
 		return errs
 	}

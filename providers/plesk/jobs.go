@@ -142,6 +142,10 @@ func (j *job) failed() bool {
 // build turns one operation into a job.
 func (ex *executor) build(op *plan.Operation) *job {
 	j := &job{op: op}
+	if err := checkOperation(ex.zone, op); err != nil {
+		j.err = err
+		return j
+	}
 	var err error
 	switch op.Action {
 	case plan.Create:
@@ -197,10 +201,6 @@ func (ex *executor) build(op *plan.Operation) *job {
 			break
 		}
 		j.phases = ex.masterPhases(op.After.Masters)
-	case plan.CreateZone:
-		err = fmt.Errorf("Plesk's DNS API cannot create zones: create the site %s in Plesk first", ex.zone)
-	case plan.CreateFailover, plan.UpdateFailover, plan.DeleteFailover:
-		err = fmt.Errorf("Plesk has no failover")
 	default:
 		err = fmt.Errorf("unknown action %q", op.Action)
 	}
@@ -273,20 +273,13 @@ func (ex *executor) setStep(f soaFields) *step {
 }
 
 // soaStep sets the SOA timers an update_soa changes. Plesk's API has no
-// SOA names, so a change of primary_ns or admin_mail cannot be made
-// (validation already refuses them for this provider).
+// SOA names: checkOperation refuses a change of primary_ns or admin_mail
+// (and validation refuses them in a spec for this provider).
 func (ex *executor) soaStep(op *plan.Operation) (*step, error) {
 	if op.After == nil || op.After.SOA == nil {
 		return nil, fmt.Errorf("update_soa without an SOA")
 	}
 	want := op.After.SOA
-	var before spec.SOA
-	if op.Before != nil && op.Before.SOA != nil {
-		before = *op.Before.SOA
-	}
-	if want.PrimaryNS != before.PrimaryNS || want.AdminMail != before.AdminMail {
-		return nil, fmt.Errorf("Plesk's API cannot set the SOA's primary_ns or admin_mail")
-	}
 	var f soaFields
 	for _, x := range []struct {
 		dst **uint32
@@ -339,4 +332,38 @@ func subject(op *plan.Operation) string {
 		return "of the zone"
 	}
 	return op.Name + " " + op.Type
+}
+
+// CheckOperation refuses what Plesk cannot do: plan calls it while the
+// plan is reviewed, Apply before it builds any packet.
+func (p *Provider) CheckOperation(live *spec.Zone, op *plan.Operation) error {
+	return checkOperation(normalizeZone(live.Name), op)
+}
+
+func checkOperation(zone string, op *plan.Operation) error {
+	var err error
+	switch op.Action {
+	case plan.CreateZone:
+		err = fmt.Errorf("Plesk's DNS API cannot create zones: create the site %s in Plesk first", zone)
+	case plan.CreateFailover, plan.UpdateFailover, plan.DeleteFailover:
+		err = fmt.Errorf("Plesk has no failover")
+	case plan.UpdateSOA:
+		if op.After != nil && op.After.SOA != nil {
+			var before spec.SOA
+			if op.Before != nil && op.Before.SOA != nil {
+				before = *op.Before.SOA
+			}
+			if op.After.SOA.PrimaryNS != before.PrimaryNS || op.After.SOA.AdminMail != before.AdminMail {
+				err = fmt.Errorf("Plesk's API cannot set the SOA's primary_ns or admin_mail")
+			}
+		}
+	case plan.Create, plan.Update:
+		if !slices.Contains(RecordTypes, op.Type) {
+			err = fmt.Errorf("record type %s is not one Plesk's API takes", op.Type)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("plesk: %s %s in %s: %w", op.Action, subject(op), zone, err)
+	}
+	return nil
 }

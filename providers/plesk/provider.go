@@ -297,3 +297,16 @@ func readMasters(results []result) ([]master, error) {
 	}
 	return out, nil
 }
+
+// CheckAccess looks up the site of a zone of the run, which the zone's
+// read would do first anyway (the site is remembered): a packet refused
+// for its credentials, or no answer at all, stops the run's use of this
+// Plesk before any zone is read. A zone without a site is no access
+// problem; its read reports it.
+func (p *Provider) CheckAccess(ctx context.Context, zone string) error {
+	_, err := p.siteFor(ctx, normalizeZone(zone))
+	if errors.Is(err, providers.ErrZoneNotFound) {
+		return nil
+	}
+	return err
+}

@@ -41,20 +41,36 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 		pending = nil
 	}
 	for i, op := range ops {
+		if err := p.CheckOperation(live, op); err != nil {
+			u.errs[i] = err
+			continue
+		}
 		switch op.Action {
 		case plan.Create, plan.Update, plan.Delete:
 			pending = append(pending, i)
 			continue
 		}
 		flush()
-		if op.Action == plan.UpdateSOA {
-			u.errs[i] = u.soa(ctx, op)
-		} else {
-			u.errs[i] = u.fail(op, -1, fmt.Sprintf("%s is not supported by RFC 2136 servers", op.Action), nil)
-		}
+		u.errs[i] = u.soa(ctx, op)
 	}
 	flush()
 	return u.errs
+}
+
+// CheckOperation refuses what RFC 2136 cannot do: UPDATE changes the
+// records and the SOA of a zone the server has, nothing else. Plan calls
+// it while the plan is reviewed, Apply before it sends anything.
+func (p *Provider) CheckOperation(live *spec.Zone, op *plan.Operation) error {
+	switch op.Action {
+	case plan.Create, plan.Update, plan.Delete, plan.UpdateSOA:
+		return nil
+	}
+	detail := fmt.Sprintf("%s is not supported by RFC 2136 servers", op.Action)
+	if op.Action == plan.CreateZone {
+		detail += ": the server does not serve the zone, and UPDATE cannot create one; add the zone to the server's configuration first"
+	}
+	u := &updater{p: p, zone: canonicalZone(live.Name)}
+	return u.fail(op, -1, detail, nil)
 }
 
 // updater is one Apply call in progress.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/miekg/dns"
 )
@@ -66,4 +67,38 @@ func (p *Provider) serves(ctx context.Context, addr, zone string) (bool, error) 
 		}
 	}
 	return false, failed
+}
+
+// CheckAccess asks the update server, and the transfer server when it is
+// another, for the SOA of a zone of the run, signed with the TSIG key: a
+// server that does not answer, or that rejects the key, stops the run's
+// use of this provider before any zone is read, at the cost of one
+// timeout instead of one per zone. Whether the server serves the zone is
+// left to the zone's read.
+func (p *Provider) CheckAccess(ctx context.Context, zone string) error {
+	zone = canonicalZone(zone)
+	addrs := []string{p.cfg.server}
+	if p.cfg.transfer != p.cfg.server {
+		addrs = append(addrs, p.cfg.transfer)
+	}
+	for _, addr := range addrs {
+		q := new(dns.Msg)
+		q.SetQuestion(dns.Fqdn(zone), dns.TypeSOA)
+		q.RecursionDesired = false
+		r, err := exchange(ctx, p.cfg.key, addr, p.cfg.timeout, q)
+		for attempt, pause := 1, readBackoff; err != nil && attempt < readAttempts && retriable(err) && ctx.Err() == nil; attempt, pause = attempt+1, 2*pause {
+			select {
+			case <-ctx.Done():
+			case <-time.After(pause):
+			}
+			r, err = exchange(ctx, p.cfg.key, addr, p.cfg.timeout, q)
+		}
+		if err != nil {
+			return &Error{Op: "SOA query", Zone: zone, Server: addr, Rcode: -1, Detail: err.Error(), Err: err}
+		}
+		if r.sig == sigRejected {
+			return &Error{Op: "SOA query", Zone: zone, Server: addr, Rcode: r.msg.Rcode, Detail: keyProblem(p.cfg.key, r.tsigError)}
+		}
+	}
+	return nil
 }

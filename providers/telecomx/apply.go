@@ -20,9 +20,6 @@ func (p *Provider) apply(ctx context.Context, live *spec.Zone, op *plan.Operatio
 		if op.After != nil && op.After.TTL != nil {
 			ttl = *op.After.TTL
 		}
-		if op.After != nil && op.After.Mode == spec.Slave {
-			return fmt.Errorf("telecomx: zone %s: Telecom X has no slave zones", zone)
-		}
 		d, err := p.client.CreateDomain(ctx, zone, p.product, ttl)
 		if err != nil {
 			return err

@@ -10,7 +10,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -129,7 +131,45 @@ func normalizeZone(zone string) string {
 func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
 	errs := make([]error, len(ops))
 	for i, op := range ops {
+		if err := p.CheckOperation(live, op); err != nil {
+			errs[i] = err
+			continue
+		}
 		errs[i] = p.apply(ctx, live, op)
 	}
 	return errs
+}
+
+// CheckOperation refuses what Telecom X cannot do: plan calls it while the
+// plan is reviewed, Apply before every call.
+func (p *Provider) CheckOperation(live *spec.Zone, op *plan.Operation) error {
+	zone := normalizeZone(live.Name)
+	switch op.Action {
+	case plan.CreateZone:
+		if op.After != nil && op.After.Mode == spec.Slave {
+			return fmt.Errorf("telecomx: zone %s: Telecom X has no slave zones", zone)
+		}
+		return nil
+	case plan.UpdateTTL:
+		return nil
+	case plan.Delete:
+		return nil
+	case plan.Create, plan.Update:
+		if !slices.Contains(RecordTypes, op.Type) {
+			return fmt.Errorf("telecomx: zone %s: %s %s: telecomx cannot hold %s records (it supports %s)", zone, op.Name, op.Type, op.Type, strings.Join(RecordTypes, ", "))
+		}
+		return nil
+	}
+	return fmt.Errorf("telecomx: zone %s: %s is not something Telecom X can do", zone, op.Action)
+}
+
+// CheckAccess reads the first domain of the list: it logs in first when
+// the config has a username and password, so that one call tells a wrong
+// password, token or customer, or an unreachable endpoint, before any
+// zone is read.
+func (p *Provider) CheckAccess(ctx context.Context, zone string) error {
+	if _, err := p.client.listPage(ctx, 0, 1, false, ""); err != nil {
+		return err
+	}
+	return nil
 }

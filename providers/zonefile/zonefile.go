@@ -44,6 +44,16 @@ func init() {
 		if !filepath.IsAbs(dir) {
 			dir = filepath.Join(cfg.Dir, dir)
 		}
+		// A missing directory would plan every zone as new, and the
+		// apply would then fail on a temporary file: say so now.
+		switch st, err := os.Stat(dir); {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, cfg.Errorf("directory", "directory %s does not exist; create it (mkdir -p %s) or set directory to where the <zone>.zone files are", dir, dir)
+		case err != nil:
+			return nil, cfg.Errorf("directory", "directory %s: %v", dir, errors.Unwrap(err))
+		case !st.IsDir():
+			return nil, cfg.Errorf("directory", "%s is not a directory; set directory to where the <zone>.zone files are", dir)
+		}
 		return New(dir), nil
 	})
 }
@@ -178,6 +188,10 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 	}
 	changed := false
 	for i, op := range ops {
+		if err := p.CheckOperation(live, op); err != nil {
+			errs[i] = err
+			continue
+		}
 		if err := f.apply(op); err != nil {
 			errs[i] = err
 			continue
@@ -208,6 +222,18 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 		p.autoNS.Delete(live.Name)
 	}
 	return errs
+}
+
+// CheckOperation refuses what a zone file cannot hold: a zone file is a
+// master zone's records and SOA, with no mode, masters, zone TTL or
+// failover. Plan calls it while the plan is reviewed, Apply before it
+// changes anything.
+func (p *Provider) CheckOperation(live *spec.Zone, op *plan.Operation) error {
+	switch op.Action {
+	case plan.CreateZone, plan.UpdateSOA, plan.Create, plan.Update, plan.Delete:
+		return nil
+	}
+	return fmt.Errorf("zonefile: zone %s: %s is not supported by zone files", live.Name, op.Action)
 }
 
 // NextSerial returns the serial after old on day now: YYYYMMDD00 of that day
@@ -354,4 +380,19 @@ func dnsNewSOA(origin string, ttl uint32, s *spec.SOA) *dns.SOA {
 		Expire:  s.Expire,
 		Minttl:  s.Minimum,
 	}
+}
+
+// CheckAccess checks that the directory can be listed.
+func (p *Provider) CheckAccess(ctx context.Context, zone string) error {
+	st, err := os.Stat(p.dir)
+	if err != nil {
+		return fmt.Errorf("zonefile: directory %s: %w", p.dir, errors.Unwrap(err))
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("zonefile: %s is not a directory", p.dir)
+	}
+	if _, err := os.ReadDir(p.dir); err != nil {
+		return fmt.Errorf("zonefile: list %s: %w", p.dir, errors.Unwrap(err))
+	}
+	return nil
 }
