@@ -272,3 +272,40 @@ func sortedKeys(m map[string]any) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// TestNotedRows: rows of the other wiki pages (get, check, delete) that the
+// tests of the record calls, logins and paging do not already cover.
+func TestNotedRows(t *testing.T) {
+	success := func(t *testing.T, _ *api, out map[string]any) {
+		assert.Empty(t, cmp.Diff(map[string]any{"success": true}, out))
+	}
+	runRows(t, []docRow{
+		// https://wiki.telecomx.dk/doku.php?id=api:dns:check
+		{name: "check", method: "GET", path: "/dns/example.com/check", token: "viewer", status: 200, check: func(t *testing.T, _ *api, out map[string]any) {
+			assert.Empty(t, cmp.Diff(map[string]any{"status": "OK"}, out))
+		}},
+		{name: "check 403 access_denied", method: "GET", path: "/dns/example.com/check", token: "stranger", status: 403, code: "access_denied", message: "Insufficient access level"},
+		{name: "check 500 internal_error", method: "GET", path: "/dns/example.com/check", token: machine, fault: faults.ServerError, status: 500, code: "internal_error", message: errInternal.message},
+		// https://wiki.telecomx.dk/doku.php?id=api:dns:get
+		{name: "get", method: "GET", path: "/dns/c.example", token: "reseller", status: 200, check: func(t *testing.T, _ *api, out map[string]any) {
+			wantFullDNS(t, out, "c.example", 86400)
+			assert.Equal(t, "OK", out["status"])
+		}},
+		{name: "get 403 access_denied", method: "GET", path: "/dns/example.com", token: "stranger", status: 403, code: "access_denied", message: "Insufficient access level"},
+		// https://wiki.telecomx.dk/doku.php?id=api:dns:delete
+		{name: "delete", method: "DELETE", path: "/dns/d.example", token: "reseller", status: 200, check: func(t *testing.T, a *api, out map[string]any) {
+			success(t, a, out)
+			_, ok := a.s.Domain("d.example")
+			assert.False(t, ok, "the domain is still there")
+		}},
+		{name: "delete 403 access_denied", method: "DELETE", path: "/dns/example.com", token: "viewer", status: 403, code: "access_denied", message: "Insufficient access level"},
+		{name: "delete 404 not_found", method: "DELETE", path: "/dns/missing.example", token: machine, status: 404, code: "not_found", message: "DNS not found"},
+		// https://wiki.telecomx.dk/doku.php?id=api:dns:create: ttl defaults
+		// to 86400, the domain is created empty.
+		{name: "create", method: "POST", path: "/dns", token: machine, body: map[string]any{"_id": "new.example", "product": rowProduct}, status: 200, check: func(t *testing.T, _ *api, out map[string]any) {
+			wantFullDNS(t, out, "new.example", 86400)
+			assert.Equal(t, rowProduct, out["product"])
+			assert.Equal(t, []any{}, out["records"])
+		}},
+	})
+}
