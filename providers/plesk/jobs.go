@@ -194,13 +194,20 @@ func (ex *executor) build(op *plan.Operation) *job {
 		if op.After.Mode == spec.Slave {
 			want = op.After.Masters
 		}
-		j.phases = append(phases([]*step{sw}), ex.masterPhases(want)...)
+		// The masters a slave needs go in before the switch, so that a
+		// failed add leaves a master zone that still serves, never a
+		// slave with nothing to transfer from; the ones not wanted go
+		// after it, so a slave switched back to master keeps its masters
+		// until it no longer needs them.
+		additions, removals := ex.masterPhases(want)
+		j.phases = []*phase{additions, {steps: []*step{sw}, built: true}, removals}
 	case plan.UpdateMasters:
 		if op.After == nil {
 			err = fmt.Errorf("update_masters without masters")
 			break
 		}
-		j.phases = ex.masterPhases(op.After.Masters)
+		additions, removals := ex.masterPhases(op.After.Masters)
+		j.phases = []*phase{additions, removals}
 	default:
 		err = fmt.Errorf("unknown action %q", op.Action)
 	}
@@ -299,9 +306,9 @@ func (ex *executor) soaStep(op *plan.Operation) (*step, error) {
 // masterPhases brings the zone's master servers to want: additions first,
 // removals after, so a slave zone never runs without a master. What to
 // change is decided from a get_master_server read when the phase starts.
-func (ex *executor) masterPhases(want []string) []*phase {
-	removals := &phase{desc: "removing master servers not wanted", built: true}
-	additions := &phase{desc: "reading and adding master servers"}
+func (ex *executor) masterPhases(want []string) (additions, removals *phase) {
+	removals = &phase{desc: "removing master servers not wanted", built: true}
+	additions = &phase{desc: "reading and adding master servers"}
 	additions.build = func(ctx context.Context) ([]*step, error) {
 		current, err := ex.readMasters(ctx)
 		if err != nil {
@@ -323,7 +330,7 @@ func (ex *executor) masterPhases(want []string) []*phase {
 		}
 		return adds, nil
 	}
-	return []*phase{additions, removals}
+	return additions, removals
 }
 
 // subject names an operation's object in messages.

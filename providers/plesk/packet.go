@@ -302,10 +302,13 @@ type genInfo struct {
 
 // err returns the result's error, or nil when its status is ok.
 func (r *result) err() error {
-	if r.Status == "ok" {
+	switch strings.TrimSpace(r.Status) {
+	case "ok":
 		return nil
-	}
-	if r.Status != "error" {
+	case "error":
+	case "":
+		return errors.New("Plesk's result holds no status (ok or error)")
+	default:
 		return fmt.Errorf("unexpected result status %q", r.Status)
 	}
 	return &APIError{Code: r.ErrCode, Text: strings.TrimSpace(r.ErrText)}

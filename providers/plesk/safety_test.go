@@ -221,7 +221,7 @@ func TestReadZone(t *testing.T) {
 		t.Fatal("RemoveSite")
 	}
 	errs = fx.p.Apply(ctx, live, []*plan.Operation{{Action: plan.SwitchMode, After: &plan.State{Mode: spec.Master}}})
-	if want := `plesk: switch_mode of the zone in example.test: switch zone_type master failed: error 1015 "site does not exist"; not attempted: reading and adding master servers`; errs[0] == nil || errs[0].Error() != want {
+	if want := `plesk: switch_mode of the zone in example.test: reading and adding master servers failed: get_master_server: error 1015 "site does not exist."; not attempted: switch zone_type master`; errs[0] == nil || errs[0].Error() != want {
 		t.Errorf("switch of a removed site: %v\nwant %s", errs[0], want)
 	}
 	if _, err := fx.p.ReadZone(ctx, zone); !errors.Is(err, providers.ErrZoneNotFound) {

@@ -3,12 +3,13 @@ package telecomx
 import (
 	"context"
 	"net/http"
-	"reflect"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/plan"
@@ -134,8 +135,8 @@ func TestFewestCalls(t *testing.T) {
 			e.fake.Faults().ResetCounts()
 			want := desired(t, "example.com", tc.ttl2, tc.after...)
 			syncZone(t, e.p, want)
-			if got := changes(e); !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("calls that change something: %v, want %v", got, tc.want)
+			if diff := cmp.Diff(tc.want, changes(e)); diff != "" {
+				t.Errorf("calls that change something (-want +got):\n%s", diff)
 			}
 			if got := wireState(t, e, "example.com"); !slices.Equal(got, tc.wantWireRecord) {
 				t.Errorf("records at the API: %q, want %q", got, tc.wantWireRecord)
@@ -337,7 +338,7 @@ func TestApplyErrors(t *testing.T) {
 	}
 	errs := e.p.Apply(context.Background(), live, ops)
 	want := []string{
-		`telecomx: POST /dns/example.com: 422 ttl "TTL is invalid"`,
+		`telecomx: POST /dns/example.com: 422 ttl "TTL not valid"`,
 		`telecomx: zone example.com: update_soa is not something Telecom X can do`,
 		`telecomx: zone example.com: create_failover is not something Telecom X can do`,
 		`telecomx: zone example.com: caa CAA: telecomx cannot hold CAA records (it supports A, AAAA, CNAME, MX, NS, SRV, TXT)`,
@@ -429,8 +430,8 @@ func TestOneValueTwoRecords(t *testing.T) {
 	}
 	e.fake.Faults().ResetCounts()
 	syncZone(t, e.p, desired(t, "example.com", 3600, set{"@", "MX", []string{"10 mx.example.com."}}))
-	if got, want := changes(e), map[string]int{"PUT /dns/{domain}/record": 1, "DELETE /dns/{domain}/record": 1}; !reflect.DeepEqual(got, want) {
-		t.Fatalf("calls %v, want %v", got, want)
+	if diff := cmp.Diff(map[string]int{"PUT /dns/{domain}/record": 1, "DELETE /dns/{domain}/record": 1}, changes(e)); diff != "" {
+		t.Fatalf("calls (-want +got):\n%s", diff)
 	}
 	if got := wireState(t, e, "example.com"); !slices.Equal(got, []string{"|MX 10|mx.example.com"}) {
 		t.Fatalf("records at the API: %q", got)

@@ -52,10 +52,29 @@ func (e *APIError) Error() string {
 		b.WriteByte(' ')
 		b.WriteString(strconv.Quote(e.Message))
 	}
+	if hint := e.hint(); hint != "" {
+		b.WriteString(" (")
+		b.WriteString(hint)
+		b.WriteByte(')')
+	}
 	if e.Renewed {
 		b.WriteString(" (after logging in again)")
 	}
 	return b.String()
+}
+
+// hint says what to change for the answers only a setting can cause: the
+// customer and product ids go to the API as configured, so "Customer not
+// found" (GET /dns) and "Product not found" (POST /dns) mean the setting
+// names an id Telecom X does not know.
+func (e *APIError) hint() string {
+	switch {
+	case e.Status == 400 && e.Code == "customer":
+		return "check the customer id in the provider's settings"
+	case e.Status == 404 && e.Code == "product":
+		return "check the product id in the provider's settings"
+	}
+	return ""
 }
 
 // Is makes a 404 not_found ("DNS not found") match providers.ErrZoneNotFound.

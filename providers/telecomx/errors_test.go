@@ -97,7 +97,7 @@ func TestDocumentedErrors(t *testing.T) {
 			`telecomx: DELETE /dns/example.com/record www A 192.0.2.1: 403 access_denied "Insufficient access level"`},
 		// POST /dns/DOMAIN (update)
 		{"update ttl", func(t *testing.T, e *env) error { _, err := e.p.client.SetTTL(ctx, "example.com", 10); return err },
-			`telecomx: POST /dns/example.com: 422 ttl "TTL is invalid"`},
+			`telecomx: POST /dns/example.com: 422 ttl "TTL not valid"`},
 		{"update domain not_found", func(t *testing.T, e *env) error { _, err := e.p.client.SetTTL(ctx, "missing.example", 600); return err },
 			`telecomx: POST /dns/missing.example: 404 not_found "DNS not found"`},
 		{"update domain access_denied", func(t *testing.T, e *env) error {
@@ -110,7 +110,7 @@ func TestDocumentedErrors(t *testing.T) {
 			p := e.provider(t, func(s *Settings) { s.Product = "dddddddddddddddddddddddd" })
 			_, err := p.client.CreateDomain(ctx, "new.example", p.product, 3600)
 			return err
-		}, `telecomx: POST /dns new.example: 404 product "Product not found"`},
+		}, `telecomx: POST /dns new.example: 404 product "Product not found" (check the product id in the provider's settings)`},
 		{"create domain exists", func(t *testing.T, e *env) error {
 			_, err := e.p.client.CreateDomain(ctx, "example.com", "", 3600)
 			return err
@@ -127,7 +127,7 @@ func TestDocumentedErrors(t *testing.T) {
 			_, err := e.p.client.CreateDomain(ctx, "new.example", "", 1)
 			return err
 		},
-			`telecomx: POST /dns new.example: 422 ttl "TTL is invalid"`},
+			`telecomx: POST /dns new.example: 422 ttl "TTL not valid"`},
 		{"create domain _id", func(t *testing.T, e *env) error {
 			_, err := e.p.client.CreateDomain(ctx, "no_dots", "", 3600)
 			return err

@@ -2,25 +2,33 @@ package fake
 
 import "fmt"
 
-// The statusDescription texts the fake answers with. Those marked [doc] or
-// [rec] are ClouDNS's own words (wiki pages, recorded real traffic, see the
-// provider's README, Vendor documentation); those marked [guess] are ours, for
-// failures whose real text nobody has captured. Every guess is here, so a
-// captured text replaces one line.
+// The statusDescription texts the fake answers with, in one place, each
+// marked with where it comes from:
+//
+//	[doc]   ClouDNS's wiki, as the page gives it: modify SOA
+//	        (https://www.cloudns.net/wiki/article/63/), failover settings
+//	        (https://www.cloudns.net/wiki/article/273/) and the other pages
+//	        listed in the provider's README, Vendor documentation
+//	[rec]   real answers recorded in the test fixtures of
+//	        github.com/ppmathis/cloudns-go
+//	[guess] on no ClouDNS page and in no recording: ours, or a third-party
+//	        client's, for failures whose real text nobody has captured
+//
+// Every guess is here, so a captured text replaces one line.
 const (
-	errAuth            = "Invalid authentication, incorrect auth-id or auth-password."                    // [doc]
-	errSubAuth         = "Invalid authentication, incorrect sub-auth-id, sub-auth-user or auth-password." // [doc]
-	errMissingDomain   = "Missing domain-name"                                                            // [doc]
-	errRecordID        = "Invalid record-id param."                                                       // [doc][rec]
-	errPage            = "Missing required parameter 'page'."                                             // [doc]
-	errRowsPerPage     = "Wrong or missing required parameter 'rows-per-page'."                           // [doc]
-	errTTL             = "Invalid TTL. Choose from the list of the values we support."                    // [3p: lego fixture]
-	errPrimaryNS       = "Invalid hostname for Primary NS"                                                // [doc]
-	errAdminMail       = "Invalid admin mail"                                                             // [doc]
-	errSOANumber       = "Invalid Refresh/Retry/Expire/Default TTL value"                                 // [seed] the wiki text is cut off; the project seed gives this one string for all four fields
-	errMasterIP        = "Invalid IP address for the master server."                                      // [doc]
-	errMasterID        = "Invalid parameter master-id"                                                    // [doc]
-	errGeoDNS          = "Your plan does not support GeoDNS zones."                                       // [doc], with "status":"int(0)"
+	errAuth            = "Invalid authentication, incorrect auth-id or auth-password."                    // [doc] articles 63, 273
+	errSubAuth         = "Invalid authentication, incorrect sub-auth-id, sub-auth-user or auth-password." // [doc] article 63
+	errMissingDomain   = "Missing domain-name"                                                            // [doc] articles 63, 273: an invalid or non-existent domain-name
+	errRecordID        = "Invalid record-id param."                                                       // [doc] article 273 [rec]
+	errPage            = "Missing required parameter 'page'."                                             // [doc] article 50
+	errRowsPerPage     = "Wrong or missing required parameter 'rows-per-page'."                           // [doc] article 50
+	errTTL             = "Invalid TTL. Choose from the list of the values we support."                    // [guess] a third-party client's (lego) test fixture
+	errPrimaryNS       = "Invalid hostname for Primary NS"                                                // [doc] article 63; for a missing primary-ns too: [guess]
+	errAdminMail       = "Invalid admin mail"                                                             // [doc] article 63; for a missing admin-mail too: [guess]
+	errSOANumber       = "Invalid Refresh/Retry/Expire/Default TTL value"                                 // [doc] article 63: any of the four out of range or not an integer
+	errMasterIP        = "Invalid IP address for the master server."                                      // [doc] article 48
+	errMasterID        = "Invalid parameter master-id"                                                    // [doc] article 69
+	errGeoDNS          = "Your plan does not support GeoDNS zones."                                       // [doc] article 48, with "status":"int(0)"
 	errRecordTypeFixed = "You can't modify the record type."                                              // [guess] the wiki says "you can't modify the record type"
 	errZoneType        = "Invalid zone type."                                                             // [guess]
 	errRecordType      = "Invalid record type."                                                           // [guess]
@@ -33,7 +41,7 @@ const (
 	errMasterExists    = "This master server is already added."                                           // [guess]
 	errFailoverType    = "DNS Failover is available only for A and AAAA records."                         // [guess]
 	errFailoverOn      = "DNS Failover is already activated for this record."                             // [guess]
-	errFailoverOff     = "DNS Failover is not activated for this record."                                 // [guess]
+	errFailoverOff     = "DNS Failover is not activated for this record."                                 // [guess] text; a Failed answer when failover is off: [doc] article 273
 	errCheckType       = "Invalid check_type."                                                            // [guess]
 	errEventHandler    = "Invalid event handler."                                                         // [guess]
 	errFailoverIP      = "Invalid IP address."                                                            // [guess] main_ip / backup_ip_N
@@ -56,13 +64,15 @@ const (
 )
 
 // Zone-named texts.
-func errInvalidDomain(name string) string { return name + " is invalid domain name." } // [doc]
-func errAlreadyAdded(name string) string  { return name + " has been already added." } // [doc]
+func errInvalidDomain(name string) string { return name + " is invalid domain name." } // [doc] article 48
+func errAlreadyAdded(name string) string  { return name + " has been already added." } // [doc] article 48
 func okRegister(name string) string {
 	return fmt.Sprintf("Domain zone %s was created successfully.", name) // [guess]
 }
 
-// rateLimitText is the per-IP block, answered with HTTP 200 [3p: DNSControl].
+// rateLimitText is the per-IP block, answered with HTTP 200. The limit
+// (20 a second) is [doc] (article 41); the text is a [guess], as
+// DNSControl's ClouDNS provider matches it.
 func rateLimitText(ip string) string {
 	return "Request blocked. " + ip + " is sending more than 20 requests per second."
 }

@@ -1,10 +1,16 @@
 package fake
 
 // Every error code and text the fake answers with, in one place. Each is
-// marked with where it comes from (see the provider's README, Vendor documentation):
-// [doc] a Plesk documentation sample or the reduced list of error codes,
-// [3p] third-party clients' fixtures, [guess] not documented anywhere we
-// read; a guess is the closest documented code with a plain text.
+// marked with where it comes from (the pages are listed in the provider's
+// README, Vendor documentation):
+//
+//	[doc]   a sample of Plesk's XML API documentation, such as the switch
+//	        page (https://docs.plesk.com/en-US/onyx/api-rpc/reference/managing-dns/managing-name-servers/switching-name-server-mode.34992/),
+//	        or its reduced list of error codes
+//	        (https://docs.plesk.com/en-US/obsidian/api-rpc/about-xml-api/error-codes/reduced-list-of-error-codes.33765/)
+//	[guess] on no Plesk page we read: the closest documented code with a
+//	        plain text, or a code and text from the list used where no page
+//	        says Plesk uses it.
 
 // apiError is an error code and its text.
 type apiError struct {
@@ -17,10 +23,13 @@ var (
 
 	// errVersion: unsupported packet version. [doc "Handling Errors"]
 	errVersion = apiError{1005, "XML API protocol version not supported."}
-	// errAuth: wrong login or password. [doc reduced list]
+	// errAuth: wrong login or password. Code 1001 is [doc] (reduced list);
+	// the text is the list's description of the code: what Plesk sends
+	// as errtext is not on any page we read, so the text is a [guess].
 	errAuth = apiError{1001, "Authentication failed - wrong password."}
-	// errKey: a KEY header that is not a valid secret key. [doc reduced
-	// list names 11003; that Plesk uses it for a wrong key is a guess]
+	// errKey: a KEY header that is not a valid secret key. [guess] (the
+	// reduced list names 11003 and this description; no page says a wrong
+	// key gets it)
 	errKey = apiError{11003, "Secret key validation failed."}
 	// errNoAuth: neither KEY nor login headers. [guess: code 1029 of the reduced list]
 	errNoAuth = apiError{1029, "Unknown authentication method."}
@@ -33,14 +42,16 @@ var (
 
 	// errRecordMissing: del_rec of an unknown record id. [doc]
 	errRecordMissing = apiError{1013, "DNS record does not exist."}
-	// errSiteMissing: switch of an unknown site-id. [doc, switch sample]
+	// errSiteMissing: switch of an unknown site-id. [doc] the switch page's
+	// second sample, without a period.
 	errSiteMissing = apiError{1015, "site does not exist"}
 	// errSiteMissingDot: get_master_server of an unknown site. The docs
 	// spell it with a period on this page. [doc] The other dns operations
 	// (get_rec, get, set, add_rec, add_master_server, del_master_server)
 	// use it too. [guess]
 	errSiteMissingDot = apiError{1015, "site does not exist."}
-	// errSiteNotFound: site get of an unknown name or id. [3p fixture]
+	// errSiteNotFound: site get of an unknown name or id. [guess] (a
+	// third-party client's test fixture has it; no Plesk page does)
 	errSiteNotFound = apiError{1013, "Site does not exist"}
 	// errInvalidValue: a record value, host or IP address Plesk refuses.
 	// [doc code and text of the reduced list; that add_rec uses it is a guess]
@@ -51,7 +62,8 @@ var (
 	// errCNAMEConflict: a CNAME beside other data at one host, which DNS
 	// forbids. [guess: code 1007, text ours]
 	errCNAMEConflict = apiError{1007, "Inserted data already exists: a CNAME record cannot share its host with other records."}
-	// errSiteAlias: the fake keeps no site aliases. [guess]
+	// errSiteAlias: the fake keeps no site aliases. [guess] (the text is
+	// the docs' generic "object not found" sample of webspace get)
 	errSiteAlias = apiError{1013, "Object not found."}
 )
 

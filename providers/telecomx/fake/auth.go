@@ -115,9 +115,19 @@ func (s *Server) mayRead(sess *session, customer string) bool {
 }
 
 // mayWrite reports whether the caller may change customer's domains:
-// MANAGER or OWNER of that customer, a reseller above it, or an admin.
+// MANAGER or OWNER of that customer, the reseller it belongs to, or an
+// admin. The update page names only the customer's own reseller, where the
+// list page adds "or a sub reseller", so a reseller further up may read a
+// domain but not change it (for the record calls, whose pages say
+// "RESELLER" only, the same rule is a guess).
 func (s *Server) mayWrite(sess *session, customer string) bool {
-	return sess.level != Viewer && s.mayRead(sess, customer)
+	switch sess.level {
+	case Viewer:
+		return false
+	case Reseller, ResellerAdmin:
+		return sess.customer != "" && (customer == sess.customer || s.customers[customer] == sess.customer)
+	}
+	return s.mayRead(sess, customer)
 }
 
 // isBelow reports whether customer is top or one of its (sub-)customers.

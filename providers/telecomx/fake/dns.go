@@ -103,6 +103,10 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, sess *session) {
 	if customer == "" {
 		customer = sess.customer
 	}
+	if _, known := s.customers[customer]; !known {
+		errCustomerNotFound.write(w)
+		return
+	}
 	if !s.mayRead(sess, customer) {
 		errAccessDenied.write(w)
 		return

@@ -8,11 +8,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/zonesync/zonesync/providers/faults"
 	"github.com/zonesync/zonesync/spec"
@@ -161,8 +162,8 @@ func TestForms(t *testing.T) {
 	}
 	_, out := a.do("GET", "/dns", machine, nil)
 	want := map[string]any{"_id": "example.com", "records": float64(3), "ttl": "600", "status": "OK"}
-	if got := out["dns"].([]any)[0]; !reflect.DeepEqual(got, want) {
-		t.Fatalf("condensed %v, want %v", got, want)
+	if diff := cmp.Diff(want, out["dns"].([]any)[0]); diff != "" {
+		t.Fatalf("condensed (-want +got):\n%s", diff)
 	}
 	_, out = a.do("GET", "/dns?full=true", machine, nil)
 	full := out["dns"].([]any)[0].(map[string]any)
@@ -171,13 +172,16 @@ func TestForms(t *testing.T) {
 		map[string]any{"name": "www", "type": "A", "rData": "192.0.2.1"},
 		map[string]any{"name": "www", "type": "A", "rData": "192.0.2.2"},
 	}
-	if full["ttl"] != float64(600) || full["serial"] != float64(2025031400) || !reflect.DeepEqual(full["records"], recs) ||
+	if diff := cmp.Diff(recs, full["records"]); diff != "" {
+		t.Fatalf("full records (-want +got):\n%s", diff)
+	}
+	if full["ttl"] != float64(600) || full["serial"] != float64(2025031400) ||
 		full["customer"] != DefaultCustomer || full["product"] != DefaultProduct || full["invoicedUntil"] != "2026-03-14T09:00:00.000Z" {
 		t.Fatalf("full %v", full)
 	}
 	_, got := a.do("GET", "/dns/example.com", machine, nil)
-	if !reflect.DeepEqual(got, full) {
-		t.Fatalf("GET /dns/DOMAIN %v, want the list's full object %v", got, full)
+	if diff := cmp.Diff(full, got); diff != "" {
+		t.Fatalf("GET /dns/DOMAIN differs from the list's full object (-list +get):\n%s", diff)
 	}
 }
 
@@ -406,11 +410,11 @@ func TestDomainErrors(t *testing.T) {
 		{"create exists", "POST", "/dns", map[string]any{"_id": "example.com"}, 409, "_id", "DNS already exists"},
 		{"create foreign", "POST", "/dns", map[string]any{"_id": "taken.example"}, 403, "dns", "Unable to create DNS"},
 		{"create _id", "POST", "/dns", map[string]any{"_id": "nodots"}, 422, "_id", "Id is invalid"},
-		{"create ttl", "POST", "/dns", map[string]any{"_id": "b.example", "ttl": 59}, 422, "ttl", "TTL is invalid"},
-		{"create ttl string", "POST", "/dns", map[string]any{"_id": "b.example", "ttl": "3600"}, 422, "ttl", "TTL is invalid"},
+		{"create ttl", "POST", "/dns", map[string]any{"_id": "b.example", "ttl": 59}, 422, "ttl", "TTL not valid"},
+		{"create ttl string", "POST", "/dns", map[string]any{"_id": "b.example", "ttl": "3600"}, 422, "ttl", "TTL not valid"},
 		{"create product", "POST", "/dns", map[string]any{"_id": "b.example", "product": "eeeeeeeeeeeeeeeeeeeeeeee"}, 404, "product", "Product not found"},
 		{"create foreign customer", "POST", "/dns", map[string]any{"_id": "b.example", "customer": "dddddddddddddddddddddddd"}, 403, "access_denied", "Insufficient access level"},
-		{"update ttl", "POST", "/dns/example.com", map[string]any{"ttl": 2147483648}, 422, "ttl", "TTL is invalid"},
+		{"update ttl", "POST", "/dns/example.com", map[string]any{"ttl": 2147483648}, 422, "ttl", "TTL not valid"},
 		{"update not_found", "POST", "/dns/missing.example", map[string]any{"ttl": 600}, 404, "not_found", "DNS not found"},
 		{"get not_found", "GET", "/dns/missing.example", nil, 404, "not_found", "DNS not found"},
 		{"check not_found", "GET", "/dns/missing.example/check", nil, 404, "not_found", "DNS not found"},
@@ -419,7 +423,7 @@ func TestDomainErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			status, out := a.do(tc.method, tc.path, machine, tc.body)
 			if tc.status == 200 {
-				if status != 200 || out["_id"] != "example.com" || out["ttl"] != float64(86400) || !reflect.DeepEqual(out["records"], []any{}) {
+				if status != 200 || out["_id"] != "example.com" || out["ttl"] != float64(86400) || cmp.Diff([]any{}, out["records"]) != "" {
 					t.Fatalf("create answered %d %v, want an empty domain with ttl 86400", status, out)
 				}
 				return
@@ -478,8 +482,8 @@ func TestFaultsAndCounts(t *testing.T) {
 	a.do("POST", "/dns/example.com/record", machine, map[string]any{"name": "www", "type": "A", "rData": "192.0.2.1"})
 	a.do("DELETE", "/dns/example.com/record?name=www&type=A&rData=192.0.2.1", machine, nil)
 	want := map[string]int{"GET /dns/{domain}": 1, "GET /dns": 1, "POST /dns/{domain}/record": 1, "DELETE /dns/{domain}/record": 1}
-	if got := a.s.Faults().AllCalls(); !reflect.DeepEqual(got, want) {
-		t.Fatalf("calls %v, want %v", got, want)
+	if diff := cmp.Diff(want, a.s.Faults().AllCalls()); diff != "" {
+		t.Fatalf("calls (-want +got):\n%s", diff)
 	}
 }
 
@@ -499,8 +503,8 @@ func TestSeed(t *testing.T) {
 	}
 	d, _ := a.s.Domain("example.com")
 	want := []Record{{"", "NS", "ns1.telecomx.dk"}, {"", "TXT", `"v=spf1 -all"`}, {"_sip._tcp", "SRV", "10 60 5060 sip.example.com"}, {"www", "CNAME", "example.com"}, {"v6", "AAAA", "2001:db8::1"}}
-	if d.TTL != 300 || !reflect.DeepEqual(d.Records, want) {
-		t.Fatalf("seeded %+v", d)
+	if diff := cmp.Diff(want, d.Records); d.TTL != 300 || diff != "" {
+		t.Fatalf("seeded ttl %d, records (-want +got):\n%s", d.TTL, diff)
 	}
 	if err := a.s.Seed(z); err == nil {
 		t.Fatal("seeding an existing domain succeeded")
