@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -510,8 +511,11 @@ type valueJob struct {
 }
 
 func (l *loader) records(z *Zone, n *yaml.Node) {
-	names := map[string]int{}
+	var names map[string]int
 	if n == l.placeholder && n != nil {
+		// Sized up front: growing a map of a million names costs more
+		// than filling it.
+		names = make(map[string]int, l.split.entries)
 		// The body was cut into chunks: build each chunk's record sets
 		// and drop its nodes before the next.
 		var jobs []valueJob
@@ -538,6 +542,7 @@ func (l *loader) records(z *Zone, n *yaml.Node) {
 			return
 		}
 		var jobs []valueJob
+		names = make(map[string]int, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			l.recordEntry(z, n.Content[i], n.Content[i+1], names, &jobs)
 		}
@@ -572,7 +577,7 @@ func (l *loader) recordEntry(z *Zone, k, v *yaml.Node, names map[string]int, job
 	// among this entry's own.
 	first := len(z.Records)
 	for j, item := range items {
-		rs := l.recordSet(z, name, fmt.Sprintf("records.%s[%d]", k.Value, j), item, jobs)
+		rs := l.recordSet(z, name, "records."+k.Value+"["+strconv.Itoa(j)+"]", item, jobs)
 		if rs == nil {
 			continue
 		}
@@ -643,7 +648,7 @@ func (l *loader) recordSet(z *Zone, name, key string, item *yaml.Node, jobs *[]v
 		l.add(item, "%s has no type", key)
 		return nil
 	}
-	rs.Type = strings.ToUpper(tn.Value)
+	rs.Type = internType(strings.ToUpper(tn.Value))
 	if err := CheckType(rs.Type); err != nil || tn.Kind != yaml.ScalarNode {
 		if err == nil {
 			err = fmt.Errorf("type must be a record type, not %s", describeNode(tn))

@@ -41,6 +41,8 @@ type specSplit struct {
 	bodyLines int
 	// chunks are the records body in runs of whole entries.
 	chunks []chunk
+	// entries is how many lines open an entry of the records mapping.
+	entries int
 }
 
 // chunk is a run of entries of the records mapping: size bytes at off.
@@ -104,11 +106,15 @@ func splitSpec(src io.ReaderAt, size int64) *specSplit {
 				return nil
 			}
 			indent = n
+			s.entries++
 		case n < indent:
 			return nil
-		case n == indent && opensKey(text) && pos-start >= chunkBytes:
-			s.chunks = append(s.chunks, chunk{off: start, size: pos - start, line: startLine})
-			start, startLine = pos, line
+		case n == indent && opensKey(text):
+			s.entries++
+			if pos-start >= chunkBytes {
+				s.chunks = append(s.chunks, chunk{off: start, size: pos - start, line: startLine})
+				start, startLine = pos, line
+			}
 		case n == indent && !opensKey(text) && !opensSeqItem(text):
 			return nil
 		}
