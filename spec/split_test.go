@@ -158,6 +158,37 @@ func TestSplitMatchesWholeOnTheCorpus(t *testing.T) {
 	require.Greater(t, split, len(files)/2, "specs parsed in pieces")
 }
 
+// bigSpec writes a spec of n record sets, each over several lines (block)
+// or on one line.
+func bigSpec(n int, block bool) []byte {
+	var b strings.Builder
+	b.WriteString("zone: example.com\nprovider: local\nrecords:\n")
+	for i := range n {
+		name, value := fmt.Sprintf("host-%05d", i), fmt.Sprintf("10.0.%d.%d", i/256%256, i%256)
+		if i%7 == 3 {
+			name = fmt.Sprintf("_svc-%05d._tcp", i)
+		}
+		if block {
+			fmt.Fprintf(&b, "  %s:\n    - type: A\n      values:\n        - %q\n", name, value)
+		} else {
+			fmt.Fprintf(&b, "  %s: {type: A, value: %q}\n", name, value)
+		}
+	}
+	return []byte(b.String())
+}
+
+// TestSplitManyPieces parses specs of many default-sized pieces, parsed
+// ahead on several goroutines, and checks they come together in order.
+func TestSplitManyPieces(t *testing.T) {
+	for _, block := range []bool{true, false} {
+		data := bigSpec(20000, block)
+		require.Greater(t, int64(len(data)), 8*chunkBytes)
+		require.True(t, checkSplitMatchesWhole(t, "zones/example.com.yaml", data), "parsed in pieces")
+		broken := bytes.Replace(data, []byte("host-19999"), []byte("host-00007"), 1)
+		require.True(t, checkSplitMatchesWhole(t, "zones/example.com.yaml", broken), "parsed in pieces")
+	}
+}
+
 // TestSplitFileReadsInPieces checks that a spec file is parsed in pieces
 // read from the file: a file whose body cannot be cut still loads whole.
 func TestSplitFileReadsInPieces(t *testing.T) {
