@@ -20,8 +20,9 @@ import (
 // line or the next line at column 0, so a construct cut in two (a quoted or
 // flow value over several lines) leaves a run that fails to parse. Anything
 // the cut cannot vouch for (a failed piece, an alias outside the runs, a
-// records key not written as "records:" alone at column 0) falls back to
-// parsing the whole file, which also gives any syntax error its position.
+// records key not written as "records:" alone at column 0, a line break
+// other than "\n" or "\r\n") falls back to parsing the whole file, which
+// also gives any syntax error its position.
 
 // chunkBytes is about how much of the records body one piece holds (a
 // variable so that tests can cut every entry apart).
@@ -288,11 +289,17 @@ type parsedChunk struct {
 	ok   bool
 }
 
+// chunkHead goes before every chunk, so that the chunk parses where it
+// stands in the whole file: inside the top-level records key, one
+// indentation level deep (yaml.v3 limits the depth of nesting).
+const chunkHead = "records:\n"
+
 // parseChunk reads and parses a run of entries into its mapping, on the
 // spec's lines.
 func parseChunk(src io.ReaderAt, c chunk) parsedChunk {
-	data := make([]byte, c.size)
-	if _, err := src.ReadAt(data, c.off); err != nil && err != io.EOF {
+	data := make([]byte, int64(len(chunkHead))+c.size)
+	copy(data, chunkHead)
+	if _, err := src.ReadAt(data[len(chunkHead):], c.off); err != nil && err != io.EOF {
 		return parsedChunk{}
 	}
 	doc, err := parseYAML(data)
@@ -300,11 +307,15 @@ func parseChunk(src io.ReaderAt, c chunk) parsedChunk {
 		return parsedChunk{}
 	}
 	root := resolveAlias(doc)
-	if root == nil || root.Kind != yaml.MappingNode || root.Style&yaml.FlowStyle != 0 || len(root.Content) == 0 {
+	if root == nil || root.Kind != yaml.MappingNode || len(root.Content) != 2 {
 		return parsedChunk{}
 	}
-	shiftLines(root, 0, c.line-1)
-	return parsedChunk{root: root, ok: true}
+	m := root.Content[1]
+	if m.Kind != yaml.MappingNode || m.Style&yaml.FlowStyle != 0 || len(m.Content) == 0 {
+		return parsedChunk{}
+	}
+	shiftLines(m, 0, c.line-2)
+	return parsedChunk{root: m, ok: true}
 }
 
 // parseChunks parses the chunks a few at a time ahead of the caller, on

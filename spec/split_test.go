@@ -93,6 +93,7 @@ records:
 	{"a carriage return alone", "zone: example.com\nprovider: local\nrecords:\n  www:\r    - {type: A, value: 192.0.2.1}\n  ftp: {type: A, value: 192.0.2.2}\n", false},
 	{"a next-line character", "zone: example.com\nprovider: local\nrecords:\n  www: {type: TXT, value: \"a\u0085b\"}\n  ftp: {type: A, value: 192.0.2.2}\n", false},
 	{"a line separator", "zone: example.com\nprovider: local\nrecords:\n  www: {type: TXT, value: \"a\u2028b\"}\n  ftp: {type: A, value: 192.0.2.2}\n", false},
+	{"nested as deep as yaml.v3 allows, counting the records key", "zone: example.com\nprovider: local\nrecords:\n  www:\n    " + strings.Repeat("- ", 9999) + "x\n", false},
 	{"syntax error in an entry", "zone: example.com\nprovider: local\nrecords:\n  www: {type: A, value: 192.0.2.1\n  ftp: {type: A, value: 192.0.2.2}\n", false},
 }
 
