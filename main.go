@@ -31,9 +31,11 @@ const (
 )
 
 func main() {
-	// A plan builds a large short-lived YAML tree: collecting garbage half
-	// as often saves about a tenth of the time for a few percent of peak
-	// memory (bench/plan.sh). GOGC in the environment still decides.
+	// A plan makes much short-lived garbage (a YAML tree per piece of the
+	// spec, the live zone's parse): collecting it half as often saves about
+	// a seventh of the CPU time for a third more peak memory, which stays
+	// at half the parse floor's (bench/plan.sh, BENCHMARKS.md). GOGC in the
+	// environment still decides.
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(200)
 	}

@@ -12,11 +12,31 @@ import (
 // Zone is the name of the generated zone.
 const Zone = "big.example"
 
+// Style is how a generated spec writes its record sets.
+type Style string
+
+// Spec styles.
+const (
+	// Block writes each record set over several lines, a list of values
+	// under values: (about 90 bytes a record set).
+	Block Style = "block"
+	// Flow writes each record set on one line in flow style, value: for a
+	// single value (about 52 bytes a record set), as specs written by
+	// tools often are.
+	Flow Style = "flow"
+)
+
 // Generate writes a project of one zone with n record sets into dir:
 // zonesync.yaml, zones/big.example.yaml and live/big.example.zone. The live
 // zone differs from the spec in about 3% of its record sets (1% changed, 1%
 // missing, 1% extra), so the plan has real work to show.
-func Generate(dir string, n int) error {
+func Generate(dir string, n int) error { return GenerateStyle(dir, n, Block) }
+
+// GenerateStyle is Generate with the spec written in the given style.
+func GenerateStyle(dir string, n int, style Style) error {
+	if style != Block && style != Flow {
+		return fmt.Errorf("unknown spec style %q (block or flow)", style)
+	}
 	for _, d := range []string{"zones", "live"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
 			return err
@@ -42,10 +62,7 @@ func Generate(dir string, n int) error {
 	fmt.Fprintf(live, "$ORIGIN %s.\n@ 3600 IN SOA ns1.%s. hostmaster.%s. 2026010100 7200 3600 1209600 3600\n", Zone, Zone, Zone)
 	for i := 0; i < n; i++ {
 		name, rrtype, values := recordSet(i)
-		fmt.Fprintf(spec, "  %s:\n    - type: %s\n      values:\n", name, rrtype)
-		for _, v := range values {
-			fmt.Fprintf(spec, "        - %q\n", specValue(rrtype, v))
-		}
+		writeSpecSet(spec, style, name, rrtype, values)
 		switch i % 100 {
 		case 17: // missing live: a create
 			continue
@@ -63,6 +80,28 @@ func Generate(dir string, n int) error {
 		return err
 	}
 	return live.Flush()
+}
+
+func writeSpecSet(w *bufio.Writer, style Style, name, rrtype string, values []string) {
+	if style == Block {
+		fmt.Fprintf(w, "  %s:\n    - type: %s\n      values:\n", name, rrtype)
+		for _, v := range values {
+			fmt.Fprintf(w, "        - %q\n", specValue(rrtype, v))
+		}
+		return
+	}
+	if len(values) == 1 {
+		fmt.Fprintf(w, "  %s: {type: %s, value: %q}\n", name, rrtype, specValue(rrtype, values[0]))
+		return
+	}
+	fmt.Fprintf(w, "  %s: {type: %s, values: [", name, rrtype)
+	for i, v := range values {
+		if i > 0 {
+			w.WriteString(", ")
+		}
+		fmt.Fprintf(w, "%q", specValue(rrtype, v))
+	}
+	w.WriteString("]}\n")
 }
 
 // recordSet returns the i-th generated record set, its values in zone-file form.

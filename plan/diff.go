@@ -126,8 +126,6 @@ func soaOrNil(s *spec.SOA) *spec.SOA {
 
 // diffRecords walks both sorted record lists at once.
 func diffRecords(want, have []*spec.RecordSet, caps spec.Capabilities, add func(int, *Operation)) {
-	// Names where a CNAME meets other data: their deletes must come first.
-	conflict := conflictNames(want, have)
 	i, j := 0, 0
 	for i < len(want) || j < len(have) {
 		var w, h *spec.RecordSet
@@ -157,7 +155,8 @@ func diffRecords(want, have []*spec.RecordSet, caps spec.Capabilities, add func(
 			}
 		case w == nil:
 			delStep, unfailStep := stepDelete, stepUnfailDelete
-			if conflict[h.Name] {
+			// Where a CNAME meets other data, the deletes must come first.
+			if conflictAt(h.Name, want, have) {
 				delStep, unfailStep = stepConflictDelete, stepUnfailConflict
 			}
 			if h.Failover != nil {
@@ -180,25 +179,29 @@ func diffRecords(want, have []*spec.RecordSet, caps spec.Capabilities, add func(
 	}
 }
 
-// conflictNames returns the names where a desired CNAME replaces other live
+// conflictAt reports whether at name a desired CNAME replaces other live
 // data, or desired data replaces a live CNAME: there the old record sets
-// must be deleted before the new ones can be created.
-func conflictNames(want, have []*spec.RecordSet) map[string]bool {
-	wantCNAME, wantOther := map[string]bool{}, map[string]bool{}
-	for _, rs := range want {
-		if rs.Type == "CNAME" {
-			wantCNAME[rs.Name] = true
+// must be deleted before the new ones can be created. It looks the name up
+// in both sorted lists, where maps of every name would cost a big zone
+// tens of megabytes for the few names that are deleted.
+func conflictAt(name string, want, have []*spec.RecordSet) bool {
+	wantCNAME, wantOther := typesAt(want, name)
+	haveCNAME, haveOther := typesAt(have, name)
+	return haveCNAME && wantOther || haveOther && wantCNAME
+}
+
+// typesAt reports whether record sets sorted by name hold a CNAME, and
+// other types, at name.
+func typesAt(sets []*spec.RecordSet, name string) (cname, other bool) {
+	i := sort.Search(len(sets), func(i int) bool { return spec.CompareNames(sets[i].Name, name) >= 0 })
+	for ; i < len(sets) && sets[i].Name == name; i++ {
+		if sets[i].Type == "CNAME" {
+			cname = true
 		} else {
-			wantOther[rs.Name] = true
+			other = true
 		}
 	}
-	out := map[string]bool{}
-	for _, rs := range have {
-		if rs.Type == "CNAME" && wantOther[rs.Name] || rs.Type != "CNAME" && wantCNAME[rs.Name] {
-			out[rs.Name] = true
-		}
-	}
-	return out
+	return cname, other
 }
 
 // recordState copies a record set's TTL and values into an operation, so

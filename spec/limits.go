@@ -1,8 +1,8 @@
 package spec
 
 import (
-	"bytes"
 	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/miekg/dns"
@@ -44,21 +44,52 @@ func specFileProblem(size int64) string {
 	return fmt.Sprintf("the spec file is %s bytes; zonesync reads spec files of at most %s bytes", thousands(size), thousands(specFileLimit))
 }
 
-// longLine finds the first line of data longer than specLineLimit and
-// says why it is refused; line is 0 when there is none.
-func longLine(data []byte) (line int, why string) {
-	for n := 1; len(data) > specLineLimit; n++ {
-		i := bytes.IndexByte(data, '\n')
-		if i < 0 {
-			i = len(data)
-		}
-		if i > specLineLimit {
-			return n, fmt.Sprintf("this line is %s bytes long; zonesync reads spec lines of at most %s bytes (no value can be longer than %s characters)",
-				thousands(int64(i)), thousands(int64(specLineLimit)), thousands(maxValueText))
-		}
-		data = data[min(i+1, len(data)):]
+// sizeProblems refuses a spec of size bytes, read from src, that is too big
+// to parse or holds a line too long for any value, before the YAML parse
+// that would cost far more than the check. It reads src in small pieces,
+// so a big file is never held whole.
+func sizeProblems(file string, src io.ReaderAt, size int64) ErrorList {
+	if why := specFileProblem(size); why != "" {
+		return ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: why}}
 	}
-	return 0, ""
+	if size <= int64(specLineLimit) {
+		return nil
+	}
+	if line, why := longLine(io.NewSectionReader(src, 0, size)); why != "" {
+		return ErrorList{{Pos: Pos{File: file, Line: line, Col: 1}, Msg: why}}
+	}
+	return nil
+}
+
+// longLine finds the first line of r longer than specLineLimit and says
+// why it is refused; line is 0 when there is none.
+func longLine(r io.Reader) (line int, why string) {
+	buf := make([]byte, 64<<10)
+	n, length := 1, 0
+	for {
+		k, err := r.Read(buf)
+		for _, b := range buf[:k] {
+			if b != '\n' {
+				length++
+				continue
+			}
+			if length > specLineLimit {
+				return n, lineTooLong(length)
+			}
+			n, length = n+1, 0
+		}
+		if err != nil {
+			if length > specLineLimit {
+				return n, lineTooLong(length)
+			}
+			return 0, ""
+		}
+	}
+}
+
+func lineTooLong(length int) string {
+	return fmt.Sprintf("this line is %s bytes long; zonesync reads spec lines of at most %s bytes (no value can be longer than %s characters)",
+		thousands(int64(length)), thousands(int64(specLineLimit)), thousands(maxValueText))
 }
 
 // valueTextProblem refuses a value by the length of its text alone, before

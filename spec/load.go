@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -116,37 +117,83 @@ func specEntry(dir string, e os.DirEntry) (bool, error) {
 }
 
 func loadZoneFile(file string, cfg *Config, caps CapabilitiesFunc) (*Zone, ErrorList) {
-	if info, err := os.Stat(file); err == nil {
-		if why := specFileProblem(info.Size()); why != "" {
-			return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: why}}
-		}
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "cannot read: " + err.Error()}}
-	}
-	z, err := ParseZone(file, data, cfg, caps)
+	z, err := readZoneFile(file, cfg, caps)
 	if err != nil {
 		return nil, err.(ErrorList)
 	}
 	return z, nil
 }
 
+// readZoneFile is ParseZone on a file, read in pieces where it can be, so
+// that a big spec is never held in memory whole.
+func readZoneFile(file string, cfg *Config, caps CapabilitiesFunc) (*Zone, error) {
+	if f, err := os.Open(file); err == nil {
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			if problem := sizeProblems(file, f, st.Size()); problem != nil {
+				return nil, problem
+			}
+			if z, ok, err := parseZoneSplit(file, f, st.Size(), cfg, caps); ok {
+				return z, err
+			}
+		}
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "cannot read: " + err.Error()}}
+	}
+	return parseZoneWhole(file, data, cfg, caps)
+}
+
 // ParseZone loads and validates one zone spec held in memory. The returned
 // error, if any, is an ErrorList with every problem found.
 func ParseZone(file string, data []byte, cfg *Config, caps CapabilitiesFunc) (*Zone, error) {
-	if why := specFileProblem(int64(len(data))); why != "" {
-		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: why}}
+	if problem := sizeProblems(file, bytes.NewReader(data), int64(len(data))); problem != nil {
+		return nil, problem
 	}
-	if line, why := longLine(data); why != "" {
-		return nil, ErrorList{{Pos: Pos{File: file, Line: line, Col: 1}, Msg: why}}
+	if z, ok, err := parseZoneSplit(file, bytes.NewReader(data), int64(len(data)), cfg, caps); ok {
+		return z, err
 	}
+	return parseZoneWhole(file, data, cfg, caps)
+}
+
+// parseZoneSplit is ParseZone on a spec of size bytes read from src in
+// pieces (split.go); ok is false when the spec cannot be cut or a piece
+// does not parse on its own.
+func parseZoneSplit(file string, src io.ReaderAt, size int64, cfg *Config, caps CapabilitiesFunc) (z *Zone, ok bool, err error) {
+	s := splitSpec(src, size)
+	if s == nil {
+		return nil, false, nil
+	}
+	root, placeholder, ok := s.parseRest()
+	if !ok {
+		return nil, false, nil
+	}
+	l := &loader{errs: errs{file: file}, cfg: cfg, caps: caps, split: s, placeholder: placeholder}
+	z = l.zone(root)
+	if !l.chunksRead {
+		// The body went unused (records is set twice): it must still be
+		// YAML, as it must when the whole file is parsed.
+		l.chunkFailed = !parseChunks(s.src, s.chunks, func(*yaml.Node) {})
+	}
+	if l.chunkFailed {
+		return nil, false, nil
+	}
+	z, err = l.result(z)
+	return z, true, err
+}
+
+// parseZoneWhole is ParseZone on the node tree of the whole spec.
+func parseZoneWhole(file string, data []byte, cfg *Config, caps CapabilitiesFunc) (*Zone, error) {
 	doc, err := parseYAML(data)
 	if err != nil {
 		return nil, ErrorList{yamlError(file, data, err, false)}
 	}
 	l := &loader{errs: errs{file: file}, cfg: cfg, caps: caps}
-	z := l.zone(resolveAlias(doc))
+	return l.result(l.zone(resolveAlias(doc)))
+}
+
+func (l *loader) result(z *Zone) (*Zone, error) {
 	if err := l.list.Err(); err != nil {
 		return nil, err
 	}
@@ -161,6 +208,13 @@ type loader struct {
 	// cap is the zone's provider's capabilities, when the provider is known.
 	cap *Capabilities
 	z   *Zone
+	// split holds the body of the records mapping when the spec was cut
+	// into pieces (split.go); placeholder is the records value then.
+	split       *specSplit
+	placeholder *yaml.Node
+	// chunksRead is set once the chunks are parsed, chunkFailed when one
+	// did not parse on its own.
+	chunksRead, chunkFailed bool
 }
 
 // zoneKeys are the keys a zone spec may have, in their documented order.
@@ -561,49 +615,82 @@ func (j valueJob) canonical() (string, error) {
 }
 
 func (l *loader) records(z *Zone, n *yaml.Node) {
-	if n.Kind != yaml.MappingNode {
-		l.add(n, "records must be a mapping of names to lists of record sets")
-		return
-	}
-	var jobs []valueJob
-	seen := make(map[string]Pos, len(n.Content)/2)
-	names := make(map[string]Pos, len(n.Content)/2)
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		name, ok := l.recordName(z, k)
-		if !ok {
-			continue
-		}
-		if prev, dup := names[name]; dup {
-			l.add(k, "name %q is declared twice (first at line %d); put all its record sets under one key", k.Value, prev.Line)
-			continue
-		}
-		names[name] = nodePos(l.file, k)
-		items := v.Content
-		switch v.Kind {
-		case yaml.MappingNode:
-			items = []*yaml.Node{v}
-		case yaml.SequenceNode:
-		default:
-			l.add(v, "records.%s must be a list of record sets, not %s", k.Value, describeNode(v))
-			continue
-		}
-		for j, item := range items {
-			rs := l.recordSet(z, name, fmt.Sprintf("records.%s[%d]", k.Value, j), item, &jobs)
-			if rs == nil {
-				continue
+	var names map[string]int
+	if n == l.placeholder && n != nil {
+		// Sized up front: growing a map of a million names costs more
+		// than filling it.
+		names = make(map[string]int, l.split.entries)
+		// The body was cut into chunks: build each chunk's record sets
+		// and drop its nodes before the next.
+		var jobs []valueJob
+		first := true
+		l.chunksRead = true
+		l.chunkFailed = !parseChunks(l.split.src, l.split.chunks, func(m *yaml.Node) {
+			if first {
+				// The whole spec's records mapping starts where its first chunk does.
+				n.Line, n.Column, first = m.Line, m.Column, false
 			}
-			if prev, dup := seen[rs.Key()]; dup {
-				l.add(item, "duplicate record set %s %s (first at line %d); merge the values into one", k.Value, rs.Type, prev.Line)
-				continue
+			for i := 0; i+1 < len(m.Content); i += 2 {
+				l.recordEntry(z, m.Content[i], m.Content[i+1], names, &jobs)
 			}
-			seen[rs.Key()] = rs.Pos
-			z.Records = append(z.Records, rs)
+			l.parseValues(jobs)
+			clear(jobs)
+			jobs = jobs[:0]
+		})
+		if l.chunkFailed {
+			return
 		}
+	} else {
+		if n.Kind != yaml.MappingNode {
+			l.add(n, "records must be a mapping of names to lists of record sets")
+			return
+		}
+		var jobs []valueJob
+		names = make(map[string]int, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			l.recordEntry(z, n.Content[i], n.Content[i+1], names, &jobs)
+		}
+		l.parseValues(jobs)
 	}
-	l.parseValues(jobs)
 	z.SortRecords()
 	l.checkRecords(z)
+}
+
+// recordEntry builds the record sets of one entry of the records mapping,
+// name k; names maps the names seen so far to their lines.
+func (l *loader) recordEntry(z *Zone, k, v *yaml.Node, names map[string]int, jobs *[]valueJob) {
+	name, ok := l.recordName(z, k)
+	if !ok {
+		return
+	}
+	if prev, dup := names[name]; dup {
+		l.add(k, "name %q is declared twice (first at line %d); put all its record sets under one key", k.Value, prev)
+		return
+	}
+	names[name] = nodePos(l.file, k).Line
+	items := v.Content
+	switch v.Kind {
+	case yaml.MappingNode:
+		items = []*yaml.Node{v}
+	case yaml.SequenceNode:
+	default:
+		l.add(v, "records.%s must be a list of record sets, not %s", k.Value, describeNode(v))
+		return
+	}
+	// A name is declared once, so a duplicate record set can only be
+	// among this entry's own.
+	first := len(z.Records)
+	for j, item := range items {
+		rs := l.recordSet(z, name, "records."+k.Value+"["+strconv.Itoa(j)+"]", item, jobs)
+		if rs == nil {
+			continue
+		}
+		if i := slices.IndexFunc(z.Records[first:], func(o *RecordSet) bool { return o.Type == rs.Type }); i >= 0 {
+			l.add(item, "duplicate record set %s %s (first at line %d); merge the values into one", k.Value, rs.Type, z.Records[first+i].Pos.Line)
+			continue
+		}
+		z.Records = append(z.Records, rs)
+	}
 }
 
 // recordName validates a key of the records mapping and returns it relative to the zone.
@@ -670,7 +757,7 @@ func (l *loader) recordSet(z *Zone, name, key string, item *yaml.Node, jobs *[]v
 		l.add(item, "%s has no type", key)
 		return nil
 	}
-	rs.Type = strings.ToUpper(tn.Value)
+	rs.Type = internType(strings.ToUpper(tn.Value))
 	if err := CheckType(rs.Type); err != nil || tn.Kind != yaml.ScalarNode {
 		if err == nil {
 			err = fmt.Errorf("type must be a record type, not %s", describeNode(tn))
@@ -976,7 +1063,7 @@ func (l *loader) checkMode(z *Zone, keys map[string]*yaml.Node) {
 		if len(z.Masters) == 0 && keys["masters"] == nil {
 			l.add(keys["mode"], "a slave zone needs masters: the servers it is transferred from")
 		}
-		if keys["records"] != nil && len(keys["records"].Content) > 0 {
+		if n := keys["records"]; n != nil && (len(n.Content) > 0 || n == l.placeholder) {
 			l.add(keys["records"], "a slave zone cannot declare records: its data comes from its masters")
 		}
 		if keys["soa"] != nil {

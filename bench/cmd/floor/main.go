@@ -43,9 +43,24 @@ func main() {
 	values := 0
 	records := doc.Content[0].Content[len(doc.Content[0].Content)-1]
 	for i := 0; i+1 < len(records.Content); i += 2 {
-		for _, set := range records.Content[i+1].Content {
-			rrtype := set.Content[1].Value
-			for _, v := range set.Content[3].Content {
+		sets := records.Content[i+1].Content
+		if records.Content[i+1].Kind == yaml.MappingNode { // the flow style: one set, no list
+			sets = records.Content[i+1 : i+2]
+		}
+		for _, set := range sets {
+			var rrtype string
+			var vals []*yaml.Node
+			for j := 0; j+1 < len(set.Content); j += 2 {
+				switch k, v := set.Content[j].Value, set.Content[j+1]; k {
+				case "type":
+					rrtype = v.Value
+				case "value":
+					vals = []*yaml.Node{v}
+				case "values":
+					vals = v.Content
+				}
+			}
+			for _, v := range vals {
 				value := v.Value
 				if rrtype == "TXT" {
 					value = `"` + value + `"`
