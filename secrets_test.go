@@ -12,9 +12,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/internal/providertest"
 	cloudns "github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/providers/httpx"
-	"github.com/zonesync/zonesync/providers/providertest"
 	"github.com/zonesync/zonesync/providers/redact"
 	"github.com/zonesync/zonesync/spec"
 )

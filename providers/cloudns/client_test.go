@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/spec"
 )
@@ -81,7 +82,7 @@ func TestReadZoneCalls(t *testing.T) {
 	if _, err := e.fake.PutRecord("example.test", fake.Record{Type: "WR", Host: "go", Record: "https://example.com", TTL: 3600}); err != nil {
 		t.Fatal(err)
 	}
-	live, err := e.p.ReadZone(context.Background(), "example.test")
+	live, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func (e *env) seeded(t *testing.T) *spec.Zone {
 	if err := e.fake.Seed(zoneOf(t, "example.test", set("www", "A", "192.0.2.1"))); err != nil {
 		t.Fatal(err)
 	}
-	live, err := e.p.ReadZone(context.Background(), "example.test")
+	live, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestDocumentedErrors(t *testing.T) {
 	}{
 		{"wrong password", func(t *testing.T, e *env) error {
 			e.seeded(t)
-			_, err := withPassword(e, [2]string{"auth-id", testAuthID}, "wrong").p.ReadZone(context.Background(), "example.test")
+			_, err := withPassword(e, [2]string{"auth-id", testAuthID}, "wrong").p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 			return err
 		}, `cloudns: get-zone-info in example.test: "Invalid authentication, incorrect auth-id or auth-password."`},
 		{"wrong sub-auth-id", func(t *testing.T, e *env) error {
@@ -142,7 +142,7 @@ func TestDocumentedErrors(t *testing.T) {
 
 func TestReadMissingZoneIsNotFound(t *testing.T) {
 	e := newEnv(t, nil)
-	_, err := e.p.ReadZone(context.Background(), "absent.test")
+	_, err := e.p.ReadZone(context.Background(), "absent.test", providers.ReadOptions{})
 	if !errors.Is(err, providers.ErrZoneNotFound) {
 		t.Fatalf("got %v, want ErrZoneNotFound", err)
 	}
@@ -161,7 +161,7 @@ func TestFailedReadIsAnError(t *testing.T) {
 			in := e.fake.Faults()
 			in.Skip = func(r *http.Request) bool { return !strings.Contains(r.URL.Path, step) }
 			in.Script(faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError)
-			z, err := e.p.ReadZone(context.Background(), "example.test")
+			z, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 			if err == nil || z != nil {
 				t.Fatalf("ReadZone = %v, %v; want an error and no zone", z, err)
 			}
@@ -185,10 +185,16 @@ func TestUnexpectedAnswers(t *testing.T) {
 		want    string
 	}{
 		{"records not an object", map[string]string{"get-zone-info": `{"name":"example.test","type":"master"}`, "records": `"none"`},
-			func(p *Provider) error { _, err := p.ReadZone(context.Background(), "example.test"); return err },
+			func(p *Provider) error {
+				_, err := p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
+				return err
+			},
 			`cloudns: records in example.test: unexpected answer`},
 		{"zone type unknown", map[string]string{"get-zone-info": `{"name":"example.test","type":"geodns"}`},
-			func(p *Provider) error { _, err := p.ReadZone(context.Background(), "example.test"); return err },
+			func(p *Provider) error {
+				_, err := p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
+				return err
+			},
 			`cloudns: get-zone-info in example.test: zone type "geodns" is not one zonesync manages (master or slave)`},
 		{"change without a status", map[string]string{"delete-record": `[]`},
 			func(p *Provider) error {

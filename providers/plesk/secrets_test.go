@@ -10,8 +10,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/plesk"
-	"github.com/zonesync/zonesync/providers/providertest"
 	"github.com/zonesync/zonesync/providers/redact"
 )
 
@@ -46,7 +47,7 @@ func TestEchoedSecretsNeverInErrors(t *testing.T) {
 						s := plesk.Settings{Endpoint: srv.URL}
 						set(&s, secret)
 						p := newProvider(t, s)
-						_, err := p.ReadZone(context.Background(), "example.com")
+						_, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
 						require.Error(t, err)
 						providertest.AssertNoSecret(t, "error", secret, err.Error())
 						if !strings.Contains(err.Error(), "unreadable answer") {

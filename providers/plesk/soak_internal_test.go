@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/providers/plesk/fake"
-	"github.com/zonesync/zonesync/providers/providertest"
 )
 
 // TestSoak runs the shared fault soak (providertest.Soak): randomised
@@ -31,10 +31,11 @@ func TestSoak(t *testing.T) {
 	h.BaseDelay, h.MaxDelay = time.Millisecond, 2*time.Millisecond
 	h.Sleep = func(ctx context.Context, d time.Duration) error { return ctx.Err() }
 	providertest.Soak(t, providertest.SoakHarness{
-		Provider: p,
-		Zone:     zone,
-		Faults:   f.Faults(),
-		Seed:     20261123,
+		LiveWritable: liveWritable,
+		Provider:     p,
+		Zone:         zone,
+		Faults:       f.Faults(),
+		Seed:         20261123,
 		State: func() ([]providertest.Record, error) {
 			var out []providertest.Record
 			for _, r := range f.Records(zone) {
@@ -65,3 +66,6 @@ func TestUnmanagedTypesAreLeftAlone(t *testing.T) {
 		t.Errorf("an A record: skip=%v err=%v", skip, err)
 	}
 }
+
+// liveWritable is the conformance test's (package plesk_test), for the soak.
+const liveWritable = "Apply still writes record ids and values into the live zone"
