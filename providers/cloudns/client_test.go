@@ -8,6 +8,7 @@ import (
 
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -29,7 +30,7 @@ func TestClientStaysUnderTheRateLimit(t *testing.T) {
 			f := fake.New(fake.Options{AuthID: testAuthID, Password: testPassword, RequestsPerSecond: 20})
 			srv := httptest.NewServer(f)
 			defer srv.Close()
-			p, err := New(Settings{AuthID: testAuthID, AuthPassword: testPassword, Endpoint: srv.URL, RequestsPerSecond: tc.rps})
+			p, err := New(Settings{AuthID: testAuthID, AuthPassword: testPassword, Settings: httpx.Settings{Endpoint: srv.URL, RequestsPerSecond: tc.rps}})
 			if err != nil {
 				t.Fatal(err)
 			}

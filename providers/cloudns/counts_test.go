@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -117,7 +118,7 @@ func TestRecordsCountAnswers(t *testing.T) {
 		{`-1`, 0, `cloudns: get-records-count in example.test: negative count -1`},
 	} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, tc.answer) }))
-		p, err := New(Settings{AuthID: "1", AuthPassword: testPassword, Endpoint: srv.URL, RequestsPerSecond: 1000})
+		p, err := New(Settings{AuthID: "1", AuthPassword: testPassword, Settings: httpx.Settings{Endpoint: srv.URL, RequestsPerSecond: 1000}})
 		require.NoError(t, err)
 		n, err := p.c.recordsCount(context.Background(), "example.test")
 		srv.Close()

@@ -11,6 +11,7 @@ import (
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -213,7 +214,7 @@ func TestUnexpectedAnswers(t *testing.T) {
 				w.Write([]byte(tc.answers[strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/dns/"), ".json")]))
 			}))
 			defer srv.Close()
-			p, err := New(Settings{AuthID: "1", AuthPassword: testPassword, Endpoint: srv.URL, RequestsPerSecond: 1000})
+			p, err := New(Settings{AuthID: "1", AuthPassword: testPassword, Settings: httpx.Settings{Endpoint: srv.URL, RequestsPerSecond: 1000}})
 			if err != nil {
 				t.Fatal(err)
 			}

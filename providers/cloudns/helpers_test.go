@@ -13,6 +13,7 @@ import (
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -39,7 +40,7 @@ func newEnv(t *testing.T, wrap func(http.Handler) http.Handler) *env {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	p, err := New(Settings{AuthID: testAuthID, AuthPassword: testPassword, Endpoint: srv.URL, RequestsPerSecond: 10000, Burst: 100, Timeout: "2s"})
+	p, err := New(Settings{AuthID: testAuthID, AuthPassword: testPassword, Settings: httpx.Settings{Endpoint: srv.URL, RequestsPerSecond: 10000, Burst: 100, Timeout: "2s"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/redact"
 	"github.com/zonesync/zonesync/spec"
 )
@@ -91,7 +92,7 @@ func TestPasswordNeverInErrors(t *testing.T) {
 			} else {
 				t.Cleanup(srv.Close)
 			}
-			s := Settings{AuthID: "999", AuthPassword: testPassword, Endpoint: endpoint, RequestsPerSecond: 1000, Timeout: "1s"}
+			s := Settings{AuthID: "999", AuthPassword: testPassword, Settings: httpx.Settings{Endpoint: endpoint, RequestsPerSecond: 1000, Timeout: "1s"}}
 			p, err := New(s)
 			if err != nil {
 				t.Fatal(err)
@@ -219,7 +220,7 @@ func TestEchoedSecretsNeverInErrors(t *testing.T) {
 				t.Run(shape+"/"+encoding+"/"+place, func(t *testing.T) {
 					srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { write(w, encode(secret)) }))
 					defer srv.Close()
-					p, err := New(Settings{AuthID: "999", AuthPassword: secret, Endpoint: srv.URL, RequestsPerSecond: 1000, Timeout: "1s"})
+					p, err := New(Settings{AuthID: "999", AuthPassword: secret, Settings: httpx.Settings{Endpoint: srv.URL, RequestsPerSecond: 1000, Timeout: "1s"}})
 					require.NoError(t, err)
 					fastRetries(p)
 					_, err = p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})

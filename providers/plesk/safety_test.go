@@ -12,6 +12,7 @@ import (
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/plesk"
 	"github.com/zonesync/zonesync/providers/plesk/fake"
 	"github.com/zonesync/zonesync/spec"
@@ -102,9 +103,9 @@ func TestCredentialsNeverInErrors(t *testing.T) {
 		{"wrong key", wrongSrv.URL, true, `error 11003 "Secret key validation failed."`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := plesk.Settings{Endpoint: tc.endpoint, Login: testLogin, Password: testPassword}
+			s := plesk.Settings{Login: testLogin, Password: testPassword, Settings: httpx.Settings{Endpoint: tc.endpoint}}
 			if tc.key {
-				s = plesk.Settings{Endpoint: tc.endpoint, SecretKey: testKey}
+				s = plesk.Settings{SecretKey: testKey, Settings: httpx.Settings{Endpoint: tc.endpoint}}
 			}
 			p := newProvider(t, s)
 			ctx := context.Background()
@@ -232,7 +233,7 @@ func TestReadZone(t *testing.T) {
 // TestSecretKey checks the KEY header way of logging in.
 func TestSecretKey(t *testing.T) {
 	fx := newFixture(t, zone)
-	p := newProvider(t, plesk.Settings{Endpoint: fx.srv.URL, SecretKey: testKey})
+	p := newProvider(t, plesk.Settings{SecretKey: testKey, Settings: httpx.Settings{Endpoint: fx.srv.URL}})
 	if _, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{}); err != nil {
 		t.Fatal(err)
 	}

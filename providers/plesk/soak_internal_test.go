@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/plesk/fake"
 )
 
@@ -22,7 +23,7 @@ func TestSoak(t *testing.T) {
 	f.Faults().TimeoutDelay = 600 * time.Millisecond
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	p, err := New(Settings{Endpoint: srv.URL, Login: login, Password: password, RequestsPerSecond: 100000, Burst: 1000, Timeout: "500ms"})
+	p, err := New(Settings{Login: login, Password: password, Settings: httpx.Settings{Endpoint: srv.URL, RequestsPerSecond: 100000, Burst: 1000, Timeout: "500ms"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/plesk"
 	"github.com/zonesync/zonesync/providers/plesk/fake"
 	"github.com/zonesync/zonesync/spec"
@@ -63,7 +64,7 @@ func newTap(t *testing.T) *tap {
 		tp.fake.ServeHTTP(w, r)
 	}))
 	t.Cleanup(tp.srv.Close)
-	tp.p = newProvider(t, plesk.Settings{Endpoint: tp.srv.URL, Login: testLogin, Password: testPassword})
+	tp.p = newProvider(t, plesk.Settings{Login: testLogin, Password: testPassword, Settings: httpx.Settings{Endpoint: tp.srv.URL}})
 	return tp
 }
 

@@ -41,7 +41,11 @@ func New(s Settings) (*Provider, error) {
 	if _, msg := s.problem(); msg != "" {
 		return nil, fmt.Errorf("telecomx: %s", msg)
 	}
-	return &Provider{client: newClient(s), product: s.Product}, nil
+	h, err := s.Settings.Resolve(httpDefaults)
+	if err != nil {
+		return nil, fmt.Errorf("telecomx: %v", err)
+	}
+	return &Provider{client: newClient(s, h), product: s.Product}, nil
 }
 
 // Capabilities: the seven documented record types, one TTL per zone, no
