@@ -48,13 +48,13 @@ var ErrZoneNotFound = errors.New("zone not found")
 // same one (a plan's read while another zone is applied).
 type Provider interface {
 	// Capabilities reports what the provider can hold and do. Validation
-	// refuses what they rule out, so Apply is never asked for it; they
+	// and the plan refuse what they rule out, in the provider's name; they
 	// must not change while the provider is in use.
 	Capabilities() spec.Capabilities
 
 	// ListZones returns the names of the zones the provider serves,
-	// normalized (spec.NormalizeZone) and sorted. A provider that cannot
-	// list zones returns an error wrapping errors.ErrUnsupported.
+	// sorted. A provider that cannot list zones returns an error wrapping
+	// errors.ErrUnsupported.
 	ListZones(ctx context.Context) ([]string, error)
 
 	// ReadZone reads one zone, whole, into the model: mode, masters, TTL,
