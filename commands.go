@@ -20,6 +20,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -325,7 +326,7 @@ func (e *env) importZones(c *cli.Context) error {
 	}
 	caps := p.Capabilities()
 	specOf := func(zone string) ([]byte, error) {
-		live, err := p.ReadZone(e.context(c), zone)
+		live, err := p.ReadZone(e.context(c), zone, providers.ReadOptions{})
 		if err != nil {
 			return nil, fmt.Errorf("read zone %s from provider %s: %w", zone, name, err)
 		}

@@ -35,7 +35,7 @@ func (p *listedProvider) Capabilities() spec.Capabilities { return spec.Capabili
 
 func (p *listedProvider) ListZones(context.Context) ([]string, error) { return p.zones, nil }
 
-func (p *listedProvider) ReadZone(_ context.Context, zone string) (*spec.Zone, error) {
+func (p *listedProvider) ReadZone(_ context.Context, zone string, _ providers.ReadOptions) (*spec.Zone, error) {
 	rs, err := spec.NewRecordSet("1", "PTR", 3600, "host.example.com.")
 	if err != nil {
 		return nil, err

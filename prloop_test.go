@@ -80,7 +80,7 @@ func TestPlanRefusesAModeSwitchClouDNSCannotMake(t *testing.T) {
 	set, err := providers.Open(conf)
 	require.NoError(t, err)
 	p, _ := set.Get("dns")
-	live, err := p.ReadZone(context.Background(), "e2e.test")
+	live, err := p.ReadZone(context.Background(), "e2e.test", providers.ReadOptions{})
 	require.NoError(t, err)
 	errs := p.Apply(context.Background(), live, []*plan.Operation{{Seq: 1, Action: plan.SwitchMode,
 		Before: &plan.State{Mode: spec.Master}, After: &plan.State{Mode: spec.Slave, Masters: []string{"192.0.2.53"}}}})

@@ -12,9 +12,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/internal/providertest"
 	cloudns "github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/providers/httpx"
-	"github.com/zonesync/zonesync/providers/providertest"
 	"github.com/zonesync/zonesync/providers/redact"
 	"github.com/zonesync/zonesync/spec"
 )
@@ -52,12 +52,12 @@ func TestValidateNeverShowsEnvironmentValues(t *testing.T) {
 	code, out, errOut := zonesync(t, "--config", cfg, "validate")
 	assert.Equal(t, 1, code)
 	assert.Empty(t, out)
-	assert.Equal(t, cfg+":6:5: providers.dns: endpoint ${CLOUDNS_ENDPOINT} is not an http(s) base URL such as https://api.cloudns.net\n", errOut)
+	assert.Equal(t, cfg+":6:5: providers.dns: endpoint ${CLOUDNS_ENDPOINT} is not an http or https URL such as https://api.cloudns.net\n", errOut)
 
 	cfg = writeProject(t, "providers:\n  dns:\n    type: cloudns\n    auth_id: ${CLOUDNS_ID}\n    auth_password: ${CLOUDNS_PASSWORD}\n    timeout: ${CLOUDNS_TIMEOUT}\n", nil)
 	code, _, errOut = zonesync(t, "--config", cfg, "validate")
 	assert.Equal(t, 1, code)
-	assert.Equal(t, cfg+":6:5: providers.dns: timeout ${CLOUDNS_TIMEOUT} is not a positive duration such as 30s\n", errOut)
+	assert.Equal(t, cfg+":6:5: providers.dns: timeout ${CLOUDNS_TIMEOUT} is not a positive duration such as 30s (or a whole number of seconds, such as 30)\n", errOut)
 	assert.NotContains(t, errOut, "VerySecret")
 }
 

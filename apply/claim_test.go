@@ -39,7 +39,7 @@ func (m *memory) record(s string) {
 	m.log = append(m.log, s)
 }
 
-func (m *memory) ReadZone(_ context.Context, zone string) (*spec.Zone, error) {
+func (m *memory) ReadZone(_ context.Context, zone string, _ providers.ReadOptions) (*spec.Zone, error) {
 	m.record("read")
 	if m.readErr != nil {
 		return nil, m.readErr
@@ -101,18 +101,14 @@ func zoneWith(t *testing.T, records map[string]string) *spec.Zone {
 // prepare plans desired against the provider's zone, as Prepare does.
 func prepare(t *testing.T, m *memory, desired *spec.Zone) *Prepared {
 	t.Helper()
-	live, err := m.ReadZone(context.Background(), desired.Name)
+	live, err := m.ReadZone(context.Background(), desired.Name, providers.ReadOptions{})
 	if errors.Is(err, providers.ErrZoneNotFound) {
 		live = nil
 	} else {
 		require.NoError(t, err)
 	}
-	caps := m.Capabilities()
-	var managed *spec.Zone
-	if live != nil {
-		managed = plan.Managed(desired, live, caps)
-	}
-	zp := plan.Diff(desired, managed, caps)
+	zp, err := plan.Zone(desired, live, m.Capabilities(), nil)
+	require.NoError(t, err)
 	pl := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
 	pl.Summarize()
 	m.log = nil
@@ -239,4 +235,62 @@ func (u *unknownFirst) Apply(ctx context.Context, live *spec.Zone, ops []*plan.O
 		errs[0] = providers.OutcomeUnknown(errors.New("timed out"))
 	}
 	return errs
+}
+
+// writesLive is a provider that, like the providers before issue 12,
+// writes what it did into the live zone it is given, and remembers which
+// live zone each call got.
+type writesLive struct {
+	*memory
+	got []*spec.Zone
+}
+
+func (w *writesLive) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
+	w.got = append(w.got, live)
+	for _, op := range ops {
+		if op.Action == plan.Create {
+			live.Records = append(live.Records, op.After.RecordSet(op.Name, op.Type))
+		}
+	}
+	return w.memory.Apply(ctx, live, ops)
+}
+
+// TestRunLeavesThePlannedZoneAlone: every Apply call of a zone gets the
+// zone as read again before the first change, the same one each time,
+// and the zone the plan was made from stays as it was, whatever the
+// provider does to the one it got.
+func TestRunLeavesThePlannedZoneAlone(t *testing.T) {
+	m := &memory{zone: zoneWith(t, map[string]string{"www": "192.0.2.1"})}
+	w := &writesLive{memory: m}
+	prep := prepare(t, m, zoneWith(t, map[string]string{"www": "192.0.2.1", "a": "192.0.2.2", "b": "192.0.2.3"}))
+	prep.Providers[0] = w
+	planned := prep.Live[0]
+	before := planned.Digest()
+	rep := Run(context.Background(), prep, RunOptions{})
+	assert.Equal(t, []string{"ok", "ok"}, statuses(rep.Zones[0]))
+	require.Len(t, w.got, 2, "one call per operation")
+	assert.Same(t, w.got[0], w.got[1], "every call gets the same live zone")
+	assert.NotSame(t, planned, w.got[0], "the provider gets the zone read again, not the planned one")
+	assert.Same(t, planned, prep.Live[0])
+	assert.Equal(t, before, planned.Digest(), "the zone the plan was made from is unchanged")
+}
+
+// TestZoneAppliesOneZone: apply.Zone is Run for one zone's plan.
+func TestZoneAppliesOneZone(t *testing.T) {
+	m := &memory{zone: zoneWith(t, map[string]string{"www": "192.0.2.1"})}
+	desired := zoneWith(t, map[string]string{"www": "192.0.2.1", "new": "192.0.2.2"})
+	prep := prepare(t, m, desired)
+	zr := Zone(context.Background(), m, desired, prep.Live[0], prep.Plan.Zones[0], nil)
+	assert.Equal(t, "example.com", zr.Zone)
+	assert.Equal(t, []string{"ok"}, statuses(zr))
+	assert.Equal(t, []string{"lock example.com", "read", "apply create new A", "unlock example.com"}, m.log)
+
+	m.zone = zoneWith(t, map[string]string{"www": "192.0.2.9"})
+	zr = Zone(context.Background(), m, desired, prep.Live[0], prep.Plan.Zones[0], nil)
+	assert.Equal(t, []string{"failed"}, statuses(zr), "a zone changed since the plan is refused")
+
+	stop := make(chan struct{})
+	close(stop)
+	zr = Zone(context.Background(), m, desired, prep.Live[0], prep.Plan.Zones[0], stop)
+	assert.Equal(t, []string{"skipped"}, statuses(zr))
 }

@@ -40,9 +40,9 @@ type Prepared struct {
 	// Desired and Live are indexed like Plan.Zones; Live[i] is nil when the
 	// zone does not exist at its provider yet, and is the whole live zone,
 	// ignored records included, but for an SOA the spec leaves alone, which
-	// a provider may leave out (providers.ReadOptions). Run overwrites a
-	// zone's entry with the zone as it reads it again right before the
-	// first change, which Apply then keeps current.
+	// a provider may leave out (providers.ReadOptions). Run never changes
+	// them: it reads each zone again right before its first change and
+	// gives the provider that zone.
 	Desired []*spec.Zone
 	Live    []*spec.Zone
 	// Providers are the providers of Plan.Zones, by zone index.
@@ -162,7 +162,7 @@ func readSafely(ctx context.Context, p providers.Provider, zone string, opt prov
 			z, err = nil, fmt.Errorf("internal error in the provider: %v", r)
 		}
 	}()
-	return providers.ReadZone(ctx, p, zone, opt)
+	return p.ReadZone(ctx, zone, opt)
 }
 
 // wait returns a zone's live state; nil without error when it does not exist.
@@ -204,6 +204,8 @@ func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Opti
 	}
 	var early []peeked
 	expected := map[string][]string{}
+	// runs tell each provider the whole run before its first read.
+	runs := map[string]*providers.ReadRun{}
 	if files, err := spec.SpecFiles(cfg.ZonesDir); err == nil {
 		for _, f := range files {
 			if data, err := os.ReadFile(f); err == nil {
@@ -216,15 +218,12 @@ func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Opti
 			}
 		}
 	}
-	// Tell each provider the whole run before its first read.
 	for name, zones := range expected {
-		if p, _ := set.Get(name); p != nil {
-			if e, ok := p.(providers.ZoneExpecter); ok {
-				e.ExpectZones(zones)
-			}
-		}
+		sort.Strings(zones)
+		runs[name] = &providers.ReadRun{Zones: slices.Compact(zones)}
 	}
 	for _, e := range early {
+		e.opt.Run = runs[e.provider]
 		rd.start(e.zone, e.provider, e.opt)
 	}
 	zones, err := LoadSpecs(cfg, set)
@@ -238,14 +237,19 @@ func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Opti
 	}
 	zones = slices.DeleteFunc(zones, func(z *spec.Zone) bool { return !opt.Shard.Contains(z.Name) })
 	sort.Slice(zones, func(i, j int) bool { return zones[i].Name < zones[j].Name })
+	runOptions := func(z *spec.Zone) providers.ReadOptions {
+		opt := readOptions(z)
+		opt.Run = runs[z.Provider]
+		return opt
+	}
 	for _, z := range zones {
-		rd.start(z.Name, z.Provider, readOptions(z))
+		rd.start(z.Name, z.Provider, runOptions(z))
 	}
 	prep := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: opt.Shard.String()}}
 	var problems []error
 	unavailable := unavailableSet{}
 	for _, z := range zones {
-		live, err := rd.wait(z.Name, z.Provider, readOptions(z))
+		live, err := rd.wait(z.Name, z.Provider, runOptions(z))
 		var denied *accessError
 		if errors.As(err, &denied) {
 			unavailable.add(z.Provider, denied.err, z.Name)
@@ -256,22 +260,16 @@ func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Opti
 			continue
 		}
 		p, _ := set.Get(z.Provider)
-		caps := p.Capabilities()
-		if conflicts := plan.IgnoredConflicts(z, live); len(conflicts) > 0 {
-			for _, c := range conflicts {
-				problems = append(problems, errors.New(c))
-			}
+		zp, err := plan.Zone(z, live, p.Capabilities(), &cfg.Safety)
+		if err != nil {
+			problems = append(problems, err)
 			continue
 		}
-		managed := plan.Managed(z, live, caps)
-		zp := plan.Diff(z, managed, caps)
 		// What the provider would refuse at apply is refused now, in its words.
 		if errs := checkOperations(p, z, live, zp); len(errs) > 0 {
 			problems = append(problems, errs...)
 			continue
 		}
-		zp.Refusals = plan.CheckSafety(zp, z, managed, cfg.Safety)
-		zp.Warnings = plan.IgnoreWarnings(z, live)
 		prep.Plan.Zones = append(prep.Plan.Zones, zp)
 		prep.Plan.Refusals = append(prep.Plan.Refusals, zp.Refusals...)
 		prep.Plan.Warnings = append(prep.Plan.Warnings, zp.Warnings...)

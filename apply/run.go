@@ -84,6 +84,24 @@ func (r *Report) Failed() bool {
 	return r.Summary.Failed > 0 || r.Summary.Unknown > 0 || r.Summary.Skipped > 0
 }
 
+// Counts tallies the zone's operations by status.
+func (z *ZoneReport) Counts() Counts {
+	var c Counts
+	for _, r := range z.Results {
+		switch r.Status {
+		case OK:
+			c.OK++
+		case Failed:
+			c.Failed++
+		case Unknown:
+			c.Unknown++
+		default:
+			c.Skipped++
+		}
+	}
+	return c
+}
+
 // RunOptions control an apply.
 type RunOptions struct {
 	// Concurrency is how many zones are applied at once.
@@ -134,22 +152,33 @@ func Run(ctx context.Context, prep *Prepared, opt RunOptions) *Report {
 	}
 	wg.Wait()
 	for _, z := range rep.Zones {
-		for _, r := range z.Results {
-			switch r.Status {
-			case OK:
-				rep.Summary.OK++
-			case Failed:
-				rep.Summary.Failed++
-			case Unknown:
-				rep.Summary.Unknown++
-			default:
-				rep.Summary.Skipped++
-			}
-		}
+		c := z.Counts()
+		rep.Summary.OK += c.OK
+		rep.Summary.Failed += c.Failed
+		rep.Summary.Unknown += c.Unknown
+		rep.Summary.Skipped += c.Skipped
 	}
 	rep.Interrupted = stopped(opt.Stop)
 	rep.DurationMS = ms(time.Since(start))
 	return rep
+}
+
+// Zone applies one zone's plan with p, as Run applies each zone of a
+// prepared plan, and returns the zone's report. desired and live are the
+// zones the plan was made from (live nil: the zone did not exist). Right
+// before the first change it takes p's lock on the zone, if p has one,
+// reads the zone again and refuses, with providers.ErrZoneChanged, a plan
+// whose live digest no longer matches; a plan without a live digest, or
+// a nil desired, is applied to live as it is. Operations run in order,
+// in batches where p's capabilities say Batch, and one whose dependency
+// did not succeed is skipped. Closing stop (nil: never) stops new
+// operations from starting. Every operation gets a status.
+func Zone(ctx context.Context, p providers.Provider, desired, live *spec.Zone, zp *plan.ZonePlan, stop <-chan struct{}) *ZoneReport {
+	prep := &Prepared{
+		Plan:    &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}},
+		Desired: []*spec.Zone{desired}, Live: []*spec.Zone{live}, Providers: []providers.Provider{p},
+	}
+	return runZoneSafely(ctx, prep, 0, stop)
 }
 
 func stopped(stop <-chan struct{}) bool {
@@ -234,16 +263,13 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 				break
 			}
 			defer release()
-			// The zone as read now replaces the one the plan was made from,
-			// in place, so that whoever holds it sees what Apply keeps current.
-			if live != nil && now != nil {
-				*live = *now
-			} else {
-				live, prep.Live[i] = now, now
+			// The provider gets the zone as read now, the same zone for
+			// every call, read-only; the one the plan was made from stays
+			// as it was.
+			live = now
+			if live == nil {
+				live = &spec.Zone{Name: zp.Zone, Provider: zp.Provider, Mode: spec.Master}
 			}
-		}
-		if live == nil {
-			live = &spec.Zone{Name: zp.Zone, Provider: zp.Provider, Mode: spec.Master}
 		}
 		// A batch is a run of operations that do not depend on each other.
 		end := k + 1
@@ -282,7 +308,8 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 // longer is what the plan was made from. With the lock, no other zonesync
 // process can change the zone until release; without one, the zone can
 // still change between this read and the provider's writes (see README).
-// It returns the zone as read now, which Apply then keeps current.
+// It returns the zone as read now (nil when it does not exist), or live
+// itself for a plan without a live digest to compare with.
 func claim(ctx context.Context, zp *plan.ZonePlan, desired *spec.Zone, p providers.Provider, live *spec.Zone) (release func(), now *spec.Zone, err error) {
 	release = func() {}
 	if l, ok := p.(providers.ZoneLocker); ok {
@@ -296,7 +323,7 @@ func claim(ctx context.Context, zp *plan.ZonePlan, desired *spec.Zone, p provide
 	if desired == nil || zp.LiveDigest == "" {
 		return release, live, nil
 	}
-	now, err = providers.ReadZone(ctx, p, zp.Zone, readOptions(desired))
+	now, err = p.ReadZone(ctx, zp.Zone, readOptions(desired))
 	if errors.Is(err, providers.ErrZoneNotFound) {
 		now, err = nil, nil
 	}
@@ -304,19 +331,11 @@ func claim(ctx context.Context, zp *plan.ZonePlan, desired *spec.Zone, p provide
 		release()
 		return nil, nil, fmt.Errorf("not run: reading zone %s from provider %s again before changing it: %w", zp.Zone, zp.Provider, err)
 	}
-	if liveDigest(desired, now, p.Capabilities()) != zp.LiveDigest {
+	if plan.LiveDigest(desired, now, p.Capabilities()) != zp.LiveDigest {
 		release()
 		return nil, nil, fmt.Errorf("not run: zone %s at provider %s: %w", zp.Zone, zp.Provider, providers.ErrZoneChanged)
 	}
 	return release, now, nil
-}
-
-// liveDigest is the live digest a plan made now from live would carry.
-func liveDigest(desired, live *spec.Zone, caps spec.Capabilities) string {
-	if live == nil {
-		return plan.Diff(desired, nil, caps).LiveDigest
-	}
-	return plan.Diff(desired, plan.Managed(desired, live, caps), caps).LiveDigest
 }
 
 // dependsWithin reports whether any dependency is at index from or later,

@@ -29,7 +29,7 @@ func (s *scripted) Capabilities() spec.Capabilities { return s.caps }
 func (s *scripted) ListZones(context.Context) ([]string, error) {
 	return nil, nil
 }
-func (s *scripted) ReadZone(context.Context, string) (*spec.Zone, error) {
+func (s *scripted) ReadZone(context.Context, string, providers.ReadOptions) (*spec.Zone, error) {
 	return nil, providers.ErrZoneNotFound
 }
 func (s *scripted) Apply(_ context.Context, _ *spec.Zone, ops []*plan.Operation) []error {

@@ -98,6 +98,7 @@ func Diff(desired, live *spec.Zone, caps spec.Capabilities) *ZonePlan {
 		diffRecords(desired.Records, liveRecords, caps, add)
 	}
 	order(ops, steps)
+	setChanges(ops)
 	zp.Operations = ops
 	return zp
 }

@@ -54,6 +54,7 @@ func Decode(r io.Reader) (*Plan, error) {
 				return nil, fmt.Errorf("plan file: zone %s: operation %d has unknown action %q", z.Zone, op.Seq, op.Action)
 			}
 		}
+		setChanges(z.Operations)
 	}
 	p.Summarize()
 	return &p, nil

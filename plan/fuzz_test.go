@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -20,6 +21,11 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
+		for _, z := range p.Zones {
+			for _, op := range z.Operations {
+				checkChange(t, op)
+			}
+		}
 		var out bytes.Buffer
 		if err := WriteJSON(&out, p); err != nil {
 			t.Fatal(err)
@@ -28,4 +34,35 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("a plan written back is refused: %v", err)
 		}
 	})
+}
+
+// checkChange: a decoded operation's change accounts for every value of
+// its states, each once, and its lists are views of each other.
+func checkChange(t *testing.T, op *Operation) {
+	c := op.change
+	if op.Action != Create && op.Action != Update && op.Action != Delete {
+		if c != nil {
+			t.Fatalf("%s has a change", op.Action)
+		}
+		return
+	}
+	if c == nil {
+		t.Fatalf("%s has no change", op.Action)
+	}
+	set := func(s *State) []string {
+		if s == nil {
+			return nil
+		}
+		return sortedSet(s.Values)
+	}
+	merged := func(a, b []string) []string { return sortedSet(append(slices.Clone(a), b...)) }
+	if op.Action != Delete && !slices.Equal(merged(c.Kept, c.Added), set(op.After)) {
+		t.Fatalf("kept %q + added %q is not after %q", c.Kept, c.Added, set(op.After))
+	}
+	if op.Action != Create && !slices.Equal(merged(c.Kept, c.Removed), set(op.Before)) {
+		t.Fatalf("kept %q + removed %q is not before %q", c.Kept, c.Removed, set(op.Before))
+	}
+	if len(c.Pairs)+len(c.Creates) != len(c.Added) || len(c.Pairs)+len(c.Deletes) != len(c.Removed) {
+		t.Fatalf("pairs %d, creates %d, deletes %d do not add up to added %d and removed %d", len(c.Pairs), len(c.Creates), len(c.Deletes), len(c.Added), len(c.Removed))
+	}
 }

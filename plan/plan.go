@@ -131,6 +131,10 @@ type Operation struct {
 	Type   string `json:"type,omitempty"`
 	Before *State `json:"before,omitempty"`
 	After  *State `json:"after,omitempty"`
+	// change is the value-level change of a record-set operation, set
+	// once by Diff and Decode; see Change. Not in the JSON: it follows
+	// from Before and After.
+	change *Change
 }
 
 // State is what an operation's subject looks like before or after it.

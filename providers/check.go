@@ -11,11 +11,16 @@ import (
 )
 
 // OperationChecker is implemented by providers that know, from the live
-// zone alone, operations they cannot carry out: a mode switch their API
-// has no call for, a zone they cannot create. The plan calls it for every
-// operation, so that what apply would refuse is refused while the plan is
-// reviewed; the provider's Apply calls it too, before it sends anything,
-// so that both say the same.
+// zone alone, operations they cannot carry out beyond what their
+// capabilities say: a mode switch their API has no call for, a zone they
+// cannot create, said in the provider's own words. apply's Prepare calls
+// it for every operation of a plan, so that what apply would refuse is
+// refused while the plan is reviewed; the provider's Apply calls it too,
+// before it sends anything, so that both say the same.
+//
+// A provider without it is normal: CheckOperation then refuses what the
+// provider's capabilities rule out (CapabilityProblem), which is all a
+// provider whose capabilities tell the whole story needs.
 type OperationChecker interface {
 	// CheckOperation returns why the provider cannot carry out op on live
 	// (a zone holding only its name when it does not exist yet), or nil.
@@ -124,6 +129,10 @@ func describe(op *plan.Operation) string {
 // once per provider at the start of a run, before reading any zone, so
 // that a wrong password or an unreachable endpoint costs one call and one
 // line instead of a failure (and its retries) per zone.
+//
+// A provider without it is normal: one whose API has no call cheaper than
+// a zone read gains nothing from a check, and its first failed read says
+// the same, once per zone.
 type Checker interface {
 	// CheckAccess returns an error, naming the provider and what failed,
 	// when the provider cannot be used at all. zone is one zone the run

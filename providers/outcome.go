@@ -46,6 +46,11 @@ var ErrZoneChanged = errors.New("the zone changed since it was read: make a new 
 // ZoneLocker is implemented by providers that can keep other zonesync
 // processes from changing a zone while one applies to it. apply holds the
 // lock from the re-read of the zone before its first change until its last.
+//
+// A provider without it is normal: an HTTP API or a DNS server offers no
+// lock a client could hold, and apply's re-read before the first change
+// then narrows, without closing, the window in which another writer's
+// change can be overwritten (see the README).
 type ZoneLocker interface {
 	// LockZone waits, until ctx ends, for the zone's lock, and returns the
 	// function that releases it. The lock must also be released when the

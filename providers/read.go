@@ -1,43 +1,30 @@
 package providers
 
-import (
-	"context"
-
-	"github.com/zonesync/zonesync/spec"
-)
-
-// ReadOptions name the parts of a live zone a caller can do without.
+// ReadOptions are what a caller of ReadZone can do without, and what it
+// can tell about the run the read belongs to. Options allow a provider to
+// leave parts out or to read with fewer calls; they never require it: a
+// provider that reads the whole zone, one call at a time, whatever the
+// options say, is correct. The zero value asks for the whole zone and
+// tells nothing.
 type ReadOptions struct {
 	// SkipSOA allows the provider to leave Zone.SOA nil: the spec does not
-	// manage the SOA, so the plan never looks at it.
+	// manage the SOA, so the plan never looks at it. ClouDNS reads the SOA
+	// with a call of its own, which this saves.
 	SkipSOA bool
+	// Run, when set, is the run this read belongs to, shared by every read
+	// of the run from this provider (see ReadRun). nil: the caller said
+	// nothing about other reads (apply's re-read of one zone, import).
+	Run *ReadRun
 }
 
-// OptionReader is implemented by providers for which a part of a zone
-// costs an API call of its own, so that a caller who does not need that
-// part saves the call. ClouDNS reads the SOA with a call of its own.
-type OptionReader interface {
-	// ReadZoneOptions is ReadZone, leaving out what opt allows.
-	ReadZoneOptions(ctx context.Context, zone string, opt ReadOptions) (*spec.Zone, error)
-}
-
-// ZoneExpecter is implemented by providers that read many zones with fewer
-// calls when told in advance which zones a run will read: ClouDNS learns
+// ReadRun is what one run tells a provider, before its first read, about
+// all the reads it will make there: every ReadZone of the run gets the
+// same *ReadRun, so a provider may key what it learns for the run by the
+// pointer (and forget what it learnt for another run). ClouDNS learns
 // every zone's type from a few pages of its zone list instead of a call
-// per zone.
-type ZoneExpecter interface {
-	// ExpectZones is called before a run's reads with every zone the run
-	// expects to read from this provider. It must not touch the network,
-	// and a zone read without being expected must still read correctly.
-	ExpectZones(zones []string)
-}
-
-// ReadZone reads a zone, through OptionReader when the provider has it.
-// A provider without it reads the whole zone: the options allow leaving
-// parts out, they never require it.
-func ReadZone(ctx context.Context, p Provider, zone string, opt ReadOptions) (*spec.Zone, error) {
-	if r, ok := p.(OptionReader); ok {
-		return r.ReadZoneOptions(ctx, zone, opt)
-	}
-	return p.ReadZone(ctx, zone)
+// per zone. A zone read without being in Zones must still read correctly.
+type ReadRun struct {
+	// Zones are the zones the run expects to read from this provider,
+	// normalized and sorted. Read-only.
+	Zones []string
 }

@@ -126,6 +126,31 @@ func TestProviderDecodeErrors(t *testing.T) {
 	}
 }
 
+// TestProviderDecodeInline: the keys of a struct embedded with
+// `yaml:",inline"` are the provider's own, decoded and checked like them.
+func TestProviderDecodeInline(t *testing.T) {
+	type Shared struct {
+		Endpoint string `yaml:"endpoint"`
+		Burst    int    `yaml:"burst"`
+	}
+	var s struct {
+		Token  string `yaml:"token"`
+		Shared `yaml:",inline"`
+	}
+	cfg, err := ParseConfig("z.yaml", []byte("providers:\n  p:\n    type: x\n    token: t\n    endpoint: http://fake\n    burst: 3\n"), env(nil))
+	require.NoError(t, err)
+	require.NoError(t, cfg.Providers["p"].Decode(&s))
+	assert.Equal(t, "t", s.Token)
+	assert.Equal(t, Shared{Endpoint: "http://fake", Burst: 3}, s.Shared)
+
+	cfg, err = ParseConfig("z.yaml", []byte("providers:\n  p:\n    type: x\n    burst: many\n    endpont: http://fake\n"), env(nil))
+	require.NoError(t, err)
+	err = cfg.Providers["p"].Decode(&s)
+	require.Error(t, err)
+	assert.Equal(t, "z.yaml:4:12: providers.p.burst must be a whole number, not \"many\"\n"+
+		"z.yaml:5:5: unknown key \"endpont\" in providers.p (did you mean \"endpoint\"?)", err.Error())
+}
+
 // TestShortSecretsRefused: a secret setting under MinSecretLength is an
 // error at its key naming the variable it came from, never the value, and
 // is not registered for scrubbing.

@@ -49,7 +49,7 @@ func decodeValue(e *errs, node *yaml.Node, rv reflect.Value, key string) {
 				continue
 			}
 			seen[k.Value] = true
-			decodeValue(e, val, rv.Field(idx), joinKey(key, k.Value))
+			decodeValue(e, val, rv.FieldByIndex(idx), joinKey(key, k.Value))
 		}
 	case reflect.Slice:
 		if node.Kind != yaml.SequenceNode {
@@ -227,27 +227,35 @@ func kindName(k reflect.Kind) string {
 	return "whole number"
 }
 
-// structFields maps yaml key names to field indexes of t.
-func structFields(t reflect.Type) map[string]int {
-	out := map[string]int{}
+// structFields maps yaml key names to field index paths of t. The keys
+// of a struct field tagged `yaml:",inline"` are t's own, as yaml.v3 reads
+// them (a provider's settings embed the shared HTTP ones so).
+func structFields(t reflect.Type) map[string][]int {
+	out := map[string][]int{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		if !f.IsExported() {
 			continue
 		}
-		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
 		if name == "-" {
+			continue
+		}
+		if opts == "inline" && f.Type.Kind() == reflect.Struct {
+			for k, idx := range structFields(f.Type) {
+				out[k] = append([]int{i}, idx...)
+			}
 			continue
 		}
 		if name == "" {
 			name = strings.ToLower(f.Name)
 		}
-		out[name] = i
+		out[name] = []int{i}
 	}
 	return out
 }
 
-func fieldNames(fields map[string]int) []string {
+func fieldNames(fields map[string][]int) []string {
 	names := make([]string, 0, len(fields))
 	for n := range fields {
 		names = append(names, n)

@@ -24,6 +24,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
 	"github.com/zonesync/zonesync/providers/zonefile"
 	"github.com/zonesync/zonesync/spec"
@@ -129,7 +130,7 @@ func seedFrom(srv server, dir string, stderr io.Writer) (int, error) {
 	}
 	seeded := 0
 	for _, name := range zones {
-		z, err := files.ReadZone(context.Background(), name)
+		z, err := files.ReadZone(context.Background(), name, providers.ReadOptions{})
 		if err != nil {
 			return seeded, err
 		}

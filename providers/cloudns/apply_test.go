@@ -8,10 +8,11 @@ import (
 	"testing"
 
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/providers/faults"
-	"github.com/zonesync/zonesync/providers/providertest"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -45,7 +46,10 @@ func TestUpdateOnlyPlanCallCounts(t *testing.T) {
 		}
 	}
 	e.fake.Faults().ResetCounts()
-	rep := e.runPlan(zp, desired, live)
+	// The live zone Apply got, which this provider still keeps current
+	// (until issue 12 moves its ids to an index of its own).
+	var applied *spec.Zone
+	rep := e.runPlanWith(providertest.BeforeApply(e.p, func(_ int, l *spec.Zone) { applied = l }), zp, desired, live)
 	for _, r := range rep.Results {
 		if r.Status != apply.OK {
 			t.Fatalf("%s %s: %s %s", r.Name, r.Type, r.Status, r.Error)
@@ -64,11 +68,11 @@ func TestUpdateOnlyPlanCallCounts(t *testing.T) {
 	if changed := 1 + 1 + 2 + 3 + 2; total != changed+3 {
 		t.Errorf("%d calls for %d changed records and one read: %v", total, changed, calls)
 	}
-	fresh, err := e.p.ReadZone(context.Background(), "example.test")
+	fresh, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameLive(t, live, fresh)
+	sameLive(t, applied, fresh)
 	if again, _ := e.planFor(t, desired); len(again.Operations) != 0 {
 		t.Fatalf("plan after apply: %+v", again.Operations)
 	}
@@ -113,7 +117,10 @@ func TestFailureMidPlan(t *testing.T) {
 				set("x", "CNAME", "gamma.example.test."),
 			)
 			zp, live := e.planFor(t, desired)
-			rep := e.runPlanWith(providertest.InWindow(e.p, func(live *spec.Zone) { tc.breakIt(e, live) }), zp, desired, live)
+			// The live zone Apply got, which this provider still keeps
+			// current (until issue 12 moves its ids to an index of its own).
+			var applied *spec.Zone
+			rep := e.runPlanWith(providertest.InWindow(e.p, func(l *spec.Zone) { applied = l; tc.breakIt(e, l) }), zp, desired, live)
 			got := map[string]apply.Result{}
 			for _, r := range rep.Results {
 				got[string(r.Action)+" "+r.Name+" "+r.Type] = r
@@ -137,15 +144,15 @@ func TestFailureMidPlan(t *testing.T) {
 				t.Errorf("skip reason %q", msg)
 			}
 			// The live zone Apply kept current still says what ClouDNS holds.
-			live2, err := e.p.ReadZone(context.Background(), "example.test")
+			live2, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if tc.name == "API error" {
 				// The test broke that id on purpose; put it back to compare.
-				live.Find("beta", "A").IDs["192.0.2.2"] = live2.Find("beta", "A").IDs["192.0.2.2"]
+				applied.Find("beta", "A").IDs["192.0.2.2"] = live2.Find("beta", "A").IDs["192.0.2.2"]
 			}
-			sameLive(t, live, live2)
+			sameLive(t, applied, live2)
 		})
 	}
 }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/zonesync/zonesync/apply"
-	"github.com/zonesync/zonesync/providers/providertest"
+	"github.com/zonesync/zonesync/internal/providertest"
 )
 
 // TestCapabilitiesMatchTheAPI: a record validates for ClouDNS exactly when

@@ -6,7 +6,9 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -28,7 +30,7 @@ func TestClientStaysUnderTheRateLimit(t *testing.T) {
 			f := fake.New(fake.Options{AuthID: testAuthID, Password: testPassword, RequestsPerSecond: 20})
 			srv := httptest.NewServer(f)
 			defer srv.Close()
-			p, err := New(Settings{AuthID: testAuthID, AuthPassword: testPassword, Endpoint: srv.URL, RequestsPerSecond: tc.rps})
+			p, err := New(Settings{AuthID: testAuthID, AuthPassword: testPassword, Settings: httpx.Settings{Endpoint: srv.URL, RequestsPerSecond: tc.rps}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,7 +83,7 @@ func TestReadZoneCalls(t *testing.T) {
 	if _, err := e.fake.PutRecord("example.test", fake.Record{Type: "WR", Host: "go", Record: "https://example.com", TTL: 3600}); err != nil {
 		t.Fatal(err)
 	}
-	live, err := e.p.ReadZone(context.Background(), "example.test")
+	live, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,9 +2,6 @@ package cloudns
 
 import (
 	"fmt"
-	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -60,15 +57,14 @@ type Settings struct {
 	SubAuthUser string `yaml:"sub_auth_user"`
 	// AuthPassword is the password of that user; it never appears in any output.
 	AuthPassword string `yaml:"auth_password"`
-	// Endpoint overrides the API base URL (default https://api.cloudns.net).
-	Endpoint string `yaml:"endpoint"`
-	// RequestsPerSecond is the client-side rate limit (default 18).
-	RequestsPerSecond float64 `yaml:"requests_per_second"`
-	// Burst is how many requests may go at once (default 1).
-	Burst int `yaml:"burst"`
-	// Timeout bounds each request: a Go duration ("30s") or whole seconds (default 30s).
-	Timeout string `yaml:"timeout"`
+	// Settings are the HTTP settings every HTTP provider shares: endpoint
+	// (default https://api.cloudns.net), timeout (30s),
+	// requests_per_second (18), burst (1) and retries (4).
+	httpx.Settings `yaml:",inline"`
 }
+
+// httpDefaults are the HTTP settings a config leaves out.
+var httpDefaults = httpx.Defaults{Endpoint: DefaultEndpoint, Timeout: DefaultTimeout, RequestsPerSecond: DefaultRequestsPerSecond, Burst: DefaultBurst}
 
 // identity returns the auth parameter and value the settings choose.
 func (s Settings) identity() (param, value string, n int) {
@@ -100,44 +96,8 @@ func (s Settings) check(cfg *spec.ProviderConfig) error {
 	if s.AuthPassword == "" {
 		return cfg.Errorf("", "auth_password is required")
 	}
-	if _, err := s.endpoint(); err != nil {
-		return cfg.Errorf("endpoint", "%v", err)
-	}
-	if s.RequestsPerSecond < 0 {
-		return cfg.Errorf("requests_per_second", "requests_per_second must be positive, not %g", s.RequestsPerSecond)
-	}
-	if s.Burst < 0 {
-		return cfg.Errorf("burst", "burst must be positive, not %d", s.Burst)
-	}
-	if _, err := s.timeout(); err != nil {
-		return cfg.Errorf("timeout", "%v", err)
-	}
-	return nil
-}
-
-func (s Settings) endpoint() (string, error) {
-	if s.Endpoint == "" {
-		return DefaultEndpoint, nil
-	}
-	u, err := url.Parse(s.Endpoint)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.User != nil {
-		return "", fmt.Errorf("endpoint %q is not an http(s) base URL such as %s", s.Endpoint, DefaultEndpoint)
-	}
-	return strings.TrimSuffix(s.Endpoint, "/"), nil
-}
-
-func (s Settings) timeout() (time.Duration, error) {
-	if s.Timeout == "" {
-		return DefaultTimeout, nil
-	}
-	if n, err := strconv.Atoi(s.Timeout); err == nil && n > 0 {
-		return time.Duration(n) * time.Second, nil
-	}
-	d, err := time.ParseDuration(s.Timeout)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("timeout %q is not a positive duration such as 30s", s.Timeout)
-	}
-	return d, nil
+	_, err := s.Settings.Resolve(httpDefaults)
+	return httpx.At(cfg, err)
 }
 
 // New builds a provider from settings without touching the network.
@@ -149,30 +109,15 @@ func New(s Settings) (*Provider, error) {
 	if s.AuthPassword == "" {
 		return nil, fmt.Errorf("cloudns: auth_password is required")
 	}
-	base, err := s.endpoint()
+	h, err := s.Settings.Resolve(httpDefaults)
 	if err != nil {
 		return nil, fmt.Errorf("cloudns: %v", err)
-	}
-	timeout, err := s.timeout()
-	if err != nil {
-		return nil, fmt.Errorf("cloudns: %v", err)
-	}
-	rps, burst := s.RequestsPerSecond, s.Burst
-	if rps == 0 {
-		rps = DefaultRequestsPerSecond
-	}
-	if burst == 0 {
-		burst = DefaultBurst
 	}
 	c := &client{
-		base:     base,
+		base:     h.Endpoint,
 		identity: [2]string{param, value},
 		password: s.AuthPassword,
-		http: &httpx.Client{
-			HTTP:    &http.Client{Timeout: timeout},
-			Limiter: httpx.NewLimiter(rps, burst),
-			Secrets: redact.New(s.AuthPassword),
-		},
+		http:     h.Client(redact.New(s.AuthPassword)),
 	}
 	return newProvider(c), nil
 }

@@ -35,10 +35,10 @@ func TestConfig(t *testing.T) {
 		{"three identities", "    auth_id: 1\n    sub_auth_id: 2\n    sub_auth_user: ops\n    auth_password: pw-12345\n", "not auth_id and sub_auth_id and sub_auth_user"},
 		{"no password", "    auth_id: 1\n", "auth_password is required"},
 		{"unknown key", "    auth_id: 1\n    auth_password: pw-12345\n    password: x\n", `zonesync.yaml:6:5: unknown key "password"`},
-		{"bad endpoint", "    auth_id: 1\n    auth_password: pw-12345\n    endpoint: ftp://x\n", "zonesync.yaml:6:5: providers.dns: endpoint \"ftp://x\" is not an http(s) base URL"},
-		{"endpoint with a query", "    auth_id: 1\n    auth_password: pw-12345\n    endpoint: https://x/?auth-password=1\n", "is not an http(s) base URL"},
+		{"bad endpoint", "    auth_id: 1\n    auth_password: pw-12345\n    endpoint: ftp://x\n", "zonesync.yaml:6:5: providers.dns: endpoint \"ftp://x\" is not an http or https URL such as https://api.cloudns.net"},
+		{"endpoint with a query", "    auth_id: 1\n    auth_password: pw-12345\n    endpoint: https://x/?auth-password=1\n", "zonesync.yaml:6:5: providers.dns: endpoint must not have a query or a fragment"},
 		{"bad timeout", "    auth_id: 1\n    auth_password: pw-12345\n    timeout: soon\n", `timeout "soon" is not a positive duration`},
-		{"negative rate", "    auth_id: 1\n    auth_password: pw-12345\n    requests_per_second: -1\n", "requests_per_second must be positive"},
+		{"negative rate", "    auth_id: 1\n    auth_password: pw-12345\n    requests_per_second: -1\n", "zonesync.yaml:6:5: providers.dns: requests_per_second must not be negative (0 or left out: the default, 18)"},
 		{"short password", "    auth_id: 1\n    auth_password: pw-1234\n", "zonesync.yaml:5:5: providers.dns: auth_password is 7 characters long; a secret must have at least 8"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,7 +3,7 @@ package cloudns
 import (
 	"testing"
 
-	"github.com/zonesync/zonesync/providers/providertest"
+	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -12,7 +12,7 @@ import (
 func TestConformance(t *testing.T) {
 	providertest.Run(t, func(t *testing.T) providertest.Harness {
 		e := newEnv(t, nil)
-		return providertest.Harness{Provider: e.p, Zone: "example.test"}
+		return providertest.Harness{LiveWritable: liveWritable, Provider: e.p, Zone: "example.test"}
 	})
 }
 
@@ -25,6 +25,11 @@ func TestConformanceExistingZone(t *testing.T) {
 		if err := e.fake.Seed(&spec.Zone{Name: "example.test", Mode: spec.Master, Records: []*spec.RecordSet{ns}}); err != nil {
 			t.Fatal(err)
 		}
-		return providertest.Harness{Provider: e.p, Zone: "example.test"}
+		return providertest.Harness{LiveWritable: liveWritable, Provider: e.p, Zone: "example.test"}
 	})
 }
+
+// liveWritable turns off the suite's check that Apply leaves the live zone
+// alone, while this provider still keeps its record ids and its view of
+// the zone in it. Issue 12: goes when the provider keeps its own index.
+const liveWritable = "Apply still writes record ids and values into the live zone"

@@ -16,7 +16,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -78,7 +80,7 @@ func TestCutRecordsAnswerIsNoZone(t *testing.T) {
 	zone := bigZone(t, "example.test", 88)
 	require.NoError(t, e.fake.Seed(zone))
 
-	_, err := e.p.ReadZone(context.Background(), "example.test")
+	_, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 	require.Error(t, err)
 	assert.Equal(t, `cloudns: records in example.test: the answer holds 44 records but get-records-count counts 88; not taking an incomplete answer for the zone`, err.Error())
 	assert.EqualValues(t, 2, cut.Load(), "read twice before failing")
@@ -93,11 +95,11 @@ func TestOnceCutRecordsAnswerIsReadAgain(t *testing.T) {
 	zone := bigZone(t, "example.test", 88)
 	require.NoError(t, e.fake.Seed(zone))
 
-	live, err := e.p.ReadZone(context.Background(), "example.test")
+	live, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 	require.NoError(t, err)
 	assert.EqualValues(t, 1, cut.Load())
 	assert.Equal(t, 88, len(live.Records))
-	assert.Equal(t, 0, len(plan.Diff(zone, live, e.p.Capabilities()).Operations), "the whole zone plans as no change")
+	assert.Empty(t, providertest.Plan(t, zone, live, e.p.Capabilities()).Operations, "the whole zone plans as no change")
 }
 
 // TestRecordsCountAnswers: get-records-count is read as a bare number, a
@@ -116,7 +118,7 @@ func TestRecordsCountAnswers(t *testing.T) {
 		{`-1`, 0, `cloudns: get-records-count in example.test: negative count -1`},
 	} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, tc.answer) }))
-		p, err := New(Settings{AuthID: "1", AuthPassword: testPassword, Endpoint: srv.URL, RequestsPerSecond: 1000})
+		p, err := New(Settings{AuthID: "1", AuthPassword: testPassword, Settings: httpx.Settings{Endpoint: srv.URL, RequestsPerSecond: 1000}})
 		require.NoError(t, err)
 		n, err := p.c.recordsCount(context.Background(), "example.test")
 		srv.Close()

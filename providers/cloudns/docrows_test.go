@@ -35,7 +35,7 @@ func TestModifySOAPageThroughClient(t *testing.T) {
 		t.Run("accepted in "+zone, func(t *testing.T) {
 			e := newEnv(t, nil)
 			require.NoError(t, e.fake.Seed(&spec.Zone{Name: zone}))
-			live, err := e.p.ReadZone(ctx, zone)
+			live, err := e.p.ReadZone(ctx, zone, providers.ReadOptions{})
 			require.NoError(t, err)
 			require.NoError(t, e.applyOne(live, updateSOA(func(*spec.SOA) {})))
 			got, _ := e.fake.ZoneSOA(zone)
@@ -121,7 +121,7 @@ func TestFailoverSettingsPageThroughClient(t *testing.T) {
 			www := set("www", "A", "192.0.2.1")
 			www.Failover = &spec.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
 			require.NoError(t, e.fake.Seed(zoneOf(t, "example.test", www)))
-			z, err := e.p.ReadZone(context.Background(), "example.test")
+			z, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 			if tc.wantErr != "" {
 				require.Error(t, err)
 				assert.Nil(t, z, "a failed read gave a zone")

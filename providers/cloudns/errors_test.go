@@ -11,6 +11,7 @@ import (
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -22,7 +23,7 @@ func (e *env) seeded(t *testing.T) *spec.Zone {
 	if err := e.fake.Seed(zoneOf(t, "example.test", set("www", "A", "192.0.2.1"))); err != nil {
 		t.Fatal(err)
 	}
-	live, err := e.p.ReadZone(context.Background(), "example.test")
+	live, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func TestDocumentedErrors(t *testing.T) {
 	}{
 		{"wrong password", func(t *testing.T, e *env) error {
 			e.seeded(t)
-			_, err := withPassword(e, [2]string{"auth-id", testAuthID}, "wrong").p.ReadZone(context.Background(), "example.test")
+			_, err := withPassword(e, [2]string{"auth-id", testAuthID}, "wrong").p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 			return err
 		}, `cloudns: get-zone-info in example.test: "Invalid authentication, incorrect auth-id or auth-password."`},
 		{"wrong sub-auth-id", func(t *testing.T, e *env) error {
@@ -142,7 +143,7 @@ func TestDocumentedErrors(t *testing.T) {
 
 func TestReadMissingZoneIsNotFound(t *testing.T) {
 	e := newEnv(t, nil)
-	_, err := e.p.ReadZone(context.Background(), "absent.test")
+	_, err := e.p.ReadZone(context.Background(), "absent.test", providers.ReadOptions{})
 	if !errors.Is(err, providers.ErrZoneNotFound) {
 		t.Fatalf("got %v, want ErrZoneNotFound", err)
 	}
@@ -161,7 +162,7 @@ func TestFailedReadIsAnError(t *testing.T) {
 			in := e.fake.Faults()
 			in.Skip = func(r *http.Request) bool { return !strings.Contains(r.URL.Path, step) }
 			in.Script(faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError)
-			z, err := e.p.ReadZone(context.Background(), "example.test")
+			z, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 			if err == nil || z != nil {
 				t.Fatalf("ReadZone = %v, %v; want an error and no zone", z, err)
 			}
@@ -185,10 +186,16 @@ func TestUnexpectedAnswers(t *testing.T) {
 		want    string
 	}{
 		{"records not an object", map[string]string{"get-zone-info": `{"name":"example.test","type":"master"}`, "records": `"none"`},
-			func(p *Provider) error { _, err := p.ReadZone(context.Background(), "example.test"); return err },
+			func(p *Provider) error {
+				_, err := p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
+				return err
+			},
 			`cloudns: records in example.test: unexpected answer`},
 		{"zone type unknown", map[string]string{"get-zone-info": `{"name":"example.test","type":"geodns"}`},
-			func(p *Provider) error { _, err := p.ReadZone(context.Background(), "example.test"); return err },
+			func(p *Provider) error {
+				_, err := p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
+				return err
+			},
 			`cloudns: get-zone-info in example.test: zone type "geodns" is not one zonesync manages (master or slave)`},
 		{"change without a status", map[string]string{"delete-record": `[]`},
 			func(p *Provider) error {
@@ -207,7 +214,7 @@ func TestUnexpectedAnswers(t *testing.T) {
 				w.Write([]byte(tc.answers[strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/dns/"), ".json")]))
 			}))
 			defer srv.Close()
-			p, err := New(Settings{AuthID: "1", AuthPassword: testPassword, Endpoint: srv.URL, RequestsPerSecond: 1000})
+			p, err := New(Settings{AuthID: "1", AuthPassword: testPassword, Settings: httpx.Settings{Endpoint: srv.URL, RequestsPerSecond: 1000}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/spec"
 )
@@ -73,7 +74,7 @@ func TestFailoverLifecycle(t *testing.T) {
 			if len(recs) != 1 || !reflect.DeepEqual(recs[0].Failover, st.want) {
 				t.Fatalf("ClouDNS holds %+v, want %+v", recs[0].Failover, st.want)
 			}
-			live, err := e.p.ReadZone(context.Background(), "example.test")
+			live, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -207,7 +208,7 @@ func TestFailoverMainIPMismatchReadsInconsistent(t *testing.T) {
 		Failover: &fake.Failover{CheckType: 17, State: 1, MainIP: "192.0.2.8", Settings: map[string]string{}}}); err != nil {
 		t.Fatal(err)
 	}
-	live, err := e.p.ReadZone(context.Background(), "example.test")
+	live, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +238,7 @@ func TestFailoverRefusedOnOtherTypes(t *testing.T) {
 	if err := e.fake.Seed(zoneOf(t, "example.test", set("t", "TXT", "x"))); err != nil {
 		t.Fatal(err)
 	}
-	live, _ := e.p.ReadZone(context.Background(), "example.test")
+	live, _ := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 	err := e.applyOne(live, &plan.Operation{Action: plan.CreateFailover, Name: "t", Type: "TXT",
 		After: &plan.State{Failover: &spec.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}}})
 	if err == nil || !strings.Contains(err.Error(), `cloudns: failover-activate t TXT in example.test: "DNS Failover is available only for A and AAAA records."`) {

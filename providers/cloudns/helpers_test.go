@@ -9,9 +9,11 @@ import (
 	"time"
 
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -38,7 +40,7 @@ func newEnv(t *testing.T, wrap func(http.Handler) http.Handler) *env {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	p, err := New(Settings{AuthID: testAuthID, AuthPassword: testPassword, Endpoint: srv.URL, RequestsPerSecond: 10000, Burst: 100, Timeout: "2s"})
+	p, err := New(Settings{AuthID: testAuthID, AuthPassword: testPassword, Settings: httpx.Settings{Endpoint: srv.URL, RequestsPerSecond: 10000, Burst: 100, Timeout: "2s"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,12 +83,11 @@ func set(name, rrtype string, values ...string) *spec.RecordSet {
 // planFor reads the live zone and diffs desired against it.
 func (e *env) planFor(t *testing.T, desired *spec.Zone) (*plan.ZonePlan, *spec.Zone) {
 	t.Helper()
-	live, err := e.p.ReadZone(context.Background(), desired.Name)
+	live, err := e.p.ReadZone(context.Background(), desired.Name, providers.ReadOptions{})
 	if err != nil && !isNotFound(err) {
 		t.Fatalf("ReadZone: %v", err)
 	}
-	caps := e.p.Capabilities()
-	return plan.Diff(desired, plan.Managed(desired, live, caps), caps), live
+	return providertest.Plan(t, desired, live, e.p.Capabilities()), live
 }
 
 func isNotFound(err error) bool {
@@ -106,10 +107,7 @@ func (e *env) runPlan(zp *plan.ZonePlan, desired, live *spec.Zone) *apply.ZoneRe
 
 // runPlanWith applies a plan through p, the env's provider or a wrapper of it.
 func (e *env) runPlanWith(p providers.Provider, zp *plan.ZonePlan, desired, live *spec.Zone) *apply.ZoneReport {
-	pl := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
-	pl.Summarize()
-	prep := &apply.Prepared{Plan: pl, Desired: []*spec.Zone{desired}, Live: []*spec.Zone{live}, Providers: []providers.Provider{p}}
-	return apply.Run(context.Background(), prep, apply.RunOptions{Concurrency: 1}).Zones[0]
+	return apply.Zone(context.Background(), p, desired, live, zp, nil)
 }
 
 // mustSync applies desired and fails the test on any operation that is not ok.

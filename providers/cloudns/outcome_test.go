@@ -11,8 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
-	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/spec"
 )
@@ -21,10 +19,7 @@ import (
 func (e *env) runWith(t *testing.T, ctx context.Context, stop <-chan struct{}, desired *spec.Zone) []apply.Result {
 	t.Helper()
 	zp, live := e.planFor(t, desired)
-	pl := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
-	pl.Summarize()
-	prep := &apply.Prepared{Plan: pl, Desired: []*spec.Zone{desired}, Live: []*spec.Zone{live}, Providers: []providers.Provider{e.p}}
-	return apply.Run(ctx, prep, apply.RunOptions{Concurrency: 1, Stop: stop}).Zones[0].Results
+	return apply.Zone(ctx, e.p, desired, live, zp, stop).Results
 }
 
 // TestCancelledAfterLandingIsUnknown: the first add-record lands, then a

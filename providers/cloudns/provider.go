@@ -41,6 +41,13 @@ func duplicateIDs(rs *spec.RecordSet) []string {
 // it is below every TTL ClouDNS accepts, so it always differs from a spec.
 const mixedTTL = 0
 
+// The Provider contract and the optional abilities this provider has.
+var (
+	_ providers.Provider         = (*Provider)(nil)
+	_ providers.Checker          = (*Provider)(nil)
+	_ providers.OperationChecker = (*Provider)(nil)
+)
+
 // Provider is a ClouDNS account.
 type Provider struct {
 	c *client
@@ -98,19 +105,13 @@ func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 	}
 }
 
-// ExpectZones lets the first read of a run learn every zone's type from
-// the zone list when that takes fewer calls.
-func (p *Provider) ExpectZones(zones []string) { p.types.expect(len(zones)) }
-
 // ReadZone reads a zone's type, then a master zone's records, SOA and the
 // failover of every monitored record, or a slave zone's master servers.
-func (p *Provider) ReadZone(ctx context.Context, zone string) (*spec.Zone, error) {
-	return p.ReadZoneOptions(ctx, zone, providers.ReadOptions{})
-}
-
-// ReadZoneOptions is ReadZone, without the soa-details call when the SOA
-// may be left out.
-func (p *Provider) ReadZoneOptions(ctx context.Context, zone string, opt providers.ReadOptions) (*spec.Zone, error) {
+// It leaves out the soa-details call when opt allows, and the first read
+// of a run (opt.Run) learns every zone's type from the zone list when
+// that takes fewer calls.
+func (p *Provider) ReadZone(ctx context.Context, zone string, opt providers.ReadOptions) (*spec.Zone, error) {
+	p.types.expect(opt.Run)
 	zone = spec.NormalizeZone(zone)
 	typ, err := p.zoneType(ctx, zone)
 	if err != nil {

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/providers/faults"
 	"github.com/zonesync/zonesync/spec"
@@ -81,7 +83,7 @@ func TestRetriedCallsNeverDuplicate(t *testing.T) {
 			if err := e.fake.Seed(slaveZone("192.0.2.53")); err != nil {
 				t.Fatal(err)
 			}
-			live, _ := e.p.ReadZone(context.Background(), "slave.test")
+			live, _ := e.p.ReadZone(context.Background(), "slave.test", providers.ReadOptions{})
 			return live, &plan.Operation{Action: plan.UpdateMasters, Before: &plan.State{Masters: live.Masters}, After: &plan.State{Masters: []string{"192.0.2.53", "192.0.2.54"}}}
 		}, func(t *testing.T, e *env) {
 			if got := e.fake.Masters("slave.test"); len(got) != 2 {
@@ -101,7 +103,7 @@ func TestRetriedCallsNeverDuplicate(t *testing.T) {
 			if err := e.fake.Seed(zoneOf(t, "example.test", withFailover(set("www", "A", "192.0.2.1"), f))); err != nil {
 				t.Fatal(err)
 			}
-			live, _ := e.p.ReadZone(context.Background(), "example.test")
+			live, _ := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 			return live, &plan.Operation{Action: plan.DeleteFailover, Name: "www", Type: "A", Before: &plan.State{Failover: f}}
 		}, func(t *testing.T, e *env) {
 			if r := onlyRecord(t, e, "www", "A"); r[0].Failover != nil {
@@ -177,13 +179,12 @@ func TestRandomFaultsConverge(t *testing.T) {
 					if round == 10 {
 						t.Fatal("no convergence after 10 runs")
 					}
-					live, err := e.p.ReadZone(context.Background(), desired.Name)
+					live, err := e.p.ReadZone(context.Background(), desired.Name, providers.ReadOptions{})
 					if err != nil && !isNotFound(err) {
 						// A read that fails is an error, never an empty zone: plan again.
 						continue
 					}
-					caps := e.p.Capabilities()
-					zp := plan.Diff(desired, plan.Managed(desired, live, caps), caps)
+					zp := providertest.Plan(t, desired, live, e.p.Capabilities())
 					if len(zp.Operations) == 0 {
 						break
 					}

@@ -14,8 +14,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/providers/providertest"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/redact"
 	"github.com/zonesync/zonesync/spec"
 )
@@ -38,7 +40,7 @@ func assertNoSecret(t *testing.T, what, s string) {
 // everyCall runs a read, a listing and a change, returning their errors.
 func everyCall(p *Provider) []error {
 	ctx := context.Background()
-	_, err1 := p.ReadZone(ctx, "example.test")
+	_, err1 := p.ReadZone(ctx, "example.test", providers.ReadOptions{})
 	_, err2 := p.ListZones(ctx)
 	live := &spec.Zone{Name: "example.test", Mode: spec.Master}
 	errs := p.Apply(ctx, live, []*plan.Operation{
@@ -90,7 +92,7 @@ func TestPasswordNeverInErrors(t *testing.T) {
 			} else {
 				t.Cleanup(srv.Close)
 			}
-			s := Settings{AuthID: "999", AuthPassword: testPassword, Endpoint: endpoint, RequestsPerSecond: 1000, Timeout: "1s"}
+			s := Settings{AuthID: "999", AuthPassword: testPassword, Settings: httpx.Settings{Endpoint: endpoint, RequestsPerSecond: 1000, Timeout: "1s"}}
 			p, err := New(s)
 			if err != nil {
 				t.Fatal(err)
@@ -218,10 +220,10 @@ func TestEchoedSecretsNeverInErrors(t *testing.T) {
 				t.Run(shape+"/"+encoding+"/"+place, func(t *testing.T) {
 					srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { write(w, encode(secret)) }))
 					defer srv.Close()
-					p, err := New(Settings{AuthID: "999", AuthPassword: secret, Endpoint: srv.URL, RequestsPerSecond: 1000, Timeout: "1s"})
+					p, err := New(Settings{AuthID: "999", AuthPassword: secret, Settings: httpx.Settings{Endpoint: srv.URL, RequestsPerSecond: 1000, Timeout: "1s"}})
 					require.NoError(t, err)
 					fastRetries(p)
-					_, err = p.ReadZone(context.Background(), "example.test")
+					_, err = p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 					require.Error(t, err)
 					providertest.AssertNoSecret(t, "error", secret, err.Error())
 					assert.Contains(t, err.Error(), redact.Mask)

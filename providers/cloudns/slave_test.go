@@ -8,6 +8,7 @@ import (
 
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -29,7 +30,7 @@ func TestSlaveZone(t *testing.T) {
 	if got := e.fake.ZoneType("slave.test"); got != "slave" {
 		t.Fatalf("zone type %q", got)
 	}
-	live, err := e.p.ReadZone(context.Background(), "slave.test")
+	live, err := e.p.ReadZone(context.Background(), "slave.test", providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -87,7 +88,7 @@ func TestSOARangesAtAPI(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := e.p.ReadZone(context.Background(), "example.test")
+			got, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

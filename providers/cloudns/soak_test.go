@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
-	"github.com/zonesync/zonesync/providers/providertest"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -26,10 +26,11 @@ func TestSoak(t *testing.T) {
 		t.Fatal(err)
 	}
 	providertest.Soak(t, providertest.SoakHarness{
-		Provider: e.p,
-		Zone:     zone,
-		Faults:   e.fake.Faults(),
-		Seed:     20261123,
+		LiveWritable: liveWritable,
+		Provider:     e.p,
+		Zone:         zone,
+		Faults:       e.fake.Faults(),
+		Seed:         20261123,
 		State: func() ([]providertest.Record, error) {
 			var out []providertest.Record
 			for _, r := range e.fake.Records(zone) {

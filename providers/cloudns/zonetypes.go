@@ -14,18 +14,24 @@ import (
 type zoneTypes struct {
 	// mu is held through the listing, so that concurrent reads wait for
 	// it instead of asking zone by zone meanwhile.
-	mu       sync.Mutex
+	mu sync.Mutex
+	// run is the run whose zones are expected (providers.ReadRun).
+	run      *providers.ReadRun
 	expected int
 	tried    bool
 	known    map[string]string
 }
 
-// expect starts a run that will read n zones, forgetting what an earlier
-// run learnt.
-func (t *zoneTypes) expect(n int) {
+// expect starts, at the first read of a run, a run that will read the
+// run's zones, forgetting what an earlier run learnt. A read that tells
+// no run keeps what the last one learnt.
+func (t *zoneTypes) expect(run *providers.ReadRun) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.expected, t.tried, t.known = n, false, nil
+	if run == nil || run == t.run {
+		return
+	}
+	t.run, t.expected, t.tried, t.known = run, len(run.Zones), false, nil
 }
 
 // learn records the types of listed zones.

@@ -166,7 +166,7 @@ func TestReadsAfterListZonesUseTheList(t *testing.T) {
 	}
 	e.fake.Faults().ResetCounts()
 	for _, z := range zones {
-		if _, err := e.p.ReadZone(ctx, z); err != nil {
+		if _, err := e.p.ReadZone(ctx, z, providers.ReadOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,7 +1,9 @@
 // Package httpx is the HTTP plumbing the HTTP providers share: a client
 // that keeps under the API's rate limit, retries transient failures with
 // backoff (honouring Retry-After), and never lets a secret or a request URL
-// into an error message.
+// into an error message; Change, the one late-commit protocol for changes
+// that are not safe to repeat; and Settings, the HTTP settings every HTTP
+// provider takes in zonesync.yaml.
 package httpx
 
 import (

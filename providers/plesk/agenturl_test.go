@@ -1,6 +1,10 @@
 package plesk
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/zonesync/zonesync/providers/httpx"
+)
 
 // TestAgentURL checks the agent's URL is built from the endpoint setting.
 func TestAgentURL(t *testing.T) {
@@ -17,9 +21,11 @@ func TestAgentURL(t *testing.T) {
 			t.Errorf("agentURL(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
 		}
 	}
+	// Endpoints that are no agent's base URL are refused before (httpx.Settings).
 	for _, bad := range []string{"", "plesk.example.com", "ftp://plesk.example.com", "https://plesk.example.com/?x=1", "https://u:p@plesk.example.com"} {
-		if got, err := agentURL(bad); err == nil {
-			t.Errorf("agentURL(%q) = %q, want an error", bad, got)
+		s := Settings{SecretKey: "abc-12345", Settings: httpx.Settings{Endpoint: bad}}
+		if c, err := s.resolve(); err == nil {
+			t.Errorf("endpoint %q resolved to %q, want an error", bad, c.url)
 		}
 	}
 }

@@ -15,7 +15,9 @@ import (
 
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/plesk"
 	"github.com/zonesync/zonesync/providers/plesk/fake"
 	"github.com/zonesync/zonesync/spec"
@@ -51,7 +53,9 @@ func TestBatchOneFailsInMiddle(t *testing.T) {
 	zp, live := fx.plan(t, want)
 	// Someone adds data at b after apply's last read: the CNAME cannot go there.
 	var packets int
-	rep := fx.runInWindow(want, zp, live, func(*spec.Zone) {
+	var applied *spec.Zone
+	rep := fx.runInWindow(want, zp, live, func(l *spec.Zone) {
+		applied = l
 		if _, err := fx.fake.AddRecord(zone, "A", "b", "192.0.2.9", ""); err != nil {
 			t.Fatal(err)
 		}
@@ -71,8 +75,9 @@ func TestBatchOneFailsInMiddle(t *testing.T) {
 	if got := fx.fake.Calls("dns/add_rec"); got != 3 {
 		t.Errorf("%d add_rec elements, want 3", got)
 	}
-	// The provider kept the live zone current for later operations.
-	if rs := live.Find("c", "A"); rs == nil || rs.IDs["192.0.2.3"] == "" {
+	// The provider kept the live zone it got current for later operations
+	// (until issue 12 moves its ids to an index of its own).
+	if rs := applied.Find("c", "A"); rs == nil || rs.IDs["192.0.2.3"] == "" {
 		t.Errorf("live zone after apply has c A %+v, want its new id", rs)
 	}
 }
@@ -264,7 +269,7 @@ func TestSOAAndTTL(t *testing.T) {
 	if z.TTL != 600 || z.Refresh != 7200 || z.Retry != 900 || z.Expire != 1209600 || z.Minimum != 300 {
 		t.Fatalf("fake zone %+v", z)
 	}
-	live, err := fx.p.ReadZone(context.Background(), zone)
+	live, err := fx.p.ReadZone(context.Background(), zone, providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +322,7 @@ func TestMasterSlaveMaster(t *testing.T) {
 		if z.Type != step.typ || !slices.Equal(z.Masters, step.masters) {
 			t.Fatalf("%s: fake zone type %s masters %v, want %s %v", step.name, z.Type, z.Masters, step.typ, step.masters)
 		}
-		live, err := fx.p.ReadZone(context.Background(), zone)
+		live, err := fx.p.ReadZone(context.Background(), zone, providers.ReadOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -355,7 +360,7 @@ func TestLateCommit(t *testing.T) {
 		f.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	fx := &fixture{fake: f, srv: srv, p: newProvider(t, plesk.Settings{Endpoint: srv.URL, Login: testLogin, Password: testPassword})}
+	fx := &fixture{fake: f, srv: srv, p: newProvider(t, plesk.Settings{Login: testLogin, Password: testPassword, Settings: httpx.Settings{Endpoint: srv.URL}})}
 	want := desired(t, zone, ttl, rec{"new", "A", []string{"192.0.2.3"}})
 	zp, live := fx.plan(t, want)
 	rep := fx.runInWindow(want, zp, live, func(*spec.Zone) {

@@ -33,11 +33,7 @@ func newClient(c *config) *client {
 	return &client{
 		url:  c.url,
 		auth: auth,
-		http: &httpx.Client{
-			HTTP:    &http.Client{Timeout: c.timeout},
-			Limiter: httpx.NewLimiter(c.rps, c.burst),
-			Secrets: redact.New(secrets...),
-		},
+		http: c.http.Client(redact.New(secrets...)),
 	}
 }
 

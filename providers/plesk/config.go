@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -32,19 +33,21 @@ var SecretKeys = []string{"secret_key", "password"}
 
 // Settings are the plesk provider's keys in zonesync.yaml.
 type Settings struct {
-	// Endpoint is the server's base URL, e.g. https://plesk.example.com:8443.
-	Endpoint string `yaml:"endpoint"`
 	// SecretKey authenticates with the KEY header (Plesk 12.0+).
 	SecretKey string `yaml:"secret_key"`
 	// Login and Password authenticate with HTTP_AUTH_LOGIN / HTTP_AUTH_PASSWD.
 	Login    string `yaml:"login"`
 	Password string `yaml:"password"`
-	// RequestsPerSecond and Burst pace the client.
-	RequestsPerSecond float64 `yaml:"requests_per_second"`
-	Burst             int     `yaml:"burst"`
-	// Timeout bounds one HTTP request, as a Go duration ("30s").
-	Timeout string `yaml:"timeout"`
+	// Settings are the HTTP settings every HTTP provider shares: endpoint
+	// (required: the server's base URL, e.g. https://plesk.example.com:8443;
+	// without a port, Plesk's 8443 for https and 8880 for http), timeout
+	// (60s), requests_per_second (5), burst (5) and retries (4).
+	httpx.Settings `yaml:",inline"`
 }
+
+// httpDefaults are the HTTP settings a config leaves out; a Plesk server
+// has no default address.
+var httpDefaults = httpx.Defaults{Example: "https://plesk.example.com:8443", Timeout: DefaultTimeout, RequestsPerSecond: DefaultRequestsPerSecond, Burst: DefaultBurst}
 
 // config is Settings checked and resolved.
 type config struct {
@@ -52,9 +55,7 @@ type config struct {
 	secretKey string
 	login     string
 	password  string
-	rps       float64
-	burst     int
-	timeout   time.Duration
+	http      httpx.Resolved
 }
 
 // settingError names the key a problem is about, so the factory can point
@@ -65,17 +66,20 @@ type settingError struct {
 
 func (e *settingError) Error() string { return e.key + ": " + e.msg }
 
-// resolve checks the settings and fills in defaults.
+// resolve checks the settings and fills in defaults. A problem with an
+// HTTP setting is an *httpx.SettingError, any other a *settingError.
 func (s Settings) resolve() (*config, error) {
+	h, err := s.Settings.Resolve(httpDefaults)
+	if err != nil {
+		return nil, err
+	}
 	c := &config{
 		secretKey: s.SecretKey,
 		login:     s.Login,
 		password:  s.Password,
-		rps:       s.RequestsPerSecond,
-		burst:     s.Burst,
-		timeout:   DefaultTimeout,
+		http:      h,
 	}
-	u, err := agentURL(s.Endpoint)
+	u, err := agentURL(h.Endpoint)
 	if err != nil {
 		return nil, &settingError{"endpoint", err.Error()}
 	}
@@ -90,43 +94,16 @@ func (s Settings) resolve() (*config, error) {
 	case s.SecretKey == "" && s.Password == "":
 		return nil, &settingError{"login", "login needs password"}
 	}
-	switch {
-	case s.RequestsPerSecond < 0:
-		return nil, &settingError{"requests_per_second", "must not be negative"}
-	case s.RequestsPerSecond == 0:
-		c.rps = DefaultRequestsPerSecond
-	}
-	switch {
-	case s.Burst < 0:
-		return nil, &settingError{"burst", "must not be negative"}
-	case s.Burst == 0:
-		c.burst = DefaultBurst
-	}
-	if s.Timeout != "" {
-		d, err := time.ParseDuration(s.Timeout)
-		if err != nil || d <= 0 {
-			return nil, &settingError{"timeout", fmt.Sprintf("%q is not a positive duration such as 30s or 2m", s.Timeout)}
-		}
-		c.timeout = d
-	}
 	return c, nil
 }
 
-// agentURL turns the endpoint setting into the agent's URL. A missing port
-// is Plesk's: 8443 for https, 8880 for http.
+// agentURL turns the endpoint setting, checked by httpx.Settings.Resolve,
+// into the agent's URL. A missing port is Plesk's: 8443 for https, 8880
+// for http.
 func agentURL(endpoint string) (string, error) {
-	if endpoint == "" {
-		return "", fmt.Errorf("is required: the Plesk server's URL, e.g. https://plesk.example.com:8443")
-	}
 	u, err := url.Parse(endpoint)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", fmt.Errorf("%q is not an http(s) URL such as https://plesk.example.com:8443", endpoint)
-	}
-	if u.User != nil {
-		return "", fmt.Errorf("must not hold credentials; use secret_key, or login and password")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("must not have a query or fragment")
+	if err != nil {
+		return "", fmt.Errorf("%q is not a URL: %v", endpoint, err)
 	}
 	if u.Port() == "" {
 		port := "8443"
@@ -154,7 +131,7 @@ func factory(cfg *spec.ProviderConfig) (*Provider, error) {
 		return nil, cfg.Errorf(se.key, "%s", strings.TrimPrefix(se.Error(), ": "))
 	}
 	if err != nil {
-		return nil, err
+		return nil, httpx.At(cfg, err)
 	}
 	return newProvider(c), nil
 }

@@ -102,7 +102,7 @@ records:
 
 	// Import, as `zonesync import` does, and plan the imported spec.
 	p, _ := set.Get("pl")
-	live, err := p.ReadZone(ctx, zone)
+	live, err := p.ReadZone(ctx, zone, providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

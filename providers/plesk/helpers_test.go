@@ -9,11 +9,12 @@ import (
 	"time"
 
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/plesk"
 	"github.com/zonesync/zonesync/providers/plesk/fake"
-	"github.com/zonesync/zonesync/providers/providertest"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -43,7 +44,7 @@ func newFixture(t *testing.T, sites ...string) *fixture {
 	}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	return &fixture{fake: f, srv: srv, p: newProvider(t, plesk.Settings{Endpoint: srv.URL, Login: testLogin, Password: testPassword})}
+	return &fixture{fake: f, srv: srv, p: newProvider(t, plesk.Settings{Login: testLogin, Password: testPassword, Settings: httpx.Settings{Endpoint: srv.URL}})}
 }
 
 // newProvider builds a provider for tests: no rate limit to speak of,
@@ -89,12 +90,11 @@ func desired(t *testing.T, zone string, ttl uint32, recs ...rec) *spec.Zone {
 // plan diffs want against the zone as the provider reads it now.
 func (fx *fixture) plan(t *testing.T, want *spec.Zone) (*plan.ZonePlan, *spec.Zone) {
 	t.Helper()
-	live, err := fx.p.ReadZone(context.Background(), want.Name)
+	live, err := fx.p.ReadZone(context.Background(), want.Name, providers.ReadOptions{})
 	if err != nil {
 		t.Fatalf("ReadZone: %v", err)
 	}
-	caps := fx.p.Capabilities()
-	return plan.Diff(want, plan.Managed(want, live, caps), caps), live
+	return providertest.Plan(t, want, live, fx.p.Capabilities()), live
 }
 
 // apply plans and applies want, as the CLI does, and returns the report.
@@ -117,10 +117,7 @@ func (fx *fixture) runInWindow(want *spec.Zone, zp *plan.ZonePlan, live *spec.Zo
 }
 
 func (fx *fixture) runWith(p providers.Provider, want *spec.Zone, zp *plan.ZonePlan, live *spec.Zone) *apply.ZoneReport {
-	pl := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
-	pl.Summarize()
-	prep := &apply.Prepared{Plan: pl, Desired: []*spec.Zone{want}, Live: []*spec.Zone{live}, Providers: []providers.Provider{p}}
-	return apply.Run(context.Background(), prep, apply.RunOptions{Concurrency: 1}).Zones[0]
+	return apply.Zone(context.Background(), p, want, live, zp, nil)
 }
 
 // sync applies want, requires every operation to succeed and a second

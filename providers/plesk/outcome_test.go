@@ -14,8 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
-	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/plesk"
 	"github.com/zonesync/zonesync/providers/plesk/fake"
 	"github.com/zonesync/zonesync/spec"
@@ -45,17 +44,13 @@ func runOutcome(t *testing.T, fx *fixture, ctx context.Context, stop <-chan stru
 	t.Helper()
 	want := fortyRecords(t)
 	zp, live := fx.plan(t, want)
-	pl := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
-	pl.Summarize()
-	prep := &apply.Prepared{Plan: pl, Desired: []*spec.Zone{want}, Live: []*spec.Zone{live}, Providers: []providers.Provider{fx.p}}
-	rep := apply.Run(ctx, prep, apply.RunOptions{Concurrency: 1, Stop: stop})
-	require.Len(t, rep.Zones[0].Results, 40)
-	for _, r := range rep.Zones[0].Results {
+	rep := apply.Zone(ctx, fx.p, want, live, zp, stop)
+	require.Len(t, rep.Results, 40)
+	for _, r := range rep.Results {
 		assert.Equal(t, apply.Unknown, r.Status, "%s %s: %s", r.Name, r.Type, r.Error)
 		assert.True(t, strings.HasPrefix(r.Error, "sent, outcome not confirmed — run plan: plesk: add_rec "), r.Error)
 	}
-	assert.Equal(t, apply.Counts{Unknown: 40}, rep.Summary)
-	assert.True(t, rep.Failed(), "unknown outcomes fail the apply")
+	assert.Equal(t, apply.Counts{Unknown: 40}, rep.Counts(), "unknown outcomes fail the apply")
 	heal()
 	assert.Len(t, fx.fake.Records(zone), 40, "every record landed, once")
 	again, _ := fx.plan(t, want)
@@ -84,7 +79,7 @@ func TestCancelledAfterLandingIsUnknown(t *testing.T) {
 		<-r.Context().Done()
 	}))
 	t.Cleanup(srv.Close)
-	fx := &fixture{fake: f, srv: srv, p: newProvider(t, plesk.Settings{Endpoint: srv.URL, Login: testLogin, Password: testPassword})}
+	fx := &fixture{fake: f, srv: srv, p: newProvider(t, plesk.Settings{Login: testLogin, Password: testPassword, Settings: httpx.Settings{Endpoint: srv.URL}})}
 	runOutcome(t, fx, ctx, stop, func() {})
 }
 
@@ -112,6 +107,6 @@ func TestLostAnswerThenServerDownIsUnknown(t *testing.T) {
 		}
 	}))
 	t.Cleanup(srv.Close)
-	fx := &fixture{fake: f, srv: srv, p: newProvider(t, plesk.Settings{Endpoint: srv.URL, Login: testLogin, Password: testPassword})}
+	fx := &fixture{fake: f, srv: srv, p: newProvider(t, plesk.Settings{Login: testLogin, Password: testPassword, Settings: httpx.Settings{Endpoint: srv.URL}})}
 	runOutcome(t, fx, context.Background(), nil, func() { down.Store(false) })
 }

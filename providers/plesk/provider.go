@@ -30,6 +30,13 @@ func init() {
 	})
 }
 
+// The Provider contract and the optional abilities this provider has.
+var (
+	_ providers.Provider         = (*Provider)(nil)
+	_ providers.Checker          = (*Provider)(nil)
+	_ providers.OperationChecker = (*Provider)(nil)
+)
+
 // Provider is a Plesk server's DNS zones.
 type Provider struct {
 	c *client
@@ -170,7 +177,7 @@ func (p *Provider) forget(zone string) {
 
 // ReadZone reads a zone's records, SOA, type, status and master servers
 // in one packet, after finding its site.
-func (p *Provider) ReadZone(ctx context.Context, zone string) (*spec.Zone, error) {
+func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*spec.Zone, error) {
 	zone = normalizeZone(zone)
 	site, err := p.lookupSite(ctx, zone)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/plesk"
 	"github.com/zonesync/zonesync/providers/plesk/fake"
 	"github.com/zonesync/zonesync/spec"
@@ -102,14 +103,14 @@ func TestCredentialsNeverInErrors(t *testing.T) {
 		{"wrong key", wrongSrv.URL, true, `error 11003 "Secret key validation failed."`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := plesk.Settings{Endpoint: tc.endpoint, Login: testLogin, Password: testPassword}
+			s := plesk.Settings{Login: testLogin, Password: testPassword, Settings: httpx.Settings{Endpoint: tc.endpoint}}
 			if tc.key {
-				s = plesk.Settings{Endpoint: tc.endpoint, SecretKey: testKey}
+				s = plesk.Settings{SecretKey: testKey, Settings: httpx.Settings{Endpoint: tc.endpoint}}
 			}
 			p := newProvider(t, s)
 			ctx := context.Background()
 			_, errList := p.ListZones(ctx)
-			_, errRead := p.ReadZone(ctx, zone)
+			_, errRead := p.ReadZone(ctx, zone, providers.ReadOptions{})
 			live := &spec.Zone{Name: zone, Mode: spec.Master}
 			errsApply := p.Apply(ctx, live, []*plan.Operation{{Action: plan.Create, Name: "a", Type: "A", After: &plan.State{Values: []string{"192.0.2.1"}}}})
 			for _, err := range []error{errList, errRead, errsApply[0]} {
@@ -150,7 +151,7 @@ func TestReadZone(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	live, err := fx.p.ReadZone(ctx, "EXAMPLE.test.")
+	live, err := fx.p.ReadZone(ctx, "EXAMPLE.test.", providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,11 +176,11 @@ func TestReadZone(t *testing.T) {
 		t.Errorf("zone %+v soa %+v", live, live.SOA)
 	}
 
-	if _, err := fx.p.ReadZone(ctx, "off.test"); err == nil || !strings.Contains(err.Error(), `status is "disabled"`) {
+	if _, err := fx.p.ReadZone(ctx, "off.test", providers.ReadOptions{}); err == nil || !strings.Contains(err.Error(), `status is "disabled"`) {
 		t.Errorf("ReadZone of a disabled zone: %v", err)
 	}
 	for _, missing := range []string{"missing.test", "www.example.test"} {
-		if _, err := fx.p.ReadZone(ctx, missing); !errors.Is(err, providers.ErrZoneNotFound) {
+		if _, err := fx.p.ReadZone(ctx, missing, providers.ReadOptions{}); !errors.Is(err, providers.ErrZoneNotFound) {
 			t.Errorf("ReadZone(%s) = %v, want ErrZoneNotFound", missing, err)
 		}
 	}
@@ -193,7 +194,7 @@ func TestReadZone(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if sl, err := fx.p.ReadZone(ctx, "slave.test"); err != nil || sl.Mode != spec.Slave || !slices.Equal(sl.Masters, []string{"192.0.2.53", "2001:db8::53"}) {
+	if sl, err := fx.p.ReadZone(ctx, "slave.test", providers.ReadOptions{}); err != nil || sl.Mode != spec.Slave || !slices.Equal(sl.Masters, []string{"192.0.2.53", "2001:db8::53"}) {
 		t.Errorf("slave zone: %+v, %v", sl, err)
 	}
 	zones, err := fx.p.ListZones(ctx)
@@ -224,7 +225,7 @@ func TestReadZone(t *testing.T) {
 	if want := `plesk: switch_mode of the zone in example.test: reading and adding master servers failed: get_master_server: error 1015 "site does not exist."; not attempted: switch zone_type master`; errs[0] == nil || errs[0].Error() != want {
 		t.Errorf("switch of a removed site: %v\nwant %s", errs[0], want)
 	}
-	if _, err := fx.p.ReadZone(ctx, zone); !errors.Is(err, providers.ErrZoneNotFound) {
+	if _, err := fx.p.ReadZone(ctx, zone, providers.ReadOptions{}); !errors.Is(err, providers.ErrZoneNotFound) {
 		t.Errorf("ReadZone of a removed site = %v, want ErrZoneNotFound", err)
 	}
 }
@@ -232,8 +233,8 @@ func TestReadZone(t *testing.T) {
 // TestSecretKey checks the KEY header way of logging in.
 func TestSecretKey(t *testing.T) {
 	fx := newFixture(t, zone)
-	p := newProvider(t, plesk.Settings{Endpoint: fx.srv.URL, SecretKey: testKey})
-	if _, err := p.ReadZone(context.Background(), zone); err != nil {
+	p := newProvider(t, plesk.Settings{SecretKey: testKey, Settings: httpx.Settings{Endpoint: fx.srv.URL}})
+	if _, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -243,7 +244,7 @@ func TestSecretKey(t *testing.T) {
 func TestUnsupportedActions(t *testing.T) {
 	fx := newFixture(t, zone)
 	ctx := context.Background()
-	live, err := fx.p.ReadZone(ctx, zone)
+	live, err := fx.p.ReadZone(ctx, zone, providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/plesk"
-	"github.com/zonesync/zonesync/providers/providertest"
 	"github.com/zonesync/zonesync/providers/redact"
 )
 
@@ -43,10 +45,10 @@ func TestEchoedSecretsNeverInErrors(t *testing.T) {
 					t.Run(shape+"/"+encoding+"/"+place+"/"+cred, func(t *testing.T) {
 						srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { write(w, encode(secret)) }))
 						defer srv.Close()
-						s := plesk.Settings{Endpoint: srv.URL}
+						s := plesk.Settings{Settings: httpx.Settings{Endpoint: srv.URL}}
 						set(&s, secret)
 						p := newProvider(t, s)
-						_, err := p.ReadZone(context.Background(), "example.com")
+						_, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
 						require.Error(t, err)
 						providertest.AssertNoSecret(t, "error", secret, err.Error())
 						if !strings.Contains(err.Error(), "unreadable answer") {

@@ -6,8 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/plesk/fake"
-	"github.com/zonesync/zonesync/providers/providertest"
 )
 
 // TestSoak runs the shared fault soak (providertest.Soak): randomised
@@ -22,7 +23,7 @@ func TestSoak(t *testing.T) {
 	f.Faults().TimeoutDelay = 600 * time.Millisecond
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	p, err := New(Settings{Endpoint: srv.URL, Login: login, Password: password, RequestsPerSecond: 100000, Burst: 1000, Timeout: "500ms"})
+	p, err := New(Settings{Login: login, Password: password, Settings: httpx.Settings{Endpoint: srv.URL, RequestsPerSecond: 100000, Burst: 1000, Timeout: "500ms"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,10 +32,11 @@ func TestSoak(t *testing.T) {
 	h.BaseDelay, h.MaxDelay = time.Millisecond, 2*time.Millisecond
 	h.Sleep = func(ctx context.Context, d time.Duration) error { return ctx.Err() }
 	providertest.Soak(t, providertest.SoakHarness{
-		Provider: p,
-		Zone:     zone,
-		Faults:   f.Faults(),
-		Seed:     20261123,
+		LiveWritable: liveWritable,
+		Provider:     p,
+		Zone:         zone,
+		Faults:       f.Faults(),
+		Seed:         20261123,
 		State: func() ([]providertest.Record, error) {
 			var out []providertest.Record
 			for _, r := range f.Records(zone) {
@@ -65,3 +67,6 @@ func TestUnmanagedTypesAreLeftAlone(t *testing.T) {
 		t.Errorf("an A record: skip=%v err=%v", skip, err)
 	}
 }
+
+// liveWritable is the conformance test's (package plesk_test), for the soak.
+const liveWritable = "Apply still writes record ids and values into the live zone"

@@ -15,6 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/plesk"
 	"github.com/zonesync/zonesync/providers/plesk/fake"
 	"github.com/zonesync/zonesync/spec"
@@ -62,7 +64,7 @@ func newTap(t *testing.T) *tap {
 		tp.fake.ServeHTTP(w, r)
 	}))
 	t.Cleanup(tp.srv.Close)
-	tp.p = newProvider(t, plesk.Settings{Endpoint: tp.srv.URL, Login: testLogin, Password: testPassword})
+	tp.p = newProvider(t, plesk.Settings{Login: testLogin, Password: testPassword, Settings: httpx.Settings{Endpoint: tp.srv.URL}})
 	return tp
 }
 
@@ -110,7 +112,7 @@ func switchOp(mode spec.Mode, masters ...string) []*plan.Operation {
 func TestSwitchAddsMastersFirst(t *testing.T) {
 	ctx := context.Background()
 	tp := newTap(t)
-	live, err := tp.p.ReadZone(ctx, zone)
+	live, err := tp.p.ReadZone(ctx, zone, providers.ReadOptions{})
 	require.NoError(t, err)
 	tp.sent()
 
@@ -122,7 +124,7 @@ func TestSwitchAddsMastersFirst(t *testing.T) {
 	assert.Equal(t, "slave", z.Type)
 	assert.Empty(t, cmp.Diff([]string{"192.0.2.53", "2001:db8::53"}, z.Masters))
 
-	live, err = tp.p.ReadZone(ctx, zone)
+	live, err = tp.p.ReadZone(ctx, zone, providers.ReadOptions{})
 	require.NoError(t, err)
 	tp.sent()
 	errs = tp.p.Apply(ctx, live, switchOp(spec.Master))
@@ -139,7 +141,7 @@ func TestSwitchAddsMastersFirst(t *testing.T) {
 func TestSwitchNotSentWhenAMasterFails(t *testing.T) {
 	ctx := context.Background()
 	tp := newTap(t)
-	live, err := tp.p.ReadZone(ctx, zone)
+	live, err := tp.p.ReadZone(ctx, zone, providers.ReadOptions{})
 	require.NoError(t, err)
 	tp.sent()
 	errs := tp.p.Apply(ctx, live, switchOp(spec.Slave, "192.0.2.53", "192.0.2.300"))
@@ -179,7 +181,7 @@ func TestSwitchResultRows(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			tp := newTap(t)
-			live, err := tp.p.ReadZone(ctx, zone)
+			live, err := tp.p.ReadZone(ctx, zone, providers.ReadOptions{})
 			require.NoError(t, err)
 			live.Mode = spec.Slave
 			tp.mu.Lock()

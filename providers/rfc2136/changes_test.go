@@ -8,6 +8,7 @@ import (
 
 	"github.com/miekg/dns"
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/spec"
 )
@@ -70,7 +71,10 @@ func TestSOA(t *testing.T) {
 	want.SOA = &spec.SOA{PrimaryNS: "ns1.example.net.", AdminMail: "dns.admin@example.net", Refresh: 1000, Retry: 900, Expire: 604800, Minimum: 300}
 
 	zp, live := makePlan(t, p, want)
-	for _, r := range run(t, p, want, live, zp) {
+	// The live zone Apply got, which this provider still keeps current
+	// (until issue 12 moves what it needs to an index of its own).
+	var applied *spec.Zone
+	for _, r := range runWith(t, providertest.BeforeApply(p, func(_ int, l *spec.Zone) { applied = l }), want, live, zp) {
 		if r.Status != apply.OK {
 			t.Fatalf("%s: %s %s", r.Action, r.Status, r.Error)
 		}
@@ -83,8 +87,8 @@ func TestSOA(t *testing.T) {
 	if got.Serial != before.Serial+1 {
 		t.Errorf("serial %d after the SOA change, want %d", got.Serial, before.Serial+1)
 	}
-	if live.SOA.Serial != got.Serial || live.SOA.Refresh != 1000 {
-		t.Errorf("the live zone Apply kept has SOA %+v, want the one now on the server, %+v", live.SOA, got)
+	if applied.SOA.Serial != got.Serial || applied.SOA.Refresh != 1000 {
+		t.Errorf("the live zone Apply kept has SOA %+v, want the one now on the server, %+v", applied.SOA, got)
 	}
 
 	// Someone changes the SOA itself between plan and apply.

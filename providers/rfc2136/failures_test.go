@@ -145,7 +145,7 @@ func TestKeyErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, rerr := p.ReadZone(context.Background(), zone)
+			_, rerr := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
 			switch {
 			case tc.readParts == nil && rerr != nil:
 				t.Fatalf("ReadZone: %v", rerr)
@@ -209,7 +209,7 @@ func TestWrongServer(t *testing.T) {
 	srv := requireNamed(t)
 	p := srv.provider(t, keyMain)
 	const zone = "not-served.example"
-	_, err := p.ReadZone(context.Background(), zone)
+	_, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
 	if !errors.Is(err, providers.ErrZoneNotFound) {
 		t.Fatalf("ReadZone: %v, want ErrZoneNotFound", err)
 	}
@@ -230,7 +230,7 @@ func TestWrongServer(t *testing.T) {
 // transfer it. That is an error of its own, never "zone not found".
 func TestTransferRefused(t *testing.T) {
 	srv := requireNamed(t)
-	_, err := srv.provider(t, keyMain).ReadZone(context.Background(), zoneNoTransfer)
+	_, err := srv.provider(t, keyMain).ReadZone(context.Background(), zoneNoTransfer, providers.ReadOptions{})
 	if err == nil || errors.Is(err, providers.ErrZoneNotFound) {
 		t.Fatalf("ReadZone: %v, want a refused transfer that is not ErrZoneNotFound", err)
 	}
@@ -275,7 +275,7 @@ func TestNoServer(t *testing.T) {
 				t.Fatal(err)
 			}
 			start := time.Now()
-			_, err = p.ReadZone(context.Background(), "example.test")
+			_, err = p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 			if err == nil || errors.Is(err, providers.ErrZoneNotFound) {
 				t.Fatalf("ReadZone: %v, want an error that is not ErrZoneNotFound", err)
 			}
@@ -322,7 +322,7 @@ func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
-	_, err = p.ReadZone(ctx, "example.test")
+	_, err = p.ReadZone(ctx, "example.test", providers.ReadOptions{})
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("ReadZone returned %s after the cancel", d)
 	}
@@ -346,7 +346,7 @@ func TestTransferServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.ReadZone(context.Background(), zone); err != nil {
+	if _, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{}); err != nil {
 		t.Fatalf("ReadZone from transfer_server: %v", err)
 	}
 	errs := p.Apply(context.Background(), &spec.Zone{Name: zone}, []*plan.Operation{

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
@@ -42,7 +43,7 @@ func desired(t *testing.T, zone string, sets ...set) *spec.Zone {
 // read reads a zone and fails the test on error.
 func read(t *testing.T, p *Provider, zone string) *spec.Zone {
 	t.Helper()
-	z, err := p.ReadZone(context.Background(), zone)
+	z, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
 	if err != nil {
 		t.Fatalf("ReadZone(%s): %v", zone, err)
 	}
@@ -53,7 +54,7 @@ func read(t *testing.T, p *Provider, zone string) *spec.Zone {
 func makePlan(t *testing.T, p *Provider, want *spec.Zone) (*plan.ZonePlan, *spec.Zone) {
 	t.Helper()
 	live := read(t, p, want.Name)
-	return plan.Diff(want, plan.Managed(want, live, p.Capabilities()), p.Capabilities()), live
+	return providertest.Plan(t, want, live, p.Capabilities()), live
 }
 
 // run applies a plan as the CLI does and returns each operation's result.
@@ -65,10 +66,7 @@ func run(t *testing.T, p *Provider, want, live *spec.Zone, zp *plan.ZonePlan) []
 // runWith is run through p, the provider or a wrapper of it.
 func runWith(t *testing.T, p providers.Provider, want, live *spec.Zone, zp *plan.ZonePlan) []apply.Result {
 	t.Helper()
-	pl := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
-	pl.Summarize()
-	prep := &apply.Prepared{Plan: pl, Desired: []*spec.Zone{want}, Live: []*spec.Zone{live}, Providers: []providers.Provider{p}}
-	return apply.Run(context.Background(), prep, apply.RunOptions{Concurrency: 1}).Zones[0].Results
+	return apply.Zone(context.Background(), p, want, live, zp, nil).Results
 }
 
 // syncZone plans and applies want, requires every operation to succeed,

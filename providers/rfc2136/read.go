@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -18,7 +19,7 @@ const readAttempts = 3
 var readBackoff = 200 * time.Millisecond
 
 // ReadZone reads the zone by AXFR from the transfer server.
-func (p *Provider) ReadZone(ctx context.Context, zone string) (*spec.Zone, error) {
+func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*spec.Zone, error) {
 	zone = canonicalZone(zone)
 	rrs, err := p.transfer(ctx, zone)
 	for attempt, pause := 1, readBackoff; err != nil && attempt < readAttempts && retriable(err) && ctx.Err() == nil; attempt, pause = attempt+1, 2*pause {

@@ -29,6 +29,13 @@ func init() {
 	})
 }
 
+// The Provider contract and the optional abilities this provider has.
+var (
+	_ providers.Provider         = (*Provider)(nil)
+	_ providers.Checker          = (*Provider)(nil)
+	_ providers.OperationChecker = (*Provider)(nil)
+)
+
 // Provider reads zones from and applies plans to one primary server.
 type Provider struct {
 	cfg config

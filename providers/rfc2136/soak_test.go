@@ -10,8 +10,9 @@ import (
 
 	"github.com/miekg/dns"
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
-	"github.com/zonesync/zonesync/providers/providertest"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -24,11 +25,12 @@ func TestSoak(t *testing.T) {
 	p, proxy := faultyProvider(t, srv)
 	zone := srv.newZone(t)
 	providertest.Soak(t, providertest.SoakHarness{
-		Provider: p,
-		Zone:     zone,
-		Faults:   proxy.inj,
-		Seed:     20261124,
-		State:    func() ([]providertest.Record, error) { return srv.records(zone) },
+		LiveWritable: liveWritable,
+		Provider:     p,
+		Zone:         zone,
+		Faults:       proxy.inj,
+		Seed:         20261124,
+		State:        func() ([]providertest.Record, error) { return srv.records(zone) },
 	})
 }
 
@@ -156,7 +158,7 @@ func TestReadRetries(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			proxy.inj.ResetCounts()
 			proxy.inj.Script(tc.script...)
-			_, err := p.ReadZone(context.Background(), zone)
+			_, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
 			if got := proxy.inj.Calls("axfr"); got != tc.transfers {
 				t.Errorf("%d transfers, want %d", got, tc.transfers)
 			}

@@ -203,7 +203,7 @@ func TestTransferFaults(t *testing.T) {
 				return tc.soaQuery
 			})
 			p.cfg.timeout = 2 * time.Second
-			z, err := p.ReadZone(context.Background(), zone)
+			z, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
 			if err == nil {
 				t.Fatalf("ReadZone succeeded with %d record sets", len(z.Records))
 			}
@@ -228,7 +228,7 @@ func TestTransferSeveralMessages(t *testing.T) {
 			{answer: []dns.RR{rrT("b.example.test. 300 IN TXT \"b\""), soa}},
 		}
 	})
-	z, err := p.ReadZone(context.Background(), zone)
+	z, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
@@ -45,15 +46,13 @@ func desired(t *testing.T, zone string, ttl uint32, sets ...set) *spec.Zone {
 // does, and fails on any operation that did not succeed.
 func syncZone(t *testing.T, p *Provider, want *spec.Zone) *plan.ZonePlan {
 	t.Helper()
-	live, err := p.ReadZone(context.Background(), want.Name)
+	live, err := p.ReadZone(context.Background(), want.Name, providers.ReadOptions{})
 	if err != nil && !isNotFound(err) {
 		t.Fatalf("ReadZone: %v", err)
 	}
-	caps := p.Capabilities()
-	zp := plan.Diff(want, plan.Managed(want, live, caps), caps)
-	prep := &apply.Prepared{Plan: &plan.Plan{Zones: []*plan.ZonePlan{zp}}, Desired: []*spec.Zone{want}, Live: []*spec.Zone{live}, Providers: []providers.Provider{p}}
-	rep := apply.Run(context.Background(), prep, apply.RunOptions{Concurrency: 1})
-	for _, r := range rep.Zones[0].Results {
+	zp := providertest.Plan(t, want, live, p.Capabilities())
+	rep := apply.Zone(context.Background(), p, want, live, zp, nil)
+	for _, r := range rep.Results {
 		if r.Status != apply.OK {
 			t.Fatalf("operation %d %s %s %s: %s: %s", r.Seq, r.Action, r.Name, r.Type, r.Status, r.Error)
 		}
@@ -144,7 +143,7 @@ func TestFewestCalls(t *testing.T) {
 			if d, _ := e.fake.Domain("example.com"); d.TTL != int64(tc.ttl2) {
 				t.Errorf("zone ttl %d, want %d", d.TTL, tc.ttl2)
 			}
-			again := plan.Diff(want, plan.Managed(want, mustRead(t, e.p, "example.com"), e.p.Capabilities()), e.p.Capabilities())
+			again := providertest.Plan(t, want, mustRead(t, e.p, "example.com"), e.p.Capabilities())
 			if len(again.Operations) != 0 {
 				t.Errorf("plan after apply has %d operations", len(again.Operations))
 			}
@@ -154,7 +153,7 @@ func TestFewestCalls(t *testing.T) {
 
 func mustRead(t *testing.T, p *Provider, zone string) *spec.Zone {
 	t.Helper()
-	z, err := p.ReadZone(context.Background(), zone)
+	z, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +233,7 @@ func TestTransientChange(t *testing.T) {
 			want := desired(t, "example.com", tc.ttl, tc.after...)
 			live := mustRead(t, e.p, "example.com")
 			caps := e.p.Capabilities()
-			zp := plan.Diff(want, plan.Managed(want, live, caps), caps)
+			zp := providertest.Plan(t, want, live, caps)
 			if len(zp.Operations) != 1 {
 				t.Fatalf("test plan has %d operations, want 1", len(zp.Operations))
 			}
@@ -245,7 +244,7 @@ func TestTransientChange(t *testing.T) {
 			if n := e.fake.Faults().Calls(tc.endpoint); n != tc.sends {
 				t.Errorf("%s reached the fake %d times, want %d", tc.endpoint, n, tc.sends)
 			}
-			again := plan.Diff(want, plan.Managed(want, mustRead(t, e.p, "example.com"), caps), caps)
+			again := providertest.Plan(t, want, mustRead(t, e.p, "example.com"), caps)
 			if len(again.Operations) != 0 {
 				t.Errorf("plan after apply has %d operations", len(again.Operations))
 			}
@@ -383,7 +382,7 @@ func TestReadZoneStatus(t *testing.T) {
 		if err := e.fake.SetStatus("example.com", status); err != nil {
 			t.Fatal(err)
 		}
-		z, err := e.p.ReadZone(context.Background(), "Example.COM.")
+		z, err := e.p.ReadZone(context.Background(), "Example.COM.", providers.ReadOptions{})
 		if err != nil || z.Name != "example.com" || z.TTL != 3600 || len(z.Records) != 1 {
 			t.Fatalf("status %s: ReadZone = %+v, %v", status, z, err)
 		}

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/zonesync/zonesync/providers"
 )
 
 // TestSession follows the session token over time: one login for many
@@ -27,12 +29,12 @@ func TestSession(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
 			seedExample(t, e)
-			if _, err := e.p.ReadZone(ctx, "example.com"); err != nil {
+			if _, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			for _, gap := range tc.gaps {
 				e.clock.Advance(gap)
-				if _, err := e.p.ReadZone(ctx, "example.com"); err != nil {
+				if _, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{}); err != nil {
 					t.Fatalf("read after %v idle: %v", gap, err)
 				}
 			}
@@ -52,11 +54,11 @@ func TestRenewOnceThenFail(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	seedExample(t, e)
-	if _, err := e.p.ReadZone(ctx, "example.com"); err != nil {
+	if _, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	e.fake.SetTokenIdle(0) // every token is expired by the time it is used
-	_, err := e.p.ReadZone(ctx, "example.com")
+	_, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{})
 	want := `telecomx: GET /dns/example.com: 401 expired "Session has expired, please login" (after logging in again)`
 	if err == nil || err.Error() != want {
 		t.Fatalf("error %v, want %s", err, want)
@@ -75,7 +77,7 @@ func TestConcurrentRenewal(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	seedExample(t, e)
-	if _, err := e.p.ReadZone(ctx, "example.com"); err != nil {
+	if _, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Advance(time.Hour)
@@ -85,7 +87,7 @@ func TestConcurrentRenewal(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = e.p.ReadZone(ctx, "example.com")
+			_, errs[i] = e.p.ReadZone(ctx, "example.com", providers.ReadOptions{})
 		}()
 	}
 	wg.Wait()
@@ -106,7 +108,7 @@ func TestLongLivedToken(t *testing.T) {
 	seedExample(t, e)
 	p := tokenProvider(t, e, testToken)
 	for range 3 {
-		if _, err := p.ReadZone(context.Background(), "example.com"); err != nil {
+		if _, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		e.clock.Advance(time.Hour)

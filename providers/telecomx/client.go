@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/httpx"
@@ -26,30 +25,12 @@ type Client struct {
 	auth     *auth
 }
 
-// newClient builds a client from checked settings, without touching the network.
-func newClient(s Settings) *Client {
-	rps, burst := float64(DefaultRequestsPerSecond), DefaultBurst
-	if s.RequestsPerSecond != nil {
-		rps = *s.RequestsPerSecond
-	}
-	if s.Burst != nil {
-		burst = *s.Burst
-	}
-	timeout := DefaultTimeout
-	if s.Timeout != "" {
-		timeout, _ = time.ParseDuration(s.Timeout) // checked by Settings.problem
-	}
-	base := s.Endpoint
-	if base == "" {
-		base = DefaultEndpoint
-	}
+// newClient builds a client from settings whose HTTP part Resolve has
+// checked, without touching the network.
+func newClient(s Settings, h httpx.Resolved) *Client {
 	c := &Client{
-		http: &httpx.Client{
-			HTTP:    &http.Client{Timeout: timeout},
-			Limiter: httpx.NewLimiter(rps, burst),
-			Secrets: redact.New(s.Token, s.Password),
-		},
-		base:     strings.TrimRight(base, "/"),
+		http:     h.Client(redact.New(s.Token, s.Password)),
+		base:     h.Endpoint,
 		customer: s.Customer,
 	}
 	c.auth = &auth{client: c, static: s.Token, username: s.Username, password: s.Password}

@@ -1,12 +1,11 @@
 package telecomx
 
 import (
-	"fmt"
-	"net/url"
 	"regexp"
 	"time"
 
 	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -39,6 +38,9 @@ func init() {
 		if key, msg := s.problem(); msg != "" {
 			return nil, cfg.Errorf(key, "%s", msg)
 		}
+		if _, err := s.Settings.Resolve(httpDefaults); err != nil {
+			return nil, httpx.At(cfg, err)
+		}
 		return New(s)
 	})
 }
@@ -58,14 +60,14 @@ type Settings struct {
 	Customer string `yaml:"customer"`
 	// Product is the invoicing product id new domains are created with; empty leaves it to the API.
 	Product string `yaml:"product"`
-	// Endpoint overrides the API base URL (a fake, a proxy).
-	Endpoint string `yaml:"endpoint"`
-	// RequestsPerSecond and Burst set the client-side rate limit.
-	RequestsPerSecond *float64 `yaml:"requests_per_second"`
-	Burst             *int     `yaml:"burst"`
-	// Timeout bounds one HTTP attempt, as a Go duration ("30s").
-	Timeout string `yaml:"timeout"`
+	// Settings are the HTTP settings every HTTP provider shares: endpoint
+	// (default https://api.telecomx.dk), timeout (30s),
+	// requests_per_second (10), burst (5) and retries (4).
+	httpx.Settings `yaml:",inline"`
 }
+
+// httpDefaults are the HTTP settings a config leaves out.
+var httpDefaults = httpx.Defaults{Endpoint: DefaultEndpoint, Timeout: DefaultTimeout, RequestsPerSecond: DefaultRequestsPerSecond, Burst: DefaultBurst}
 
 // idPattern is how the API writes customer and product ids (24 hex digits).
 var idPattern = regexp.MustCompile(`^[0-9A-Fa-f]{24}$`)
@@ -87,25 +89,6 @@ func (s Settings) problem() (key, msg string) {
 		return "customer", "customer must be a Telecom X id of 24 hex digits"
 	case s.Product != "" && !idPattern.MatchString(s.Product):
 		return "product", "product must be a Telecom X id of 24 hex digits"
-	case s.RequestsPerSecond != nil && *s.RequestsPerSecond <= 0:
-		return "requests_per_second", "requests_per_second must be above 0"
-	case s.Burst != nil && *s.Burst < 1:
-		return "burst", "burst must be at least 1"
-	}
-	if s.Endpoint != "" {
-		u, err := url.Parse(s.Endpoint)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return "endpoint", "endpoint must be an http or https URL such as " + DefaultEndpoint
-		}
-		if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-			return "endpoint", "endpoint must not carry credentials, a query or a fragment"
-		}
-	}
-	if s.Timeout != "" {
-		d, err := time.ParseDuration(s.Timeout)
-		if err != nil || d <= 0 {
-			return "timeout", fmt.Sprintf("timeout %q must be a positive duration such as 30s", s.Timeout)
-		}
 	}
 	return "", ""
 }

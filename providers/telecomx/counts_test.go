@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/telecomx/fake"
 	"github.com/zonesync/zonesync/spec"
 )
@@ -70,7 +71,7 @@ func TestCutDomainAnswerIsNoZone(t *testing.T) {
 	seedBig(t, f, "example.com", 88)
 	p, cuts := rewriting(t, f, isDomainGet, -1, halveRecords)
 
-	_, err := p.ReadZone(context.Background(), "example.com")
+	_, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
 	require.Error(t, err)
 	assert.Equal(t, "telecomx: GET /dns/example.com: the answer holds 44 records but the domain list counts 88; not taking an incomplete answer for the zone", err.Error())
 	assert.EqualValues(t, 2, cuts.Load(), "read twice before failing")
@@ -84,7 +85,7 @@ func TestOnceCutDomainAnswerIsReadAgain(t *testing.T) {
 	seedBig(t, f, "example.com", 88)
 	p, cuts := rewriting(t, f, isDomainGet, 1, halveRecords)
 
-	live, err := p.ReadZone(context.Background(), "example.com")
+	live, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
 	require.NoError(t, err)
 	assert.EqualValues(t, 1, cuts.Load())
 	assert.Equal(t, 88, len(live.Records))
@@ -125,7 +126,7 @@ func TestDomainOutsideTheListIsReadUnchecked(t *testing.T) {
 	p, _ := rewriting(t, f, isList, -1, func(doc map[string]any) {
 		doc["dns"], doc["total"] = []any{}, 0
 	})
-	live, err := p.ReadZone(context.Background(), "example.com")
+	live, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, 3, len(live.Records))
 }

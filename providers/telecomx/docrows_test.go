@@ -80,7 +80,7 @@ func TestDocumentedPageRows(t *testing.T) {
 		// A read checks the domain's record count with the list, so an
 		// unknown customer fails the read too, and not as a missing zone.
 		{name: "read with an unknown customer", call: func(t *testing.T, e *env) error {
-			_, err := e.provider(t, func(s *Settings) { s.Customer = unknownID }).ReadZone(ctx, "example.com")
+			_, err := e.provider(t, func(s *Settings) { s.Customer = unknownID }).ReadZone(ctx, "example.com", providers.ReadOptions{})
 			return err
 		}, endpoint: "GET /dns", calls: 1, want: `telecomx: GET /dns: 400 customer "Customer not found" (check the customer id in the provider's settings)`},
 	} {

@@ -129,7 +129,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// Import: the live zone written as a spec loads back to the same zone.
 	p, _ := set.Get("tx")
-	live, err := p.ReadZone(ctx, "example.com")
+	live, err := p.ReadZone(ctx, "example.com", providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

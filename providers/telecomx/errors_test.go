@@ -38,7 +38,7 @@ func TestDocumentedErrors(t *testing.T) {
 	}{
 		// GET /dns/DOMAIN
 		{"get not_found", func(t *testing.T, e *env) error {
-			_, err := e.p.ReadZone(ctx, "missing.example")
+			_, err := e.p.ReadZone(ctx, "missing.example", providers.ReadOptions{})
 			if !errors.Is(err, providers.ErrZoneNotFound) {
 				t.Errorf("error %v does not wrap ErrZoneNotFound", err)
 			}
@@ -47,7 +47,7 @@ func TestDocumentedErrors(t *testing.T) {
 		{"get internal_error", func(t *testing.T, e *env) error {
 			loggedIn(t, e)
 			e.fake.Faults().Script(faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError)
-			_, err := e.p.ReadZone(ctx, "example.com")
+			_, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{})
 			if errors.Is(err, providers.ErrZoneNotFound) {
 				t.Errorf("a server error reads as a missing zone")
 			}
@@ -145,41 +145,41 @@ func TestDocumentedErrors(t *testing.T) {
 		}, `telecomx: GET /dns: 400 url "URL could not be parsed"`},
 		// 401s any call can answer.
 		{"credentials_invalid", func(t *testing.T, e *env) error {
-			_, err := e.provider(t, func(s *Settings) { s.Password = "wrong-password" }).ReadZone(ctx, "example.com")
+			_, err := e.provider(t, func(s *Settings) { s.Password = "wrong-password" }).ReadZone(ctx, "example.com", providers.ReadOptions{})
 			return err
 		}, `telecomx: POST /auth/login: 401 credentials_invalid "Authorization required, please login"`},
 		{"format_error", func(t *testing.T, e *env) error {
-			_, err := tokenProvider(t, e, "two words").ReadZone(ctx, "example.com")
+			_, err := tokenProvider(t, e, "two words").ReadZone(ctx, "example.com", providers.ReadOptions{})
 			return err
 		}, `telecomx: GET /dns/example.com: 401 format_error "Authorization header format is Authorization: Bearer <token>"`},
 		{"undecipherable", func(t *testing.T, e *env) error {
-			_, err := tokenProvider(t, e, "garbage!").ReadZone(ctx, "example.com")
+			_, err := tokenProvider(t, e, "garbage!").ReadZone(ctx, "example.com", providers.ReadOptions{})
 			return err
 		}, `telecomx: GET /dns/example.com: 401 invalid_token "Undecipherable"`},
 		{"please login", func(t *testing.T, e *env) error {
-			_, err := tokenProvider(t, e, strings.Repeat("ab", 24)).ReadZone(ctx, "example.com")
+			_, err := tokenProvider(t, e, strings.Repeat("ab", 24)).ReadZone(ctx, "example.com", providers.ReadOptions{})
 			return err
 		}, `telecomx: GET /dns/example.com: 401 invalid_token "Please login"`},
 		{"ip not authenticated", func(t *testing.T, e *env) error {
-			if _, err := e.p.ReadZone(ctx, "example.com"); err != nil {
+			if _, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			e.watch(func(r *http.Request) { r.RemoteAddr = "198.51.100.7:40000" })
-			_, err := e.p.ReadZone(ctx, "example.com")
+			_, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{})
 			return err
 		}, `telecomx: GET /dns/example.com: 401 invalid_token "IP address not authenticated"`},
 		{"expired long-lived token", func(t *testing.T, e *env) error {
 			token := loginRaw(t, e)
 			p := tokenProvider(t, e, token)
 			e.clock.Advance(16 * time.Minute)
-			_, err := p.ReadZone(ctx, "example.com")
+			_, err := p.ReadZone(ctx, "example.com", providers.ReadOptions{})
 			return err
 		}, `telecomx: GET /dns/example.com: 401 expired "Session has expired, please login"`},
 		// Not documented: the API names no rate limit; the fake's 429 is invented.
 		{"rate limited", func(t *testing.T, e *env) error {
 			loggedIn(t, e)
 			e.fake.Faults().Script(faults.RateLimit, faults.RateLimit, faults.RateLimit, faults.RateLimit, faults.RateLimit)
-			_, err := e.p.ReadZone(ctx, "example.com")
+			_, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{})
 			return err
 		}, `telecomx: GET /dns/example.com: 429 rate_limit "Too many requests" (after 5 attempts)`},
 	} {
@@ -239,7 +239,7 @@ func TestViewerCanList(t *testing.T) {
 	if zones, err := v.ListZones(ctx); err != nil || len(zones) != 1 {
 		t.Fatalf("viewer ListZones = %v, %v", zones, err)
 	}
-	if _, err := v.ReadZone(ctx, "example.com"); err != nil {
+	if _, err := v.ReadZone(ctx, "example.com", providers.ReadOptions{}); err != nil {
 		t.Fatalf("viewer ReadZone: %v", err)
 	}
 	if _, err := v.client.SetTTL(ctx, "example.com", 600); err == nil || !strings.Contains(err.Error(), "403 access_denied") {
@@ -261,7 +261,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 	}
 	loggedIn(t, e)
 	e.fake.Faults().Script(faults.RateLimit)
-	if _, err := e.p.ReadZone(context.Background(), "example.com"); err != nil {
+	if _, err := e.p.ReadZone(context.Background(), "example.com", providers.ReadOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if len(waits) != 1 || waits[0] != time.Second {

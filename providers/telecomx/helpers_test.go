@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/telecomx/fake"
 )
 
@@ -90,7 +91,7 @@ func (e *env) provider(t *testing.T, settings ...func(*Settings)) *Provider {
 // providerAt builds a provider against endpoint.
 func (e *env) providerAt(t *testing.T, endpoint string, settings ...func(*Settings)) *Provider {
 	t.Helper()
-	s := Settings{Username: testUser, Password: testPassword, Endpoint: endpoint, Timeout: "500ms"}
+	s := Settings{Username: testUser, Password: testPassword, Settings: httpx.Settings{Endpoint: endpoint, Timeout: "500ms"}}
 	for _, f := range settings {
 		f(&s)
 	}

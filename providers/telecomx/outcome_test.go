@@ -10,10 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
-	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/telecomx/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // TestCancelledAfterLandingIsUnknown: a record's POST lands, then a second
@@ -39,21 +38,19 @@ func TestCancelledAfterLandingIsUnknown(t *testing.T) {
 	p := (&env{}).providerAt(t, srv.URL)
 
 	want := desired(t, "example.com", 3600, set{"www", "A", []string{"192.0.2.1"}})
-	live, err := p.ReadZone(context.Background(), "example.com")
+	live, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
 	require.NoError(t, err)
 	caps := p.Capabilities()
-	zp := plan.Diff(want, plan.Managed(want, live, caps), caps)
-	pl := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
-	prep := &apply.Prepared{Plan: pl, Desired: []*spec.Zone{want}, Live: []*spec.Zone{live}, Providers: []providers.Provider{p}}
-	rep := apply.Run(ctx, prep, apply.RunOptions{Concurrency: 1, Stop: stop})
-	require.Len(t, rep.Zones[0].Results, 1)
-	r := rep.Zones[0].Results[0]
+	zp := providertest.Plan(t, want, live, caps)
+	rep := apply.Zone(ctx, p, want, live, zp, stop)
+	require.Len(t, rep.Results, 1)
+	r := rep.Results[0]
 	assert.Equal(t, apply.Unknown, r.Status, r.Error)
 	assert.True(t, strings.HasPrefix(r.Error, "sent, outcome not confirmed — run plan: telecomx: "), r.Error)
 
 	d, _ := f.Domain("example.com")
 	assert.Len(t, d.Records, 1, "the create landed")
-	live, err = p.ReadZone(context.Background(), "example.com")
+	live, err = p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
 	require.NoError(t, err)
-	assert.Empty(t, plan.Diff(want, plan.Managed(want, live, caps), caps).Operations, "a new plan finds nothing left to do")
+	assert.Empty(t, providertest.Plan(t, want, live, caps).Operations, "a new plan finds nothing left to do")
 }

@@ -23,6 +23,13 @@ import (
 // documents no range (only the default 86400); 60 is a guess.
 const MinTTL = 60
 
+// The Provider contract and the optional abilities this provider has.
+var (
+	_ providers.Provider         = (*Provider)(nil)
+	_ providers.Checker          = (*Provider)(nil)
+	_ providers.OperationChecker = (*Provider)(nil)
+)
+
 // Provider syncs zones with Telecom X.
 type Provider struct {
 	client  *Client
@@ -34,7 +41,11 @@ func New(s Settings) (*Provider, error) {
 	if _, msg := s.problem(); msg != "" {
 		return nil, fmt.Errorf("telecomx: %s", msg)
 	}
-	return &Provider{client: newClient(s), product: s.Product}, nil
+	h, err := s.Settings.Resolve(httpDefaults)
+	if err != nil {
+		return nil, fmt.Errorf("telecomx: %v", err)
+	}
+	return &Provider{client: newClient(s, h), product: s.Product}, nil
 }
 
 // Capabilities: the seven documented record types, one TTL per zone, no
@@ -89,7 +100,7 @@ func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 // records, which a plan would create again. Counts that differ may also be
 // a change made between the two calls: both are read again, once, before
 // the read fails.
-func (p *Provider) ReadZone(ctx context.Context, zone string) (*spec.Zone, error) {
+func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*spec.Zone, error) {
 	zone = normalizeZone(zone)
 	for try := 1; ; try++ {
 		d, err := p.client.GetDomain(ctx, zone)

@@ -13,9 +13,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
-	"github.com/zonesync/zonesync/providers/providertest"
 	"github.com/zonesync/zonesync/providers/redact"
 )
 
@@ -79,7 +79,7 @@ func TestNoCredentialInErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tc.p(t)
 			calls := map[string]func() error{
-				"ReadZone":     func() error { _, err := p.ReadZone(ctx, "example.com"); return err },
+				"ReadZone":     func() error { _, err := p.ReadZone(ctx, "example.com", providers.ReadOptions{}); return err },
 				"ListZones":    func() error { _, err := p.ListZones(ctx); return err },
 				"DeleteRecord": func() error { return p.client.DeleteRecord(ctx, "example.com", Record{"www", "A", "192.0.2.1"}) },
 			}
@@ -116,7 +116,7 @@ func TestLogLines(t *testing.T) {
 		defer mu.Unlock()
 		lines = append(lines, fmt.Sprintf(format, args...))
 	})
-	if _, err := e.p.ReadZone(ctx, "example.com"); err != nil {
+	if _, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Advance(time.Hour)
@@ -179,7 +179,7 @@ func TestEchoedSecretsNeverInErrors(t *testing.T) {
 						p := serve(t, func(w http.ResponseWriter, r *http.Request) { write(w, encode(secret)) },
 							func(s *Settings) { set(s, secret) })
 						fastRetries(p)
-						_, err := p.ReadZone(context.Background(), "example.com")
+						_, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
 						require.Error(t, err)
 						providertest.AssertNoSecret(t, "error", secret, err.Error())
 						assert.Contains(t, err.Error(), redact.Mask)

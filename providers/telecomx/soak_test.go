@@ -5,7 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zonesync/zonesync/providers/providertest"
+	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/telecomx/fake"
 )
 
@@ -22,10 +23,11 @@ func TestSoak(t *testing.T) {
 		t.Fatal(err)
 	}
 	providertest.Soak(t, providertest.SoakHarness{
-		Provider: e.p,
-		Zone:     zone,
-		Faults:   e.fake.Faults(),
-		Seed:     20261123,
+		LiveWritable: liveWritable,
+		Provider:     e.p,
+		Zone:         zone,
+		Faults:       e.fake.Faults(),
+		Seed:         20261123,
 		State: func() ([]providertest.Record, error) {
 			d, ok := e.fake.Domain(zone)
 			if !ok {
@@ -54,7 +56,7 @@ func TestUnmanagedTypesAreLeftAlone(t *testing.T) {
 	if err := e.fake.AddRecord("example.test", fake.Record{Name: "", Type: "CAA", RData: `0 issue "letsencrypt.org"`}); err != nil {
 		t.Fatal(err)
 	}
-	z, err := e.p.ReadZone(context.Background(), "example.test")
+	z, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

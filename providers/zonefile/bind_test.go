@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -89,7 +90,7 @@ func ttlPtr(v uint32) *uint32 { return &v }
 // applyOK applies operations to a zone's file and fails on any error.
 func applyOK(t *testing.T, p *Provider, zone string, ops ...*plan.Operation) {
 	t.Helper()
-	live, err := p.ReadZone(context.Background(), zone)
+	live, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
 	if err != nil {
 		live = &spec.Zone{Name: zone}
 	}
@@ -147,7 +148,7 @@ x 300 IN TYPE65534 \# 4 0A000001
 foo IN TYPE65000 \# 2 0102
 `)
 	p := New(dir)
-	z, err := p.ReadZone(context.Background(), "ex.test")
+	z, err := p.ReadZone(context.Background(), "ex.test", providers.ReadOptions{})
 	require.NoError(t, err)
 	require.NotNil(t, z.Find("x", "TYPE65534"), "records: %v", z.Records)
 	assert.Equal(t, []string{`\# 4 0a000001`}, z.Find("x", "TYPE65534").Values)
@@ -165,7 +166,7 @@ foo IN TYPE65000 \# 2 0102
 	assert.Contains(t, ttls, "y TYPE65280")
 	assert.NotContains(t, ttls, "foo TYPE65000")
 	assert.Contains(t, readFile(t, path), `x      300 IN TYPE65534 \# 4 0a000001`)
-	again, err := p.ReadZone(context.Background(), "ex.test")
+	again, err := p.ReadZone(context.Background(), "ex.test", providers.ReadOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, []string{`\# 4 0a000001`}, again.Find("x", "TYPE65534").Values)
 	assert.Equal(t, []string{`\# 0`}, again.Find("y", "TYPE65280").Values)
@@ -194,7 +195,7 @@ func TestSignedZoneFile(t *testing.T) {
 			require.Positive(t, before["DNSKEY"])
 
 			p := New(dir)
-			z, err := p.ReadZone(context.Background(), "sig.test")
+			z, err := p.ReadZone(context.Background(), "sig.test", providers.ReadOptions{})
 			require.NoError(t, err)
 			var keys []string
 			for _, rs := range z.Records {
@@ -221,7 +222,7 @@ func TestUnsignedZoneKeepsItsDNSKEY(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "ex.test.zone"), "@ 300 IN SOA ns1.example.net. hostmaster.ex.test. 1 7200 3600 1209600 300\n"+
 		"@ 300 IN DNSKEY 257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==\n")
-	z, err := New(dir).ReadZone(context.Background(), "ex.test")
+	z, err := New(dir).ReadZone(context.Background(), "ex.test", providers.ReadOptions{})
 	require.NoError(t, err)
 	assert.NotNil(t, z.Find("@", "DNSKEY"), "a DNSKEY in a zone nobody signs is data like any other")
 }
@@ -259,7 +260,7 @@ func TestCreatedZoneLoadsInBIND(t *testing.T) {
 		check := func(t *testing.T, p *Provider) {
 			ttls := bindLoad(t, "new.test", p.Path("new.test"))
 			assert.Contains(t, ttls, "@ NS")
-			z, err := p.ReadZone(context.Background(), "new.test")
+			z, err := p.ReadZone(context.Background(), "new.test", providers.ReadOptions{})
 			require.NoError(t, err)
 			require.NotNil(t, z.Find("@", "NS"))
 			assert.Equal(t, tc.wantNS, strings.Join(z.Find("@", "NS").Values, "|"))

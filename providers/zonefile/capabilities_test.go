@@ -7,8 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/providers/providertest"
 	"github.com/zonesync/zonesync/spec"
 )
 

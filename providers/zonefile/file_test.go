@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -61,7 +62,7 @@ func TestApplyWritesAtomicallyAndBumpsSerial(t *testing.T) {
 	p.SetClock(func() time.Time { return time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC) })
 	path := filepath.Join(dir, "example.com.zone")
 	os.WriteFile(path, []byte("@ 300 IN SOA ns1.example.com. hostmaster.example.com. 2026112305 7200 3600 1209600 300\nwww 300 IN A 192.0.2.1\n"), 0o644)
-	live, err := p.ReadZone(context.Background(), "example.com")
+	live, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func TestApplyWritesAtomicallyAndBumpsSerial(t *testing.T) {
 	if errs[0] != nil || errs[1] == nil || !strings.Contains(errs[1].Error(), "gone A changed since the plan was made") {
 		t.Fatalf("errors %v: want the update ok and the delete of a missing record refused", errs)
 	}
-	after, err := p.ReadZone(context.Background(), "example.com")
+	after, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func TestApplyFailsWholeBatchWhenTheWriteFails(t *testing.T) {
 	path := filepath.Join(dir, "example.com.zone")
 	original := []byte("@ 300 IN SOA ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 300\n")
 	os.WriteFile(path, original, 0o644)
-	live, _ := p.ReadZone(context.Background(), "example.com")
+	live, _ := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
 	p.write = func(string, []byte) error { return errors.New("disk full") }
 	ttl := uint32(300)
 	errs := p.Apply(context.Background(), live, []*plan.Operation{
@@ -119,7 +120,7 @@ func TestCreateZoneWritesLoadableFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	z, err := p.ReadZone(context.Background(), "new.test")
+	z, err := p.ReadZone(context.Background(), "new.test", providers.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +152,7 @@ func TestCreateRefusesCNAMEBesideOtherData(t *testing.T) {
 	dir := t.TempDir()
 	p := New(dir)
 	os.WriteFile(filepath.Join(dir, "example.com.zone"), []byte("@ 300 IN SOA ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 300\nwww 300 IN TXT \"kept\"\napi 300 IN CNAME x.example.net.\n"), 0o644)
-	live, _ := p.ReadZone(context.Background(), "example.com")
+	live, _ := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
 	ttl := uint32(300)
 	errs := p.Apply(context.Background(), live, []*plan.Operation{
 		{Action: plan.Create, Name: "www", Type: "CNAME", After: &plan.State{TTL: &ttl, Values: []string{"other.example.net."}}},

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
 )
 
 const smallZone = "@ 300 IN SOA ns1.example.net. hostmaster.example.com. 1 7200 3600 1209600 300\n@ 300 IN NS ns1.example.net.\n"
@@ -60,7 +61,7 @@ func TestSymlinkedZoneFileIsWrittenThrough(t *testing.T) {
 	assert.Contains(t, readFile(t, target), "www", "the file the server loads has the change")
 	assert.Equal(t, []string{"example.com.zone"}, names(t, live))
 	assert.Equal(t, []string{"example.com.zone"}, names(t, bind), "no temporary file left")
-	z, err := p.ReadZone(context.Background(), "example.com")
+	z, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
 	require.NoError(t, err)
 	assert.NotNil(t, z.Find("www", "A"))
 }
@@ -68,7 +69,7 @@ func TestSymlinkedZoneFileIsWrittenThrough(t *testing.T) {
 func TestZoneCreatedThroughADanglingLink(t *testing.T) {
 	live, bind := linkedZone(t)
 	p := New(live)
-	_, err := p.ReadZone(context.Background(), "example.com")
+	_, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
 	require.Error(t, err)
 	applyOK(t, p, "example.com", &plan.Operation{Action: plan.CreateZone, After: &plan.State{}}, createA("www", "192.0.2.1"))
 	info, err := os.Lstat(filepath.Join(live, "example.com.zone"))

@@ -64,6 +64,14 @@ type Settings struct {
 	Directory string `yaml:"directory"`
 }
 
+// The Provider contract and the optional abilities this provider has.
+var (
+	_ providers.Provider         = (*Provider)(nil)
+	_ providers.Checker          = (*Provider)(nil)
+	_ providers.OperationChecker = (*Provider)(nil)
+	_ providers.ZoneLocker       = (*Provider)(nil)
+)
+
 // Provider reads and writes zone files in one directory.
 type Provider struct {
 	dir string
@@ -135,7 +143,7 @@ func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 }
 
 // ReadZone parses the zone's file into the model.
-func (p *Provider) ReadZone(ctx context.Context, zone string) (*spec.Zone, error) {
+func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*spec.Zone, error) {
 	f, err := p.read(zone)
 	if err != nil {
 		return nil, err

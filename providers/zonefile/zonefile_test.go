@@ -3,7 +3,7 @@ package zonefile
 import (
 	"testing"
 
-	"github.com/zonesync/zonesync/providers/providertest"
+	"github.com/zonesync/zonesync/internal/providertest"
 )
 
 func TestConformance(t *testing.T) {

@@ -44,9 +44,3 @@ func (w *beforeApply) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Op
 	w.hook(call, live)
 	return w.Provider.Apply(ctx, live, ops)
 }
-
-// ReadZoneOptions keeps the wrapped provider's partial reads, so that the
-// plan and apply's re-read see the zone as they would without the wrapper.
-func (w *beforeApply) ReadZoneOptions(ctx context.Context, zone string, opt providers.ReadOptions) (*spec.Zone, error) {
-	return providers.ReadZone(ctx, w.Provider, zone, opt)
-}
