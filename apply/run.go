@@ -218,7 +218,7 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 	ops := zp.Operations
 	zr := &ZoneReport{Zone: zp.Zone, Provider: zp.Provider, Results: make([]Result, len(ops))}
 	deps := plan.Dependencies(ops)
-	batch := p.Capabilities().Batch
+	batch, txn := p.Capabilities().Batch, p.Capabilities().Transaction
 	for k, op := range ops {
 		zr.Results[k] = Result{Seq: op.Seq, Action: op.Action, Name: op.Name, Type: op.Type}
 	}
@@ -271,9 +271,11 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 				live = &spec.Zone{Name: zp.Zone, Provider: zp.Provider, Mode: spec.Master}
 			}
 		}
-		// A batch is a run of operations that do not depend on each other.
+		// A batch is a run of operations that do not depend on each other;
+		// for a provider whose calls are transactions, one whose
+		// operations depend on each other only at record level.
 		end := k + 1
-		for batch && end < len(ops) && blocked(end) == "" && !dependsWithin(deps[end], k) {
+		for batch && end < len(ops) && blocked(end) == "" && !dependsWithin(ops, deps[end], k, txn) {
 			end++
 		}
 		start := time.Now()
@@ -340,9 +342,13 @@ func claim(ctx context.Context, zp *plan.ZonePlan, desired *spec.Zone, p provide
 
 // dependsWithin reports whether any dependency is at index from or later,
 // that is, inside the batch being built.
-func dependsWithin(deps []int, from int) bool {
+// dependsWithin reports whether an operation with deps depends on one
+// of ops from index from on, which must then have run in an earlier call.
+// Within a transaction (txn) only a dependency on a create_zone or
+// switch_mode counts: the rest are carried out in order in the one call.
+func dependsWithin(ops []*plan.Operation, deps []int, from int, txn bool) bool {
 	for _, d := range deps {
-		if d >= from {
+		if d >= from && (!txn || ops[d].Action == plan.CreateZone || ops[d].Action == plan.SwitchMode) {
 			return true
 		}
 	}

@@ -33,7 +33,9 @@ type result struct {
 // run carries out a zone's plan with the provider under test the way apply
 // does, without apply: operations in order; where the capabilities say
 // Batch, a run of operations none of which depends on another in one
-// call; an operation whose dependency did not succeed is skipped. Every
+// call (for a Transaction provider, operations that depend on each other
+// at record level too); an operation whose dependency did not succeed is
+// skipped. Every
 // call gets the same live zone (a zone with only its name when it does not
 // exist yet), and, unless the harness says LiveWritable, the suite fails
 // when Apply changed it: the live zone is read-only to a provider.
@@ -55,7 +57,10 @@ func (s *suite) run(t *testing.T, live *spec.Zone, zp *plan.ZonePlan) []result {
 			continue
 		}
 		end := k + 1
-		for s.caps.Batch && end < len(ops) && !blocked(end) && !slices.ContainsFunc(deps[end], func(d int) bool { return d >= k }) {
+		within := func(d int) bool {
+			return d >= k && (!s.caps.Transaction || ops[d].Action == plan.CreateZone || ops[d].Action == plan.SwitchMode)
+		}
+		for s.caps.Batch && end < len(ops) && !blocked(end) && !slices.ContainsFunc(deps[end], within) {
 			end++
 		}
 		before := cloneZone(live)

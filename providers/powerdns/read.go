@@ -1,0 +1,136 @@
+package powerdns
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/spec"
+)
+
+// ReadZone reads a zone with one GET: kind, masters, SOA and RRsets, and
+// for a signed zone its keys' DS records with a second. It fills the
+// zone's index with what Apply needs: the disabled records of each RRset
+// and the SOA as the server holds it.
+//
+// What the server holds but does not serve stays out of the model, and
+// zonesync leaves it alone: disabled records (a set of only disabled
+// records is no set at all), comments, and the DNSSEC records the server
+// makes. Records of types miekg/dns does not know (PowerDNS's ALIAS and
+// LUA) stay out too, with a log line: zonesync can neither show nor
+// write them.
+func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*spec.Zone, error) {
+	zone = canonicalZone(zone)
+	w, err := p.client.getZone(ctx, zone)
+	if err != nil {
+		return nil, err
+	}
+	z, ix, err := model(ctx, zone, w)
+	if err != nil {
+		return nil, err
+	}
+	p.setIndex(zone, ix)
+	return z, nil
+}
+
+// model turns a zone read from the API into the live model and its index.
+func model(ctx context.Context, zone string, w *wireZone) (*spec.Zone, *zoneIndex, error) {
+	if got := canonicalZone(w.Name); got != zone {
+		return nil, nil, fmt.Errorf("powerdns: GET %s: the answer is for zone %q, not %s", zonePath(zone), w.Name, zone)
+	}
+	z := &spec.Zone{Name: zone, Mode: modeOf(w.Kind)}
+	if z.Mode == spec.Slave {
+		z.Masters = append([]string(nil), w.Masters...)
+		// The model's masters are sorted (spec.Zone); the API keeps the order given.
+		sort.Strings(z.Masters)
+	}
+	ix := &zoneIndex{kind: w.Kind, dnssec: w.DNSSEC, presigned: w.Presigned, disabled: map[string][]wireRecord{}}
+	signed := w.DNSSEC
+	seen := make(map[string]*spec.RecordSet, len(w.RRsets))
+	for i := range w.RRsets {
+		rs := &w.RRsets[i]
+		owner := dns.Fqdn(rs.Name)
+		name, inside := spec.RelativeName(owner, zone)
+		if !inside {
+			return nil, nil, fmt.Errorf("powerdns: GET %s: the answer holds %s, which is outside the zone", zonePath(zone), rs.Name)
+		}
+		rrtype := strings.ToUpper(rs.Type)
+		var enabled []string
+		for _, r := range rs.Records {
+			if r.Disabled {
+				ix.disabled[ownerKey(owner, rrtype)] = append(ix.disabled[ownerKey(owner, rrtype)], r)
+				continue
+			}
+			enabled = append(enabled, r.Content)
+		}
+		ttl := uint32(0)
+		if rs.TTL != nil {
+			ttl = *rs.TTL
+		}
+		if rrtype == "SOA" && name == spec.Apex {
+			if len(enabled) != 1 {
+				return nil, nil, fmt.Errorf("powerdns: GET %s: the zone has %d SOA records", zonePath(zone), len(enabled))
+			}
+			soa, err := soaModel(owner, ttl, enabled[0])
+			if err != nil {
+				return nil, nil, fmt.Errorf("powerdns: GET %s: %w", zonePath(zone), err)
+			}
+			z.SOA = soa
+			ix.soa = &wireRRset{Name: owner, Type: "SOA", TTL: rs.TTL, Records: []wireRecord{{Content: enabled[0]}}}
+			continue
+		}
+		if len(enabled) == 0 {
+			continue // comments only, or disabled records only: nothing served
+		}
+		if _, known := dns.StringToType[rrtype]; !known || spec.SignerOwned(name, rrtype, signed) || spec.CheckType(rrtype) != nil {
+			if !known {
+				providers.Logf(ctx, "powerdns: zone %s: %s %s records are PowerDNS's own type, which zonesync leaves alone", zone, rs.Name, rrtype)
+			}
+			continue
+		}
+		set := &spec.RecordSet{Name: name, Type: rrtype, TTL: ttl}
+		for _, content := range enabled {
+			rr, err := spec.NewRR(owner, ttl, rrtype, content)
+			if err != nil {
+				return nil, nil, fmt.Errorf("powerdns: GET %s: %w", zonePath(zone), err)
+			}
+			set.Values = append(set.Values, spec.CanonicalRR(rr))
+		}
+		set.SetValues(set.Values)
+		if prev := seen[set.Key()]; prev != nil {
+			// The API gives one RRset per name and type; a second one is
+			// merged rather than one hiding the other.
+			prev.SetValues(append(prev.Values, set.Values...))
+			continue
+		}
+		seen[set.Key()] = set
+		z.Records = append(z.Records, set)
+	}
+	z.SortRecords()
+	return z, ix, nil
+}
+
+// modeOf maps a zone kind to the model's mode: Slave and Consumer zones
+// take their data from elsewhere; Master, Native and Producer zones
+// are served from their own.
+func modeOf(kind string) spec.Mode {
+	switch strings.ToLower(kind) {
+	case "slave", "secondary", "consumer":
+		return spec.Slave
+	}
+	return spec.Master
+}
+
+// soaModel reads the SOA's content.
+func soaModel(owner string, ttl uint32, content string) (*spec.SOA, error) {
+	rr, err := spec.NewRR(owner, ttl, "SOA", content)
+	if err != nil {
+		return nil, err
+	}
+	s := rr.(*dns.SOA)
+	return &spec.SOA{PrimaryNS: dns.CanonicalName(s.Ns), AdminMail: spec.MboxToMail(s.Mbox), Serial: s.Serial,
+		Refresh: s.Refresh, Retry: s.Retry, Expire: s.Expire, Minimum: s.Minttl}, nil
+}
