@@ -222,9 +222,14 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 	for k, op := range ops {
 		zr.Results[k] = Result{Seq: op.Seq, Action: op.Action, Name: op.Name, Type: op.Type}
 	}
-	// blocked returns why operation k cannot run, or "".
-	blocked := func(k int) string {
+	// blocked returns why operation k cannot run, or "": a dependency
+	// before from that did not succeed (those from on are in the call
+	// being put together, and have not run yet).
+	blocked := func(k, from int) string {
 		for _, d := range deps[k] {
+			if d >= from {
+				continue
+			}
 			what := fmt.Sprintf("operation %d (%s %s)", ops[d].Seq, ops[d].Action, describe(ops[d]))
 			switch zr.Results[d].Status {
 			case OK:
@@ -244,7 +249,7 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 			}
 			break
 		}
-		if why := blocked(k); why != "" {
+		if why := blocked(k, k); why != "" {
 			zr.Results[k].Status, zr.Results[k].Error = Skipped, why
 			k++
 			continue
@@ -275,7 +280,7 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 		// for a provider whose calls are transactions, one whose
 		// operations depend on each other only at record level.
 		end := k + 1
-		for batch && end < len(ops) && blocked(end) == "" && !dependsWithin(ops, deps[end], k, txn) {
+		for batch && end < len(ops) && blocked(end, k) == "" && !dependsWithin(ops, deps[end], k, txn) {
 			end++
 		}
 		start := time.Now()

@@ -126,6 +126,26 @@ func TestBatchesIndependentOperations(t *testing.T) {
 	}
 }
 
+// TestTransactionsTakeDependentOperations: a provider whose calls are
+// transactions gets a zone's record operations in one call, the delete
+// that clears a name with the create that takes it; only what depends on
+// create_zone or switch_mode waits for the next call.
+func TestTransactionsTakeDependentOperations(t *testing.T) {
+	p := &scripted{caps: spec.Capabilities{Batch: true, Transaction: true}}
+	zp := &plan.ZonePlan{Zone: "example.com", Operations: []*plan.Operation{
+		op(1, plan.SwitchMode, "", ""),
+		op(2, plan.UpdateSOA, "", ""),
+		op(3, plan.Delete, "x", "A"),
+		op(4, plan.Create, "x", "CNAME"), // depends on 3: same call
+		op(5, plan.Create, "y", "A"),
+	}}
+	Run(context.Background(), prepared(p, zp), RunOptions{})
+	want := [][]string{{"switch_mode  "}, {"update_soa  ", "delete x A", "create x CNAME", "create y A"}}
+	if fmt.Sprint(p.calls) != fmt.Sprint(want) {
+		t.Errorf("calls %q, want %q", p.calls, want)
+	}
+}
+
 func TestStopSkipsWhatHasNotStarted(t *testing.T) {
 	p := &scripted{}
 	stop := make(chan struct{})

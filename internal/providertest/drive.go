@@ -47,11 +47,13 @@ func (s *suite) run(t *testing.T, live *spec.Zone, zp *plan.ZonePlan) []result {
 	ops := zp.Operations
 	deps := plan.Dependencies(ops)
 	out := make([]result, len(ops))
-	blocked := func(k int) bool {
-		return slices.ContainsFunc(deps[k], func(d int) bool { return out[d].status != ok })
+	// blocked: a dependency before from did not succeed (those from on
+	// are in the call being put together).
+	blocked := func(k, from int) bool {
+		return slices.ContainsFunc(deps[k], func(d int) bool { return d < from && out[d].status != ok })
 	}
 	for k := 0; k < len(ops); {
-		if blocked(k) {
+		if blocked(k, k) {
 			out[k] = result{status: skipped, err: errors.New("not run: an operation it depends on did not succeed")}
 			k++
 			continue
@@ -60,7 +62,7 @@ func (s *suite) run(t *testing.T, live *spec.Zone, zp *plan.ZonePlan) []result {
 		within := func(d int) bool {
 			return d >= k && (!s.caps.Transaction || ops[d].Action == plan.CreateZone || ops[d].Action == plan.SwitchMode)
 		}
-		for s.caps.Batch && end < len(ops) && !blocked(end) && !slices.ContainsFunc(deps[end], within) {
+		for s.caps.Batch && end < len(ops) && !blocked(end, k) && !slices.ContainsFunc(deps[end], within) {
 			end++
 		}
 		before := cloneZone(live)
