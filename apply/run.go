@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -47,6 +48,12 @@ type ZoneReport struct {
 	Zone     string   `json:"zone"`
 	Provider string   `json:"provider"`
 	Results  []Result `json:"results"`
+	// DS are the DS records of a zone this apply signed, to hand to the
+	// registrar, from the provider's providers.DSReader.
+	DS []string `json:"ds,omitempty"`
+	// DSError says why the DS records of a zone this apply signed could
+	// not be read.
+	DSError string `json:"ds_error,omitempty"`
 }
 
 // Report is the outcome of an apply, as `apply --format json` prints it.
@@ -306,7 +313,23 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 		}
 		k = end
 	}
+	reportDS(ctx, p, zr)
 	return zr
+}
+
+// reportDS puts in the report the DS records of a zone the apply signed,
+// for the registrar.
+func reportDS(ctx context.Context, p providers.Provider, zr *ZoneReport) {
+	r, ok := p.(providers.DSReader)
+	if !ok || !slices.ContainsFunc(zr.Results, func(res Result) bool { return res.Action == plan.EnableDNSSEC && res.Status == OK }) {
+		return
+	}
+	ds, err := r.DS(ctx, zr.Zone)
+	if err != nil {
+		zr.DSError = err.Error()
+		return
+	}
+	zr.DS = ds
 }
 
 // claim readies a zone for its first change: it takes the provider's lock

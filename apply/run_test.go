@@ -183,3 +183,32 @@ func TestProviderPanicIsReportedNotFatal(t *testing.T) {
 		t.Errorf("result %+v", r)
 	}
 }
+
+// signer is a provider that signs zones and tells their DS records.
+type signer struct{ scripted }
+
+func (s *signer) DS(context.Context, string) ([]string, error) {
+	return []string{"24607 13 2 ab02d22c5af8322cd1efdaeffca6a82812de69ad015d5af1c19cc7a5c011b1bc"}, nil
+}
+
+// TestReportHasDSOfSignedZone: after an apply signed a zone, its report
+// carries the DS records for the registrar, and the text prints them;
+// a zone the apply did not sign gets none.
+func TestReportHasDSOfSignedZone(t *testing.T) {
+	p := &signer{}
+	zp := &plan.ZonePlan{Zone: "example.com", Provider: "p", Operations: []*plan.Operation{op(1, plan.EnableDNSSEC, "", "")}}
+	rep := Run(context.Background(), prepared(p, zp), RunOptions{})
+	z := rep.Zones[0]
+	if len(z.DS) != 1 {
+		t.Fatalf("DS %v, want one record", z.DS)
+	}
+	var out strings.Builder
+	WriteZoneText(&out, z)
+	if !strings.Contains(out.String(), "    example.com. IN DS 24607 13 2 ab02d22c") {
+		t.Errorf("text report:\n%s", out.String())
+	}
+	zp = &plan.ZonePlan{Zone: "example.com", Provider: "p", Operations: []*plan.Operation{op(1, plan.Create, "a", "A")}}
+	if rep := Run(context.Background(), prepared(p, zp), RunOptions{}); rep.Zones[0].DS != nil {
+		t.Errorf("DS %v of a zone the apply did not sign", rep.Zones[0].DS)
+	}
+}

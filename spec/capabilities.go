@@ -56,6 +56,9 @@ type Capabilities struct {
 	// length and data, uncompressed), for a provider that carries a whole
 	// record set in one message.
 	MaxRecordSetSize int
+	// DNSSEC is true when the provider can sign a zone and stop signing
+	// it (spec key dnssec), and tell the DS records for its parent.
+	DNSSEC bool
 	// EmptyTXT is true when a TXT or SPF record may hold empty text.
 	EmptyTXT bool
 	// RootTarget is true when an MX or SRV record may point at the root

@@ -15,7 +15,7 @@ var update = flag.Bool("update", false, "rewrite golden files and expected messa
 func corpusConfig() (*Config, CapabilitiesFunc) {
 	cfg := &Config{Providers: map[string]*ProviderConfig{}}
 	caps := map[string]Capabilities{
-		"local": {CreateZone: true, SOA: SOAFields, ApexNS: true, TXTStrings: true, EmptyTXT: true, RootTarget: true},
+		"local": {CreateZone: true, SOA: SOAFields, ApexNS: true, TXTStrings: true, EmptyTXT: true, RootTarget: true, DNSSEC: true},
 		// strict refuses empty TXT records (as ClouDNS does) and null MX (as Plesk does).
 		"strict": {
 			RecordTypes: []string{"A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"},

@@ -218,7 +218,7 @@ type loader struct {
 }
 
 // zoneKeys are the keys a zone spec may have, in their documented order.
-var zoneKeys = []string{"zone", "provider", "mode", "masters", "ttl", "soa", "ignore", "records"}
+var zoneKeys = []string{"zone", "provider", "mode", "masters", "ttl", "soa", "dnssec", "ignore", "records"}
 
 func (l *loader) zone(root *yaml.Node) *Zone {
 	z := &Zone{File: l.file, Mode: Master, TTL: DefaultTTL, Pos: map[string]Pos{}}
@@ -263,6 +263,9 @@ func (l *loader) zone(root *yaml.Node) *Zone {
 	l.masters(z, keys["masters"])
 	if n := keys["soa"]; n != nil {
 		z.SOA = l.soa(n)
+	}
+	if n := keys["dnssec"]; n != nil {
+		l.dnssec(z, n)
 	}
 	if n := keys["ignore"]; n != nil {
 		l.ignore(z, n)
@@ -1051,6 +1054,20 @@ func (l *loader) checkRecords(z *Zone) {
 
 func (l *loader) errAt(rs *RecordSet, format string, args ...any) {
 	l.list = append(l.list, &Error{Pos: rs.Pos, Msg: fmt.Sprintf(format, args...)})
+}
+
+// dnssec reads the dnssec key: true signs the zone, false unsigns it.
+func (l *loader) dnssec(z *Zone, n *yaml.Node) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		l.add(n, "dnssec must be true or false, not %s", describeNode(n))
+		return
+	}
+	if l.cap != nil && !l.cap.DNSSEC {
+		l.add(n, "provider %s cannot sign zones with DNSSEC; remove dnssec", z.Provider)
+		return
+	}
+	on := n.Value == "true" || n.Value == "True" || n.Value == "TRUE"
+	z.DNSSEC = &on
 }
 
 // checkMode applies the rules of master and slave zones.

@@ -24,7 +24,8 @@ var MaxPatchBytes = 1 << 20
 // Apply carries out operations of one zone: zone operations first, each
 // with its own call (create_zone a POST, switch_mode and update_masters a
 // PUT of the zone's kind and masters), then every record-set operation and
-// update_soa in one PATCH of RRsets, in plan order, so that a delete that
+// update_soa in one PATCH of RRsets, and last enable_dnssec or
+// disable_dnssec (see dnssec.go), in plan order, so that a delete that
 // clears a name for a CNAME comes before the CNAME within the PATCH
 // (PowerDNS refuses a CNAME beside other data when the order is wrong).
 //
@@ -65,6 +66,8 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 			soaOp = i
 		case plan.Create, plan.Update, plan.Delete:
 			records = append(records, i)
+		case plan.EnableDNSSEC, plan.DisableDNSSEC:
+			// After the PATCH.
 		default:
 			errs[i] = fmt.Errorf("powerdns: zone %s: %s is not something zonesync does at PowerDNS", zone, op.Action)
 		}
@@ -81,6 +84,7 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 	if soaOp >= 0 || len(records) > 0 {
 		p.patchRecords(ctx, zone, ops, soaOp, records, errs)
 	}
+	p.dnssecOps(ctx, zone, live, ops, errs)
 	return errs
 }
 

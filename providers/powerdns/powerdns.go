@@ -29,6 +29,7 @@ var (
 	_ providers.Provider         = (*Provider)(nil)
 	_ providers.Checker          = (*Provider)(nil)
 	_ providers.OperationChecker = (*Provider)(nil)
+	_ providers.DSReader         = (*Provider)(nil)
 )
 
 // Provider syncs zones with one PowerDNS Authoritative Server.
@@ -87,6 +88,7 @@ func (p *Provider) Capabilities() spec.Capabilities {
 		TXTStrings:  true,
 		EmptyTXT:    true,
 		RootTarget:  true,
+		DNSSEC:      true,
 	}
 }
 
@@ -170,6 +172,10 @@ func (p *Provider) CheckOperation(live *spec.Zone, op *plan.Operation) error {
 	case plan.CreateZone, plan.SwitchMode:
 		if op.After != nil && op.After.Mode == spec.Slave && len(op.After.Masters) == 0 {
 			return fmt.Errorf("powerdns: zone %s: %s: a slave zone needs masters", zone, op.Action)
+		}
+	case plan.EnableDNSSEC, plan.DisableDNSSEC:
+		if ix := p.index(zone); ix != nil && ix.presigned {
+			return fmt.Errorf("powerdns: zone %s: %s: the zone is presigned (its signatures come from elsewhere); sign or unsign it where it is signed", zone, op.Action)
 		}
 	case plan.Create, plan.Update, plan.Delete:
 		if op.Type == "SOA" {

@@ -32,8 +32,19 @@ func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOp
 	if err != nil {
 		return nil, err
 	}
+	if w.DNSSEC && !w.Presigned {
+		if z.DS, err = p.DS(ctx, zone); err != nil {
+			return nil, err
+		}
+	}
 	p.setIndex(zone, ix)
 	return z, nil
+}
+
+// soaEditAPIWarning is the warning a zone without SOA-EDIT-API gets.
+func soaEditAPIWarning(zone string) string {
+	return fmt.Sprintf("%s: the zone has no SOA-EDIT-API setting at the PowerDNS server, so changes made through its API do not bump the SOA serial "+
+		"and secondaries never transfer them; set it: pdnsutil set-meta %s SOA-EDIT-API DEFAULT", zone, zone)
 }
 
 // model turns a zone read from the API into the live model and its index.
@@ -41,14 +52,17 @@ func model(ctx context.Context, zone string, w *wireZone) (*spec.Zone, *zoneInde
 	if got := canonicalZone(w.Name); got != zone {
 		return nil, nil, fmt.Errorf("powerdns: GET %s: the answer is for zone %q, not %s", zonePath(zone), w.Name, zone)
 	}
-	z := &spec.Zone{Name: zone, Mode: modeOf(w.Kind)}
+	signed := w.DNSSEC
+	z := &spec.Zone{Name: zone, Mode: modeOf(w.Kind), DNSSEC: &signed}
+	if z.Mode == spec.Master && w.SOAEditAPI != nil && *w.SOAEditAPI == "" {
+		z.Warnings = append(z.Warnings, soaEditAPIWarning(zone))
+	}
 	if z.Mode == spec.Slave {
 		z.Masters = append([]string(nil), w.Masters...)
 		// The model's masters are sorted (spec.Zone); the API keeps the order given.
 		sort.Strings(z.Masters)
 	}
 	ix := &zoneIndex{kind: w.Kind, dnssec: w.DNSSEC, presigned: w.Presigned, disabled: map[string][]wireRecord{}}
-	signed := w.DNSSEC
 	seen := make(map[string]*spec.RecordSet, len(w.RRsets))
 	for i := range w.RRsets {
 		rs := &w.RRsets[i]

@@ -1,0 +1,30 @@
+package spec
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestDNSSECKey: dnssec true or false is read into the zone, a spec
+// without it leaves signing alone (nil), and the digest changes with it
+// only when it is set.
+func TestDNSSECKey(t *testing.T) {
+	cfg, caps := corpusConfig()
+	base := "zone: example.test\nprovider: local\nrecords:\n  www:\n    - {type: A, value: 192.0.2.1}\n"
+	digests := map[string]string{}
+	for _, tc := range []struct {
+		key  string
+		want *bool
+	}{{"", nil}, {"dnssec: true\n", ptrTo(true)}, {"dnssec: false\n", ptrTo(false)}} {
+		z, err := ParseZone("zones/example.test.yaml", []byte(tc.key+base), cfg, caps)
+		require.NoError(t, err, tc.key)
+		assert.Equal(t, tc.want, z.DNSSEC, tc.key)
+		digests[tc.key] = z.Digest()
+	}
+	assert.Len(t, digests, 3)
+	assert.NotEqual(t, digests["dnssec: true\n"], digests["dnssec: false\n"])
+}
+
+func ptrTo[T any](v T) *T { return &v }
