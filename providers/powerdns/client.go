@@ -19,14 +19,16 @@ import (
 // each with a check of whether an unanswered try took effect.
 type client struct {
 	http *httpx.Client
-	// base is the endpoint and the server's path: .../api/v1/servers/ID.
+	// base is the endpoint and the API's path: .../api/v1.
 	base string
-	key  string
+	// server is the server's path below base: /servers/ID.
+	server string
+	key    string
 }
 
 // APIError is an answer of the API that refuses a request.
 type APIError struct {
-	// Method and Path name the call; Path is below /api/v1/servers/ID.
+	// Method and Path name the call; Path is below /api/v1.
 	Method, Path string
 	// Status is the HTTP status.
 	Status int
@@ -47,25 +49,24 @@ type request struct {
 	body   any
 }
 
-func (r request) describe() string { return r.method + " " + r.path }
-
 // once sends r one time and decodes a JSON answer into out, when not nil.
 // A refusal is an *APIError; a transient failure an *httpx.TransientError.
 func (c *client) once(ctx context.Context, r request, out any) error {
+	path := c.server + r.path
 	var body []byte
 	if r.body != nil {
 		var err error
 		if body, err = json.Marshal(r.body); err != nil {
-			return fmt.Errorf("powerdns: %s: encoding the request: %w", r.describe(), err)
+			return fmt.Errorf("powerdns: %s %s: encoding the request: %w", r.method, path, err)
 		}
 	}
-	u := c.base + r.path
+	u := c.base + path
 	if len(r.query) > 0 {
 		u += "?" + r.query.Encode()
 	}
 	req, err := http.NewRequestWithContext(ctx, r.method, u, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("powerdns: %s: %w", r.describe(), err)
+		return fmt.Errorf("powerdns: %s %s: %w", r.method, path, err)
 	}
 	req.Header.Set("X-API-Key", c.key)
 	req.Header.Set("Accept", "application/json")
@@ -77,11 +78,11 @@ func (c *client) once(ctx context.Context, r request, out any) error {
 		return fmt.Errorf("powerdns: %w", err)
 	}
 	if resp.Status >= 300 {
-		return &APIError{Method: r.method, Path: r.path, Status: resp.Status, Message: c.errorText(resp)}
+		return &APIError{Method: r.method, Path: path, Status: resp.Status, Message: c.errorText(resp)}
 	}
 	if out != nil {
 		if err := json.Unmarshal(resp.Body, out); err != nil {
-			return fmt.Errorf("powerdns: %s: the answer is not the JSON the API documents: %v", r.describe(), err)
+			return fmt.Errorf("powerdns: %s %s: the answer is not the JSON the API documents: %v", r.method, path, err)
 		}
 	}
 	return nil
@@ -112,7 +113,7 @@ func (c *client) read(ctx context.Context, r request, out any) error {
 // late-commit protocol: landed (nil for a change that is safe to repeat)
 // says whether an unanswered try took effect.
 func (c *client) change(ctx context.Context, r request, landed httpx.Landed) error {
-	return c.http.Change(ctx, "powerdns: "+r.describe(), func(ctx context.Context) error { return c.once(ctx, r, nil) }, landed)
+	return c.http.Change(ctx, "powerdns: "+r.method+" "+c.server+r.path, func(ctx context.Context) error { return c.once(ctx, r, nil) }, landed)
 }
 
 // isStatus reports whether err is the API's answer with that status.
@@ -123,9 +124,9 @@ func isStatus(err error, status int) bool {
 
 func zonePath(zone string) string { return "/zones/" + zoneID(zone) }
 
-// server reads the server object: the cheapest call that needs the key
+// serverInfo reads the server object: the cheapest call that needs the key
 // and the server id to be right.
-func (c *client) server(ctx context.Context) error {
+func (c *client) serverInfo(ctx context.Context) error {
 	var out struct {
 		DaemonType string `json:"daemon_type"`
 	}

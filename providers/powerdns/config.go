@@ -104,6 +104,6 @@ func New(s Settings) (*Provider, error) {
 	if kind == "" {
 		kind = KindMaster
 	}
-	c := &client{http: h.Client(redact.New(s.APIKey)), base: h.Endpoint + "/api/v1/servers/" + id, key: s.APIKey}
+	c := &client{http: h.Client(redact.New(s.APIKey)), base: h.Endpoint + "/api/v1", server: "/servers/" + id, key: s.APIKey}
 	return &Provider{client: c, masterKind: kind, zones: map[string]*zoneIndex{}}, nil
 }

@@ -96,7 +96,7 @@ func (p *Provider) Capabilities() spec.Capabilities {
 // server id, or a client address the server's webserver-allow-from does
 // not let in, fails here once instead of once per zone.
 func (p *Provider) CheckAccess(ctx context.Context, _ string) error {
-	if err := p.client.server(ctx); err != nil {
+	if err := p.client.serverInfo(ctx); err != nil {
 		return accessError(err)
 	}
 	return nil

@@ -50,7 +50,7 @@ func soaEditAPIWarning(zone string) string {
 // model turns a zone read from the API into the live model and its index.
 func model(ctx context.Context, zone string, w *wireZone) (*spec.Zone, *zoneIndex, error) {
 	if got := canonicalZone(w.Name); got != zone {
-		return nil, nil, fmt.Errorf("powerdns: GET %s: the answer is for zone %q, not %s", zonePath(zone), w.Name, zone)
+		return nil, nil, fmt.Errorf("powerdns: zone %s: the server's answer is for zone %q, not %s", zone, w.Name, zone)
 	}
 	signed := w.DNSSEC
 	z := &spec.Zone{Name: zone, Mode: modeOf(w.Kind), DNSSEC: &signed}
@@ -69,7 +69,7 @@ func model(ctx context.Context, zone string, w *wireZone) (*spec.Zone, *zoneInde
 		owner := dns.Fqdn(rs.Name)
 		name, inside := spec.RelativeName(owner, zone)
 		if !inside {
-			return nil, nil, fmt.Errorf("powerdns: GET %s: the answer holds %s, which is outside the zone", zonePath(zone), rs.Name)
+			return nil, nil, fmt.Errorf("powerdns: zone %s: the server's answer holds %s, which is outside the zone", zone, rs.Name)
 		}
 		rrtype := strings.ToUpper(rs.Type)
 		var enabled []string
@@ -86,11 +86,11 @@ func model(ctx context.Context, zone string, w *wireZone) (*spec.Zone, *zoneInde
 		}
 		if rrtype == "SOA" && name == spec.Apex {
 			if len(enabled) != 1 {
-				return nil, nil, fmt.Errorf("powerdns: GET %s: the zone has %d SOA records", zonePath(zone), len(enabled))
+				return nil, nil, fmt.Errorf("powerdns: zone %s: the zone has %d SOA records", zone, len(enabled))
 			}
 			soa, err := soaModel(owner, ttl, enabled[0])
 			if err != nil {
-				return nil, nil, fmt.Errorf("powerdns: GET %s: %w", zonePath(zone), err)
+				return nil, nil, fmt.Errorf("powerdns: zone %s: the server's answer: %w", zone, err)
 			}
 			z.SOA = soa
 			ix.soa = &wireRRset{Name: owner, Type: "SOA", TTL: rs.TTL, Records: []wireRecord{{Content: enabled[0]}}}
@@ -109,7 +109,7 @@ func model(ctx context.Context, zone string, w *wireZone) (*spec.Zone, *zoneInde
 		for _, content := range enabled {
 			rr, err := spec.NewRR(owner, ttl, rrtype, content)
 			if err != nil {
-				return nil, nil, fmt.Errorf("powerdns: GET %s: %w", zonePath(zone), err)
+				return nil, nil, fmt.Errorf("powerdns: zone %s: the server's answer: %w", zone, err)
 			}
 			set.Values = append(set.Values, spec.CanonicalRR(rr))
 		}
