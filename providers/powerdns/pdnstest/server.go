@@ -93,6 +93,30 @@ var shared struct {
 // where it fails. The test binary's TestMain must call Stop.
 func Require(t testing.TB) *Server {
 	t.Helper()
+	bin := binaryFor(t)
+	shared.once.Do(func() { shared.srv, shared.err = Start(bin) })
+	if shared.err != nil {
+		t.Fatalf("start pdns_server: %v", shared.err)
+	}
+	return shared.srv
+}
+
+// Own starts a server of the test's own, stopped when the test ends,
+// with Require's rules for a machine without pdns_server.
+func Own(t testing.TB) *Server {
+	t.Helper()
+	s, err := Start(binaryFor(t))
+	if err != nil {
+		t.Fatalf("start pdns_server: %v", err)
+	}
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// binaryFor returns pdns_server's path, or skips the test without it
+// (fails it when CI=true).
+func binaryFor(t testing.TB) string {
+	t.Helper()
 	bin := Binary()
 	if bin == "" {
 		if os.Getenv("CI") == "true" {
@@ -100,11 +124,7 @@ func Require(t testing.TB) *Server {
 		}
 		t.Skip("pdns_server is not installed: apt-get install pdns-server pdns-backend-sqlite3 sqlite3 to run the tests against a real PowerDNS")
 	}
-	shared.once.Do(func() { shared.srv, shared.err = Start(bin) })
-	if shared.err != nil {
-		t.Fatalf("start pdns_server: %v", shared.err)
-	}
-	return shared.srv
+	return bin
 }
 
 // Stop stops the shared server, if one was started.
