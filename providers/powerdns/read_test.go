@@ -113,3 +113,22 @@ func TestReadNamesAndContent(t *testing.T) {
 	require.NotNil(t, live.SOA)
 	assert.Equal(t, "hostmaster@"+zone, live.SOA.AdminMail)
 }
+
+// TestCanonicalValueShortWay: the short way gives what miekg/dns's parse
+// gives, for contents as PowerDNS writes them and odd ones.
+func TestCanonicalValueShortWay(t *testing.T) {
+	owner := "x.example.com."
+	for _, tc := range []struct{ rrtype, content string }{
+		{"A", "192.0.2.1"}, {"AAAA", "2001:DB8::1"}, {"AAAA", "::ffff:c000:201"}, {"AAAA", "::ffff:192.0.2.1"},
+		{"CNAME", "Target.Example.COM."}, {"NS", "ns1.example.com."}, {"PTR", "host.example.com."},
+		{"MX", "10 Mail.example.com."}, {"MX", "0 ."},
+		{"TXT", `"plain text"`}, {"TXT", `"two" "strings"`}, {"TXT", `"say \"hi\""`}, {"TXT", `"tab\009here"`},
+		{"TXT", `""`}, {"SPF", `"v=spf1 -all"`}, {"TXT", `"caf\195\169"`},
+	} {
+		got, err := canonicalValue(owner, tc.rrtype, tc.content)
+		require.NoError(t, err, tc.content)
+		rr, err := spec.NewRR(owner, 0, tc.rrtype, tc.content)
+		require.NoError(t, err, tc.content)
+		assert.Equal(t, spec.CanonicalRR(rr), got, "%s %s", tc.rrtype, tc.content)
+	}
+}
