@@ -28,3 +28,28 @@ func TestDNSSECKey(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// TestImportWritesDNSSEC: a signed live zone imports with dnssec: true for
+// a provider that signs, and the spec loads back to the same zone; an
+// unsigned one, or one at a provider without DNSSEC, says nothing.
+func TestImportWritesDNSSEC(t *testing.T) {
+	cfg, caps := corpusConfig()
+	live := &Zone{Name: "example.test", Provider: "local", Mode: Master, TTL: 3600, DNSSEC: ptrTo(true), DS: []string{"1 13 2 ab"},
+		Records: []*RecordSet{{Name: "www", Type: "A", TTL: 3600, Values: []string{"192.0.2.1"}}}}
+	local, _ := caps("local")
+	data, err := Marshal(ForImport(live, local), false)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "\ndnssec: true\n")
+	back, err := ParseZone("zones/example.test.yaml", data, cfg, caps)
+	require.NoError(t, err)
+	assert.Equal(t, ptrTo(true), back.DNSSEC)
+
+	live.DNSSEC = ptrTo(false)
+	data, err = Marshal(ForImport(live, local), false)
+	require.NoError(t, err)
+	assert.NotContains(t, string(data), "dnssec")
+	live.DNSSEC = ptrTo(true)
+	data, err = Marshal(ForImport(live, Capabilities{}), false)
+	require.NoError(t, err)
+	assert.NotContains(t, string(data), "dnssec")
+}

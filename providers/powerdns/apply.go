@@ -124,7 +124,31 @@ func (p *Provider) switchMode(ctx context.Context, zone string, op *plan.Operati
 		return err
 	}
 	p.update(zone, func(ix *zoneIndex) { ix.kind = s.Kind })
+	if op.After.Mode == spec.Master {
+		return p.ensureSOA(ctx, zone)
+	}
 	return nil
+}
+
+// ensureSOA gives a zone that has no SOA (a slave zone that never
+// transferred, now a master) the SOA PowerDNS gives a zone it creates,
+// so that it is served; a spec's soa then changes it like any other.
+func (p *Provider) ensureSOA(ctx context.Context, zone string) error {
+	w, err := p.client.getZone(ctx, zone)
+	if err != nil {
+		return err
+	}
+	for _, rs := range w.RRsets {
+		if rs.Type == "SOA" && canonicalZone(rs.Name) == zone {
+			return nil
+		}
+	}
+	ttl := uint32(3600)
+	soa := wireRRset{Name: zone + ".", Type: "SOA", TTL: &ttl, ChangeType: changeReplace,
+		Records: []wireRecord{{Content: "a.misconfigured.dns.server.invalid. hostmaster." + zone + ". 0 10800 3600 604800 3600"}}}
+	err = p.client.patch(ctx, zone, []wireRRset{soa}, nil)
+	p.update(zone, func(ix *zoneIndex) { ix.soa = nil })
+	return err
 }
 
 // change is one RRset of a PATCH and the operation it carries out.

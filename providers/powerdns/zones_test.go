@@ -3,6 +3,7 @@ package powerdns
 import (
 	"testing"
 
+	"github.com/miekg/dns"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/providers/powerdns/pdnstest"
@@ -76,4 +77,23 @@ func TestNativeZoneIsMaster(t *testing.T) {
 	live := read(t, p, zone)
 	assert.Equal(t, spec.Master, live.Mode)
 	assert.Empty(t, mustPlan(t, p, zoneOf(t, zone), live).Operations)
+}
+
+// TestSlaveWithoutDataBecomesMaster: a slave zone that never transferred
+// has no SOA; switched to master it gets one, so that it is served, and
+// the spec's SOA fields then apply to it.
+func TestSlaveWithoutDataBecomesMaster(t *testing.T) {
+	srv := pdnstest.Require(t)
+	p := newProvider(t, srv)
+	zone := srv.ZoneName()
+	srv.MustDo(t, 201, "POST", "/api/v1/servers/localhost/zones", obj{"name": zone + ".", "kind": "Slave", "masters": []string{"192.0.2.53"}}, nil)
+	desired := zoneOf(t, zone, "@ NS 3600 ns1."+zone+".", "ns1 A 300 192.0.2.1")
+	desired.SOA = soa("ns1."+zone+".", "hostmaster@"+zone, 7200, 1800, 1209600, 300)
+	mustSync(t, p, desired)
+	r, err := srv.Query(zone, dns.TypeSOA, false)
+	require.NoError(t, err)
+	require.Len(t, r.Answer, 1, "SOA served: %v", r)
+	got := r.Answer[0].(*dns.SOA)
+	assert.Equal(t, "ns1."+zone+".", got.Ns)
+	assert.Equal(t, uint32(7200), got.Refresh)
 }
