@@ -202,6 +202,7 @@ func try(bin string) (*Server, error) {
 	}
 	s.cmd = exec.Command(bin, "--config-dir="+dir)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
+	dieWithParent(s.cmd)
 	if err := s.cmd.Start(); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
