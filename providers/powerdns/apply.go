@@ -260,7 +260,7 @@ func (p *Provider) indexFor(ctx context.Context, zone string) (*zoneIndex, error
 // (a value the spec asks for and a disabled record holds is enabled).
 func recordChange(zone string, ix *zoneIndex, op *plan.Operation) (change, error) {
 	owner := spec.FQDN(op.Name, zone)
-	disabled := ix.copyDisabled(ownerKey(owner, op.Type))
+	disabled := ix.disabled[ownerKey(owner, op.Type)]
 	rs := wireRRset{Name: owner, Type: op.Type}
 	var ttl uint32
 	var values []string
@@ -289,11 +289,6 @@ func recordChange(zone string, ix *zoneIndex, op *plan.Operation) (change, error
 		rs.ChangeType, rs.TTL = changeReplace, &ttl
 	}
 	return change{owner: owner, rrset: rs, size: jsonSize(rs)}, nil
-}
-
-// copyDisabled returns a copy of an RRset's disabled records.
-func (ix *zoneIndex) copyDisabled(key string) []wireRecord {
-	return slices.Clone(ix.disabled[key])
 }
 
 // canonicalContent is the canonical value of a record's content, or the

@@ -151,20 +151,13 @@ func (c *client) listZones(ctx context.Context) ([]wireZone, error) {
 func (c *client) getZone(ctx context.Context, zone string) (*wireZone, error) {
 	var out wireZone
 	err := c.read(ctx, request{method: http.MethodGet, path: zonePath(zone)}, &out)
-	if isStatus(err, http.StatusNotFound) || isStatus(err, http.StatusUnprocessableEntity) && zoneMissing(err) {
+	if isStatus(err, http.StatusNotFound) {
 		return nil, fmt.Errorf("powerdns: zone %s: %w", zone, providers.ErrZoneNotFound)
 	}
 	if err != nil {
 		return nil, err
 	}
 	return &out, nil
-}
-
-// zoneMissing reports whether a 422 says the zone does not exist, as some
-// versions answer for a zone id that names no zone.
-func zoneMissing(err error) bool {
-	var e *APIError
-	return errors.As(err, &e) && (e.Message == "Could not find domain" || e.Message == "Domain not found")
 }
 
 // findZone looks a zone up in the list by name, without its records: the

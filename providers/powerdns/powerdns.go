@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -134,11 +135,19 @@ func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 // trailing dot, in ASCII.
 func canonicalZone(zone string) string { return spec.NormalizeZone(zone) }
 
-// index returns the zone's index, nil when no read filled it.
+// index returns a copy of the zone's index, nil when no read filled it:
+// the caller reads it while other calls for the zone may change the
+// index itself.
 func (p *Provider) index(zone string) *zoneIndex {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.zones[zone]
+	ix := p.zones[zone]
+	if ix == nil {
+		return nil
+	}
+	c := *ix
+	c.disabled = maps.Clone(ix.disabled)
+	return &c
 }
 
 // setIndex replaces the zone's index.
