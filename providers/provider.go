@@ -4,7 +4,7 @@
 // errors and logging.
 //
 // Each provider lives in its own package below this one (zonefile, cloudns,
-// telecomx, plesk, rfc2136) and registers itself by type in an init
+// telecomx, plesk, rfc2136, powerdns) and registers itself by type in an init
 // function; providers/all imports them all.
 //
 // # The contract, in short
