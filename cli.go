@@ -14,8 +14,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/spec"
 	"golang.org/x/term"
 )
 
@@ -247,7 +247,7 @@ func zonePatterns(c *cli.Context) ([]string, error) {
 	var out []string
 	for _, v := range c.StringSlice("zone") {
 		for _, p := range strings.Split(v, ",") {
-			p = spec.NormalizeZone(p)
+			p = model.NormalizeZone(p)
 			if p == "" {
 				return nil, errors.New("--zone needs a zone name or a glob such as 'shop-*.com'")
 			}

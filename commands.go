@@ -19,6 +19,7 @@ import (
 	"github.com/sergi/go-diff/diffmatchpatch"
 	"github.com/urfave/cli/v2"
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
@@ -305,11 +306,11 @@ func (e *env) applyPlan(c *cli.Context, format string, rep *apply.Report) (*spec
 }
 
 func (e *env) importZones(c *cli.Context) error {
-	all, zone := c.Bool("all"), spec.NormalizeZone(c.String("zone"))
+	all, zone := c.Bool("all"), model.NormalizeZone(c.String("zone"))
 	if all == (zone != "") {
 		return errors.New("import needs either --zone Z (printed to stdout) or --all (one file per zone)")
 	}
-	if zone != "" && !spec.ValidZoneName(zone) {
+	if zone != "" && !model.ValidZoneName(zone) {
 		return fmt.Errorf("--zone %q is not a domain name", c.String("zone"))
 	}
 	name := c.String("provider")
@@ -330,7 +331,7 @@ func (e *env) importZones(c *cli.Context) error {
 		if err != nil {
 			return nil, fmt.Errorf("read zone %s from provider %s: %w", zone, name, err)
 		}
-		if got := spec.NormalizeZone(live.Name); got != zone {
+		if got := model.NormalizeZone(live.Name); got != zone {
 			return nil, fmt.Errorf("read zone %s from provider %s: the provider answered with zone %q", zone, name, got)
 		}
 		live.Provider = name
@@ -359,8 +360,8 @@ func (e *env) importZones(c *cli.Context) error {
 	for _, listed := range zones {
 		// Zone names come from the provider: only a domain name becomes a
 		// file, and its file name never leaves the directory.
-		z := spec.NormalizeZone(listed)
-		if !spec.ValidZoneName(z) || strings.TrimSpace(listed) != listed {
+		z := model.NormalizeZone(listed)
+		if !model.ValidZoneName(z) || strings.TrimSpace(listed) != listed {
 			problems = append(problems, fmt.Errorf("provider %s lists a zone named %q, which is not a domain name; not imported", name, listed))
 			continue
 		}
@@ -612,7 +613,7 @@ func selection(c *cli.Context) (apply.Options, error) {
 }
 
 // specMarshal writes a live zone as a spec its provider accepts.
-func specMarshal(live *spec.Zone, caps spec.Capabilities) ([]byte, error) {
+func specMarshal(live *model.Zone, caps model.Capabilities) ([]byte, error) {
 	return spec.Marshal(spec.ForImport(live, caps), caps.ZoneTTL)
 }
 

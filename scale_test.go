@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/zonefile"
@@ -65,13 +66,13 @@ type slowProvider struct {
 	once    sync.Once
 }
 
-func (s *slowProvider) Capabilities() spec.Capabilities {
+func (s *slowProvider) Capabilities() model.Capabilities {
 	c := s.Provider.Capabilities()
 	c.Batch = false
 	return c
 }
 
-func (s *slowProvider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
+func (s *slowProvider) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error {
 	s.once.Do(func() { close(s.started) })
 	select {
 	case <-time.After(s.hold):

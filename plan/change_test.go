@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -152,14 +153,14 @@ func TestChangeOfOtherActions(t *testing.T) {
 
 func TestZone(t *testing.T) {
 	desired := zone(t, "www A 300 192.0.2.1", "x CNAME 300 www.example.com.")
-	desired.Ignore = []spec.IgnoreRule{{Name: "x", Type: "TXT"}, {Name: "typo"}}
+	desired.Ignore = []model.IgnoreRule{{Name: "x", Type: "TXT"}, {Name: "typo"}}
 	live := zone(t, "gone A 300 192.0.2.9", "x TXT 300 kept")
 	_, err := Zone(desired, live, allCaps, nil)
 	require.Error(t, err)
 	assert.Equal(t, "example.com: x CNAME cannot be created: the ignored live record set x TXT holds the name, and a CNAME can hold no other data", err.Error())
 
 	desired = zone(t, "www A 300 192.0.2.1")
-	desired.Ignore = []spec.IgnoreRule{{Name: "x", Type: "TXT"}, {Name: "typo"}}
+	desired.Ignore = []model.IgnoreRule{{Name: "x", Type: "TXT"}, {Name: "typo"}}
 	zp, err := Zone(desired, live, allCaps, nil)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"create www A", "delete gone A"}, ops(zp), "the ignored x TXT is left alone")

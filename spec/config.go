@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/zonesync/zonesync/model"
 	"gopkg.in/yaml.v3"
 )
 
@@ -66,7 +67,7 @@ type ProviderConfig struct {
 	// Dir is the config file's directory, for settings that are paths.
 	Dir string
 	// Pos is where the provider is declared.
-	Pos  Pos
+	Pos  model.Pos
 	node *yaml.Node
 	file string
 	cfg  *Config
@@ -298,7 +299,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	}
 	root := resolveAlias(doc)
 	if root == nil || root.Kind == 0 {
-		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "the config is empty; it needs at least a providers section"}}
+		return nil, ErrorList{{Pos: model.Pos{File: file, Line: 1, Col: 1}, Msg: "the config is empty; it needs at least a providers section"}}
 	}
 	expandEnv(e, root, lookup, cfg)
 	var f configFile

@@ -5,31 +5,20 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/zonesync/zonesync/model"
 	"gopkg.in/yaml.v3"
 )
 
-// Pos is a position in a YAML file, 1-based as editors show it.
-type Pos struct {
-	File string
-	Line int
-	Col  int
-}
-
-// String formats the position as file:line:col.
-func (p Pos) String() string {
-	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
-}
-
-func nodePos(file string, n *yaml.Node) Pos {
+func nodePos(file string, n *yaml.Node) model.Pos {
 	if n == nil || n.Line == 0 {
-		return Pos{File: file, Line: 1, Col: 1}
+		return model.Pos{File: file, Line: 1, Col: 1}
 	}
-	return Pos{File: file, Line: n.Line, Col: n.Column}
+	return model.Pos{File: file, Line: n.Line, Col: n.Column}
 }
 
 // Error is one problem found in a config or zone spec, at a position.
 type Error struct {
-	Pos Pos
+	Pos model.Pos
 	Msg string
 }
 

@@ -23,8 +23,3 @@ func ZoneOfSpecFile(path string) string {
 	base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".yaml"), ".yml")
 	return strings.ReplaceAll(strings.ReplaceAll(base, slashInFileName, "/"), strings.ToLower(slashInFileName), "/")
 }
-
-// ValidZoneName reports whether name, as NormalizeZone writes it, is a
-// domain name zonesync accepts as a zone: letters, digits, '_', and '-' or
-// '/' inside labels, at most 253 characters, no empty label.
-func ValidZoneName(name string) bool { return validDomain(name) }

@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/zonesync/zonesync/model"
 	"gopkg.in/yaml.v3"
 )
 
@@ -26,10 +28,10 @@ func Format(data []byte) ([]byte, error) {
 	if root == nil || root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("a zone spec must be a mapping")
 	}
-	zone := NormalizeZone(scalarOf(mapValue(root, "zone")))
+	zone := model.NormalizeZone(scalarOf(mapValue(root, "zone")))
 	sortPairs(root, keyOrder(zoneKeys))
 	if soa := mapValue(root, "soa"); soa != nil {
-		sortPairs(soa, keyOrder(SOAFields))
+		sortPairs(soa, keyOrder(model.SOAFields))
 	}
 	if records := mapValue(root, "records"); records != nil && records.Kind == yaml.MappingNode {
 		if err := formatRecords(records, zone); err != nil {
@@ -50,12 +52,12 @@ func Format(data []byte) ([]byte, error) {
 
 func formatRecords(records *yaml.Node, zone string) error {
 	relative := func(key string) string {
-		if key == Apex {
-			return Apex
+		if key == model.Apex {
+			return model.Apex
 		}
 		name := strings.ToLower(key)
 		if strings.HasSuffix(name, ".") {
-			if rel, ok := RelativeName(name, zone); ok {
+			if rel, ok := model.RelativeName(name, zone); ok {
 				return rel
 			}
 		}
@@ -63,7 +65,7 @@ func formatRecords(records *yaml.Node, zone string) error {
 	}
 	pairs := pairsOf(records)
 	slices.SortStableFunc(pairs, func(a, b [2]*yaml.Node) int {
-		return CompareNames(relative(a[0].Value), relative(b[0].Value))
+		return model.CompareNames(relative(a[0].Value), relative(b[0].Value))
 	})
 	setPairs(records, pairs)
 	for _, p := range pairs {
@@ -104,13 +106,13 @@ func formatValues(name string, item *yaml.Node) error {
 		if rrtype == "TXT" || rrtype == "SPF" || n.Kind != yaml.ScalarNode {
 			return nil
 		}
-		v, err := CanonicalValue(rrtype, n.Value)
+		v, err := model.CanonicalValue(rrtype, n.Value)
 		if err != nil {
 			return fmt.Errorf("line %d: %s %s: %w", n.Line, name, rrtype, err)
 		}
-		if !isASCII(n.Value) {
+		if strings.ContainsFunc(n.Value, func(r rune) bool { return r >= utf8.RuneSelf }) {
 			// Names written in Unicode stay in Unicode.
-			v = UnicodeValue(rrtype, v)
+			v = model.UnicodeValue(rrtype, v)
 		}
 		n.Value = v
 		return nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/model"
 )
 
 // parseOne loads a spec of zone l.test at provider with one record set
@@ -110,7 +111,7 @@ func TestSpecLineLimit(t *testing.T) {
 	folded := "zone: s.test\nprovider: local\nrecords:\n  www:\n    - type: TXT\n      value: >-\n        " + strings.Repeat("a", 60) + "\n        " + strings.Repeat("b", 60) + "\n"
 	z, err := ParseZone("s.test.yaml", []byte(folded), cfg, caps)
 	require.NoError(t, err)
-	assert.Equal(t, []string{TXTValue(strings.Repeat("a", 60) + " " + strings.Repeat("b", 60))}, z.Find("www", "TXT").Values)
+	assert.Equal(t, []string{model.TXTValue(strings.Repeat("a", 60) + " " + strings.Repeat("b", 60))}, z.Find("www", "TXT").Values)
 }
 
 // BenchmarkOversizedValue measures validating a spec holding one 100 MB

@@ -15,13 +15,12 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/zonesync/zonesync/model"
 	"gopkg.in/yaml.v3"
 )
 
 // Limits of the zone spec format.
 const (
-	// MaxTTL is the highest TTL RFC 2181 allows.
-	MaxTTL = 2147483647
 	// DefaultTTL is the TTL of records when a spec sets none.
 	DefaultTTL = 3600
 	// MaxSpecFile is the largest zone spec file zonesync reads, in bytes.
@@ -29,16 +28,16 @@ const (
 )
 
 // CapabilitiesFunc returns the capabilities of a configured provider by name.
-type CapabilitiesFunc func(provider string) (Capabilities, bool)
+type CapabilitiesFunc func(provider string) (model.Capabilities, bool)
 
 // LoadZones loads and validates every zone spec (*.yaml, *.yml) in the
 // config's zones directory. Every problem in every file is reported at once.
-func LoadZones(cfg *Config, caps CapabilitiesFunc) ([]*Zone, error) {
+func LoadZones(cfg *Config, caps CapabilitiesFunc) ([]*model.Zone, error) {
 	files, err := SpecFiles(cfg.ZonesDir)
 	if err != nil {
 		return nil, err
 	}
-	zones := make([]*Zone, len(files))
+	zones := make([]*model.Zone, len(files))
 	errLists := make([]ErrorList, len(files))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -49,7 +48,7 @@ func LoadZones(cfg *Config, caps CapabilitiesFunc) ([]*Zone, error) {
 			defer func() { <-sem; wg.Done() }()
 			defer func() {
 				if r := recover(); r != nil {
-					zones[i], errLists[i] = nil, ErrorList{{Pos: Pos{File: f, Line: 1, Col: 1}, Msg: fmt.Sprintf("internal error loading this spec: %v (please report it)", r)}}
+					zones[i], errLists[i] = nil, ErrorList{{Pos: model.Pos{File: f, Line: 1, Col: 1}, Msg: fmt.Sprintf("internal error loading this spec: %v (please report it)", r)}}
 				}
 			}()
 			zones[i], errLists[i] = loadZoneFile(f, cfg, caps)
@@ -60,7 +59,7 @@ func LoadZones(cfg *Config, caps CapabilitiesFunc) ([]*Zone, error) {
 	for _, l := range errLists {
 		all = append(all, l...)
 	}
-	byName := map[string]*Zone{}
+	byName := map[string]*model.Zone{}
 	for _, z := range zones {
 		if z == nil {
 			continue
@@ -116,7 +115,7 @@ func specEntry(dir string, e os.DirEntry) (bool, error) {
 	return info.Mode().IsRegular(), nil
 }
 
-func loadZoneFile(file string, cfg *Config, caps CapabilitiesFunc) (*Zone, ErrorList) {
+func loadZoneFile(file string, cfg *Config, caps CapabilitiesFunc) (*model.Zone, ErrorList) {
 	z, err := readZoneFile(file, cfg, caps)
 	if err != nil {
 		return nil, err.(ErrorList)
@@ -126,7 +125,7 @@ func loadZoneFile(file string, cfg *Config, caps CapabilitiesFunc) (*Zone, Error
 
 // readZoneFile is ParseZone on a file, read in pieces where it can be, so
 // that a big spec is never held in memory whole.
-func readZoneFile(file string, cfg *Config, caps CapabilitiesFunc) (*Zone, error) {
+func readZoneFile(file string, cfg *Config, caps CapabilitiesFunc) (*model.Zone, error) {
 	if f, err := os.Open(file); err == nil {
 		defer f.Close()
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
@@ -140,14 +139,14 @@ func readZoneFile(file string, cfg *Config, caps CapabilitiesFunc) (*Zone, error
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "cannot read: " + err.Error()}}
+		return nil, ErrorList{{Pos: model.Pos{File: file, Line: 1, Col: 1}, Msg: "cannot read: " + err.Error()}}
 	}
 	return parseZoneWhole(file, data, cfg, caps)
 }
 
 // ParseZone loads and validates one zone spec held in memory. The returned
 // error, if any, is an ErrorList with every problem found.
-func ParseZone(file string, data []byte, cfg *Config, caps CapabilitiesFunc) (*Zone, error) {
+func ParseZone(file string, data []byte, cfg *Config, caps CapabilitiesFunc) (*model.Zone, error) {
 	if problem := sizeProblems(file, bytes.NewReader(data), int64(len(data))); problem != nil {
 		return nil, problem
 	}
@@ -160,7 +159,7 @@ func ParseZone(file string, data []byte, cfg *Config, caps CapabilitiesFunc) (*Z
 // parseZoneSplit is ParseZone on a spec of size bytes read from src in
 // pieces (split.go); ok is false when the spec cannot be cut or a piece
 // does not parse on its own.
-func parseZoneSplit(file string, src io.ReaderAt, size int64, cfg *Config, caps CapabilitiesFunc) (z *Zone, ok bool, err error) {
+func parseZoneSplit(file string, src io.ReaderAt, size int64, cfg *Config, caps CapabilitiesFunc) (z *model.Zone, ok bool, err error) {
 	s := splitSpec(src, size)
 	if s == nil {
 		return nil, false, nil
@@ -184,7 +183,7 @@ func parseZoneSplit(file string, src io.ReaderAt, size int64, cfg *Config, caps 
 }
 
 // parseZoneWhole is ParseZone on the node tree of the whole spec.
-func parseZoneWhole(file string, data []byte, cfg *Config, caps CapabilitiesFunc) (*Zone, error) {
+func parseZoneWhole(file string, data []byte, cfg *Config, caps CapabilitiesFunc) (*model.Zone, error) {
 	doc, err := parseYAML(data)
 	if err != nil {
 		return nil, ErrorList{yamlError(file, data, err, false)}
@@ -193,7 +192,7 @@ func parseZoneWhole(file string, data []byte, cfg *Config, caps CapabilitiesFunc
 	return l.result(l.zone(resolveAlias(doc)))
 }
 
-func (l *loader) result(z *Zone) (*Zone, error) {
+func (l *loader) result(z *model.Zone) (*model.Zone, error) {
 	if err := l.list.Err(); err != nil {
 		return nil, err
 	}
@@ -206,8 +205,8 @@ type loader struct {
 	cfg  *Config
 	caps CapabilitiesFunc
 	// cap is the zone's provider's capabilities, when the provider is known.
-	cap *Capabilities
-	z   *Zone
+	cap *model.Capabilities
+	z   *model.Zone
 	// split holds the body of the records mapping when the spec was cut
 	// into pieces (split.go); placeholder is the records value then.
 	split       *specSplit
@@ -220,8 +219,8 @@ type loader struct {
 // zoneKeys are the keys a zone spec may have, in their documented order.
 var zoneKeys = []string{"zone", "provider", "mode", "masters", "ttl", "soa", "ignore", "records"}
 
-func (l *loader) zone(root *yaml.Node) *Zone {
-	z := &Zone{File: l.file, Mode: Master, TTL: DefaultTTL, Pos: map[string]Pos{}}
+func (l *loader) zone(root *yaml.Node) *model.Zone {
+	z := &model.Zone{File: l.file, Mode: model.Master, TTL: DefaultTTL, Pos: map[string]model.Pos{}}
 	l.z = z
 	if root == nil || root.Kind == 0 {
 		l.add(root, "the zone spec is empty")
@@ -248,8 +247,8 @@ func (l *loader) zone(root *yaml.Node) *Zone {
 	l.zoneName(z, keys["zone"], root)
 	l.provider(z, keys["provider"], root)
 	if n := keys["mode"]; n != nil {
-		switch m := Mode(n.Value); {
-		case n.Kind == yaml.ScalarNode && (m == Master || m == Slave):
+		switch m := model.Mode(n.Value); {
+		case n.Kind == yaml.ScalarNode && (m == model.Master || m == model.Slave):
 			z.Mode = m
 		default:
 			l.add(n, "mode must be master or slave, not %s", describeNode(n))
@@ -278,29 +277,29 @@ func (l *loader) zone(root *yaml.Node) *Zone {
 	return z
 }
 
-func (l *loader) zoneName(z *Zone, n *yaml.Node, root *yaml.Node) {
+func (l *loader) zoneName(z *model.Zone, n *yaml.Node, root *yaml.Node) {
 	if n == nil {
 		l.add(root, "missing key \"zone\": the zone's domain name")
 		return
 	}
-	name, err := ASCIIName(strings.TrimSuffix(n.Value, "."))
+	name, err := model.ASCIIName(strings.TrimSuffix(n.Value, "."))
 	if err != nil && n.Kind == yaml.ScalarNode {
 		l.add(n, "zone %q: %v", n.Value, err)
 		return
 	}
 	name = strings.ToLower(name)
-	if n.Kind != yaml.ScalarNode || !validDomain(name) {
+	if n.Kind != yaml.ScalarNode || !model.ValidDomain(name) {
 		l.add(n, "zone %s is not a valid domain name", describeNode(n))
 		return
 	}
 	// The file may be named in either form of an internationalised zone.
-	if fileZone, err := ASCIIName(ZoneOfSpecFile(l.file)); err != nil || !strings.EqualFold(fileZone, name) {
+	if fileZone, err := model.ASCIIName(ZoneOfSpecFile(l.file)); err != nil || !strings.EqualFold(fileZone, name) {
 		l.add(n, "zone %s is declared in %s; name the file %s", name, filepath.Base(l.file), SpecFileName(name))
 	}
 	z.Name = name
 }
 
-func (l *loader) provider(z *Zone, n *yaml.Node, root *yaml.Node) {
+func (l *loader) provider(z *model.Zone, n *yaml.Node, root *yaml.Node) {
 	if n == nil {
 		l.add(root, "missing key \"provider\": one of %s", strings.Join(l.cfg.ProviderNames(), ", "))
 		return
@@ -340,8 +339,8 @@ func (l *loader) ttl(n *yaml.Node, key string) (uint32, bool) {
 		l.add(n, "%s must be a whole number of seconds, not %s", key, describeNode(n))
 		return 0, false
 	}
-	if err != nil || v < 0 || v > MaxTTL {
-		l.add(n, "%s %s is outside 0..%d", key, n.Value, MaxTTL)
+	if err != nil || v < 0 || v > model.MaxTTL {
+		l.add(n, "%s %s is outside 0..%d", key, n.Value, model.MaxTTL)
 		return 0, false
 	}
 	ttl := uint32(v)
@@ -354,7 +353,7 @@ func (l *loader) ttl(n *yaml.Node, key string) (uint32, bool) {
 	return ttl, true
 }
 
-func (l *loader) masters(z *Zone, n *yaml.Node) {
+func (l *loader) masters(z *model.Zone, n *yaml.Node) {
 	if n == nil {
 		return
 	}
@@ -384,16 +383,16 @@ type soaSpec struct {
 	Minimum   *int64 `yaml:"minimum"`
 }
 
-func (l *loader) soa(n *yaml.Node) *SOA {
+func (l *loader) soa(n *yaml.Node) *model.SOA {
 	var s soaSpec
 	before := len(l.list)
 	decodeValue(&l.errs, n, reflectValue(&s), "soa")
 	if len(l.list) > before {
 		return nil
 	}
-	out := &SOA{}
+	out := &model.SOA{}
 	if s.PrimaryNS != "" {
-		ns, err := ASCIIName(s.PrimaryNS)
+		ns, err := model.ASCIIName(s.PrimaryNS)
 		ns = strings.ToLower(ns)
 		if !strings.HasSuffix(ns, ".") {
 			ns += "."
@@ -401,13 +400,13 @@ func (l *loader) soa(n *yaml.Node) *SOA {
 		switch {
 		case err != nil:
 			l.add(mapValue(n, "primary_ns"), "soa.primary_ns: %v", err)
-		case !validDomain(strings.TrimSuffix(ns, ".")) || strings.Contains(ns, "*"):
+		case !model.ValidDomain(strings.TrimSuffix(ns, ".")) || strings.Contains(ns, "*"):
 			l.add(mapValue(n, "primary_ns"), "soa.primary_ns %q is not a valid host name", s.PrimaryNS)
 		}
 		out.PrimaryNS = ns
 	}
 	if s.AdminMail != "" {
-		mail, err := ParseAdminMail(s.AdminMail)
+		mail, err := model.ParseAdminMail(s.AdminMail)
 		if err != nil {
 			l.add(mapValue(n, "admin_mail"), "soa.admin_mail: %v", err)
 		}
@@ -425,7 +424,7 @@ func (l *loader) soa(n *yaml.Node) *SOA {
 			continue
 		}
 		vn := mapValue(n, f.key)
-		r := Range{1, MaxTTL}
+		r := model.Range{Min: 1, Max: model.MaxTTL}
 		if l.cap != nil {
 			if pr, ok := l.cap.SOARanges[f.key]; ok {
 				r = pr
@@ -440,7 +439,7 @@ func (l *loader) soa(n *yaml.Node) *SOA {
 	if l.cap != nil {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
-			if slices.Contains(SOAFields, k.Value) && !l.cap.HasSOAField(k.Value) {
+			if slices.Contains(model.SOAFields, k.Value) && !l.cap.HasSOAField(k.Value) {
 				l.add(k, "provider %s cannot set soa.%s%s", l.z.Provider, k.Value, soaHint(l.cap.SOA))
 			}
 		}
@@ -464,81 +463,13 @@ func (l *loader) providerNote(field string) string {
 	return ""
 }
 
-// ParseAdminMail checks an SOA admin mail written as an address
-// (hostmaster@example.com) or as a domain name (hostmaster.example.com.)
-// and returns it as an address.
-func ParseAdminMail(s string) (string, error) {
-	if user, domain, ok := strings.Cut(s, "@"); ok {
-		domain, err := ASCIIName(strings.TrimSuffix(domain, "."))
-		if err != nil {
-			return s, err
-		}
-		domain = strings.ToLower(domain)
-		if user == "" || strings.ContainsAny(user, " @\t") || !validDomain(domain) {
-			return s, fmt.Errorf("%q is not a valid mail address", s)
-		}
-		return user + "@" + domain, nil
-	}
-	user, domain, ok := strings.Cut(strings.TrimSuffix(s, "."), ".")
-	if ok {
-		var err error
-		if domain, err = ASCIIName(domain); err != nil {
-			return s, err
-		}
-	}
-	if !ok || user == "" || !validDomain(strings.ToLower(domain)) {
-		return s, fmt.Errorf("%q is not a valid mail address", s)
-	}
-	return user + "@" + strings.ToLower(domain), nil
-}
-
-// MailToMbox turns an admin mail address into the SOA RNAME domain form.
-func MailToMbox(mail string) string {
-	// The separator is the last @ that is not escaped: a domain read from
-	// an RNAME can hold an escaped one (`\@`).
-	at := -1
-	for i := 0; i < len(mail); i++ {
-		switch mail[i] {
-		case '\\':
-			i++
-		case '@':
-			at = i
-		}
-	}
-	user, domain, ok := mail, "", at >= 0
-	if ok {
-		user, domain = mail[:at], mail[at+1:]
-	}
-	if !ok {
-		// Not an address: a name read from an SOA that had no user part.
-		return strings.TrimSuffix(mail, ".") + "."
-	}
-	return strings.ReplaceAll(user, ".", `\.`) + "." + domain + "."
-}
-
-// MboxToMail turns an SOA RNAME into a mail address.
-func MboxToMail(mbox string) string {
-	mbox = strings.TrimSuffix(mbox, ".")
-	for i := 0; i < len(mbox); i++ {
-		if mbox[i] == '\\' {
-			i++
-			continue
-		}
-		if mbox[i] == '.' {
-			return strings.ReplaceAll(mbox[:i], `\.`, ".") + "@" + asciiLower(mbox[i+1:])
-		}
-	}
-	// A single label has no user part to split off: keep it as a name.
-	return mbox + "."
-}
-
 // ignoreSpec is one entry of a zone spec's ignore list.
 type ignoreSpec struct {
 	Name string `yaml:"name"`
 	Type string `yaml:"type"`
 }
 
-func (l *loader) ignore(z *Zone, n *yaml.Node) {
+func (l *loader) ignore(z *model.Zone, n *yaml.Node) {
 	if n.Kind != yaml.SequenceNode {
 		l.add(n, "ignore must be a list of {name, type} rules")
 		return
@@ -550,23 +481,23 @@ func (l *loader) ignore(z *Zone, n *yaml.Node) {
 		if len(l.list) > before {
 			continue
 		}
-		ruleName, err := ASCIIName(r.Name)
+		ruleName, err := model.ASCIIName(r.Name)
 		if err != nil {
 			l.add(mapValue(item, "name"), "ignore[%d]: name %q: %v", i, r.Name, err)
 			continue
 		}
-		rule := IgnoreRule{Name: strings.ToLower(ruleName), Type: strings.ToUpper(r.Type), Pos: nodePos(l.file, item)}
+		rule := model.IgnoreRule{Name: strings.ToLower(ruleName), Type: strings.ToUpper(r.Type), Pos: nodePos(l.file, item)}
 		if rule.Name == "" && rule.Type == "" {
 			l.add(item, "ignore[%d] needs a name, a type or both", i)
 			continue
 		}
 		if rule.Type != "" {
-			if err := CheckType(rule.Type); err != nil {
+			if err := model.CheckType(rule.Type); err != nil {
 				l.add(mapValue(item, "type"), "ignore[%d]: %v", i, err)
 				continue
 			}
 		}
-		if err := checkGlob(rule.Name); err != nil {
+		if err := model.CheckGlob(rule.Name); err != nil {
 			l.add(mapValue(item, "name"), "ignore[%d]: name %q is not a valid glob", i, r.Name)
 			continue
 		}
@@ -575,7 +506,7 @@ func (l *loader) ignore(z *Zone, n *yaml.Node) {
 		switch name := rule.Name; {
 		case z.Name == "" || name == "":
 		case strings.HasSuffix(name, "."):
-			rel, ok := RelativeName(name, z.Name)
+			rel, ok := model.RelativeName(name, z.Name)
 			if !ok {
 				l.add(mapValue(item, "name"), "ignore[%d]: name %q is outside zone %s", i, r.Name, z.Name)
 				continue
@@ -584,7 +515,7 @@ func (l *loader) ignore(z *Zone, n *yaml.Node) {
 		case name == z.Name || strings.HasSuffix(name, "."+z.Name):
 			rel := strings.TrimSuffix(strings.TrimSuffix(name, z.Name), ".")
 			if rel == "" {
-				rel = Apex
+				rel = model.Apex
 			}
 			l.add(mapValue(item, "name"), "ignore[%d]: name %q looks absolute but has no trailing dot: write %q or %q", i, r.Name, r.Name+".", rel)
 			continue
@@ -598,7 +529,7 @@ var recordKeys = []string{"type", "ttl", "value", "values", "failover"}
 
 // valueJob is one value waiting to be parsed into canonical form.
 type valueJob struct {
-	rs   *RecordSet
+	rs   *model.RecordSet
 	idx  int
 	node *yaml.Node
 	// strs are the strings of a TXT or SPF value written as a list; nil
@@ -609,12 +540,12 @@ type valueJob struct {
 // canonical is the job's value in canonical form.
 func (j valueJob) canonical() (string, error) {
 	if j.strs != nil {
-		return TXTStringsValue(j.strs)
+		return model.TXTStringsValue(j.strs)
 	}
 	return canonicalSafely(j.rs.Type, j.node.Value)
 }
 
-func (l *loader) records(z *Zone, n *yaml.Node) {
+func (l *loader) records(z *model.Zone, n *yaml.Node) {
 	var names map[string]int
 	if n == l.placeholder && n != nil {
 		// Sized up front: growing a map of a million names costs more
@@ -658,7 +589,7 @@ func (l *loader) records(z *Zone, n *yaml.Node) {
 
 // recordEntry builds the record sets of one entry of the records mapping,
 // name k; names maps the names seen so far to their lines.
-func (l *loader) recordEntry(z *Zone, k, v *yaml.Node, names map[string]int, jobs *[]valueJob) {
+func (l *loader) recordEntry(z *model.Zone, k, v *yaml.Node, names map[string]int, jobs *[]valueJob) {
 	name, ok := l.recordName(z, k)
 	if !ok {
 		return
@@ -685,7 +616,7 @@ func (l *loader) recordEntry(z *Zone, k, v *yaml.Node, names map[string]int, job
 		if rs == nil {
 			continue
 		}
-		if i := slices.IndexFunc(z.Records[first:], func(o *RecordSet) bool { return o.Type == rs.Type }); i >= 0 {
+		if i := slices.IndexFunc(z.Records[first:], func(o *model.RecordSet) bool { return o.Type == rs.Type }); i >= 0 {
 			l.add(item, "duplicate record set %s %s (first at line %d); merge the values into one", k.Value, rs.Type, z.Records[first+i].Pos.Line)
 			continue
 		}
@@ -694,36 +625,36 @@ func (l *loader) recordEntry(z *Zone, k, v *yaml.Node, names map[string]int, job
 }
 
 // recordName validates a key of the records mapping and returns it relative to the zone.
-func (l *loader) recordName(z *Zone, k *yaml.Node) (string, bool) {
+func (l *loader) recordName(z *model.Zone, k *yaml.Node) (string, bool) {
 	raw := k.Value
 	if k.Kind != yaml.ScalarNode || raw == "" {
 		l.add(k, "record name %s is not a valid name", describeNode(k))
 		return "", false
 	}
-	if raw == Apex {
-		return Apex, true
+	if raw == model.Apex {
+		return model.Apex, true
 	}
-	ascii, err := ASCIIName(raw)
+	ascii, err := model.ASCIIName(raw)
 	if err != nil {
 		l.add(k, "name %q: %v", raw, err)
 		return "", false
 	}
 	name := strings.ToLower(ascii)
 	if strings.HasSuffix(name, ".") {
-		rel, ok := RelativeName(name, z.Name)
+		rel, ok := model.RelativeName(name, z.Name)
 		if !ok {
 			l.add(k, "name %q is outside zone %s", raw, z.Name)
 			return "", false
 		}
 		name = rel
-		if name == Apex {
-			return Apex, true
+		if name == model.Apex {
+			return model.Apex, true
 		}
 	} else if z.Name != "" && (name == z.Name || strings.HasSuffix(name, "."+z.Name)) {
 		l.add(k, "name %q looks absolute but has no trailing dot: write %q or %q", raw, raw+".", strings.TrimSuffix(strings.TrimSuffix(name, z.Name), "."))
 		return "", false
 	}
-	if !validRelativeName(name) {
+	if !model.ValidRelativeName(name) {
 		l.add(k, "name %q is not a valid DNS name (labels of letters, digits, '-' and '_', '*' only as the first label)", raw)
 		return "", false
 	}
@@ -734,12 +665,12 @@ func (l *loader) recordName(z *Zone, k *yaml.Node) (string, bool) {
 	return name, true
 }
 
-func (l *loader) recordSet(z *Zone, name, key string, item *yaml.Node, jobs *[]valueJob) *RecordSet {
+func (l *loader) recordSet(z *model.Zone, name, key string, item *yaml.Node, jobs *[]valueJob) *model.RecordSet {
 	if item.Kind != yaml.MappingNode {
 		l.add(item, "%s must be a mapping with type and value or values", key)
 		return nil
 	}
-	rs := &RecordSet{Name: name, TTL: z.TTL, Pos: nodePos(l.file, item)}
+	rs := &model.RecordSet{Name: name, TTL: z.TTL, Pos: nodePos(l.file, item)}
 	fields := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(item.Content); i += 2 {
 		k, v := item.Content[i], item.Content[i+1]
@@ -758,14 +689,14 @@ func (l *loader) recordSet(z *Zone, name, key string, item *yaml.Node, jobs *[]v
 		return nil
 	}
 	rs.Type = internType(strings.ToUpper(tn.Value))
-	if err := CheckType(rs.Type); err != nil || tn.Kind != yaml.ScalarNode {
+	if err := model.CheckType(rs.Type); err != nil || tn.Kind != yaml.ScalarNode {
 		if err == nil {
 			err = fmt.Errorf("type must be a record type, not %s", describeNode(tn))
 		}
 		l.add(tn, "%s: %v", key, err)
 		return nil
 	}
-	if SignerOwned(name, rs.Type, false) {
+	if model.SignerOwned(name, rs.Type, false) {
 		l.add(tn, "%s: %s at the apex is BIND's DNSSEC signing state, kept by the signer; it cannot be declared", key, rs.Type)
 		return nil
 	}
@@ -808,7 +739,7 @@ func (l *loader) recordSet(z *Zone, name, key string, item *yaml.Node, jobs *[]v
 	rs.Values = make([]string, len(values))
 	tooLong := false
 	for i, vn := range values {
-		if vn.Kind == yaml.SequenceNode && isTXT(rs.Type) {
+		if vn.Kind == yaml.SequenceNode && model.IsTXT(rs.Type) {
 			strs, ok := l.txtStrings(z, key, vn)
 			if !ok {
 				return nil
@@ -825,7 +756,7 @@ func (l *loader) recordSet(z *Zone, name, key string, item *yaml.Node, jobs *[]v
 			return nil
 		}
 		if why := valueTextProblem(rs.Type, len(vn.Value)); why != "" {
-			l.add(vn, "%s %s: %s", DisplayName(name), rs.Type, why)
+			l.add(vn, "%s %s: %s", model.DisplayName(name), rs.Type, why)
 			tooLong = true
 			continue
 		}
@@ -865,7 +796,7 @@ func (l *loader) parseValues(jobs []valueJob) {
 		}()
 	}
 	wg.Wait()
-	bad := map[*RecordSet]bool{}
+	bad := map[*model.RecordSet]bool{}
 	for i, err := range problems {
 		if err == nil {
 			if why := l.valueProblem(jobs[i].rs, jobs[i].rs.Values[jobs[i].idx]); why != "" {
@@ -873,11 +804,11 @@ func (l *loader) parseValues(jobs []valueJob) {
 			}
 		}
 		if err != nil {
-			l.add(jobs[i].node, "%s %s: %v", DisplayName(jobs[i].rs.Name), jobs[i].rs.Type, err)
+			l.add(jobs[i].node, "%s %s: %v", model.DisplayName(jobs[i].rs.Name), jobs[i].rs.Type, err)
 			bad[jobs[i].rs] = true
 		}
 	}
-	seen := map[*RecordSet]bool{}
+	seen := map[*model.RecordSet]bool{}
 	for _, j := range jobs {
 		if !seen[j.rs] && !bad[j.rs] {
 			seen[j.rs] = true
@@ -886,13 +817,10 @@ func (l *loader) parseValues(jobs []valueJob) {
 	}
 }
 
-// isTXT reports whether values of rrtype are text, written unquoted.
-func isTXT(rrtype string) bool { return rrtype == "TXT" || rrtype == "SPF" }
-
 // txtStrings reads a TXT or SPF value written as a list of strings: one
 // record whose strings keep their boundaries. ok is false when the list
 // was refused (and the problem added).
-func (l *loader) txtStrings(z *Zone, key string, n *yaml.Node) ([]string, bool) {
+func (l *loader) txtStrings(z *model.Zone, key string, n *yaml.Node) ([]string, bool) {
 	if len(n.Content) == 0 {
 		l.add(n, "%s: a TXT value written as a list needs at least one string", key)
 		return nil, false
@@ -904,13 +832,13 @@ func (l *loader) txtStrings(z *Zone, key string, n *yaml.Node) ([]string, bool) 
 		case item.Kind != yaml.ScalarNode || item.Tag == "!!null":
 			l.add(item, "%s: string %d of a TXT value must be a string, not %s", key, i+1, describeNode(item))
 			ok = false
-		case len(item.Value) > TXTChunk:
-			l.add(item, "%s: string %d of a TXT value is %d bytes; one string holds at most %d (split it into more strings, or write the text as one plain value)", key, i+1, len(item.Value), TXTChunk)
+		case len(item.Value) > model.TXTChunk:
+			l.add(item, "%s: string %d of a TXT value is %d bytes; one string holds at most %d (split it into more strings, or write the text as one plain value)", key, i+1, len(item.Value), model.TXTChunk)
 			ok = false
 		}
 		strs[i] = item.Value
 	}
-	if ok && l.cap != nil && !l.cap.TXTStrings && !PlainTXT(strs) {
+	if ok && l.cap != nil && !l.cap.TXTStrings && !model.PlainTXT(strs) {
 		l.add(n, "%s: provider %s keeps a TXT record as one text and cannot hold the boundaries between its strings; write the text as one plain value", key, z.Provider)
 		ok = false
 	}
@@ -925,20 +853,20 @@ func canonicalSafely(rrtype, value string) (v string, err error) {
 			v, err = "", fmt.Errorf("the value could not be parsed (internal error: %v)", r)
 		}
 	}()
-	return CanonicalValue(rrtype, value)
+	return model.CanonicalValue(rrtype, value)
 }
 
 // failoverSpec is the failover section of a record set.
 type failoverSpec struct {
-	Check     string           `yaml:"check"`
-	Settings  FailoverSettings `yaml:"settings"`
-	Down      string           `yaml:"down"`
-	Up        string           `yaml:"up"`
-	BackupIPs []string         `yaml:"backup_ips"`
-	Active    *bool            `yaml:"active"`
+	Check     string                 `yaml:"check"`
+	Settings  model.FailoverSettings `yaml:"settings"`
+	Down      string                 `yaml:"down"`
+	Up        string                 `yaml:"up"`
+	BackupIPs []string               `yaml:"backup_ips"`
+	Active    *bool                  `yaml:"active"`
 }
 
-func (l *loader) failover(z *Zone, rs *RecordSet, key string, n *yaml.Node) *Failover {
+func (l *loader) failover(z *model.Zone, rs *model.RecordSet, key string, n *yaml.Node) *model.Failover {
 	if rs.Type != "A" && rs.Type != "AAAA" {
 		l.add(n, "%s: failover is only possible on A and AAAA records, not %s", key, rs.Type)
 		return nil
@@ -953,11 +881,11 @@ func (l *loader) failover(z *Zone, rs *RecordSet, key string, n *yaml.Node) *Fai
 	if len(l.list) > before {
 		return nil
 	}
-	f := &Failover{Check: s.Check, Settings: s.Settings, Down: s.Down, Up: s.Up, Active: true}
+	f := &model.Failover{Check: s.Check, Settings: s.Settings, Down: s.Down, Up: s.Up, Active: true}
 	if s.Active != nil {
 		f.Active = *s.Active
 	}
-	checks := FailoverChecks
+	checks := model.FailoverChecks
 	if l.cap != nil && l.cap.FailoverChecks != nil {
 		checks = l.cap.FailoverChecks
 	}
@@ -965,7 +893,7 @@ func (l *loader) failover(z *Zone, rs *RecordSet, key string, n *yaml.Node) *Fai
 		key, v  string
 		allowed []string
 	}{
-		{"check", s.Check, checks}, {"down", s.Down, FailoverDownActs}, {"up", s.Up, FailoverUpActs},
+		{"check", s.Check, checks}, {"down", s.Down, model.FailoverDownActs}, {"up", s.Up, model.FailoverUpActs},
 	} {
 		if !slices.Contains(c.allowed, c.v) {
 			l.add(valueOr(n, c.key), "%s.failover.%s must be one of %s, not %q", key, c.key, strings.Join(c.allowed, ", "), c.v)
@@ -1002,7 +930,7 @@ func (l *loader) failover(z *Zone, rs *RecordSet, key string, n *yaml.Node) *Fai
 }
 
 // checkRecords applies the rules that look at several record sets together.
-func (l *loader) checkRecords(z *Zone) {
+func (l *loader) checkRecords(z *model.Zone) {
 	for i := 0; i < len(z.Records); {
 		j := i
 		for j < len(z.Records) && z.Records[j].Name == z.Records[i].Name {
@@ -1013,7 +941,7 @@ func (l *loader) checkRecords(z *Zone) {
 			if rs.Type != "CNAME" {
 				continue
 			}
-			if rs.Name == Apex {
+			if rs.Name == model.Apex {
 				l.errAt(rs, "CNAME at the zone apex is not allowed (the apex holds SOA and NS)")
 			}
 			if len(rs.Values) > 1 {
@@ -1034,7 +962,7 @@ func (l *loader) checkRecords(z *Zone) {
 				break
 			}
 		}
-		if rs.Name == Apex && rs.Type == "NS" && l.cap != nil && !l.cap.ApexNS {
+		if rs.Name == model.Apex && rs.Type == "NS" && l.cap != nil && !l.cap.ApexNS {
 			l.errAt(rs, "provider %s manages the apex NS records itself; remove them from the spec", z.Provider)
 		}
 		if l.cap != nil && l.cap.MaxRecordSetSize > 0 && !slices.Contains(rs.Values, "") {
@@ -1049,14 +977,14 @@ func (l *loader) checkRecords(z *Zone) {
 	l.checkCNAMELoops(z)
 }
 
-func (l *loader) errAt(rs *RecordSet, format string, args ...any) {
+func (l *loader) errAt(rs *model.RecordSet, format string, args ...any) {
 	l.list = append(l.list, &Error{Pos: rs.Pos, Msg: fmt.Sprintf(format, args...)})
 }
 
 // checkMode applies the rules of master and slave zones.
-func (l *loader) checkMode(z *Zone, keys map[string]*yaml.Node) {
+func (l *loader) checkMode(z *model.Zone, keys map[string]*yaml.Node) {
 	switch z.Mode {
-	case Slave:
+	case model.Slave:
 		if l.cap != nil && !l.cap.Slave {
 			l.add(keys["mode"], "provider %s does not support slave zones", z.Provider)
 		}
@@ -1069,7 +997,7 @@ func (l *loader) checkMode(z *Zone, keys map[string]*yaml.Node) {
 		if keys["soa"] != nil {
 			l.add(keys["soa"], "a slave zone cannot set its SOA: it comes from its masters")
 		}
-	case Master:
+	case model.Master:
 		if keys["masters"] != nil {
 			l.add(keys["masters"], "masters are only for slave zones (set mode: slave)")
 		}
@@ -1077,53 +1005,13 @@ func (l *loader) checkMode(z *Zone, keys map[string]*yaml.Node) {
 }
 
 // checkZoneTTL checks the zone TTL against a provider with one TTL per zone.
-func (l *loader) checkZoneTTL(z *Zone, n *yaml.Node) {
+func (l *loader) checkZoneTTL(z *model.Zone, n *yaml.Node) {
 	if l.cap == nil || n != nil {
 		return
 	}
 	if why := l.cap.TTLProblem(z.TTL); why != "" {
 		l.add(nil, "the default ttl %d is %s (provider %s); set ttl", z.TTL, why, z.Provider)
 	}
-}
-
-// validRelativeName checks a lower-case relative name.
-func validRelativeName(name string) bool {
-	if len(name) > 253 {
-		return false
-	}
-	labels := strings.Split(name, ".")
-	for i, lab := range labels {
-		if lab == "*" && i == 0 {
-			continue
-		}
-		if !validLabel(lab) {
-			return false
-		}
-	}
-	return true
-}
-
-// validLabel checks one lower-case label: letters, digits, '_', and '-' or
-// '/' (RFC 2317 classless reverse zones) inside it.
-func validLabel(lab string) bool {
-	if len(lab) == 0 || len(lab) > 63 {
-		return false
-	}
-	for i := 0; i < len(lab); i++ {
-		c := lab[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '_':
-		case (c == '-' || c == '/') && i > 0 && i < len(lab)-1:
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// validDomain checks a lower-case domain name without trailing dot.
-func validDomain(name string) bool {
-	return name != "" && !strings.Contains(name, "*") && validRelativeName(name)
 }
 
 // Peek finds a spec's zone and provider without parsing it, from top-level
@@ -1145,7 +1033,7 @@ func Peek(data []byte) (zone, provider string) {
 			}
 			v = strings.Trim(v, `"'`)
 			if k == "zone" {
-				zone = NormalizeZone(v)
+				zone = model.NormalizeZone(v)
 			} else {
 				provider = v
 			}

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"github.com/zonesync/zonesync/model"
 	"slices"
 	"sort"
 	"strings"
@@ -9,12 +10,12 @@ import (
 
 // valueProblem says why the zone's provider cannot hold one canonical
 // value of rs, for the rules providers declare in their Capabilities.
-func (l *loader) valueProblem(rs *RecordSet, v string) string {
+func (l *loader) valueProblem(rs *model.RecordSet, v string) string {
 	if l.cap == nil {
 		return ""
 	}
 	switch {
-	case (rs.Type == "TXT" || rs.Type == "SPF") && !l.cap.EmptyTXT && v == TXTValue(""):
+	case (rs.Type == "TXT" || rs.Type == "SPF") && !l.cap.EmptyTXT && v == model.TXTValue(""):
 		return fmt.Sprintf("provider %s cannot hold a %s record with empty text; write some text or remove the record", l.z.Provider, rs.Type)
 	case rs.Type == "MX" && !l.cap.RootTarget && strings.HasSuffix(v, " ."):
 		return fmt.Sprintf("provider %s cannot hold a null MX (%q, RFC 7505): it does not take \".\" as the mail server", l.z.Provider, v)
@@ -26,11 +27,11 @@ func (l *loader) valueProblem(rs *RecordSet, v string) string {
 
 // checkDS holds DS records to where servers keep them: at a delegation,
 // beside the child zone's NS records, which is never the apex.
-func (l *loader) checkDS(z *Zone) {
+func (l *loader) checkDS(z *model.Zone) {
 	for _, rs := range z.Records {
 		switch {
 		case rs.Type != "DS":
-		case rs.Name == Apex:
+		case rs.Name == model.Apex:
 			l.errAt(rs, "DS at the zone apex: a zone's DS records belong in its parent zone (a zone file holding one does not load: \"DS record at top of zone\")")
 		case z.Find(rs.Name, "NS") == nil && !z.Ignored(rs.Name, "NS"):
 			l.errAt(rs, "DS at %s, where the spec has no NS records: a DS record belongs at a delegation, beside the child zone's NS records (servers drop it otherwise)", rs.Name)
@@ -43,7 +44,7 @@ func (l *loader) checkDS(z *Zone) {
 // target names, or when no such name exists, to the wildcard of its
 // closest existing ancestor. Each loop is reported once, at its record set
 // that sorts first. z.Records must be sorted.
-func (l *loader) checkCNAMELoops(z *Zone) {
+func (l *loader) checkCNAMELoops(z *model.Zone) {
 	origin := z.Name + "."
 	wildcards := false
 	for _, rs := range z.Records {
@@ -54,7 +55,7 @@ func (l *loader) checkCNAMELoops(z *Zone) {
 	// index finds the record set (name, type), or -1.
 	index := func(name, rrtype string) int {
 		i := sort.Search(len(z.Records), func(i int) bool {
-			return CompareKeys(z.Records[i].Name, z.Records[i].Type, name, rrtype) >= 0
+			return model.CompareKeys(z.Records[i].Name, z.Records[i].Type, name, rrtype) >= 0
 		})
 		if i < len(z.Records) && z.Records[i].Name == name && z.Records[i].Type == rrtype {
 			return i
@@ -62,7 +63,7 @@ func (l *loader) checkCNAMELoops(z *Zone) {
 		return -1
 	}
 	hasName := func(name string) bool {
-		i := sort.Search(len(z.Records), func(i int) bool { return CompareNames(z.Records[i].Name, name) >= 0 })
+		i := sort.Search(len(z.Records), func(i int) bool { return model.CompareNames(z.Records[i].Name, name) >= 0 })
 		return i < len(z.Records) && z.Records[i].Name == name
 	}
 	// exists holds every name with data and every name above one (an
@@ -71,21 +72,21 @@ func (l *loader) checkCNAMELoops(z *Zone) {
 	var exists map[string]bool
 	existing := func(name string) bool {
 		if exists == nil {
-			exists = map[string]bool{Apex: true}
+			exists = map[string]bool{model.Apex: true}
 			for _, rs := range z.Records {
-				for n := rs.Name; n != Apex && !exists[n]; n = parentName(n) {
+				for n := rs.Name; n != model.Apex && !exists[n]; n = parentName(n) {
 					exists[n] = true
 				}
 			}
 		}
 		return exists[name]
 	}
-	next := func(rs *RecordSet) int {
+	next := func(rs *model.RecordSet) int {
 		v := rs.Values[0]
 		var target string
 		switch {
 		case v == origin:
-			target = Apex
+			target = model.Apex
 		case strings.HasSuffix(v, origin) && len(v) > len(origin) && v[len(v)-len(origin)-1] == '.':
 			target = v[:len(v)-len(origin)-1]
 		default:
@@ -142,12 +143,12 @@ func parentName(name string) string {
 	if _, rest, ok := strings.Cut(name, "."); ok {
 		return rest
 	}
-	return Apex
+	return model.Apex
 }
 
 // wildcardUnder returns the wildcard name directly under name.
 func wildcardUnder(name string) string {
-	if name == Apex {
+	if name == model.Apex {
 		return "*"
 	}
 	return "*." + name

@@ -3,6 +3,7 @@ package spec
 import (
 	"bytes"
 	"fmt"
+	"github.com/zonesync/zonesync/model"
 	"strings"
 	"unicode/utf8"
 )
@@ -37,7 +38,7 @@ func yamlError(file string, data []byte, err error, config bool) *Error {
 		}
 	}
 	at := func(line, col int, format string, args ...any) *Error {
-		return &Error{Pos: Pos{File: file, Line: line, Col: col}, Msg: "YAML syntax: " + fmt.Sprintf(format, args...)}
+		return &Error{Pos: model.Pos{File: file, Line: line, Col: col}, Msg: "YAML syntax: " + fmt.Sprintf(format, args...)}
 	}
 	switch msg {
 	case "did not find expected ',' or '}'", "did not find expected ',' or ']'":

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
@@ -24,7 +25,7 @@ var soaEdges = []struct {
 }
 
 func specCaps(p *Provider) spec.CapabilitiesFunc {
-	return func(name string) (spec.Capabilities, bool) { return p.Capabilities(), name == "cloudns" }
+	return func(name string) (model.Capabilities, bool) { return p.Capabilities(), name == "cloudns" }
 }
 
 func testConfig(t *testing.T) *spec.Config {
@@ -105,7 +106,7 @@ func TestSOARangesAtAPI(t *testing.T) {
 func TestSOAAfterCreateZone(t *testing.T) {
 	e := newEnv(t, nil)
 	z := zoneOf(t, "example.test", set("www", "A", "192.0.2.1"))
-	z.SOA = &spec.SOA{AdminMail: "dns@example.test", Refresh: 3600}
+	z.SOA = &model.SOA{AdminMail: "dns@example.test", Refresh: 3600}
 	e.mustSync(t, z)
 	got, _ := e.fake.ZoneSOA("example.test")
 	if got.AdminMail != "dns@example.test" || got.Refresh != 3600 || got.PrimaryNS != "pns41.cloudns.net" || got.Retry != 1800 || got.Expire != 1209600 || got.DefaultTTL != 3600 {

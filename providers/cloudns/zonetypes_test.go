@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
@@ -20,7 +21,7 @@ import (
 func estate(t *testing.T, e *env, n int, withSOA ...string) *spec.Config {
 	t.Helper()
 	specs := map[string]string{"slave.test": slaveSpec}
-	if err := e.fake.Seed(&spec.Zone{Name: "slave.test", Mode: spec.Slave, Masters: []string{"192.0.2.53", "2001:db8::53"}}); err != nil {
+	if err := e.fake.Seed(&model.Zone{Name: "slave.test", Mode: model.Slave, Masters: []string{"192.0.2.53", "2001:db8::53"}}); err != nil {
 		t.Fatal(err)
 	}
 	for i := range n {

@@ -16,6 +16,7 @@ import (
 	"fmt"
 
 	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
@@ -51,9 +52,9 @@ type Provider struct {
 // zone creation: RFC 2136 changes records inside a zone the server already
 // has. A record set must fit in one UPDATE message; any data the protocol
 // carries is accepted, empty TXT and null MX included.
-func (p *Provider) Capabilities() spec.Capabilities {
-	return spec.Capabilities{
-		SOA:              spec.SOAFields,
+func (p *Provider) Capabilities() model.Capabilities {
+	return model.Capabilities{
+		SOA:              model.SOAFields,
 		ApexNS:           true,
 		Batch:            true,
 		TXTStrings:       true,

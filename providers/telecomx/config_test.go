@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
@@ -104,7 +105,7 @@ func TestCapabilities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := spec.Capabilities{
+	want := model.Capabilities{
 		RecordTypes: []string{"A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"},
 		ZoneTTL:     true,
 		MinTTL:      60,

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 	_ "github.com/zonesync/zonesync/providers/cloudns"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
@@ -63,11 +64,11 @@ func run(zones, records, changes int, latency time.Duration, limit float64, conc
 	}
 	for z := 0; z < zones; z++ {
 		name := fmt.Sprintf("z%04d.example", z)
-		live := &spec.Zone{Name: name, Mode: spec.Master}
+		live := &model.Zone{Name: name, Mode: model.Master}
 		body := fmt.Sprintf("zone: %s\nprovider: dns\nttl: 3600\nrecords:\n", name)
 		for r := 0; r < records; r++ {
 			host := fmt.Sprintf("host%02d", r)
-			live.Records = append(live.Records, &spec.RecordSet{Name: host, Type: "A", TTL: 3600, Values: []string{fmt.Sprintf("10.%d.%d.%d", z/250, z%250, r)}})
+			live.Records = append(live.Records, &model.RecordSet{Name: host, Type: "A", TTL: 3600, Values: []string{fmt.Sprintf("10.%d.%d.%d", z/250, z%250, r)}})
 			want := fmt.Sprintf("10.%d.%d.%d", z/250, z%250, r)
 			if r < changes {
 				want = fmt.Sprintf("10.%d.%d.%d", z/250, z%250, 100+r)

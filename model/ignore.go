@@ -1,10 +1,41 @@
-package spec
+package model
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
+
+// IgnoreRule selects live records zonesync leaves alone.
+type IgnoreRule struct {
+	// Name is a glob on the relative name (see matchGlob); empty matches every name.
+	Name string `json:"name,omitempty"`
+	// Type is a record type; empty matches every type.
+	Type string `json:"type,omitempty"`
+	// Pos is where the rule is written in its spec.
+	Pos Pos `json:"-"`
+}
+
+// String formats the rule as a spec writes it.
+func (r IgnoreRule) String() string {
+	var parts []string
+	if r.Name != "" {
+		parts = append(parts, fmt.Sprintf("name: %q", r.Name))
+	}
+	if r.Type != "" {
+		parts = append(parts, "type: "+r.Type)
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// Matches reports whether the rule covers the record set (name, rrtype).
+func (r IgnoreRule) Matches(name, rrtype string) bool {
+	if r.Type != "" && r.Type != rrtype {
+		return false
+	}
+	return r.Name == "" || matchGlob(r.Name, name)
+}
 
 // errBadGlob is a glob with an unclosed or malformed character class, or a
 // trailing backslash.
@@ -64,8 +95,8 @@ func matchGlob(pattern, name string) bool {
 	return p == len(pattern)
 }
 
-// checkGlob returns an error for a glob matchGlob cannot read.
-func checkGlob(pattern string) error {
+// CheckGlob returns an error for a glob matchGlob cannot read.
+func CheckGlob(pattern string) error {
 	for p := pattern; p != ""; {
 		switch p[0] {
 		case '*', '?':

@@ -1,4 +1,4 @@
-package spec
+package model
 
 import (
 	"strings"
@@ -15,7 +15,7 @@ import (
 // ("10 xn--ndaaa.com. (ööö.com.)"). It is never read back: the canonical
 // value stays what plan files and providers carry.
 func DisplayValue(rrtype, value string) string {
-	if isTXT(rrtype) {
+	if IsTXT(rrtype) {
 		return displayText(value)
 	}
 	return mapValueNames(rrtype, value, func(name, u string) string { return name + " (" + u + ")" })
@@ -25,7 +25,7 @@ func DisplayValue(rrtype, value string) string {
 // Unicode form, where that form converts back to the same name: the value
 // as `zonesync import` writes it. Loading it gives the canonical value again.
 func UnicodeValue(rrtype, value string) string {
-	if isTXT(rrtype) {
+	if IsTXT(rrtype) {
 		return value
 	}
 	return mapValueNames(rrtype, value, func(_, u string) string { return u })

@@ -1,4 +1,4 @@
-package spec
+package model
 
 import (
 	"strings"
@@ -41,5 +41,22 @@ func BenchmarkCanonicalRRAAAA(b *testing.B) {
 	}
 	for b.Loop() {
 		_ = CanonicalRR(rr)
+	}
+}
+
+func BenchmarkCanonicalValueNames(b *testing.B) {
+	for _, tc := range []struct{ name, rrtype, value string }{
+		{"CNAME", "CNAME", "www.example.com."},
+		{"MX", "MX", "10 mail.example.com."},
+		{"SRV", "SRV", "0 5 5060 sip.example.com."},
+		{"NAPTR", "NAPTR", `100 10 "U" "E2U+sip" "!^.*$!sip:info@example.com!" replacement.example.com.`},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := CanonicalValue(tc.rrtype, tc.value); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

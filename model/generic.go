@@ -1,4 +1,4 @@
-package spec
+package model
 
 import (
 	"encoding/hex"

@@ -1,4 +1,4 @@
-package spec
+package model
 
 // DNSSEC records belong to whoever signs a zone (BIND's inline signing or
 // dnssec-policy, dnssec-signzone, a provider's signer): they are rewritten

@@ -1,4 +1,4 @@
-package spec
+package model
 
 import (
 	"fmt"
@@ -64,9 +64,6 @@ func (r Range) Contains(v uint32) bool { return v >= r.Min && v <= r.Max }
 
 // String formats the range as min..max.
 func (r Range) String() string { return fmt.Sprintf("%d..%d", r.Min, r.Max) }
-
-// SOA field names, as spelled in zone specs.
-var SOAFields = []string{"primary_ns", "admin_mail", "refresh", "retry", "expire", "minimum"}
 
 // HasType reports whether the provider can hold records of rrtype.
 func (c Capabilities) HasType(rrtype string) bool {
