@@ -19,6 +19,7 @@ import (
 	"github.com/sergi/go-diff/diffmatchpatch"
 	"github.com/urfave/cli/v2"
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -101,7 +102,7 @@ func (e *env) plan(c *cli.Context) error {
 
 // preparePlan reads the flags, the config, the specs and the live zones
 // into a fresh plan.
-func (e *env) preparePlan(c *cli.Context) (*apply.Prepared, *spec.Config, error) {
+func (e *env) preparePlan(c *cli.Context) (*apply.Prepared, *config.Config, error) {
 	if c.NArg() > 0 {
 		return nil, nil, fmt.Errorf("plan takes no arguments, got %q", c.Args().First())
 	}
@@ -139,13 +140,13 @@ func (e *env) writePlan(format string, p *plan.Plan, marker string) error {
 
 // marker names the config in a markdown document's hidden first line:
 // the config loaded, else the one that failed to load.
-func (e *env) marker(c *cli.Context, cfg *spec.Config) string {
+func (e *env) marker(c *cli.Context, cfg *config.Config) string {
 	if cfg != nil {
 		return markerName(cfg)
 	}
 	file, err := e.configFile(c)
 	if err != nil {
-		file = configName
+		file = config.FileName
 	}
 	return filepath.ToSlash(filepath.Clean(file))
 }
@@ -177,7 +178,7 @@ func (e *env) apply(c *cli.Context) error {
 
 // applyPlan applies a fresh or saved plan, filling in rep as it goes. Its
 // error is what is printed on stderr and decides the exit code.
-func (e *env) applyPlan(c *cli.Context, format string, rep *apply.Report) (*spec.Config, error) {
+func (e *env) applyPlan(c *cli.Context, format string, rep *apply.Report) (*config.Config, error) {
 	if c.NArg() > 1 {
 		return nil, fmt.Errorf("apply takes at most one plan file, got %d arguments", c.NArg())
 	}
@@ -421,7 +422,7 @@ func (e *env) format(c *cli.Context) error {
 			return err
 		}
 		// fmt needs no credentials: read only where the specs are.
-		cfg, err := spec.ParseConfigFile(file, func(string) (string, bool) { return "", true })
+		cfg, err := config.ParseFile(file, func(string) (string, bool) { return "", true })
 		if err != nil {
 			return err
 		}
@@ -679,7 +680,7 @@ func checkPlanDir(path string) error {
 }
 
 // markerName is how the markdown marker names the config.
-func markerName(cfg *spec.Config) string {
+func markerName(cfg *config.Config) string {
 	return filepath.ToSlash(filepath.Clean(cfg.File))
 }
 

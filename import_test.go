@@ -10,10 +10,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // listedProvider serves whatever zone names its config lists, each with
@@ -21,7 +21,7 @@ import (
 type listedProvider struct{ zones []string }
 
 func init() {
-	providers.Register("listed", func(cfg *spec.ProviderConfig) (providers.Provider, error) {
+	providers.Register("listed", func(cfg *config.ProviderConfig) (providers.Provider, error) {
 		var s struct {
 			Zones []string `yaml:"zones"`
 		}

@@ -16,13 +16,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	cloudns "github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/providers/faults"
 	plesk "github.com/zonesync/zonesync/providers/plesk/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // fakeProject serves api, seeded with the live zones, and writes a project
@@ -76,7 +76,7 @@ func TestPlanRefusesAModeSwitchClouDNSCannotMake(t *testing.T) {
 		"e2e.test.yaml": "zone: e2e.test\nprovider: dns\nmode: slave\nmasters: [192.0.2.53]\n",
 	})
 	// What the provider's Apply says about this switch.
-	conf, err := spec.LoadConfig(cfg)
+	conf, err := config.Load(cfg)
 	require.NoError(t, err)
 	set, err := providers.Open(conf)
 	require.NoError(t, err)

@@ -12,11 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/zonefile"
-	"github.com/zonesync/zonesync/spec"
 )
 
 func TestShardsSplitTheEstate(t *testing.T) {
@@ -95,7 +95,7 @@ var (
 )
 
 func init() {
-	providers.Register("slow-zonefile-for-tests", func(cfg *spec.ProviderConfig) (providers.Provider, error) {
+	providers.Register("slow-zonefile-for-tests", func(cfg *config.ProviderConfig) (providers.Provider, error) {
 		var s zonefile.Settings
 		if err := cfg.Decode(&s); err != nil {
 			return nil, err

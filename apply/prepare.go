@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -180,14 +181,14 @@ func (r *reader) wait(zone, provider string, opt providers.ReadOptions) (*model.
 }
 
 // LoadSpecs loads and validates every zone spec against the config's providers.
-func LoadSpecs(cfg *spec.Config, set *providers.Set) ([]*model.Zone, error) {
+func LoadSpecs(cfg *config.Config, set *providers.Set) ([]*model.Zone, error) {
 	return spec.LoadZones(cfg, set.Capabilities)
 }
 
 // Prepare loads the specs, reads every zone's live state and diffs them
 // into a plan, with the safety checks' refusals. Live zones are read while
 // the specs are still being parsed.
-func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Options) (*Prepared, error) {
+func Prepare(ctx context.Context, cfg *config.Config, set *providers.Set, opt Options) (*Prepared, error) {
 	concurrency := opt.Concurrency
 	if concurrency <= 0 {
 		concurrency = cfg.Concurrency

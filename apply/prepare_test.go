@@ -10,10 +10,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // partial is a provider that can leave the SOA out of a read, recording
@@ -48,7 +48,7 @@ func (p *partial) ReadZone(_ context.Context, zone string, opt providers.ReadOpt
 }
 
 // project writes a config with one provider "p" and the given specs.
-func project(t *testing.T, specs map[string]string) *spec.Config {
+func project(t *testing.T, specs map[string]string) *config.Config {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, "zones"), 0o755); err != nil {
@@ -59,7 +59,7 @@ func project(t *testing.T, specs map[string]string) *spec.Config {
 			t.Fatal(err)
 		}
 	}
-	cfg, err := spec.ParseConfig(filepath.Join(dir, "zonesync.yaml"), []byte("providers:\n  p:\n    type: partial\n"), nil)
+	cfg, err := config.Parse(filepath.Join(dir, "zonesync.yaml"), []byte("providers:\n  p:\n    type: partial\n"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
-	"github.com/zonesync/zonesync/spec"
 )
 
 func state(ttl uint32, values ...string) *State {
@@ -172,7 +172,7 @@ func TestZone(t *testing.T) {
 		assert.NotNil(t, op.change)
 	}
 
-	zp, err = Zone(desired, live, allCaps, &spec.Safety{MaxDeletePercent: 10, MaxUpdatePercent: 10})
+	zp, err = Zone(desired, live, allCaps, &config.Safety{MaxDeletePercent: 10, MaxUpdatePercent: 10})
 	require.NoError(t, err)
 	require.Len(t, zp.Refusals, 1)
 	assert.Contains(t, zp.Refusals[0], "would delete 1 of 1 record sets")

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // zone builds a zone from "name TYPE ttl value|value" lines.
@@ -228,7 +228,7 @@ func TestCheckSafety(t *testing.T) {
 	}
 	live := zone(t, lines...)
 	desired := zone(t, lines[:12]...) // deletes 8 of 20 = 40%
-	s := spec.Safety{MaxDeletePercent: 30, MaxUpdatePercent: 30, MinExistingRecords: 10}
+	s := config.Safety{MaxDeletePercent: 30, MaxUpdatePercent: 30, MinExistingRecords: 10}
 	zp := Diff(desired, live, allCaps)
 	r := CheckSafety(zp, desired, live, s)
 	if len(r) != 1 || !strings.Contains(r[0], "delete 8 of 20 record sets (40%), above safety.max_delete_percent 30%") {
@@ -244,7 +244,7 @@ func TestCheckSafety(t *testing.T) {
 		t.Errorf("a zone below min_existing_records refused: %q", r)
 	}
 	empty := zone(t)
-	s = spec.Safety{MaxDeletePercent: 30, MaxUpdatePercent: 30, MinExistingRecords: 10}
+	s = config.Safety{MaxDeletePercent: 30, MaxUpdatePercent: 30, MinExistingRecords: 10}
 	if r := CheckSafety(Diff(live, empty, allCaps), live, empty, s); len(r) != 1 || !strings.Contains(r[0], "returned no records") {
 		t.Errorf("empty live answer not refused: %q", r)
 	}

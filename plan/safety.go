@@ -3,8 +3,8 @@ package plan
 import (
 	"fmt"
 
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // CheckSafety returns why a zone's plan changes too much of its live zone
@@ -12,7 +12,7 @@ import (
 // thresholds, or a live zone that read as empty while the spec has many
 // record sets (the mark of a broken API answer, not of a new zone). live is
 // the managed part of the live zone, nil when the zone does not exist yet.
-func CheckSafety(zp *ZonePlan, desired, live *model.Zone, s spec.Safety) []string {
+func CheckSafety(zp *ZonePlan, desired, live *model.Zone, s config.Safety) []string {
 	if live == nil {
 		return nil
 	}

@@ -3,8 +3,8 @@ package plan
 import (
 	"errors"
 
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Zone plans one zone from its desired state and its whole live state, as
@@ -19,7 +19,7 @@ import (
 // reached without touching records the spec ignores (IgnoredConflicts).
 // It does not ask the provider about the operations: apply does that with
 // providers.CheckOperation.
-func Zone(desired, live *model.Zone, caps model.Capabilities, safety *spec.Safety) (*ZonePlan, error) {
+func Zone(desired, live *model.Zone, caps model.Capabilities, safety *config.Safety) (*ZonePlan, error) {
 	if conflicts := IgnoredConflicts(desired, live); len(conflicts) > 0 {
 		errs := make([]error, len(conflicts))
 		for i, c := range conflicts {

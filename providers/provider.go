@@ -34,9 +34,10 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/internal/yamlx"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // ErrZoneNotFound is returned by ReadZone when the provider does not serve
@@ -108,7 +109,7 @@ type Provider interface {
 // Factory builds a provider from its entry in zonesync.yaml. It decodes and
 // checks its settings but must not touch the network, so that validate
 // works offline.
-type Factory func(cfg *spec.ProviderConfig) (Provider, error)
+type Factory func(cfg *config.ProviderConfig) (Provider, error)
 
 var (
 	registryMu sync.RWMutex
@@ -139,7 +140,7 @@ func Types() []string {
 }
 
 // New builds the provider a config entry describes.
-func New(cfg *spec.ProviderConfig) (Provider, error) {
+func New(cfg *config.ProviderConfig) (Provider, error) {
 	registryMu.RLock()
 	f, ok := registry[cfg.Type]
 	registryMu.RUnlock()
@@ -155,13 +156,13 @@ type Set struct {
 }
 
 // Open builds every provider of the config. Every problem is reported at once.
-func Open(cfg *spec.Config) (*Set, error) {
+func Open(cfg *config.Config) (*Set, error) {
 	s := &Set{byName: map[string]Provider{}}
-	var problems spec.ErrorList
+	var problems yamlx.ErrorList
 	var other []error
 	for _, name := range cfg.ProviderNames() {
 		p, err := New(cfg.Providers[name])
-		var list spec.ErrorList
+		var list yamlx.ErrorList
 		switch {
 		case errors.As(err, &list):
 			problems = append(problems, list...)

@@ -3,18 +3,21 @@ package spec
 import (
 	"errors"
 	"flag"
-	"github.com/zonesync/zonesync/model"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/internal/yamlx"
+	"github.com/zonesync/zonesync/model"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files and expected messages")
 
 // corpusConfig declares the providers the invalid corpus refers to.
-func corpusConfig() (*Config, CapabilitiesFunc) {
-	cfg := &Config{Providers: map[string]*ProviderConfig{}}
+func corpusConfig() (*config.Config, CapabilitiesFunc) {
+	cfg := &config.Config{Providers: map[string]*config.ProviderConfig{}}
 	caps := map[string]model.Capabilities{
 		"local": {CreateZone: true, SOA: model.SOAFields, ApexNS: true, TXTStrings: true, EmptyTXT: true, RootTarget: true},
 		// strict refuses empty TXT records (as ClouDNS does) and null MX (as Plesk does).
@@ -39,7 +42,7 @@ func corpusConfig() (*Config, CapabilitiesFunc) {
 		"onemessage": {MaxRecordSetSize: 4096, ApexNS: true, EmptyTXT: true, RootTarget: true},
 	}
 	for name := range caps {
-		cfg.Providers[name] = &ProviderConfig{Name: name, Type: "test"}
+		cfg.Providers[name] = &config.ProviderConfig{Name: name, Type: "test"}
 	}
 	return cfg, func(name string) (model.Capabilities, bool) {
 		c, ok := caps[name]
@@ -69,7 +72,7 @@ func TestInvalidCorpus(t *testing.T) {
 			}
 			body, want := splitWants(string(data))
 			_, err = ParseZone(file, data, cfg, caps)
-			var list ErrorList
+			var list yamlx.ErrorList
 			if !errors.As(err, &list) {
 				t.Fatalf("ParseZone accepted a broken spec (err = %v)", err)
 			}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/zonesync/zonesync/internal/yamlx"
 	"github.com/zonesync/zonesync/model"
 	"gopkg.in/yaml.v3"
 )
@@ -19,21 +20,21 @@ import (
 // node are kept. The spec should be valid (see ParseZone); a value that
 // does not parse is an error.
 func Format(data []byte) ([]byte, error) {
-	doc, err := parseYAML(data)
+	doc, err := yamlx.Parse(data)
 	if err != nil {
-		e := yamlError("", data, err, false)
+		e := yamlx.SyntaxError("", data, err, false)
 		return nil, fmt.Errorf("line %d: %s", e.Pos.Line, e.Msg)
 	}
-	root := resolveAlias(doc)
+	root := yamlx.Resolve(doc)
 	if root == nil || root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("a zone spec must be a mapping")
 	}
-	zone := model.NormalizeZone(scalarOf(mapValue(root, "zone")))
+	zone := model.NormalizeZone(scalarOf(yamlx.MapValue(root, "zone")))
 	sortPairs(root, keyOrder(zoneKeys))
-	if soa := mapValue(root, "soa"); soa != nil {
+	if soa := yamlx.MapValue(root, "soa"); soa != nil {
 		sortPairs(soa, keyOrder(model.SOAFields))
 	}
-	if records := mapValue(root, "records"); records != nil && records.Kind == yaml.MappingNode {
+	if records := yamlx.MapValue(root, "records"); records != nil && records.Kind == yaml.MappingNode {
 		if err := formatRecords(records, zone); err != nil {
 			return nil, err
 		}
@@ -75,7 +76,7 @@ func formatRecords(records *yaml.Node, zone string) error {
 			items = []*yaml.Node{sets}
 		} else {
 			slices.SortStableFunc(items, func(a, b *yaml.Node) int {
-				return strings.Compare(strings.ToUpper(scalarOf(mapValue(a, "type"))), strings.ToUpper(scalarOf(mapValue(b, "type"))))
+				return strings.Compare(strings.ToUpper(scalarOf(yamlx.MapValue(a, "type"))), strings.ToUpper(scalarOf(yamlx.MapValue(b, "type"))))
 			})
 		}
 		for _, item := range items {
@@ -86,7 +87,7 @@ func formatRecords(records *yaml.Node, zone string) error {
 			if err := formatValues(p[0].Value, item); err != nil {
 				return err
 			}
-			if f := mapValue(item, "failover"); f != nil {
+			if f := yamlx.MapValue(item, "failover"); f != nil {
 				sortPairs(f, keyOrder([]string{"check", "settings", "down", "up", "backup_ips", "active"}))
 			}
 		}
@@ -96,7 +97,7 @@ func formatRecords(records *yaml.Node, zone string) error {
 
 // formatValues canonicalises one record set's type and values in place.
 func formatValues(name string, item *yaml.Node) error {
-	tn := mapValue(item, "type")
+	tn := yamlx.MapValue(item, "type")
 	if tn == nil {
 		return nil
 	}
@@ -117,10 +118,10 @@ func formatValues(name string, item *yaml.Node) error {
 		n.Value = v
 		return nil
 	}
-	if v := mapValue(item, "value"); v != nil {
+	if v := yamlx.MapValue(item, "value"); v != nil {
 		return canon(v)
 	}
-	vs := mapValue(item, "values")
+	vs := yamlx.MapValue(item, "values")
 	if vs == nil || vs.Kind != yaml.SequenceNode {
 		return nil
 	}

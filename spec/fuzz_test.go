@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/zonesync/zonesync/internal/yamlx"
 )
 
 // FuzzParseZone: no input makes the loader panic, and a spec it accepts
@@ -21,7 +23,7 @@ func FuzzParseZone(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		z, err := ParseZone("example.com.yaml", data, cfg, caps)
 		if err != nil {
-			if _, ok := err.(ErrorList); !ok {
+			if _, ok := err.(yamlx.ErrorList); !ok {
 				t.Fatalf("ParseZone returned %T, want ErrorList", err)
 			}
 			return

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/internal/yamlx"
 	"github.com/zonesync/zonesync/model"
 )
 
@@ -43,15 +44,15 @@ func specFileProblem(size int64) string {
 // to parse or holds a line too long for any value, before the YAML parse
 // that would cost far more than the check. It reads src in small pieces,
 // so a big file is never held whole.
-func sizeProblems(file string, src io.ReaderAt, size int64) ErrorList {
+func sizeProblems(file string, src io.ReaderAt, size int64) yamlx.ErrorList {
 	if why := specFileProblem(size); why != "" {
-		return ErrorList{{Pos: model.Pos{File: file, Line: 1, Col: 1}, Msg: why}}
+		return yamlx.ErrorList{{Pos: model.Pos{File: file, Line: 1, Col: 1}, Msg: why}}
 	}
 	if size <= int64(specLineLimit) {
 		return nil
 	}
 	if line, why := longLine(io.NewSectionReader(src, 0, size)); why != "" {
-		return ErrorList{{Pos: model.Pos{File: file, Line: line, Col: 1}, Msg: why}}
+		return yamlx.ErrorList{{Pos: model.Pos{File: file, Line: line, Col: 1}, Msg: why}}
 	}
 	return nil
 }

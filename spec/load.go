@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/internal/yamlx"
 	"github.com/zonesync/zonesync/model"
 	"gopkg.in/yaml.v3"
 )
@@ -32,13 +34,13 @@ type CapabilitiesFunc func(provider string) (model.Capabilities, bool)
 
 // LoadZones loads and validates every zone spec (*.yaml, *.yml) in the
 // config's zones directory. Every problem in every file is reported at once.
-func LoadZones(cfg *Config, caps CapabilitiesFunc) ([]*model.Zone, error) {
+func LoadZones(cfg *config.Config, caps CapabilitiesFunc) ([]*model.Zone, error) {
 	files, err := SpecFiles(cfg.ZonesDir)
 	if err != nil {
 		return nil, err
 	}
 	zones := make([]*model.Zone, len(files))
-	errLists := make([]ErrorList, len(files))
+	errLists := make([]yamlx.ErrorList, len(files))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, f := range files {
@@ -48,14 +50,14 @@ func LoadZones(cfg *Config, caps CapabilitiesFunc) ([]*model.Zone, error) {
 			defer func() { <-sem; wg.Done() }()
 			defer func() {
 				if r := recover(); r != nil {
-					zones[i], errLists[i] = nil, ErrorList{{Pos: model.Pos{File: f, Line: 1, Col: 1}, Msg: fmt.Sprintf("internal error loading this spec: %v (please report it)", r)}}
+					zones[i], errLists[i] = nil, yamlx.ErrorList{{Pos: model.Pos{File: f, Line: 1, Col: 1}, Msg: fmt.Sprintf("internal error loading this spec: %v (please report it)", r)}}
 				}
 			}()
 			zones[i], errLists[i] = loadZoneFile(f, cfg, caps)
 		}()
 	}
 	wg.Wait()
-	var all ErrorList
+	var all yamlx.ErrorList
 	for _, l := range errLists {
 		all = append(all, l...)
 	}
@@ -65,7 +67,7 @@ func LoadZones(cfg *Config, caps CapabilitiesFunc) ([]*model.Zone, error) {
 			continue
 		}
 		if prev, dup := byName[z.Name]; dup {
-			all = append(all, &Error{Pos: z.Pos["zone"], Msg: fmt.Sprintf("zone %s is already declared in %s", z.Name, prev.File)})
+			all = append(all, &yamlx.Error{Pos: z.Pos["zone"], Msg: fmt.Sprintf("zone %s is already declared in %s", z.Name, prev.File)})
 			continue
 		}
 		byName[z.Name] = z
@@ -115,17 +117,17 @@ func specEntry(dir string, e os.DirEntry) (bool, error) {
 	return info.Mode().IsRegular(), nil
 }
 
-func loadZoneFile(file string, cfg *Config, caps CapabilitiesFunc) (*model.Zone, ErrorList) {
+func loadZoneFile(file string, cfg *config.Config, caps CapabilitiesFunc) (*model.Zone, yamlx.ErrorList) {
 	z, err := readZoneFile(file, cfg, caps)
 	if err != nil {
-		return nil, err.(ErrorList)
+		return nil, err.(yamlx.ErrorList)
 	}
 	return z, nil
 }
 
 // readZoneFile is ParseZone on a file, read in pieces where it can be, so
 // that a big spec is never held in memory whole.
-func readZoneFile(file string, cfg *Config, caps CapabilitiesFunc) (*model.Zone, error) {
+func readZoneFile(file string, cfg *config.Config, caps CapabilitiesFunc) (*model.Zone, error) {
 	if f, err := os.Open(file); err == nil {
 		defer f.Close()
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
@@ -139,14 +141,14 @@ func readZoneFile(file string, cfg *Config, caps CapabilitiesFunc) (*model.Zone,
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return nil, ErrorList{{Pos: model.Pos{File: file, Line: 1, Col: 1}, Msg: "cannot read: " + err.Error()}}
+		return nil, yamlx.ErrorList{{Pos: model.Pos{File: file, Line: 1, Col: 1}, Msg: "cannot read: " + err.Error()}}
 	}
 	return parseZoneWhole(file, data, cfg, caps)
 }
 
 // ParseZone loads and validates one zone spec held in memory. The returned
 // error, if any, is an ErrorList with every problem found.
-func ParseZone(file string, data []byte, cfg *Config, caps CapabilitiesFunc) (*model.Zone, error) {
+func ParseZone(file string, data []byte, cfg *config.Config, caps CapabilitiesFunc) (*model.Zone, error) {
 	if problem := sizeProblems(file, bytes.NewReader(data), int64(len(data))); problem != nil {
 		return nil, problem
 	}
@@ -159,7 +161,7 @@ func ParseZone(file string, data []byte, cfg *Config, caps CapabilitiesFunc) (*m
 // parseZoneSplit is ParseZone on a spec of size bytes read from src in
 // pieces (split.go); ok is false when the spec cannot be cut or a piece
 // does not parse on its own.
-func parseZoneSplit(file string, src io.ReaderAt, size int64, cfg *Config, caps CapabilitiesFunc) (z *model.Zone, ok bool, err error) {
+func parseZoneSplit(file string, src io.ReaderAt, size int64, cfg *config.Config, caps CapabilitiesFunc) (z *model.Zone, ok bool, err error) {
 	s := splitSpec(src, size)
 	if s == nil {
 		return nil, false, nil
@@ -168,7 +170,7 @@ func parseZoneSplit(file string, src io.ReaderAt, size int64, cfg *Config, caps 
 	if !ok {
 		return nil, false, nil
 	}
-	l := &loader{errs: errs{file: file}, cfg: cfg, caps: caps, split: s, placeholder: placeholder}
+	l := &loader{FileErrors: yamlx.FileErrors{File: file}, cfg: cfg, caps: caps, split: s, placeholder: placeholder}
 	z = l.zone(root)
 	if !l.chunksRead {
 		// The body went unused (records is set twice): it must still be
@@ -183,17 +185,17 @@ func parseZoneSplit(file string, src io.ReaderAt, size int64, cfg *Config, caps 
 }
 
 // parseZoneWhole is ParseZone on the node tree of the whole spec.
-func parseZoneWhole(file string, data []byte, cfg *Config, caps CapabilitiesFunc) (*model.Zone, error) {
-	doc, err := parseYAML(data)
+func parseZoneWhole(file string, data []byte, cfg *config.Config, caps CapabilitiesFunc) (*model.Zone, error) {
+	doc, err := yamlx.Parse(data)
 	if err != nil {
-		return nil, ErrorList{yamlError(file, data, err, false)}
+		return nil, yamlx.ErrorList{yamlx.SyntaxError(file, data, err, false)}
 	}
-	l := &loader{errs: errs{file: file}, cfg: cfg, caps: caps}
-	return l.result(l.zone(resolveAlias(doc)))
+	l := &loader{FileErrors: yamlx.FileErrors{File: file}, cfg: cfg, caps: caps}
+	return l.result(l.zone(yamlx.Resolve(doc)))
 }
 
 func (l *loader) result(z *model.Zone) (*model.Zone, error) {
-	if err := l.list.Err(); err != nil {
+	if err := l.List.Err(); err != nil {
 		return nil, err
 	}
 	return z, nil
@@ -201,8 +203,8 @@ func (l *loader) result(z *model.Zone) (*model.Zone, error) {
 
 // loader builds one zone from its YAML tree, collecting every problem.
 type loader struct {
-	errs
-	cfg  *Config
+	yamlx.FileErrors
+	cfg  *config.Config
 	caps CapabilitiesFunc
 	// cap is the zone's provider's capabilities, when the provider is known.
 	cap *model.Capabilities
@@ -220,14 +222,14 @@ type loader struct {
 var zoneKeys = []string{"zone", "provider", "mode", "masters", "ttl", "soa", "ignore", "records"}
 
 func (l *loader) zone(root *yaml.Node) *model.Zone {
-	z := &model.Zone{File: l.file, Mode: model.Master, TTL: DefaultTTL, Pos: map[string]model.Pos{}}
+	z := &model.Zone{File: l.File, Mode: model.Master, TTL: DefaultTTL, Pos: map[string]model.Pos{}}
 	l.z = z
 	if root == nil || root.Kind == 0 {
-		l.add(root, "the zone spec is empty")
+		l.Add(root, "the zone spec is empty")
 		return nil
 	}
 	if root.Kind != yaml.MappingNode {
-		l.add(root, "a zone spec must be a mapping with zone, provider and records")
+		l.Add(root, "a zone spec must be a mapping with zone, provider and records")
 		return nil
 	}
 	keys := map[string]*yaml.Node{}
@@ -235,12 +237,12 @@ func (l *loader) zone(root *yaml.Node) *model.Zone {
 		k, v := root.Content[i], root.Content[i+1]
 		switch {
 		case !slices.Contains(zoneKeys, k.Value):
-			l.add(k, "unknown key %q%s", k.Value, suggest(k.Value, zoneKeys))
+			l.Add(k, "unknown key %q%s", k.Value, yamlx.Suggest(k.Value, zoneKeys))
 		case keys[k.Value] != nil:
-			l.add(k, "key %q is set twice", k.Value)
+			l.Add(k, "key %q is set twice", k.Value)
 		default:
 			keys[k.Value] = v
-			z.Pos[k.Value] = nodePos(l.file, k)
+			z.Pos[k.Value] = yamlx.NodePos(l.File, k)
 		}
 	}
 
@@ -251,7 +253,7 @@ func (l *loader) zone(root *yaml.Node) *model.Zone {
 		case n.Kind == yaml.ScalarNode && (m == model.Master || m == model.Slave):
 			z.Mode = m
 		default:
-			l.add(n, "mode must be master or slave, not %s", describeNode(n))
+			l.Add(n, "mode must be master or slave, not %s", yamlx.Describe(n))
 		}
 	}
 	if n := keys["ttl"]; n != nil {
@@ -279,33 +281,33 @@ func (l *loader) zone(root *yaml.Node) *model.Zone {
 
 func (l *loader) zoneName(z *model.Zone, n *yaml.Node, root *yaml.Node) {
 	if n == nil {
-		l.add(root, "missing key \"zone\": the zone's domain name")
+		l.Add(root, "missing key \"zone\": the zone's domain name")
 		return
 	}
 	name, err := model.ASCIIName(strings.TrimSuffix(n.Value, "."))
 	if err != nil && n.Kind == yaml.ScalarNode {
-		l.add(n, "zone %q: %v", n.Value, err)
+		l.Add(n, "zone %q: %v", n.Value, err)
 		return
 	}
 	name = strings.ToLower(name)
 	if n.Kind != yaml.ScalarNode || !model.ValidDomain(name) {
-		l.add(n, "zone %s is not a valid domain name", describeNode(n))
+		l.Add(n, "zone %s is not a valid domain name", yamlx.Describe(n))
 		return
 	}
 	// The file may be named in either form of an internationalised zone.
-	if fileZone, err := model.ASCIIName(ZoneOfSpecFile(l.file)); err != nil || !strings.EqualFold(fileZone, name) {
-		l.add(n, "zone %s is declared in %s; name the file %s", name, filepath.Base(l.file), SpecFileName(name))
+	if fileZone, err := model.ASCIIName(ZoneOfSpecFile(l.File)); err != nil || !strings.EqualFold(fileZone, name) {
+		l.Add(n, "zone %s is declared in %s; name the file %s", name, filepath.Base(l.File), SpecFileName(name))
 	}
 	z.Name = name
 }
 
 func (l *loader) provider(z *model.Zone, n *yaml.Node, root *yaml.Node) {
 	if n == nil {
-		l.add(root, "missing key \"provider\": one of %s", strings.Join(l.cfg.ProviderNames(), ", "))
+		l.Add(root, "missing key \"provider\": one of %s", strings.Join(l.cfg.ProviderNames(), ", "))
 		return
 	}
 	if _, ok := l.cfg.Providers[n.Value]; !ok || n.Kind != yaml.ScalarNode {
-		l.add(n, "unknown provider %s; zonesync.yaml declares %s", describeNode(n), orNone(l.cfg.ProviderNames()))
+		l.Add(n, "unknown provider %s; zonesync.yaml declares %s", yamlx.Describe(n), orNone(l.cfg.ProviderNames()))
 		return
 	}
 	z.Provider = n.Value
@@ -327,26 +329,26 @@ func orNone(names []string) string {
 func (l *loader) ttl(n *yaml.Node, key string) (uint32, bool) {
 	// A leading zero makes YAML's tag !!float (086400) as often as !!int (0300).
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" && n.Tag != "!!float" {
-		l.add(n, "%s must be a whole number of seconds, not %s", key, describeNode(n))
+		l.Add(n, "%s must be a whole number of seconds, not %s", key, yamlx.Describe(n))
 		return 0, false
 	}
-	if why := notDecimal(key, n.Value, false); why != "" {
-		l.add(n, "%s", why)
+	if why := yamlx.NotDecimal(key, n.Value, false); why != "" {
+		l.Add(n, "%s", why)
 		return 0, false
 	}
 	v, err := strconv.ParseInt(n.Value, 10, 64)
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		l.add(n, "%s must be a whole number of seconds, not %s", key, describeNode(n))
+		l.Add(n, "%s must be a whole number of seconds, not %s", key, yamlx.Describe(n))
 		return 0, false
 	}
 	if err != nil || v < 0 || v > model.MaxTTL {
-		l.add(n, "%s %s is outside 0..%d", key, n.Value, model.MaxTTL)
+		l.Add(n, "%s %s is outside 0..%d", key, n.Value, model.MaxTTL)
 		return 0, false
 	}
 	ttl := uint32(v)
 	if l.cap != nil {
 		if why := l.cap.TTLProblem(ttl); why != "" {
-			l.add(n, "%s %d is %s (provider %s)", key, ttl, why, l.z.Provider)
+			l.Add(n, "%s %d is %s (provider %s)", key, ttl, why, l.z.Provider)
 			return 0, false
 		}
 	}
@@ -358,13 +360,13 @@ func (l *loader) masters(z *model.Zone, n *yaml.Node) {
 		return
 	}
 	if n.Kind != yaml.SequenceNode {
-		l.add(n, "masters must be a list of IP addresses")
+		l.Add(n, "masters must be a list of IP addresses")
 		return
 	}
 	for _, m := range n.Content {
 		ip, err := netip.ParseAddr(m.Value)
 		if err != nil || m.Kind != yaml.ScalarNode || ip.Zone() != "" {
-			l.add(m, "master %s is not an IP address", describeNode(m))
+			l.Add(m, "master %s is not an IP address", yamlx.Describe(m))
 			continue
 		}
 		z.Masters = append(z.Masters, ip.String())
@@ -385,9 +387,9 @@ type soaSpec struct {
 
 func (l *loader) soa(n *yaml.Node) *model.SOA {
 	var s soaSpec
-	before := len(l.list)
-	decodeValue(&l.errs, n, reflectValue(&s), "soa")
-	if len(l.list) > before {
+	before := len(l.List)
+	yamlx.Decode(&l.FileErrors, n, &s, "soa")
+	if len(l.List) > before {
 		return nil
 	}
 	out := &model.SOA{}
@@ -399,16 +401,16 @@ func (l *loader) soa(n *yaml.Node) *model.SOA {
 		}
 		switch {
 		case err != nil:
-			l.add(mapValue(n, "primary_ns"), "soa.primary_ns: %v", err)
+			l.Add(yamlx.MapValue(n, "primary_ns"), "soa.primary_ns: %v", err)
 		case !model.ValidDomain(strings.TrimSuffix(ns, ".")) || strings.Contains(ns, "*"):
-			l.add(mapValue(n, "primary_ns"), "soa.primary_ns %q is not a valid host name", s.PrimaryNS)
+			l.Add(yamlx.MapValue(n, "primary_ns"), "soa.primary_ns %q is not a valid host name", s.PrimaryNS)
 		}
 		out.PrimaryNS = ns
 	}
 	if s.AdminMail != "" {
 		mail, err := model.ParseAdminMail(s.AdminMail)
 		if err != nil {
-			l.add(mapValue(n, "admin_mail"), "soa.admin_mail: %v", err)
+			l.Add(yamlx.MapValue(n, "admin_mail"), "soa.admin_mail: %v", err)
 		}
 		out.AdminMail = mail
 	}
@@ -423,7 +425,7 @@ func (l *loader) soa(n *yaml.Node) *model.SOA {
 		if f.v == nil {
 			continue
 		}
-		vn := mapValue(n, f.key)
+		vn := yamlx.MapValue(n, f.key)
 		r := model.Range{Min: 1, Max: model.MaxTTL}
 		if l.cap != nil {
 			if pr, ok := l.cap.SOARanges[f.key]; ok {
@@ -431,7 +433,7 @@ func (l *loader) soa(n *yaml.Node) *model.SOA {
 			}
 		}
 		if *f.v < int64(r.Min) || *f.v > int64(r.Max) {
-			l.add(vn, "soa.%s %d is outside %s%s", f.key, *f.v, r, l.providerNote(f.key))
+			l.Add(vn, "soa.%s %d is outside %s%s", f.key, *f.v, r, l.providerNote(f.key))
 			continue
 		}
 		*f.dst = uint32(*f.v)
@@ -440,7 +442,7 @@ func (l *loader) soa(n *yaml.Node) *model.SOA {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			if slices.Contains(model.SOAFields, k.Value) && !l.cap.HasSOAField(k.Value) {
-				l.add(k, "provider %s cannot set soa.%s%s", l.z.Provider, k.Value, soaHint(l.cap.SOA))
+				l.Add(k, "provider %s cannot set soa.%s%s", l.z.Provider, k.Value, soaHint(l.cap.SOA))
 			}
 		}
 	}
@@ -471,34 +473,34 @@ type ignoreSpec struct {
 
 func (l *loader) ignore(z *model.Zone, n *yaml.Node) {
 	if n.Kind != yaml.SequenceNode {
-		l.add(n, "ignore must be a list of {name, type} rules")
+		l.Add(n, "ignore must be a list of {name, type} rules")
 		return
 	}
 	for i, item := range n.Content {
 		var r ignoreSpec
-		before := len(l.list)
-		decodeValue(&l.errs, item, reflectValue(&r), fmt.Sprintf("ignore[%d]", i))
-		if len(l.list) > before {
+		before := len(l.List)
+		yamlx.Decode(&l.FileErrors, item, &r, fmt.Sprintf("ignore[%d]", i))
+		if len(l.List) > before {
 			continue
 		}
 		ruleName, err := model.ASCIIName(r.Name)
 		if err != nil {
-			l.add(mapValue(item, "name"), "ignore[%d]: name %q: %v", i, r.Name, err)
+			l.Add(yamlx.MapValue(item, "name"), "ignore[%d]: name %q: %v", i, r.Name, err)
 			continue
 		}
-		rule := model.IgnoreRule{Name: strings.ToLower(ruleName), Type: strings.ToUpper(r.Type), Pos: nodePos(l.file, item)}
+		rule := model.IgnoreRule{Name: strings.ToLower(ruleName), Type: strings.ToUpper(r.Type), Pos: yamlx.NodePos(l.File, item)}
 		if rule.Name == "" && rule.Type == "" {
-			l.add(item, "ignore[%d] needs a name, a type or both", i)
+			l.Add(item, "ignore[%d] needs a name, a type or both", i)
 			continue
 		}
 		if rule.Type != "" {
 			if err := model.CheckType(rule.Type); err != nil {
-				l.add(mapValue(item, "type"), "ignore[%d]: %v", i, err)
+				l.Add(yamlx.MapValue(item, "type"), "ignore[%d]: %v", i, err)
 				continue
 			}
 		}
 		if err := model.CheckGlob(rule.Name); err != nil {
-			l.add(mapValue(item, "name"), "ignore[%d]: name %q is not a valid glob", i, r.Name)
+			l.Add(yamlx.MapValue(item, "name"), "ignore[%d]: name %q is not a valid glob", i, r.Name)
 			continue
 		}
 		// Names are written as record names are: relative, or absolute
@@ -508,7 +510,7 @@ func (l *loader) ignore(z *model.Zone, n *yaml.Node) {
 		case strings.HasSuffix(name, "."):
 			rel, ok := model.RelativeName(name, z.Name)
 			if !ok {
-				l.add(mapValue(item, "name"), "ignore[%d]: name %q is outside zone %s", i, r.Name, z.Name)
+				l.Add(yamlx.MapValue(item, "name"), "ignore[%d]: name %q is outside zone %s", i, r.Name, z.Name)
 				continue
 			}
 			rule.Name = rel
@@ -517,7 +519,7 @@ func (l *loader) ignore(z *model.Zone, n *yaml.Node) {
 			if rel == "" {
 				rel = model.Apex
 			}
-			l.add(mapValue(item, "name"), "ignore[%d]: name %q looks absolute but has no trailing dot: write %q or %q", i, r.Name, r.Name+".", rel)
+			l.Add(yamlx.MapValue(item, "name"), "ignore[%d]: name %q looks absolute but has no trailing dot: write %q or %q", i, r.Name, r.Name+".", rel)
 			continue
 		}
 		z.Ignore = append(z.Ignore, rule)
@@ -573,7 +575,7 @@ func (l *loader) records(z *model.Zone, n *yaml.Node) {
 		}
 	} else {
 		if n.Kind != yaml.MappingNode {
-			l.add(n, "records must be a mapping of names to lists of record sets")
+			l.Add(n, "records must be a mapping of names to lists of record sets")
 			return
 		}
 		var jobs []valueJob
@@ -595,17 +597,17 @@ func (l *loader) recordEntry(z *model.Zone, k, v *yaml.Node, names map[string]in
 		return
 	}
 	if prev, dup := names[name]; dup {
-		l.add(k, "name %q is declared twice (first at line %d); put all its record sets under one key", k.Value, prev)
+		l.Add(k, "name %q is declared twice (first at line %d); put all its record sets under one key", k.Value, prev)
 		return
 	}
-	names[name] = nodePos(l.file, k).Line
+	names[name] = yamlx.NodePos(l.File, k).Line
 	items := v.Content
 	switch v.Kind {
 	case yaml.MappingNode:
 		items = []*yaml.Node{v}
 	case yaml.SequenceNode:
 	default:
-		l.add(v, "records.%s must be a list of record sets, not %s", k.Value, describeNode(v))
+		l.Add(v, "records.%s must be a list of record sets, not %s", k.Value, yamlx.Describe(v))
 		return
 	}
 	// A name is declared once, so a duplicate record set can only be
@@ -617,7 +619,7 @@ func (l *loader) recordEntry(z *model.Zone, k, v *yaml.Node, names map[string]in
 			continue
 		}
 		if i := slices.IndexFunc(z.Records[first:], func(o *model.RecordSet) bool { return o.Type == rs.Type }); i >= 0 {
-			l.add(item, "duplicate record set %s %s (first at line %d); merge the values into one", k.Value, rs.Type, z.Records[first+i].Pos.Line)
+			l.Add(item, "duplicate record set %s %s (first at line %d); merge the values into one", k.Value, rs.Type, z.Records[first+i].Pos.Line)
 			continue
 		}
 		z.Records = append(z.Records, rs)
@@ -628,7 +630,7 @@ func (l *loader) recordEntry(z *model.Zone, k, v *yaml.Node, names map[string]in
 func (l *loader) recordName(z *model.Zone, k *yaml.Node) (string, bool) {
 	raw := k.Value
 	if k.Kind != yaml.ScalarNode || raw == "" {
-		l.add(k, "record name %s is not a valid name", describeNode(k))
+		l.Add(k, "record name %s is not a valid name", yamlx.Describe(k))
 		return "", false
 	}
 	if raw == model.Apex {
@@ -636,14 +638,14 @@ func (l *loader) recordName(z *model.Zone, k *yaml.Node) (string, bool) {
 	}
 	ascii, err := model.ASCIIName(raw)
 	if err != nil {
-		l.add(k, "name %q: %v", raw, err)
+		l.Add(k, "name %q: %v", raw, err)
 		return "", false
 	}
 	name := strings.ToLower(ascii)
 	if strings.HasSuffix(name, ".") {
 		rel, ok := model.RelativeName(name, z.Name)
 		if !ok {
-			l.add(k, "name %q is outside zone %s", raw, z.Name)
+			l.Add(k, "name %q is outside zone %s", raw, z.Name)
 			return "", false
 		}
 		name = rel
@@ -651,15 +653,15 @@ func (l *loader) recordName(z *model.Zone, k *yaml.Node) (string, bool) {
 			return model.Apex, true
 		}
 	} else if z.Name != "" && (name == z.Name || strings.HasSuffix(name, "."+z.Name)) {
-		l.add(k, "name %q looks absolute but has no trailing dot: write %q or %q", raw, raw+".", strings.TrimSuffix(strings.TrimSuffix(name, z.Name), "."))
+		l.Add(k, "name %q looks absolute but has no trailing dot: write %q or %q", raw, raw+".", strings.TrimSuffix(strings.TrimSuffix(name, z.Name), "."))
 		return "", false
 	}
 	if !model.ValidRelativeName(name) {
-		l.add(k, "name %q is not a valid DNS name (labels of letters, digits, '-' and '_', '*' only as the first label)", raw)
+		l.Add(k, "name %q is not a valid DNS name (labels of letters, digits, '-' and '_', '*' only as the first label)", raw)
 		return "", false
 	}
 	if z.Name != "" && len(name)+len(z.Name)+2 > 255 {
-		l.add(k, "name %q makes an owner name longer than 255 bytes", raw)
+		l.Add(k, "name %q makes an owner name longer than 255 bytes", raw)
 		return "", false
 	}
 	return name, true
@@ -667,41 +669,41 @@ func (l *loader) recordName(z *model.Zone, k *yaml.Node) (string, bool) {
 
 func (l *loader) recordSet(z *model.Zone, name, key string, item *yaml.Node, jobs *[]valueJob) *model.RecordSet {
 	if item.Kind != yaml.MappingNode {
-		l.add(item, "%s must be a mapping with type and value or values", key)
+		l.Add(item, "%s must be a mapping with type and value or values", key)
 		return nil
 	}
-	rs := &model.RecordSet{Name: name, TTL: z.TTL, Pos: nodePos(l.file, item)}
+	rs := &model.RecordSet{Name: name, TTL: z.TTL, Pos: yamlx.NodePos(l.File, item)}
 	fields := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(item.Content); i += 2 {
 		k, v := item.Content[i], item.Content[i+1]
 		switch {
 		case !slices.Contains(recordKeys, k.Value):
-			l.add(k, "unknown key %q in %s%s", k.Value, key, suggest(k.Value, recordKeys))
+			l.Add(k, "unknown key %q in %s%s", k.Value, key, yamlx.Suggest(k.Value, recordKeys))
 		case fields[k.Value] != nil:
-			l.add(k, "key %q is set twice in %s", k.Value, key)
+			l.Add(k, "key %q is set twice in %s", k.Value, key)
 		default:
 			fields[k.Value] = v
 		}
 	}
 	tn := fields["type"]
 	if tn == nil {
-		l.add(item, "%s has no type", key)
+		l.Add(item, "%s has no type", key)
 		return nil
 	}
 	rs.Type = internType(strings.ToUpper(tn.Value))
 	if err := model.CheckType(rs.Type); err != nil || tn.Kind != yaml.ScalarNode {
 		if err == nil {
-			err = fmt.Errorf("type must be a record type, not %s", describeNode(tn))
+			err = fmt.Errorf("type must be a record type, not %s", yamlx.Describe(tn))
 		}
-		l.add(tn, "%s: %v", key, err)
+		l.Add(tn, "%s: %v", key, err)
 		return nil
 	}
 	if model.SignerOwned(name, rs.Type, false) {
-		l.add(tn, "%s: %s at the apex is BIND's DNSSEC signing state, kept by the signer; it cannot be declared", key, rs.Type)
+		l.Add(tn, "%s: %s at the apex is BIND's DNSSEC signing state, kept by the signer; it cannot be declared", key, rs.Type)
 		return nil
 	}
 	if l.cap != nil && !l.cap.HasType(rs.Type) {
-		l.add(tn, "%s: provider %s cannot hold %s records (it supports %s)", key, z.Provider, rs.Type, strings.Join(l.cap.RecordTypes, ", "))
+		l.Add(tn, "%s: provider %s cannot hold %s records (it supports %s)", key, z.Provider, rs.Type, strings.Join(l.cap.RecordTypes, ", "))
 		return nil
 	}
 	if tn := fields["ttl"]; tn != nil {
@@ -711,29 +713,29 @@ func (l *loader) recordSet(z *model.Zone, name, key string, item *yaml.Node, job
 		}
 		rs.TTL = ttl
 		if l.cap != nil && l.cap.ZoneTTL && ttl != z.TTL {
-			l.add(tn, "%s.ttl %d differs from the zone's ttl %d: provider %s has one TTL per zone, not per record", key, ttl, z.TTL, z.Provider)
+			l.Add(tn, "%s.ttl %d differs from the zone's ttl %d: provider %s has one TTL per zone, not per record", key, ttl, z.TTL, z.Provider)
 			return nil
 		}
 	}
 	var values []*yaml.Node
 	switch v, vs := fields["value"], fields["values"]; {
 	case v != nil && vs != nil:
-		l.add(vs, "%s has both value and values; use one", key)
+		l.Add(vs, "%s has both value and values; use one", key)
 		return nil
 	case v != nil:
 		values = []*yaml.Node{v}
 	case vs != nil:
 		if vs.Kind != yaml.SequenceNode {
-			l.add(vs, "%s.values must be a list", key)
+			l.Add(vs, "%s.values must be a list", key)
 			return nil
 		}
 		if len(vs.Content) == 0 {
-			l.add(vs, "%s.values is empty; a record set needs at least one value", key)
+			l.Add(vs, "%s.values is empty; a record set needs at least one value", key)
 			return nil
 		}
 		values = vs.Content
 	default:
-		l.add(item, "%s has no value or values", key)
+		l.Add(item, "%s has no value or values", key)
 		return nil
 	}
 	rs.Values = make([]string, len(values))
@@ -752,11 +754,11 @@ func (l *loader) recordSet(z *model.Zone, name, key string, item *yaml.Node, job
 			if vn.Kind == yaml.SequenceNode {
 				hint = " (only a TXT or SPF value can be a list: the strings of one record)"
 			}
-			l.add(vn, "%s: a value must be a string, not %s%s", key, describeNode(vn), hint)
+			l.Add(vn, "%s: a value must be a string, not %s%s", key, yamlx.Describe(vn), hint)
 			return nil
 		}
 		if why := valueTextProblem(rs.Type, len(vn.Value)); why != "" {
-			l.add(vn, "%s %s: %s", model.DisplayName(name), rs.Type, why)
+			l.Add(vn, "%s %s: %s", model.DisplayName(name), rs.Type, why)
 			tooLong = true
 			continue
 		}
@@ -804,7 +806,7 @@ func (l *loader) parseValues(jobs []valueJob) {
 			}
 		}
 		if err != nil {
-			l.add(jobs[i].node, "%s %s: %v", model.DisplayName(jobs[i].rs.Name), jobs[i].rs.Type, err)
+			l.Add(jobs[i].node, "%s %s: %v", model.DisplayName(jobs[i].rs.Name), jobs[i].rs.Type, err)
 			bad[jobs[i].rs] = true
 		}
 	}
@@ -822,7 +824,7 @@ func (l *loader) parseValues(jobs []valueJob) {
 // was refused (and the problem added).
 func (l *loader) txtStrings(z *model.Zone, key string, n *yaml.Node) ([]string, bool) {
 	if len(n.Content) == 0 {
-		l.add(n, "%s: a TXT value written as a list needs at least one string", key)
+		l.Add(n, "%s: a TXT value written as a list needs at least one string", key)
 		return nil, false
 	}
 	strs := make([]string, len(n.Content))
@@ -830,16 +832,16 @@ func (l *loader) txtStrings(z *model.Zone, key string, n *yaml.Node) ([]string, 
 	for i, item := range n.Content {
 		switch {
 		case item.Kind != yaml.ScalarNode || item.Tag == "!!null":
-			l.add(item, "%s: string %d of a TXT value must be a string, not %s", key, i+1, describeNode(item))
+			l.Add(item, "%s: string %d of a TXT value must be a string, not %s", key, i+1, yamlx.Describe(item))
 			ok = false
 		case len(item.Value) > model.TXTChunk:
-			l.add(item, "%s: string %d of a TXT value is %d bytes; one string holds at most %d (split it into more strings, or write the text as one plain value)", key, i+1, len(item.Value), model.TXTChunk)
+			l.Add(item, "%s: string %d of a TXT value is %d bytes; one string holds at most %d (split it into more strings, or write the text as one plain value)", key, i+1, len(item.Value), model.TXTChunk)
 			ok = false
 		}
 		strs[i] = item.Value
 	}
 	if ok && l.cap != nil && !l.cap.TXTStrings && !model.PlainTXT(strs) {
-		l.add(n, "%s: provider %s keeps a TXT record as one text and cannot hold the boundaries between its strings; write the text as one plain value", key, z.Provider)
+		l.Add(n, "%s: provider %s keeps a TXT record as one text and cannot hold the boundaries between its strings; write the text as one plain value", key, z.Provider)
 		ok = false
 	}
 	return strs, ok
@@ -868,17 +870,17 @@ type failoverSpec struct {
 
 func (l *loader) failover(z *model.Zone, rs *model.RecordSet, key string, n *yaml.Node) *model.Failover {
 	if rs.Type != "A" && rs.Type != "AAAA" {
-		l.add(n, "%s: failover is only possible on A and AAAA records, not %s", key, rs.Type)
+		l.Add(n, "%s: failover is only possible on A and AAAA records, not %s", key, rs.Type)
 		return nil
 	}
 	if l.cap != nil && !l.cap.Failover {
-		l.add(n, "%s: provider %s does not support failover", key, z.Provider)
+		l.Add(n, "%s: provider %s does not support failover", key, z.Provider)
 		return nil
 	}
 	var s failoverSpec
-	before := len(l.list)
-	decodeValue(&l.errs, n, reflectValue(&s), key+".failover")
-	if len(l.list) > before {
+	before := len(l.List)
+	yamlx.Decode(&l.FileErrors, n, &s, key+".failover")
+	if len(l.List) > before {
 		return nil
 	}
 	f := &model.Failover{Check: s.Check, Settings: s.Settings, Down: s.Down, Up: s.Up, Active: true}
@@ -896,35 +898,35 @@ func (l *loader) failover(z *model.Zone, rs *model.RecordSet, key string, n *yam
 		{"check", s.Check, checks}, {"down", s.Down, model.FailoverDownActs}, {"up", s.Up, model.FailoverUpActs},
 	} {
 		if !slices.Contains(c.allowed, c.v) {
-			l.add(valueOr(n, c.key), "%s.failover.%s must be one of %s, not %q", key, c.key, strings.Join(c.allowed, ", "), c.v)
+			l.Add(yamlx.ValueOr(n, c.key), "%s.failover.%s must be one of %s, not %q", key, c.key, strings.Join(c.allowed, ", "), c.v)
 		}
 	}
 	if p := s.Settings.Port; p < 0 || p > 65535 {
-		l.add(valueOr(mapValue(n, "settings"), "port"), "%s.failover.settings.port %d is outside 0..65535", key, p)
+		l.Add(yamlx.ValueOr(yamlx.MapValue(n, "settings"), "port"), "%s.failover.settings.port %d is outside 0..65535", key, p)
 	}
-	bn := mapValue(n, "backup_ips")
+	bn := yamlx.MapValue(n, "backup_ips")
 	for i, ip := range s.BackupIPs {
 		a, err := netip.ParseAddr(ip)
 		if err != nil || (rs.Type == "A") != a.Is4() {
-			l.add(bn.Content[i], "%s.failover.backup_ips: %q is not an %s address", key, ip, map[string]string{"A": "IPv4", "AAAA": "IPv6"}[rs.Type])
+			l.Add(bn.Content[i], "%s.failover.backup_ips: %q is not an %s address", key, ip, map[string]string{"A": "IPv4", "AAAA": "IPv6"}[rs.Type])
 			continue
 		}
 		f.BackupIPs = append(f.BackupIPs, a.String())
 	}
 	if l.cap != nil && l.cap.MaxBackupIPs > 0 && len(s.BackupIPs) > l.cap.MaxBackupIPs {
-		l.add(bn, "%s.failover.backup_ips has %d addresses; provider %s takes at most %d", key, len(s.BackupIPs), z.Provider, l.cap.MaxBackupIPs)
+		l.Add(bn, "%s.failover.backup_ips has %d addresses; provider %s takes at most %d", key, len(s.BackupIPs), z.Provider, l.cap.MaxBackupIPs)
 	}
 	if s.Down == "backup-ips" && len(s.BackupIPs) == 0 {
-		l.add(valueOr(n, "down"), "%s.failover.down is backup-ips but backup_ips is empty", key)
+		l.Add(yamlx.ValueOr(n, "down"), "%s.failover.down is backup-ips but backup_ips is empty", key)
 	}
 	if (s.Check == "http" || s.Check == "https") && s.Settings.Host == "" {
-		l.add(valueOr(n, "settings"), "%s.failover: an %s check needs settings.host", key, s.Check)
+		l.Add(yamlx.ValueOr(n, "settings"), "%s.failover: an %s check needs settings.host", key, s.Check)
 	}
 	if s.Check == "dns" && (s.Settings.Host == "" || s.Settings.QueryType == "") {
-		l.add(valueOr(n, "settings"), "%s.failover: a dns check needs settings.host and settings.query_type", key)
+		l.Add(yamlx.ValueOr(n, "settings"), "%s.failover: a dns check needs settings.host and settings.query_type", key)
 	}
 	if (s.Check == "tcp" || s.Check == "udp") && s.Settings.Port == 0 {
-		l.add(valueOr(n, "settings"), "%s.failover: a %s check needs settings.port", key, s.Check)
+		l.Add(yamlx.ValueOr(n, "settings"), "%s.failover: a %s check needs settings.port", key, s.Check)
 	}
 	return f
 }
@@ -978,7 +980,7 @@ func (l *loader) checkRecords(z *model.Zone) {
 }
 
 func (l *loader) errAt(rs *model.RecordSet, format string, args ...any) {
-	l.list = append(l.list, &Error{Pos: rs.Pos, Msg: fmt.Sprintf(format, args...)})
+	l.List = append(l.List, &yamlx.Error{Pos: rs.Pos, Msg: fmt.Sprintf(format, args...)})
 }
 
 // checkMode applies the rules of master and slave zones.
@@ -986,20 +988,20 @@ func (l *loader) checkMode(z *model.Zone, keys map[string]*yaml.Node) {
 	switch z.Mode {
 	case model.Slave:
 		if l.cap != nil && !l.cap.Slave {
-			l.add(keys["mode"], "provider %s does not support slave zones", z.Provider)
+			l.Add(keys["mode"], "provider %s does not support slave zones", z.Provider)
 		}
 		if len(z.Masters) == 0 && keys["masters"] == nil {
-			l.add(keys["mode"], "a slave zone needs masters: the servers it is transferred from")
+			l.Add(keys["mode"], "a slave zone needs masters: the servers it is transferred from")
 		}
 		if n := keys["records"]; n != nil && (len(n.Content) > 0 || n == l.placeholder) {
-			l.add(keys["records"], "a slave zone cannot declare records: its data comes from its masters")
+			l.Add(keys["records"], "a slave zone cannot declare records: its data comes from its masters")
 		}
 		if keys["soa"] != nil {
-			l.add(keys["soa"], "a slave zone cannot set its SOA: it comes from its masters")
+			l.Add(keys["soa"], "a slave zone cannot set its SOA: it comes from its masters")
 		}
 	case model.Master:
 		if keys["masters"] != nil {
-			l.add(keys["masters"], "masters are only for slave zones (set mode: slave)")
+			l.Add(keys["masters"], "masters are only for slave zones (set mode: slave)")
 		}
 	}
 }
@@ -1010,7 +1012,7 @@ func (l *loader) checkZoneTTL(z *model.Zone, n *yaml.Node) {
 		return
 	}
 	if why := l.cap.TTLProblem(z.TTL); why != "" {
-		l.add(nil, "the default ttl %d is %s (provider %s); set ttl", z.TTL, why, z.Provider)
+		l.Add(nil, "the default ttl %d is %s (provider %s); set ttl", z.TTL, why, z.Provider)
 	}
 }
 
@@ -1026,7 +1028,7 @@ func Peek(data []byte) (zone, provider string) {
 		} else {
 			data = nil
 		}
-		if k, v, ok := strings.Cut(string(trimCR(line)), ":"); ok && (k == "zone" || k == "provider") {
+		if k, v, ok := strings.Cut(string(bytes.TrimSuffix(line, []byte("\r"))), ":"); ok && (k == "zone" || k == "provider") {
 			v = strings.TrimSpace(v)
 			if i := strings.Index(v, " #"); i >= 0 {
 				v = strings.TrimSpace(v[:i])
@@ -1048,11 +1050,4 @@ func Peek(data []byte) (zone, provider string) {
 // key); the caller checks the parsed spec and reads again when it was.
 func PeekSOA(data []byte) bool {
 	return bytes.HasPrefix(data, []byte("soa:")) || bytes.Contains(data, []byte("\nsoa:"))
-}
-
-func trimCR(b []byte) []byte {
-	if n := len(b); n > 0 && b[n-1] == '\r' {
-		return b[:n-1]
-	}
-	return b
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/internal/yamlx"
 	"github.com/zonesync/zonesync/model"
 )
 
@@ -143,7 +144,7 @@ func TestLoadZonesReportsEveryFile(t *testing.T) {
 	cfg, caps := corpusConfig()
 	cfg.ZonesDir = dir
 	_, err := LoadZones(cfg, caps)
-	list, ok := err.(ErrorList)
+	list, ok := err.(yamlx.ErrorList)
 	if !ok || len(list) != 2 {
 		t.Fatalf("LoadZones error = %v, want 2 problems in 2 files", err)
 	}

@@ -2,10 +2,11 @@ package spec
 
 import (
 	"fmt"
-	"github.com/zonesync/zonesync/model"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/zonesync/zonesync/model"
 )
 
 // valueProblem says why the zone's provider cannot hold one canonical

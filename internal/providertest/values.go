@@ -3,6 +3,7 @@ package providertest
 import (
 	"fmt"
 
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/spec"
 )
@@ -24,7 +25,7 @@ var ValueProbes = []Probe{
 // Validates loads a spec of zone holding the probe's record, as the
 // provider with caps, and returns the validation error, if any.
 func Validates(caps model.Capabilities, zone string, p Probe) error {
-	cfg := &spec.Config{Providers: map[string]*spec.ProviderConfig{"probe": {Name: "probe", Type: "probe"}}}
+	cfg := &config.Config{Providers: map[string]*config.ProviderConfig{"probe": {Name: "probe", Type: "probe"}}}
 	data := fmt.Sprintf("zone: %s\nprovider: probe\nrecords:\n  %q:\n    - {type: %s, value: %q}\n", zone, p.Name, p.Type, p.Value)
 	_, err := spec.ParseZone(zone+".yaml", []byte(data), cfg, func(string) (model.Capabilities, bool) { return caps, true })
 	return err

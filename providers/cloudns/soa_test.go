@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -28,9 +29,9 @@ func specCaps(p *Provider) spec.CapabilitiesFunc {
 	return func(name string) (model.Capabilities, bool) { return p.Capabilities(), name == "cloudns" }
 }
 
-func testConfig(t *testing.T) *spec.Config {
+func testConfig(t *testing.T) *config.Config {
 	t.Helper()
-	cfg, err := spec.ParseConfig("zonesync.yaml", []byte("providers:\n  cloudns:\n    type: cloudns\n    auth_id: 1\n    auth_password: pw\n"), func(string) (string, bool) { return "", false })
+	cfg, err := config.Parse("zonesync.yaml", []byte("providers:\n  cloudns:\n    type: cloudns\n    auth_id: 1\n    auth_password: pw\n"), func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,14 +19,14 @@ import (
 	"strings"
 	"sync"
 
+	zsconfig "github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/httpx"
-	"github.com/zonesync/zonesync/spec"
 )
 
 func init() {
-	providers.Register(Type, func(cfg *spec.ProviderConfig) (providers.Provider, error) {
+	providers.Register(Type, func(cfg *zsconfig.ProviderConfig) (providers.Provider, error) {
 		return factory(cfg)
 	})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	zsconfig "github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/spec"
@@ -51,7 +52,7 @@ func TestRecordSetLimitFitsOneUpdate(t *testing.T) {
 // cannot go in one UPDATE is refused at validate, naming the limit.
 func TestValidateRefusesRecordSetOverOneUpdate(t *testing.T) {
 	caps := (&Provider{}).Capabilities()
-	cfg := &spec.Config{Providers: map[string]*spec.ProviderConfig{"dns": {Name: "dns", Type: Type}}}
+	cfg := &zsconfig.Config{Providers: map[string]*zsconfig.ProviderConfig{"dns": {Name: "dns", Type: Type}}}
 	var b strings.Builder
 	b.WriteString("zone: l.test\nprovider: dns\nrecords:\n  big:\n    - type: TXT\n      values:\n")
 	for i := 0; i < 200; i++ {

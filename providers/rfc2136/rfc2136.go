@@ -16,16 +16,16 @@ import (
 	"fmt"
 
 	"github.com/miekg/dns"
+	zsconfig "github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Type is the provider type in zonesync.yaml.
 const Type = "rfc2136"
 
 func init() {
-	providers.Register(Type, func(cfg *spec.ProviderConfig) (providers.Provider, error) {
+	providers.Register(Type, func(cfg *zsconfig.ProviderConfig) (providers.Provider, error) {
 		return fromConfig(cfg)
 	})
 }

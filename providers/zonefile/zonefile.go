@@ -20,10 +20,10 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Type is the provider type in zonesync.yaml.
@@ -33,7 +33,7 @@ const Type = "zonefile"
 const Suffix = ".zone"
 
 func init() {
-	providers.Register(Type, func(cfg *spec.ProviderConfig) (providers.Provider, error) {
+	providers.Register(Type, func(cfg *config.ProviderConfig) (providers.Provider, error) {
 		var s Settings
 		if err := cfg.Decode(&s); err != nil {
 			return nil, err

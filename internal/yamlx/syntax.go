@@ -1,11 +1,12 @@
-package spec
+package yamlx
 
 import (
 	"bytes"
 	"fmt"
-	"github.com/zonesync/zonesync/model"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/zonesync/zonesync/model"
 )
 
 // parserProblems are the messages of yaml.v3's parser (not its scanner).
@@ -19,10 +20,10 @@ var parserProblems = []string{
 	"found incompatible YAML document", "found duplicate %TAG directive",
 }
 
-// yamlError turns a yaml.v3 syntax error into a positioned problem, and
+// SyntaxError turns a yaml.v3 syntax error into a positioned problem, and
 // the ones new users meet most into a message that says what to write.
 // config is whether data is zonesync.yaml, where ${VAR} is expanded.
-func yamlError(file string, data []byte, err error, config bool) *Error {
+func SyntaxError(file string, data []byte, err error, config bool) *Error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line, numbered := 1, false
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
@@ -202,4 +203,11 @@ func flowVariable(data []byte, from int) (variable, bool) {
 		valueStart = false
 	}
 	return variable{}, false
+}
+
+func trimCR(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		return b[:n-1]
+	}
+	return b
 }

@@ -1,4 +1,4 @@
-package spec
+package yamlx
 
 import (
 	"bytes"
@@ -8,10 +8,10 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// parseYAML parses a zone spec or config into its node tree, refusing a
+// Parse parses a zone spec or config into its node tree, refusing a
 // file that holds more than one YAML document: a second document would
 // otherwise be dropped without a word.
-func parseYAML(data []byte) (*yaml.Node, error) {
+func Parse(data []byte) (*yaml.Node, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil && err != io.EOF {

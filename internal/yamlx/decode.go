@@ -1,4 +1,4 @@
-package spec
+package yamlx
 
 import (
 	"fmt"
@@ -10,21 +10,21 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// decodeStrict decodes node into the struct v points to, field by field, so
-// that an unknown key, a missing mapping or a value of the wrong kind is
-// reported at its own position and decoding goes on to find the next problem.
-// Field names come from yaml tags; a field tagged `yaml:"-"` is never set.
-func decodeStrict(e *errs, node *yaml.Node, v any) {
-	decodeValue(e, node, reflectValue(v), "")
+// Decode decodes node into the value v points to (a struct, slice, map,
+// pointer or scalar), field by field, so that an unknown key, a missing
+// mapping or a value of the wrong kind is reported in e at its own position
+// and decoding goes on to find the next problem. key names node in
+// messages ("soa", "providers.dns"); "" is the whole document. Field names
+// come from yaml tags; a field tagged `yaml:"-"` is never set. Numbers are
+// read in plain decimal only (see NotDecimal).
+func Decode(e *FileErrors, node *yaml.Node, v any, key string) {
+	decodeValue(e, node, reflect.ValueOf(v).Elem(), key)
 }
 
 var nodeType = reflect.TypeOf(yaml.Node{})
 
-// reflectValue returns the value v points to.
-func reflectValue(v any) reflect.Value { return reflect.ValueOf(v).Elem() }
-
-func decodeValue(e *errs, node *yaml.Node, rv reflect.Value, key string) {
-	node = resolveAlias(node)
+func decodeValue(e *FileErrors, node *yaml.Node, rv reflect.Value, key string) {
+	node = Resolve(node)
 	if rv.Type() == nodeType {
 		rv.Set(reflect.ValueOf(*node))
 		return
@@ -32,7 +32,7 @@ func decodeValue(e *errs, node *yaml.Node, rv reflect.Value, key string) {
 	switch rv.Kind() {
 	case reflect.Struct:
 		if node.Kind != yaml.MappingNode {
-			e.add(node, "%s must be a mapping, not %s", describeKey(key), describeNode(node))
+			e.Add(node, "%s must be a mapping, not %s", describeKey(key), Describe(node))
 			return
 		}
 		fields := structFields(rv.Type())
@@ -41,11 +41,11 @@ func decodeValue(e *errs, node *yaml.Node, rv reflect.Value, key string) {
 			k, val := node.Content[i], node.Content[i+1]
 			idx, ok := fields[k.Value]
 			if !ok {
-				e.add(k, "unknown key %q%s%s", k.Value, inKey(key), suggest(k.Value, fieldNames(fields)))
+				e.Add(k, "unknown key %q%s%s", k.Value, inKey(key), Suggest(k.Value, fieldNames(fields)))
 				continue
 			}
 			if seen[k.Value] {
-				e.add(k, "key %q is set twice%s", k.Value, inKey(key))
+				e.Add(k, "key %q is set twice%s", k.Value, inKey(key))
 				continue
 			}
 			seen[k.Value] = true
@@ -53,7 +53,7 @@ func decodeValue(e *errs, node *yaml.Node, rv reflect.Value, key string) {
 		}
 	case reflect.Slice:
 		if node.Kind != yaml.SequenceNode {
-			e.add(node, "%s must be a list, not %s", describeKey(key), describeNode(node))
+			e.Add(node, "%s must be a list, not %s", describeKey(key), Describe(node))
 			return
 		}
 		out := reflect.MakeSlice(rv.Type(), len(node.Content), len(node.Content))
@@ -63,7 +63,7 @@ func decodeValue(e *errs, node *yaml.Node, rv reflect.Value, key string) {
 		rv.Set(out)
 	case reflect.Map:
 		if node.Kind != yaml.MappingNode {
-			e.add(node, "%s must be a mapping, not %s", describeKey(key), describeNode(node))
+			e.Add(node, "%s must be a mapping, not %s", describeKey(key), Describe(node))
 			return
 		}
 		out := reflect.MakeMapWithSize(rv.Type(), len(node.Content)/2)
@@ -80,10 +80,10 @@ func decodeValue(e *errs, node *yaml.Node, rv reflect.Value, key string) {
 			return
 		}
 		p := reflect.New(rv.Type().Elem())
-		before := len(e.list)
+		before := len(e.List)
 		decodeValue(e, node, p.Elem(), key)
 		// A value refused stays unset, so that it is not checked again.
-		if len(e.list) == before {
+		if len(e.List) == before {
 			rv.Set(p)
 		}
 	default:
@@ -91,9 +91,9 @@ func decodeValue(e *errs, node *yaml.Node, rv reflect.Value, key string) {
 	}
 }
 
-func decodeScalar(e *errs, node *yaml.Node, rv reflect.Value, key string) {
+func decodeScalar(e *FileErrors, node *yaml.Node, rv reflect.Value, key string) {
 	if node.Kind != yaml.ScalarNode {
-		e.add(node, "%s must be a %s, not %s", describeKey(key), kindName(rv.Kind()), describeNode(node))
+		e.Add(node, "%s must be a %s, not %s", describeKey(key), kindName(rv.Kind()), Describe(node))
 		return
 	}
 	switch rv.Kind() {
@@ -102,23 +102,23 @@ func decodeScalar(e *errs, node *yaml.Node, rv reflect.Value, key string) {
 	case reflect.Bool:
 		b, err := strconv.ParseBool(node.Value)
 		if err != nil || node.Tag != "!!bool" {
-			e.add(node, "%s must be true or false, not %q", describeKey(key), node.Value)
+			e.Add(node, "%s must be true or false, not %q", describeKey(key), node.Value)
 			return
 		}
 		rv.SetBool(b)
 	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Uint32, reflect.Uint16, reflect.Uint, reflect.Uint64:
-		if why := notDecimal(key, node.Value, false); why != "" && node.Style == 0 {
-			e.add(node, "%s", why)
+		if why := NotDecimal(key, node.Value, false); why != "" && node.Style == 0 {
+			e.Add(node, "%s", why)
 			return
 		}
 		n, err := strconv.ParseInt(node.Value, 10, 64)
 		if err != nil || node.Tag == "!!str" && node.Style != 0 {
-			e.add(node, "%s must be a whole number, not %q", describeKey(key), node.Value)
+			e.Add(node, "%s must be a whole number, not %q", describeKey(key), node.Value)
 			return
 		}
 		lo, hi := intRange(rv.Kind())
 		if n < lo || n > hi {
-			e.add(node, "%s %d is outside %d..%d", describeKey(key), n, lo, hi)
+			e.Add(node, "%s %d is outside %d..%d", describeKey(key), n, lo, hi)
 			return
 		}
 		if rv.CanInt() {
@@ -127,28 +127,28 @@ func decodeScalar(e *errs, node *yaml.Node, rv reflect.Value, key string) {
 			rv.SetUint(uint64(n))
 		}
 	case reflect.Float64:
-		if why := notDecimal(key, node.Value, true); why != "" {
-			e.add(node, "%s", why)
+		if why := NotDecimal(key, node.Value, true); why != "" {
+			e.Add(node, "%s", why)
 			return
 		}
 		f, err := strconv.ParseFloat(node.Value, 64)
 		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-			e.add(node, "%s must be a number, not %q", describeKey(key), node.Value)
+			e.Add(node, "%s must be a number, not %q", describeKey(key), node.Value)
 			return
 		}
 		rv.SetFloat(f)
 	default:
-		e.add(node, "%s has a type zonesync cannot read (%s)", describeKey(key), rv.Type())
+		e.Add(node, "%s has a type zonesync cannot read (%s)", describeKey(key), rv.Type())
 	}
 }
 
-// notDecimal says why a number's text is not plain decimal, and what to
+// NotDecimal says why a number's text is not plain decimal, and what to
 // write instead. YAML reads 0300 as octal 192, 0x10 as 16 and 0b101 as 5,
 // and tools disagree on such forms, so zonesync reads decimal only: an
 // optional sign, digits without a leading zero and, for a float, a
 // fraction and an exponent. It returns "" for plain decimal and for text
 // that is no number in any form, which the caller refuses in its own words.
-func notDecimal(key, s string, float bool) string {
+func NotDecimal(key, s string, float bool) string {
 	body := strings.TrimLeft(s, "+-")
 	sign := s[:len(s)-len(body)]
 	if len(sign) > 1 {
@@ -263,16 +263,6 @@ func fieldNames(fields map[string][]int) []string {
 	return names
 }
 
-func resolveAlias(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
-		return n.Content[0]
-	}
-	return n
-}
-
 func joinKey(parent, key string) string {
 	if parent == "" {
 		return key
@@ -292,60 +282,4 @@ func describeKey(key string) string {
 		return "the document"
 	}
 	return key
-}
-
-// describeNode names what a node is, for "must be X, not Y" messages.
-func describeNode(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "empty"
-		}
-		return fmt.Sprintf("%q", n.Value)
-	}
-	return "that"
-}
-
-// suggest proposes the known key closest to an unknown one, for typos.
-func suggest(got string, known []string) string {
-	best, bestDist := "", 3
-	for _, k := range known {
-		if d := editDistance(got, k); d < bestDist || d == bestDist && best != "" && k < best {
-			best, bestDist = k, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// editDistance is the Damerau-Levenshtein distance (with adjacent swaps),
-// which is what a typo like "recrods" is.
-func editDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }

@@ -1,4 +1,10 @@
-package spec
+// Package yamlx is what zonesync's YAML files share: strict decoding of a
+// node tree into Go values with every problem at its line and column,
+// numbers in plain decimal only, the problem list printed as
+// file:line:col: message, and yaml.v3's syntax errors in words that say
+// what to write instead. The project config (package config) and the zone
+// specs (package spec) are read with it.
+package yamlx
 
 import (
 	"fmt"
@@ -9,7 +15,9 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-func nodePos(file string, n *yaml.Node) model.Pos {
+// NodePos is where node n stands in file; the file's start when n is nil
+// or has no position.
+func NodePos(file string, n *yaml.Node) model.Pos {
 	if n == nil || n.Line == 0 {
 		return model.Pos{File: file, Line: 1, Col: 1}
 	}
@@ -62,12 +70,15 @@ func (l ErrorList) Err() error {
 	return l
 }
 
-// errs collects problems for one file.
-type errs struct {
-	file string
-	list ErrorList
+// FileErrors collects the problems found in one file.
+type FileErrors struct {
+	// File names the file in every problem's position.
+	File string
+	// List is the problems found so far, in the order found.
+	List ErrorList
 }
 
-func (e *errs) add(n *yaml.Node, format string, args ...any) {
-	e.list = append(e.list, &Error{Pos: nodePos(e.file, n), Msg: fmt.Sprintf(format, args...)})
+// Add records a problem at node n (the file's start when n is nil).
+func (e *FileErrors) Add(n *yaml.Node, format string, args ...any) {
+	e.List = append(e.List, &Error{Pos: NodePos(e.File, n), Msg: fmt.Sprintf(format, args...)})
 }

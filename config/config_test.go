@@ -1,4 +1,4 @@
-package spec
+package config
 
 import (
 	"sort"
@@ -30,7 +30,7 @@ safety:
   max_delete_percent: 10
 concurrency: 8
 `
-	cfg, err := ParseConfig("/etc/zs/zonesync.yaml", []byte(data), env(map[string]string{"ID": "1234", "PASS": "s3cret-pass"}))
+	cfg, err := Parse("/etc/zs/zonesync.yaml", []byte(data), env(map[string]string{"ID": "1234", "PASS": "s3cret-pass"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ concurrency: 8
 	if secrets := strings.Join(cfg.Secrets(), ","); secrets != "s3cret-pass" {
 		t.Errorf("secrets = %q", secrets)
 	}
-	inline, err := ParseConfig("z.yaml", []byte("providers:\n  a: {type: x, token: literal-token}\n  b: {type: y, tsig: {name: k, secret: c2VjcmV0}}\n  c: {type: z, secret_key: sk-123456}\n"), env(nil))
+	inline, err := Parse("z.yaml", []byte("providers:\n  a: {type: x, token: literal-token}\n  b: {type: y, tsig: {name: k, secret: c2VjcmV0}}\n  c: {type: z, secret_key: sk-123456}\n"), env(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"syntax", "providers: [\n", []string{"zonesync.yaml:2:1: YAML syntax: did not find expected node content"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseConfig("zonesync.yaml", []byte(tc.data), env(nil))
+			_, err := Parse("zonesync.yaml", []byte(tc.data), env(nil))
 			if err == nil {
 				t.Fatal("accepted")
 			}
@@ -112,7 +112,7 @@ func TestParseConfigErrors(t *testing.T) {
 }
 
 func TestProviderDecodeErrors(t *testing.T) {
-	cfg, err := ParseConfig("z.yaml", []byte("providers:\n  p:\n    type: x\n    port: many\n    extra: 1\n"), env(nil))
+	cfg, err := Parse("z.yaml", []byte("providers:\n  p:\n    type: x\n    port: many\n    extra: 1\n"), env(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,13 +137,13 @@ func TestProviderDecodeInline(t *testing.T) {
 		Token  string `yaml:"token"`
 		Shared `yaml:",inline"`
 	}
-	cfg, err := ParseConfig("z.yaml", []byte("providers:\n  p:\n    type: x\n    token: t\n    endpoint: http://fake\n    burst: 3\n"), env(nil))
+	cfg, err := Parse("z.yaml", []byte("providers:\n  p:\n    type: x\n    token: t\n    endpoint: http://fake\n    burst: 3\n"), env(nil))
 	require.NoError(t, err)
 	require.NoError(t, cfg.Providers["p"].Decode(&s))
 	assert.Equal(t, "t", s.Token)
 	assert.Equal(t, Shared{Endpoint: "http://fake", Burst: 3}, s.Shared)
 
-	cfg, err = ParseConfig("z.yaml", []byte("providers:\n  p:\n    type: x\n    burst: many\n    endpont: http://fake\n"), env(nil))
+	cfg, err = Parse("z.yaml", []byte("providers:\n  p:\n    type: x\n    burst: many\n    endpont: http://fake\n"), env(nil))
 	require.NoError(t, err)
 	err = cfg.Providers["p"].Decode(&s)
 	require.Error(t, err)
@@ -156,7 +156,7 @@ func TestProviderDecodeInline(t *testing.T) {
 // is not registered for scrubbing.
 func TestShortSecretsRefused(t *testing.T) {
 	data := "providers:\n  dns:\n    type: cloudns\n    auth_password: ${PASS}\n  px:\n    type: plesk\n    secret_key: \"alpha\"\n  ns:\n    type: rfc2136\n    tsig: {name: k, secret: \"${PRE}x\"}\n"
-	cfg, err := ParseConfig("zonesync.yaml", []byte(data), env(map[string]string{"PASS": "alpha", "PRE": "Zm9v"}))
+	cfg, err := Parse("zonesync.yaml", []byte(data), env(map[string]string{"PASS": "alpha", "PRE": "Zm9v"}))
 	require.NoError(t, err)
 	for _, tc := range []struct{ provider, key, want string }{
 		{"dns", "auth_password", "zonesync.yaml:4:5: providers.dns: auth_password (from ${PASS}) is 5 characters long; a secret must have at least 8 (use the full password or key)"},
@@ -179,11 +179,11 @@ func TestShortSecretsRefused(t *testing.T) {
 func TestEnvironmentValuesNeverInMessages(t *testing.T) {
 	vars := env(map[string]string{"EP": "Zq9-VerySecret-endpoint", "HOST": "Zq9-host", "PORT": "many", "CONC": "0", "ID": "4242"})
 	data := "providers:\n  dns:\n    type: cloudns\n    auth_id: ${ID}\n    endpoint: ${EP}\n    other: \"https://${HOST}/api\"\n    port: ${PORT}\n    literal: plain-value\nconcurrency: ${CONC}\n"
-	_, err := ParseConfig("zonesync.yaml", []byte(data), vars)
+	_, err := Parse("zonesync.yaml", []byte(data), vars)
 	require.Error(t, err)
 	assert.Equal(t, "zonesync.yaml:9:14: concurrency ${CONC} is outside 1..256", err.Error())
 
-	cfg, err := ParseConfig("zonesync.yaml", []byte(strings.Replace(data, "${CONC}", "4", 1)), vars)
+	cfg, err := Parse("zonesync.yaml", []byte(strings.Replace(data, "${CONC}", "4", 1)), vars)
 	require.NoError(t, err)
 	p := cfg.Providers["dns"]
 	for _, tc := range []struct{ key, value, want string }{
