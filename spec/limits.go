@@ -21,6 +21,9 @@ const maxValueText = 4*model.MaxRDATA + 1024
 // so a shorter value cannot reach MaxRDATA.
 const measureAbove = model.MaxRDATA / 4
 
+// MaxSpecFile is the largest zone spec file zonesync reads, in bytes.
+const MaxSpecFile = 256 << 20
+
 // MaxSpecLine is the longest line of a zone spec zonesync reads, in
 // bytes: far more than any value needs, so that a line too long to hold
 // a valid value is refused before the YAML parse, which is the costly part.

@@ -6,8 +6,61 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/zonesync/zonesync/internal/yamlx"
 	"github.com/zonesync/zonesync/model"
 )
+
+// checkRecords applies the rules that look at several record sets together.
+func (l *loader) checkRecords(z *model.Zone) {
+	for i := 0; i < len(z.Records); {
+		j := i
+		for j < len(z.Records) && z.Records[j].Name == z.Records[i].Name {
+			j++
+		}
+		group := z.Records[i:j]
+		for _, rs := range group {
+			if rs.Type != "CNAME" {
+				continue
+			}
+			if rs.Name == model.Apex {
+				l.errAt(rs, "CNAME at the zone apex is not allowed (the apex holds SOA and NS)")
+			}
+			if len(rs.Values) > 1 {
+				l.errAt(rs, "CNAME %s has %d values; a CNAME holds exactly one", rs.Name, len(rs.Values))
+			}
+			for _, other := range group {
+				if other != rs {
+					l.errAt(other, "%s %s beside a CNAME: a name with a CNAME can hold no other data", other.Name, other.Type)
+				}
+			}
+		}
+		i = j
+	}
+	for _, rs := range z.Records {
+		for _, rule := range z.Ignore {
+			if rule.Matches(rs.Name, rs.Type) {
+				l.errAt(rs, "%s %s is declared but also matches ignore rule %s; a record is either managed or ignored", rs.Name, rs.Type, rule)
+				break
+			}
+		}
+		if rs.Name == model.Apex && rs.Type == "NS" && l.cap != nil && !l.cap.ApexNS {
+			l.errAt(rs, "provider %s manages the apex NS records itself; remove them from the spec", z.Provider)
+		}
+		if l.cap != nil && l.cap.MaxRecordSetSize > 0 && !slices.Contains(rs.Values, "") {
+			size, err := recordSetSize(rs, z.Name, l.cap.MaxRecordSetSize)
+			if err == nil && size > l.cap.MaxRecordSetSize {
+				l.errAt(rs, "%s %s takes %s bytes as DNS records (%d records); provider %s carries a record set in one message and takes at most %s",
+					rs.Name, rs.Type, thousands(int64(size)), len(rs.Values), z.Provider, thousands(int64(l.cap.MaxRecordSetSize)))
+			}
+		}
+	}
+	l.checkDS(z)
+	l.checkCNAMELoops(z)
+}
+
+func (l *loader) errAt(rs *model.RecordSet, format string, args ...any) {
+	l.List = append(l.List, &yamlx.Error{Pos: rs.Pos, Msg: fmt.Sprintf(format, args...)})
+}
 
 // valueProblem says why the zone's provider cannot hold one canonical
 // value of rs, for the rules providers declare in their Capabilities.
