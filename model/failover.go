@@ -21,13 +21,13 @@ type Failover struct {
 
 // FailoverSettings are the parameters of a failover check; which apply depends on the check.
 type FailoverSettings struct {
-	Host          string `json:"host,omitempty" yaml:"host,omitempty"`
-	Port          int    `json:"port,omitempty" yaml:"port,omitempty"`
-	Path          string `json:"path,omitempty" yaml:"path,omitempty"`
-	Content       string `json:"content,omitempty" yaml:"content,omitempty"`
-	QueryType     string `json:"query_type,omitempty" yaml:"query_type,omitempty"`
-	QueryResponse string `json:"query_response,omitempty" yaml:"query_response,omitempty"`
-	Region        string `json:"region,omitempty" yaml:"region,omitempty"`
+	Host          string `json:"host,omitempty"`
+	Port          int    `json:"port,omitempty"`
+	Path          string `json:"path,omitempty"`
+	Content       string `json:"content,omitempty"`
+	QueryType     string `json:"query_type,omitempty"`
+	QueryResponse string `json:"query_response,omitempty"`
+	Region        string `json:"region,omitempty"`
 }
 
 // Fields lists the settings that are set, as key and value in the order

@@ -12,12 +12,25 @@ import (
 
 // failoverSpec is the failover section of a record set.
 type failoverSpec struct {
-	Check     string                 `yaml:"check"`
-	Settings  model.FailoverSettings `yaml:"settings"`
-	Down      string                 `yaml:"down"`
-	Up        string                 `yaml:"up"`
-	BackupIPs []string               `yaml:"backup_ips"`
-	Active    *bool                  `yaml:"active"`
+	Check     string               `yaml:"check"`
+	Settings  failoverSettingsSpec `yaml:"settings"`
+	Down      string               `yaml:"down"`
+	Up        string               `yaml:"up"`
+	BackupIPs []string             `yaml:"backup_ips"`
+	Active    *bool                `yaml:"active"`
+}
+
+// failoverSettingsSpec is model.FailoverSettings as a spec writes it
+// (model.FailoverSettings.Fields lists the same keys). The model knows no
+// YAML; converting one into the other stops compiling if they part.
+type failoverSettingsSpec struct {
+	Host          string `yaml:"host"`
+	Port          int    `yaml:"port"`
+	Path          string `yaml:"path"`
+	Content       string `yaml:"content"`
+	QueryType     string `yaml:"query_type"`
+	QueryResponse string `yaml:"query_response"`
+	Region        string `yaml:"region"`
 }
 
 func (l *loader) failover(z *model.Zone, rs *model.RecordSet, key string, n *yaml.Node) *model.Failover {
@@ -35,7 +48,7 @@ func (l *loader) failover(z *model.Zone, rs *model.RecordSet, key string, n *yam
 	if len(l.List) > before {
 		return nil
 	}
-	f := &model.Failover{Check: s.Check, Settings: s.Settings, Down: s.Down, Up: s.Up, Active: true}
+	f := &model.Failover{Check: s.Check, Settings: model.FailoverSettings(s.Settings), Down: s.Down, Up: s.Up, Active: true}
 	if s.Active != nil {
 		f.Active = *s.Active
 	}
