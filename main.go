@@ -17,10 +17,10 @@ import (
 	"runtime/debug"
 
 	"github.com/urfave/cli/v2"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/providers"
 	_ "github.com/zonesync/zonesync/providers/all"
 	"github.com/zonesync/zonesync/providers/redact"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Exit codes, as DESIGN.md documents them.
@@ -356,12 +356,12 @@ func (e *env) logf(format string, args ...any) {
 // load reads the config and builds its providers. Building them declares
 // their secret settings; those values are registered with the redactor
 // before anything, an error included, is printed.
-func (e *env) load(c *cli.Context) (*spec.Config, *providers.Set, error) {
+func (e *env) load(c *cli.Context) (*config.Config, *providers.Set, error) {
 	file, err := e.configFile(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg, err := spec.LoadConfig(file)
+	cfg, err := config.Load(file)
 	if err != nil {
 		return nil, nil, err
 	}
