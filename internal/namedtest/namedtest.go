@@ -55,9 +55,10 @@ func Require(t testing.TB) string {
 
 // Config is what a server listens on and serves.
 type Config struct {
-	// Addresses are the loopback addresses to listen on, IPv4 or IPv6;
-	// none means 127.0.0.1. Several servers can share a port on
-	// different addresses of 127.0.0.0/8.
+	// Addresses are the addresses to listen on, IPv4 or IPv6; none means
+	// 127.0.0.1. named listens only on addresses of the host's
+	// interfaces: 127.0.0.2 is not one on a usual Linux host, although
+	// all of 127.0.0.0/8 reaches lo. Servers side by side take a port each.
 	Addresses []string
 	// Port is the port on every address; 0 picks one free on all of them.
 	Port int
@@ -243,17 +244,6 @@ func FreePort(addrs ...string) (int, error) {
 		}
 	}
 	return 0, fmt.Errorf("no port free for TCP and UDP on %s", strings.Join(addrs, ", "))
-}
-
-// CanListen reports whether this host lets a test listen on addr (such
-// as 127.0.0.2, or ::1 where IPv6 is off).
-func CanListen(addr string) bool {
-	u, err := net.ListenPacket("udp", net.JoinHostPort(addr, "0"))
-	if err != nil {
-		return false
-	}
-	u.Close()
-	return true
 }
 
 // Secret returns n random bytes in base64, for a TSIG secret or a token.
