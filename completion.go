@@ -105,8 +105,10 @@ func (e *env) flagValues(app *cli.App, cmd *cli.Command, flag, config string) []
 		if cfg := quietConfig(config); cfg != nil {
 			return cfg.ProviderNames()
 		}
-	case name == "format" && cmd != nil && cmd.Name == "plan":
+	case name == "format" && cmd != nil && (cmd.Name == "plan" || cmd.Name == "verify"):
 		return []string{"text", "markdown", "json"}
+	case name == "family" || name == "verify-family":
+		return []string{"both", "ipv4", "ipv6"}
 	case name == "format":
 		return []string{"text", "json", "markdown"}
 	case name == "error-format":
