@@ -33,17 +33,47 @@ type dnsProject struct {
 // writes a project whose provider "ns" is that named.
 func startDNSProject(tb testing.TB, zones ...string) *dnsProject {
 	tb.Helper()
+	return startDNSProjectWith(tb, false, zones...)
+}
+
+// startDNSProjectWith also starts, with secondary, a second named on
+// [::1] and the same port: ns2.test., a secondary of every zone that is
+// never notified, so that it stays behind once a zone changes.
+func startDNSProjectWith(tb testing.TB, secondary bool, zones ...string) *dnsProject {
+	tb.Helper()
 	p := &dnsProject{secret: namedtest.Secret(32)}
+	nsSet := "@ NS ns1.test.\n"
 	parent := "$TTL 3600\n@ SOA ns1.test. hostmaster.test. 1 7200 3600 1209600 300\n@ NS ns1.test.\nns1 A 127.0.0.1\n"
 	cfg := namedtest.Config{Keys: []namedtest.Key{{Name: "zonesync-key", Algorithm: "hmac-sha256", Secret: p.secret}}}
-	acl := `check-names ignore; check-integrity no; allow-update { key "zonesync-key"; }; allow-transfer { key "zonesync-key"; };`
+	if secondary {
+		nsSet += "@ NS ns2.test.\n"
+		parent += "ns2 AAAA ::1\n"
+		port, err := namedtest.FreePort("127.0.0.1", "::1")
+		if err != nil {
+			tb.Skipf("no port free on 127.0.0.1 and ::1 (is IPv6 off on this host?): %v", err)
+		}
+		cfg.Port = port
+	}
+	acl := `check-names ignore; check-integrity no; allow-update { key "zonesync-key"; }; allow-transfer { key "zonesync-key"; 127.0.0.1; ::1; };`
 	for _, z := range zones {
 		parent += fmt.Sprintf("%s. NS ns1.test.\n", z)
 		cfg.Zones = append(cfg.Zones, namedtest.Zone{Name: z, Statements: acl,
-			Data: fmt.Sprintf("$TTL 3600\n@ SOA ns1.test. hostmaster.%s. 1 7200 3600 1209600 300\n@ NS ns1.test.\n", z)})
+			Data: fmt.Sprintf("$TTL 3600\n@ SOA ns1.test. hostmaster.%s. 1 7200 3600 1209600 300\n%s", z, nsSet)})
 	}
 	cfg.Zones = append(cfg.Zones, namedtest.Zone{Name: "test", Data: parent, Statements: "check-integrity no;"})
 	p.srv = namedtest.StartT(tb, cfg)
+	if secondary {
+		sec := namedtest.Config{Addresses: []string{"::1"}, Port: p.srv.Port,
+			Options: "min-refresh-time 86400; max-refresh-time 86400; min-retry-time 86400; max-retry-time 86400;"}
+		for _, z := range zones {
+			sec.Zones = append(sec.Zones, namedtest.Zone{Name: z, Type: "secondary",
+				Statements: fmt.Sprintf("check-names ignore; primaries { 127.0.0.1 port %d; };", p.srv.Port)})
+		}
+		s := namedtest.StartT(tb, sec)
+		for _, z := range zones {
+			require.NoError(tb, s.WaitSerial(z, 1))
+		}
+	}
 	dir := tb.TempDir()
 	require.NoError(tb, os.MkdirAll(filepath.Join(dir, "zones"), 0o755))
 	p.config = filepath.Join(dir, "zonesync.yaml")
