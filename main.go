@@ -257,7 +257,8 @@ func newApp(e *env) *cli.App {
 					"the specs: every record set a spec declares, or with --plan only those the\n" +
 					"plan changes. The servers are the zone's apex NS set (--from-parent: the\n" +
 					"delegation at its parent), found through --resolver. Servers that are not in\n" +
-					"sync are asked again every --interval until all are or --timeout passes.\n" +
+					"sync are asked again, at pauses growing up to --interval, until all are or\n" +
+					"--timeout passes.\n" +
 					"Each address ends in sync, behind (an older serial than the newest seen),\n" +
 					"wrong answer, unreachable or lame (it does not serve the zone). Changes\n" +
 					"nothing and asks no provider anything.",

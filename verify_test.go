@@ -33,14 +33,25 @@ type dnsProject struct {
 // writes a project whose provider "ns" is that named.
 func startDNSProject(tb testing.TB, zones ...string) *dnsProject {
 	tb.Helper()
-	return startDNSProjectWith(tb, false, zones...)
+	return startDNSProjectWith(tb, noSecondary, zones...)
 }
 
-// startDNSProjectWith also starts, with secondary, a second named on
-// [::1] and the same port: ns2.test., a secondary of every zone that is
-// never notified, so that it stays behind once a zone changes.
-func startDNSProjectWith(tb testing.TB, secondary bool, zones ...string) *dnsProject {
+// secondaryKind says whether a project's zones have a secondary server.
+type secondaryKind int
+
+const (
+	noSecondary secondaryKind = iota
+	// staleSecondary is never notified: it stays behind once a zone changes.
+	staleSecondary
+	// notifiedSecondary is notified of every change, as in production.
+	notifiedSecondary
+)
+
+// startDNSProjectWith also starts, unless noSecondary, a second named on
+// [::1] and the same port: ns2.test., a secondary of every zone.
+func startDNSProjectWith(tb testing.TB, kind secondaryKind, zones ...string) *dnsProject {
 	tb.Helper()
+	secondary := kind != noSecondary
 	p := &dnsProject{secret: namedtest.Secret(32)}
 	nsSet := "@ NS ns1.test.\n"
 	parent := "$TTL 3600\n@ SOA ns1.test. hostmaster.test. 1 7200 3600 1209600 300\n@ NS ns1.test.\nns1 A 127.0.0.1\n"
@@ -55,6 +66,10 @@ func startDNSProjectWith(tb testing.TB, secondary bool, zones ...string) *dnsPro
 		cfg.Port = port
 	}
 	acl := `check-names ignore; check-integrity no; allow-update { key "zonesync-key"; }; allow-transfer { key "zonesync-key"; 127.0.0.1; ::1; };`
+	if kind == notifiedSecondary {
+		cfg.Options = "notify-delay 0;"
+		acl += fmt.Sprintf(" notify explicit; also-notify { ::1 port %d; };", cfg.Port)
+	}
 	for _, z := range zones {
 		parent += fmt.Sprintf("%s. NS ns1.test.\n", z)
 		cfg.Zones = append(cfg.Zones, namedtest.Zone{Name: z, Statements: acl,
@@ -67,7 +82,7 @@ func startDNSProjectWith(tb testing.TB, secondary bool, zones ...string) *dnsPro
 			Options: "min-refresh-time 86400; max-refresh-time 86400; min-retry-time 86400; max-retry-time 86400;"}
 		for _, z := range zones {
 			sec.Zones = append(sec.Zones, namedtest.Zone{Name: z, Type: "secondary",
-				Statements: fmt.Sprintf("check-names ignore; primaries { 127.0.0.1 port %d; };", p.srv.Port)})
+				Statements: fmt.Sprintf("check-names ignore; primaries { 127.0.0.1 port %d; }; allow-notify { any; };", p.srv.Port)})
 		}
 		s := namedtest.StartT(tb, sec)
 		for _, z := range zones {

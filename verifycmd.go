@@ -28,7 +28,7 @@ const (
 func verifyFlags(prefix string) []cli.Flag {
 	return []cli.Flag{
 		&cli.DurationFlag{Name: prefix + "timeout", Value: defaultVerifyTimeout, Usage: "wait at most `DURATION` for every server to be in sync (0: ask once)"},
-		&cli.DurationFlag{Name: prefix + "interval", Value: defaultVerifyInterval, Usage: "ask the servers that are not in sync again every `DURATION`"},
+		&cli.DurationFlag{Name: prefix + "interval", Value: defaultVerifyInterval, Usage: "ask the servers that are not in sync again, at most `DURATION` apart (the pauses start at 0.25s and double)"},
 		&cli.BoolFlag{Name: prefix + "from-parent", Usage: "take the servers from the zone's delegation at its parent, not from its own apex NS set", DisableDefaultText: true},
 		&cli.StringSliceFlag{Name: prefix + "resolver", Usage: "the recursive resolver `HOST:PORT` that finds the servers and their addresses; repeat for fallbacks (default: the nameservers of /etc/resolv.conf)"},
 		&cli.StringFlag{Name: prefix + "family", Value: "both", Usage: "ask the servers' `FAMILY` addresses: ipv4, ipv6 or both (GitHub-hosted runners have no IPv6)"},

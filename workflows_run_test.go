@@ -685,7 +685,7 @@ func TestApplyWorkflowSteps(t *testing.T) {
 	t.Run("the apply is verified at every server; one still behind is a warning", func(t *testing.T) {
 		// ns1.test. is the primary zonesync applies to; ns2.test. a
 		// secondary that is never notified of the change.
-		p := startDNSProjectWith(t, true, "a.test")
+		p := startDNSProjectWith(t, staleSecondary, "a.test")
 		t.Setenv("TSIG_SECRET", p.secret)
 		p.writeSpec(t, "a.test", "  www:\n    - {type: A, ttl: 300, value: 192.0.2.1}\n")
 		api := merged("")

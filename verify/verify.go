@@ -137,7 +137,9 @@ type Options struct {
 	// Timeout is how long to poll for servers that are not in sync; 0
 	// asks once.
 	Timeout time.Duration
-	// Interval is the pause between two rounds; 0 means 5s.
+	// Interval is the longest pause between two rounds; 0 means 5s. The
+	// pauses start at FirstPause and double up to it: a secondary that
+	// is notified of a change mostly catches up within a second.
 	Interval time.Duration
 	// QueryTimeout is how long one query waits for its answer (it is
 	// sent twice over UDP); 0 means 2s.
@@ -160,8 +162,12 @@ func (o *Options) serverAddr(ip string) string {
 	return hostPort(ip, o.Port)
 }
 
-// DefaultInterval is the pause between rounds when Options.Interval is 0.
+// DefaultInterval is the longest pause between rounds when
+// Options.Interval is 0.
 const DefaultInterval = 5 * time.Second
+
+// FirstPause is the pause after the first round, unless Interval is shorter.
+const FirstPause = 250 * time.Millisecond
 
 // FormatVersion is the version of the JSON report.
 const FormatVersion = 1
@@ -355,6 +361,7 @@ func (v *verifier) zone(ctx context.Context, z Zone, start time.Time) (*ZoneRepo
 		unresolved[n] = nil
 	}
 	var targets []*target
+	pause := min(v.opt.Interval, FirstPause)
 	for {
 		zr.Rounds++
 		for _, n := range sortedKeys(unresolved) {
@@ -387,9 +394,10 @@ func (v *verifier) zone(ctx context.Context, z Zone, start time.Time) (*ZoneRepo
 		if !now.Before(deadline) || ctx.Err() != nil {
 			return zr, true
 		}
-		if err := v.opt.Clock.Sleep(ctx, min(v.opt.Interval, deadline.Sub(now))); err != nil {
+		if err := v.opt.Clock.Sleep(ctx, min(pause, deadline.Sub(now))); err != nil {
 			return zr, true
 		}
+		pause = min(2*pause, v.opt.Interval)
 	}
 }
 

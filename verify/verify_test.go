@@ -17,6 +17,7 @@ import (
 type fakeClock struct {
 	now     time.Time
 	sleeps  int
+	pauses  []time.Duration
 	onSleep func(n int)
 }
 
@@ -24,6 +25,7 @@ func (c *fakeClock) Now() time.Time { return c.now }
 
 func (c *fakeClock) Sleep(_ context.Context, d time.Duration) error {
 	c.sleeps++
+	c.pauses = append(c.pauses, d)
 	if c.onSleep != nil {
 		c.onSleep(c.sleeps)
 	}
@@ -119,7 +121,10 @@ func TestBehindUntilNotified(t *testing.T) {
 	assert.Equal(t, append([]row{{"ns1.test.", primaryIP, InSync, serial}}, top.secondaryRows(Behind, old)...), rows(z))
 	assert.Equal(t, serial, z.Serial)
 	assert.Equal(t, "highest seen", z.SerialFrom)
-	assert.Equal(t, 4, z.Rounds, "asked at 0s, 1s, 2s and 3s")
+	ms := time.Millisecond
+	assert.Equal(t, []time.Duration{250 * ms, 500 * ms, time.Second, time.Second, 250 * ms}, clock.pauses,
+		"the pauses double up to the interval; the last one ends at the timeout")
+	assert.Equal(t, 6, z.Rounds, "asked at 0s, 0.25s, 0.75s, 1.75s, 2.75s and 3s")
 	behind := z.Servers[len(z.Servers)-1]
 	assert.Contains(t, behind.Detail, "expected")
 	require.Len(t, behind.Differences, 1)
@@ -127,13 +132,24 @@ func TestBehindUntilNotified(t *testing.T) {
 	assert.True(t, rep.TimedOut)
 	assert.Equal(t, 2, rep.ExitCode())
 
-	// Told of the change, it transfers the zone and verify ends in sync.
-	top.notify(t, "held.test")
-	opt = top.options()
-	opt.Timeout = time.Minute
+	// Told of the change while verify waits, it transfers the zone: the
+	// next round finds it in sync. Here the serial is known, as after an
+	// apply.
+	clock = newFakeClock()
+	clock.onSleep = func(n int) {
+		if n == 1 {
+			assert.NoError(t, top.notify("held.test"))
+			assert.NoError(t, top.secondary.WaitSerial("held.test", serial))
+		}
+	}
+	opt.Timeout, opt.Clock = time.Minute, clock
 	rep = Run(context.Background(), []Zone{{Name: "held.test", Checks: checks, Serial: serial}}, opt)
-	assert.Equal(t, append([]row{{"ns1.test.", primaryIP, InSync, serial}}, top.secondaryRows(InSync, serial)...), rows(rep.Zones[0]))
+	z = rep.Zones[0]
+	assert.Equal(t, append([]row{{"ns1.test.", primaryIP, InSync, serial}}, top.secondaryRows(InSync, serial)...), rows(z))
+	assert.Equal(t, "provider", z.SerialFrom)
+	assert.Equal(t, 2, z.Rounds)
 	assert.Equal(t, 0, rep.ExitCode())
+	assert.False(t, rep.TimedOut)
 }
 
 func TestBrokenServers(t *testing.T) {
