@@ -164,7 +164,7 @@ func (e *env) apply(c *cli.Context) error {
 	// --verify: the zones just applied, once every operation is ok.
 	var vrep *verify.Report
 	if verifying && err == nil {
-		vrep = e.runVerify(c, applied, vopt, cfg.Concurrency)
+		vrep = e.runVerify(c, applied, vopt)
 		err = verifyExit(vrep)
 	} else if verifying {
 		fmt.Fprintln(e.stderr, "zonesync: not verified: the apply did not succeed")

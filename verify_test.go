@@ -45,6 +45,10 @@ const (
 	staleSecondary
 	// notifiedSecondary is notified of every change, as in production.
 	notifiedSecondary
+	// quickSecondary is notifiedSecondary with BIND's rate limits on
+	// NOTIFY and on the secondary's SOA queries (20 a second each by
+	// default) raised to 1000 a second.
+	quickSecondary
 )
 
 // startDNSProjectWith also starts, unless noSecondary, a second named on
@@ -66,8 +70,11 @@ func startDNSProjectWith(tb testing.TB, kind secondaryKind, zones ...string) *dn
 		cfg.Port = port
 	}
 	acl := `check-names ignore; check-integrity no; allow-update { key "zonesync-key"; }; allow-transfer { key "zonesync-key"; 127.0.0.1; ::1; };`
-	if kind == notifiedSecondary {
+	if kind == notifiedSecondary || kind == quickSecondary {
 		cfg.Options = "notify-delay 0;"
+		if kind == quickSecondary {
+			cfg.Options += " notify-rate 1000;"
+		}
 		acl += fmt.Sprintf(" notify explicit; also-notify { ::1 port %d; };", cfg.Port)
 	}
 	for _, z := range zones {
@@ -80,6 +87,9 @@ func startDNSProjectWith(tb testing.TB, kind secondaryKind, zones ...string) *dn
 	if secondary {
 		sec := namedtest.Config{Addresses: []string{"::1"}, Port: p.srv.Port,
 			Options: "min-refresh-time 86400; max-refresh-time 86400; min-retry-time 86400; max-retry-time 86400;"}
+		if kind == quickSecondary {
+			sec.Options += " serial-query-rate 1000;"
+		}
 		for _, z := range zones {
 			sec.Zones = append(sec.Zones, namedtest.Zone{Name: z, Type: "secondary",
 				Statements: fmt.Sprintf("check-names ignore; primaries { 127.0.0.1 port %d; }; allow-notify { any; };", p.srv.Port)})

@@ -110,7 +110,6 @@ func (e *env) verifyCmd(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opt.Concurrency = cfg.Concurrency
 	rep := verify.Run(e.context(c), zones, opt)
 	var werr error
 	switch format {
@@ -231,8 +230,7 @@ func applyVerifyOptions(c *cli.Context) (opt verify.Options, on bool, err error)
 }
 
 // runVerify verifies the zones an apply changed.
-func (e *env) runVerify(c *cli.Context, zones []verify.Zone, opt verify.Options, concurrency int) *verify.Report {
-	opt.Concurrency = concurrency
+func (e *env) runVerify(c *cli.Context, zones []verify.Zone, opt verify.Options) *verify.Report {
 	prog := e.progress(c, "verifying")
 	if len(zones) > 0 {
 		prog.update(0, len(zones))

@@ -144,7 +144,9 @@ type Options struct {
 	// QueryTimeout is how long one query waits for its answer (it is
 	// sent twice over UDP); 0 means 2s.
 	QueryTimeout time.Duration
-	// Concurrency is how many zones are verified at once; 0 means 4.
+	// Concurrency is how many zones are verified at once; 0 means
+	// DefaultConcurrency. A zone mostly waits between rounds, so this is
+	// not the config's concurrency, which paces the providers' APIs.
 	Concurrency int
 	// Clock is the clock of the poll; nil is the real one.
 	Clock Clock
@@ -165,6 +167,11 @@ func (o *Options) serverAddr(ip string) string {
 // DefaultInterval is the longest pause between rounds when
 // Options.Interval is 0.
 const DefaultInterval = 5 * time.Second
+
+// DefaultConcurrency is how many zones are verified at once when
+// Options.Concurrency is 0: each asks its servers at most 8 record sets
+// at a time per address.
+const DefaultConcurrency = 16
 
 // FirstPause is the pause after the first round, unless Interval is shorter.
 const FirstPause = 250 * time.Millisecond
@@ -278,7 +285,7 @@ func Run(ctx context.Context, zones []Zone, opt Options) *Report {
 	start := opt.Clock.Now()
 	rep := &Report{FormatVersion: FormatVersion, Zones: make([]*ZoneReport, len(zones))}
 	if opt.Concurrency <= 0 {
-		opt.Concurrency = 4
+		opt.Concurrency = DefaultConcurrency
 	}
 	sem := make(chan struct{}, opt.Concurrency)
 	var wg sync.WaitGroup
