@@ -129,13 +129,14 @@ func rcodeName(rcode int) string {
 // returns those that differ from the spec, in the checks' order. A state
 // is returned when a query gets no usable answer.
 func (q *querier) compare(ctx context.Context, addr string, z Zone) ([]Difference, State, string) {
-	type outcome struct {
-		diff         *Difference
-		state        State
-		detail       string
-		done, failed bool
+	diffs := make([]*Difference, len(z.Checks))
+	// The first query that gets no usable answer decides the address's
+	// state this round; the others are cancelled.
+	var first struct {
+		once   sync.Once
+		state  State
+		detail string
 	}
-	out := make([]outcome, len(z.Checks))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -152,25 +153,24 @@ func (q *querier) compare(ctx context.Context, addr string, z Zone) ([]Differenc
 			defer func() { <-sem }()
 			got, state, detail := q.recordSet(ctx, addr, z.Name, c)
 			if state != "" {
-				out[i] = outcome{state: state, detail: detail, done: true, failed: true}
-				// One failure decides the address's state this round.
+				first.once.Do(func() { first.state, first.detail = state, detail })
 				cancel()
 				return
 			}
-			out[i] = outcome{diff: differ(c, got), done: true}
+			diffs[i] = differ(c, got)
 		}()
 	}
 	wg.Wait()
-	var diffs []Difference
-	for _, o := range out {
-		if o.failed {
-			return nil, o.state, o.detail
-		}
-		if o.diff != nil {
-			diffs = append(diffs, *o.diff)
+	if first.state != "" {
+		return nil, first.state, first.detail
+	}
+	var out []Difference
+	for _, d := range diffs {
+		if d != nil {
+			out = append(out, *d)
 		}
 	}
-	return diffs, "", ""
+	return out, "", ""
 }
 
 // recordSet asks addr for one record set; nil when it has none.
