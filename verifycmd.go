@@ -110,7 +110,10 @@ func (e *env) verifyCmd(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	prog := e.progress(c, "verifying zones")
+	opt.Progress = prog.update
 	rep := verify.Run(e.context(c), zones, opt)
+	prog.done()
 	var werr error
 	switch format {
 	case "json":
@@ -231,10 +234,8 @@ func applyVerifyOptions(c *cli.Context) (opt verify.Options, on bool, err error)
 
 // runVerify verifies the zones an apply changed.
 func (e *env) runVerify(c *cli.Context, zones []verify.Zone, opt verify.Options) *verify.Report {
-	prog := e.progress(c, "verifying")
-	if len(zones) > 0 {
-		prog.update(0, len(zones))
-	}
+	prog := e.progress(c, "verifying zones")
+	opt.Progress = prog.update
 	rep := verify.Run(e.context(c), zones, opt)
 	prog.done()
 	return rep

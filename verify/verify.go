@@ -150,6 +150,8 @@ type Options struct {
 	Concurrency int
 	// Clock is the clock of the poll; nil is the real one.
 	Clock Clock
+	// Progress, when set, is told each time a zone is done.
+	Progress func(done, total int)
 
 	// route, in tests, is where a server's address is asked instead of
 	// that address and Port: the test servers all listen on 127.0.0.1.
@@ -289,6 +291,8 @@ func Run(ctx context.Context, zones []Zone, opt Options) *Report {
 	}
 	sem := make(chan struct{}, opt.Concurrency)
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
 	timedOut := make([]bool, len(zones))
 	for i, z := range zones {
 		wg.Add(1)
@@ -298,6 +302,12 @@ func Run(ctx context.Context, zones []Zone, opt Options) *Report {
 			defer func() { <-sem }()
 			v := &verifier{opt: opt, q: &querier{timeout: opt.QueryTimeout}}
 			rep.Zones[i], timedOut[i] = v.zone(ctx, z, start)
+			if opt.Progress != nil {
+				mu.Lock()
+				done++
+				opt.Progress(done, len(zones))
+				mu.Unlock()
+			}
 		}()
 	}
 	wg.Wait()

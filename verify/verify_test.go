@@ -253,8 +253,12 @@ func TestZoneNotFound(t *testing.T) {
 	}
 	opt := top.options()
 	opt.Clock = newFakeClock()
-	rep := Run(context.Background(), []Zone{{Name: "nowhere.test"}}, opt)
+	var progress [][2]int
+	opt.Progress = func(done, total int) { progress = append(progress, [2]int{done, total}) }
+	rep := Run(context.Background(), []Zone{{Name: "nowhere.test"}, {Name: "elsewhere.test"}}, opt)
 	assert.Equal(t, "zone nowhere.test is not in the DNS: the resolver answers NXDOMAIN (is it delegated yet?)", rep.Zones[0].Error)
+	assert.Equal(t, "elsewhere.test", rep.Zones[1].Zone, "zones are reported in the order given")
+	assert.Equal(t, [][2]int{{1, 2}, {2, 2}}, progress)
 }
 
 func TestSerialArithmetic(t *testing.T) {
