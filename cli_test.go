@@ -229,7 +229,7 @@ func TestUnknownCommand(t *testing.T) {
 	code, out, errOut := zonesync(t, "pln")
 	assert.Equal(t, 1, code)
 	assert.Empty(t, out)
-	assert.Equal(t, `zonesync: "pln" is not a zonesync command (did you mean plan?); the commands are validate, plan, apply, import, fmt, schema, version, completion, help`+"\n", errOut)
+	assert.Equal(t, `zonesync: "pln" is not a zonesync command (did you mean plan?); the commands are validate, plan, apply, verify, import, fmt, schema, version, completion, help`+"\n", errOut)
 }
 
 func TestConfigDiscovery(t *testing.T) {

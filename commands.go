@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/verify"
 )
 
 func (e *env) validate(c *cli.Context) error {
@@ -147,9 +149,28 @@ func (e *env) apply(c *cli.Context) error {
 	if format != "text" && format != "json" && format != "markdown" {
 		return fmt.Errorf("--format must be text, json or markdown, not %q", format)
 	}
+	vopt, verifying, err := applyVerifyOptions(c)
+	if err != nil {
+		return err
+	}
 	rep := &apply.Report{}
-	cfg, err := e.applyPlan(c, format, rep)
+	var applied []verify.Zone
+	cfg, err := e.applyPlan(c, format, rep, &applied)
+	// --verify: the zones just applied, once every operation is ok.
+	var vrep *verify.Report
+	if verifying && err == nil {
+		vrep = e.runVerify(c, applied, vopt)
+		err = verifyExit(vrep)
+	} else if verifying {
+		fmt.Fprintln(e.stderr, "zonesync: not verified: the apply did not succeed")
+	}
 	if format == "text" {
+		if vrep != nil {
+			fmt.Fprintln(e.stdout)
+			if werr := verify.WriteText(e.stdout, vrep); werr != nil {
+				return errors.Join(err, werr)
+			}
+		}
 		return err
 	}
 	// JSON and markdown are one document whatever happened: the report,
@@ -160,16 +181,21 @@ func (e *env) apply(c *cli.Context) error {
 	}
 	var werr error
 	if format == "json" {
-		werr = rep.WriteJSON(e.stdout)
+		werr = writeApplyJSON(e.stdout, rep, vrep)
 	} else {
 		werr = apply.WriteMarkdown(e.stdout, rep, e.marker(c, cfg))
+		if werr == nil && vrep != nil {
+			_, werr = io.WriteString(e.stdout, "\n")
+			werr = errors.Join(werr, verify.WriteMarkdown(e.stdout, vrep, verify.MarkdownOptions{}))
+		}
 	}
 	return errors.Join(err, werr)
 }
 
 // applyPlan applies a fresh or saved plan, filling in rep as it goes. Its
 // error is what is printed on stderr and decides the exit code.
-func (e *env) applyPlan(c *cli.Context, format string, rep *apply.Report) (*config.Config, error) {
+// applied is set to the zones the apply changed, for --verify.
+func (e *env) applyPlan(c *cli.Context, format string, rep *apply.Report, applied *[]verify.Zone) (*config.Config, error) {
 	if c.NArg() > 1 {
 		return nil, fmt.Errorf("apply takes at most one plan file, got %d arguments", c.NArg())
 	}
@@ -285,6 +311,7 @@ func (e *env) applyPlan(c *cli.Context, format string, rep *apply.Report) (*conf
 		ran.Forced = prep.Plan.Refusals
 	}
 	*rep = *ran
+	*applied = appliedZones(prep, ran)
 	if format == "text" {
 		fmt.Fprintln(e.stdout, rep.SummaryLine())
 	}

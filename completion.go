@@ -106,8 +106,10 @@ func (e *env) flagValues(app *cli.App, cmd *cli.Command, flag, configFile string
 		if cfg := quietConfig(configFile); cfg != nil {
 			return cfg.ProviderNames()
 		}
-	case name == "format" && cmd != nil && cmd.Name == "plan":
+	case name == "format" && cmd != nil && (cmd.Name == "plan" || cmd.Name == "verify"):
 		return []string{"text", "markdown", "json"}
+	case name == "family" || name == "verify-family":
+		return []string{"both", "ipv4", "ipv6"}
 	case name == "format":
 		return []string{"text", "json", "markdown"}
 	case name == "error-format":

@@ -19,10 +19,10 @@ func TestCompleteCandidates(t *testing.T) {
 		words string // the words after "zonesync"; the last one is being completed
 		want  []string
 	}{
-		{"", []string{"validate", "plan", "apply", "import", "fmt", "schema", "version", "completion", "help"}},
+		{"", []string{"validate", "plan", "apply", "verify", "import", "fmt", "schema", "version", "completion", "help"}},
 		{"pl", []string{"plan"}},
 		{"--config x.yaml a", []string{"apply"}},
-		{"-q ", []string{"validate", "plan", "apply", "import", "fmt", "schema", "version", "completion", "help"}},
+		{"-q ", []string{"validate", "plan", "apply", "verify", "import", "fmt", "schema", "version", "completion", "help"}},
 		{"plan --f", []string{"--format", "--force"}},
 		{"plan --d", []string{"--detailed-exitcode"}},
 		{"apply --a", []string{"--auto-approve"}},
@@ -32,6 +32,13 @@ func TestCompleteCandidates(t *testing.T) {
 		{"apply --zone example.com --zone ex", []string{"example.com", "example.org"}},
 		{"plan --format ", []string{"text", "markdown", "json"}},
 		{"apply --format ", []string{"text", "json", "markdown"}},
+		{"ver", []string{"verify", "version"}},
+		{"veri", []string{"verify"}},
+		{"verify --format ", []string{"text", "markdown", "json"}},
+		{"verify --family ", []string{"both", "ipv4", "ipv6"}},
+		{"verify --zone example.o", []string{"example.org"}},
+		{"apply --verify-f", []string{"--verify-from-parent", "--verify-family"}},
+		{"apply --verify-family ip", []string{"ipv4", "ipv6"}},
 		{"--error-format ", []string{"text", "github"}},
 		{"import --provider ", []string{"local"}},
 		{"schema ", []string{"zone", "config"}},

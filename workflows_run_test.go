@@ -169,8 +169,11 @@ func TestApplyWorkflowSteps(t *testing.T) {
 		}
 		return api
 	}
+	// The examples' zones are zone files no public server serves: apply
+	// does not verify them.
 	apply := func(t *testing.T, dir, saved string, api *fakeGitHub) *jobRun {
 		return runJob(t, job{workflow: "zonesync-apply.yml", name: "apply", dir: dir, releases: releases, github: push, api: api,
+			env: map[string]string{"ZONESYNC_VERIFY": "false"},
 			stubs: map[string]func(*jobRun) map[string]string{
 				"Download the reviewed plan": func(r *jobRun) map[string]string {
 					assert.Equal(t, "99", r.steps["reviewed"].outputs["run-id"])
@@ -259,6 +262,25 @@ func TestApplyWorkflowSteps(t *testing.T) {
 		assert.True(t, r.failed)
 		assert.False(t, r.ran("Apply"))
 		assert.Contains(t, report(t, r, "issues.createComment"), "zonesync did not apply this merge: it failed before it could start.")
+	})
+	t.Run("the apply is verified at every server; one still behind is a warning", func(t *testing.T) {
+		// ns1.test. is the primary zonesync applies to; ns2.test. a
+		// secondary that is never notified of the change.
+		p := startDNSProjectWith(t, staleSecondary, "a.test")
+		t.Setenv("TSIG_SECRET", p.secret)
+		p.writeSpec(t, "a.test", "  www:\n    - {type: A, ttl: 300, value: 192.0.2.1}\n")
+		api := merged("")
+		r := runJob(t, job{workflow: "zonesync-apply.yml", name: "apply", dir: filepath.Dir(p.config), releases: releases, github: push, api: api,
+			env: map[string]string{"ZONESYNC_VERIFY_ARGS": "--verify-timeout 0 " + strings.Join(p.flags("verify-"), " ")}})
+		require.False(t, r.failed, "servers behind are a warning, not a failure: %s", r.log.String())
+		assert.Equal(t, "2", r.steps["apply"].outputs["exitcode"])
+		assert.True(t, r.ran("Warn of servers still behind"))
+		assert.Contains(t, r.log.String(), "::warning::applied, but some authoritative servers were still behind")
+		body := report(t, r, "issues.createComment")
+		assert.Contains(t, body, "### zonesync apply\n")
+		assert.Contains(t, body, "### zonesync verify: not in sync")
+		assert.Regexp(t, `\| ns1\.test\. \| 127\.0\.0\.1 \| (\d+) \| in sync \|  \|`, body)
+		assert.Regexp(t, `\| ns2\.test\. \| ::1 \| 1 \| behind \| serial 1, expected \d+`, body)
 	})
 }
 
