@@ -7,20 +7,17 @@ import (
 	"io"
 	"os"
 	"path"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/spec"
 	"golang.org/x/term"
 )
-
-// configName is the project config zonesync looks for.
-const configName = "zonesync.yaml"
 
 // globalCategory marks the flags every command takes.
 const globalCategory = "global"
@@ -81,37 +78,16 @@ func (e *env) configFile(c *cli.Context) (string, error) {
 	}
 	wd, err := os.Getwd()
 	if err != nil {
-		return "", fmt.Errorf("look for %s: %w", configName, err)
+		return "", fmt.Errorf("look for %s: %w", config.FileName, err)
 	}
-	f, err := findConfig(wd)
+	f, err := config.Find(wd)
 	if err != nil {
 		return "", err
 	}
-	if f != configName && globalBool(c, "verbose") {
+	if f != config.FileName && globalBool(c, "verbose") {
 		e.logf("using config %s", f)
 	}
 	return f, nil
-}
-
-// findConfig looks for zonesync.yaml in dir, then in each parent up to
-// the root. The path it returns is relative to dir, so that messages name
-// files the way the user sees them; paths inside the config stay relative
-// to the config file.
-func findConfig(dir string) (string, error) {
-	for d := dir; ; {
-		p := filepath.Join(d, configName)
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			if rel, err := filepath.Rel(dir, p); err == nil {
-				return rel, nil
-			}
-			return p, nil
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", fmt.Errorf("no %s in %s or any parent directory; run zonesync inside your DNS repository, or name the config with --config FILE or $ZONESYNC_CONFIG", configName, dir)
-		}
-		d = parent
-	}
 }
 
 // reorderArgs moves each command's flags before its arguments, so that
@@ -247,7 +223,7 @@ func zonePatterns(c *cli.Context) ([]string, error) {
 	var out []string
 	for _, v := range c.StringSlice("zone") {
 		for _, p := range strings.Split(v, ",") {
-			p = spec.NormalizeZone(p)
+			p = model.NormalizeZone(p)
 			if p == "" {
 				return nil, errors.New("--zone needs a zone name or a glob such as 'shop-*.com'")
 			}

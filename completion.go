@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -47,7 +48,7 @@ func (e *env) complete(c *cli.Context) error {
 // candidates are the words that may come after before.
 func (e *env) candidates(app *cli.App, before []string, cur string) []string {
 	var cmd *cli.Command
-	config := ""
+	configFile := ""
 	flags := app.Flags
 	for i := 0; i < len(before); i++ {
 		w := before[i]
@@ -56,14 +57,14 @@ func (e *env) candidates(app *cli.App, before []string, cur string) []string {
 		}
 		if isFlag(w) {
 			if name, value, ok := strings.Cut(strings.TrimLeft(w, "-"), "="); ok && name == "config" {
-				config = value
+				configFile = value
 			}
 			if takesValue(flags, w) {
 				if i+1 == len(before) {
-					return e.flagValues(app, cmd, w, config)
+					return e.flagValues(app, cmd, w, configFile)
 				}
 				if strings.TrimLeft(w, "-") == "config" {
-					config = before[i+1]
+					configFile = before[i+1]
 				}
 				i++
 			}
@@ -96,17 +97,19 @@ func (e *env) candidates(app *cli.App, before []string, cur string) []string {
 }
 
 // flagValues are the values a flag may take; none means file names.
-func (e *env) flagValues(app *cli.App, cmd *cli.Command, flag, config string) []string {
+func (e *env) flagValues(app *cli.App, cmd *cli.Command, flag, configFile string) []string {
 	name := strings.TrimLeft(flag, "-")
 	switch {
 	case name == "zone":
-		return specZones(config)
+		return specZones(configFile)
 	case name == "provider":
-		if cfg := quietConfig(config); cfg != nil {
+		if cfg := quietConfig(configFile); cfg != nil {
 			return cfg.ProviderNames()
 		}
-	case name == "format" && cmd != nil && cmd.Name == "plan":
+	case name == "format" && cmd != nil && (cmd.Name == "plan" || cmd.Name == "verify"):
 		return []string{"text", "markdown", "json"}
+	case name == "family" || name == "verify-family":
+		return []string{"both", "ipv4", "ipv6"}
 	case name == "format":
 		return []string{"text", "json", "markdown"}
 	case name == "error-format":
@@ -117,7 +120,7 @@ func (e *env) flagValues(app *cli.App, cmd *cli.Command, flag, config string) []
 
 // quietConfig reads the config for completion: no environment needed,
 // and nil on any problem.
-func quietConfig(file string) *spec.Config {
+func quietConfig(file string) *config.Config {
 	if file == "" {
 		file = os.Getenv("ZONESYNC_CONFIG")
 	}
@@ -126,11 +129,11 @@ func quietConfig(file string) *spec.Config {
 		if err != nil {
 			return nil
 		}
-		if file, err = findConfig(wd); err != nil {
+		if file, err = config.Find(wd); err != nil {
 			return nil
 		}
 	}
-	cfg, err := spec.ParseConfigFile(file, func(string) (string, bool) { return "", true })
+	cfg, err := config.ParseFile(file, func(string) (string, bool) { return "", true })
 	if err != nil {
 		return nil
 	}
@@ -139,8 +142,8 @@ func quietConfig(file string) *spec.Config {
 
 // specZones are the zones the specs of a config declare, from a cheap
 // look at each file.
-func specZones(config string) []string {
-	cfg := quietConfig(config)
+func specZones(configFile string) []string {
+	cfg := quietConfig(configFile)
 	if cfg == nil {
 		return nil
 	}

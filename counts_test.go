@@ -13,8 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/model"
 	cloudns "github.com/zonesync/zonesync/providers/cloudns/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // TestApplyAfterACutReadCreatesNothing: with records.json answering only
@@ -25,9 +25,9 @@ func TestApplyAfterACutReadCreatesNothing(t *testing.T) {
 	fastRetries(t)
 	const password = "tx-Secret-9f8e7d"
 	api := cloudns.New(cloudns.Options{AuthID: "4242", Password: password})
-	zone := &spec.Zone{Name: "example.com", Mode: spec.Master}
+	zone := &model.Zone{Name: "example.com", Mode: model.Master}
 	for i := range 88 {
-		rs, err := spec.NewRecordSet(fmt.Sprintf("host%02d", i), "A", 3600, fmt.Sprintf("192.0.2.%d", i+1))
+		rs, err := model.NewRecordSet(fmt.Sprintf("host%02d", i), "A", 3600, fmt.Sprintf("192.0.2.%d", i+1))
 		require.NoError(t, err)
 		zone.Records = append(zone.Records, rs)
 	}

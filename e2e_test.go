@@ -13,18 +13,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonesync/zonesync/model"
 	cloudns "github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/providers/faults"
 	"github.com/zonesync/zonesync/providers/httpx"
 	plesk "github.com/zonesync/zonesync/providers/plesk/fake"
 	telecomx "github.com/zonesync/zonesync/providers/telecomx/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // fakeAPI is what every provider's fake offers (as cmd/zonesync-fake uses it).
 type fakeAPI interface {
 	http.Handler
-	Seed(*spec.Zone) error
+	Seed(*model.Zone) error
 	Faults() *faults.Injector
 }
 
@@ -59,11 +59,11 @@ var e2eProviders = []struct {
 const e2eSecret = "tx-Secret-9f8e7d"
 
 // seedZone is the live zone every fake starts with.
-func seedZone(t *testing.T) *spec.Zone {
+func seedZone(t *testing.T) *model.Zone {
 	t.Helper()
-	z := &spec.Zone{Name: "e2e.test", Mode: spec.Master, TTL: 3600}
+	z := &model.Zone{Name: "e2e.test", Mode: model.Master, TTL: 3600}
 	add := func(name, rrtype string, values ...string) {
-		rs, err := spec.NewRecordSet(name, rrtype, 3600, values...)
+		rs, err := model.NewRecordSet(name, rrtype, 3600, values...)
 		if err != nil {
 			t.Fatal(err)
 		}

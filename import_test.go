@@ -10,9 +10,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // listedProvider serves whatever zone names its config lists, each with
@@ -20,7 +21,7 @@ import (
 type listedProvider struct{ zones []string }
 
 func init() {
-	providers.Register("listed", func(cfg *spec.ProviderConfig) (providers.Provider, error) {
+	providers.Register("listed", func(cfg *config.ProviderConfig) (providers.Provider, error) {
 		var s struct {
 			Zones []string `yaml:"zones"`
 		}
@@ -31,19 +32,19 @@ func init() {
 	})
 }
 
-func (p *listedProvider) Capabilities() spec.Capabilities { return spec.Capabilities{} }
+func (p *listedProvider) Capabilities() model.Capabilities { return model.Capabilities{} }
 
 func (p *listedProvider) ListZones(context.Context) ([]string, error) { return p.zones, nil }
 
-func (p *listedProvider) ReadZone(_ context.Context, zone string, _ providers.ReadOptions) (*spec.Zone, error) {
-	rs, err := spec.NewRecordSet("1", "PTR", 3600, "host.example.com.")
+func (p *listedProvider) ReadZone(_ context.Context, zone string, _ providers.ReadOptions) (*model.Zone, error) {
+	rs, err := model.NewRecordSet("1", "PTR", 3600, "host.example.com.")
 	if err != nil {
 		return nil, err
 	}
-	return &spec.Zone{Name: zone, Mode: spec.Master, Records: []*spec.RecordSet{rs}}, nil
+	return &model.Zone{Name: zone, Mode: model.Master, Records: []*model.RecordSet{rs}}, nil
 }
 
-func (p *listedProvider) Apply(_ context.Context, _ *spec.Zone, ops []*plan.Operation) []error {
+func (p *listedProvider) Apply(_ context.Context, _ *model.Zone, ops []*plan.Operation) []error {
 	return make([]error, len(ops))
 }
 

@@ -2,10 +2,11 @@
 // the changes that bring live zones in line with them, and applies them.
 //
 // This package is wiring only: the commands, their flags and help
-// (main.go), one small function per command (commands.go), what every
-// command shares (cli.go: global flags, config discovery, version, the
-// apply prompt) and shell completion (completion.go). The work is done by
-// the spec, plan, providers and apply packages.
+// (main.go), one small function per command (commands.go; verify and
+// apply --verify in verifycmd.go), what every command shares (cli.go:
+// global flags, config discovery, version, the apply prompt) and shell
+// completion (completion.go). The work is done by the spec, plan,
+// providers, apply and verify packages.
 package main
 
 import (
@@ -17,10 +18,10 @@ import (
 	"runtime/debug"
 
 	"github.com/urfave/cli/v2"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/providers"
 	_ "github.com/zonesync/zonesync/providers/all"
 	"github.com/zonesync/zonesync/providers/redact"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Exit codes, as DESIGN.md documents them.
@@ -213,13 +214,14 @@ func newApp(e *env) *cli.App {
 				Name:      "apply",
 				Usage:     "apply a fresh plan, or the saved plan FILE after checking it is not stale",
 				ArgsUsage: "[FILE]",
-				Flags: []cli.Flag{
+				Flags: append([]cli.Flag{
 					zoneFlag("apply"),
 					shardFlag(),
 					&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text; json or markdown for one report document at the end (errors and refusals included)"},
 					&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (apply never asks when stdin is not a terminal, as in CI)", DisableDefaultText: true},
 					&cli.BoolFlag{Name: "force", Usage: "apply even when the safety checks refuse the plan", DisableDefaultText: true},
-				},
+					&cli.BoolFlag{Name: "verify", Usage: "then check the changed record sets at every authoritative server of the zones applied, as zonesync verify does (the verify-* flags are its)", DisableDefaultText: true},
+				}, verifyFlags("verify-")...),
 				Action: e.apply,
 			}, helpText{
 				description: "Without FILE: makes a fresh plan, shows it and, at a terminal, asks before\n" +
@@ -231,10 +233,44 @@ func newApp(e *env) *cli.App {
 					{"Show the plan, answer yes, apply it", "zonesync apply"},
 					{"Apply exactly the plan reviewed earlier", "zonesync apply plan.json"},
 					{"In a script: no question, one JSON report", "zonesync apply --auto-approve --format json > report.json"},
+					{"Apply, then wait up to 5 minutes until every server serves the changes", "zonesync apply plan.json --verify --verify-timeout 5m"},
 				},
 				exits: []exit{
-					{0, "every operation is ok, or there was nothing to do"},
-					{1, "an operation failed, the plan was refused, stale or not approved, a provider could not be used, or another error"},
+					{0, "every operation is ok, or there was nothing to do (with --verify: and every server is in sync)"},
+					{1, "an operation failed, the plan was refused, stale or not approved, a provider could not be used, or another error; with --verify also a server that answers wrong, is unreachable or lame"},
+					{2, "with --verify: applied, but some servers were still behind when the timeout passed"},
+				},
+			}),
+			command(&cli.Command{
+				Name:  "verify",
+				Usage: "check that every authoritative server of the zones serves what the specs say",
+				Flags: append([]cli.Flag{
+					zoneFlag("verify"),
+					&cli.StringFlag{Name: "plan", Usage: "check only the record sets the saved plan `FILE` changes (from plan -out), in its zones"},
+					&cli.BoolFlag{Name: "all", Usage: "with --plan: check every record set of its zones, not only those it changes", DisableDefaultText: true},
+					&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, markdown or json"},
+				}, verifyFlags("")...),
+				Action: e.verifyCmd,
+			}, helpText{
+				description: "Asks each zone's authoritative servers directly, every IPv4 and IPv6 address\n" +
+					"of each, for the zone's SOA serial and its record sets, and compares them with\n" +
+					"the specs: every record set a spec declares, or with --plan only those the\n" +
+					"plan changes. The servers are the zone's apex NS set (--from-parent: the\n" +
+					"delegation at its parent), found through --resolver. Servers that are not in\n" +
+					"sync are asked again, at pauses growing up to --interval, until all are or\n" +
+					"--timeout passes.\n" +
+					"Each address ends in sync, behind (an older serial than the newest seen),\n" +
+					"wrong answer, unreachable or lame (it does not serve the zone). Changes\n" +
+					"nothing and asks no provider anything.",
+				examples: []example{
+					{"Every zone, every record set, at every server", "zonesync verify"},
+					{"After applying a saved plan: its changes, waiting up to 5 minutes", "zonesync verify --plan plan.json --timeout 5m"},
+					{"One zone, its servers as the parent delegates it, IPv4 only, for a PR comment", "zonesync verify --zone example.com --from-parent --family ipv4 --format markdown"},
+				},
+				exits: []exit{
+					{0, "every server address is in sync"},
+					{1, "an error, or a server that answers wrong, is unreachable or lame"},
+					{2, "some servers were still behind when the timeout passed (the others in sync)"},
 				},
 			}),
 			command(&cli.Command{
@@ -356,12 +392,12 @@ func (e *env) logf(format string, args ...any) {
 // load reads the config and builds its providers. Building them declares
 // their secret settings; those values are registered with the redactor
 // before anything, an error included, is printed.
-func (e *env) load(c *cli.Context) (*spec.Config, *providers.Set, error) {
+func (e *env) load(c *cli.Context) (*config.Config, *providers.Set, error) {
 	file, err := e.configFile(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg, err := spec.LoadConfig(file)
+	cfg, err := config.Load(file)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -16,18 +16,19 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	cloudns "github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/providers/faults"
 	plesk "github.com/zonesync/zonesync/providers/plesk/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // fakeProject serves api, seeded with the live zones, and writes a project
 // whose provider "dns" of type kind (an e2eProviders entry) points at it,
 // with the given specs. It returns the config's path.
-func fakeProject(t *testing.T, kind string, api fakeAPI, live []*spec.Zone, specs map[string]string) string {
+func fakeProject(t *testing.T, kind string, api fakeAPI, live []*model.Zone, specs map[string]string) string {
 	t.Helper()
 	t.Setenv("E2E_PASSWORD", e2eSecret)
 	for _, z := range live {
@@ -46,7 +47,7 @@ func fakeProject(t *testing.T, kind string, api fakeAPI, live []*spec.Zone, spec
 }
 
 // seedNamed is seedZone under another name.
-func seedNamed(t *testing.T, name string) *spec.Zone {
+func seedNamed(t *testing.T, name string) *model.Zone {
 	z := seedZone(t)
 	z.Name = name
 	return z
@@ -71,11 +72,11 @@ var cloudnsReads = []string{"login", "list-zones", "get-pages-count", "get-zones
 
 func TestPlanRefusesAModeSwitchClouDNSCannotMake(t *testing.T) {
 	api := cloudns.New(cloudns.Options{AuthID: "4242", Password: e2eSecret})
-	cfg := fakeProject(t, "cloudns", api, []*spec.Zone{seedZone(t)}, map[string]string{
+	cfg := fakeProject(t, "cloudns", api, []*model.Zone{seedZone(t)}, map[string]string{
 		"e2e.test.yaml": "zone: e2e.test\nprovider: dns\nmode: slave\nmasters: [192.0.2.53]\n",
 	})
 	// What the provider's Apply says about this switch.
-	conf, err := spec.LoadConfig(cfg)
+	conf, err := config.Load(cfg)
 	require.NoError(t, err)
 	set, err := providers.Open(conf)
 	require.NoError(t, err)
@@ -83,7 +84,7 @@ func TestPlanRefusesAModeSwitchClouDNSCannotMake(t *testing.T) {
 	live, err := p.ReadZone(context.Background(), "e2e.test", providers.ReadOptions{})
 	require.NoError(t, err)
 	errs := p.Apply(context.Background(), live, []*plan.Operation{{Seq: 1, Action: plan.SwitchMode,
-		Before: &plan.State{Mode: spec.Master}, After: &plan.State{Mode: spec.Slave, Masters: []string{"192.0.2.53"}}}})
+		Before: &plan.State{Mode: model.Master}, After: &plan.State{Mode: model.Slave, Masters: []string{"192.0.2.53"}}}})
 	require.Error(t, errs[0])
 	applySays := errs[0].Error()
 	assert.Contains(t, applySays, "e2e.test")
@@ -107,7 +108,7 @@ func TestPlanRefusesAModeSwitchClouDNSCannotMake(t *testing.T) {
 
 func TestPlanRefusesAZonePleskCannotCreate(t *testing.T) {
 	api := plesk.New(plesk.Options{Login: "admin", Password: e2eSecret})
-	cfg := fakeProject(t, "plesk", api, []*spec.Zone{seedZone(t)}, map[string]string{
+	cfg := fakeProject(t, "plesk", api, []*model.Zone{seedZone(t)}, map[string]string{
 		"new.test.yaml": "zone: new.test\nprovider: dns\nttl: 3600\nrecords:\n  www:\n    - {type: A, value: 192.0.2.1}\n",
 	})
 	code, out, errOut := zonesync(t, "--config", cfg, "plan")

@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+	"github.com/zonesync/zonesync/internal/yamlx"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Error formats: how errors are written on stderr.
@@ -51,7 +51,7 @@ func flatten(err error) []error {
 	if err == nil {
 		return nil
 	}
-	if list, ok := err.(spec.ErrorList); ok {
+	if list, ok := err.(yamlx.ErrorList); ok {
 		out := make([]error, len(list))
 		for i, e := range list {
 			out[i] = e
@@ -65,7 +65,7 @@ func flatten(err error) []error {
 		}
 		return out
 	}
-	var list spec.ErrorList
+	var list yamlx.ErrorList
 	if errors.As(err, &list) {
 		return flatten(list)
 	}
@@ -82,7 +82,7 @@ func flatten(err error) []error {
 func problems(err error) []plan.Problem {
 	var out []plan.Problem
 	for _, e := range flatten(err) {
-		var se *spec.Error
+		var se *yamlx.Error
 		if errors.As(e, &se) {
 			out = append(out, plan.Problem{Message: se.Msg, File: se.Pos.File, Line: se.Pos.Line, Column: se.Pos.Col})
 			continue

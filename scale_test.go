@@ -12,10 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/zonefile"
-	"github.com/zonesync/zonesync/spec"
 )
 
 func TestShardsSplitTheEstate(t *testing.T) {
@@ -65,13 +66,13 @@ type slowProvider struct {
 	once    sync.Once
 }
 
-func (s *slowProvider) Capabilities() spec.Capabilities {
+func (s *slowProvider) Capabilities() model.Capabilities {
 	c := s.Provider.Capabilities()
 	c.Batch = false
 	return c
 }
 
-func (s *slowProvider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
+func (s *slowProvider) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error {
 	s.once.Do(func() { close(s.started) })
 	select {
 	case <-time.After(s.hold):
@@ -94,7 +95,7 @@ var (
 )
 
 func init() {
-	providers.Register("slow-zonefile-for-tests", func(cfg *spec.ProviderConfig) (providers.Provider, error) {
+	providers.Register("slow-zonefile-for-tests", func(cfg *config.ProviderConfig) (providers.Provider, error) {
 		var s zonefile.Settings
 		if err := cfg.Decode(&s); err != nil {
 			return nil, err

@@ -13,10 +13,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/model"
 	cloudns "github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/redact"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // writeProject writes zonesync.yaml (and zone specs by file name) into a
@@ -82,7 +82,7 @@ func TestOnlySecretsAreScrubbed(t *testing.T) {
 	fastRetries(t)
 	const password = "examp1e-Passw0rd"
 	api := cloudns.New(cloudns.Options{SubAuthUser: "example", Password: password})
-	live := &spec.Zone{Name: "example.com", Mode: spec.Master}
+	live := &model.Zone{Name: "example.com", Mode: model.Master}
 	require.NoError(t, api.Seed(live))
 	srv := httptest.NewServer(api)
 	defer srv.Close()

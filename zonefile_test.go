@@ -12,8 +12,8 @@ import (
 	"github.com/miekg/dns"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // These tests run zonesync on zone files BIND serves and check the files
@@ -56,8 +56,8 @@ func bindDump(t *testing.T, zone, path string) map[string]uint32 {
 	ttls := map[string]uint32{}
 	zp := dns.NewZoneParser(bytes.NewReader(out), zone+".", "")
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
-		name, _ := spec.RelativeName(rr.Header().Name, zone)
-		ttls[name+" "+spec.TypeName(rr.Header().Rrtype)] = rr.Header().Ttl
+		name, _ := model.RelativeName(rr.Header().Name, zone)
+		ttls[name+" "+model.TypeName(rr.Header().Rrtype)] = rr.Header().Ttl
 	}
 	require.NoError(t, zp.Err())
 	return ttls
@@ -193,7 +193,7 @@ func countType(t *testing.T, data []byte, rrtype string) int {
 	n := 0
 	zp := dns.NewZoneParser(bytes.NewReader(data), "sig.test.", "")
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
-		if spec.TypeName(rr.Header().Rrtype) == rrtype {
+		if model.TypeName(rr.Header().Rrtype) == rrtype {
 			n++
 		}
 	}

@@ -11,16 +11,16 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // memory is a provider that keeps one zone in memory, can lock it, and
 // logs every call, so that tests can see what apply did in which order.
 type memory struct {
 	mu   sync.Mutex
-	zone *spec.Zone
+	zone *model.Zone
 	log  []string
 	// readErr fails ReadZone; lockErr fails LockZone.
 	readErr, lockErr error
@@ -28,7 +28,7 @@ type memory struct {
 	outcome func(op *plan.Operation) error
 }
 
-func (m *memory) Capabilities() spec.Capabilities { return spec.Capabilities{CreateZone: true} }
+func (m *memory) Capabilities() model.Capabilities { return model.Capabilities{CreateZone: true} }
 func (m *memory) ListZones(context.Context) ([]string, error) {
 	return []string{m.zone.Name}, nil
 }
@@ -39,7 +39,7 @@ func (m *memory) record(s string) {
 	m.log = append(m.log, s)
 }
 
-func (m *memory) ReadZone(_ context.Context, zone string, _ providers.ReadOptions) (*spec.Zone, error) {
+func (m *memory) ReadZone(_ context.Context, zone string, _ providers.ReadOptions) (*model.Zone, error) {
 	m.record("read")
 	if m.readErr != nil {
 		return nil, m.readErr
@@ -50,7 +50,7 @@ func (m *memory) ReadZone(_ context.Context, zone string, _ providers.ReadOption
 		return nil, providers.ErrZoneNotFound
 	}
 	z := *m.zone
-	z.Records = append([]*spec.RecordSet(nil), m.zone.Records...)
+	z.Records = append([]*model.RecordSet(nil), m.zone.Records...)
 	return &z, nil
 }
 
@@ -62,7 +62,7 @@ func (m *memory) LockZone(_ context.Context, zone string) (func(), error) {
 	return func() { m.record("unlock " + zone) }, nil
 }
 
-func (m *memory) Apply(_ context.Context, live *spec.Zone, ops []*plan.Operation) []error {
+func (m *memory) Apply(_ context.Context, live *model.Zone, ops []*plan.Operation) []error {
 	errs := make([]error, len(ops))
 	for i, op := range ops {
 		m.record(fmt.Sprintf("apply %s %s %s", op.Action, op.Name, op.Type))
@@ -75,7 +75,7 @@ func (m *memory) Apply(_ context.Context, live *spec.Zone, ops []*plan.Operation
 		m.mu.Lock()
 		switch op.Action {
 		case plan.CreateZone:
-			m.zone = &spec.Zone{Name: live.Name, Mode: spec.Master}
+			m.zone = &model.Zone{Name: live.Name, Mode: model.Master}
 		case plan.Create:
 			m.zone.Records = append(m.zone.Records, op.After.RecordSet(op.Name, op.Type))
 			m.zone.SortRecords()
@@ -86,11 +86,11 @@ func (m *memory) Apply(_ context.Context, live *spec.Zone, ops []*plan.Operation
 }
 
 // zoneWith is a zone of A records, each name holding one value.
-func zoneWith(t *testing.T, records map[string]string) *spec.Zone {
+func zoneWith(t *testing.T, records map[string]string) *model.Zone {
 	t.Helper()
-	z := &spec.Zone{Name: "example.com", Provider: "mem", Mode: spec.Master, TTL: 300}
+	z := &model.Zone{Name: "example.com", Provider: "mem", Mode: model.Master, TTL: 300}
 	for name, value := range records {
-		rs, err := spec.NewRecordSet(name, "A", 300, value)
+		rs, err := model.NewRecordSet(name, "A", 300, value)
 		require.NoError(t, err)
 		z.Records = append(z.Records, rs)
 	}
@@ -99,7 +99,7 @@ func zoneWith(t *testing.T, records map[string]string) *spec.Zone {
 }
 
 // prepare plans desired against the provider's zone, as Prepare does.
-func prepare(t *testing.T, m *memory, desired *spec.Zone) *Prepared {
+func prepare(t *testing.T, m *memory, desired *model.Zone) *Prepared {
 	t.Helper()
 	live, err := m.ReadZone(context.Background(), desired.Name, providers.ReadOptions{})
 	if errors.Is(err, providers.ErrZoneNotFound) {
@@ -112,7 +112,7 @@ func prepare(t *testing.T, m *memory, desired *spec.Zone) *Prepared {
 	pl := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
 	pl.Summarize()
 	m.log = nil
-	return &Prepared{Plan: pl, Desired: []*spec.Zone{desired}, Live: []*spec.Zone{live}, Providers: []providers.Provider{m}}
+	return &Prepared{Plan: pl, Desired: []*model.Zone{desired}, Live: []*model.Zone{live}, Providers: []providers.Provider{m}}
 }
 
 func TestZoneChangedSincePlanIsRefused(t *testing.T) {
@@ -229,7 +229,7 @@ func TestUnknownOutcomeSkipsDependents(t *testing.T) {
 // unknownFirst reports its first operation's outcome unknown.
 type unknownFirst struct{ *scripted }
 
-func (u *unknownFirst) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
+func (u *unknownFirst) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error {
 	errs := u.scripted.Apply(ctx, live, ops)
 	if ops[0].Seq == 1 {
 		errs[0] = providers.OutcomeUnknown(errors.New("timed out"))
@@ -242,10 +242,10 @@ func (u *unknownFirst) Apply(ctx context.Context, live *spec.Zone, ops []*plan.O
 // live zone each call got.
 type writesLive struct {
 	*memory
-	got []*spec.Zone
+	got []*model.Zone
 }
 
-func (w *writesLive) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
+func (w *writesLive) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error {
 	w.got = append(w.got, live)
 	for _, op := range ops {
 		if op.Action == plan.Create {

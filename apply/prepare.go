@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
@@ -24,7 +26,7 @@ import (
 type Options struct {
 	// Zones, when set, limits the plan to the zones these patterns select:
 	// zone names or path.Match globs such as shop-*.com, normalised as
-	// spec.NormalizeZone does. A pattern that selects no zone spec is an error.
+	// model.NormalizeZone does. A pattern that selects no zone spec is an error.
 	Zones []string
 	// Concurrency is how many zones are read at once; 0 means the config's.
 	Concurrency int
@@ -43,8 +45,8 @@ type Prepared struct {
 	// a provider may leave out (providers.ReadOptions). Run never changes
 	// them: it reads each zone again right before its first change and
 	// gives the provider that zone.
-	Desired []*spec.Zone
-	Live    []*spec.Zone
+	Desired []*model.Zone
+	Live    []*model.Zone
 	// Providers are the providers of Plan.Zones, by zone index.
 	Providers []providers.Provider
 	// Unavailable are the providers that failed their access check, with
@@ -65,7 +67,7 @@ type liveRead struct {
 	// place (it is cancelled and is not progress); counted once this read
 	// counted as progress; uncounted for a read whose zone already did.
 	replaced, counted, uncounted bool
-	zone                         *spec.Zone
+	zone                         *model.Zone
 	err                          error
 }
 
@@ -156,7 +158,7 @@ func (r *reader) start(zone, provider string, opt providers.ReadOptions) *liveRe
 }
 
 // readSafely reads a zone, turning a panic in the provider into an error.
-func readSafely(ctx context.Context, p providers.Provider, zone string, opt providers.ReadOptions) (z *spec.Zone, err error) {
+func readSafely(ctx context.Context, p providers.Provider, zone string, opt providers.ReadOptions) (z *model.Zone, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			z, err = nil, fmt.Errorf("internal error in the provider: %v", r)
@@ -166,7 +168,7 @@ func readSafely(ctx context.Context, p providers.Provider, zone string, opt prov
 }
 
 // wait returns a zone's live state; nil without error when it does not exist.
-func (r *reader) wait(zone, provider string, opt providers.ReadOptions) (*spec.Zone, error) {
+func (r *reader) wait(zone, provider string, opt providers.ReadOptions) (*model.Zone, error) {
 	lr := r.start(zone, provider, opt)
 	<-lr.done
 	if errors.Is(lr.err, providers.ErrZoneNotFound) {
@@ -179,14 +181,14 @@ func (r *reader) wait(zone, provider string, opt providers.ReadOptions) (*spec.Z
 }
 
 // LoadSpecs loads and validates every zone spec against the config's providers.
-func LoadSpecs(cfg *spec.Config, set *providers.Set) ([]*spec.Zone, error) {
+func LoadSpecs(cfg *config.Config, set *providers.Set) ([]*model.Zone, error) {
 	return spec.LoadZones(cfg, set.Capabilities)
 }
 
 // Prepare loads the specs, reads every zone's live state and diffs them
 // into a plan, with the safety checks' refusals. Live zones are read while
 // the specs are still being parsed.
-func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Options) (*Prepared, error) {
+func Prepare(ctx context.Context, cfg *config.Config, set *providers.Set, opt Options) (*Prepared, error) {
 	concurrency := opt.Concurrency
 	if concurrency <= 0 {
 		concurrency = cfg.Concurrency
@@ -235,9 +237,9 @@ func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Opti
 			return nil, err
 		}
 	}
-	zones = slices.DeleteFunc(zones, func(z *spec.Zone) bool { return !opt.Shard.Contains(z.Name) })
+	zones = slices.DeleteFunc(zones, func(z *model.Zone) bool { return !opt.Shard.Contains(z.Name) })
 	sort.Slice(zones, func(i, j int) bool { return zones[i].Name < zones[j].Name })
-	runOptions := func(z *spec.Zone) providers.ReadOptions {
+	runOptions := func(z *model.Zone) providers.ReadOptions {
 		opt := readOptions(z)
 		opt.Run = runs[z.Provider]
 		return opt
@@ -289,9 +291,9 @@ func Prepare(ctx context.Context, cfg *spec.Config, set *providers.Set, opt Opti
 }
 
 // checkOperations asks the provider about every operation of a zone's plan.
-func checkOperations(p providers.Provider, desired, live *spec.Zone, zp *plan.ZonePlan) []error {
+func checkOperations(p providers.Provider, desired, live *model.Zone, zp *plan.ZonePlan) []error {
 	if live == nil {
-		live = &spec.Zone{Name: desired.Name, Provider: desired.Provider, Mode: spec.Master}
+		live = &model.Zone{Name: desired.Name, Provider: desired.Provider, Mode: model.Master}
 	}
 	var errs []error
 	for _, op := range zp.Operations {
@@ -303,7 +305,7 @@ func checkOperations(p providers.Provider, desired, live *spec.Zone, zp *plan.Zo
 }
 
 // readOptions are the parts of a zone's live state its spec can do without.
-func readOptions(z *spec.Zone) providers.ReadOptions {
+func readOptions(z *model.Zone) providers.ReadOptions {
 	return providers.ReadOptions{SkipSOA: z.SOA == nil}
 }
 
@@ -322,10 +324,10 @@ func (opt Options) selects(zone string) bool {
 
 // selectZones keeps the zones the Zones patterns select, and names every
 // pattern that selects none of them.
-func (opt Options) selectZones(zones []*spec.Zone) ([]*spec.Zone, error) {
+func (opt Options) selectZones(zones []*model.Zone) ([]*model.Zone, error) {
 	var unmatched []string
 	for _, p := range opt.Zones {
-		if !slices.ContainsFunc(zones, func(z *spec.Zone) bool { ok, _ := path.Match(p, z.Name); return ok }) {
+		if !slices.ContainsFunc(zones, func(z *model.Zone) bool { ok, _ := path.Match(p, z.Name); return ok }) {
 			unmatched = append(unmatched, p)
 		}
 	}
@@ -337,7 +339,7 @@ func (opt Options) selectZones(zones []*spec.Zone) ([]*spec.Zone, error) {
 		sort.Strings(names)
 		return nil, fmt.Errorf("no zone spec matches %s; the specs declare %s", strings.Join(unmatched, ", "), listSome(names, 5))
 	}
-	return slices.DeleteFunc(zones, func(z *spec.Zone) bool { return !opt.selects(z.Name) }), nil
+	return slices.DeleteFunc(zones, func(z *model.Zone) bool { return !opt.selects(z.Name) }), nil
 }
 
 // listSome joins the first few names and counts the rest.

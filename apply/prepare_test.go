@@ -10,23 +10,24 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // partial is a provider that can leave the SOA out of a read, recording
 // what it was told and asked.
 type partial struct {
 	scripted
-	live map[string]*spec.Zone
+	live map[string]*model.Zone
 
 	mu    sync.Mutex
 	runs  map[*providers.ReadRun]bool
 	reads []string // zone, then "-soa" when the SOA was left out
 }
 
-func (p *partial) ReadZone(_ context.Context, zone string, opt providers.ReadOptions) (*spec.Zone, error) {
+func (p *partial) ReadZone(_ context.Context, zone string, opt providers.ReadOptions) (*model.Zone, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.runs == nil {
@@ -47,7 +48,7 @@ func (p *partial) ReadZone(_ context.Context, zone string, opt providers.ReadOpt
 }
 
 // project writes a config with one provider "p" and the given specs.
-func project(t *testing.T, specs map[string]string) *spec.Config {
+func project(t *testing.T, specs map[string]string) *config.Config {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, "zones"), 0o755); err != nil {
@@ -58,7 +59,7 @@ func project(t *testing.T, specs map[string]string) *spec.Config {
 			t.Fatal(err)
 		}
 	}
-	cfg, err := spec.ParseConfig(filepath.Join(dir, "zonesync.yaml"), []byte("providers:\n  p:\n    type: partial\n"), nil)
+	cfg, err := config.Parse(filepath.Join(dir, "zonesync.yaml"), []byte("providers:\n  p:\n    type: partial\n"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,12 +67,12 @@ func project(t *testing.T, specs map[string]string) *spec.Config {
 }
 
 func TestPrepareReadsOnlyWhatSpecsNeed(t *testing.T) {
-	liveSOA := &spec.SOA{PrimaryNS: "ns1.live.test.", AdminMail: "admin.live.test.", Refresh: 3600, Retry: 600, Expire: 604800, Minimum: 300}
-	live := map[string]*spec.Zone{}
+	liveSOA := &model.SOA{PrimaryNS: "ns1.live.test.", AdminMail: "admin.live.test.", Refresh: 3600, Retry: 600, Expire: 604800, Minimum: 300}
+	live := map[string]*model.Zone{}
 	for _, name := range []string{"a.test", "b.test", "c.test"} {
-		live[name] = &spec.Zone{Name: name, Mode: spec.Master, SOA: liveSOA}
+		live[name] = &model.Zone{Name: name, Mode: model.Master, SOA: liveSOA}
 	}
-	p := &partial{scripted: scripted{caps: spec.Capabilities{RecordTypes: []string{"A"}, SOA: spec.SOAFields}}, live: live}
+	p := &partial{scripted: scripted{caps: model.Capabilities{RecordTypes: []string{"A"}, SOA: model.SOAFields}}, live: live}
 	cfg := project(t, map[string]string{
 		"a.test": "zone: a.test\nprovider: p\n",
 		"b.test": "zone: b.test\nprovider: p\nsoa:\n  refresh: 7200\n",

@@ -8,9 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Status is how an operation ended.
@@ -180,10 +180,10 @@ func Run(ctx context.Context, prep *Prepared, opt RunOptions) *Report {
 // in batches where p's capabilities say Batch, and one whose dependency
 // did not succeed is skipped. Closing stop (nil: never) stops new
 // operations from starting. Every operation gets a status.
-func Zone(ctx context.Context, p providers.Provider, desired, live *spec.Zone, zp *plan.ZonePlan, stop <-chan struct{}) *ZoneReport {
+func Zone(ctx context.Context, p providers.Provider, desired, live *model.Zone, zp *plan.ZonePlan, stop <-chan struct{}) *ZoneReport {
 	prep := &Prepared{
 		Plan:    &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}},
-		Desired: []*spec.Zone{desired}, Live: []*spec.Zone{live}, Providers: []providers.Provider{p},
+		Desired: []*model.Zone{desired}, Live: []*model.Zone{live}, Providers: []providers.Provider{p},
 	}
 	return runZoneSafely(ctx, prep, 0, stop)
 }
@@ -263,7 +263,7 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 		}
 		if !claimed {
 			claimed = true
-			var desired *spec.Zone
+			var desired *model.Zone
 			if i < len(prep.Desired) {
 				desired = prep.Desired[i]
 			}
@@ -280,7 +280,7 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 			// as it was.
 			live = now
 			if live == nil {
-				live = &spec.Zone{Name: zp.Zone, Provider: zp.Provider, Mode: spec.Master}
+				live = &model.Zone{Name: zp.Zone, Provider: zp.Provider, Mode: model.Master}
 			}
 		}
 		// A batch is a run of operations that do not depend on each other;
@@ -340,7 +340,7 @@ func reportDS(ctx context.Context, p providers.Provider, zr *ZoneReport) {
 // still change between this read and the provider's writes (see README).
 // It returns the zone as read now (nil when it does not exist), or live
 // itself for a plan without a live digest to compare with.
-func claim(ctx context.Context, zp *plan.ZonePlan, desired *spec.Zone, p providers.Provider, live *spec.Zone) (release func(), now *spec.Zone, err error) {
+func claim(ctx context.Context, zp *plan.ZonePlan, desired *model.Zone, p providers.Provider, live *model.Zone) (release func(), now *model.Zone, err error) {
 	release = func() {}
 	if l, ok := p.(providers.ZoneLocker); ok {
 		unlock, err := l.LockZone(ctx, zp.Zone)

@@ -10,29 +10,29 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // scripted is a provider whose Apply fails the operations named in fail
 // and records every call.
 type scripted struct {
 	mu    sync.Mutex
-	caps  spec.Capabilities
+	caps  model.Capabilities
 	fail  map[string]bool // "action name type"
 	calls [][]string
 	delay time.Duration
 }
 
-func (s *scripted) Capabilities() spec.Capabilities { return s.caps }
+func (s *scripted) Capabilities() model.Capabilities { return s.caps }
 func (s *scripted) ListZones(context.Context) ([]string, error) {
 	return nil, nil
 }
-func (s *scripted) ReadZone(context.Context, string, providers.ReadOptions) (*spec.Zone, error) {
+func (s *scripted) ReadZone(context.Context, string, providers.ReadOptions) (*model.Zone, error) {
 	return nil, providers.ErrZoneNotFound
 }
-func (s *scripted) Apply(_ context.Context, _ *spec.Zone, ops []*plan.Operation) []error {
+func (s *scripted) Apply(_ context.Context, _ *model.Zone, ops []*plan.Operation) []error {
 	time.Sleep(s.delay)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -112,7 +112,7 @@ func TestCreateZoneFailureSkipsEverything(t *testing.T) {
 }
 
 func TestBatchesIndependentOperations(t *testing.T) {
-	p := &scripted{caps: spec.Capabilities{Batch: true}}
+	p := &scripted{caps: model.Capabilities{Batch: true}}
 	zp := &plan.ZonePlan{Zone: "example.com", Operations: []*plan.Operation{
 		op(1, plan.Delete, "x", "A"),
 		op(2, plan.Create, "x", "CNAME"), // depends on 1: new batch
@@ -131,7 +131,7 @@ func TestBatchesIndependentOperations(t *testing.T) {
 // that clears a name with the create that takes it; only what depends on
 // create_zone or switch_mode waits for the next call.
 func TestTransactionsTakeDependentOperations(t *testing.T) {
-	p := &scripted{caps: spec.Capabilities{Batch: true, Transaction: true}}
+	p := &scripted{caps: model.Capabilities{Batch: true, Transaction: true}}
 	zp := &plan.ZonePlan{Zone: "example.com", Operations: []*plan.Operation{
 		op(1, plan.SwitchMode, "", ""),
 		op(2, plan.UpdateSOA, "", ""),
@@ -173,7 +173,7 @@ func TestOnZoneInPlanOrder(t *testing.T) {
 // panicky is a provider whose Apply panics.
 type panicky struct{ scripted }
 
-func (p *panicky) Apply(context.Context, *spec.Zone, []*plan.Operation) []error { panic("boom") }
+func (p *panicky) Apply(context.Context, *model.Zone, []*plan.Operation) []error { panic("boom") }
 
 func TestProviderPanicIsReportedNotFatal(t *testing.T) {
 	zp := &plan.ZonePlan{Zone: "example.com", Provider: "p", Operations: []*plan.Operation{op(1, plan.Create, "a", "A")}}

@@ -9,9 +9,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // ErrStale marks a saved plan whose specs or live state changed since it
@@ -42,7 +42,7 @@ func stale(format string, args ...any) error {
 //
 // A plan saved with plan --force stays forced only while every refusal
 // found now is one it recorded: a new refusal was never reviewed.
-func PrepareSaved(ctx context.Context, cfg *spec.Config, set *providers.Set, saved *plan.Plan, opt Options) (*Prepared, error) {
+func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, saved *plan.Plan, opt Options) (*Prepared, error) {
 	if opt.Shard.Count > 0 && opt.Shard.String() != saved.Shard {
 		if saved.Shard == "" {
 			return nil, fmt.Errorf("the plan file covers all zones, not shard %s: it was made without --shard; apply it without --shard", opt.Shard)

@@ -11,17 +11,17 @@ import (
 
 	"github.com/miekg/dns"
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	_ "github.com/zonesync/zonesync/providers/zonefile"
-	"github.com/zonesync/zonesync/spec"
 	"gopkg.in/yaml.v3"
 )
 
 var sizes = []int{1000, 10000, 100000}
 
 // project generates (once per size) a project and loads its config.
-func project(b *testing.B, n int) (dir string, cfg *spec.Config, set *providers.Set) {
+func project(b *testing.B, n int) (dir string, cfg *config.Config, set *providers.Set) {
 	b.Helper()
 	dir = filepath.Join(os.TempDir(), fmt.Sprintf("zonesync-bench-%d", n))
 	if _, err := os.Stat(filepath.Join(dir, "zonesync.yaml")); err != nil {
@@ -29,7 +29,7 @@ func project(b *testing.B, n int) (dir string, cfg *spec.Config, set *providers.
 			b.Fatal(err)
 		}
 	}
-	cfg, err := spec.LoadConfig(filepath.Join(dir, "zonesync.yaml"))
+	cfg, err := config.Load(filepath.Join(dir, "zonesync.yaml"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestGenerateMakesAPlannableProject(t *testing.T) {
 	if err := Generate(dir, 600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := spec.LoadConfig(filepath.Join(dir, "zonesync.yaml"))
+	cfg, err := config.Load(filepath.Join(dir, "zonesync.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

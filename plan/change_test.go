@@ -7,7 +7,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 )
 
 func state(ttl uint32, values ...string) *State {
@@ -152,14 +153,14 @@ func TestChangeOfOtherActions(t *testing.T) {
 
 func TestZone(t *testing.T) {
 	desired := zone(t, "www A 300 192.0.2.1", "x CNAME 300 www.example.com.")
-	desired.Ignore = []spec.IgnoreRule{{Name: "x", Type: "TXT"}, {Name: "typo"}}
+	desired.Ignore = []model.IgnoreRule{{Name: "x", Type: "TXT"}, {Name: "typo"}}
 	live := zone(t, "gone A 300 192.0.2.9", "x TXT 300 kept")
 	_, err := Zone(desired, live, allCaps, nil)
 	require.Error(t, err)
 	assert.Equal(t, "example.com: x CNAME cannot be created: the ignored live record set x TXT holds the name, and a CNAME can hold no other data", err.Error())
 
 	desired = zone(t, "www A 300 192.0.2.1")
-	desired.Ignore = []spec.IgnoreRule{{Name: "x", Type: "TXT"}, {Name: "typo"}}
+	desired.Ignore = []model.IgnoreRule{{Name: "x", Type: "TXT"}, {Name: "typo"}}
 	zp, err := Zone(desired, live, allCaps, nil)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"create www A", "delete gone A"}, ops(zp), "the ignored x TXT is left alone")
@@ -171,7 +172,7 @@ func TestZone(t *testing.T) {
 		assert.NotNil(t, op.change)
 	}
 
-	zp, err = Zone(desired, live, allCaps, &spec.Safety{MaxDeletePercent: 10, MaxUpdatePercent: 10})
+	zp, err = Zone(desired, live, allCaps, &config.Safety{MaxDeletePercent: 10, MaxUpdatePercent: 10})
 	require.NoError(t, err)
 	require.Len(t, zp.Refusals, 1)
 	assert.Contains(t, zp.Refusals[0], "would delete 1 of 1 record sets")

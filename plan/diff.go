@@ -6,7 +6,7 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // Steps of a zone's plan, in the order they run. See DESIGN.md, "Plan".
@@ -24,23 +24,23 @@ const (
 // desired zone: ignored record sets are dropped, and so are the apex NS
 // records when the spec declares none or the provider owns them. A slave
 // zone's records come from its masters and are never managed.
-func Managed(desired, live *spec.Zone, caps spec.Capabilities) *spec.Zone {
+func Managed(desired, live *model.Zone, caps model.Capabilities) *model.Zone {
 	if live == nil {
 		return nil
 	}
 	out := *live
 	out.Ignore = nil
-	out.Records = make([]*spec.RecordSet, 0, len(live.Records))
-	if desired.Mode == spec.Slave {
+	out.Records = make([]*model.RecordSet, 0, len(live.Records))
+	if desired.Mode == model.Slave {
 		out.Records = nil
 		return &out
 	}
-	keepApexNS := caps.ApexNS && desired.Find(spec.Apex, "NS") != nil
+	keepApexNS := caps.ApexNS && desired.Find(model.Apex, "NS") != nil
 	for _, rs := range live.Records {
 		if desired.Ignored(rs.Name, rs.Type) {
 			continue
 		}
-		if rs.Name == spec.Apex && rs.Type == "NS" && !keepApexNS {
+		if rs.Name == model.Apex && rs.Type == "NS" && !keepApexNS {
 			continue
 		}
 		out.Records = append(out.Records, rs)
@@ -53,7 +53,7 @@ func Managed(desired, live *spec.Zone, caps spec.Capabilities) *spec.Zone {
 // Diff computes the operations that turn live into desired, in order. live
 // is nil when the zone does not exist at its provider yet; it must already
 // be reduced to what zonesync manages (see Managed).
-func Diff(desired, live *spec.Zone, caps spec.Capabilities) *ZonePlan {
+func Diff(desired, live *model.Zone, caps model.Capabilities) *ZonePlan {
 	zp := &ZonePlan{Zone: desired.Name, Provider: desired.Provider, SpecDigest: desired.Digest()}
 	var ops []*Operation
 	var steps []int
@@ -61,7 +61,7 @@ func Diff(desired, live *spec.Zone, caps spec.Capabilities) *ZonePlan {
 		ops = append(ops, op)
 		steps = append(steps, step)
 	}
-	liveRecords := []*spec.RecordSet(nil)
+	liveRecords := []*model.RecordSet(nil)
 	if live == nil {
 		zp.LiveDigest = "none"
 		created := &State{Mode: desired.Mode, Masters: desired.Masters}
@@ -79,12 +79,12 @@ func Diff(desired, live *spec.Zone, caps spec.Capabilities) *ZonePlan {
 			add(stepZone, &Operation{Action: SwitchMode,
 				Before: &State{Mode: live.Mode, Masters: live.Masters},
 				After:  &State{Mode: desired.Mode, Masters: desired.Masters}})
-		} else if desired.Mode == spec.Slave && !slices.Equal(live.Masters, desired.Masters) {
+		} else if desired.Mode == model.Slave && !slices.Equal(live.Masters, desired.Masters) {
 			add(stepZone, &Operation{Action: UpdateMasters,
 				Before: &State{Masters: live.Masters}, After: &State{Masters: desired.Masters}})
 		}
 		// A slave zone's TTL comes from its masters, like the rest of its data.
-		if caps.ZoneTTL && desired.Mode == spec.Master && live.TTL != desired.TTL {
+		if caps.ZoneTTL && desired.Mode == model.Master && live.TTL != desired.TTL {
 			add(stepZone, &Operation{Action: UpdateTTL, Before: &State{TTL: ttlPtr(live.TTL)}, After: &State{TTL: ttlPtr(desired.TTL)}})
 		}
 		if desired.SOA != nil {
@@ -103,7 +103,7 @@ func Diff(desired, live *spec.Zone, caps spec.Capabilities) *ZonePlan {
 			add(stepZone, &Operation{Action: DisableDNSSEC, Before: &State{DNSSEC: boolPtr(true)}, After: &State{DNSSEC: boolPtr(false)}})
 		}
 	}
-	if desired.Mode == spec.Master {
+	if desired.Mode == model.Master {
 		diffRecords(desired.Records, liveRecords, caps, add)
 	}
 	order(ops, steps)
@@ -116,7 +116,7 @@ func Diff(desired, live *spec.Zone, caps spec.Capabilities) *ZonePlan {
 // SOA and signing only when the spec manages them, so that whether a provider read it or
 // left it out does not matter, nor does a change to an SOA zonesync leaves
 // alone.
-func liveDigest(desired, live *spec.Zone) string {
+func liveDigest(desired, live *model.Zone) string {
 	if desired.SOA == nil && live.SOA != nil || desired.DNSSEC == nil && live.DNSSEC != nil {
 		unmanaged := *live
 		if desired.SOA == nil {
@@ -132,7 +132,7 @@ func liveDigest(desired, live *spec.Zone) string {
 
 func boolPtr(v bool) *bool { return &v }
 
-func soaOrNil(s *spec.SOA) *spec.SOA {
+func soaOrNil(s *model.SOA) *model.SOA {
 	if s == nil {
 		return nil
 	}
@@ -142,10 +142,10 @@ func soaOrNil(s *spec.SOA) *spec.SOA {
 }
 
 // diffRecords walks both sorted record lists at once.
-func diffRecords(want, have []*spec.RecordSet, caps spec.Capabilities, add func(int, *Operation)) {
+func diffRecords(want, have []*model.RecordSet, caps model.Capabilities, add func(int, *Operation)) {
 	i, j := 0, 0
 	for i < len(want) || j < len(have) {
-		var w, h *spec.RecordSet
+		var w, h *model.RecordSet
 		switch {
 		case j == len(have):
 			w = want[i]
@@ -157,7 +157,7 @@ func diffRecords(want, have []*spec.RecordSet, caps spec.Capabilities, add func(
 			w, h = want[i], have[j]
 			i++
 			j++
-		case spec.CompareKeys(want[i].Name, want[i].Type, have[j].Name, have[j].Type) < 0:
+		case model.CompareKeys(want[i].Name, want[i].Type, have[j].Name, have[j].Type) < 0:
 			w = want[i]
 			i++
 		default:
@@ -201,7 +201,7 @@ func diffRecords(want, have []*spec.RecordSet, caps spec.Capabilities, add func(
 // must be deleted before the new ones can be created. It looks the name up
 // in both sorted lists, where maps of every name would cost a big zone
 // tens of megabytes for the few names that are deleted.
-func conflictAt(name string, want, have []*spec.RecordSet) bool {
+func conflictAt(name string, want, have []*model.RecordSet) bool {
 	wantCNAME, wantOther := typesAt(want, name)
 	haveCNAME, haveOther := typesAt(have, name)
 	return haveCNAME && wantOther || haveOther && wantCNAME
@@ -209,8 +209,8 @@ func conflictAt(name string, want, have []*spec.RecordSet) bool {
 
 // typesAt reports whether record sets sorted by name hold a CNAME, and
 // other types, at name.
-func typesAt(sets []*spec.RecordSet, name string) (cname, other bool) {
-	i := sort.Search(len(sets), func(i int) bool { return spec.CompareNames(sets[i].Name, name) >= 0 })
+func typesAt(sets []*model.RecordSet, name string) (cname, other bool) {
+	i := sort.Search(len(sets), func(i int) bool { return model.CompareNames(sets[i].Name, name) >= 0 })
 	for ; i < len(sets) && sets[i].Name == name; i++ {
 		if sets[i].Type == "CNAME" {
 			cname = true
@@ -223,7 +223,7 @@ func typesAt(sets []*spec.RecordSet, name string) (cname, other bool) {
 
 // recordState copies a record set's TTL and values into an operation, so
 // that a provider updating its live zone during apply cannot change the plan.
-func recordState(rs *spec.RecordSet) *State {
+func recordState(rs *model.RecordSet) *State {
 	return &State{TTL: ttlPtr(rs.TTL), Values: slices.Clone(rs.Values)}
 }
 
@@ -238,7 +238,7 @@ func order(ops []*Operation, steps []int) {
 		if steps[x] != steps[y] {
 			return steps[x] < steps[y]
 		}
-		if c := spec.CompareKeys(ops[x].Name, ops[x].Type, ops[y].Name, ops[y].Type); c != 0 {
+		if c := model.CompareKeys(ops[x].Name, ops[x].Type, ops[y].Name, ops[y].Type); c != 0 {
 			return c < 0
 		}
 		return slices.Index(Actions, ops[x].Action) < slices.Index(Actions, ops[y].Action)
@@ -255,7 +255,7 @@ func order(ops []*Operation, steps []int) {
 // records the spec ignores: a CNAME must stand alone at its name, so a
 // desired CNAME where ignored live data stays, or desired data where an
 // ignored live CNAME stays, would leave the zone invalid.
-func IgnoredConflicts(desired, live *spec.Zone) []string {
+func IgnoredConflicts(desired, live *model.Zone) []string {
 	if live == nil || len(desired.Ignore) == 0 {
 		return nil
 	}

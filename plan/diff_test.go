@@ -6,18 +6,19 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 )
 
 // zone builds a zone from "name TYPE ttl value|value" lines.
-func zone(t *testing.T, lines ...string) *spec.Zone {
+func zone(t *testing.T, lines ...string) *model.Zone {
 	t.Helper()
-	z := &spec.Zone{Name: "example.com", Provider: "p", Mode: spec.Master, TTL: 3600}
+	z := &model.Zone{Name: "example.com", Provider: "p", Mode: model.Master, TTL: 3600}
 	for _, l := range lines {
 		f := strings.SplitN(l, " ", 4)
 		var ttl uint32
 		fmt.Sscan(f[2], &ttl)
-		rs, err := spec.NewRecordSet(f[0], f[1], ttl, strings.Split(f[3], "|")...)
+		rs, err := model.NewRecordSet(f[0], f[1], ttl, strings.Split(f[3], "|")...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,7 +40,7 @@ func ops(zp *ZonePlan) []string {
 	return out
 }
 
-var allCaps = spec.Capabilities{SOA: spec.SOAFields, ApexNS: true, Failover: true, CreateZone: true}
+var allCaps = model.Capabilities{SOA: model.SOAFields, ApexNS: true, Failover: true, CreateZone: true}
 
 func TestDiffOrder(t *testing.T) {
 	desired := zone(t,
@@ -49,7 +50,7 @@ func TestDiffOrder(t *testing.T) {
 		"new A 300 192.0.2.3",
 		"www A 300 192.0.2.4|192.0.2.5",
 	)
-	desired.SOA = &spec.SOA{Refresh: 7200}
+	desired.SOA = &model.SOA{Refresh: 7200}
 	live := zone(t,
 		"@ A 300 192.0.2.1",
 		"alias A 300 192.0.2.9",
@@ -58,7 +59,7 @@ func TestDiffOrder(t *testing.T) {
 		"gone A 300 192.0.2.8",
 		"www A 300 192.0.2.5|192.0.2.4",
 	)
-	live.SOA = &spec.SOA{PrimaryNS: "ns.example.com.", Refresh: 3600, Serial: 7}
+	live.SOA = &model.SOA{PrimaryNS: "ns.example.com.", Refresh: 3600, Serial: 7}
 	zp := Diff(desired, live, allCaps)
 	want := []string{
 		"update_soa",
@@ -101,7 +102,7 @@ func TestDiffTTLAndValues(t *testing.T) {
 	if got := ops(Diff(desired, live, allCaps)); !slices.Equal(got, []string{"update b A"}) {
 		t.Errorf("per-record TTL provider: %v, want only the TTL change of b", got)
 	}
-	zoneTTL := spec.Capabilities{ZoneTTL: true}
+	zoneTTL := model.Capabilities{ZoneTTL: true}
 	desired.TTL, live.TTL = 600, 300
 	if got := ops(Diff(desired, live, zoneTTL)); !slices.Equal(got, []string{"update_ttl"}) {
 		t.Errorf("zone TTL provider: %v, want one update_ttl and no record updates", got)
@@ -110,7 +111,7 @@ func TestDiffTTLAndValues(t *testing.T) {
 
 func TestManagedLeavesIgnoredAndApexNS(t *testing.T) {
 	desired := zone(t, "www A 300 192.0.2.1")
-	desired.Ignore = []spec.IgnoreRule{{Name: "_acme-challenge", Type: "TXT"}, {Name: "*.dyn"}}
+	desired.Ignore = []model.IgnoreRule{{Name: "_acme-challenge", Type: "TXT"}, {Name: "*.dyn"}}
 	live := zone(t,
 		"@ NS 300 ns1.example.net.",
 		"_acme-challenge TXT 60 token",
@@ -131,7 +132,7 @@ func TestManagedLeavesIgnoredAndApexNS(t *testing.T) {
 
 func TestDiffMissingZone(t *testing.T) {
 	desired := zone(t, "www A 300 192.0.2.1")
-	desired.SOA = &spec.SOA{Refresh: 7200}
+	desired.SOA = &model.SOA{Refresh: 7200}
 	zp := Diff(desired, nil, allCaps)
 	if got := ops(zp); !slices.Equal(got, []string{"create_zone", "update_soa", "create www A"}) {
 		t.Errorf("operations %v", got)
@@ -147,42 +148,42 @@ func TestDiffMissingZone(t *testing.T) {
 func TestLiveDigestAndTheSOA(t *testing.T) {
 	desired := zone(t, "www A 300 192.0.2.1")
 	withSOA := zone(t, "www A 300 192.0.2.1")
-	withSOA.SOA = &spec.SOA{PrimaryNS: "ns1.example.com.", AdminMail: "admin.example.com.", Refresh: 3600, Retry: 600, Expire: 604800, Minimum: 300}
+	withSOA.SOA = &model.SOA{PrimaryNS: "ns1.example.com.", AdminMail: "admin.example.com.", Refresh: 3600, Retry: 600, Expire: 604800, Minimum: 300}
 	otherSOA := zone(t, "www A 300 192.0.2.1")
-	otherSOA.SOA = &spec.SOA{PrimaryNS: "ns1.example.com.", AdminMail: "admin.example.com.", Refresh: 7200, Retry: 600, Expire: 604800, Minimum: 300}
+	otherSOA.SOA = &model.SOA{PrimaryNS: "ns1.example.com.", AdminMail: "admin.example.com.", Refresh: 7200, Retry: 600, Expire: 604800, Minimum: 300}
 	without := zone(t, "www A 300 192.0.2.1")
-	digest := func(desired, live *spec.Zone) string { return Diff(desired, live, allCaps).LiveDigest }
+	digest := func(desired, live *model.Zone) string { return Diff(desired, live, allCaps).LiveDigest }
 	if a, b, c := digest(desired, withSOA), digest(desired, otherSOA), digest(desired, without); a != b || a != c {
 		t.Errorf("unmanaged SOA changes the live digest: %s, %s, %s", a, b, c)
 	}
 	if withSOA.SOA == nil {
 		t.Fatal("the digest must not clear the live zone's SOA")
 	}
-	desired.SOA = &spec.SOA{Refresh: 3600}
+	desired.SOA = &model.SOA{Refresh: 3600}
 	if digest(desired, withSOA) == digest(desired, otherSOA) {
 		t.Error("a managed SOA's change does not change the live digest")
 	}
 }
 
 func TestDiffModes(t *testing.T) {
-	slave := &spec.Zone{Name: "example.com", Mode: spec.Slave, Masters: []string{"192.0.2.53"}}
+	slave := &model.Zone{Name: "example.com", Mode: model.Slave, Masters: []string{"192.0.2.53"}}
 	live := zone(t, "www A 300 192.0.2.1")
 	if got := ops(Diff(slave, Managed(slave, live, allCaps), allCaps)); !slices.Equal(got, []string{"switch_mode"}) {
 		t.Errorf("master -> slave: %v, want switch_mode only (records of a slave are not managed)", got)
 	}
-	liveSlave := &spec.Zone{Name: "example.com", Mode: spec.Slave, Masters: []string{"192.0.2.1"}, TTL: 86400}
+	liveSlave := &model.Zone{Name: "example.com", Mode: model.Slave, Masters: []string{"192.0.2.1"}, TTL: 86400}
 	if got := ops(Diff(slave, liveSlave, allCaps)); !slices.Equal(got, []string{"update_masters"}) {
 		t.Errorf("masters change: %v", got)
 	}
 	// A slave's TTL comes from its masters: never planned, even where the zone has one TTL.
 	slave.TTL = 3600
-	if got := ops(Diff(slave, liveSlave, spec.Capabilities{ZoneTTL: true, Slave: true})); slices.Contains(got, "update_ttl") {
+	if got := ops(Diff(slave, liveSlave, model.Capabilities{ZoneTTL: true, Slave: true})); slices.Contains(got, "update_ttl") {
 		t.Errorf("slave zone TTL planned: %v", got)
 	}
 }
 
 func TestFailoverOrdering(t *testing.T) {
-	f := &spec.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
+	f := &model.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
 	desired := zone(t, "new A 300 192.0.2.1", "keep A 300 192.0.2.2")
 	desired.Find("new", "A").Failover = f
 	desired.Find("keep", "A").Failover = f
@@ -227,7 +228,7 @@ func TestCheckSafety(t *testing.T) {
 	}
 	live := zone(t, lines...)
 	desired := zone(t, lines[:12]...) // deletes 8 of 20 = 40%
-	s := spec.Safety{MaxDeletePercent: 30, MaxUpdatePercent: 30, MinExistingRecords: 10}
+	s := config.Safety{MaxDeletePercent: 30, MaxUpdatePercent: 30, MinExistingRecords: 10}
 	zp := Diff(desired, live, allCaps)
 	r := CheckSafety(zp, desired, live, s)
 	if len(r) != 1 || !strings.Contains(r[0], "delete 8 of 20 record sets (40%), above safety.max_delete_percent 30%") {
@@ -243,7 +244,7 @@ func TestCheckSafety(t *testing.T) {
 		t.Errorf("a zone below min_existing_records refused: %q", r)
 	}
 	empty := zone(t)
-	s = spec.Safety{MaxDeletePercent: 30, MaxUpdatePercent: 30, MinExistingRecords: 10}
+	s = config.Safety{MaxDeletePercent: 30, MaxUpdatePercent: 30, MinExistingRecords: 10}
 	if r := CheckSafety(Diff(live, empty, allCaps), live, empty, s); len(r) != 1 || !strings.Contains(r[0], "returned no records") {
 		t.Errorf("empty live answer not refused: %q", r)
 	}
@@ -254,7 +255,7 @@ func TestCheckSafety(t *testing.T) {
 
 func TestIgnoredConflicts(t *testing.T) {
 	desired := zone(t, "www CNAME 300 other.example.net.", "api A 300 192.0.2.1")
-	desired.Ignore = []spec.IgnoreRule{{Name: "www", Type: "TXT"}, {Name: "api", Type: "CNAME"}}
+	desired.Ignore = []model.IgnoreRule{{Name: "www", Type: "TXT"}, {Name: "api", Type: "CNAME"}}
 	live := zone(t, "www TXT 300 kept", "api CNAME 300 x.example.net.", "other TXT 300 fine")
 	got := IgnoredConflicts(desired, live)
 	want := []string{

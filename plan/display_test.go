@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // rendered writes a one-zone plan in every format.
@@ -26,7 +26,7 @@ func rendered(t *testing.T, zp *ZonePlan) (text, md, js string) {
 func TestNonASCIITXTShowsAsText(t *testing.T) {
 	live := zone(t, "@ TXT 3600 Grüße aus Köln")
 	desired := zone(t, "@ TXT 3600 Grüße aus Zürich")
-	text, md, js := rendered(t, Diff(desired, live, spec.Capabilities{}))
+	text, md, js := rendered(t, Diff(desired, live, model.Capabilities{}))
 	for name, out := range map[string]string{"text": text, "markdown": md} {
 		assert.Contains(t, out, `-@   3600 IN TXT   "Grüße aus Köln"`, name)
 		assert.Contains(t, out, `+@   3600 IN TXT   "Grüße aus Zürich"`, name)
@@ -40,7 +40,7 @@ func TestNonASCIITXTShowsAsText(t *testing.T) {
 func TestPunycodeNamesShowBothForms(t *testing.T) {
 	desired := zone(t, "xn--strae-oqa CNAME 3600 xn--ndaaa.com.", "@ MX 3600 10 mail.xn--strae-oqa.de.")
 	desired.Name = "xn--bcher-kva.example"
-	zp := Diff(desired, &spec.Zone{Name: desired.Name, Mode: spec.Master}, spec.Capabilities{})
+	zp := Diff(desired, &model.Zone{Name: desired.Name, Mode: model.Master}, model.Capabilities{})
 	zp.Provider = "local"
 	text, md, js := rendered(t, zp)
 	for name, out := range map[string]string{"text": text, "markdown": md} {

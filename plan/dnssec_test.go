@@ -6,11 +6,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 )
 
-func signedZone(dnssec *bool) *spec.Zone {
-	return &spec.Zone{Name: "example.com", Provider: "p", Mode: spec.Master, TTL: 3600, DNSSEC: dnssec}
+func signedZone(dnssec *bool) *model.Zone {
+	return &model.Zone{Name: "example.com", Provider: "p", Mode: model.Master, TTL: 3600, DNSSEC: dnssec}
 }
 
 // TestDNSSECOperations: the spec's dnssec against the live zone's signing
@@ -18,11 +19,11 @@ func signedZone(dnssec *bool) *spec.Zone {
 // spec leaves signing alone, and enable_dnssec after a zone it creates.
 func TestDNSSECOperations(t *testing.T) {
 	on, off := boolPtr(true), boolPtr(false)
-	caps := spec.Capabilities{DNSSEC: true}
+	caps := model.Capabilities{DNSSEC: true}
 	for _, tc := range []struct {
 		name        string
 		want        *bool
-		live        *spec.Zone
+		live        *model.Zone
 		wantActions []Action
 	}{
 		{"sign", on, signedZone(off), []Action{EnableDNSSEC}},
@@ -49,13 +50,13 @@ func TestDNSSECOperations(t *testing.T) {
 // TestDisableDNSSECIsRefused: a plan that unsigns a zone is refused, the
 // confirmation --force gives, with what to do first; signing is not.
 func TestDisableDNSSECIsRefused(t *testing.T) {
-	zp, err := Zone(signedZone(boolPtr(false)), signedZone(boolPtr(true)), spec.Capabilities{DNSSEC: true}, &spec.Safety{})
+	zp, err := Zone(signedZone(boolPtr(false)), signedZone(boolPtr(true)), model.Capabilities{DNSSEC: true}, &config.Safety{})
 	require.NoError(t, err)
 	require.Len(t, zp.Refusals, 1)
 	assert.Contains(t, zp.Refusals[0], "example.com: disable_dnssec removes the zone's DNSSEC keys")
 	assert.Contains(t, zp.Refusals[0], "remove the DS records at the registrar")
 	assert.Contains(t, zp.Refusals[0], "--force")
-	zp, err = Zone(signedZone(boolPtr(true)), signedZone(boolPtr(false)), spec.Capabilities{DNSSEC: true}, &spec.Safety{})
+	zp, err = Zone(signedZone(boolPtr(true)), signedZone(boolPtr(false)), model.Capabilities{DNSSEC: true}, &config.Safety{})
 	require.NoError(t, err)
 	assert.Empty(t, zp.Refusals)
 }
@@ -67,8 +68,8 @@ func TestDSAndProviderWarningsInPlan(t *testing.T) {
 	live.DS = []string{"24607 13 2 ab02d22c5af8322cd1efdaeffca6a82812de69ad015d5af1c19cc7a5c011b1bc"}
 	live.Warnings = []string{"example.com: a server setting"}
 	desired := signedZone(boolPtr(true))
-	desired.Records = []*spec.RecordSet{{Name: "www", Type: "A", TTL: 300, Values: []string{"192.0.2.1"}}}
-	zp, err := Zone(desired, live, spec.Capabilities{DNSSEC: true}, nil)
+	desired.Records = []*model.RecordSet{{Name: "www", Type: "A", TTL: 300, Values: []string{"192.0.2.1"}}}
+	zp, err := Zone(desired, live, model.Capabilities{DNSSEC: true}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, live.DS, zp.DS)
 	assert.Equal(t, []string{"example.com: a server setting"}, zp.Warnings)
@@ -79,7 +80,7 @@ func TestDSAndProviderWarningsInPlan(t *testing.T) {
 	assert.Contains(t, out.String(), "@@ DS records for the parent zone, to hand to the registrar @@\n example.com. IN DS 24607 13 2 ab02d22c")
 
 	// A spec that leaves signing alone gets no DS records.
-	zp, err = Zone(signedZone(nil), live, spec.Capabilities{DNSSEC: true}, nil)
+	zp, err = Zone(signedZone(nil), live, model.Capabilities{DNSSEC: true}, nil)
 	require.NoError(t, err)
 	assert.Empty(t, zp.DS)
 }
@@ -87,7 +88,7 @@ func TestDSAndProviderWarningsInPlan(t *testing.T) {
 // TestUnmanagedSigningIsNotInTheLiveDigest: a spec without dnssec does
 // not make a plan stale when the zone's signing changes.
 func TestUnmanagedSigningIsNotInTheLiveDigest(t *testing.T) {
-	caps := spec.Capabilities{DNSSEC: true}
+	caps := model.Capabilities{DNSSEC: true}
 	a := LiveDigest(signedZone(nil), signedZone(boolPtr(true)), caps)
 	b := LiveDigest(signedZone(nil), signedZone(boolPtr(false)), caps)
 	assert.Equal(t, a, b)

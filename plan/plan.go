@@ -5,7 +5,7 @@ package plan
 import (
 	"fmt"
 
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // FormatVersion is the version of the plan JSON schema.
@@ -121,7 +121,7 @@ type ZonePlan struct {
 	Refusals []string `json:"refusals,omitempty"`
 	// Warnings point at parts of the spec that are likely mistakes, such
 	// as an ignore rule that matches nothing, and at what the provider
-	// found worth a look (spec.Zone.Warnings). Like refusals, a saved
+	// found worth a look (model.Zone.Warnings). Like refusals, a saved
 	// plan's warnings are shown, and apply finds them afresh.
 	Warnings []string `json:"warnings,omitempty"`
 	// DS are the DS records the zone's parent should hold, for a zone
@@ -148,12 +148,12 @@ type Operation struct {
 // State is what an operation's subject looks like before or after it.
 // Only the fields the action concerns are set.
 type State struct {
-	TTL      *uint32        `json:"ttl,omitempty"`
-	Values   []string       `json:"values,omitempty"`
-	SOA      *spec.SOA      `json:"soa,omitempty"`
-	Mode     spec.Mode      `json:"mode,omitempty"`
-	Masters  []string       `json:"masters,omitempty"`
-	Failover *spec.Failover `json:"failover,omitempty"`
+	TTL      *uint32         `json:"ttl,omitempty"`
+	Values   []string        `json:"values,omitempty"`
+	SOA      *model.SOA      `json:"soa,omitempty"`
+	Mode     model.Mode      `json:"mode,omitempty"`
+	Masters  []string        `json:"masters,omitempty"`
+	Failover *model.Failover `json:"failover,omitempty"`
 	// DNSSEC is whether the zone is signed, for enable_dnssec and
 	// disable_dnssec.
 	DNSSEC *bool `json:"dnssec,omitempty"`
@@ -201,11 +201,11 @@ func (z *ZonePlan) Counts() (create, update, del int) {
 
 // RecordSet returns the record set an operation leaves behind (after) or
 // removes (before), in the model's form.
-func (s *State) RecordSet(name, rrtype string) *spec.RecordSet {
+func (s *State) RecordSet(name, rrtype string) *model.RecordSet {
 	if s == nil {
 		return nil
 	}
-	rs := &spec.RecordSet{Name: name, Type: rrtype, Values: s.Values, Failover: s.Failover}
+	rs := &model.RecordSet{Name: name, Type: rrtype, Values: s.Values, Failover: s.Failover}
 	if s.TTL != nil {
 		rs.TTL = *s.TTL
 	}

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // A hunk line's kind: unchanged context, removed or added.
@@ -34,7 +34,7 @@ type hunk struct {
 func zoneHunks(z *ZonePlan) []hunk {
 	width := 1
 	for _, op := range z.Operations {
-		width = max(width, min(utf8.RuneCountInString(spec.DisplayName(op.Name)), 40))
+		width = max(width, min(utf8.RuneCountInString(model.DisplayName(op.Name)), 40))
 	}
 	dmp := diffmatchpatch.New()
 	hunks := make([]hunk, 0, len(z.Operations))
@@ -58,7 +58,7 @@ func zoneHunks(z *ZonePlan) []hunk {
 func dsHunk(z *ZonePlan) (hunk, bool) {
 	h := hunk{header: "DS records for the parent zone, to hand to the registrar"}
 	for _, ds := range z.DS {
-		h.lines = append(h.lines, hunkLine{lineSame, spec.DisplayName(z.Zone) + ". IN DS " + ds})
+		h.lines = append(h.lines, hunkLine{lineSame, model.DisplayName(z.Zone) + ". IN DS " + ds})
 	}
 	if len(h.lines) == 0 && slices.ContainsFunc(z.Operations, func(op *Operation) bool { return op.Action == EnableDNSSEC }) {
 		h.lines = append(h.lines, hunkLine{lineSame, "; the zone has no keys yet: apply prints its DS records once it is signed"})
@@ -76,7 +76,7 @@ func txtRegrouped(op *Operation) bool {
 	removed := map[string]bool{}
 	for _, v := range op.Before.Values {
 		if !slices.Contains(op.After.Values, v) {
-			if text, err := spec.TXTText(v); err == nil {
+			if text, err := model.TXTText(v); err == nil {
 				removed[text] = true
 			}
 		}
@@ -85,7 +85,7 @@ func txtRegrouped(op *Operation) bool {
 		if slices.Contains(op.Before.Values, v) {
 			continue
 		}
-		if text, err := spec.TXTText(v); err == nil && removed[text] {
+		if text, err := model.TXTText(v); err == nil && removed[text] {
 			return true
 		}
 	}
@@ -96,7 +96,7 @@ func txtRegrouped(op *Operation) bool {
 func opTitle(op *Operation) string {
 	t := strconv.Itoa(op.Seq) + " " + string(op.Action)
 	if op.Name != "" {
-		t += " " + spec.DisplayName(op.Name) + " " + op.Type
+		t += " " + model.DisplayName(op.Name) + " " + op.Type
 	}
 	return t
 }
@@ -142,7 +142,7 @@ func stateLines(op *Operation, s *State, width int) []string {
 		if s.Mode != "" {
 			out = append(out, "; mode "+string(s.Mode))
 		}
-		if len(s.Masters) > 0 || s.Mode == spec.Slave || op.Action == UpdateMasters {
+		if len(s.Masters) > 0 || s.Mode == model.Slave || op.Action == UpdateMasters {
 			out = append(out, "; masters "+orDash(strings.Join(s.Masters, ", ")))
 		}
 		if s.TTL != nil {
@@ -165,7 +165,7 @@ func stateLines(op *Operation, s *State, width int) []string {
 		}
 		return []string{"; dnssec unsigned"}
 	case CreateFailover, UpdateFailover, DeleteFailover:
-		return failoverLines(spec.DisplayName(op.Name), op.Type, s.Failover, width)
+		return failoverLines(model.DisplayName(op.Name), op.Type, s.Failover, width)
 	}
 	ttl := uint32(0)
 	if s.TTL != nil {
@@ -173,10 +173,10 @@ func stateLines(op *Operation, s *State, width int) []string {
 	}
 	// Names and values as people read them: an xn-- name with its
 	// Unicode form beside it, a TXT record's non-ASCII text as text.
-	name := spec.DisplayName(op.Name)
+	name := model.DisplayName(op.Name)
 	out := make([]string, len(s.Values))
 	for i, v := range s.Values {
-		out[i] = fmt.Sprintf("%-*s %6d IN %-5s %s", width, name, ttl, op.Type, spec.DisplayValue(op.Type, v))
+		out[i] = fmt.Sprintf("%-*s %6d IN %-5s %s", width, name, ttl, op.Type, model.DisplayValue(op.Type, v))
 	}
 	return out
 }
@@ -188,11 +188,11 @@ func orDash(s string) string {
 	return s
 }
 
-func soaLines(s *spec.SOA, width int) []string {
+func soaLines(s *model.SOA, width int) []string {
 	if s == nil {
 		return nil
 	}
-	field := func(k, v string) string { return fmt.Sprintf("%-*s SOA %-10s %s", width, spec.Apex, k, v) }
+	field := func(k, v string) string { return fmt.Sprintf("%-*s SOA %-10s %s", width, model.Apex, k, v) }
 	num := func(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
 	var out []string
 	for _, f := range []struct{ k, v string }{
@@ -207,7 +207,7 @@ func soaLines(s *spec.SOA, width int) []string {
 	return out
 }
 
-func failoverLines(name, rrtype string, f *spec.Failover, width int) []string {
+func failoverLines(name, rrtype string, f *model.Failover, width int) []string {
 	if f == nil {
 		return nil
 	}

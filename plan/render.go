@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // ANSI colors of the text diff.
@@ -45,7 +45,7 @@ func WriteText(w io.Writer, p *Plan, color bool) error {
 			continue
 		}
 		c, u, d := z.Counts()
-		zone := spec.DisplayName(z.Zone)
+		zone := model.DisplayName(z.Zone)
 		fmt.Fprintln(bw, paint(colorBold, fmt.Sprintf("zone %s (provider %s): %s", zone, z.Provider, countsPhrase(c, u, d))))
 		fmt.Fprintln(bw, paint(colorBold, "--- "+zone+" (live)"))
 		fmt.Fprintln(bw, paint(colorBold, "+++ "+zone+" (desired)"))
@@ -128,7 +128,7 @@ func WriteMarkdown(w io.Writer, p *Plan, opt MarkdownOptions) error {
 		b.WriteString("| zone | provider | create | update | delete |\n|---|---|--:|--:|--:|\n")
 		for _, z := range p.Zones {
 			if c, u, d := z.Counts(); c+u+d > 0 {
-				fmt.Fprintf(&b, "| `%s` | %s | %d | %d | %d |\n", spec.DisplayName(z.Zone), escapeMarkdown(z.Provider), c, u, d)
+				fmt.Fprintf(&b, "| `%s` | %s | %d | %d | %d |\n", model.DisplayName(z.Zone), escapeMarkdown(z.Provider), c, u, d)
 			}
 		}
 		b.WriteString("\n")
@@ -145,7 +145,7 @@ func WriteMarkdown(w io.Writer, p *Plan, opt MarkdownOptions) error {
 			continue
 		}
 		c, u, d := z.Counts()
-		head := fmt.Sprintf("<details><summary><code>%s</code> (%s): %s</summary>\n\n```diff\n", spec.DisplayName(z.Zone), escapeMarkdown(z.Provider), countsPhrase(c, u, d))
+		head := fmt.Sprintf("<details><summary><code>%s</code> (%s): %s</summary>\n\n```diff\n", model.DisplayName(z.Zone), escapeMarkdown(z.Provider), countsPhrase(c, u, d))
 		tail := "```\n\n</details>\n\n"
 		if b.Len()+len(head)+len(tail)+reserve > limit {
 			omitted += len(z.Operations)

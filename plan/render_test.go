@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -18,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // fixture is a plan with every kind of operation over three zones.
 func fixture(t *testing.T) *Plan {
 	t.Helper()
-	f := &spec.Failover{Check: "http", Settings: spec.FailoverSettings{Host: "www.example.com", Port: 443, Path: "/health"},
+	f := &model.Failover{Check: "http", Settings: model.FailoverSettings{Host: "www.example.com", Port: 443, Path: "/health"},
 		Down: "backup-ips", Up: "main-ips", BackupIPs: []string{"192.0.2.99"}, Active: true}
 	desired := zone(t,
 		"@ A 300 192.0.2.10|192.0.2.11",
@@ -28,7 +28,7 @@ func fixture(t *testing.T) *Plan {
 		"www A 300 192.0.2.20",
 	)
 	desired.Find("www", "A").Failover = f
-	desired.SOA = &spec.SOA{Refresh: 7200, Retry: 1800}
+	desired.SOA = &model.SOA{Refresh: 7200, Retry: 1800}
 	live := zone(t,
 		"@ A 300 192.0.2.10",
 		"@ MX 3600 10 mx1.example.com.",
@@ -36,20 +36,20 @@ func fixture(t *testing.T) *Plan {
 		"old A 3600 192.0.2.99",
 		"www A 300 192.0.2.20",
 	)
-	live.SOA = &spec.SOA{PrimaryNS: "ns1.example.com.", AdminMail: "hostmaster@example.com", Refresh: 3600, Retry: 900, Expire: 1209600, Minimum: 3600, Serial: 2026010101}
-	a := Diff(desired, live, spec.Capabilities{SOA: spec.SOAFields, Failover: true})
+	live.SOA = &model.SOA{PrimaryNS: "ns1.example.com.", AdminMail: "hostmaster@example.com", Refresh: 3600, Retry: 900, Expire: 1209600, Minimum: 3600, Serial: 2026010101}
+	a := Diff(desired, live, model.Capabilities{SOA: model.SOAFields, Failover: true})
 	a.Provider = "cloudns"
 
 	newZone := zone(t, "www AAAA 300 2001:db8::1")
 	newZone.Name = "example.net"
-	b := Diff(newZone, nil, spec.Capabilities{CreateZone: true})
+	b := Diff(newZone, nil, model.Capabilities{CreateZone: true})
 	b.Provider = "local"
 
-	slave := &spec.Zone{Name: "example.org", Mode: spec.Slave, Masters: []string{"192.0.2.53", "198.51.100.53"}}
-	c := Diff(slave, &spec.Zone{Name: "example.org", Mode: spec.Master}, spec.Capabilities{Slave: true, SwitchMode: true})
+	slave := &model.Zone{Name: "example.org", Mode: model.Slave, Masters: []string{"192.0.2.53", "198.51.100.53"}}
+	c := Diff(slave, &model.Zone{Name: "example.org", Mode: model.Master}, model.Capabilities{Slave: true, SwitchMode: true})
 	c.Provider = "plesk"
 
-	same := Diff(zone(t, "www A 300 192.0.2.1"), zone(t, "www A 300 192.0.2.1"), spec.Capabilities{})
+	same := Diff(zone(t, "www A 300 192.0.2.1"), zone(t, "www A 300 192.0.2.1"), model.Capabilities{})
 	same.Zone, same.Provider = "unchanged.test", "local"
 
 	// A rule that protects nothing is a warning, here on a zone without changes.
@@ -131,7 +131,7 @@ func TestMarkdownStaysUnderLimit(t *testing.T) {
 	for i := 0; i < 500; i++ {
 		lines = append(lines, fmt.Sprintf("host%03d TXT 300 %s", i, strings.Repeat("x", 200)))
 	}
-	p := &Plan{FormatVersion: FormatVersion, Zones: []*ZonePlan{Diff(zone(t, lines...), zone(t), spec.Capabilities{})}}
+	p := &Plan{FormatVersion: FormatVersion, Zones: []*ZonePlan{Diff(zone(t, lines...), zone(t), model.Capabilities{})}}
 	p.Summarize()
 	var b bytes.Buffer
 	WriteMarkdown(&b, p, MarkdownOptions{Marker: "zonesync.yaml"})

@@ -3,7 +3,8 @@ package plan
 import (
 	"fmt"
 
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 )
 
 // CheckSafety returns why a zone's plan changes too much of its live zone
@@ -11,13 +12,13 @@ import (
 // thresholds, or a live zone that read as empty while the spec has many
 // record sets (the mark of a broken API answer, not of a new zone). live is
 // the managed part of the live zone, nil when the zone does not exist yet.
-func CheckSafety(zp *ZonePlan, desired, live *spec.Zone, s spec.Safety) []string {
+func CheckSafety(zp *ZonePlan, desired, live *model.Zone, s config.Safety) []string {
 	if live == nil {
 		return nil
 	}
 	existing := len(live.Records)
 	var refusals []string
-	if existing == 0 && desired.Mode == spec.Master && len(desired.Records) >= max(s.MinExistingRecords, 1) {
+	if existing == 0 && desired.Mode == model.Master && len(desired.Records) >= max(s.MinExistingRecords, 1) {
 		refusals = append(refusals, fmt.Sprintf(
 			"%s: the provider returned no records for an existing zone while the spec has %d record sets; "+
 				"refusing in case the read was incomplete (use --force if the zone really is empty)",

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // Shard is one of N stable slices of an estate's zones, for splitting a
@@ -43,6 +43,6 @@ func (s Shard) Contains(zone string) bool {
 		return true
 	}
 	h := fnv.New64a()
-	h.Write([]byte(spec.NormalizeZone(zone)))
+	h.Write([]byte(model.NormalizeZone(zone)))
 	return int(h.Sum64()%uint64(s.Count)) == s.Index-1
 }

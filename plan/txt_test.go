@@ -6,14 +6,14 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // txtZone is a zone with one TXT record set of the given canonical values.
-func txtZone(t *testing.T, values ...string) *spec.Zone {
+func txtZone(t *testing.T, values ...string) *model.Zone {
 	t.Helper()
 	z := zone(t, "www A 300 192.0.2.1")
-	rs := &spec.RecordSet{Name: "lab._ipp._tcp", Type: "TXT", TTL: 3600}
+	rs := &model.RecordSet{Name: "lab._ipp._tcp", Type: "TXT", TTL: 3600}
 	rs.SetValues(values)
 	z.Records = append(z.Records, rs)
 	z.SortRecords()
@@ -26,7 +26,7 @@ func txtZone(t *testing.T, values ...string) *spec.Zone {
 func TestTXTBoundaryChangeIsAnUpdateAndSaysSo(t *testing.T) {
 	live := txtZone(t, `"txtvers=1" "rp=printers/lab" "note=2nd floor"`)
 	desired := txtZone(t, `"txtvers=1rp=printers/labnote=2nd floor"`)
-	zp := Diff(desired, live, spec.Capabilities{})
+	zp := Diff(desired, live, model.Capabilities{})
 	require.Len(t, zp.Operations, 1)
 	assert.Equal(t, Update, zp.Operations[0].Action)
 	p := &Plan{FormatVersion: FormatVersion, Zones: []*ZonePlan{zp}}
@@ -44,7 +44,7 @@ func TestTXTBoundaryChangeIsAnUpdateAndSaysSo(t *testing.T) {
 
 // A change of text gets no such note.
 func TestTXTTextChangeHasNoBoundaryNote(t *testing.T) {
-	zp := Diff(txtZone(t, `"txtvers=1" "rp=printers/lab2"`), txtZone(t, `"txtvers=1" "rp=printers/lab"`), spec.Capabilities{})
+	zp := Diff(txtZone(t, `"txtvers=1" "rp=printers/lab2"`), txtZone(t, `"txtvers=1" "rp=printers/lab"`), model.Capabilities{})
 	p := &Plan{FormatVersion: FormatVersion, Zones: []*ZonePlan{zp}}
 	p.Summarize()
 	var text bytes.Buffer

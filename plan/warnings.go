@@ -3,7 +3,7 @@ package plan
 import (
 	"fmt"
 
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // IgnoreWarnings returns a warning for each of desired's ignore rules that
@@ -12,8 +12,8 @@ import (
 // and the record it was meant for is deleted. live is the whole live zone
 // (before Managed); a zone that does not exist yet, or a slave zone, gets
 // no warnings.
-func IgnoreWarnings(desired, live *spec.Zone) []string {
-	if live == nil || desired.Mode == spec.Slave || len(desired.Ignore) == 0 {
+func IgnoreWarnings(desired, live *model.Zone) []string {
+	if live == nil || desired.Mode == model.Slave || len(desired.Ignore) == 0 {
 		return nil
 	}
 	var out []string
@@ -31,7 +31,7 @@ func IgnoreWarnings(desired, live *spec.Zone) []string {
 	return out
 }
 
-func matchesAny(rule spec.IgnoreRule, z *spec.Zone) bool {
+func matchesAny(rule model.IgnoreRule, z *model.Zone) bool {
 	for _, rs := range z.Records {
 		if rule.Matches(rs.Name, rs.Type) {
 			return true

@@ -3,7 +3,8 @@ package plan
 import (
 	"errors"
 
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 )
 
 // Zone plans one zone from its desired state and its whole live state, as
@@ -19,7 +20,7 @@ import (
 // reached without touching records the spec ignores (IgnoredConflicts).
 // It does not ask the provider about the operations: apply does that with
 // providers.CheckOperation.
-func Zone(desired, live *spec.Zone, caps spec.Capabilities, safety *spec.Safety) (*ZonePlan, error) {
+func Zone(desired, live *model.Zone, caps model.Capabilities, safety *config.Safety) (*ZonePlan, error) {
 	if conflicts := IgnoredConflicts(desired, live); len(conflicts) > 0 {
 		errs := make([]error, len(conflicts))
 		for i, c := range conflicts {
@@ -65,7 +66,7 @@ func DNSSECRefusals(zp *ZonePlan) []string {
 // LiveDigest is the live digest a plan of desired made now from the whole
 // live zone would carry ("none" when live is nil), without diffing: apply
 // compares it with a plan's to find a zone that changed since.
-func LiveDigest(desired, live *spec.Zone, caps spec.Capabilities) string {
+func LiveDigest(desired, live *model.Zone, caps model.Capabilities) string {
 	if live == nil {
 		return "none"
 	}

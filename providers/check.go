@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // OperationChecker is implemented by providers that know, from the live
@@ -25,12 +25,12 @@ type OperationChecker interface {
 	// CheckOperation returns why the provider cannot carry out op on live
 	// (a zone holding only its name when it does not exist yet), or nil.
 	// It must not touch the network, and its error names the zone.
-	CheckOperation(live *spec.Zone, op *plan.Operation) error
+	CheckOperation(live *model.Zone, op *plan.Operation) error
 }
 
 // CheckOperation returns why p cannot carry out op on live: the
 // provider's own OperationChecker when it has one, else CapabilityProblem.
-func CheckOperation(p Provider, live *spec.Zone, op *plan.Operation) error {
+func CheckOperation(p Provider, live *model.Zone, op *plan.Operation) error {
 	if c, ok := p.(OperationChecker); ok {
 		return c.CheckOperation(live, op)
 	}
@@ -39,7 +39,7 @@ func CheckOperation(p Provider, live *spec.Zone, op *plan.Operation) error {
 
 // CapabilityProblem returns why a provider with caps cannot carry out op
 // on zone, or nil. Providers build their CheckOperation on it.
-func CapabilityProblem(caps spec.Capabilities, zone string, op *plan.Operation) error {
+func CapabilityProblem(caps model.Capabilities, zone string, op *plan.Operation) error {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("zone %s: %s: %s", zone, describe(op), fmt.Sprintf(format, args...))
 	}
@@ -48,7 +48,7 @@ func CapabilityProblem(caps spec.Capabilities, zone string, op *plan.Operation) 
 		if !caps.CreateZone {
 			return fail("the zone does not exist, and zonesync cannot create zones at this provider; create it there first")
 		}
-		if op.After != nil && op.After.Mode == spec.Slave && !caps.Slave {
+		if op.After != nil && op.After.Mode == model.Slave && !caps.Slave {
 			return fail("the provider has no slave zones")
 		}
 	case plan.SwitchMode:
@@ -96,7 +96,7 @@ func soaChanges(op *plan.Operation) []string {
 	if op.After == nil || op.After.SOA == nil {
 		return nil
 	}
-	var before spec.SOA
+	var before model.SOA
 	if op.Before != nil && op.Before.SOA != nil {
 		before = *op.Before.SOA
 	}

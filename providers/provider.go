@@ -17,7 +17,7 @@
 // added, removed and kept, and the in-place pairs), and the live zone as
 // apply read it last, READ-ONLY. A provider never diffs record sets
 // itself, never writes to the live zone it is given, and keeps no ids in
-// spec.RecordSet.IDs (that field goes once every provider has its own
+// model.RecordSet.IDs (that field goes once every provider has its own
 // index). HTTP providers send changes through httpx.Client.Change, which
 // holds the one late-commit protocol, and take their HTTP settings as an
 // inline httpx.Settings.
@@ -34,8 +34,10 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/internal/yamlx"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // ErrZoneNotFound is returned by ReadZone when the provider does not serve
@@ -50,7 +52,7 @@ type Provider interface {
 	// Capabilities reports what the provider can hold and do. Validation
 	// and the plan refuse what they rule out, in the provider's name; they
 	// must not change while the provider is in use.
-	Capabilities() spec.Capabilities
+	Capabilities() model.Capabilities
 
 	// ListZones returns the names of the zones the provider serves,
 	// sorted. A provider that cannot list zones returns an error wrapping
@@ -58,7 +60,7 @@ type Provider interface {
 	ListZones(ctx context.Context) ([]string, error)
 
 	// ReadZone reads one zone, whole, into the model: mode, masters, TTL,
-	// SOA, record sets with canonical values, sorted (spec.Zone's own
+	// SOA, record sets with canonical values, sorted (model.Zone's own
 	// order), and failover. It returns ErrZoneNotFound (wrapped or not)
 	// when the provider does not serve the zone, and any other failure as
 	// an error: an empty or cut-short answer must never read as an empty
@@ -74,8 +76,8 @@ type Provider interface {
 	// looks ids up there, and apply always reads a zone again right before
 	// its first change, so the index is as fresh as the live zone Apply
 	// gets. (Until each provider has moved its ids there, some still read
-	// them into spec.RecordSet.IDs.)
-	ReadZone(ctx context.Context, zone string, opt ReadOptions) (*spec.Zone, error)
+	// them into model.RecordSet.IDs.)
+	ReadZone(ctx context.Context, zone string, opt ReadOptions) (*model.Zone, error)
 
 	// Apply carries out operations of one zone, in order, and returns one
 	// error per operation, in the same order, nil for success.
@@ -104,13 +106,13 @@ type Provider interface {
 	// with Transaction too, a run whose operations depend on each other
 	// only at record level (a delete that clears a name, then the create
 	// there), which the provider carries out in order, all or none.
-	Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error
+	Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error
 }
 
 // Factory builds a provider from its entry in zonesync.yaml. It decodes and
 // checks its settings but must not touch the network, so that validate
 // works offline.
-type Factory func(cfg *spec.ProviderConfig) (Provider, error)
+type Factory func(cfg *config.ProviderConfig) (Provider, error)
 
 var (
 	registryMu sync.RWMutex
@@ -141,7 +143,7 @@ func Types() []string {
 }
 
 // New builds the provider a config entry describes.
-func New(cfg *spec.ProviderConfig) (Provider, error) {
+func New(cfg *config.ProviderConfig) (Provider, error) {
 	registryMu.RLock()
 	f, ok := registry[cfg.Type]
 	registryMu.RUnlock()
@@ -157,13 +159,13 @@ type Set struct {
 }
 
 // Open builds every provider of the config. Every problem is reported at once.
-func Open(cfg *spec.Config) (*Set, error) {
+func Open(cfg *config.Config) (*Set, error) {
 	s := &Set{byName: map[string]Provider{}}
-	var problems spec.ErrorList
+	var problems yamlx.ErrorList
 	var other []error
 	for _, name := range cfg.ProviderNames() {
 		p, err := New(cfg.Providers[name])
-		var list spec.ErrorList
+		var list yamlx.ErrorList
 		switch {
 		case errors.As(err, &list):
 			problems = append(problems, list...)
@@ -193,10 +195,10 @@ func (s *Set) Get(name string) (Provider, bool) {
 
 // Capabilities returns a configured provider's capabilities; it fits
 // spec.CapabilitiesFunc.
-func (s *Set) Capabilities(name string) (spec.Capabilities, bool) {
+func (s *Set) Capabilities(name string) (model.Capabilities, bool) {
 	p, ok := s.byName[name]
 	if !ok {
-		return spec.Capabilities{}, false
+		return model.Capabilities{}, false
 	}
 	return p.Capabilities(), true
 }

@@ -7,15 +7,19 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/internal/yamlx"
+	"github.com/zonesync/zonesync/model"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files and expected messages")
 
 // corpusConfig declares the providers the invalid corpus refers to.
-func corpusConfig() (*Config, CapabilitiesFunc) {
-	cfg := &Config{Providers: map[string]*ProviderConfig{}}
-	caps := map[string]Capabilities{
-		"local": {CreateZone: true, SOA: SOAFields, ApexNS: true, TXTStrings: true, EmptyTXT: true, RootTarget: true, DNSSEC: true},
+func corpusConfig() (*config.Config, CapabilitiesFunc) {
+	cfg := &config.Config{Providers: map[string]*config.ProviderConfig{}}
+	caps := map[string]model.Capabilities{
+		"local": {CreateZone: true, SOA: model.SOAFields, ApexNS: true, TXTStrings: true, EmptyTXT: true, RootTarget: true, DNSSEC: true},
 		// strict refuses empty TXT records (as ClouDNS does) and null MX (as Plesk does).
 		"strict": {
 			RecordTypes: []string{"A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"},
@@ -24,10 +28,10 @@ func corpusConfig() (*Config, CapabilitiesFunc) {
 		},
 		"listed": {
 			AllowedTTLs: []uint32{60, 300, 600, 900, 1800, 3600, 21600, 43200, 86400},
-			SOA:         SOAFields,
-			SOARanges: map[string]Range{
-				"refresh": {1200, 43200}, "retry": {180, 2419200},
-				"expire": {1209600, 2419200}, "minimum": {60, 2419200},
+			SOA:         model.SOAFields,
+			SOARanges: map[string]model.Range{
+				"refresh": {Min: 1200, Max: 43200}, "retry": {Min: 180, Max: 2419200},
+				"expire": {Min: 1209600, Max: 2419200}, "minimum": {Min: 60, Max: 2419200},
 			},
 			ApexNS: true, EmptyTXT: true, RootTarget: true,
 		},
@@ -38,9 +42,9 @@ func corpusConfig() (*Config, CapabilitiesFunc) {
 		"onemessage": {MaxRecordSetSize: 4096, ApexNS: true, EmptyTXT: true, RootTarget: true},
 	}
 	for name := range caps {
-		cfg.Providers[name] = &ProviderConfig{Name: name, Type: "test"}
+		cfg.Providers[name] = &config.ProviderConfig{Name: name, Type: "test"}
 	}
-	return cfg, func(name string) (Capabilities, bool) {
+	return cfg, func(name string) (model.Capabilities, bool) {
 		c, ok := caps[name]
 		return c, ok
 	}
@@ -68,7 +72,7 @@ func TestInvalidCorpus(t *testing.T) {
 			}
 			body, want := splitWants(string(data))
 			_, err = ParseZone(file, data, cfg, caps)
-			var list ErrorList
+			var list yamlx.ErrorList
 			if !errors.As(err, &list) {
 				t.Fatalf("ParseZone accepted a broken spec (err = %v)", err)
 			}

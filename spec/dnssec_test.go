@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/model"
 )
 
 // TestDNSSECKey: dnssec true or false is read into the zone, a spec
@@ -34,8 +35,8 @@ func ptrTo[T any](v T) *T { return &v }
 // unsigned one, or one at a provider without DNSSEC, says nothing.
 func TestImportWritesDNSSEC(t *testing.T) {
 	cfg, caps := corpusConfig()
-	live := &Zone{Name: "example.test", Provider: "local", Mode: Master, TTL: 3600, DNSSEC: ptrTo(true), DS: []string{"1 13 2 ab"},
-		Records: []*RecordSet{{Name: "www", Type: "A", TTL: 3600, Values: []string{"192.0.2.1"}}}}
+	live := &model.Zone{Name: "example.test", Provider: "local", Mode: model.Master, TTL: 3600, DNSSEC: ptrTo(true), DS: []string{"1 13 2 ab"},
+		Records: []*model.RecordSet{{Name: "www", Type: "A", TTL: 3600, Values: []string{"192.0.2.1"}}}}
 	local, _ := caps("local")
 	data, err := Marshal(ForImport(live, local), false)
 	require.NoError(t, err)
@@ -49,7 +50,7 @@ func TestImportWritesDNSSEC(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, string(data), "dnssec")
 	live.DNSSEC = ptrTo(true)
-	data, err = Marshal(ForImport(live, Capabilities{}), false)
+	data, err = Marshal(ForImport(live, model.Capabilities{}), false)
 	require.NoError(t, err)
 	assert.NotContains(t, string(data), "dnssec")
 }

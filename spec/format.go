@@ -6,7 +6,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/zonesync/zonesync/internal/yamlx"
+	"github.com/zonesync/zonesync/model"
 	"gopkg.in/yaml.v3"
 )
 
@@ -17,21 +20,21 @@ import (
 // node are kept. The spec should be valid (see ParseZone); a value that
 // does not parse is an error.
 func Format(data []byte) ([]byte, error) {
-	doc, err := parseYAML(data)
+	doc, err := yamlx.Parse(data)
 	if err != nil {
-		e := yamlError("", data, err, false)
+		e := yamlx.SyntaxError("", data, err, false)
 		return nil, fmt.Errorf("line %d: %s", e.Pos.Line, e.Msg)
 	}
-	root := resolveAlias(doc)
+	root := yamlx.Resolve(doc)
 	if root == nil || root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("a zone spec must be a mapping")
 	}
-	zone := NormalizeZone(scalarOf(mapValue(root, "zone")))
+	zone := model.NormalizeZone(scalarOf(yamlx.MapValue(root, "zone")))
 	sortPairs(root, keyOrder(zoneKeys))
-	if soa := mapValue(root, "soa"); soa != nil {
-		sortPairs(soa, keyOrder(SOAFields))
+	if soa := yamlx.MapValue(root, "soa"); soa != nil {
+		sortPairs(soa, keyOrder(model.SOAFields))
 	}
-	if records := mapValue(root, "records"); records != nil && records.Kind == yaml.MappingNode {
+	if records := yamlx.MapValue(root, "records"); records != nil && records.Kind == yaml.MappingNode {
 		if err := formatRecords(records, zone); err != nil {
 			return nil, err
 		}
@@ -50,12 +53,12 @@ func Format(data []byte) ([]byte, error) {
 
 func formatRecords(records *yaml.Node, zone string) error {
 	relative := func(key string) string {
-		if key == Apex {
-			return Apex
+		if key == model.Apex {
+			return model.Apex
 		}
 		name := strings.ToLower(key)
 		if strings.HasSuffix(name, ".") {
-			if rel, ok := RelativeName(name, zone); ok {
+			if rel, ok := model.RelativeName(name, zone); ok {
 				return rel
 			}
 		}
@@ -63,7 +66,7 @@ func formatRecords(records *yaml.Node, zone string) error {
 	}
 	pairs := pairsOf(records)
 	slices.SortStableFunc(pairs, func(a, b [2]*yaml.Node) int {
-		return CompareNames(relative(a[0].Value), relative(b[0].Value))
+		return model.CompareNames(relative(a[0].Value), relative(b[0].Value))
 	})
 	setPairs(records, pairs)
 	for _, p := range pairs {
@@ -73,7 +76,7 @@ func formatRecords(records *yaml.Node, zone string) error {
 			items = []*yaml.Node{sets}
 		} else {
 			slices.SortStableFunc(items, func(a, b *yaml.Node) int {
-				return strings.Compare(strings.ToUpper(scalarOf(mapValue(a, "type"))), strings.ToUpper(scalarOf(mapValue(b, "type"))))
+				return strings.Compare(strings.ToUpper(scalarOf(yamlx.MapValue(a, "type"))), strings.ToUpper(scalarOf(yamlx.MapValue(b, "type"))))
 			})
 		}
 		for _, item := range items {
@@ -84,7 +87,7 @@ func formatRecords(records *yaml.Node, zone string) error {
 			if err := formatValues(p[0].Value, item); err != nil {
 				return err
 			}
-			if f := mapValue(item, "failover"); f != nil {
+			if f := yamlx.MapValue(item, "failover"); f != nil {
 				sortPairs(f, keyOrder([]string{"check", "settings", "down", "up", "backup_ips", "active"}))
 			}
 		}
@@ -94,7 +97,7 @@ func formatRecords(records *yaml.Node, zone string) error {
 
 // formatValues canonicalises one record set's type and values in place.
 func formatValues(name string, item *yaml.Node) error {
-	tn := mapValue(item, "type")
+	tn := yamlx.MapValue(item, "type")
 	if tn == nil {
 		return nil
 	}
@@ -104,21 +107,21 @@ func formatValues(name string, item *yaml.Node) error {
 		if rrtype == "TXT" || rrtype == "SPF" || n.Kind != yaml.ScalarNode {
 			return nil
 		}
-		v, err := CanonicalValue(rrtype, n.Value)
+		v, err := model.CanonicalValue(rrtype, n.Value)
 		if err != nil {
 			return fmt.Errorf("line %d: %s %s: %w", n.Line, name, rrtype, err)
 		}
-		if !isASCII(n.Value) {
+		if strings.ContainsFunc(n.Value, func(r rune) bool { return r >= utf8.RuneSelf }) {
 			// Names written in Unicode stay in Unicode.
-			v = UnicodeValue(rrtype, v)
+			v = model.UnicodeValue(rrtype, v)
 		}
 		n.Value = v
 		return nil
 	}
-	if v := mapValue(item, "value"); v != nil {
+	if v := yamlx.MapValue(item, "value"); v != nil {
 		return canon(v)
 	}
-	vs := mapValue(item, "values")
+	vs := yamlx.MapValue(item, "values")
 	if vs == nil || vs.Kind != yaml.SequenceNode {
 		return nil
 	}

@@ -6,24 +6,23 @@ import (
 	"strconv"
 
 	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/internal/yamlx"
+	"github.com/zonesync/zonesync/model"
 )
-
-// MaxRDATA is the most bytes of data one record can hold: a DNS message is
-// at most 65,535 bytes, less its 12-byte header and the record's own 11 at
-// the least (owner ".", type, class, TTL, length). BIND refuses to load a
-// zone file holding a longer record ("ran out of space").
-const MaxRDATA = 65535 - 12 - 11
 
 // maxValueText is the longest value text that can stand for MaxRDATA
 // bytes of data: each byte written as a \DDD escape, with room for quotes
 // and spaces. Longer values are refused by their length, unparsed.
-const maxValueText = 4*MaxRDATA + 1024
+const maxValueText = 4*model.MaxRDATA + 1024
 
 // measureAbove is the length of canonical value above which its record
 // data is measured. No presentation form carries more than four bytes of
 // data per character (a uint32 field written "0" and a space carries two),
 // so a shorter value cannot reach MaxRDATA.
-const measureAbove = MaxRDATA / 4
+const measureAbove = model.MaxRDATA / 4
+
+// MaxSpecFile is the largest zone spec file zonesync reads, in bytes.
+const MaxSpecFile = 256 << 20
 
 // MaxSpecLine is the longest line of a zone spec zonesync reads, in
 // bytes: far more than any value needs, so that a line too long to hold
@@ -48,15 +47,15 @@ func specFileProblem(size int64) string {
 // to parse or holds a line too long for any value, before the YAML parse
 // that would cost far more than the check. It reads src in small pieces,
 // so a big file is never held whole.
-func sizeProblems(file string, src io.ReaderAt, size int64) ErrorList {
+func sizeProblems(file string, src io.ReaderAt, size int64) yamlx.ErrorList {
 	if why := specFileProblem(size); why != "" {
-		return ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: why}}
+		return yamlx.ErrorList{{Pos: model.Pos{File: file, Line: 1, Col: 1}, Msg: why}}
 	}
 	if size <= int64(specLineLimit) {
 		return nil
 	}
 	if line, why := longLine(io.NewSectionReader(src, 0, size)); why != "" {
-		return ErrorList{{Pos: Pos{File: file, Line: line, Col: 1}, Msg: why}}
+		return yamlx.ErrorList{{Pos: model.Pos{File: file, Line: line, Col: 1}, Msg: why}}
 	}
 	return nil
 }
@@ -97,11 +96,11 @@ func lineTooLong(length int) string {
 // other value longer than maxValueText can fit in a record.
 func valueTextProblem(rrtype string, n int) string {
 	switch {
-	case (rrtype == "TXT" || rrtype == "SPF") && n > MaxRDATA:
-		return fmt.Sprintf("the value is %s bytes long; a DNS record holds at most %s bytes of data", thousands(int64(n)), thousands(MaxRDATA))
+	case (rrtype == "TXT" || rrtype == "SPF") && n > model.MaxRDATA:
+		return fmt.Sprintf("the value is %s bytes long; a DNS record holds at most %s bytes of data", thousands(int64(n)), thousands(model.MaxRDATA))
 	case n > maxValueText:
 		return fmt.Sprintf("the value is %s bytes long; no value of a record holding at most %s bytes of data is longer than %s characters",
-			thousands(int64(n)), thousands(MaxRDATA), thousands(maxValueText))
+			thousands(int64(n)), thousands(model.MaxRDATA), thousands(maxValueText))
 	}
 	return ""
 }
@@ -114,16 +113,16 @@ func rdataProblem(rrtype, value string) string {
 	n, err := rdataLen(rrtype, value)
 	switch {
 	case err != nil:
-		return fmt.Sprintf("the value does not fit in one DNS record (%v); a DNS record holds at most %s bytes of data", err, thousands(MaxRDATA))
-	case n > MaxRDATA:
-		return fmt.Sprintf("the value is %s bytes of record data; a DNS record holds at most %s (a 65,535-byte message less its header and the record's own)", thousands(int64(n)), thousands(MaxRDATA))
+		return fmt.Sprintf("the value does not fit in one DNS record (%v); a DNS record holds at most %s bytes of data", err, thousands(model.MaxRDATA))
+	case n > model.MaxRDATA:
+		return fmt.Sprintf("the value is %s bytes of record data; a DNS record holds at most %s (a 65,535-byte message less its header and the record's own)", thousands(int64(n)), thousands(model.MaxRDATA))
 	}
 	return ""
 }
 
 // rdataLen returns how many bytes of record data a canonical value takes on the wire.
 func rdataLen(rrtype, value string) (int, error) {
-	rr, err := NewRR(".", 0, rrtype, value)
+	rr, err := model.NewRR(".", 0, rrtype, value)
 	if err != nil {
 		return 0, err
 	}
@@ -140,10 +139,10 @@ func rdataLen(rrtype, value string) (int, error) {
 
 // recordSetSize returns how many bytes the record set takes as DNS records
 // in zone, uncompressed, and stops counting once it is past limit.
-func recordSetSize(rs *RecordSet, zone string, limit int) (int, error) {
+func recordSetSize(rs *model.RecordSet, zone string, limit int) (int, error) {
 	// Owner names in a spec are plain labels: their wire form is one byte
 	// longer than their presentation form.
-	fixed := len(FQDN(rs.Name, zone)) + 1 + 10
+	fixed := len(model.FQDN(rs.Name, zone)) + 1 + 10
 	bound := 0
 	for _, v := range rs.Values {
 		bound += fixed + 4*len(v)

@@ -10,11 +10,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/internal/yamlx"
+	"github.com/zonesync/zonesync/model"
 )
 
 // parseOne loads a spec of zone l.test at provider with one record set
 // (name, rrtype) holding values, and returns the problems reported.
-func parseOne(t *testing.T, provider, rrtype string, values ...string) ErrorList {
+func parseOne(t *testing.T, provider, rrtype string, values ...string) yamlx.ErrorList {
 	t.Helper()
 	cfg, caps := corpusConfig()
 	var b strings.Builder
@@ -26,12 +28,12 @@ func parseOne(t *testing.T, provider, rrtype string, values ...string) ErrorList
 	if err == nil {
 		return nil
 	}
-	var list ErrorList
+	var list yamlx.ErrorList
 	require.True(t, errors.As(err, &list), "%v", err)
 	return list
 }
 
-func messages(list ErrorList) []string {
+func messages(list yamlx.ErrorList) []string {
 	out := make([]string, len(list))
 	for i, e := range list {
 		out[i] = e.Msg
@@ -110,7 +112,7 @@ func TestSpecLineLimit(t *testing.T) {
 	folded := "zone: s.test\nprovider: local\nrecords:\n  www:\n    - type: TXT\n      value: >-\n        " + strings.Repeat("a", 60) + "\n        " + strings.Repeat("b", 60) + "\n"
 	z, err := ParseZone("s.test.yaml", []byte(folded), cfg, caps)
 	require.NoError(t, err)
-	assert.Equal(t, []string{TXTValue(strings.Repeat("a", 60) + " " + strings.Repeat("b", 60))}, z.Find("www", "TXT").Values)
+	assert.Equal(t, []string{model.TXTValue(strings.Repeat("a", 60) + " " + strings.Repeat("b", 60))}, z.Find("www", "TXT").Values)
 }
 
 // BenchmarkOversizedValue measures validating a spec holding one 100 MB

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/internal/yamlx"
+	"github.com/zonesync/zonesync/model"
 )
 
 const validSpec = `zone: Example.COM.
@@ -36,7 +38,7 @@ func TestParseZone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if z.Name != "example.com" || z.Provider != "local" || z.TTL != 600 || z.Mode != Master {
+	if z.Name != "example.com" || z.Provider != "local" || z.TTL != 600 || z.Mode != model.Master {
 		t.Errorf("zone = %+v", z)
 	}
 	if z.SOA == nil || z.SOA.PrimaryNS != "ns1.example.com." || z.SOA.Refresh != 7200 || z.SOA.Retry != 0 {
@@ -142,7 +144,7 @@ func TestLoadZonesReportsEveryFile(t *testing.T) {
 	cfg, caps := corpusConfig()
 	cfg.ZonesDir = dir
 	_, err := LoadZones(cfg, caps)
-	list, ok := err.(ErrorList)
+	list, ok := err.(yamlx.ErrorList)
 	if !ok || len(list) != 2 {
 		t.Fatalf("LoadZones error = %v, want 2 problems in 2 files", err)
 	}
@@ -179,9 +181,9 @@ func TestTXTStringsInSpec(t *testing.T) {
 // plain 255-byte split, and the spec it writes loads back the same.
 func TestMarshalKeepsTXTStrings(t *testing.T) {
 	long := strings.Repeat("x", 300)
-	z := &Zone{Name: "example.com", Provider: "local", Mode: Master, TTL: 300, Records: []*RecordSet{
+	z := &model.Zone{Name: "example.com", Provider: "local", Mode: model.Master, TTL: 300, Records: []*model.RecordSet{
 		{Name: "dnssd", Type: "TXT", TTL: 300, Values: []string{`"txtvers=1" "rp=printers/lab"`}},
-		{Name: "long", Type: "TXT", TTL: 300, Values: []string{TXTValue(long)}},
+		{Name: "long", Type: "TXT", TTL: 300, Values: []string{model.TXTValue(long)}},
 		{Name: "mixed", Type: "TXT", TTL: 300, Values: []string{`"a" "b"`, `"plain"`}},
 	}}
 	data, err := Marshal(z, false)

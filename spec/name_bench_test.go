@@ -11,23 +11,6 @@ import (
 // names are nearly all of a big zone; internationalised ones must not make
 // them slower.
 
-func BenchmarkCanonicalValueNames(b *testing.B) {
-	for _, tc := range []struct{ name, rrtype, value string }{
-		{"CNAME", "CNAME", "www.example.com."},
-		{"MX", "MX", "10 mail.example.com."},
-		{"SRV", "SRV", "0 5 5060 sip.example.com."},
-		{"NAPTR", "NAPTR", `100 10 "U" "E2U+sip" "!^.*$!sip:info@example.com!" replacement.example.com.`},
-	} {
-		b.Run(tc.name, func(b *testing.B) {
-			for b.Loop() {
-				if _, err := CanonicalValue(tc.rrtype, tc.value); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
-
 // BenchmarkParseZoneNames loads a spec of 2,000 names, each with a CNAME or
 // an MX record set pointing at another name.
 func BenchmarkParseZoneNames(b *testing.B) {

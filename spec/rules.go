@@ -5,16 +5,71 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/zonesync/zonesync/internal/yamlx"
+	"github.com/zonesync/zonesync/model"
 )
+
+// checkRecords applies the rules that look at several record sets together.
+func (l *loader) checkRecords(z *model.Zone) {
+	for i := 0; i < len(z.Records); {
+		j := i
+		for j < len(z.Records) && z.Records[j].Name == z.Records[i].Name {
+			j++
+		}
+		group := z.Records[i:j]
+		for _, rs := range group {
+			if rs.Type != "CNAME" {
+				continue
+			}
+			if rs.Name == model.Apex {
+				l.errAt(rs, "CNAME at the zone apex is not allowed (the apex holds SOA and NS)")
+			}
+			if len(rs.Values) > 1 {
+				l.errAt(rs, "CNAME %s has %d values; a CNAME holds exactly one", rs.Name, len(rs.Values))
+			}
+			for _, other := range group {
+				if other != rs {
+					l.errAt(other, "%s %s beside a CNAME: a name with a CNAME can hold no other data", other.Name, other.Type)
+				}
+			}
+		}
+		i = j
+	}
+	for _, rs := range z.Records {
+		for _, rule := range z.Ignore {
+			if rule.Matches(rs.Name, rs.Type) {
+				l.errAt(rs, "%s %s is declared but also matches ignore rule %s; a record is either managed or ignored", rs.Name, rs.Type, rule)
+				break
+			}
+		}
+		if rs.Name == model.Apex && rs.Type == "NS" && l.cap != nil && !l.cap.ApexNS {
+			l.errAt(rs, "provider %s manages the apex NS records itself; remove them from the spec", z.Provider)
+		}
+		if l.cap != nil && l.cap.MaxRecordSetSize > 0 && !slices.Contains(rs.Values, "") {
+			size, err := recordSetSize(rs, z.Name, l.cap.MaxRecordSetSize)
+			if err == nil && size > l.cap.MaxRecordSetSize {
+				l.errAt(rs, "%s %s takes %s bytes as DNS records (%d records); provider %s carries a record set in one message and takes at most %s",
+					rs.Name, rs.Type, thousands(int64(size)), len(rs.Values), z.Provider, thousands(int64(l.cap.MaxRecordSetSize)))
+			}
+		}
+	}
+	l.checkDS(z)
+	l.checkCNAMELoops(z)
+}
+
+func (l *loader) errAt(rs *model.RecordSet, format string, args ...any) {
+	l.List = append(l.List, &yamlx.Error{Pos: rs.Pos, Msg: fmt.Sprintf(format, args...)})
+}
 
 // valueProblem says why the zone's provider cannot hold one canonical
 // value of rs, for the rules providers declare in their Capabilities.
-func (l *loader) valueProblem(rs *RecordSet, v string) string {
+func (l *loader) valueProblem(rs *model.RecordSet, v string) string {
 	if l.cap == nil {
 		return ""
 	}
 	switch {
-	case (rs.Type == "TXT" || rs.Type == "SPF") && !l.cap.EmptyTXT && v == TXTValue(""):
+	case (rs.Type == "TXT" || rs.Type == "SPF") && !l.cap.EmptyTXT && v == model.TXTValue(""):
 		return fmt.Sprintf("provider %s cannot hold a %s record with empty text; write some text or remove the record", l.z.Provider, rs.Type)
 	case rs.Type == "MX" && !l.cap.RootTarget && strings.HasSuffix(v, " ."):
 		return fmt.Sprintf("provider %s cannot hold a null MX (%q, RFC 7505): it does not take \".\" as the mail server", l.z.Provider, v)
@@ -26,11 +81,11 @@ func (l *loader) valueProblem(rs *RecordSet, v string) string {
 
 // checkDS holds DS records to where servers keep them: at a delegation,
 // beside the child zone's NS records, which is never the apex.
-func (l *loader) checkDS(z *Zone) {
+func (l *loader) checkDS(z *model.Zone) {
 	for _, rs := range z.Records {
 		switch {
 		case rs.Type != "DS":
-		case rs.Name == Apex:
+		case rs.Name == model.Apex:
 			l.errAt(rs, "DS at the zone apex: a zone's DS records belong in its parent zone (a zone file holding one does not load: \"DS record at top of zone\")")
 		case z.Find(rs.Name, "NS") == nil && !z.Ignored(rs.Name, "NS"):
 			l.errAt(rs, "DS at %s, where the spec has no NS records: a DS record belongs at a delegation, beside the child zone's NS records (servers drop it otherwise)", rs.Name)
@@ -43,7 +98,7 @@ func (l *loader) checkDS(z *Zone) {
 // target names, or when no such name exists, to the wildcard of its
 // closest existing ancestor. Each loop is reported once, at its record set
 // that sorts first. z.Records must be sorted.
-func (l *loader) checkCNAMELoops(z *Zone) {
+func (l *loader) checkCNAMELoops(z *model.Zone) {
 	origin := z.Name + "."
 	wildcards := false
 	for _, rs := range z.Records {
@@ -54,7 +109,7 @@ func (l *loader) checkCNAMELoops(z *Zone) {
 	// index finds the record set (name, type), or -1.
 	index := func(name, rrtype string) int {
 		i := sort.Search(len(z.Records), func(i int) bool {
-			return CompareKeys(z.Records[i].Name, z.Records[i].Type, name, rrtype) >= 0
+			return model.CompareKeys(z.Records[i].Name, z.Records[i].Type, name, rrtype) >= 0
 		})
 		if i < len(z.Records) && z.Records[i].Name == name && z.Records[i].Type == rrtype {
 			return i
@@ -62,7 +117,7 @@ func (l *loader) checkCNAMELoops(z *Zone) {
 		return -1
 	}
 	hasName := func(name string) bool {
-		i := sort.Search(len(z.Records), func(i int) bool { return CompareNames(z.Records[i].Name, name) >= 0 })
+		i := sort.Search(len(z.Records), func(i int) bool { return model.CompareNames(z.Records[i].Name, name) >= 0 })
 		return i < len(z.Records) && z.Records[i].Name == name
 	}
 	// exists holds every name with data and every name above one (an
@@ -71,21 +126,21 @@ func (l *loader) checkCNAMELoops(z *Zone) {
 	var exists map[string]bool
 	existing := func(name string) bool {
 		if exists == nil {
-			exists = map[string]bool{Apex: true}
+			exists = map[string]bool{model.Apex: true}
 			for _, rs := range z.Records {
-				for n := rs.Name; n != Apex && !exists[n]; n = parentName(n) {
+				for n := rs.Name; n != model.Apex && !exists[n]; n = parentName(n) {
 					exists[n] = true
 				}
 			}
 		}
 		return exists[name]
 	}
-	next := func(rs *RecordSet) int {
+	next := func(rs *model.RecordSet) int {
 		v := rs.Values[0]
 		var target string
 		switch {
 		case v == origin:
-			target = Apex
+			target = model.Apex
 		case strings.HasSuffix(v, origin) && len(v) > len(origin) && v[len(v)-len(origin)-1] == '.':
 			target = v[:len(v)-len(origin)-1]
 		default:
@@ -142,12 +197,12 @@ func parentName(name string) string {
 	if _, rest, ok := strings.Cut(name, "."); ok {
 		return rest
 	}
-	return Apex
+	return model.Apex
 }
 
 // wildcardUnder returns the wildcard name directly under name.
 func wildcardUnder(name string) string {
-	if name == Apex {
+	if name == model.Apex {
 		return "*"
 	}
 	return "*." + name

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/internal/yamlx"
 )
 
 // problems loads a spec of zone r.test at provider with the given records
@@ -17,7 +18,7 @@ func problems(t *testing.T, provider, records string) []string {
 	if err == nil {
 		return nil
 	}
-	var list ErrorList
+	var list yamlx.ErrorList
 	require.True(t, errors.As(err, &list), "%v", err)
 	var out []string
 	for _, e := range list {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 
+	"github.com/zonesync/zonesync/internal/yamlx"
 	"gopkg.in/yaml.v3"
 )
 
@@ -236,11 +237,11 @@ func opensSeqItem(text []byte) bool {
 // mapping and the null value that stands in for the body, or ok false when
 // the pieces cannot be trusted to parse as the whole file would.
 func (s *specSplit) parseRest() (root, placeholder *yaml.Node, ok bool) {
-	doc, err := parseYAML(s.rest)
+	doc, err := yamlx.Parse(s.rest)
 	if err != nil {
 		return nil, nil, false
 	}
-	root = resolveAlias(doc)
+	root = yamlx.Resolve(doc)
 	if root == nil || root.Kind != yaml.MappingNode || root.Style&yaml.FlowStyle != 0 || hasAlias(root) {
 		return nil, nil, false
 	}
@@ -302,11 +303,11 @@ func parseChunk(src io.ReaderAt, c chunk) parsedChunk {
 	if _, err := src.ReadAt(data[len(chunkHead):], c.off); err != nil && err != io.EOF {
 		return parsedChunk{}
 	}
-	doc, err := parseYAML(data)
+	doc, err := yamlx.Parse(data)
 	if err != nil {
 		return parsedChunk{}
 	}
-	root := resolveAlias(doc)
+	root := yamlx.Resolve(doc)
 	if root == nil || root.Kind != yaml.MappingNode || len(root.Content) != 2 {
 		return parsedChunk{}
 	}

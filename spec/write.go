@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/zonesync/zonesync/model"
 	"gopkg.in/yaml.v3"
 )
 
@@ -13,7 +14,7 @@ import (
 // prints. zoneTTL says whether the provider has one TTL per zone; otherwise
 // the spec's ttl is the most common record TTL and other TTLs are written
 // per record set. Loading the result gives back the same zone.
-func Marshal(z *Zone, zoneTTL bool) ([]byte, error) {
+func Marshal(z *model.Zone, zoneTTL bool) ([]byte, error) {
 	ttl := z.TTL
 	if !zoneTTL {
 		ttl = commonTTL(z)
@@ -21,8 +22,8 @@ func Marshal(z *Zone, zoneTTL bool) ([]byte, error) {
 	root := mapping()
 	addPair(root, "zone", str(unicodeOrASCII(z.Name)))
 	addPair(root, "provider", str(z.Provider))
-	if z.Mode == Slave {
-		addPair(root, "mode", str(string(Slave)))
+	if z.Mode == model.Slave {
+		addPair(root, "mode", str(string(model.Slave)))
 		masters := seq()
 		for _, m := range z.Masters {
 			masters.Content = append(masters.Content, str(m))
@@ -31,7 +32,7 @@ func Marshal(z *Zone, zoneTTL bool) ([]byte, error) {
 		addPair(root, "masters", masters)
 	}
 	addPair(root, "ttl", num(ttl))
-	if s := z.SOA; s != nil && z.Mode != Slave {
+	if s := z.SOA; s != nil && z.Mode != model.Slave {
 		soa := mapping()
 		if s.PrimaryNS != "" {
 			addPair(soa, "primary_ns", str(unicodeOrASCII(s.PrimaryNS)))
@@ -69,7 +70,7 @@ func Marshal(z *Zone, zoneTTL bool) ([]byte, error) {
 		}
 		addPair(root, "ignore", ign)
 	}
-	if z.Mode != Slave {
+	if z.Mode != model.Slave {
 		records := mapping()
 		var current *yaml.Node
 		last := ""
@@ -99,7 +100,7 @@ func Marshal(z *Zone, zoneTTL bool) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func recordNode(rs *RecordSet, zoneTTL uint32, oneTTL bool) (*yaml.Node, error) {
+func recordNode(rs *model.RecordSet, zoneTTL uint32, oneTTL bool) (*yaml.Node, error) {
 	item := mapping()
 	addPair(item, "type", str(rs.Type))
 	if rs.TTL != zoneTTL && !oneTTL {
@@ -107,8 +108,8 @@ func recordNode(rs *RecordSet, zoneTTL uint32, oneTTL bool) (*yaml.Node, error) 
 	}
 	values := make([]*yaml.Node, len(rs.Values))
 	for i, v := range rs.Values {
-		if !isTXT(rs.Type) {
-			values[i] = str(UnicodeValue(rs.Type, v))
+		if !model.IsTXT(rs.Type) {
+			values[i] = str(model.UnicodeValue(rs.Type, v))
 			continue
 		}
 		n, err := txtNode(v)
@@ -155,7 +156,7 @@ func recordNode(rs *RecordSet, zoneTTL uint32, oneTTL bool) (*yaml.Node, error) 
 
 // commonTTL is the TTL most record sets use (the lowest among equals), or
 // DefaultTTL for a zone without records.
-func commonTTL(z *Zone) uint32 {
+func commonTTL(z *model.Zone) uint32 {
 	counts := map[uint32]int{}
 	for _, rs := range z.Records {
 		counts[rs.TTL]++
@@ -180,11 +181,11 @@ func commonTTL(z *Zone) uint32 {
 // when its strings are the plain 255-byte split, otherwise the list of its
 // strings, so that their boundaries survive the round trip.
 func txtNode(value string) (*yaml.Node, error) {
-	strs, err := TXTStrings(value)
+	strs, err := model.TXTStrings(value)
 	if err != nil {
 		return nil, err
 	}
-	if PlainTXT(strs) {
+	if model.PlainTXT(strs) {
 		return str(strings.Join(strs, "")), nil
 	}
 	list := seq()
@@ -201,7 +202,7 @@ func txtNode(value string) (*yaml.Node, error) {
 // labels convert back to the same ASCII form, so that people read it as
 // they would write it; loading it gives the ASCII name again.
 func unicodeOrASCII(name string) string {
-	u, _ := UnicodeName(name)
+	u, _ := model.UnicodeName(name)
 	return u
 }
 
@@ -231,11 +232,11 @@ func addPair(m *yaml.Node, k string, v *yaml.Node) {
 // provider may declare: apex NS records only where the provider lets
 // zonesync manage them, and only the SOA fields it can set. The result
 // loads without capability errors and plans as no change.
-func ForImport(live *Zone, caps Capabilities) *Zone {
+func ForImport(live *model.Zone, caps model.Capabilities) *model.Zone {
 	z := *live
-	z.Records = make([]*RecordSet, 0, len(live.Records))
+	z.Records = make([]*model.RecordSet, 0, len(live.Records))
 	for _, rs := range live.Records {
-		if rs.Name == Apex && rs.Type == "NS" && !caps.ApexNS {
+		if rs.Name == model.Apex && rs.Type == "NS" && !caps.ApexNS {
 			continue
 		}
 		z.Records = append(z.Records, rs)
@@ -248,7 +249,7 @@ func ForImport(live *Zone, caps Capabilities) *Zone {
 	}
 	z.DS, z.Warnings = nil, nil
 	if live.SOA != nil {
-		s := SOA{}
+		s := model.SOA{}
 		for _, f := range caps.SOA {
 			switch f {
 			case "primary_ns":
@@ -266,7 +267,7 @@ func ForImport(live *Zone, caps Capabilities) *Zone {
 			}
 		}
 		z.SOA = &s
-		if s == (SOA{}) {
+		if s == (model.SOA{}) {
 			z.SOA = nil
 		}
 	}

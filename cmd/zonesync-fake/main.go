@@ -24,16 +24,16 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
 	"github.com/zonesync/zonesync/providers/zonefile"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // server is what every provider's fake offers.
 type server interface {
 	http.Handler
-	Seed(z *spec.Zone) error
+	Seed(z *model.Zone) error
 	Faults() *faults.Injector
 }
 

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // samples are one record set per type, with values that exercise the
@@ -218,16 +218,16 @@ func testSOA(t *testing.T, s *suite) {
 		t.Skip("the provider lets zonesync set no SOA field (its capabilities say so)")
 	}
 	s.sync(t, s.zone(t, rec{name: "a", rrtype: "A", values: []string{"192.0.2.1"}}))
-	for round, pick := range []func(r spec.Range) uint32{
-		func(r spec.Range) uint32 { return r.Min },
-		func(r spec.Range) uint32 { return r.Max },
+	for round, pick := range []func(r model.Range) uint32{
+		func(r model.Range) uint32 { return r.Min },
+		func(r model.Range) uint32 { return r.Max },
 	} {
 		z := s.zone(t, rec{name: "a", rrtype: "A", values: []string{"192.0.2.1"}})
-		want := &spec.SOA{}
+		want := &model.SOA{}
 		for _, f := range s.caps.SOA {
 			r, ok := s.caps.SOARanges[f]
 			if !ok {
-				r = spec.Range{Min: 300, Max: 1209600}
+				r = model.Range{Min: 300, Max: 1209600}
 			}
 			v := pick(r)
 			switch f {
@@ -265,7 +265,7 @@ func testIgnore(t *testing.T, s *suite) {
 	}
 	s.sync(t, s.zone(t, all...))
 	z := s.zone(t, rec{name: "managed", rrtype: "A", values: []string{"192.0.2.2"}})
-	z.Ignore = []spec.IgnoreRule{{Name: "_acme-challenge", Type: "TXT"}, {Name: "*.dyn"}}
+	z.Ignore = []model.IgnoreRule{{Name: "_acme-challenge", Type: "TXT"}, {Name: "*.dyn"}}
 	zp := s.sync(t, z)
 	if len(zp.Operations) != 1 || zp.Operations[0].Name != "managed" {
 		t.Fatalf("plan touches ignored records:\n%s", describeOps(zp))
@@ -286,9 +286,9 @@ func testFailover(t *testing.T, s *suite) {
 	if s.caps.FailoverChecks != nil && !slices.Contains(s.caps.FailoverChecks, check) {
 		check = s.caps.FailoverChecks[0]
 	}
-	f := &spec.Failover{Check: check, Settings: spec.FailoverSettings{Host: "www." + s.h.Zone, Port: 80, Path: "/health"},
+	f := &model.Failover{Check: check, Settings: model.FailoverSettings{Host: "www." + s.h.Zone, Port: 80, Path: "/health"},
 		Down: "backup-ips", Up: "main-ips", BackupIPs: []string{"192.0.2.99"}, Active: true}
-	www := func(f *spec.Failover) rec {
+	www := func(f *model.Failover) rec {
 		return rec{name: "www", rrtype: "A", values: []string{"192.0.2.10"}, failover: f}
 	}
 	zp := s.sync(t, s.zone(t, www(f)))

@@ -9,9 +9,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // status is how one operation of a driven plan ended.
@@ -39,10 +39,10 @@ type result struct {
 // call gets the same live zone (a zone with only its name when it does not
 // exist yet), and, unless the harness says LiveWritable, the suite fails
 // when Apply changed it: the live zone is read-only to a provider.
-func (s *suite) run(t *testing.T, live *spec.Zone, zp *plan.ZonePlan) []result {
+func (s *suite) run(t *testing.T, live *model.Zone, zp *plan.ZonePlan) []result {
 	t.Helper()
 	if live == nil {
-		live = &spec.Zone{Name: zp.Zone, Provider: zp.Provider, Mode: spec.Master}
+		live = &model.Zone{Name: zp.Zone, Provider: zp.Provider, Mode: model.Master}
 	}
 	ops := zp.Operations
 	deps := plan.Dependencies(ops)
@@ -94,7 +94,7 @@ func (s *suite) run(t *testing.T, live *spec.Zone, zp *plan.ZonePlan) []result {
 }
 
 // cloneZone copies a zone deeply, for comparing it after Apply.
-func cloneZone(z *spec.Zone) *spec.Zone {
+func cloneZone(z *model.Zone) *model.Zone {
 	c := *z
 	c.Masters = slices.Clone(z.Masters)
 	if z.SOA != nil {
@@ -121,7 +121,7 @@ func cloneZone(z *spec.Zone) *spec.Zone {
 // Plan is plan.Zone for a test: it plans desired against the whole live
 // zone (nil: it does not exist) and fails the test when the plan cannot
 // be made.
-func Plan(t testing.TB, desired, live *spec.Zone, caps spec.Capabilities) *plan.ZonePlan {
+func Plan(t testing.TB, desired, live *model.Zone, caps model.Capabilities) *plan.ZonePlan {
 	t.Helper()
 	zp, err := plan.Zone(desired, live, caps, nil)
 	if err != nil {

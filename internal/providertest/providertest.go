@@ -18,9 +18,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Harness is one provider instance under test.
@@ -82,7 +82,7 @@ func Run(t *testing.T, newHarness NewHarness) {
 // suite is one subtest's state.
 type suite struct {
 	h    Harness
-	caps spec.Capabilities
+	caps model.Capabilities
 }
 
 // rec is a record set as the tests write it: values in spec form.
@@ -93,25 +93,25 @@ type rec struct {
 	// txt are TXT values given as the strings of one record each, their
 	// boundaries kept (a spec's list form).
 	txt      [][]string
-	failover *spec.Failover
+	failover *model.Failover
 }
 
 // zone builds a desired zone from record sets, canonicalising values as
 // the spec loader does.
-func (s *suite) zone(t *testing.T, records ...rec) *spec.Zone {
+func (s *suite) zone(t *testing.T, records ...rec) *model.Zone {
 	t.Helper()
-	z := &spec.Zone{Name: s.h.Zone, Provider: ProviderName, Mode: spec.Master, TTL: s.ttl(0)}
+	z := &model.Zone{Name: s.h.Zone, Provider: ProviderName, Mode: model.Master, TTL: s.ttl(0)}
 	for _, r := range records {
 		ttl := z.TTL
 		if r.ttl != 0 && !s.caps.ZoneTTL {
 			ttl = r.ttl
 		}
-		rs, err := spec.NewRecordSet(r.name, r.rrtype, ttl, r.values...)
+		rs, err := model.NewRecordSet(r.name, r.rrtype, ttl, r.values...)
 		if err != nil {
 			t.Fatalf("test data: %v", err)
 		}
 		for _, strs := range r.txt {
-			v, err := spec.TXTStringsValue(strs)
+			v, err := model.TXTStringsValue(strs)
 			if err != nil {
 				t.Fatalf("test data: %v", err)
 			}
@@ -142,7 +142,7 @@ func (s *suite) ttl(i int) uint32 {
 
 // sync plans desired against the live zone, applies the plan, checks every
 // operation succeeded, and checks a second plan is empty. It returns the plan.
-func (s *suite) sync(t *testing.T, desired *spec.Zone) *plan.ZonePlan {
+func (s *suite) sync(t *testing.T, desired *model.Zone) *plan.ZonePlan {
 	t.Helper()
 	zp := s.apply(t, desired)
 	if again := s.plan(t, desired); len(again.Operations) > 0 {
@@ -153,7 +153,7 @@ func (s *suite) sync(t *testing.T, desired *spec.Zone) *plan.ZonePlan {
 }
 
 // plan diffs desired against what the provider reads now.
-func (s *suite) plan(t *testing.T, desired *spec.Zone) *plan.ZonePlan {
+func (s *suite) plan(t *testing.T, desired *model.Zone) *plan.ZonePlan {
 	t.Helper()
 	zp, err := plan.Zone(desired, s.read(t), s.caps, nil)
 	if err != nil {
@@ -163,7 +163,7 @@ func (s *suite) plan(t *testing.T, desired *spec.Zone) *plan.ZonePlan {
 }
 
 // read reads the zone; nil when it does not exist.
-func (s *suite) read(t *testing.T) *spec.Zone {
+func (s *suite) read(t *testing.T) *model.Zone {
 	t.Helper()
 	live, err := s.h.Provider.ReadZone(context.Background(), s.h.Zone, providers.ReadOptions{})
 	if errors.Is(err, providers.ErrZoneNotFound) {
@@ -179,7 +179,7 @@ func (s *suite) read(t *testing.T) *spec.Zone {
 }
 
 // apply plans and applies desired, requiring every operation to succeed.
-func (s *suite) apply(t *testing.T, desired *spec.Zone) *plan.ZonePlan {
+func (s *suite) apply(t *testing.T, desired *model.Zone) *plan.ZonePlan {
 	t.Helper()
 	live := s.read(t)
 	if live == nil && !s.caps.CreateZone {
@@ -199,7 +199,7 @@ func (s *suite) apply(t *testing.T, desired *spec.Zone) *plan.ZonePlan {
 }
 
 // checkReadBack compares the managed live zone with desired, set by set.
-func (s *suite) checkReadBack(t *testing.T, desired *spec.Zone) {
+func (s *suite) checkReadBack(t *testing.T, desired *model.Zone) {
 	t.Helper()
 	live := plan.Managed(desired, s.read(t), s.caps)
 	if live == nil {

@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
-	"github.com/zonesync/zonesync/spec"
 )
 
 var soakRounds = flag.Int("soak.rounds", 0, "rounds of the fault soak test (0: the short form CI runs)")
@@ -83,7 +83,7 @@ func Soak(t *testing.T, h SoakHarness) {
 	var failedOps, okOps, faultsSeen int
 	for round := 1; round <= rounds; round++ {
 		desired := s.zone(t, randomRecords(rng, h.Zone)...)
-		desired.Ignore = []spec.IgnoreRule{{Name: "_acme-challenge", Type: "TXT"}}
+		desired.Ignore = []model.IgnoreRule{{Name: "_acme-challenge", Type: "TXT"}}
 		before := state(t, h)
 
 		h.Faults.SetRandom(h.Seed+uint64(round), h.FaultRate, h.Kinds...)
@@ -133,7 +133,7 @@ func Soak(t *testing.T, h SoakHarness) {
 
 // tryApply plans and applies without failing the test on a failed
 // operation: faults make failures expected. An error is a failed read.
-func (s *suite) tryApply(t *testing.T, desired *spec.Zone) ([]result, *plan.ZonePlan, error) {
+func (s *suite) tryApply(t *testing.T, desired *model.Zone) ([]result, *plan.ZonePlan, error) {
 	t.Helper()
 	live, err := s.h.Provider.ReadZone(context.Background(), s.h.Zone, providers.ReadOptions{})
 	if errors.Is(err, providers.ErrZoneNotFound) {

@@ -4,9 +4,9 @@ import (
 	"context"
 	"sync"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // InWindow wraps p so that meddle runs once, right before p's first Apply.
@@ -14,8 +14,8 @@ import (
 // and before the provider wrote: the window a re-read cannot close. Tests
 // use it to check what a provider does about such a change. meddle gets
 // the live zone Apply is about to be given.
-func InWindow(p providers.Provider, meddle func(live *spec.Zone)) providers.Provider {
-	return BeforeApply(p, func(call int, live *spec.Zone) {
+func InWindow(p providers.Provider, meddle func(live *model.Zone)) providers.Provider {
+	return BeforeApply(p, func(call int, live *model.Zone) {
 		if call == 1 {
 			meddle(live)
 		}
@@ -25,7 +25,7 @@ func InWindow(p providers.Provider, meddle func(live *spec.Zone)) providers.Prov
 // BeforeApply wraps p so that hook runs before each of p's Apply calls,
 // with the call's number, 1 for the first: a test can change the zone
 // between two calls of one apply.
-func BeforeApply(p providers.Provider, hook func(call int, live *spec.Zone)) providers.Provider {
+func BeforeApply(p providers.Provider, hook func(call int, live *model.Zone)) providers.Provider {
 	return &beforeApply{Provider: p, hook: hook}
 }
 
@@ -33,10 +33,10 @@ type beforeApply struct {
 	providers.Provider
 	mu    sync.Mutex
 	calls int
-	hook  func(call int, live *spec.Zone)
+	hook  func(call int, live *model.Zone)
 }
 
-func (w *beforeApply) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
+func (w *beforeApply) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error {
 	w.mu.Lock()
 	w.calls++
 	call := w.calls

@@ -8,15 +8,15 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Apply carries out operations in order, one API call per record touched,
 // and keeps live (values, record ids, SOA, masters) current after every
 // call, so that a failure leaves it describing what ClouDNS holds.
-func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
+func (p *Provider) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error {
 	errs := make([]error, len(ops))
 	// A create or a mode switch makes a listed type out of date.
 	p.types.forget(live.Name)
@@ -36,10 +36,10 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 
 // CheckOperation refuses what ClouDNS cannot do to the zone live holds:
 // plan calls it while the plan is reviewed, Apply before every call.
-func (p *Provider) CheckOperation(live *spec.Zone, op *plan.Operation) error {
+func (p *Provider) CheckOperation(live *model.Zone, op *plan.Operation) error {
 	switch op.Action {
 	case plan.SwitchMode:
-		from, to := spec.Master, spec.Slave
+		from, to := model.Master, model.Slave
 		if op.Before != nil && op.Before.Mode != "" {
 			from = op.Before.Mode
 		}
@@ -70,7 +70,7 @@ func opError(zone string, op *plan.Operation, err error) error {
 	return fmt.Errorf("cloudns: %s in %s: %w", what, zone, err)
 }
 
-func (p *Provider) apply(ctx context.Context, live *spec.Zone, op *plan.Operation) error {
+func (p *Provider) apply(ctx context.Context, live *model.Zone, op *plan.Operation) error {
 	switch op.Action {
 	case plan.CreateZone:
 		return p.createZone(ctx, live, op)
@@ -109,7 +109,7 @@ func (p *Provider) apply(ctx context.Context, live *spec.Zone, op *plan.Operatio
 
 // liveSet finds the record set an update, delete or failover operation is
 // about, and checks it still holds what the plan saw.
-func liveSet(live *spec.Zone, op *plan.Operation) (*spec.RecordSet, error) {
+func liveSet(live *model.Zone, op *plan.Operation) (*model.RecordSet, error) {
 	rs := live.Find(op.Name, op.Type)
 	if rs == nil {
 		return nil, opError(live.Name, op, fmt.Errorf("the record set is not in the live zone; run plan again"))
@@ -131,9 +131,9 @@ func ttlOf(s *plan.State, fallback uint32) uint32 {
 // (master-ip), then add-master-server for each other one. A new master
 // zone comes with ClouDNS's default NS records; they are read into live so
 // that a create of the apex NS set takes them over instead of adding beside them.
-func (p *Provider) createZone(ctx context.Context, live *spec.Zone, op *plan.Operation) error {
+func (p *Provider) createZone(ctx context.Context, live *model.Zone, op *plan.Operation) error {
 	zone := live.Name
-	mode, masters := spec.Master, []string(nil)
+	mode, masters := model.Master, []string(nil)
 	if op.After != nil {
 		if op.After.Mode != "" {
 			mode = op.After.Mode
@@ -142,12 +142,12 @@ func (p *Provider) createZone(ctx context.Context, live *spec.Zone, op *plan.Ope
 	}
 	params := map[string]any{"zone-type": string(mode)}
 	switch mode {
-	case spec.Slave:
+	case model.Slave:
 		if len(masters) == 0 {
 			return opError(zone, op, fmt.Errorf("a slave zone needs at least one master"))
 		}
 		params["master-ip"] = masters[0]
-	case spec.Master:
+	case model.Master:
 	default:
 		return opError(zone, op, fmt.Errorf("unknown zone mode %q", mode))
 	}
@@ -168,7 +168,7 @@ func (p *Provider) createZone(ctx context.Context, live *spec.Zone, op *plan.Ope
 	p.monitored[zone] = map[string]map[string]any{}
 	p.mu.Unlock()
 	live.Mode = mode
-	if mode == spec.Slave {
+	if mode == model.Slave {
 		live.Masters = []string{masters[0]}
 		for _, ip := range masters[1:] {
 			if err := p.addMaster(ctx, live, ip); err != nil {
@@ -191,7 +191,7 @@ func (p *Provider) createZone(ctx context.Context, live *spec.Zone, op *plan.Ope
 }
 
 // addMaster adds one master server to a slave zone.
-func (p *Provider) addMaster(ctx context.Context, live *spec.Zone, ip string) error {
+func (p *Provider) addMaster(ctx context.Context, live *model.Zone, ip string) error {
 	exists := func(ctx context.Context) (bool, error) {
 		byID, err := p.c.masterServers(ctx, live.Name)
 		if err != nil {
@@ -227,7 +227,7 @@ func insertSorted(list []string, v string) []string {
 // updateMasters adds the new masters first and removes the old ones after,
 // so that the zone always has one to transfer from. The current ids come
 // from master-servers, which is also the state a retry checks against.
-func (p *Provider) updateMasters(ctx context.Context, live *spec.Zone, op *plan.Operation) error {
+func (p *Provider) updateMasters(ctx context.Context, live *model.Zone, op *plan.Operation) error {
 	if op.After == nil {
 		return opError(live.Name, op, fmt.Errorf("the operation has no masters"))
 	}
@@ -274,7 +274,7 @@ func (p *Provider) updateMasters(ctx context.Context, live *spec.Zone, op *plan.
 
 // updateSOA sends the whole SOA, as modify-soa requires: the plan's fields
 // over the live ones (read first when the zone was just created).
-func (p *Provider) updateSOA(ctx context.Context, live *spec.Zone, op *plan.Operation) error {
+func (p *Provider) updateSOA(ctx context.Context, live *model.Zone, op *plan.Operation) error {
 	if op.After == nil || op.After.SOA == nil {
 		return opError(live.Name, op, fmt.Errorf("the operation has no SOA"))
 	}
@@ -302,7 +302,7 @@ func (p *Provider) updateSOA(ctx context.Context, live *spec.Zone, op *plan.Oper
 // createSet adds one record per value. A set that already exists is only
 // taken over in a zone this provider just registered (ClouDNS's default
 // apex NS records); anywhere else it means the plan is stale.
-func (p *Provider) createSet(ctx context.Context, live *spec.Zone, op *plan.Operation) error {
+func (p *Provider) createSet(ctx context.Context, live *model.Zone, op *plan.Operation) error {
 	if op.After == nil {
 		return opError(live.Name, op, fmt.Errorf("the operation has no values"))
 	}
@@ -316,7 +316,7 @@ func (p *Provider) createSet(ctx context.Context, live *spec.Zone, op *plan.Oper
 		}
 		return p.updateSet(ctx, live.Name, rs, op.After.Values, ttl)
 	}
-	rs := &spec.RecordSet{Name: op.Name, Type: op.Type, TTL: ttl, IDs: map[string]string{}}
+	rs := &model.RecordSet{Name: op.Name, Type: op.Type, TTL: ttl, IDs: map[string]string{}}
 	for _, v := range op.After.Values {
 		id, err := p.addRecord(ctx, live.Name, rs, v, ttl)
 		if err != nil {
@@ -336,7 +336,7 @@ func (p *Provider) createSet(ctx context.Context, live *spec.Zone, op *plan.Oper
 // removed value's record is rewritten in place (mod-record) with an added
 // value, kept records are rewritten only when the TTL changes, and only
 // the surplus is added or deleted, deletes last.
-func (p *Provider) updateSet(ctx context.Context, zone string, rs *spec.RecordSet, want []string, ttl uint32) error {
+func (p *Provider) updateSet(ctx context.Context, zone string, rs *model.RecordSet, want []string, ttl uint32) error {
 	if err := p.deleteDuplicates(ctx, zone, rs); err != nil {
 		return err
 	}
@@ -407,7 +407,7 @@ func (p *Provider) updateSet(ctx context.Context, zone string, rs *spec.RecordSe
 }
 
 // deleteDuplicates deletes the records that repeat a value of their set.
-func (p *Provider) deleteDuplicates(ctx context.Context, zone string, rs *spec.RecordSet) error {
+func (p *Provider) deleteDuplicates(ctx context.Context, zone string, rs *model.RecordSet) error {
 	for _, id := range duplicateIDs(rs) {
 		if err := p.deleteRecord(ctx, zone, rs, id); err != nil {
 			return err
@@ -418,7 +418,7 @@ func (p *Provider) deleteDuplicates(ctx context.Context, zone string, rs *spec.R
 }
 
 // deleteSet deletes every record of the set.
-func (p *Provider) deleteSet(ctx context.Context, live *spec.Zone, op *plan.Operation) error {
+func (p *Provider) deleteSet(ctx context.Context, live *model.Zone, op *plan.Operation) error {
 	rs, err := liveSet(live, op)
 	if err != nil {
 		return err
@@ -437,11 +437,11 @@ func (p *Provider) deleteSet(ctx context.Context, live *spec.Zone, op *plan.Oper
 		delete(rs.IDs, v)
 		rs.Values = slices.DeleteFunc(rs.Values, func(x string) bool { return x == v })
 	}
-	live.Records = slices.DeleteFunc(live.Records, func(x *spec.RecordSet) bool { return x == rs })
+	live.Records = slices.DeleteFunc(live.Records, func(x *model.RecordSet) bool { return x == rs })
 	return nil
 }
 
-func recordID(zone string, rs *spec.RecordSet, value string) (string, error) {
+func recordID(zone string, rs *model.RecordSet, value string) (string, error) {
 	id := rs.IDs[value]
 	if id == "" {
 		return "", fmt.Errorf("cloudns: %s %s in %s: no ClouDNS record id for value %s; run plan again", rs.Name, rs.Type, zone, value)
@@ -449,14 +449,14 @@ func recordID(zone string, rs *spec.RecordSet, value string) (string, error) {
 	return id, nil
 }
 
-func setTarget(zone string, rs *spec.RecordSet) target {
+func setTarget(zone string, rs *model.RecordSet) target {
 	return target{subject: rs.Name + " " + rs.Type, zone: zone}
 }
 
 // addRecord adds one value. Before retrying a try that may have reached
 // ClouDNS, it looks for a record of the set holding the value that is not
 // one it knows, and takes that as the added record.
-func (p *Provider) addRecord(ctx context.Context, zone string, rs *spec.RecordSet, value string, ttl uint32) (string, error) {
+func (p *Provider) addRecord(ctx context.Context, zone string, rs *model.RecordSet, value string, ttl uint32) (string, error) {
 	t := setTarget(zone, rs)
 	params, err := recordParams(zone, rs.Name, rs.Type, ttl, value)
 	if err != nil {
@@ -481,7 +481,7 @@ func (p *Provider) addRecord(ctx context.Context, zone string, rs *spec.RecordSe
 	return p.c.addRecord(ctx, t, params, landed)
 }
 
-func (p *Provider) modRecord(ctx context.Context, zone string, rs *spec.RecordSet, id, value string, ttl uint32) error {
+func (p *Provider) modRecord(ctx context.Context, zone string, rs *model.RecordSet, id, value string, ttl uint32) error {
 	t := setTarget(zone, rs)
 	params, err := recordParams(zone, rs.Name, rs.Type, ttl, value)
 	if err != nil {
@@ -492,7 +492,7 @@ func (p *Provider) modRecord(ctx context.Context, zone string, rs *spec.RecordSe
 }
 
 // deleteRecord deletes one record; before a retry it checks the record is still there.
-func (p *Provider) deleteRecord(ctx context.Context, zone string, rs *spec.RecordSet, id string) error {
+func (p *Provider) deleteRecord(ctx context.Context, zone string, rs *model.RecordSet, id string) error {
 	gone := func(ctx context.Context) (bool, error) {
 		recs, err := p.c.records(ctx, zone, wireHost(rs.Name), rs.Type)
 		if err != nil {

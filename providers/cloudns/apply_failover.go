@@ -3,7 +3,7 @@ package cloudns
 import (
 	"context"
 
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // ClouDNS keeps failover per record; a set's failover is the same settings
@@ -11,7 +11,7 @@ import (
 
 // ensureFailover gives every record of the set failover f: activate where
 // it is off, modify (a full replace) where it is on.
-func (p *Provider) ensureFailover(ctx context.Context, zone string, rs *spec.RecordSet, f *spec.Failover) error {
+func (p *Provider) ensureFailover(ctx context.Context, zone string, rs *model.RecordSet, f *model.Failover) error {
 	on, err := p.monitoredSet(ctx, zone, rs)
 	if err != nil {
 		return err
@@ -30,7 +30,7 @@ func (p *Provider) ensureFailover(ctx context.Context, zone string, rs *spec.Rec
 }
 
 // failoverOn activates (or, when it is on already, modifies) f on one record.
-func (p *Provider) failoverOn(ctx context.Context, zone string, rs *spec.RecordSet, value, id string, f *spec.Failover, on bool) error {
+func (p *Provider) failoverOn(ctx context.Context, zone string, rs *model.RecordSet, value, id string, f *model.Failover, on bool) error {
 	t := setTarget(zone, rs)
 	params, err := failoverParams(zone, id, value, f)
 	if err != nil {
@@ -61,7 +61,7 @@ func (p *Provider) failoverOn(ctx context.Context, zone string, rs *spec.RecordS
 }
 
 // removeFailover deactivates failover on every record of the set that has it.
-func (p *Provider) removeFailover(ctx context.Context, zone string, rs *spec.RecordSet) error {
+func (p *Provider) removeFailover(ctx context.Context, zone string, rs *model.RecordSet) error {
 	on, err := p.monitoredSet(ctx, zone, rs)
 	if err != nil {
 		return err
@@ -86,7 +86,7 @@ func (p *Provider) removeFailover(ctx context.Context, zone string, rs *spec.Rec
 
 // failoverFlag checks, before retrying an activate or deactivate that may
 // have landed, whether the record's failover flag already says want.
-func (p *Provider) failoverFlag(zone string, rs *spec.RecordSet, id string, want bool) landedFunc {
+func (p *Provider) failoverFlag(zone string, rs *model.RecordSet, id string, want bool) landedFunc {
 	return func(ctx context.Context) (bool, error) {
 		recs, err := p.c.records(ctx, zone, wireHost(rs.Name), rs.Type)
 		if err != nil {
@@ -103,7 +103,7 @@ func (p *Provider) failoverFlag(zone string, rs *spec.RecordSet, id string, want
 
 // monitoredSet returns which records of the set have failover on, from
 // the last read, or from records.json when this provider has not read the zone.
-func (p *Provider) monitoredSet(ctx context.Context, zone string, rs *spec.RecordSet) (map[string]bool, error) {
+func (p *Provider) monitoredSet(ctx context.Context, zone string, rs *model.RecordSet) (map[string]bool, error) {
 	p.mu.Lock()
 	known, ok := p.monitored[zone]
 	out := map[string]bool{}

@@ -9,11 +9,11 @@ import (
 
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/providers/faults"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // TestUpdateOnlyPlanCallCounts: a plan of updates costs one call per
@@ -22,7 +22,7 @@ import (
 // the plan was made from.
 func TestUpdateOnlyPlanCallCounts(t *testing.T) {
 	e := newEnv(t, nil)
-	withTTL := func(rs *spec.RecordSet, ttl uint32) *spec.RecordSet { rs.TTL = ttl; return rs }
+	withTTL := func(rs *model.RecordSet, ttl uint32) *model.RecordSet { rs.TTL = ttl; return rs }
 	e.mustSync(t, zoneOf(t, "example.test",
 		set("www", "A", "192.0.2.1", "192.0.2.2"),
 		set("@", "MX", "10 mx1.example.test."),
@@ -48,8 +48,8 @@ func TestUpdateOnlyPlanCallCounts(t *testing.T) {
 	e.fake.Faults().ResetCounts()
 	// The live zone Apply got, which this provider still keeps current
 	// (until issue 12 moves its ids to an index of its own).
-	var applied *spec.Zone
-	rep := e.runPlanWith(providertest.BeforeApply(e.p, func(_ int, l *spec.Zone) { applied = l }), zp, desired, live)
+	var applied *model.Zone
+	rep := e.runPlanWith(providertest.BeforeApply(e.p, func(_ int, l *model.Zone) { applied = l }), zp, desired, live)
 	for _, r := range rep.Results {
 		if r.Status != apply.OK {
 			t.Fatalf("%s %s: %s %s", r.Name, r.Type, r.Status, r.Error)
@@ -88,19 +88,19 @@ func TestUpdateOnlyPlanCallCounts(t *testing.T) {
 // the ones before it ok, is reported failed with ClouDNS's message, and
 // the ones depending on it are skipped; independent ones still run.
 func TestFailureMidPlan(t *testing.T) {
-	f := &spec.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
+	f := &model.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
 	for _, tc := range []struct {
 		name string
 		// breakIt makes the update of beta A fail, after apply read the
 		// zone again and before the provider's first call.
-		breakIt func(e *env, live *spec.Zone)
+		breakIt func(e *env, live *model.Zone)
 		status  apply.Status
 		wantErr string
 	}{
-		{"API error", func(e *env, live *spec.Zone) {
+		{"API error", func(e *env, live *model.Zone) {
 			live.Find("beta", "A").IDs["192.0.2.2"] = "987654"
 		}, apply.Failed, `cloudns: mod-record beta A in example.test: "Invalid record-id param."`},
-		{"server errors on every try", func(e *env, live *spec.Zone) {
+		{"server errors on every try", func(e *env, live *model.Zone) {
 			in := e.fake.Faults()
 			in.Skip = func(r *http.Request) bool { return fake.Endpoint(r) != "mod-record" }
 			in.Script(faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError)
@@ -119,8 +119,8 @@ func TestFailureMidPlan(t *testing.T) {
 			zp, live := e.planFor(t, desired)
 			// The live zone Apply got, which this provider still keeps
 			// current (until issue 12 moves its ids to an index of its own).
-			var applied *spec.Zone
-			rep := e.runPlanWith(providertest.InWindow(e.p, func(l *spec.Zone) { applied = l; tc.breakIt(e, l) }), zp, desired, live)
+			var applied *model.Zone
+			rep := e.runPlanWith(providertest.InWindow(e.p, func(l *model.Zone) { applied = l; tc.breakIt(e, l) }), zp, desired, live)
 			got := map[string]apply.Result{}
 			for _, r := range rep.Results {
 				got[string(r.Action)+" "+r.Name+" "+r.Type] = r
@@ -216,7 +216,7 @@ func TestMixedTTLIsRewritten(t *testing.T) {
 // read: the same sets, values, TTLs and failover, and the same record ids.
 // The SOA is left out: apply reads the zone again before its first change,
 // without the SOA when the spec leaves it alone.
-func sameLive(t *testing.T, kept, fresh *spec.Zone) {
+func sameLive(t *testing.T, kept, fresh *model.Zone) {
 	t.Helper()
 	k, f := *kept, *fresh
 	k.SOA, f.SOA = nil, nil

@@ -1,6 +1,8 @@
 package cloudns
 
-import "github.com/zonesync/zonesync/spec"
+import (
+	"github.com/zonesync/zonesync/model"
+)
 
 // AllowedTTLs are the record TTLs ClouDNS accepts.
 //
@@ -13,7 +15,7 @@ var AllowedTTLs = []uint32{60, 300, 600, 900, 1800, 3600, 21600, 43200, 86400, 1
 
 // SOARanges are modify-soa's documented ranges (wiki article 63); minimum
 // is ClouDNS's default-ttl.
-var SOARanges = map[string]spec.Range{
+var SOARanges = map[string]model.Range{
 	"refresh": {Min: 1200, Max: 43200},
 	"retry":   {Min: 180, Max: 2419200},
 	"expire":  {Min: 1209600, Max: 2419200},
@@ -26,8 +28,8 @@ var SOARanges = map[string]spec.Range{
 var RecordTypes = []string{"A", "AAAA", "CAA", "CNAME", "DS", "MX", "NAPTR", "NS", "PTR", "SPF", "SRV", "SSHFP", "TLSA", "TXT"}
 
 // Capabilities reports what ClouDNS can hold and what this provider can do there.
-func (p *Provider) Capabilities() spec.Capabilities {
-	return spec.Capabilities{
+func (p *Provider) Capabilities() model.Capabilities {
+	return model.Capabilities{
 		RecordTypes: RecordTypes,
 		MinTTL:      AllowedTTLs[0],
 		AllowedTTLs: AllowedTTLs,
@@ -38,7 +40,7 @@ func (p *Provider) Capabilities() spec.Capabilities {
 		// The API has no call that changes an existing zone's type.
 		SwitchMode: false,
 		CreateZone: true,
-		SOA:        spec.SOAFields,
+		SOA:        model.SOAFields,
 		SOARanges:  SOARanges,
 		ApexNS:     true,
 		Batch:      false,

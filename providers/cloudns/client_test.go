@@ -6,10 +6,10 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/providers/httpx"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // TestClientStaysUnderTheRateLimit: with its default settings the client
@@ -53,7 +53,7 @@ func TestListZonesReadsEveryPage(t *testing.T) {
 		t.Run(fmt.Sprint(tc.zones), func(t *testing.T) {
 			e := newEnv(t, nil)
 			for i := range tc.zones {
-				if err := e.fake.Seed(&spec.Zone{Name: fmt.Sprintf("z%03d.test", tc.zones-1-i), Mode: spec.Master}); err != nil {
+				if err := e.fake.Seed(&model.Zone{Name: fmt.Sprintf("z%03d.test", tc.zones-1-i), Mode: model.Master}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -76,7 +76,7 @@ func TestListZonesReadsEveryPage(t *testing.T) {
 // failover-settings per monitored record.
 func TestReadZoneCalls(t *testing.T) {
 	e := newEnv(t, nil)
-	f := &spec.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
+	f := &model.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
 	if err := e.fake.Seed(zoneOf(t, "example.test", withFailover(set("www", "A", "192.0.2.1", "192.0.2.2"), f), set("txt", "TXT", "x"))); err != nil {
 		t.Fatal(err)
 	}

@@ -5,10 +5,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/redact"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Type is the provider type in zonesync.yaml.
@@ -28,7 +28,7 @@ const (
 )
 
 func init() {
-	providers.Register(Type, func(cfg *spec.ProviderConfig) (providers.Provider, error) {
+	providers.Register(Type, func(cfg *config.ProviderConfig) (providers.Provider, error) {
 		if err := cfg.Secrets(SecretKeys...); err != nil {
 			return nil, err
 		}
@@ -44,7 +44,7 @@ func init() {
 }
 
 // SecretKeys are the settings that hold credentials: scrubbed from all
-// output, and at least spec.MinSecretLength characters long.
+// output, and at least config.MinSecretLength characters long.
 var SecretKeys = []string{"auth_password"}
 
 // Settings are the ClouDNS provider's keys in zonesync.yaml.
@@ -80,7 +80,7 @@ func (s Settings) identity() (param, value string, n int) {
 }
 
 // check reports a setting problem at its place in zonesync.yaml.
-func (s Settings) check(cfg *spec.ProviderConfig) error {
+func (s Settings) check(cfg *config.ProviderConfig) error {
 	set := []string{}
 	for _, k := range []struct{ key, v string }{{"auth_id", s.AuthID}, {"sub_auth_id", s.SubAuthID}, {"sub_auth_user", s.SubAuthUser}} {
 		if k.v != "" {

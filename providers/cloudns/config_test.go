@@ -5,14 +5,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 func providerFromYAML(t *testing.T, settings string) (providers.Provider, error) {
 	t.Helper()
 	doc := "providers:\n  dns:\n    type: cloudns\n" + settings
-	cfg, err := spec.ParseConfig("zonesync.yaml", []byte(doc), func(string) (string, bool) { return "", false })
+	cfg, err := config.Parse("zonesync.yaml", []byte(doc), func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/zonesync/zonesync/internal/providertest"
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // TestConformance runs the suite with the zone created by zonesync
@@ -21,8 +21,8 @@ func TestConformance(t *testing.T) {
 func TestConformanceExistingZone(t *testing.T) {
 	providertest.Run(t, func(t *testing.T) providertest.Harness {
 		e := newEnv(t, nil)
-		ns := &spec.RecordSet{Name: spec.Apex, Type: "NS", TTL: 3600, Values: []string{"pns41.cloudns.net.", "pns42.cloudns.net."}}
-		if err := e.fake.Seed(&spec.Zone{Name: "example.test", Mode: spec.Master, Records: []*spec.RecordSet{ns}}); err != nil {
+		ns := &model.RecordSet{Name: model.Apex, Type: "NS", TTL: 3600, Values: []string{"pns41.cloudns.net.", "pns42.cloudns.net."}}
+		if err := e.fake.Seed(&model.Zone{Name: "example.test", Mode: model.Master, Records: []*model.RecordSet{ns}}); err != nil {
 			t.Fatal(err)
 		}
 		return providertest.Harness{LiveWritable: liveWritable, Provider: e.p, Zone: "example.test"}

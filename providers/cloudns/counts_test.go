@@ -17,9 +17,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/httpx"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // cutting answers one API method with only the first half of what the
@@ -62,9 +62,9 @@ func cutting(method string, cuts int) (wrap func(http.Handler) http.Handler, cut
 }
 
 // bigZone is a zone of n A records, www0..www(n-1).
-func bigZone(t *testing.T, name string, n int) *spec.Zone {
+func bigZone(t *testing.T, name string, n int) *model.Zone {
 	t.Helper()
-	var sets []*spec.RecordSet
+	var sets []*model.RecordSet
 	for i := range n {
 		sets = append(sets, set(fmt.Sprintf("www%d", i), "A", fmt.Sprintf("192.0.2.%d", i+1)))
 	}

@@ -11,16 +11,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // updateSOA is an update_soa operation setting every field the modify-soa
 // page lists; mod changes the fields before it is sent.
-func updateSOA(mod func(*spec.SOA)) *plan.Operation {
-	s := &spec.SOA{PrimaryNS: "ns1.cloudns.net.", AdminMail: "support@cloudns.net", Refresh: 7200, Retry: 1800, Expire: 1209600, Minimum: 3600}
+func updateSOA(mod func(*model.SOA)) *plan.Operation {
+	s := &model.SOA{PrimaryNS: "ns1.cloudns.net.", AdminMail: "support@cloudns.net", Refresh: 7200, Retry: 1800, Expire: 1209600, Minimum: 3600}
 	mod(s)
 	return &plan.Operation{Action: plan.UpdateSOA, After: &plan.State{SOA: s}}
 }
@@ -34,10 +34,10 @@ func TestModifySOAPageThroughClient(t *testing.T) {
 	for _, zone := range []string{"example.test", "1.0.0.127.in-addr.arpa", "1.2.3.4.5.6.7.8.9.0.1.2.3.4.5.6.7.8.9.0.1.2.3.4.5.6.7.8.9.0.1.2.ip6.arpa"} {
 		t.Run("accepted in "+zone, func(t *testing.T) {
 			e := newEnv(t, nil)
-			require.NoError(t, e.fake.Seed(&spec.Zone{Name: zone}))
+			require.NoError(t, e.fake.Seed(&model.Zone{Name: zone}))
 			live, err := e.p.ReadZone(ctx, zone, providers.ReadOptions{})
 			require.NoError(t, err)
-			require.NoError(t, e.applyOne(live, updateSOA(func(*spec.SOA) {})))
+			require.NoError(t, e.applyOne(live, updateSOA(func(*model.SOA) {})))
 			got, _ := e.fake.ZoneSOA(zone)
 			got.Serial = 0
 			want := fake.SOA{PrimaryNS: "ns1.cloudns.net", AdminMail: "support@cloudns.net", Refresh: 7200, Retry: 1800, Expire: 1209600, DefaultTTL: 3600}
@@ -46,19 +46,19 @@ func TestModifySOAPageThroughClient(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
-		mod  func(*spec.SOA)
+		mod  func(*model.SOA)
 		want string
 	}{
-		{"primary-ns", func(s *spec.SOA) { s.PrimaryNS = "ns1 cloudns." }, "Invalid hostname for Primary NS"},
-		{"admin-mail", func(s *spec.SOA) { s.AdminMail = "support" }, "Invalid admin mail"},
-		{"refresh below 1200", func(s *spec.SOA) { s.Refresh = 1199 }, "Invalid Refresh/Retry/Expire/Default TTL value"},
-		{"refresh above 43200", func(s *spec.SOA) { s.Refresh = 43201 }, "Invalid Refresh/Retry/Expire/Default TTL value"},
-		{"retry below 180", func(s *spec.SOA) { s.Retry = 179 }, "Invalid Refresh/Retry/Expire/Default TTL value"},
-		{"retry above 2419200", func(s *spec.SOA) { s.Retry = 2419201 }, "Invalid Refresh/Retry/Expire/Default TTL value"},
-		{"expire below 1209600", func(s *spec.SOA) { s.Expire = 1209599 }, "Invalid Refresh/Retry/Expire/Default TTL value"},
-		{"expire above 2419200", func(s *spec.SOA) { s.Expire = 2419201 }, "Invalid Refresh/Retry/Expire/Default TTL value"},
-		{"default-ttl below 60", func(s *spec.SOA) { s.Minimum = 59 }, "Invalid Refresh/Retry/Expire/Default TTL value"},
-		{"default-ttl above 2419200", func(s *spec.SOA) { s.Minimum = 2419201 }, "Invalid Refresh/Retry/Expire/Default TTL value"},
+		{"primary-ns", func(s *model.SOA) { s.PrimaryNS = "ns1 cloudns." }, "Invalid hostname for Primary NS"},
+		{"admin-mail", func(s *model.SOA) { s.AdminMail = "support" }, "Invalid admin mail"},
+		{"refresh below 1200", func(s *model.SOA) { s.Refresh = 1199 }, "Invalid Refresh/Retry/Expire/Default TTL value"},
+		{"refresh above 43200", func(s *model.SOA) { s.Refresh = 43201 }, "Invalid Refresh/Retry/Expire/Default TTL value"},
+		{"retry below 180", func(s *model.SOA) { s.Retry = 179 }, "Invalid Refresh/Retry/Expire/Default TTL value"},
+		{"retry above 2419200", func(s *model.SOA) { s.Retry = 2419201 }, "Invalid Refresh/Retry/Expire/Default TTL value"},
+		{"expire below 1209600", func(s *model.SOA) { s.Expire = 1209599 }, "Invalid Refresh/Retry/Expire/Default TTL value"},
+		{"expire above 2419200", func(s *model.SOA) { s.Expire = 2419201 }, "Invalid Refresh/Retry/Expire/Default TTL value"},
+		{"default-ttl below 60", func(s *model.SOA) { s.Minimum = 59 }, "Invalid Refresh/Retry/Expire/Default TTL value"},
+		{"default-ttl above 2419200", func(s *model.SOA) { s.Minimum = 2419201 }, "Invalid Refresh/Retry/Expire/Default TTL value"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, nil)
@@ -72,7 +72,7 @@ func TestModifySOAPageThroughClient(t *testing.T) {
 		e := newEnv(t, nil)
 		live := e.seeded(t)
 		e.fake.DeleteZone("example.test")
-		err := e.applyOne(live, updateSOA(func(*spec.SOA) {}))
+		err := e.applyOne(live, updateSOA(func(*model.SOA) {}))
 		require.Error(t, err)
 		assert.Equal(t, `cloudns: modify-soa in example.test: "Missing domain-name"`, err.Error())
 	})
@@ -119,7 +119,7 @@ func TestFailoverSettingsPageThroughClient(t *testing.T) {
 				})
 			})
 			www := set("www", "A", "192.0.2.1")
-			www.Failover = &spec.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
+			www.Failover = &model.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
 			require.NoError(t, e.fake.Seed(zoneOf(t, "example.test", www)))
 			z, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 			if tc.wantErr != "" {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -17,7 +18,7 @@ import (
 
 // project writes zonesync.yaml and zone specs the way a user would, with
 // the password from the environment.
-func project(t *testing.T, endpoint string, zones map[string]string) *spec.Config {
+func project(t *testing.T, endpoint string, zones map[string]string) *config.Config {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, "zones"), 0o755); err != nil {
@@ -30,7 +31,7 @@ func project(t *testing.T, endpoint string, zones map[string]string) *spec.Confi
 	}
 	conf := "providers:\n  cloudns:\n    type: cloudns\n    auth_id: " + testAuthID + "\n    auth_password: ${CLOUDNS_AUTH_PASSWORD}\n    endpoint: " + endpoint + "\n    requests_per_second: 1000\n"
 	file := filepath.Join(dir, "zonesync.yaml")
-	cfg, err := spec.ParseConfig(file, []byte(conf), func(k string) (string, bool) {
+	cfg, err := config.Parse(file, []byte(conf), func(k string) (string, bool) {
 		return testPassword, k == "CLOUDNS_AUTH_PASSWORD"
 	})
 	if err != nil {

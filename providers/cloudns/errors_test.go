@@ -8,17 +8,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
 	"github.com/zonesync/zonesync/providers/httpx"
-	"github.com/zonesync/zonesync/spec"
 )
 
 func ttlp(v uint32) *uint32 { return &v }
 
 // seeded makes example.test with one A record www and returns its live zone.
-func (e *env) seeded(t *testing.T) *spec.Zone {
+func (e *env) seeded(t *testing.T) *model.Zone {
 	t.Helper()
 	if err := e.fake.Seed(zoneOf(t, "example.test", set("www", "A", "192.0.2.1"))); err != nil {
 		t.Fatal(err)
@@ -30,7 +30,7 @@ func (e *env) seeded(t *testing.T) *spec.Zone {
 	return live
 }
 
-func (e *env) applyOne(live *spec.Zone, op *plan.Operation) error {
+func (e *env) applyOne(live *model.Zone, op *plan.Operation) error {
 	return e.p.Apply(context.Background(), live, []*plan.Operation{op})[0]
 }
 
@@ -45,8 +45,8 @@ func withPassword(e *env, identity [2]string, password string) *env {
 // provider and checks the whole message: the call, what it was about, the
 // zone, and ClouDNS's description quoted.
 func TestDocumentedErrors(t *testing.T) {
-	soa := func(mod func(*spec.SOA)) *plan.Operation {
-		s := &spec.SOA{PrimaryNS: "ns1.example.test.", AdminMail: "hostmaster@example.test", Refresh: 7200, Retry: 1800, Expire: 1209600, Minimum: 3600}
+	soa := func(mod func(*model.SOA)) *plan.Operation {
+		s := &model.SOA{PrimaryNS: "ns1.example.test.", AdminMail: "hostmaster@example.test", Refresh: 7200, Retry: 1800, Expire: 1209600, Minimum: 3600}
 		mod(s)
 		return &plan.Operation{Action: plan.UpdateSOA, After: &plan.State{SOA: s}}
 	}
@@ -92,26 +92,26 @@ func TestDocumentedErrors(t *testing.T) {
 			return e.applyOne(live, &plan.Operation{Action: plan.Create, Name: "new", Type: "A", After: &plan.State{TTL: ttlp(3601), Values: []string{"192.0.2.2"}}})
 		}, `cloudns: add-record new A in example.test: "Invalid TTL. Choose from the list of the values we support."`},
 		{"bad primary NS", func(t *testing.T, e *env) error {
-			return e.applyOne(e.seeded(t), soa(func(s *spec.SOA) { s.PrimaryNS = "not a host." }))
+			return e.applyOne(e.seeded(t), soa(func(s *model.SOA) { s.PrimaryNS = "not a host." }))
 		}, `cloudns: modify-soa in example.test: "Invalid hostname for Primary NS"`},
 		{"bad admin mail", func(t *testing.T, e *env) error {
-			return e.applyOne(e.seeded(t), soa(func(s *spec.SOA) { s.AdminMail = "nobody" }))
+			return e.applyOne(e.seeded(t), soa(func(s *model.SOA) { s.AdminMail = "nobody" }))
 		}, `cloudns: modify-soa in example.test: "Invalid admin mail"`},
 		{"refresh out of range", func(t *testing.T, e *env) error {
-			return e.applyOne(e.seeded(t), soa(func(s *spec.SOA) { s.Refresh = 1199 }))
+			return e.applyOne(e.seeded(t), soa(func(s *model.SOA) { s.Refresh = 1199 }))
 		}, `cloudns: modify-soa in example.test: "Invalid Refresh/Retry/Expire/Default TTL value"`},
 		{"zone already added", func(t *testing.T, e *env) error {
 			e.seeded(t)
-			return e.applyOne(&spec.Zone{Name: "example.test"}, &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: spec.Master}})
+			return e.applyOne(&model.Zone{Name: "example.test"}, &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: model.Master}})
 		}, `cloudns: register in example.test: "example.test has been already added."`},
 		{"invalid zone name", func(t *testing.T, e *env) error {
-			return e.applyOne(&spec.Zone{Name: "bad_zone"}, &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: spec.Master}})
+			return e.applyOne(&model.Zone{Name: "bad_zone"}, &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: model.Master}})
 		}, `cloudns: register in bad_zone: "bad_zone is invalid domain name."`},
 		{"invalid master IP", func(t *testing.T, e *env) error {
-			return e.applyOne(&spec.Zone{Name: "slave.test"}, &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: spec.Slave, Masters: []string{"192.0.2.300"}}})
+			return e.applyOne(&model.Zone{Name: "slave.test"}, &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: model.Slave, Masters: []string{"192.0.2.300"}}})
 		}, `cloudns: register in slave.test: "Invalid IP address for the master server."`},
 		{"invalid master id", func(t *testing.T, e *env) error {
-			if err := e.fake.Seed(&spec.Zone{Name: "slave.test", Mode: spec.Slave, Masters: []string{"192.0.2.53"}}); err != nil {
+			if err := e.fake.Seed(&model.Zone{Name: "slave.test", Mode: model.Slave, Masters: []string{"192.0.2.53"}}); err != nil {
 				return err
 			}
 			return e.p.c.deleteMasterServer(context.Background(), "slave.test", "192.0.2.54", "4711", nil)
@@ -204,7 +204,7 @@ func TestUnexpectedAnswers(t *testing.T) {
 			`cloudns: delete-record www A in example.test: unexpected answer: []`},
 		{"add without an id", map[string]string{"add-record": `{"status":"Success","statusDescription":"The record was added successfully."}`},
 			func(p *Provider) error {
-				_, err := p.addRecord(context.Background(), "example.test", &spec.RecordSet{Name: "www", Type: "A", IDs: map[string]string{}}, "192.0.2.1", 300)
+				_, err := p.addRecord(context.Background(), "example.test", &model.RecordSet{Name: "www", Type: "A", IDs: map[string]string{}}, "192.0.2.1", 300)
 				return err
 			},
 			`cloudns: add-record www A in example.test: the answer carries no record id (data.id)`},

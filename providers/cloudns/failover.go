@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"strconv"
 
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // This file maps a record set's failover between the model's
@@ -83,7 +83,7 @@ const inconsistentCheck = "inconsistent (the records of this set differ)"
 // failoverParams returns the failover-activate/-modify parameters of f on
 // the record holding mainIP. Modify replaces the settings as a whole, so
 // every backup_ip_N is sent, empty when unused.
-func failoverParams(zone, id, mainIP string, f *spec.Failover) (map[string]any, error) {
+func failoverParams(zone, id, mainIP string, f *model.Failover) (map[string]any, error) {
 	check, ok := writeCheckTypes[f.Check]
 	if !ok {
 		return nil, fmt.Errorf("failover check %q has no ClouDNS check type", f.Check)
@@ -152,12 +152,12 @@ func unmodeled(w wireFailover) map[string]any {
 
 // modelFailover reads failover-settings into the model, with the main IP
 // it monitors.
-func modelFailover(w wireFailover) (*spec.Failover, string, error) {
+func modelFailover(w wireFailover) (*model.Failover, string, error) {
 	s, err := w.settings()
 	if err != nil {
 		return nil, "", fmt.Errorf("check_settings: %v", err)
 	}
-	f := &spec.Failover{Active: w.State != 0}
+	f := &model.Failover{Active: w.State != 0}
 	switch check, ok := readCheckTypes[int(w.CheckType)]; {
 	case int(w.CheckType) == webCheckType:
 		f.Check = webScheme(s)
@@ -182,7 +182,7 @@ func modelFailover(w wireFailover) (*spec.Failover, string, error) {
 	if resp == "" {
 		resp = s.Response
 	}
-	f.Settings = spec.FailoverSettings{Host: string(s.Host), Port: int(s.Port), Path: string(s.Path), Content: string(s.Content),
+	f.Settings = model.FailoverSettings{Host: string(s.Host), Port: int(s.Port), Path: string(s.Path), Content: string(s.Content),
 		QueryType: string(s.QueryType), QueryResponse: string(resp), Region: string(w.MonitoringRegion)}
 	main := string(w.MainIP)
 	if a, err := netip.ParseAddr(main); err == nil {
@@ -205,15 +205,15 @@ func nameOf(names map[string]int, id int, field string) string {
 // recordFailover is what one record of a set says about failover.
 type recordFailover struct {
 	value    string
-	failover *spec.Failover
+	failover *model.Failover
 	mainIP   string
 }
 
 // setFailover merges the failover of a set's records into the set's: the
 // common one, nil when none has any, and inconsistentCheck when they
 // differ or a check does not watch its own record's value.
-func setFailover(records []recordFailover) *spec.Failover {
-	var first *spec.Failover
+func setFailover(records []recordFailover) *model.Failover {
+	var first *model.Failover
 	same := true
 	for i, r := range records {
 		if i == 0 {

@@ -7,13 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
-func withFailover(rs *spec.RecordSet, f *spec.Failover) *spec.RecordSet {
+func withFailover(rs *model.RecordSet, f *model.Failover) *model.RecordSet {
 	rs.Failover = f
 	return rs
 }
@@ -33,25 +33,25 @@ func onlyRecord(t *testing.T, e *env, host, typ string) []fake.Record {
 // checking the calls made and what ClouDNS holds at each step.
 func TestFailoverLifecycle(t *testing.T) {
 	e := newEnv(t, nil)
-	f := &spec.Failover{Check: "http", Settings: spec.FailoverSettings{Host: "www.example.test", Port: 80, Path: "/health", Region: "eur"},
+	f := &model.Failover{Check: "http", Settings: model.FailoverSettings{Host: "www.example.test", Port: 80, Path: "/health", Region: "eur"},
 		Down: "backup-ips", Up: "main-ips", BackupIPs: []string{"192.0.2.99"}, Active: true}
-	www := func(f *spec.Failover) *spec.Zone {
+	www := func(f *model.Failover) *model.Zone {
 		return zoneOf(t, "example.test", withFailover(set("www", "A", "192.0.2.10"), f))
 	}
 	steps := []struct {
 		name     string
-		failover *spec.Failover
+		failover *model.Failover
 		calls    map[string]int
 		want     *fake.Failover
 	}{
 		{"create", f, map[string]int{"failover-activate": 1},
 			&fake.Failover{CheckType: 18, DownEventHandler: 2, UpEventHandler: 1, State: 1, MainIP: "192.0.2.10", BackupIPs: [5]string{"192.0.2.99"},
 				MonitoringRegion: "eur", Settings: map[string]string{"host": "www.example.test", "port": "80", "path": "/health", "protocol": "http"}, Other: map[string]string{}}},
-		{"change", &spec.Failover{Check: "https", Settings: spec.FailoverSettings{Host: "www.example.test", Port: 8443, Path: "/ready"},
+		{"change", &model.Failover{Check: "https", Settings: model.FailoverSettings{Host: "www.example.test", Port: 8443, Path: "/ready"},
 			Down: "deactivate", Up: "stop-monitoring", BackupIPs: nil, Active: true}, map[string]int{"failover-modify": 1},
 			&fake.Failover{CheckType: 18, DownEventHandler: 1, UpEventHandler: 2, State: 1, MainIP: "192.0.2.10",
 				Settings: map[string]string{"host": "www.example.test", "port": "8443", "path": "/ready", "protocol": "https"}, Other: map[string]string{}}},
-		{"pause", &spec.Failover{Check: "ping", Down: "notify", Up: "notify", BackupIPs: []string{"192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.5"}},
+		{"pause", &model.Failover{Check: "ping", Down: "notify", Up: "notify", BackupIPs: []string{"192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.5"}},
 			map[string]int{"failover-modify": 1},
 			&fake.Failover{CheckType: 17, State: 0, MainIP: "192.0.2.10", BackupIPs: [5]string{"192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.5"}, Settings: map[string]string{}, Other: map[string]string{}}},
 		{"remove", nil, map[string]int{"failover-deactivate": 1}, nil},
@@ -87,7 +87,7 @@ func TestFailoverLifecycle(t *testing.T) {
 
 func TestFailoverCheckTypesWritten(t *testing.T) {
 	for check, id := range map[string]int{"ping": 17, "http": 18, "https": 18, "tcp": 8, "udp": 9, "dns": 10, "smtp": 15} {
-		p, err := failoverParams("example.test", "1", "192.0.2.1", &spec.Failover{Check: check, Down: "notify", Up: "notify", Active: true})
+		p, err := failoverParams("example.test", "1", "192.0.2.1", &model.Failover{Check: check, Down: "notify", Up: "notify", Active: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,8 +98,8 @@ func TestFailoverCheckTypesWritten(t *testing.T) {
 			t.Errorf("%s: protocol sent = %v", check, has)
 		}
 	}
-	if len(writeCheckTypes) != len(spec.FailoverChecks) {
-		t.Errorf("writeCheckTypes maps %d checks, the model has %d", len(writeCheckTypes), len(spec.FailoverChecks))
+	if len(writeCheckTypes) != len(model.FailoverChecks) {
+		t.Errorf("writeCheckTypes maps %d checks, the model has %d", len(writeCheckTypes), len(model.FailoverChecks))
 	}
 }
 
@@ -149,7 +149,7 @@ func TestFailoverRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &spec.Failover{Check: "dns", Settings: spec.FailoverSettings{Host: "ns.example.test", QueryType: "A", QueryResponse: "192.0.2.1", Region: "de"},
+	want := &model.Failover{Check: "dns", Settings: model.FailoverSettings{Host: "ns.example.test", QueryType: "A", QueryResponse: "192.0.2.1", Region: "de"},
 		Down: "deactivate", Up: "stop-monitoring", BackupIPs: []string{"192.0.2.20"}, Active: false}
 	if !reflect.DeepEqual(f, want) || main != "192.0.2.10" {
 		t.Fatalf("read %+v (main %s), want %+v", f, main, want)
@@ -165,7 +165,7 @@ func TestFailoverRead(t *testing.T) {
 // watching its own value; a value added later gets it too.
 func TestFailoverOnEveryRecord(t *testing.T) {
 	e := newEnv(t, nil)
-	f := &spec.Failover{Check: "ping", Down: "deactivate", Up: "main-ips", Active: true}
+	f := &model.Failover{Check: "ping", Down: "deactivate", Up: "main-ips", Active: true}
 	e.mustSync(t, zoneOf(t, "example.test", withFailover(set("pool", "AAAA", "2001:db8::1", "2001:db8::2"), f)))
 	e.fake.Faults().ResetCounts()
 	e.mustSync(t, zoneOf(t, "example.test", withFailover(set("pool", "AAAA", "2001:db8::1", "2001:db8::2", "2001:db8::3"), f)))
@@ -183,7 +183,7 @@ func TestFailoverOnEveryRecord(t *testing.T) {
 // a failover the plan must change, and applying it evens them out.
 func TestFailoverInconsistentSet(t *testing.T) {
 	e := newEnv(t, nil)
-	f := &spec.Failover{Check: "tcp", Settings: spec.FailoverSettings{Port: 25}, Down: "notify", Up: "notify", Active: true}
+	f := &model.Failover{Check: "tcp", Settings: model.FailoverSettings{Port: 25}, Down: "notify", Up: "notify", Active: true}
 	e.mustSync(t, zoneOf(t, "example.test", set("mx", "A", "192.0.2.1")))
 	if _, err := e.fake.PutRecord("example.test", fake.Record{Type: "A", Host: "mx", Record: "192.0.2.2", TTL: 3600,
 		Failover: &fake.Failover{CheckType: 8, State: 1, MainIP: "192.0.2.2", Settings: map[string]string{"port": "25"}}}); err != nil {
@@ -221,7 +221,7 @@ func TestFailoverTooManyBackupIPs(t *testing.T) {
 	e := newEnv(t, nil)
 	live := e.seeded(t)
 	e.fake.Faults().ResetCounts()
-	f := &spec.Failover{Check: "ping", Down: "backup-ips", Up: "main-ips", Active: true,
+	f := &model.Failover{Check: "ping", Down: "backup-ips", Up: "main-ips", Active: true,
 		BackupIPs: []string{"192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.5", "192.0.2.6"}}
 	err := e.applyOne(live, &plan.Operation{Action: plan.CreateFailover, Name: "www", Type: "A", After: &plan.State{Failover: f}})
 	want := "cloudns: failover-activate www A in example.test: failover has 6 backup IPs; ClouDNS takes at most 5 (backup_ip_1..backup_ip_5)"
@@ -240,7 +240,7 @@ func TestFailoverRefusedOnOtherTypes(t *testing.T) {
 	}
 	live, _ := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
 	err := e.applyOne(live, &plan.Operation{Action: plan.CreateFailover, Name: "t", Type: "TXT",
-		After: &plan.State{Failover: &spec.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}}})
+		After: &plan.State{Failover: &model.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}}})
 	if err == nil || !strings.Contains(err.Error(), `cloudns: failover-activate t TXT in example.test: "DNS Failover is available only for A and AAAA records."`) {
 		t.Fatalf("error %v", err)
 	}
@@ -258,7 +258,7 @@ func TestFailoverModifyKeepsUnmodeledSettings(t *testing.T) {
 			Other:    map[string]string{"check_period": "60", "notification_mail": "ops@example.test"}}}); err != nil {
 		t.Fatal(err)
 	}
-	f := &spec.Failover{Check: "ping", Down: "deactivate", Up: "main-ips", Active: true}
+	f := &model.Failover{Check: "ping", Down: "deactivate", Up: "main-ips", Active: true}
 	e.mustSync(t, zoneOf(t, "example.test", set("www", "A", "192.0.2.1"), withFailover(set("db", "A", "192.0.2.40"), f)))
 	got := onlyRecord(t, e, "db", "A")[0].Failover
 	if got.DownEventHandler != 1 || got.Settings["latency_limit"] != "120" || got.Settings["timeout"] != "3" ||

@@ -10,11 +10,11 @@ import (
 
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/providers/httpx"
-	"github.com/zonesync/zonesync/spec"
 )
 
 const (
@@ -56,15 +56,15 @@ func fastRetries(p *Provider) {
 }
 
 // zoneOf builds a desired zone from name/type/values triples (TTL 3600).
-func zoneOf(t *testing.T, name string, sets ...*spec.RecordSet) *spec.Zone {
+func zoneOf(t *testing.T, name string, sets ...*model.RecordSet) *model.Zone {
 	t.Helper()
-	z := &spec.Zone{Name: name, Provider: "cloudns", Mode: spec.Master, TTL: 3600}
+	z := &model.Zone{Name: name, Provider: "cloudns", Mode: model.Master, TTL: 3600}
 	for _, rs := range sets {
 		ttl := rs.TTL
 		if ttl == 0 {
 			ttl = 3600
 		}
-		canon, err := spec.NewRecordSet(rs.Name, rs.Type, ttl, rs.Values...)
+		canon, err := model.NewRecordSet(rs.Name, rs.Type, ttl, rs.Values...)
 		if err != nil {
 			t.Fatalf("test data: %v", err)
 		}
@@ -76,12 +76,12 @@ func zoneOf(t *testing.T, name string, sets ...*spec.RecordSet) *spec.Zone {
 	return z
 }
 
-func set(name, rrtype string, values ...string) *spec.RecordSet {
-	return &spec.RecordSet{Name: name, Type: rrtype, Values: values}
+func set(name, rrtype string, values ...string) *model.RecordSet {
+	return &model.RecordSet{Name: name, Type: rrtype, Values: values}
 }
 
 // planFor reads the live zone and diffs desired against it.
-func (e *env) planFor(t *testing.T, desired *spec.Zone) (*plan.ZonePlan, *spec.Zone) {
+func (e *env) planFor(t *testing.T, desired *model.Zone) (*plan.ZonePlan, *model.Zone) {
 	t.Helper()
 	live, err := e.p.ReadZone(context.Background(), desired.Name, providers.ReadOptions{})
 	if err != nil && !isNotFound(err) {
@@ -95,23 +95,23 @@ func isNotFound(err error) bool {
 }
 
 // run plans desired and applies the plan through apply.Run, as the CLI does.
-func (e *env) run(t *testing.T, desired *spec.Zone) (*plan.ZonePlan, *apply.ZoneReport) {
+func (e *env) run(t *testing.T, desired *model.Zone) (*plan.ZonePlan, *apply.ZoneReport) {
 	t.Helper()
 	zp, live := e.planFor(t, desired)
 	return zp, e.runPlan(zp, desired, live)
 }
 
-func (e *env) runPlan(zp *plan.ZonePlan, desired, live *spec.Zone) *apply.ZoneReport {
+func (e *env) runPlan(zp *plan.ZonePlan, desired, live *model.Zone) *apply.ZoneReport {
 	return e.runPlanWith(e.p, zp, desired, live)
 }
 
 // runPlanWith applies a plan through p, the env's provider or a wrapper of it.
-func (e *env) runPlanWith(p providers.Provider, zp *plan.ZonePlan, desired, live *spec.Zone) *apply.ZoneReport {
+func (e *env) runPlanWith(p providers.Provider, zp *plan.ZonePlan, desired, live *model.Zone) *apply.ZoneReport {
 	return apply.Zone(context.Background(), p, desired, live, zp, nil)
 }
 
 // mustSync applies desired and fails the test on any operation that is not ok.
-func (e *env) mustSync(t *testing.T, desired *spec.Zone) *plan.ZonePlan {
+func (e *env) mustSync(t *testing.T, desired *model.Zone) *plan.ZonePlan {
 	t.Helper()
 	zp, rep := e.run(t, desired)
 	for _, r := range rep.Results {

@@ -11,12 +11,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // runWith applies a plan of desired with ctx and stop, as the CLI does.
-func (e *env) runWith(t *testing.T, ctx context.Context, stop <-chan struct{}, desired *spec.Zone) []apply.Result {
+func (e *env) runWith(t *testing.T, ctx context.Context, stop <-chan struct{}, desired *model.Zone) []apply.Result {
 	t.Helper()
 	zp, live := e.planFor(t, desired)
 	return apply.Zone(ctx, e.p, desired, live, zp, stop).Results

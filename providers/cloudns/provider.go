@@ -15,8 +15,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // duplicatePrefix marks the IDs entries of records that repeat a value of
@@ -26,7 +26,7 @@ const duplicatePrefix = "\x00duplicate "
 func duplicateKey(id string) string { return duplicatePrefix + id }
 
 // duplicateIDs lists the ids of a set's records that repeat a value.
-func duplicateIDs(rs *spec.RecordSet) []string {
+func duplicateIDs(rs *model.RecordSet) []string {
 	var ids []string
 	for k := range rs.IDs {
 		if id, ok := strings.CutPrefix(k, duplicatePrefix); ok {
@@ -87,7 +87,7 @@ func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 		seen := map[string]bool{}
 		var zones []string
 		for _, r := range rows {
-			name := spec.NormalizeZone(string(r.Name))
+			name := model.NormalizeZone(string(r.Name))
 			if name != "" && !seen[name] {
 				seen[name] = true
 				zones = append(zones, name)
@@ -110,17 +110,17 @@ func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 // It leaves out the soa-details call when opt allows, and the first read
 // of a run (opt.Run) learns every zone's type from the zone list when
 // that takes fewer calls.
-func (p *Provider) ReadZone(ctx context.Context, zone string, opt providers.ReadOptions) (*spec.Zone, error) {
+func (p *Provider) ReadZone(ctx context.Context, zone string, opt providers.ReadOptions) (*model.Zone, error) {
 	p.types.expect(opt.Run)
-	zone = spec.NormalizeZone(zone)
+	zone = model.NormalizeZone(zone)
 	typ, err := p.zoneType(ctx, zone)
 	if err != nil {
 		return nil, err
 	}
-	z := &spec.Zone{Name: zone}
+	z := &model.Zone{Name: zone}
 	switch typ {
 	case "slave":
-		z.Mode = spec.Slave
+		z.Mode = model.Slave
 		masters, err := p.c.masterServers(ctx, zone)
 		if err != nil {
 			return nil, err
@@ -131,7 +131,7 @@ func (p *Provider) ReadZone(ctx context.Context, zone string, opt providers.Read
 		}
 		return z, nil
 	case "master":
-		z.Mode = spec.Master
+		z.Mode = model.Master
 	default:
 		return nil, fmt.Errorf("cloudns: get-zone-info in %s: zone type %q is not one zonesync manages (master or slave)", zone, typ)
 	}
@@ -176,8 +176,8 @@ func (p *Provider) zoneType(ctx context.Context, zone string) (string, error) {
 
 // recordSets groups records into the model's record sets, reading the
 // failover settings of every record that has failover on.
-func (p *Provider) recordSets(ctx context.Context, zone string, recs []wireRecord) ([]*spec.RecordSet, map[string]map[string]any, error) {
-	bySet := map[string]*spec.RecordSet{}
+func (p *Provider) recordSets(ctx context.Context, zone string, recs []wireRecord) ([]*model.RecordSet, map[string]map[string]any, error) {
+	bySet := map[string]*model.RecordSet{}
 	fo := map[string][]recordFailover{}
 	monitored := map[string]map[string]any{}
 	for _, r := range recs {
@@ -191,13 +191,13 @@ func (p *Provider) recordSets(ctx context.Context, zone string, recs []wireRecor
 		if err != nil {
 			return nil, nil, fmt.Errorf("cloudns: records in %s: record %s (%s %s): %v", zone, r.ID, name, rrtype, err)
 		}
-		if r.TTL < 0 || r.TTL > spec.MaxTTL {
+		if r.TTL < 0 || r.TTL > model.MaxTTL {
 			return nil, nil, fmt.Errorf("cloudns: records in %s: record %s (%s %s): ttl %d is out of range", zone, r.ID, name, rrtype, r.TTL)
 		}
 		key := name + " " + rrtype
 		rs := bySet[key]
 		if rs == nil {
-			rs = &spec.RecordSet{Name: name, Type: rrtype, TTL: uint32(r.TTL), IDs: map[string]string{}}
+			rs = &model.RecordSet{Name: name, Type: rrtype, TTL: uint32(r.TTL), IDs: map[string]string{}}
 			bySet[key] = rs
 		}
 		if rs.TTL != uint32(r.TTL) {
@@ -230,7 +230,7 @@ func (p *Provider) recordSets(ctx context.Context, zone string, recs []wireRecor
 		}
 		fo[key] = append(fo[key], rf)
 	}
-	out := make([]*spec.RecordSet, 0, len(bySet))
+	out := make([]*model.RecordSet, 0, len(bySet))
 	for key, rs := range bySet {
 		rs.SetValues(rs.Values)
 		rs.Failover = setFailover(fo[key])
@@ -241,16 +241,16 @@ func (p *Provider) recordSets(ctx context.Context, zone string, recs []wireRecor
 
 // modelSOA reads soa-details into the model: the primary NS as an
 // absolute name, default-ttl as minimum.
-func modelSOA(s soaDetails) *spec.SOA {
+func modelSOA(s soaDetails) *model.SOA {
 	ns := strings.ToLower(strings.TrimSuffix(string(s.PrimaryNS), "."))
 	if ns != "" {
 		ns += "."
 	}
 	mail := string(s.AdminMail)
-	if m, err := spec.ParseAdminMail(mail); err == nil {
+	if m, err := model.ParseAdminMail(mail); err == nil {
 		mail = m
 	}
-	return &spec.SOA{PrimaryNS: ns, AdminMail: mail, Serial: uint32(s.SerialNumber),
+	return &model.SOA{PrimaryNS: ns, AdminMail: mail, Serial: uint32(s.SerialNumber),
 		Refresh: uint32(s.Refresh), Retry: uint32(s.Retry), Expire: uint32(s.Expire), Minimum: uint32(s.DefaultTTL)}
 }
 

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // This file maps one ClouDNS record to a canonical value of the model and
@@ -17,14 +17,14 @@ import (
 func hostName(host string) string {
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
 	if host == "" || host == "@" {
-		return spec.Apex
+		return model.Apex
 	}
 	return host
 }
 
 // wireHost turns the model's name into ClouDNS's host.
 func wireHost(name string) string {
-	if name == spec.Apex {
+	if name == model.Apex {
 		return ""
 	}
 	return name
@@ -82,19 +82,19 @@ func modelValue(r wireRecord) (string, error) {
 		}
 		return name, nil
 	case "TXT", "SPF":
-		return spec.TXTValue(data), nil
+		return model.TXTValue(data), nil
 	case "MX":
 		name, err := absName(data)
 		if err != nil {
 			return "", err
 		}
-		return spec.CanonicalValue(rrtype, fmt.Sprintf("%d %s", r.Priority, name))
+		return model.CanonicalValue(rrtype, fmt.Sprintf("%d %s", r.Priority, name))
 	case "SRV":
 		name, err := absName(data)
 		if err != nil {
 			return "", err
 		}
-		return spec.CanonicalValue(rrtype, fmt.Sprintf("%d %d %d %s", r.Priority, r.Weight, r.Port, name))
+		return model.CanonicalValue(rrtype, fmt.Sprintf("%d %d %d %s", r.Priority, r.Weight, r.Port, name))
 	case "CAA":
 		tag, err := token("caa_type", string(r.CAAType))
 		if err != nil {
@@ -105,19 +105,19 @@ func modelValue(r wireRecord) (string, error) {
 		}
 		rr := &dns.CAA{Hdr: dns.RR_Header{Name: ".", Rrtype: dns.TypeCAA, Class: dns.ClassINET},
 			Flag: uint8(r.CAAFlag), Tag: tag, Value: escapeString(string(r.CAAValue))}
-		return spec.CanonicalRR(rr), nil
+		return model.CanonicalRR(rr), nil
 	case "TLSA":
 		cert, err := token("record", data)
 		if err != nil {
 			return "", err
 		}
-		return spec.CanonicalValue(rrtype, fmt.Sprintf("%d %d %d %s", r.TLSAUsage, r.TLSASelector, r.TLSAMatchingType, cert))
+		return model.CanonicalValue(rrtype, fmt.Sprintf("%d %d %d %s", r.TLSAUsage, r.TLSASelector, r.TLSAMatchingType, cert))
 	case "SSHFP":
 		fp, err := token("record", data)
 		if err != nil {
 			return "", err
 		}
-		return spec.CanonicalValue(rrtype, fmt.Sprintf("%d %d %s", r.Algorithm, r.FPType, fp))
+		return model.CanonicalValue(rrtype, fmt.Sprintf("%d %d %s", r.Algorithm, r.FPType, fp))
 	case "DS":
 		digest := string(r.DSDigest)
 		if digest == "" {
@@ -131,7 +131,7 @@ func modelValue(r wireRecord) (string, error) {
 		if alg == 0 {
 			alg = r.Algorithm
 		}
-		return spec.CanonicalValue(rrtype, fmt.Sprintf("%d %d %d %s", r.KeyTag, alg, r.DigestType, digest))
+		return model.CanonicalValue(rrtype, fmt.Sprintf("%d %d %d %s", r.KeyTag, alg, r.DigestType, digest))
 	case "NAPTR":
 		repl, err := absName(string(r.Replace))
 		if err != nil {
@@ -143,7 +143,7 @@ func modelValue(r wireRecord) (string, error) {
 		rr := &dns.NAPTR{Hdr: dns.RR_Header{Name: ".", Rrtype: dns.TypeNAPTR, Class: dns.ClassINET},
 			Order: uint16(r.Order), Preference: uint16(r.Pref), Flags: escapeString(string(r.Flag)),
 			Service: escapeString(string(r.Params)), Regexp: escapeString(string(r.Regexp)), Replacement: repl}
-		return spec.CanonicalRR(rr), nil
+		return model.CanonicalRR(rr), nil
 	}
 	return "", fmt.Errorf("record type %s is not managed by zonesync's ClouDNS provider", rrtype)
 }
@@ -160,7 +160,7 @@ func recordParams(zone, name, rrtype string, ttl uint32, value string) (map[stri
 		p["record"] = text
 		return p, nil
 	}
-	rr, err := spec.NewRR(spec.FQDN(name, zone), ttl, rrtype, value)
+	rr, err := model.NewRR(model.FQDN(name, zone), ttl, rrtype, value)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func recordParams(zone, name, rrtype string, ttl uint32, value string) (map[stri
 	case *dns.AAAA:
 		// The canonical spelling: net.IP would print an IPv4-mapped
 		// address as bare IPv4, which is no IPv6 address.
-		p["record"] = spec.CanonicalRR(t)
+		p["record"] = model.CanonicalRR(t)
 	case *dns.CNAME:
 		p["record"] = wireName(t.Target)
 	case *dns.NS:
@@ -217,11 +217,11 @@ func recordParams(zone, name, rrtype string, ttl uint32, value string) (map[stri
 // sent without losing its boundaries; validate refuses such a spec, and a
 // plan that carries one anyway is refused here rather than joined.
 func wireTXT(value string) (string, error) {
-	strs, err := spec.TXTStrings(value)
+	strs, err := model.TXTStrings(value)
 	if err != nil {
 		return "", err
 	}
-	if !spec.PlainTXT(strs) {
+	if !model.PlainTXT(strs) {
 		return "", fmt.Errorf("ClouDNS keeps a TXT record as one text and cannot hold the boundaries between the strings of %s", value)
 	}
 	return strings.Join(strs, ""), nil
@@ -230,6 +230,6 @@ func wireTXT(value string) (string, error) {
 // escapeString and unescapeString convert between the raw text ClouDNS
 // holds and a character-string as miekg/dns holds it.
 var (
-	escapeString   = spec.EscapeString
-	unescapeString = spec.UnescapeString
+	escapeString   = model.EscapeString
+	unescapeString = model.UnescapeString
 )

@@ -8,7 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // TestRecordMapping maps a spec value to add-record parameters, turns the
@@ -57,7 +57,7 @@ func TestRecordMapping(t *testing.T) {
 			`{"id":"1","type":"DS","host":"sub","key_tag":"60485","dsalgorithm":"5","digest_type":"1","dsdigest":"2BB183AF5F22588179A53B0A98631FAD1A292118","ttl":"3600"}`},
 	} {
 		t.Run(tc.rrtype+"/"+tc.value, func(t *testing.T) {
-			canonical, err := spec.CanonicalValue(tc.rrtype, tc.value)
+			canonical, err := model.CanonicalValue(tc.rrtype, tc.value)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -116,7 +116,7 @@ func TestModelValueRejectsBadData(t *testing.T) {
 // out joined, other string boundaries are refused rather than lost.
 func TestRecordParamsTXTStrings(t *testing.T) {
 	long := strings.Repeat("x", 300)
-	params, err := recordParams("example.test", "long", "TXT", 3600, spec.TXTValue(long))
+	params, err := recordParams("example.test", "long", "TXT", 3600, model.TXTValue(long))
 	require.NoError(t, err)
 	assert.Equal(t, long, params["record"])
 	_, err = recordParams("example.test", "lab._ipp._tcp", "TXT", 3600, `"txtvers=1" "rp=printers/lab"`)

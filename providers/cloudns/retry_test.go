@@ -10,11 +10,11 @@ import (
 
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/providers/faults"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // only makes the injector fault just one endpoint.
@@ -47,17 +47,17 @@ func TestRetriedCallsNeverDuplicate(t *testing.T) {
 		check string
 		// before are the calls the operation makes anyway, before the faulted one.
 		before counts
-		setup  func(t *testing.T, e *env) (*spec.Zone, *plan.Operation)
+		setup  func(t *testing.T, e *env) (*model.Zone, *plan.Operation)
 		done   func(t *testing.T, e *env)
 	}{
-		{"add-record", "add-record", "records", nil, func(t *testing.T, e *env) (*spec.Zone, *plan.Operation) {
+		{"add-record", "add-record", "records", nil, func(t *testing.T, e *env) (*model.Zone, *plan.Operation) {
 			return e.seeded(t), &plan.Operation{Action: plan.Create, Name: "new", Type: "A", After: &plan.State{TTL: ttlp(300), Values: []string{"192.0.2.5"}}}
 		}, func(t *testing.T, e *env) {
 			if n := len(onlyRecord(t, e, "new", "A")); n != 1 {
 				t.Fatalf("%d records new A, want 1", n)
 			}
 		}},
-		{"mod-record", "mod-record", "", nil, func(t *testing.T, e *env) (*spec.Zone, *plan.Operation) {
+		{"mod-record", "mod-record", "", nil, func(t *testing.T, e *env) (*model.Zone, *plan.Operation) {
 			return e.seeded(t), &plan.Operation{Action: plan.Update, Name: "www", Type: "A",
 				Before: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.1"}}, After: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.9"}}}
 		}, func(t *testing.T, e *env) {
@@ -65,21 +65,21 @@ func TestRetriedCallsNeverDuplicate(t *testing.T) {
 				t.Fatalf("www A at ClouDNS: %+v", r)
 			}
 		}},
-		{"delete-record", "delete-record", "records", nil, func(t *testing.T, e *env) (*spec.Zone, *plan.Operation) {
+		{"delete-record", "delete-record", "records", nil, func(t *testing.T, e *env) (*model.Zone, *plan.Operation) {
 			return e.seeded(t), &plan.Operation{Action: plan.Delete, Name: "www", Type: "A", Before: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.1"}}}
 		}, func(t *testing.T, e *env) {
 			if n := len(onlyRecord(t, e, "www", "A")); n != 0 {
 				t.Fatalf("%d records left", n)
 			}
 		}},
-		{"register", "register", "get-zone-info", nil, func(t *testing.T, e *env) (*spec.Zone, *plan.Operation) {
-			return &spec.Zone{Name: "slave.test"}, &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: spec.Slave, Masters: []string{"192.0.2.53"}}}
+		{"register", "register", "get-zone-info", nil, func(t *testing.T, e *env) (*model.Zone, *plan.Operation) {
+			return &model.Zone{Name: "slave.test"}, &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: model.Slave, Masters: []string{"192.0.2.53"}}}
 		}, func(t *testing.T, e *env) {
 			if e.fake.ZoneType("slave.test") != "slave" {
 				t.Fatal("zone not registered")
 			}
 		}},
-		{"add-master-server", "add-master-server", "master-servers", counts{"master-servers": 1}, func(t *testing.T, e *env) (*spec.Zone, *plan.Operation) {
+		{"add-master-server", "add-master-server", "master-servers", counts{"master-servers": 1}, func(t *testing.T, e *env) (*model.Zone, *plan.Operation) {
 			if err := e.fake.Seed(slaveZone("192.0.2.53")); err != nil {
 				t.Fatal(err)
 			}
@@ -90,16 +90,16 @@ func TestRetriedCallsNeverDuplicate(t *testing.T) {
 				t.Fatalf("masters %v", got)
 			}
 		}},
-		{"failover-activate", "failover-activate", "records", nil, func(t *testing.T, e *env) (*spec.Zone, *plan.Operation) {
+		{"failover-activate", "failover-activate", "records", nil, func(t *testing.T, e *env) (*model.Zone, *plan.Operation) {
 			return e.seeded(t), &plan.Operation{Action: plan.CreateFailover, Name: "www", Type: "A",
-				After: &plan.State{Failover: &spec.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}}}
+				After: &plan.State{Failover: &model.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}}}
 		}, func(t *testing.T, e *env) {
 			if r := onlyRecord(t, e, "www", "A"); r[0].Failover == nil {
 				t.Fatal("failover not on")
 			}
 		}},
-		{"failover-deactivate", "failover-deactivate", "records", nil, func(t *testing.T, e *env) (*spec.Zone, *plan.Operation) {
-			f := &spec.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
+		{"failover-deactivate", "failover-deactivate", "records", nil, func(t *testing.T, e *env) (*model.Zone, *plan.Operation) {
+			f := &model.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
 			if err := e.fake.Seed(zoneOf(t, "example.test", withFailover(set("www", "A", "192.0.2.1"), f))); err != nil {
 				t.Fatal(err)
 			}
@@ -152,8 +152,8 @@ func TestRetriedCallsNeverDuplicate(t *testing.T) {
 // the zone ends as desired with no duplicates, or an
 // operation fails with a message, and the next run finishes the job.
 func TestRandomFaultsConverge(t *testing.T) {
-	f := &spec.Failover{Check: "https", Settings: spec.FailoverSettings{Host: "www.example.test", Port: 443}, Down: "backup-ips", Up: "main-ips", BackupIPs: []string{"192.0.2.99"}, Active: true}
-	steps := []*spec.Zone{
+	f := &model.Failover{Check: "https", Settings: model.FailoverSettings{Host: "www.example.test", Port: 443}, Down: "backup-ips", Up: "main-ips", BackupIPs: []string{"192.0.2.99"}, Active: true}
+	steps := []*model.Zone{
 		zoneOf(t, "example.test",
 			withFailover(set("www", "A", "192.0.2.10", "192.0.2.11"), f),
 			set("@", "MX", "10 mx1.example.test.", "20 mx2.example.test."),
@@ -262,11 +262,11 @@ func TestLateCommit(t *testing.T) {
 // other type, the create failed: the zone is not what the plan made.
 func TestLateCommitOfAnotherZone(t *testing.T) {
 	e, _ := lateCommit(t, "register", func(e *env) {
-		if err := e.fake.Seed(&spec.Zone{Name: "slave.test", Mode: spec.Master}); err != nil {
+		if err := e.fake.Seed(&model.Zone{Name: "slave.test", Mode: model.Master}); err != nil {
 			t.Error(err)
 		}
 	})
-	err := e.applyOne(&spec.Zone{Name: "slave.test"}, &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: spec.Slave, Masters: []string{"192.0.2.53"}}})
+	err := e.applyOne(&model.Zone{Name: "slave.test"}, &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: model.Slave, Masters: []string{"192.0.2.53"}}})
 	if err == nil || !strings.Contains(err.Error(), "has been already added") {
 		t.Fatalf("create of a zone someone else registered as master: %v, want the API's refusal", err)
 	}

@@ -15,11 +15,11 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/redact"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // secretForms are the ways the password could leak: as is, URL-encoded, JSON-escaped.
@@ -42,9 +42,9 @@ func everyCall(p *Provider) []error {
 	ctx := context.Background()
 	_, err1 := p.ReadZone(ctx, "example.test", providers.ReadOptions{})
 	_, err2 := p.ListZones(ctx)
-	live := &spec.Zone{Name: "example.test", Mode: spec.Master}
+	live := &model.Zone{Name: "example.test", Mode: model.Master}
 	errs := p.Apply(ctx, live, []*plan.Operation{
-		{Action: plan.CreateZone, After: &plan.State{Mode: spec.Master}},
+		{Action: plan.CreateZone, After: &plan.State{Mode: model.Master}},
 		{Action: plan.Create, Name: "www", Type: "A", After: &plan.State{TTL: ttlp(300), Values: []string{"192.0.2.1"}}},
 	})
 	return append([]error{err1, err2}, errs...)
@@ -137,7 +137,7 @@ func TestCredentialsOnlyInTheBody(t *testing.T) {
 			h.ServeHTTP(w, r)
 		})
 	})
-	f := &spec.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
+	f := &model.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
 	e.mustSync(t, zoneOf(t, "example.test", withFailover(set("www", "A", "192.0.2.1"), f)))
 	if seen == 0 {
 		t.Fatal("no request seen")

@@ -7,13 +7,13 @@ import (
 	"testing"
 
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
-func slaveZone(masters ...string) *spec.Zone {
-	return &spec.Zone{Name: "slave.test", Provider: "cloudns", Mode: spec.Slave, TTL: 3600, Masters: masters}
+func slaveZone(masters ...string) *model.Zone {
+	return &model.Zone{Name: "slave.test", Provider: "cloudns", Mode: model.Slave, TTL: 3600, Masters: masters}
 }
 
 // TestSlaveZone creates a slave zone with three masters, then replaces one.
@@ -34,7 +34,7 @@ func TestSlaveZone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if live.Mode != spec.Slave || !reflect.DeepEqual(live.Masters, []string{"192.0.2.53", "198.51.100.53", "2001:db8::53"}) || live.Records != nil || live.SOA != nil {
+	if live.Mode != model.Slave || !reflect.DeepEqual(live.Masters, []string{"192.0.2.53", "198.51.100.53", "2001:db8::53"}) || live.Records != nil || live.SOA != nil {
 		t.Fatalf("read back %+v", live)
 	}
 

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
@@ -24,12 +26,12 @@ var soaEdges = []struct {
 }
 
 func specCaps(p *Provider) spec.CapabilitiesFunc {
-	return func(name string) (spec.Capabilities, bool) { return p.Capabilities(), name == "cloudns" }
+	return func(name string) (model.Capabilities, bool) { return p.Capabilities(), name == "cloudns" }
 }
 
-func testConfig(t *testing.T) *spec.Config {
+func testConfig(t *testing.T) *config.Config {
 	t.Helper()
-	cfg, err := spec.ParseConfig("zonesync.yaml", []byte("providers:\n  cloudns:\n    type: cloudns\n    auth_id: 1\n    auth_password: pw\n"), func(string) (string, bool) { return "", false })
+	cfg, err := config.Parse("zonesync.yaml", []byte("providers:\n  cloudns:\n    type: cloudns\n    auth_id: 1\n    auth_password: pw\n"), func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +107,7 @@ func TestSOARangesAtAPI(t *testing.T) {
 func TestSOAAfterCreateZone(t *testing.T) {
 	e := newEnv(t, nil)
 	z := zoneOf(t, "example.test", set("www", "A", "192.0.2.1"))
-	z.SOA = &spec.SOA{AdminMail: "dns@example.test", Refresh: 3600}
+	z.SOA = &model.SOA{AdminMail: "dns@example.test", Refresh: 3600}
 	e.mustSync(t, z)
 	got, _ := e.fake.ZoneSOA("example.test")
 	if got.AdminMail != "dns@example.test" || got.Refresh != 3600 || got.PrimaryNS != "pns41.cloudns.net" || got.Retry != 1800 || got.Expire != 1209600 || got.DefaultTTL != 3600 {

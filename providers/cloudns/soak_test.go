@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // TestSoak runs the shared fault soak (providertest.Soak): randomised
@@ -22,7 +22,7 @@ func TestSoak(t *testing.T) {
 	e.p.c.http.HTTP.Timeout = 500 * time.Millisecond
 	e.fake.Faults().TimeoutDelay = 600 * time.Millisecond
 	const zone = "soak.test"
-	if err := e.fake.Seed(&spec.Zone{Name: zone, Mode: spec.Master}); err != nil {
+	if err := e.fake.Seed(&model.Zone{Name: zone, Mode: model.Master}); err != nil {
 		t.Fatal(err)
 	}
 	providertest.Soak(t, providertest.SoakHarness{

@@ -4,8 +4,8 @@ import (
 	"context"
 	"sync"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // zoneTypes holds zone types learnt from list-zones.json, whose pages hold
@@ -96,7 +96,7 @@ func (t *zoneTypes) list(ctx context.Context, c *client) {
 func typesOf(rows []zoneRow) map[string]string {
 	known := make(map[string]string, len(rows))
 	for _, r := range rows {
-		known[spec.NormalizeZone(string(r.Name))] = string(r.Type)
+		known[model.NormalizeZone(string(r.Name))] = string(r.Type)
 	}
 	return known
 }

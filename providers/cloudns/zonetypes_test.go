@@ -9,18 +9,19 @@ import (
 	"testing"
 
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // estate seeds n master zones of one A record each, plus slave.test, and
 // writes a spec for each; withSOA lists the zones whose spec has an soa
 // section.
-func estate(t *testing.T, e *env, n int, withSOA ...string) *spec.Config {
+func estate(t *testing.T, e *env, n int, withSOA ...string) *config.Config {
 	t.Helper()
 	specs := map[string]string{"slave.test": slaveSpec}
-	if err := e.fake.Seed(&spec.Zone{Name: "slave.test", Mode: spec.Slave, Masters: []string{"192.0.2.53", "2001:db8::53"}}); err != nil {
+	if err := e.fake.Seed(&model.Zone{Name: "slave.test", Mode: model.Slave, Masters: []string{"192.0.2.53", "2001:db8::53"}}); err != nil {
 		t.Fatal(err)
 	}
 	for i := range n {
@@ -38,7 +39,7 @@ func estate(t *testing.T, e *env, n int, withSOA ...string) *spec.Config {
 
 // prepareCounting plans cfg with the env's provider and returns the calls
 // it made, by API method.
-func prepareCounting(t *testing.T, e *env, cfg *spec.Config) (*apply.Prepared, map[string]int) {
+func prepareCounting(t *testing.T, e *env, cfg *config.Config) (*apply.Prepared, map[string]int) {
 	t.Helper()
 	e.fake.Faults().ResetCounts()
 	prep, err := apply.Prepare(context.Background(), cfg, providers.NewSet(map[string]providers.Provider{"cloudns": e.p}), apply.Options{})

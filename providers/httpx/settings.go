@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/providers/redact"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // DefaultRetries is how many times a transient failure is tried again
@@ -144,7 +144,7 @@ func parseTimeout(s string) (time.Duration, bool) {
 // At places err at its key in the provider's entry of zonesync.yaml when
 // it is a *SettingError (file:line:col: providers.NAME: message), and
 // returns other errors as they are.
-func At(cfg *spec.ProviderConfig, err error) error {
+func At(cfg *config.ProviderConfig, err error) error {
 	var se *SettingError
 	if errors.As(err, &se) {
 		return cfg.Errorf(se.Key, "%s", se.Msg)

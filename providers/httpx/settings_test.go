@@ -7,7 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/config"
 )
 
 // testSettings are a provider's settings as every HTTP provider writes
@@ -23,7 +23,7 @@ var testDefaults = Defaults{Endpoint: "https://api.example.net", Timeout: 30 * t
 // resolves them, placing a problem at its key as the providers do.
 func resolveYAML(t *testing.T, settings string, d Defaults) (Resolved, error) {
 	t.Helper()
-	cfg, err := spec.ParseConfig("zonesync.yaml", []byte("providers:\n  p:\n    type: x\n    token: t\n"+settings), nil)
+	cfg, err := config.Parse("zonesync.yaml", []byte("providers:\n  p:\n    type: x\n    token: t\n"+settings), nil)
 	require.NoError(t, err)
 	pc := cfg.Providers["p"]
 	var s testSettings

@@ -14,13 +14,13 @@ import (
 	"time"
 
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
 	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/plesk"
 	"github.com/zonesync/zonesync/providers/plesk/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
 const (
@@ -53,8 +53,8 @@ func TestBatchOneFailsInMiddle(t *testing.T) {
 	zp, live := fx.plan(t, want)
 	// Someone adds data at b after apply's last read: the CNAME cannot go there.
 	var packets int
-	var applied *spec.Zone
-	rep := fx.runInWindow(want, zp, live, func(l *spec.Zone) {
+	var applied *model.Zone
+	rep := fx.runInWindow(want, zp, live, func(l *model.Zone) {
 		applied = l
 		if _, err := fx.fake.AddRecord(zone, "A", "b", "192.0.2.9", ""); err != nil {
 			t.Fatal(err)
@@ -90,7 +90,7 @@ func TestUpdateReports(t *testing.T) {
 		before rec
 		after  rec
 		// meddle changes the fake after apply's last read of the zone.
-		meddle func(t *testing.T, fx *fixture, live *spec.Zone)
+		meddle func(t *testing.T, fx *fixture, live *model.Zone)
 		err    string // a regexp
 		// left is what www holds at the end.
 		left []string
@@ -99,7 +99,7 @@ func TestUpdateReports(t *testing.T) {
 			name:   "old value vanished",
 			before: rec{"www", "A", []string{"192.0.2.1"}},
 			after:  rec{"www", "A", []string{"192.0.2.3"}},
-			meddle: func(t *testing.T, fx *fixture, live *spec.Zone) { deleteBehind(t, fx, live, "www", "A", "192.0.2.1") },
+			meddle: func(t *testing.T, fx *fixture, live *model.Zone) { deleteBehind(t, fx, live, "www", "A", "192.0.2.1") },
 			err:    `^plesk: update www A in example.test: added 192.0.2.3 \(id \d+\); del_rec 192.0.2.1 \(id \d+\) failed: error 1013 "DNS record does not exist."$`,
 			left:   []string{"192.0.2.3"},
 		},
@@ -107,7 +107,7 @@ func TestUpdateReports(t *testing.T) {
 			name:   "new value refused: the old one stays",
 			before: rec{"www", "A", []string{"192.0.2.1"}},
 			after:  rec{"www", "A", []string{"192.0.2.2"}},
-			meddle: func(t *testing.T, fx *fixture, live *spec.Zone) {
+			meddle: func(t *testing.T, fx *fixture, live *model.Zone) {
 				if _, err := fx.fake.AddRecord(zone, "A", "www", "192.0.2.2", ""); err != nil {
 					t.Fatal(err)
 				}
@@ -119,7 +119,7 @@ func TestUpdateReports(t *testing.T) {
 			name:   "CNAME: delete first, add only after",
 			before: rec{"www", "CNAME", []string{"a.example.test."}},
 			after:  rec{"www", "CNAME", []string{"b.example.test."}},
-			meddle: func(t *testing.T, fx *fixture, live *spec.Zone) {
+			meddle: func(t *testing.T, fx *fixture, live *model.Zone) {
 				deleteBehind(t, fx, live, "www", "CNAME", "a.example.test.")
 			},
 			err:  `^plesk: update www CNAME in example.test: del_rec a.example.test. \(id \d+\) failed: error 1013 "DNS record does not exist."; not attempted: add_rec b.example.test.$`,
@@ -137,7 +137,7 @@ func TestUpdateReports(t *testing.T) {
 			fx.sync(t, desired(t, zone, ttl, tc.before))
 			want := desired(t, zone, ttl, tc.after)
 			zp, live := fx.plan(t, want)
-			rep := fx.runInWindow(want, zp, live, func(live *spec.Zone) {
+			rep := fx.runInWindow(want, zp, live, func(live *model.Zone) {
 				if tc.meddle != nil {
 					tc.meddle(t, fx, live)
 				}
@@ -164,7 +164,7 @@ func TestUpdateReports(t *testing.T) {
 }
 
 // deleteBehind deletes a live record in the fake, as another admin would.
-func deleteBehind(t *testing.T, fx *fixture, live *spec.Zone, name, rrtype, value string) {
+func deleteBehind(t *testing.T, fx *fixture, live *model.Zone, name, rrtype, value string) {
 	t.Helper()
 	rs := live.Find(name, rrtype)
 	if rs == nil {
@@ -243,7 +243,7 @@ func TestTransientGivesUp(t *testing.T) {
 	fx := newFixture(t, zone)
 	want := desired(t, zone, ttl, rec{"a", "A", []string{"192.0.2.1"}})
 	zp, live := fx.plan(t, want)
-	rep := fx.runInWindow(want, zp, live, func(*spec.Zone) {
+	rep := fx.runInWindow(want, zp, live, func(*model.Zone) {
 		fx.fake.Faults().Script(faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError)
 	})
 	r := rep.Results[0]
@@ -260,7 +260,7 @@ func TestTransientGivesUp(t *testing.T) {
 func TestSOAAndTTL(t *testing.T) {
 	fx := newFixture(t, zone)
 	want := desired(t, zone, 600, rec{"a", "A", []string{"192.0.2.1"}})
-	want.SOA = &spec.SOA{Refresh: 7200, Retry: 900, Expire: 1209600, Minimum: 300}
+	want.SOA = &model.SOA{Refresh: 7200, Retry: 900, Expire: 1209600, Minimum: 300}
 	zp := fx.sync(t, want)
 	if got := actions(zp); !slices.Contains(got, plan.UpdateTTL) || !slices.Contains(got, plan.UpdateSOA) {
 		t.Fatalf("plan %s, want update_ttl and update_soa", describe(zp))
@@ -273,14 +273,14 @@ func TestSOAAndTTL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if live.TTL != 600 || *live.SOA != (spec.SOA{Refresh: 7200, Retry: 900, Expire: 1209600, Minimum: 300}) {
+	if live.TTL != 600 || *live.SOA != (model.SOA{Refresh: 7200, Retry: 900, Expire: 1209600, Minimum: 300}) {
 		t.Fatalf("read back ttl %d soa %+v", live.TTL, live.SOA)
 	}
 	if rs := live.Find("a", "A"); rs == nil || rs.TTL != 600 {
 		t.Fatalf("record a A read back %+v, want the zone TTL", rs)
 	}
 	// One field alone: the others are left as they are.
-	want.SOA = &spec.SOA{Retry: 1800}
+	want.SOA = &model.SOA{Retry: 1800}
 	zp = fx.sync(t, want)
 	if got := actions(zp); !slices.Equal(got, []plan.Action{plan.UpdateSOA}) {
 		t.Fatalf("plan %s, want one update_soa", describe(zp))
@@ -296,14 +296,14 @@ func TestSOAAndTTL(t *testing.T) {
 func TestMasterSlaveMaster(t *testing.T) {
 	fx := newFixture(t, zone)
 	master := desired(t, zone, 3600, rec{"www", "A", []string{"192.0.2.10"}})
-	slave := func(masters ...string) *spec.Zone {
+	slave := func(masters ...string) *model.Zone {
 		z := desired(t, zone, 3600)
-		z.Mode, z.Masters = spec.Slave, masters
+		z.Mode, z.Masters = model.Slave, masters
 		return z
 	}
 	for _, step := range []struct {
 		name    string
-		want    *spec.Zone
+		want    *model.Zone
 		actions []plan.Action
 		typ     string
 		masters []string
@@ -363,7 +363,7 @@ func TestLateCommit(t *testing.T) {
 	fx := &fixture{fake: f, srv: srv, p: newProvider(t, plesk.Settings{Login: testLogin, Password: testPassword, Settings: httpx.Settings{Endpoint: srv.URL}})}
 	want := desired(t, zone, ttl, rec{"new", "A", []string{"192.0.2.3"}})
 	zp, live := fx.plan(t, want)
-	rep := fx.runInWindow(want, zp, live, func(*spec.Zone) {
+	rep := fx.runInWindow(want, zp, live, func(*model.Zone) {
 		f.Faults().Script(faults.Reset) // the first packet: sent, no answer
 	})
 	for _, s := range statuses(rep) {

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	zsconfig "github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/providers/httpx"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Type is the provider type in zonesync.yaml.
@@ -28,7 +28,7 @@ const (
 )
 
 // SecretKeys are the settings that hold credentials: scrubbed from all
-// output, and at least spec.MinSecretLength characters long.
+// output, and at least config.MinSecretLength characters long.
 var SecretKeys = []string{"secret_key", "password"}
 
 // Settings are the plesk provider's keys in zonesync.yaml.
@@ -117,7 +117,7 @@ func agentURL(endpoint string) (string, error) {
 }
 
 // factory builds the provider from its zonesync.yaml entry, offline.
-func factory(cfg *spec.ProviderConfig) (*Provider, error) {
+func factory(cfg *zsconfig.ProviderConfig) (*Provider, error) {
 	if err := cfg.Secrets(SecretKeys...); err != nil {
 		return nil, err
 	}

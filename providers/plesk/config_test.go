@@ -4,9 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	zsconfig "github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/providers"
 	_ "github.com/zonesync/zonesync/providers/plesk"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // TestConfig checks the settings zonesync.yaml may give, and that every
@@ -37,7 +37,7 @@ func TestConfig(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			// The settings start on line 3, column 5; type comes last.
 			doc := "providers:\n  pl:\n    " + tc.settings + "\n    type: plesk\n"
-			cfg, err := spec.ParseConfig("zonesync.yaml", []byte(doc), func(string) (string, bool) { return "", false })
+			cfg, err := zsconfig.Parse("zonesync.yaml", []byte(doc), func(string) (string, bool) { return "", false })
 			if err != nil {
 				t.Fatalf("config: %v", err)
 			}

@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/zonesync/zonesync/apply"
+	zsconfig "github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
 
 // project writes a zonesync.yaml pointing at the fixture's fake, with the
 // password from the environment, and the given zone specs.
-func project(t *testing.T, fx *fixture, specs map[string]string) (*spec.Config, *providers.Set) {
+func project(t *testing.T, fx *fixture, specs map[string]string) (*zsconfig.Config, *providers.Set) {
 	t.Helper()
 	dir := t.TempDir()
 	config := `providers:
@@ -43,7 +44,7 @@ zones: zones
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := spec.ParseConfig(filepath.Join(dir, "zonesync.yaml"), data, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	cfg, err := zsconfig.Parse(filepath.Join(dir, "zonesync.yaml"), data, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,10 +8,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/httpx"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // maxOpsPerPacket bounds one packet. Plesk documents no limit; a packet
@@ -24,7 +24,7 @@ type executor struct {
 	p    *Provider
 	zone string
 	site siteID
-	live *spec.Zone
+	live *model.Zone
 	// known are the record ids the zone held before or that this executor
 	// added: after a lost answer, a record matching an add_rec that is not
 	// among them is the one that add created.
@@ -34,7 +34,7 @@ type executor struct {
 // Apply carries out operations of one zone. Independent operations share
 // packets; each operation's calls run in phases (see jobs.go) and its
 // status comes from its own result elements.
-func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
+func (p *Provider) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error {
 	errs := make([]error, len(ops))
 	zone := normalizeZone(live.Name)
 	// What Plesk cannot do fails before any call, as the plan said it would.
@@ -233,7 +233,7 @@ func (ex *executor) landed(s *step) {
 			}
 		}
 		if s.soa.Refresh != nil || s.soa.Retry != nil || s.soa.Expire != nil || s.soa.Minimum != nil {
-			soa := spec.SOA{}
+			soa := model.SOA{}
 			if z.SOA != nil {
 				soa = *z.SOA
 			}
@@ -283,7 +283,7 @@ func (ex *executor) reconcile(ctx context.Context, pending []*step) error {
 	if err != nil {
 		return fmt.Errorf("checking what the interrupted packet did: %w", err)
 	}
-	now := &spec.Zone{Name: ex.zone}
+	now := &model.Zone{Name: ex.zone}
 	var current []master
 	for i, op := range req.ops {
 		switch op.(type) {

@@ -3,7 +3,7 @@ package plesk
 import (
 	"testing"
 
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // FuzzDecodeResponse feeds arbitrary answers to the decoder and the record
@@ -24,8 +24,8 @@ func FuzzDecodeResponse(f *testing.F) {
 			return
 		}
 		for _, op := range resp.ops {
-			_ = readRecords(&spec.Zone{Name: "mysite.com"}, op.results)
-			_ = readZoneInfo(&spec.Zone{Name: "mysite.com"}, op.results)
+			_ = readRecords(&model.Zone{Name: "mysite.com"}, op.results)
+			_ = readZoneInfo(&model.Zone{Name: "mysite.com"}, op.results)
 			_, _ = readMasters(op.results)
 		}
 	})

@@ -10,12 +10,12 @@ import (
 
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/plesk"
 	"github.com/zonesync/zonesync/providers/plesk/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Credentials the test fakes accept.
@@ -73,11 +73,11 @@ type rec struct {
 
 // desired builds a master zone of the given TTL, canonicalising values as
 // the spec loader does.
-func desired(t *testing.T, zone string, ttl uint32, recs ...rec) *spec.Zone {
+func desired(t *testing.T, zone string, ttl uint32, recs ...rec) *model.Zone {
 	t.Helper()
-	z := &spec.Zone{Name: zone, Provider: "plesk", Mode: spec.Master, TTL: ttl}
+	z := &model.Zone{Name: zone, Provider: "plesk", Mode: model.Master, TTL: ttl}
 	for _, r := range recs {
-		rs, err := spec.NewRecordSet(r.name, r.rrtype, ttl, r.values...)
+		rs, err := model.NewRecordSet(r.name, r.rrtype, ttl, r.values...)
 		if err != nil {
 			t.Fatalf("test data: %v", err)
 		}
@@ -88,7 +88,7 @@ func desired(t *testing.T, zone string, ttl uint32, recs ...rec) *spec.Zone {
 }
 
 // plan diffs want against the zone as the provider reads it now.
-func (fx *fixture) plan(t *testing.T, want *spec.Zone) (*plan.ZonePlan, *spec.Zone) {
+func (fx *fixture) plan(t *testing.T, want *model.Zone) (*plan.ZonePlan, *model.Zone) {
 	t.Helper()
 	live, err := fx.p.ReadZone(context.Background(), want.Name, providers.ReadOptions{})
 	if err != nil {
@@ -98,31 +98,31 @@ func (fx *fixture) plan(t *testing.T, want *spec.Zone) (*plan.ZonePlan, *spec.Zo
 }
 
 // apply plans and applies want, as the CLI does, and returns the report.
-func (fx *fixture) apply(t *testing.T, want *spec.Zone) (*plan.ZonePlan, *apply.ZoneReport) {
+func (fx *fixture) apply(t *testing.T, want *model.Zone) (*plan.ZonePlan, *apply.ZoneReport) {
 	t.Helper()
 	zp, live := fx.plan(t, want)
 	return zp, fx.run(want, zp, live)
 }
 
 // run applies a plan made earlier from live.
-func (fx *fixture) run(want *spec.Zone, zp *plan.ZonePlan, live *spec.Zone) *apply.ZoneReport {
+func (fx *fixture) run(want *model.Zone, zp *plan.ZonePlan, live *model.Zone) *apply.ZoneReport {
 	return fx.runWith(fx.p, want, zp, live)
 }
 
 // runInWindow applies a plan made earlier from live, with meddle run after
 // apply read the zone again and before the provider's first call: another
 // writer's change there is what the provider itself must cope with.
-func (fx *fixture) runInWindow(want *spec.Zone, zp *plan.ZonePlan, live *spec.Zone, meddle func(live *spec.Zone)) *apply.ZoneReport {
+func (fx *fixture) runInWindow(want *model.Zone, zp *plan.ZonePlan, live *model.Zone, meddle func(live *model.Zone)) *apply.ZoneReport {
 	return fx.runWith(providertest.InWindow(fx.p, meddle), want, zp, live)
 }
 
-func (fx *fixture) runWith(p providers.Provider, want *spec.Zone, zp *plan.ZonePlan, live *spec.Zone) *apply.ZoneReport {
+func (fx *fixture) runWith(p providers.Provider, want *model.Zone, zp *plan.ZonePlan, live *model.Zone) *apply.ZoneReport {
 	return apply.Zone(context.Background(), p, want, live, zp, nil)
 }
 
 // sync applies want, requires every operation to succeed and a second
 // plan to be empty, and returns the plan it applied.
-func (fx *fixture) sync(t *testing.T, want *spec.Zone) *plan.ZonePlan {
+func (fx *fixture) sync(t *testing.T, want *model.Zone) *plan.ZonePlan {
 	t.Helper()
 	zp, rep := fx.apply(t, want)
 	for _, r := range rep.Results {

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // This file turns plan operations into Plesk calls. An operation may need
@@ -38,7 +38,7 @@ type step struct {
 	id recordID
 	// soa is what a set changes; mode what a switch switches to.
 	soa  soaFields
-	mode spec.Mode
+	mode model.Mode
 
 	done bool
 	err  error
@@ -184,14 +184,14 @@ func (ex *executor) build(op *plan.Operation) *job {
 			j.phases = phases([]*step{s})
 		}
 	case plan.SwitchMode:
-		if op.After == nil || (op.After.Mode != spec.Master && op.After.Mode != spec.Slave) {
+		if op.After == nil || (op.After.Mode != model.Master && op.After.Mode != model.Slave) {
 			err = fmt.Errorf("switch_mode without a master or slave mode")
 			break
 		}
 		sw := &step{kind: switchMode, mode: op.After.Mode,
 			req: switchZone{Filter: siteFilter{SiteID: ex.site}, ZoneType: string(op.After.Mode)}}
 		var want []string
-		if op.After.Mode == spec.Slave {
+		if op.After.Mode == model.Slave {
 			want = op.After.Masters
 		}
 		// The masters a slave needs go in before the switch, so that a
@@ -343,7 +343,7 @@ func subject(op *plan.Operation) string {
 
 // CheckOperation refuses what Plesk cannot do: plan calls it while the
 // plan is reviewed, Apply before it builds any packet.
-func (p *Provider) CheckOperation(live *spec.Zone, op *plan.Operation) error {
+func (p *Provider) CheckOperation(live *model.Zone, op *plan.Operation) error {
 	return checkOperation(normalizeZone(live.Name), op)
 }
 
@@ -356,7 +356,7 @@ func checkOperation(zone string, op *plan.Operation) error {
 		err = fmt.Errorf("Plesk has no failover")
 	case plan.UpdateSOA:
 		if op.After != nil && op.After.SOA != nil {
-			var before spec.SOA
+			var before model.SOA
 			if op.Before != nil && op.Before.SOA != nil {
 				before = *op.Before.SOA
 			}

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // A record set's IDs map each value to the Plesk id of the record holding
@@ -14,7 +14,7 @@ import (
 // and deleting the value deletes them all.
 
 // recordIDs returns the ids of the records holding value in the set.
-func recordIDs(rs *spec.RecordSet, value string) []recordID {
+func recordIDs(rs *model.RecordSet, value string) []recordID {
 	if rs == nil {
 		return nil
 	}
@@ -29,10 +29,10 @@ func recordIDs(rs *spec.RecordSet, value string) []recordID {
 
 // addRecordID records that the record id holds value in (name, rrtype),
 // creating the record set, with the zone's TTL, when it is new.
-func addRecordID(z *spec.Zone, name, rrtype, value string, id recordID) {
+func addRecordID(z *model.Zone, name, rrtype, value string, id recordID) {
 	rs := z.Find(name, rrtype)
 	if rs == nil {
-		rs = &spec.RecordSet{Name: name, Type: rrtype, TTL: z.TTL, IDs: map[string]string{}}
+		rs = &model.RecordSet{Name: name, Type: rrtype, TTL: z.TTL, IDs: map[string]string{}}
 		z.Records = append(z.Records, rs)
 		z.SortRecords()
 	}
@@ -50,7 +50,7 @@ func addRecordID(z *spec.Zone, name, rrtype, value string, id recordID) {
 
 // removeRecordID records that the record id is gone; the value goes when
 // no record holds it any more, the set when it has no value left.
-func removeRecordID(z *spec.Zone, name, rrtype, value string, id recordID) {
+func removeRecordID(z *model.Zone, name, rrtype, value string, id recordID) {
 	rs := z.Find(name, rrtype)
 	if rs == nil {
 		return
@@ -68,12 +68,12 @@ func removeRecordID(z *spec.Zone, name, rrtype, value string, id recordID) {
 	delete(rs.IDs, value)
 	rs.Values = slices.DeleteFunc(slices.Clone(rs.Values), func(v string) bool { return v == value })
 	if len(rs.Values) == 0 {
-		z.Records = slices.DeleteFunc(z.Records, func(r *spec.RecordSet) bool { return r == rs })
+		z.Records = slices.DeleteFunc(z.Records, func(r *model.RecordSet) bool { return r == rs })
 	}
 }
 
 // knownRecordIDs returns every record id the live zone holds.
-func knownRecordIDs(z *spec.Zone) map[recordID]bool {
+func knownRecordIDs(z *model.Zone) map[recordID]bool {
 	out := map[recordID]bool{}
 	for _, rs := range z.Records {
 		for v := range rs.IDs {

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/miekg/dns"
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // This file is the one place that knows how a record is spelled in
@@ -42,7 +42,7 @@ type wireRecord struct {
 // toWire maps one value of the record set (name, rrtype) to add_rec fields.
 func toWire(name, rrtype, value string) (wireRecord, error) {
 	w := wireRecord{Type: rrtype}
-	if name != spec.Apex {
+	if name != model.Apex {
 		w.Host = name
 	}
 	switch rrtype {
@@ -51,14 +51,14 @@ func toWire(name, rrtype, value string) (wireRecord, error) {
 	case "CNAME", "NS", "PTR":
 		w.Value = strings.TrimSuffix(value, ".")
 	case "TXT":
-		strs, err := spec.TXTStrings(value)
+		strs, err := model.TXTStrings(value)
 		if err != nil {
 			return w, err
 		}
 		// value holds one text, which Plesk splits itself; other string
 		// boundaries would be lost. Validate refuses them (TXTStrings is
 		// false); a plan that carries one anyway is refused here.
-		if !spec.PlainTXT(strs) {
+		if !model.PlainTXT(strs) {
 			return w, fmt.Errorf("Plesk keeps a TXT record as one text and cannot hold the boundaries between the strings of %s", value)
 		}
 		text := strings.Join(strs, "")
@@ -67,14 +67,14 @@ func toWire(name, rrtype, value string) (wireRecord, error) {
 		}
 		w.Value = text
 	case "MX":
-		rr, err := spec.NewRR("x.", 0, rrtype, value)
+		rr, err := model.NewRR("x.", 0, rrtype, value)
 		if err != nil {
 			return w, err
 		}
 		mx := rr.(*dns.MX)
 		w.Value, w.Opt = strings.TrimSuffix(mx.Mx, "."), strconv.Itoa(int(mx.Preference))
 	case "SRV":
-		rr, err := spec.NewRR("x.", 0, rrtype, value)
+		rr, err := model.NewRR("x.", 0, rrtype, value)
 		if err != nil {
 			return w, err
 		}
@@ -94,12 +94,12 @@ func toWire(name, rrtype, value string) (wireRecord, error) {
 // such records are never read into a plan, so never deleted.
 func fromWire(zone string, d resultData) (name, rrtype, value string, skip bool, err error) {
 	rrtype = strings.ToUpper(strings.TrimSpace(d.Type))
-	if spec.CheckType(rrtype) != nil || !slices.Contains(RecordTypes, rrtype) {
+	if model.CheckType(rrtype) != nil || !slices.Contains(RecordTypes, rrtype) {
 		return "", rrtype, "", true, nil
 	}
 	host := strings.TrimSpace(d.Host)
 	if host == "" {
-		name = spec.Apex
+		name = model.Apex
 	} else if name, err = relativeHost(host, zone); err != nil {
 		return "", rrtype, "", false, err
 	}
@@ -116,7 +116,7 @@ func fromWire(zone string, d resultData) (name, rrtype, value string, skip bool,
 	default:
 		presentation = v
 	}
-	value, err = spec.CanonicalValue(rrtype, presentation)
+	value, err = model.CanonicalValue(rrtype, presentation)
 	if err != nil {
 		return "", rrtype, "", false, fmt.Errorf("host %q type %s value %q opt %q: %w", d.Host, rrtype, d.Value, d.Opt, err)
 	}
@@ -140,7 +140,7 @@ func xmlSafe(s string) bool {
 // relativeHost turns a host as Plesk returns it (an FQDN, usually with a
 // trailing dot) into a name relative to zone.
 func relativeHost(host, zone string) (string, error) {
-	name, ok := spec.RelativeName(host, zone)
+	name, ok := model.RelativeName(host, zone)
 	if !ok {
 		return "", fmt.Errorf("host %q is not inside zone %s", host, zone)
 	}

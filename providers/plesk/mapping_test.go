@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // TestToWire checks how each type is spelled in add_rec.
@@ -21,8 +21,8 @@ func TestToWire(t *testing.T) {
 		{"ptr", "PTR", "host.example.com.", wireRecord{"PTR", "ptr", "host.example.com", ""}},
 		{"@", "MX", "10 mail.example.com.", wireRecord{"MX", "", "mail.example.com", "10"}},
 		{"_sip._tcp", "SRV", "10 60 5060 sip.example.com.", wireRecord{"SRV", "_sip._tcp", "sip.example.com", "10 60 5060"}},
-		{"txt", "TXT", spec.TXTValue(`quotes "inside" and a back\slash`), wireRecord{"TXT", "txt", `quotes "inside" and a back\slash`, ""}},
-		{"long", "TXT", spec.TXTValue(strings.Repeat("x", 300)), wireRecord{"TXT", "long", strings.Repeat("x", 300), ""}},
+		{"txt", "TXT", model.TXTValue(`quotes "inside" and a back\slash`), wireRecord{"TXT", "txt", `quotes "inside" and a back\slash`, ""}},
+		{"long", "TXT", model.TXTValue(strings.Repeat("x", 300)), wireRecord{"TXT", "long", strings.Repeat("x", 300), ""}},
 		{"ds", "DS", "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118", wireRecord{"DS", "ds", "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118", ""}},
 	} {
 		t.Run(tc.rrtype+" "+tc.name, func(t *testing.T) {
@@ -53,7 +53,7 @@ func TestToWire(t *testing.T) {
 		t.Errorf("toWire of a TXT record of two short strings: %v, want a refusal", err)
 	}
 	for _, text := range []string{"bell\x07", "bad \xff byte"} {
-		if w, err := toWire("x", "TXT", spec.TXTValue(text)); err == nil {
+		if w, err := toWire("x", "TXT", model.TXTValue(text)); err == nil {
 			t.Errorf("toWire took TXT %q as %q; XML would change it", text, w.Value)
 		}
 	}

@@ -14,10 +14,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/plesk"
 	"github.com/zonesync/zonesync/providers/plesk/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // addsPacket reports whether a request carries add_rec calls, and gives
@@ -29,7 +29,7 @@ func addsPacket(r *http.Request) bool {
 }
 
 // fortyRecords is a zone of 40 A records, one packet's worth of creates.
-func fortyRecords(t *testing.T) *spec.Zone {
+func fortyRecords(t *testing.T) *model.Zone {
 	var recs []rec
 	for i := range 40 {
 		recs = append(recs, rec{fmt.Sprintf("host%02d", i), "A", []string{fmt.Sprintf("192.0.2.%d", i+1)}})

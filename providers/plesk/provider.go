@@ -19,13 +19,14 @@ import (
 	"strings"
 	"sync"
 
+	zsconfig "github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/httpx"
-	"github.com/zonesync/zonesync/spec"
 )
 
 func init() {
-	providers.Register(Type, func(cfg *spec.ProviderConfig) (providers.Provider, error) {
+	providers.Register(Type, func(cfg *zsconfig.ProviderConfig) (providers.Provider, error) {
 		return factory(cfg)
 	})
 }
@@ -77,8 +78,8 @@ var RecordTypes = []string{"A", "AAAA", "CNAME", "DS", "MX", "NS", "PTR", "SRV",
 // record may not point at ".":
 // Plesk takes only a host name as the mail server or target, so a null MX
 // is refused at validate instead of at add_rec.
-func (p *Provider) Capabilities() spec.Capabilities {
-	return spec.Capabilities{
+func (p *Provider) Capabilities() model.Capabilities {
+	return model.Capabilities{
 		RecordTypes: RecordTypes,
 		ZoneTTL:     true,
 		Slave:       true,
@@ -124,7 +125,7 @@ func siteName(r result) string {
 }
 
 func normalizeZone(zone string) string {
-	return spec.NormalizeZone(zone)
+	return model.NormalizeZone(zone)
 }
 
 // lookupSite finds the site that holds zone, and remembers it.
@@ -177,7 +178,7 @@ func (p *Provider) forget(zone string) {
 
 // ReadZone reads a zone's records, SOA, type, status and master servers
 // in one packet, after finding its site.
-func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*spec.Zone, error) {
+func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*model.Zone, error) {
 	zone = normalizeZone(zone)
 	site, err := p.lookupSite(ctx, zone)
 	if err != nil {
@@ -188,7 +189,7 @@ func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOp
 	if err != nil {
 		return nil, fmt.Errorf("plesk: read zone %s: %w", zone, err)
 	}
-	z := &spec.Zone{Name: zone}
+	z := &model.Zone{Name: zone}
 	if err := readZoneInfo(z, ops[1].results); err != nil {
 		return nil, p.readError(zone, "get", err)
 	}
@@ -217,7 +218,7 @@ func (p *Provider) readError(zone, call string, err error) error {
 }
 
 // readZoneInfo fills the mode, TTL and SOA from get's one result.
-func readZoneInfo(z *spec.Zone, results []result) error {
+func readZoneInfo(z *model.Zone, results []result) error {
 	if len(results) != 1 {
 		return fmt.Errorf("%d results, want 1", len(results))
 	}
@@ -227,9 +228,9 @@ func readZoneInfo(z *spec.Zone, results []result) error {
 	}
 	switch r.ZoneType {
 	case "master":
-		z.Mode = spec.Master
+		z.Mode = model.Master
 	case "slave":
-		z.Mode = spec.Slave
+		z.Mode = model.Slave
 	default:
 		return fmt.Errorf("zone_type %q is neither master nor slave", r.ZoneType)
 	}
@@ -242,7 +243,7 @@ func readZoneInfo(z *spec.Zone, results []result) error {
 		return errors.New("no SOA ttl in the answer")
 	}
 	z.TTL = *r.SOA.TTL
-	z.SOA = &spec.SOA{}
+	z.SOA = &model.SOA{}
 	for _, f := range []struct {
 		dst *uint32
 		src *uint32
@@ -255,7 +256,7 @@ func readZoneInfo(z *spec.Zone, results []result) error {
 }
 
 // readRecords maps get_rec's results into record sets with their ids.
-func readRecords(z *spec.Zone, results []result) error {
+func readRecords(z *model.Zone, results []result) error {
 	for _, r := range results {
 		if err := r.err(); err != nil {
 			return err

@@ -9,13 +9,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
 	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/plesk"
 	"github.com/zonesync/zonesync/providers/plesk/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // TestNeverUnfiltered drives every action, a retry and every read through
@@ -35,17 +35,17 @@ func TestNeverUnfiltered(t *testing.T) {
 		rec{"www", "A", []string{"192.0.2.1", "192.0.2.2"}},
 		rec{"alias", "CNAME", []string{"www.example.test."}},
 		rec{"gone", "TXT", []string{"bye"}})
-	first.SOA = &spec.SOA{Refresh: 7200}
+	first.SOA = &model.SOA{Refresh: 7200}
 	second := desired(t, zone, 600,
 		rec{"www", "A", []string{"192.0.2.2", "192.0.2.3"}},
 		rec{"alias", "CNAME", []string{"example.test."}})
-	second.SOA = &spec.SOA{Minimum: 600}
+	second.SOA = &model.SOA{Minimum: 600}
 	slave := desired(t, zone, 600)
-	slave.Mode, slave.Masters = spec.Slave, []string{"192.0.2.53"}
+	slave.Mode, slave.Masters = model.Slave, []string{"192.0.2.53"}
 	slave2 := desired(t, zone, 600)
-	slave2.Mode, slave2.Masters = spec.Slave, []string{"192.0.2.54"}
+	slave2.Mode, slave2.Masters = model.Slave, []string{"192.0.2.54"}
 	seen := map[plan.Action]bool{}
-	for i, z := range []*spec.Zone{first, second, slave, slave2, second, desired(t, zone, 600)} {
+	for i, z := range []*model.Zone{first, second, slave, slave2, second, desired(t, zone, 600)} {
 		if i == 1 {
 			fx.fake.Faults().Script(faults.ResetAfterApply)
 		}
@@ -111,7 +111,7 @@ func TestCredentialsNeverInErrors(t *testing.T) {
 			ctx := context.Background()
 			_, errList := p.ListZones(ctx)
 			_, errRead := p.ReadZone(ctx, zone, providers.ReadOptions{})
-			live := &spec.Zone{Name: zone, Mode: spec.Master}
+			live := &model.Zone{Name: zone, Mode: model.Master}
 			errsApply := p.Apply(ctx, live, []*plan.Operation{{Action: plan.Create, Name: "a", Type: "A", After: &plan.State{Values: []string{"192.0.2.1"}}}})
 			for _, err := range []error{errList, errRead, errsApply[0]} {
 				if err == nil {
@@ -172,7 +172,7 @@ func TestReadZone(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("records\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if live.Name != zone || live.Mode != spec.Master || live.TTL != 86400 || live.SOA == nil || live.SOA.Refresh != 10800 || len(live.Masters) != 0 {
+	if live.Name != zone || live.Mode != model.Master || live.TTL != 86400 || live.SOA == nil || live.SOA.Refresh != 10800 || len(live.Masters) != 0 {
 		t.Errorf("zone %+v soa %+v", live, live.SOA)
 	}
 
@@ -186,7 +186,7 @@ func TestReadZone(t *testing.T) {
 	}
 	// A slave zone's masters come back canonical and sorted, however
 	// Plesk spells them.
-	if err := fx.fake.Seed(&spec.Zone{Name: "slave.test", Mode: spec.Slave}); err != nil {
+	if err := fx.fake.Seed(&model.Zone{Name: "slave.test", Mode: model.Slave}); err != nil {
 		t.Fatal(err)
 	}
 	for _, ip := range []string{"2001:DB8:0::53", "192.0.2.53", "2001:db8::53"} {
@@ -194,7 +194,7 @@ func TestReadZone(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if sl, err := fx.p.ReadZone(ctx, "slave.test", providers.ReadOptions{}); err != nil || sl.Mode != spec.Slave || !slices.Equal(sl.Masters, []string{"192.0.2.53", "2001:db8::53"}) {
+	if sl, err := fx.p.ReadZone(ctx, "slave.test", providers.ReadOptions{}); err != nil || sl.Mode != model.Slave || !slices.Equal(sl.Masters, []string{"192.0.2.53", "2001:db8::53"}) {
 		t.Errorf("slave zone: %+v, %v", sl, err)
 	}
 	zones, err := fx.p.ListZones(ctx)
@@ -214,14 +214,14 @@ func TestReadZone(t *testing.T) {
 	if _, err := fx.fake.AddSite(zone); err != nil { // same name, new site-id
 		t.Fatal(err)
 	}
-	errs = fx.p.Apply(ctx, live, []*plan.Operation{{Action: plan.SwitchMode, After: &plan.State{Mode: spec.Slave, Masters: []string{"192.0.2.53"}}}})
+	errs = fx.p.Apply(ctx, live, []*plan.Operation{{Action: plan.SwitchMode, After: &plan.State{Mode: model.Slave, Masters: []string{"192.0.2.53"}}}})
 	if errs[0] != nil {
 		t.Errorf("Apply after the site came back (the old site-id was forgotten): %v", errs[0])
 	}
 	if !fx.fake.RemoveSite(zone) {
 		t.Fatal("RemoveSite")
 	}
-	errs = fx.p.Apply(ctx, live, []*plan.Operation{{Action: plan.SwitchMode, After: &plan.State{Mode: spec.Master}}})
+	errs = fx.p.Apply(ctx, live, []*plan.Operation{{Action: plan.SwitchMode, After: &plan.State{Mode: model.Master}}})
 	if want := `plesk: switch_mode of the zone in example.test: reading and adding master servers failed: get_master_server: error 1015 "site does not exist."; not attempted: switch zone_type master`; errs[0] == nil || errs[0].Error() != want {
 		t.Errorf("switch of a removed site: %v\nwant %s", errs[0], want)
 	}
@@ -251,8 +251,8 @@ func TestUnsupportedActions(t *testing.T) {
 	packets := fx.fake.Packets()
 	errs := fx.p.Apply(ctx, live, []*plan.Operation{
 		{Action: plan.CreateZone},
-		{Action: plan.CreateFailover, Name: "www", Type: "A", After: &plan.State{Failover: &spec.Failover{Check: "http"}}},
-		{Action: plan.UpdateSOA, After: &plan.State{SOA: &spec.SOA{PrimaryNS: "ns1.example.test.", Refresh: 3600}}},
+		{Action: plan.CreateFailover, Name: "www", Type: "A", After: &plan.State{Failover: &model.Failover{Check: "http"}}},
+		{Action: plan.UpdateSOA, After: &plan.State{SOA: &model.SOA{PrimaryNS: "ns1.example.test.", Refresh: 3600}}},
 		{Action: plan.Delete, Name: "nothing", Type: "A", Before: &plan.State{Values: []string{"192.0.2.1"}}},
 	})
 	for i, want := range []string{

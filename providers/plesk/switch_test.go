@@ -14,12 +14,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/plesk"
 	"github.com/zonesync/zonesync/providers/plesk/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // switchPage is Plesk's page on the switch operation, whose rows these tests follow.
@@ -101,7 +101,7 @@ func dnsOps(body []byte) []string {
 }
 
 // switchOp is a switch_mode operation to mode with masters.
-func switchOp(mode spec.Mode, masters ...string) []*plan.Operation {
+func switchOp(mode model.Mode, masters ...string) []*plan.Operation {
 	return []*plan.Operation{{Action: plan.SwitchMode, After: &plan.State{Mode: mode, Masters: masters}}}
 }
 
@@ -116,7 +116,7 @@ func TestSwitchAddsMastersFirst(t *testing.T) {
 	require.NoError(t, err)
 	tp.sent()
 
-	errs := tp.p.Apply(ctx, live, switchOp(spec.Slave, "192.0.2.53", "2001:db8::53"))
+	errs := tp.p.Apply(ctx, live, switchOp(model.Slave, "192.0.2.53", "2001:db8::53"))
 	require.NoError(t, errs[0])
 	want := [][]string{{"get_master_server"}, {"add_master_server", "add_master_server"}, {"switch"}}
 	assert.Empty(t, cmp.Diff(want, tp.sent()), "packets to slave (-want +got)")
@@ -127,7 +127,7 @@ func TestSwitchAddsMastersFirst(t *testing.T) {
 	live, err = tp.p.ReadZone(ctx, zone, providers.ReadOptions{})
 	require.NoError(t, err)
 	tp.sent()
-	errs = tp.p.Apply(ctx, live, switchOp(spec.Master))
+	errs = tp.p.Apply(ctx, live, switchOp(model.Master))
 	require.NoError(t, errs[0])
 	want = [][]string{{"get_master_server"}, {"switch"}, {"del_master_server", "del_master_server"}}
 	assert.Empty(t, cmp.Diff(want, tp.sent()), "packets back to master (-want +got)")
@@ -144,7 +144,7 @@ func TestSwitchNotSentWhenAMasterFails(t *testing.T) {
 	live, err := tp.p.ReadZone(ctx, zone, providers.ReadOptions{})
 	require.NoError(t, err)
 	tp.sent()
-	errs := tp.p.Apply(ctx, live, switchOp(spec.Slave, "192.0.2.53", "192.0.2.300"))
+	errs := tp.p.Apply(ctx, live, switchOp(model.Slave, "192.0.2.53", "192.0.2.300"))
 	require.Error(t, errs[0])
 	assert.Equal(t, `plesk: switch_mode of the zone in example.test: added master 192.0.2.53 (id 1); `+
 		`add_master_server master 192.0.2.300 failed: error 1019 "Invalid value."; not attempted: switch zone_type slave`, errs[0].Error())
@@ -183,11 +183,11 @@ func TestSwitchResultRows(t *testing.T) {
 			tp := newTap(t)
 			live, err := tp.p.ReadZone(ctx, zone, providers.ReadOptions{})
 			require.NoError(t, err)
-			live.Mode = spec.Slave
+			live.Mode = model.Slave
 			tp.mu.Lock()
 			tp.answerFor, tp.answer = "<switch>", tc.answer
 			tp.mu.Unlock()
-			errs := tp.p.Apply(ctx, live, switchOp(spec.Master))
+			errs := tp.p.Apply(ctx, live, switchOp(model.Master))
 			if tc.want == "" {
 				assert.NoError(t, errs[0])
 				return

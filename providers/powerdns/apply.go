@@ -9,9 +9,9 @@ import (
 	"slices"
 
 	"github.com/miekg/dns"
+	zsmodel "github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // MaxPatchBytes bounds the body of one PATCH. A zone's changes go in one
@@ -37,7 +37,7 @@ var MaxPatchBytes = 1 << 20
 // RRset at fault. A change too big for one PATCH (MaxPatchBytes) is cut
 // into several, never between two operations on one name; each is a
 // transaction of its own, and one that fails does not stop the others.
-func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
+func (p *Provider) Apply(ctx context.Context, live *zsmodel.Zone, ops []*plan.Operation) []error {
 	errs := make([]error, len(ops))
 	if live == nil {
 		for i := range errs {
@@ -102,7 +102,7 @@ func nonNil(list []string) []string {
 // included, come with the PATCH that follows.
 func (p *Provider) createZone(ctx context.Context, zone string, op *plan.Operation) error {
 	w := wireZone{Name: zone + ".", Kind: p.masterKind, SOAEditAPI: ptr("DEFAULT"), Nameservers: []string{}}
-	if op.After != nil && op.After.Mode == spec.Slave {
+	if op.After != nil && op.After.Mode == zsmodel.Slave {
 		w.Kind, w.Masters, w.Nameservers = KindSlave, op.After.Masters, nil
 	}
 	if err := p.client.createZone(ctx, w); err != nil {
@@ -117,14 +117,14 @@ func ptr[T any](v T) *T { return &v }
 // switchMode changes the zone's kind, with its masters.
 func (p *Provider) switchMode(ctx context.Context, zone string, op *plan.Operation) error {
 	s := wireZoneSettings{Kind: p.masterKind, Masters: []string{}}
-	if op.After.Mode == spec.Slave {
+	if op.After.Mode == zsmodel.Slave {
 		s.Kind, s.Masters = KindSlave, nonNil(op.After.Masters)
 	}
 	if err := p.client.putZone(ctx, zone, s); err != nil {
 		return err
 	}
 	p.update(zone, func(ix *zoneIndex) { ix.kind = s.Kind })
-	if op.After.Mode == spec.Master {
+	if op.After.Mode == zsmodel.Master {
 		return p.ensureSOA(ctx, zone)
 	}
 	return nil
@@ -259,7 +259,7 @@ func (p *Provider) indexFor(ctx context.Context, zone string) (*zoneIndex, error
 // along, and a delete of a set that has some is a REPLACE with them only
 // (a value the spec asks for and a disabled record holds is enabled).
 func recordChange(zone string, ix *zoneIndex, op *plan.Operation) (change, error) {
-	owner := spec.FQDN(op.Name, zone)
+	owner := zsmodel.FQDN(op.Name, zone)
 	disabled := ix.disabled[ownerKey(owner, op.Type)]
 	rs := wireRRset{Name: owner, Type: op.Type}
 	var ttl uint32
@@ -294,11 +294,11 @@ func recordChange(zone string, ix *zoneIndex, op *plan.Operation) (change, error
 // canonicalContent is the canonical value of a record's content, or the
 // content itself when it does not parse.
 func canonicalContent(owner, rrtype, content string) string {
-	rr, err := spec.NewRR(owner, 0, rrtype, content)
+	rr, err := zsmodel.NewRR(owner, 0, rrtype, content)
 	if err != nil {
 		return content
 	}
-	return spec.CanonicalRR(rr)
+	return zsmodel.CanonicalRR(rr)
 }
 
 // soaChange is the REPLACE of the SOA an update_soa sends: the fields the
@@ -336,14 +336,14 @@ func (p *Provider) soaChange(ctx context.Context, zone string, ix *zoneIndex, op
 		return change{}, fmt.Errorf("powerdns: zone %s: update_soa: the SOA changed on the server since the plan was made; make a new plan", zone)
 	}
 	want := op.After.SOA.Merge(have)
-	content := fmt.Sprintf("%s %s %d %d %d %d %d", dns.Fqdn(want.PrimaryNS), spec.MailToMbox(want.AdminMail), have.Serial,
+	content := fmt.Sprintf("%s %s %d %d %d %d %d", dns.Fqdn(want.PrimaryNS), zsmodel.MailToMbox(want.AdminMail), have.Serial,
 		want.Refresh, want.Retry, want.Expire, want.Minimum)
 	rs := wireRRset{Name: owner, Type: "SOA", TTL: &ttl, ChangeType: changeReplace, Records: []wireRecord{{Content: content}}}
 	return change{owner: owner, rrset: rs, size: jsonSize(rs)}, nil
 }
 
 // sameSOA compares two SOAs' fields, serial aside.
-func sameSOA(a, b *spec.SOA) bool {
+func sameSOA(a, b *zsmodel.SOA) bool {
 	x, y := *a, *b
 	x.Serial, y.Serial = 0, 0
 	x.PrimaryNS, y.PrimaryNS = dns.CanonicalName(x.PrimaryNS), dns.CanonicalName(y.PrimaryNS)

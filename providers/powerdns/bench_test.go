@@ -10,10 +10,10 @@ import (
 
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
+	zsmodel "github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/powerdns/pdnstest"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // The benchmarks apply a zone of benchSets record sets to a real
@@ -31,10 +31,10 @@ const benchSets = 10000
 // benchZone is the zone: a quarter each of A, AAAA, TXT and MX sets. With
 // changed, one set in a hundred differs: 60 have new values, 20 are gone
 // and 20 are new.
-func benchZone(zone string, changed bool) *spec.Zone {
-	z := &spec.Zone{Name: zone, Provider: "pdns", Mode: spec.Master, TTL: 3600}
+func benchZone(zone string, changed bool) *zsmodel.Zone {
+	z := &zsmodel.Zone{Name: zone, Provider: "pdns", Mode: zsmodel.Master, TTL: 3600}
 	add := func(name, rrtype, value string) {
-		z.Records = append(z.Records, &spec.RecordSet{Name: name, Type: rrtype, TTL: 3600, Values: []string{value}})
+		z.Records = append(z.Records, &zsmodel.RecordSet{Name: name, Type: rrtype, TTL: 3600, Values: []string{value}})
 	}
 	step := benchSets / 100 // one in a hundred sets is touched
 	for i := range benchSets {
@@ -50,7 +50,7 @@ func benchZone(zone string, changed bool) *spec.Zone {
 		case 1:
 			add(name, "AAAA", fmt.Sprintf("2001:db8::%x:%d", i, map[bool]int{false: 1, true: 2}[alt]))
 		case 2:
-			add(name, "TXT", spec.TXTValue(fmt.Sprintf("v=record%d %s", i, map[bool]string{false: "a", true: "b"}[alt])))
+			add(name, "TXT", zsmodel.TXTValue(fmt.Sprintf("v=record%d %s", i, map[bool]string{false: "a", true: "b"}[alt])))
 		default:
 			add(name, "MX", fmt.Sprintf("%d mail%d.%s.", map[bool]int{false: 10, true: 20}[alt], i%7, zone))
 		}
@@ -79,7 +79,7 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // applyOnce does what `zonesync apply` does for one zone: read, plan,
 // and apply.Zone (which reads again before the first change), with p, or
 // with a wrapper of it as applier.
-func applyOnce(b *testing.B, p *Provider, applier providers.Provider, desired *spec.Zone) int {
+func applyOnce(b *testing.B, p *Provider, applier providers.Provider, desired *zsmodel.Zone) int {
 	b.Helper()
 	live := read(b, p, desired.Name)
 	zp, err := plan.Zone(desired, live, p.Capabilities(), nil)
@@ -122,7 +122,7 @@ func BenchmarkApply10k(b *testing.B) {
 				var created uint32
 				// The serial the new zone starts with, read between
 				// apply's call for create_zone and its call for the rest.
-				counted := providertest.BeforeApply(p, func(call int, _ *spec.Zone) {
+				counted := providertest.BeforeApply(p, func(call int, _ *zsmodel.Zone) {
 					if call == 2 {
 						b.StopTimer()
 						created = serial(b, srv, zone)
@@ -141,7 +141,7 @@ func BenchmarkApply10k(b *testing.B) {
 			defer func(n int) { MaxPatchBytes = n }(MaxPatchBytes)
 			p, ct := newProvider(b)
 			zone := srv.ZoneName()
-			states := []*spec.Zone{benchZone(zone, false), benchZone(zone, true)}
+			states := []*zsmodel.Zone{benchZone(zone, false), benchZone(zone, true)}
 			applyOnce(b, p, p, states[0]) // in as few PATCHes as it can
 			back := floorPatch(b, p, zone, states[1], states[0])
 			MaxPatchBytes = mode.maxPatch
@@ -171,7 +171,7 @@ func BenchmarkApply10k(b *testing.B) {
 
 // floorPatch is the PATCH a hand-made change from one state of the zone
 // to another would send: exactly the changed RRsets.
-func floorPatch(b *testing.B, p *Provider, zone string, from, to *spec.Zone) []wireRRset {
+func floorPatch(b *testing.B, p *Provider, zone string, from, to *zsmodel.Zone) []wireRRset {
 	b.Helper()
 	zp, err := plan.Zone(to, from, p.Capabilities(), nil)
 	if err != nil {

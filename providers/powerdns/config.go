@@ -5,10 +5,10 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/redact"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Type is the provider type in zonesync.yaml.
@@ -28,7 +28,7 @@ const (
 )
 
 // SecretKeys are the settings that hold credentials: scrubbed from all
-// output, and at least spec.MinSecretLength characters long.
+// output, and at least config.MinSecretLength characters long.
 var SecretKeys = []string{"api_key"}
 
 // Settings are the powerdns provider's keys in zonesync.yaml.
@@ -54,7 +54,7 @@ var httpDefaults = httpx.Defaults{Example: "http://127.0.0.1:8081", Timeout: Def
 	RequestsPerSecond: DefaultRequestsPerSecond, Burst: DefaultBurst}
 
 func init() {
-	providers.Register(Type, func(cfg *spec.ProviderConfig) (providers.Provider, error) {
+	providers.Register(Type, func(cfg *config.ProviderConfig) (providers.Provider, error) {
 		if err := cfg.Secrets(SecretKeys...); err != nil {
 			return nil, err
 		}

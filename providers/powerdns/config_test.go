@@ -5,15 +5,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // build runs the registered factory on one provider entry of a config.
 func build(t *testing.T, entry string) (providers.Provider, error) {
 	t.Helper()
 	data := "providers:\n  pdns:\n    type: powerdns\n" + entry
-	cfg, err := spec.ParseConfig("zonesync.yaml", []byte(data), func(string) (string, bool) { return "", false })
+	cfg, err := config.Parse("zonesync.yaml", []byte(data), func(string) (string, bool) { return "", false })
 	require.NoError(t, err)
 	return providers.New(cfg.Providers["pdns"])
 }

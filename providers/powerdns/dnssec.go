@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	zsmodel "github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // DS returns the DS records of the zone's active keys, for the
@@ -35,7 +35,7 @@ func (p *Provider) DS(ctx context.Context, zone string) ([]string, error) {
 // and the data (a CSK, of the server's default-ksk-algorithm), then a
 // rectify of a master zone, which fills in the ordering data the
 // server's denial of existence needs for the records already there.
-func (p *Provider) enableDNSSEC(ctx context.Context, zone string, mode spec.Mode) error {
+func (p *Provider) enableDNSSEC(ctx context.Context, zone string, mode zsmodel.Mode) error {
 	keys, err := p.client.cryptokeys(ctx, zone)
 	if err != nil {
 		return err
@@ -49,7 +49,7 @@ func (p *Provider) enableDNSSEC(ctx context.Context, zone string, mode spec.Mode
 			return dnssecError(err)
 		}
 	}
-	if mode == spec.Master {
+	if mode == zsmodel.Master {
 		if err := p.client.rectify(ctx, zone); err != nil {
 			return err
 		}
@@ -85,7 +85,7 @@ func dnssecError(err error) error {
 
 // dnssecOps carries out the signing operations of an Apply call, after
 // its PATCH: a zone is signed with its records in place.
-func (p *Provider) dnssecOps(ctx context.Context, zone string, live *spec.Zone, ops []*plan.Operation, errs []error) {
+func (p *Provider) dnssecOps(ctx context.Context, zone string, live *zsmodel.Zone, ops []*plan.Operation, errs []error) {
 	for i, op := range ops {
 		if errs[i] != nil {
 			continue

@@ -7,9 +7,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers/powerdns/pdnstest"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // answerTypes are the types of a query's answer records.
@@ -56,7 +56,7 @@ func TestDNSSECOnAndOff(t *testing.T) {
 		require.NoError(t, err, ds)
 		assert.NotEqual(t, uint8(1), rr.(*dns.DS).DigestType, "no SHA-1 DS")
 	}
-	again, err := plan.Zone(&signed, live, p.Capabilities(), &spec.Safety{})
+	again, err := plan.Zone(&signed, live, p.Capabilities(), &config.Safety{})
 	require.NoError(t, err)
 	assert.Empty(t, again.Operations, "signed twice")
 	assert.Equal(t, live.DS, again.DS, "the plan's DS records")
@@ -71,7 +71,7 @@ func TestDNSSECOnAndOff(t *testing.T) {
 
 	unsigned := signed
 	unsigned.DNSSEC = ptr(false)
-	zp, err = plan.Zone(&unsigned, read(t, p, zone), p.Capabilities(), &spec.Safety{})
+	zp, err = plan.Zone(&unsigned, read(t, p, zone), p.Capabilities(), &config.Safety{})
 	require.NoError(t, err)
 	require.Len(t, zp.Refusals, 1, "unsigning needs --force")
 	assert.Contains(t, zp.Refusals[0], "remove the DS records at the registrar")

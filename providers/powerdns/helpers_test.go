@@ -15,12 +15,12 @@ import (
 
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
+	zsmodel "github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
 	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/powerdns/pdnstest"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // The tests run against a real PowerDNS Authoritative server: one
@@ -111,23 +111,23 @@ func serial(t testing.TB, srv *pdnstest.Server, zone string) uint32 {
 }
 
 // zoneOf builds a desired zone from records written "name TYPE ttl value".
-func zoneOf(t testing.TB, zone string, lines ...string) *spec.Zone {
+func zoneOf(t testing.TB, zone string, lines ...string) *zsmodel.Zone {
 	t.Helper()
-	z := &spec.Zone{Name: zone, Provider: "pdns", Mode: spec.Master, TTL: 3600}
-	sets := map[string]*spec.RecordSet{}
+	z := &zsmodel.Zone{Name: zone, Provider: "pdns", Mode: zsmodel.Master, TTL: 3600}
+	sets := map[string]*zsmodel.RecordSet{}
 	for _, l := range lines {
 		f := strings.SplitN(l, " ", 4)
 		ttl, err := strconv.Atoi(f[2])
 		if err != nil {
 			t.Fatalf("test data %q: %v", l, err)
 		}
-		v, err := spec.CanonicalValue(f[1], f[3])
+		v, err := zsmodel.CanonicalValue(f[1], f[3])
 		if err != nil {
 			t.Fatalf("test data %q: %v", l, err)
 		}
 		key := f[0] + " " + f[1]
 		if sets[key] == nil {
-			sets[key] = &spec.RecordSet{Name: f[0], Type: f[1], TTL: uint32(ttl)}
+			sets[key] = &zsmodel.RecordSet{Name: f[0], Type: f[1], TTL: uint32(ttl)}
 			z.Records = append(z.Records, sets[key])
 		}
 		sets[key].Values = append(sets[key].Values, v)
@@ -141,7 +141,7 @@ func zoneOf(t testing.TB, zone string, lines ...string) *spec.Zone {
 
 // syncZone plans desired against what p reads and applies it with apply.Zone,
 // as the CLI does; it returns the plan and the report.
-func syncZone(t testing.TB, p *Provider, desired *spec.Zone) (*plan.ZonePlan, *apply.ZoneReport) {
+func syncZone(t testing.TB, p *Provider, desired *zsmodel.Zone) (*plan.ZonePlan, *apply.ZoneReport) {
 	t.Helper()
 	live := read(t, p, desired.Name)
 	zp := providertest.Plan(t, desired, live, p.Capabilities())
@@ -149,7 +149,7 @@ func syncZone(t testing.TB, p *Provider, desired *spec.Zone) (*plan.ZonePlan, *a
 }
 
 // read reads a zone; nil when it does not exist.
-func read(t testing.TB, p *Provider, zone string) *spec.Zone {
+func read(t testing.TB, p *Provider, zone string) *zsmodel.Zone {
 	t.Helper()
 	live, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
 	if errors.Is(err, providers.ErrZoneNotFound) {
@@ -163,7 +163,7 @@ func read(t testing.TB, p *Provider, zone string) *spec.Zone {
 
 // mustSync is syncZone requiring every operation to succeed and a second
 // plan to be empty.
-func mustSync(t testing.TB, p *Provider, desired *spec.Zone) *plan.ZonePlan {
+func mustSync(t testing.TB, p *Provider, desired *zsmodel.Zone) *plan.ZonePlan {
 	t.Helper()
 	zp, rep := syncZone(t, p, desired)
 	for _, r := range rep.Results {
@@ -179,12 +179,12 @@ func mustSync(t testing.TB, p *Provider, desired *spec.Zone) *plan.ZonePlan {
 }
 
 // soa is an SOA for a spec; empty and zero fields leave the live ones.
-func soa(primary, mail string, refresh, retry, expire, minimum uint32) *spec.SOA {
-	return &spec.SOA{PrimaryNS: primary, AdminMail: mail, Refresh: refresh, Retry: retry, Expire: expire, Minimum: minimum}
+func soa(primary, mail string, refresh, retry, expire, minimum uint32) *zsmodel.SOA {
+	return &zsmodel.SOA{PrimaryNS: primary, AdminMail: mail, Refresh: refresh, Retry: retry, Expire: expire, Minimum: minimum}
 }
 
 // mustPlan plans desired against live.
-func mustPlan(t testing.TB, p *Provider, desired, live *spec.Zone) *plan.ZonePlan {
+func mustPlan(t testing.TB, p *Provider, desired, live *zsmodel.Zone) *plan.ZonePlan {
 	t.Helper()
 	return providertest.Plan(t, desired, live, p.Capabilities())
 }

@@ -20,9 +20,9 @@ import (
 	"strings"
 	"sync"
 
+	zsmodel "github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // The Provider contract and the optional abilities this provider has.
@@ -76,13 +76,13 @@ var RecordTypes = []string{
 // is one transaction (Transaction): a zone's changes go in one PATCH.
 // TXT content keeps its strings; empty TXT and "." targets are data like
 // any other.
-func (p *Provider) Capabilities() spec.Capabilities {
-	return spec.Capabilities{
+func (p *Provider) Capabilities() zsmodel.Capabilities {
+	return zsmodel.Capabilities{
 		RecordTypes: RecordTypes,
 		Slave:       true,
 		SwitchMode:  true,
 		CreateZone:  true,
-		SOA:         spec.SOAFields,
+		SOA:         zsmodel.SOAFields,
 		ApexNS:      true,
 		Batch:       true,
 		Transaction: true,
@@ -133,7 +133,7 @@ func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 
 // canonicalZone spells a zone as the model does: lower case, no
 // trailing dot, in ASCII.
-func canonicalZone(zone string) string { return spec.NormalizeZone(zone) }
+func canonicalZone(zone string) string { return zsmodel.NormalizeZone(zone) }
 
 // index returns a copy of the zone's index, nil when no read filled it:
 // the caller reads it while other calls for the zone may change the
@@ -172,14 +172,14 @@ func (p *Provider) update(zone string, f func(ix *zoneIndex)) {
 // CheckOperation refuses what PowerDNS cannot do, or zonesync will not do
 // there. Plan calls it while the plan is reviewed, Apply before it sends
 // anything.
-func (p *Provider) CheckOperation(live *spec.Zone, op *plan.Operation) error {
+func (p *Provider) CheckOperation(live *zsmodel.Zone, op *plan.Operation) error {
 	zone := canonicalZone(live.Name)
 	if err := providers.CapabilityProblem(p.Capabilities(), zone, op); err != nil {
 		return fmt.Errorf("powerdns: %w", err)
 	}
 	switch op.Action {
 	case plan.CreateZone, plan.SwitchMode:
-		if op.After != nil && op.After.Mode == spec.Slave && len(op.After.Masters) == 0 {
+		if op.After != nil && op.After.Mode == zsmodel.Slave && len(op.After.Masters) == 0 {
 			return fmt.Errorf("powerdns: zone %s: %s: a slave zone needs masters", zone, op.Action)
 		}
 	case plan.EnableDNSSEC, plan.DisableDNSSEC:

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
+	zsmodel "github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // ReadZone reads a zone with one GET: kind, masters, SOA and RRsets, and
@@ -22,7 +22,7 @@ import (
 // makes. Records of types miekg/dns does not know (PowerDNS's ALIAS and
 // LUA) stay out too, with a log line: zonesync can neither show nor
 // write them.
-func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*spec.Zone, error) {
+func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*zsmodel.Zone, error) {
 	zone = canonicalZone(zone)
 	w, err := p.client.getZone(ctx, zone)
 	if err != nil {
@@ -48,26 +48,26 @@ func soaEditAPIWarning(zone string) string {
 }
 
 // model turns a zone read from the API into the live model and its index.
-func model(ctx context.Context, zone string, w *wireZone) (*spec.Zone, *zoneIndex, error) {
+func model(ctx context.Context, zone string, w *wireZone) (*zsmodel.Zone, *zoneIndex, error) {
 	if got := canonicalZone(w.Name); got != zone {
 		return nil, nil, fmt.Errorf("powerdns: zone %s: the server's answer is for zone %q, not %s", zone, w.Name, zone)
 	}
 	signed := w.DNSSEC
-	z := &spec.Zone{Name: zone, Mode: modeOf(w.Kind), DNSSEC: &signed}
-	if z.Mode == spec.Master && w.SOAEditAPI != nil && *w.SOAEditAPI == "" {
+	z := &zsmodel.Zone{Name: zone, Mode: modeOf(w.Kind), DNSSEC: &signed}
+	if z.Mode == zsmodel.Master && w.SOAEditAPI != nil && *w.SOAEditAPI == "" {
 		z.Warnings = append(z.Warnings, soaEditAPIWarning(zone))
 	}
-	if z.Mode == spec.Slave {
+	if z.Mode == zsmodel.Slave {
 		z.Masters = append([]string(nil), w.Masters...)
-		// The model's masters are sorted (spec.Zone); the API keeps the order given.
+		// The model's masters are sorted (model.Zone); the API keeps the order given.
 		sort.Strings(z.Masters)
 	}
 	ix := &zoneIndex{kind: w.Kind, dnssec: w.DNSSEC, presigned: w.Presigned, disabled: map[string][]wireRecord{}}
-	seen := make(map[string]*spec.RecordSet, len(w.RRsets))
+	seen := make(map[string]*zsmodel.RecordSet, len(w.RRsets))
 	for i := range w.RRsets {
 		rs := &w.RRsets[i]
 		owner := dns.Fqdn(rs.Name)
-		name, inside := spec.RelativeName(owner, zone)
+		name, inside := zsmodel.RelativeName(owner, zone)
 		if !inside {
 			return nil, nil, fmt.Errorf("powerdns: zone %s: the server's answer holds %s, which is outside the zone", zone, rs.Name)
 		}
@@ -84,7 +84,7 @@ func model(ctx context.Context, zone string, w *wireZone) (*spec.Zone, *zoneInde
 		if rs.TTL != nil {
 			ttl = *rs.TTL
 		}
-		if rrtype == "SOA" && name == spec.Apex {
+		if rrtype == "SOA" && name == zsmodel.Apex {
 			if len(enabled) != 1 {
 				return nil, nil, fmt.Errorf("powerdns: zone %s: the zone has %d SOA records", zone, len(enabled))
 			}
@@ -99,13 +99,13 @@ func model(ctx context.Context, zone string, w *wireZone) (*spec.Zone, *zoneInde
 		if len(enabled) == 0 {
 			continue // comments only, or disabled records only: nothing served
 		}
-		if _, known := dns.StringToType[rrtype]; !known || spec.SignerOwned(name, rrtype, signed) || spec.CheckType(rrtype) != nil {
+		if _, known := dns.StringToType[rrtype]; !known || zsmodel.SignerOwned(name, rrtype, signed) || zsmodel.CheckType(rrtype) != nil {
 			if !known {
 				providers.Logf(ctx, "powerdns: zone %s: %s %s records are PowerDNS's own type, which zonesync leaves alone", zone, rs.Name, rrtype)
 			}
 			continue
 		}
-		set := &spec.RecordSet{Name: name, Type: rrtype, TTL: ttl}
+		set := &zsmodel.RecordSet{Name: name, Type: rrtype, TTL: ttl}
 		for _, content := range enabled {
 			v, err := canonicalValue(owner, rrtype, content)
 			if err != nil {
@@ -130,35 +130,35 @@ func model(ctx context.Context, zone string, w *wireZone) (*spec.Zone, *zoneInde
 // modeOf maps a zone kind to the model's mode: Slave and Consumer zones
 // take their data from elsewhere; Master, Native and Producer zones
 // are served from their own.
-func modeOf(kind string) spec.Mode {
+func modeOf(kind string) zsmodel.Mode {
 	switch strings.ToLower(kind) {
 	case "slave", "secondary", "consumer":
-		return spec.Slave
+		return zsmodel.Slave
 	}
-	return spec.Master
+	return zsmodel.Master
 }
 
 // soaModel reads the SOA's content.
-func soaModel(owner string, ttl uint32, content string) (*spec.SOA, error) {
-	rr, err := spec.NewRR(owner, ttl, "SOA", content)
+func soaModel(owner string, ttl uint32, content string) (*zsmodel.SOA, error) {
+	rr, err := zsmodel.NewRR(owner, ttl, "SOA", content)
 	if err != nil {
 		return nil, err
 	}
 	s := rr.(*dns.SOA)
-	return &spec.SOA{PrimaryNS: dns.CanonicalName(s.Ns), AdminMail: spec.MboxToMail(s.Mbox), Serial: s.Serial,
+	return &zsmodel.SOA{PrimaryNS: dns.CanonicalName(s.Ns), AdminMail: zsmodel.MboxToMail(s.Mbox), Serial: s.Serial,
 		Refresh: s.Refresh, Retry: s.Retry, Expire: s.Expire, Minimum: s.Minttl}, nil
 }
 
 // canonicalValue is the canonical value of a record's content. The
 // commonest contents take a short way (a zone of 10,000 sets spends most
 // of its read here otherwise): addresses, names and MX by
-// spec.CanonicalValue, which reads presentation form as the wire has it,
+// model.CanonicalValue, which reads presentation form as the wire has it,
 // and a TXT of one plain quoted string is its own canonical form; the
 // rest is parsed by miekg/dns.
 func canonicalValue(owner, rrtype, content string) (string, error) {
 	switch rrtype {
 	case "A", "AAAA", "CNAME", "NS", "PTR", "MX":
-		if v, err := spec.CanonicalValue(rrtype, content); err == nil {
+		if v, err := zsmodel.CanonicalValue(rrtype, content); err == nil {
 			return v, nil
 		}
 	case "TXT", "SPF":
@@ -166,18 +166,18 @@ func canonicalValue(owner, rrtype, content string) (string, error) {
 			return content, nil
 		}
 	}
-	rr, err := spec.NewRR(owner, 0, rrtype, content)
+	rr, err := zsmodel.NewRR(owner, 0, rrtype, content)
 	if err != nil {
 		return "", err
 	}
-	return spec.CanonicalRR(rr), nil
+	return zsmodel.CanonicalRR(rr), nil
 }
 
 // plainQuoted reports whether content is one quoted string of at most 255
 // printable ASCII bytes, without quotes or backslashes inside: the
 // canonical form of such a TXT record is the content itself.
 func plainQuoted(content string) bool {
-	if len(content) < 2 || len(content) > spec.TXTChunk+2 || content[0] != '"' || content[len(content)-1] != '"' {
+	if len(content) < 2 || len(content) > zsmodel.TXTChunk+2 || content[0] != '"' || content[len(content)-1] != '"' {
 		return false
 	}
 	for i := 1; i < len(content)-1; i++ {

@@ -5,8 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	zsmodel "github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers/powerdns/pdnstest"
-	"github.com/zonesync/zonesync/spec"
 )
 
 type (
@@ -109,7 +109,7 @@ func TestReadNamesAndContent(t *testing.T) {
 	assert.Equal(t, []string{"@ NS", "mixed MX", "t TXT"}, keys, "ALIAS is PowerDNS's own type")
 	assert.Equal(t, []string{"10 mail." + zone + "."}, live.Find("mixed", "MX").Values)
 	assert.Equal(t, []string{`"say \"hi\""`, `"two" "strings"`}, live.Find("t", "TXT").Values)
-	assert.Equal(t, spec.Master, live.Mode)
+	assert.Equal(t, zsmodel.Master, live.Mode)
 	require.NotNil(t, live.SOA)
 	assert.Equal(t, "hostmaster@"+zone, live.SOA.AdminMail)
 }
@@ -127,8 +127,8 @@ func TestCanonicalValueShortWay(t *testing.T) {
 	} {
 		got, err := canonicalValue(owner, tc.rrtype, tc.content)
 		require.NoError(t, err, tc.content)
-		rr, err := spec.NewRR(owner, 0, tc.rrtype, tc.content)
+		rr, err := zsmodel.NewRR(owner, 0, tc.rrtype, tc.content)
 		require.NoError(t, err, tc.content)
-		assert.Equal(t, spec.CanonicalRR(rr), got, "%s %s", tc.rrtype, tc.content)
+		assert.Equal(t, zsmodel.CanonicalRR(rr), got, "%s %s", tc.rrtype, tc.content)
 	}
 }

@@ -13,10 +13,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/internal/providertest"
+	zsmodel "github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
 	"github.com/zonesync/zonesync/providers/powerdns/pdnstest"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // TestSoak runs the shared fault soak (providertest.Soak) against a real
@@ -58,8 +58,8 @@ func served(srv *pdnstest.Server, zone string) ([]providertest.Record, error) {
 		if rr.Header().Rrtype == dns.TypeSOA {
 			continue
 		}
-		name, _ := spec.RelativeName(rr.Header().Name, zone)
-		out = append(out, providertest.Record{Name: name, Type: dns.TypeToString[rr.Header().Rrtype], Value: spec.CanonicalRR(rr)})
+		name, _ := zsmodel.RelativeName(rr.Header().Name, zone)
+		out = append(out, providertest.Record{Name: name, Type: dns.TypeToString[rr.Header().Rrtype], Value: zsmodel.CanonicalRR(rr)})
 	}
 	return out, nil
 }

@@ -6,8 +6,8 @@ import (
 	"github.com/miekg/dns"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	zsmodel "github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers/powerdns/pdnstest"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // zoneKind reads a zone's kind and masters straight from the server.
@@ -40,13 +40,13 @@ func TestZoneKinds(t *testing.T) {
 	assert.Equal(t, KindNative, kind)
 
 	slave := srv.ZoneName()
-	want := &spec.Zone{Name: slave, Provider: "pdns", Mode: spec.Slave, Masters: []string{"192.0.2.53", "2001:db8::53"}, TTL: 3600}
+	want := &zsmodel.Zone{Name: slave, Provider: "pdns", Mode: zsmodel.Slave, Masters: []string{"192.0.2.53", "2001:db8::53"}, TTL: 3600}
 	mustSync(t, p, want)
 	kind, masters := zoneKind(t, srv, slave)
 	assert.Equal(t, KindSlave, kind)
 	assert.ElementsMatch(t, want.Masters, masters)
 	live := read(t, p, slave)
-	assert.Equal(t, spec.Slave, live.Mode)
+	assert.Equal(t, zsmodel.Slave, live.Mode)
 	assert.Equal(t, want.Masters, live.Masters)
 
 	want.Masters = []string{"192.0.2.54"}
@@ -57,7 +57,7 @@ func TestZoneKinds(t *testing.T) {
 	assert.Equal(t, []string{"192.0.2.54"}, masters)
 
 	// A master switched to slave, and back.
-	toSlave := &spec.Zone{Name: master, Provider: "pdns", Mode: spec.Slave, Masters: []string{"192.0.2.53"}, TTL: 3600}
+	toSlave := &zsmodel.Zone{Name: master, Provider: "pdns", Mode: zsmodel.Slave, Masters: []string{"192.0.2.53"}, TTL: 3600}
 	mustSync(t, p, toSlave)
 	kind, masters = zoneKind(t, srv, master)
 	assert.Equal(t, KindSlave, kind)
@@ -75,7 +75,7 @@ func TestNativeZoneIsMaster(t *testing.T) {
 	p := newProvider(t, srv)
 	zone := srv.NewZone(t, KindNative)
 	live := read(t, p, zone)
-	assert.Equal(t, spec.Master, live.Mode)
+	assert.Equal(t, zsmodel.Master, live.Mode)
 	assert.Empty(t, mustPlan(t, p, zoneOf(t, zone), live).Operations)
 }
 

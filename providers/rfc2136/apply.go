@@ -5,9 +5,9 @@ import (
 	"fmt"
 
 	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // tsigRoom is what the TSIG record can add to a message: two names of at
@@ -20,7 +20,7 @@ const tsigRoom = 2*255 + 64 + 32
 // server: when its prerequisites fail nothing of it is done, and the
 // operations are retried in halves until the ones whose prerequisites
 // still hold are done and each failing one is found.
-func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
+func (p *Provider) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error {
 	if live == nil {
 		errs := make([]error, len(ops))
 		for i := range errs {
@@ -60,7 +60,7 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 // CheckOperation refuses what RFC 2136 cannot do: UPDATE changes the
 // records and the SOA of a zone the server has, nothing else. Plan calls
 // it while the plan is reviewed, Apply before it sends anything.
-func (p *Provider) CheckOperation(live *spec.Zone, op *plan.Operation) error {
+func (p *Provider) CheckOperation(live *model.Zone, op *plan.Operation) error {
 	switch op.Action {
 	case plan.Create, plan.Update, plan.Delete, plan.UpdateSOA:
 		return nil
@@ -77,7 +77,7 @@ func (p *Provider) CheckOperation(live *spec.Zone, op *plan.Operation) error {
 type updater struct {
 	p    *Provider
 	zone string
-	live *spec.Zone
+	live *model.Zone
 	errs []error
 	// down is set when a message got no answer; later messages are not
 	// sent, so that a dead server costs one timeout, not one per message.
@@ -351,5 +351,5 @@ func (u *updater) prereqProblem(op *plan.Operation, rcode int) string {
 
 // canonicalZone is a zone name in the model's form: lower case, no trailing dot.
 func canonicalZone(zone string) string {
-	return spec.NormalizeZone(zone)
+	return model.NormalizeZone(zone)
 }

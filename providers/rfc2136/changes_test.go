@@ -9,8 +9,8 @@ import (
 	"github.com/miekg/dns"
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // TestLargeChange: 2,000 record sets do not fit in one UPDATE. They are
@@ -27,7 +27,7 @@ func TestLargeChange(t *testing.T) {
 	}
 	for _, step := range []struct {
 		name   string
-		want   *spec.Zone
+		want   *model.Zone
 		action plan.Action
 	}{
 		{"create", desired(t, zone, sets...), plan.Create},
@@ -68,13 +68,13 @@ func TestSOA(t *testing.T) {
 	zone := srv.newZone(t)
 	before := read(t, p, zone).SOA
 	want := desired(t, zone)
-	want.SOA = &spec.SOA{PrimaryNS: "ns1.example.net.", AdminMail: "dns.admin@example.net", Refresh: 1000, Retry: 900, Expire: 604800, Minimum: 300}
+	want.SOA = &model.SOA{PrimaryNS: "ns1.example.net.", AdminMail: "dns.admin@example.net", Refresh: 1000, Retry: 900, Expire: 604800, Minimum: 300}
 
 	zp, live := makePlan(t, p, want)
 	// The live zone Apply got, which this provider still keeps current
 	// (until issue 12 moves what it needs to an index of its own).
-	var applied *spec.Zone
-	for _, r := range runWith(t, providertest.BeforeApply(p, func(_ int, l *spec.Zone) { applied = l }), want, live, zp) {
+	var applied *model.Zone
+	for _, r := range runWith(t, providertest.BeforeApply(p, func(_ int, l *model.Zone) { applied = l }), want, live, zp) {
 		if r.Status != apply.OK {
 			t.Fatalf("%s: %s %s", r.Action, r.Status, r.Error)
 		}
@@ -118,7 +118,7 @@ func TestUnsupportedActions(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, a := range []plan.Action{plan.CreateZone, plan.SwitchMode, plan.UpdateMasters, plan.UpdateTTL, plan.CreateFailover, plan.UpdateFailover, plan.DeleteFailover} {
-		errs := p.Apply(context.Background(), &spec.Zone{Name: "example.test"}, []*plan.Operation{{Seq: 1, Action: a, Name: "www", Type: "A"}})
+		errs := p.Apply(context.Background(), &model.Zone{Name: "example.test"}, []*plan.Operation{{Seq: 1, Action: a, Name: "www", Type: "A"}})
 		if errs[0] == nil {
 			t.Errorf("%s succeeded", a)
 			continue

@@ -8,7 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zonesync/zonesync/spec"
+	zsconfig "github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/internal/yamlx"
 )
 
 // DefaultTimeout bounds each step of a conversation with a server
@@ -16,7 +17,7 @@ import (
 const DefaultTimeout = 10 * time.Second
 
 // SecretKeys are the settings that hold credentials: scrubbed from all
-// output, and at least spec.MinSecretLength characters long.
+// output, and at least config.MinSecretLength characters long.
 var SecretKeys = []string{"tsig.secret"}
 
 // Settings are the provider's keys in zonesync.yaml.
@@ -109,7 +110,7 @@ func hostPort(s string) (string, error) {
 
 // fromConfig builds the provider from its entry in zonesync.yaml, with
 // every problem at its position there.
-func fromConfig(cfg *spec.ProviderConfig) (*Provider, error) {
+func fromConfig(cfg *zsconfig.ProviderConfig) (*Provider, error) {
 	if err := cfg.Secrets(SecretKeys...); err != nil {
 		return nil, err
 	}
@@ -119,9 +120,9 @@ func fromConfig(cfg *spec.ProviderConfig) (*Provider, error) {
 	}
 	c, probs := s.check()
 	if len(probs) > 0 {
-		var list spec.ErrorList
+		var list yamlx.ErrorList
 		for _, p := range probs {
-			var l spec.ErrorList
+			var l yamlx.ErrorList
 			if errors.As(cfg.Errorf(p.key, "%s", p.msg), &l) {
 				list = append(list, l...)
 			}

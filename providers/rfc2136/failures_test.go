@@ -13,9 +13,9 @@ import (
 
 	"github.com/miekg/dns"
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // TestConcurrentChange: someone changes record sets an apply is about to
@@ -163,7 +163,7 @@ func TestKeyErrors(t *testing.T) {
 				{Seq: 1, Action: plan.Create, Name: "a", Type: "A", After: &plan.State{TTL: ttl(300), Values: []string{"192.0.2.1"}}},
 				{Seq: 2, Action: plan.Create, Name: "b", Type: "A", After: &plan.State{TTL: ttl(300), Values: []string{"192.0.2.2"}}},
 			}
-			errs := p.Apply(context.Background(), &spec.Zone{Name: zone}, ops)
+			errs := p.Apply(context.Background(), &model.Zone{Name: zone}, ops)
 			for i, err := range errs {
 				if err == nil {
 					t.Fatalf("operation %d succeeded", i+1)
@@ -214,7 +214,7 @@ func TestWrongServer(t *testing.T) {
 		t.Fatalf("ReadZone: %v, want ErrZoneNotFound", err)
 	}
 	checkOneLine(t, err.Error(), "rfc2136: AXFR "+zone+" from "+srv.addr, "NOTAUTH", "does not serve "+zone)
-	errs := p.Apply(context.Background(), &spec.Zone{Name: zone}, []*plan.Operation{
+	errs := p.Apply(context.Background(), &model.Zone{Name: zone}, []*plan.Operation{
 		{Seq: 1, Action: plan.Create, Name: "a", Type: "A", After: &plan.State{TTL: ttl(300), Values: []string{"192.0.2.1"}}},
 	})
 	if errs[0] == nil {
@@ -284,10 +284,10 @@ func TestNoServer(t *testing.T) {
 			// the second is not sent.
 			big := strings.Repeat("x", 40000)
 			ops := []*plan.Operation{
-				{Seq: 1, Action: plan.Create, Name: "a", Type: "TXT", After: &plan.State{TTL: ttl(300), Values: []string{spec.TXTValue(big)}}},
-				{Seq: 2, Action: plan.Create, Name: "b", Type: "TXT", After: &plan.State{TTL: ttl(300), Values: []string{spec.TXTValue(big)}}},
+				{Seq: 1, Action: plan.Create, Name: "a", Type: "TXT", After: &plan.State{TTL: ttl(300), Values: []string{model.TXTValue(big)}}},
+				{Seq: 2, Action: plan.Create, Name: "b", Type: "TXT", After: &plan.State{TTL: ttl(300), Values: []string{model.TXTValue(big)}}},
 			}
-			errs := p.Apply(context.Background(), &spec.Zone{Name: "example.test"}, ops)
+			errs := p.Apply(context.Background(), &model.Zone{Name: "example.test"}, ops)
 			checkOneLine(t, errs[0].Error(), append([]string{"rfc2136: update example.test at " + tc.addr, "a TXT"}, tc.parts...)...)
 			checkOneLine(t, errs[1].Error(), "b TXT", "not sent: an earlier UPDATE to the server failed")
 			if tc.name == "no answer" {
@@ -349,7 +349,7 @@ func TestTransferServer(t *testing.T) {
 	if _, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{}); err != nil {
 		t.Fatalf("ReadZone from transfer_server: %v", err)
 	}
-	errs := p.Apply(context.Background(), &spec.Zone{Name: zone}, []*plan.Operation{
+	errs := p.Apply(context.Background(), &model.Zone{Name: zone}, []*plan.Operation{
 		{Seq: 1, Action: plan.Create, Name: "a", Type: "A", After: &plan.State{TTL: ttl(300), Values: []string{"192.0.2.1"}}},
 	})
 	checkOneLine(t, fmt.Sprint(errs[0]), "update "+zone+" at "+dead, "connection refused")
@@ -388,8 +388,8 @@ var strictRuns atomic.Int32
 
 // otherSets are the live record sets other than those named, so that a
 // spec keeps what earlier runs left in a shared zone.
-func otherSets(live *spec.Zone, except ...string) []*spec.RecordSet {
-	var out []*spec.RecordSet
+func otherSets(live *model.Zone, except ...string) []*model.RecordSet {
+	var out []*model.RecordSet
 	for _, rs := range live.Records {
 		if !slices.Contains(except, rs.Name+" "+rs.Type) {
 			out = append(out, rs)

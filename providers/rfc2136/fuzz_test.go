@@ -35,6 +35,6 @@ func FuzzTransferAnswer(f *testing.F) {
 		if msg.Unpack(data) != nil {
 			return
 		}
-		model("example.com", msg.Answer)
+		liveZone("example.com", msg.Answer)
 	})
 }

@@ -9,9 +9,9 @@ import (
 
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // set is a record set as tests write it: values in spec form.
@@ -22,15 +22,15 @@ type set struct {
 }
 
 // desired builds a zone spec as the loader would.
-func desired(t *testing.T, zone string, sets ...set) *spec.Zone {
+func desired(t *testing.T, zone string, sets ...set) *model.Zone {
 	t.Helper()
-	z := &spec.Zone{Name: zone, Provider: "bind", Mode: spec.Master, TTL: 3600}
+	z := &model.Zone{Name: zone, Provider: "bind", Mode: model.Master, TTL: 3600}
 	for _, s := range sets {
 		ttl := z.TTL
 		if s.ttl != 0 {
 			ttl = s.ttl
 		}
-		rs, err := spec.NewRecordSet(s.name, s.rrtype, ttl, s.values...)
+		rs, err := model.NewRecordSet(s.name, s.rrtype, ttl, s.values...)
 		if err != nil {
 			t.Fatalf("test data: %v", err)
 		}
@@ -41,7 +41,7 @@ func desired(t *testing.T, zone string, sets ...set) *spec.Zone {
 }
 
 // read reads a zone and fails the test on error.
-func read(t *testing.T, p *Provider, zone string) *spec.Zone {
+func read(t *testing.T, p *Provider, zone string) *model.Zone {
 	t.Helper()
 	z, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
 	if err != nil {
@@ -51,27 +51,27 @@ func read(t *testing.T, p *Provider, zone string) *spec.Zone {
 }
 
 // makePlan plans want against the zone as the provider reads it now.
-func makePlan(t *testing.T, p *Provider, want *spec.Zone) (*plan.ZonePlan, *spec.Zone) {
+func makePlan(t *testing.T, p *Provider, want *model.Zone) (*plan.ZonePlan, *model.Zone) {
 	t.Helper()
 	live := read(t, p, want.Name)
 	return providertest.Plan(t, want, live, p.Capabilities()), live
 }
 
 // run applies a plan as the CLI does and returns each operation's result.
-func run(t *testing.T, p *Provider, want, live *spec.Zone, zp *plan.ZonePlan) []apply.Result {
+func run(t *testing.T, p *Provider, want, live *model.Zone, zp *plan.ZonePlan) []apply.Result {
 	t.Helper()
 	return runWith(t, p, want, live, zp)
 }
 
 // runWith is run through p, the provider or a wrapper of it.
-func runWith(t *testing.T, p providers.Provider, want, live *spec.Zone, zp *plan.ZonePlan) []apply.Result {
+func runWith(t *testing.T, p providers.Provider, want, live *model.Zone, zp *plan.ZonePlan) []apply.Result {
 	t.Helper()
 	return apply.Zone(context.Background(), p, want, live, zp, nil).Results
 }
 
 // syncZone plans and applies want, requires every operation to succeed,
 // and checks that a second plan is empty. It returns the plan.
-func syncZone(t *testing.T, p *Provider, want *spec.Zone) *plan.ZonePlan {
+func syncZone(t *testing.T, p *Provider, want *model.Zone) *plan.ZonePlan {
 	t.Helper()
 	zp, live := makePlan(t, p, want)
 	for _, r := range run(t, p, want, live, zp) {
@@ -94,7 +94,7 @@ func describe(zp *plan.ZonePlan) string {
 }
 
 // values returns a live record set's values, nil when it does not exist.
-func values(z *spec.Zone, name, rrtype string) []string {
+func values(z *model.Zone, name, rrtype string) []string {
 	if rs := z.Find(name, rrtype); rs != nil {
 		return rs.Values
 	}
@@ -106,7 +106,7 @@ func canonical(t *testing.T, rrtype string, vs ...string) []string {
 	t.Helper()
 	out := make([]string, len(vs))
 	for i, v := range vs {
-		c, err := spec.CanonicalValue(rrtype, v)
+		c, err := model.CanonicalValue(rrtype, v)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	zsconfig "github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/spec"
 )
@@ -17,7 +19,7 @@ func txtSet(owner string, size int) []string {
 	perRecord := len(owner) + 1 + 10 + 1 + 200
 	var values []string
 	for i := 0; (i+1)*perRecord <= size; i++ {
-		values = append(values, spec.TXTValue(fmt.Sprintf("%0200d", i)))
+		values = append(values, model.TXTValue(fmt.Sprintf("%0200d", i)))
 	}
 	return values
 }
@@ -32,15 +34,15 @@ func TestRecordSetLimitFitsOneUpdate(t *testing.T) {
 	label := strings.Repeat("z", 63)
 	zone := strings.Join([]string{label, label, label, "test"}, ".") // 200 bytes
 	name := strings.Repeat("n", 50)
-	owner := spec.FQDN(name, zone)
+	owner := model.FQDN(name, zone)
 	before, after := txtSet(owner, limit), txtSet(owner, limit)
 	for i := range after {
-		after[i] = spec.TXTValue(fmt.Sprintf("%0200d", i+len(before)))
+		after[i] = model.TXTValue(fmt.Sprintf("%0200d", i+len(before)))
 	}
 	ttl := uint32(300)
 	op := &plan.Operation{Seq: 1, Action: plan.Update, Name: name, Type: "TXT",
 		Before: &plan.State{TTL: &ttl, Values: before}, After: &plan.State{TTL: &ttl, Values: after}}
-	c, err := newChange(zone, &spec.Zone{Name: zone}, op)
+	c, err := newChange(zone, &model.Zone{Name: zone}, op)
 	require.NoError(t, err)
 	m := updateMsg(zone, []*change{c})
 	assert.LessOrEqual(t, m.Len()+tsigRoom, maxMessage, "an update between two sets at the limit does not fit in one message")
@@ -50,13 +52,13 @@ func TestRecordSetLimitFitsOneUpdate(t *testing.T) {
 // cannot go in one UPDATE is refused at validate, naming the limit.
 func TestValidateRefusesRecordSetOverOneUpdate(t *testing.T) {
 	caps := (&Provider{}).Capabilities()
-	cfg := &spec.Config{Providers: map[string]*spec.ProviderConfig{"dns": {Name: "dns", Type: Type}}}
+	cfg := &zsconfig.Config{Providers: map[string]*zsconfig.ProviderConfig{"dns": {Name: "dns", Type: Type}}}
 	var b strings.Builder
 	b.WriteString("zone: l.test\nprovider: dns\nrecords:\n  big:\n    - type: TXT\n      values:\n")
 	for i := 0; i < 200; i++ {
 		fmt.Fprintf(&b, "        - %0250d\n", i)
 	}
-	_, err := spec.ParseZone("l.test.yaml", []byte(b.String()), cfg, func(string) (spec.Capabilities, bool) { return caps, true })
+	_, err := spec.ParseZone("l.test.yaml", []byte(b.String()), cfg, func(string) (model.Capabilities, bool) { return caps, true })
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "l.test.yaml:5:7: big TXT takes 54,600 bytes as DNS records (200 records); provider dns carries a record set in one message and takes at most ")
 }

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Message size limits. A DNS message over TCP holds at most 65,535 bytes;
@@ -21,7 +21,7 @@ const (
 )
 
 // maxRecordSet is the most bytes one record set may take as DNS records
-// (spec.Capabilities.MaxRecordSetSize), so that every change to it fits in
+// (model.Capabilities.MaxRecordSetSize), so that every change to it fits in
 // one UPDATE. An update carries the old values as prerequisites and the
 // new ones as updates, so each side gets half of what a message leaves
 // after its header, the zone section, the TSIG record and the records
@@ -57,14 +57,14 @@ type change struct {
 // which the server applies atomically. The apex NS RRset is the exception:
 // servers ignore a request to delete all of it (§3.4.2.3), so its new
 // values are added first and the old ones then removed one by one.
-func newChange(zone string, live *spec.Zone, op *plan.Operation) (*change, error) {
-	owner := spec.FQDN(op.Name, zone)
+func newChange(zone string, live *model.Zone, op *plan.Operation) (*change, error) {
+	owner := model.FQDN(op.Name, zone)
 	c := &change{op: op}
-	apexNS := op.Name == spec.Apex && op.Type == "NS"
+	apexNS := op.Name == model.Apex && op.Type == "NS"
 	if op.Action != plan.Create && op.Action != plan.Update && op.Action != plan.Delete {
 		return nil, fmt.Errorf("%s is not a record operation", op.Action)
 	}
-	rrtype, ok := spec.TypeCode(op.Type)
+	rrtype, ok := model.TypeCode(op.Type)
 	if !ok {
 		return nil, fmt.Errorf("unknown record type %s", op.Type)
 	}
@@ -155,7 +155,7 @@ func records(owner string, ttl uint32, rrtype string, values []string, exact map
 	var out []dns.RR
 	for _, v := range values {
 		for _, rd := range strings.Split(cmp.Or(exact[v], v), "\n") {
-			rr, err := spec.NewRR(owner, ttl, rrtype, rd)
+			rr, err := model.NewRR(owner, ttl, rrtype, rd)
 			if err != nil {
 				return nil, err
 			}

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // flat writes records one per line, fields separated by one space.
@@ -24,7 +24,7 @@ func TestNewChange(t *testing.T) {
 	const zone = "example.test"
 	st := func(ttl uint32, values ...string) *plan.State { return &plan.State{TTL: &ttl, Values: values} }
 	// live holds a TXT another client wrote in two chunks.
-	live := &spec.Zone{Name: zone, Records: []*spec.RecordSet{
+	live := &model.Zone{Name: zone, Records: []*model.RecordSet{
 		{Name: "txt", Type: "TXT", TTL: 300, Values: []string{`"abc"`}, IDs: map[string]string{`"abc"`: `"ab" "c"`}},
 	}}
 	for _, tc := range []struct {

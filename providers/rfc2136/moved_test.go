@@ -11,9 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // TestZoneChangedSinceRead: another client changes only the TTL of www
@@ -62,7 +62,7 @@ func TestZoneChangedSinceRead(t *testing.T) {
 			}
 			var messages int
 			p.sent = func(*dns.Msg) { messages++ }
-			prov := providertest.BeforeApply(p, func(call int, _ *spec.Zone) {
+			prov := providertest.BeforeApply(p, func(call int, _ *model.Zone) {
 				if call == tc.call {
 					other()
 				}
@@ -107,7 +107,7 @@ func TestZoneChangedErrors(t *testing.T) {
 	p.sent = func(*dns.Msg) { messages++ }
 	errs := p.Apply(context.Background(), live, []*plan.Operation{
 		{Seq: 1, Action: plan.Create, Name: "a", Type: "A", After: &plan.State{TTL: ttl(300), Values: []string{"192.0.2.1"}}},
-		{Seq: 2, Action: plan.UpdateSOA, After: &plan.State{SOA: &spec.SOA{Refresh: 1234}}},
+		{Seq: 2, Action: plan.UpdateSOA, After: &plan.State{SOA: &model.SOA{Refresh: 1234}}},
 	})
 	for _, err := range errs {
 		require.Error(t, err)

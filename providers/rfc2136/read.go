@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // readAttempts is how many times a transfer is tried: reading is safe to
@@ -19,7 +19,7 @@ const readAttempts = 3
 var readBackoff = 200 * time.Millisecond
 
 // ReadZone reads the zone by AXFR from the transfer server.
-func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*spec.Zone, error) {
+func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*model.Zone, error) {
 	zone = canonicalZone(zone)
 	rrs, err := p.transfer(ctx, zone)
 	for attempt, pause := 1, readBackoff; err != nil && attempt < readAttempts && retriable(err) && ctx.Err() == nil; attempt, pause = attempt+1, 2*pause {
@@ -33,23 +33,23 @@ func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOp
 	if err != nil {
 		return nil, err
 	}
-	z, err := model(zone, rrs)
+	z, err := liveZone(zone, rrs)
 	if err != nil {
 		return nil, &Error{Op: "AXFR", Zone: zone, Server: p.cfg.transfer, Rcode: -1, Detail: err.Error()}
 	}
 	return z, nil
 }
 
-// model turns the records of a transfer, its SOA first, into a live zone.
+// liveZone turns the records of a transfer, its SOA first, into a live zone.
 //
-// The signer's records (spec.SignerOwned: DNSSEC signatures and chains,
+// The signer's records (model.SignerOwned: DNSSEC signatures and chains,
 // BIND's signing state at the apex, and the apex keys of a zone the server
-// signs) and records of types that are no data (spec.CheckType) are not
+// signs) and records of types that are no data (model.CheckType) are not
 // part of the model: zonesync never manages them, and showing them would
 // plan their deletion. Types miekg/dns does not know are in the model as
 // TYPEnnn, their data in RFC 3597 form.
-func model(zone string, rrs []dns.RR) (*spec.Zone, error) {
-	z := &spec.Zone{Name: zone, Mode: spec.Master}
+func liveZone(zone string, rrs []dns.RR) (*model.Zone, error) {
+	z := &model.Zone{Name: zone, Mode: model.Master}
 	soa, ok := firstSOA(rrs)
 	if !ok {
 		return nil, fmt.Errorf("the transfer does not start with the zone's SOA")
@@ -62,33 +62,33 @@ func model(zone string, rrs []dns.RR) (*spec.Zone, error) {
 			break
 		}
 	}
-	sets := map[string]*spec.RecordSet{}
-	originals := map[*spec.RecordSet]map[string][]string{}
+	sets := map[string]*model.RecordSet{}
+	originals := map[*model.RecordSet]map[string][]string{}
 	for _, rr := range rrs[1:] {
 		h := rr.Header()
-		name, inside := spec.RelativeName(h.Name, zone)
+		name, inside := model.RelativeName(h.Name, zone)
 		if !inside {
 			return nil, fmt.Errorf("the transfer holds %s, which is outside the zone", h.Name)
 		}
 		if h.Class != dns.ClassINET {
 			return nil, fmt.Errorf("the transfer holds %s of class %s; only IN is supported", h.Name, dns.Class(h.Class))
 		}
-		rrtype := spec.TypeName(h.Rrtype)
-		if spec.SignerOwned(name, rrtype, signed) || spec.CheckType(rrtype) != nil {
+		rrtype := model.TypeName(h.Rrtype)
+		if model.SignerOwned(name, rrtype, signed) || model.CheckType(rrtype) != nil {
 			continue
 		}
 		key := name + " " + rrtype
 		rs := sets[key]
 		if rs == nil {
-			rs = &spec.RecordSet{Name: name, Type: rrtype, TTL: h.Ttl}
+			rs = &model.RecordSet{Name: name, Type: rrtype, TTL: h.Ttl}
 			sets[key] = rs
 			originals[rs] = map[string][]string{}
 		}
 		// RFC 2181 wants one TTL per record set; keep the lowest so that
 		// a mixed set shows as a change when the spec says otherwise.
 		rs.TTL = min(rs.TTL, h.Ttl)
-		orig := spec.RDATA(rr)
-		value := spec.CanonicalRR(rr)
+		orig := model.RDATA(rr)
+		value := model.CanonicalRR(rr)
 		rs.Values = append(rs.Values, value)
 		originals[rs][value] = append(originals[rs][value], orig)
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/miekg/dns"
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 func TestModel(t *testing.T) {
@@ -83,7 +83,7 @@ func TestModel(t *testing.T) {
 			for _, r := range tc.records {
 				rrs = append(rrs, rrT(r))
 			}
-			z, err := model(zone, rrs)
+			z, err := liveZone(zone, rrs)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("error %v, want one with %q", err, tc.err)
@@ -93,7 +93,7 @@ func TestModel(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := spec.SOA{PrimaryNS: "ns.example.net.", AdminMail: "host.master@example.test", Serial: 7, Refresh: 7200, Retry: 3600, Expire: 1209600, Minimum: 300}
+			want := model.SOA{PrimaryNS: "ns.example.net.", AdminMail: "host.master@example.test", Serial: 7, Refresh: 7200, Retry: 3600, Expire: 1209600, Minimum: 300}
 			if *z.SOA != want {
 				t.Errorf("SOA %+v, want %+v", *z.SOA, want)
 			}

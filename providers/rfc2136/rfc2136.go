@@ -16,15 +16,16 @@ import (
 	"fmt"
 
 	"github.com/miekg/dns"
+	zsconfig "github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Type is the provider type in zonesync.yaml.
 const Type = "rfc2136"
 
 func init() {
-	providers.Register(Type, func(cfg *spec.ProviderConfig) (providers.Provider, error) {
+	providers.Register(Type, func(cfg *zsconfig.ProviderConfig) (providers.Provider, error) {
 		return fromConfig(cfg)
 	})
 }
@@ -51,9 +52,9 @@ type Provider struct {
 // zone creation: RFC 2136 changes records inside a zone the server already
 // has. A record set must fit in one UPDATE message; any data the protocol
 // carries is accepted, empty TXT and null MX included.
-func (p *Provider) Capabilities() spec.Capabilities {
-	return spec.Capabilities{
-		SOA:              spec.SOAFields,
+func (p *Provider) Capabilities() model.Capabilities {
+	return model.Capabilities{
+		SOA:              model.SOAFields,
 		ApexNS:           true,
 		Batch:            true,
 		TXTStrings:       true,

@@ -6,9 +6,9 @@ import (
 	"fmt"
 
 	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // soaAttempts is how often an SOA change is tried, when the apply has no
@@ -49,7 +49,7 @@ func (u *updater) soa(ctx context.Context, op *plan.Operation) error {
 		next := &dns.SOA{
 			Hdr:     dns.RR_Header{Name: cur.Hdr.Name, Rrtype: dns.TypeSOA, Class: dns.ClassINET, Ttl: cur.Hdr.Ttl},
 			Ns:      dns.Fqdn(want.PrimaryNS),
-			Mbox:    spec.MailToMbox(want.AdminMail),
+			Mbox:    model.MailToMbox(want.AdminMail),
 			Serial:  nextSerial(cur.Serial),
 			Refresh: want.Refresh, Retry: want.Retry, Expire: want.Expire, Minttl: want.Minimum,
 		}
@@ -96,7 +96,7 @@ func (u *updater) soa(ctx context.Context, op *plan.Operation) error {
 
 // checkSOA reads the SOA back: a server may answer NOERROR to an SOA
 // change it ignored, and the spec's fields must really be live.
-func (u *updater) checkSOA(ctx context.Context, op *plan.Operation, want *spec.SOA, oldSerial uint32) error {
+func (u *updater) checkSOA(ctx context.Context, op *plan.Operation, want *model.SOA, oldSerial uint32) error {
 	got, err := u.p.querySOA(ctx, u.p.cfg.server, u.zone, u.p.cfg.key)
 	if err != nil {
 		if u.base != nil {
@@ -126,15 +126,15 @@ func nextSerial(s uint32) uint32 {
 }
 
 // soaModel is an SOA record in the model's form.
-func soaModel(s *dns.SOA) *spec.SOA {
-	return &spec.SOA{
-		PrimaryNS: dns.CanonicalName(s.Ns), AdminMail: spec.MboxToMail(s.Mbox), Serial: s.Serial,
+func soaModel(s *dns.SOA) *model.SOA {
+	return &model.SOA{
+		PrimaryNS: dns.CanonicalName(s.Ns), AdminMail: model.MboxToMail(s.Mbox), Serial: s.Serial,
 		Refresh: s.Refresh, Retry: s.Retry, Expire: s.Expire, Minimum: s.Minttl,
 	}
 }
 
 // sameSOA compares an SOA record with the model's fields, serial aside.
-func sameSOA(rr *dns.SOA, s *spec.SOA) bool {
+func sameSOA(rr *dns.SOA, s *model.SOA) bool {
 	got := *soaModel(rr)
 	want := *s
 	got.Serial, want.Serial = 0, 0

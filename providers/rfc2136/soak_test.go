@@ -11,9 +11,9 @@ import (
 	"github.com/miekg/dns"
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // TestSoak runs the shared fault soak (providertest.Soak) against real
@@ -78,8 +78,8 @@ func (s *namedServer) records(zone string) ([]providertest.Record, error) {
 			if rr.Header().Rrtype == dns.TypeSOA {
 				continue
 			}
-			name, _ := spec.RelativeName(rr.Header().Name, zone)
-			out = append(out, providertest.Record{Name: name, Type: dns.Type(rr.Header().Rrtype).String(), Value: spec.CanonicalRR(rr)})
+			name, _ := model.RelativeName(rr.Header().Name, zone)
+			out = append(out, providertest.Record{Name: name, Type: dns.Type(rr.Header().Rrtype).String(), Value: model.CanonicalRR(rr)})
 		}
 	}
 	return out, nil
@@ -112,7 +112,7 @@ func TestInjectedFaults(t *testing.T) {
 			zp, live := makePlan(t, p, want)
 			// After apply's read of the zone and the provider's SOA query,
 			// the next connection is the UPDATE.
-			res := runWith(t, providertest.InWindow(p, func(*spec.Zone) { proxy.inj.Script(faults.None, tc.kind) }), want, live, zp)
+			res := runWith(t, providertest.InWindow(p, func(*model.Zone) { proxy.inj.Script(faults.None, tc.kind) }), want, live, zp)
 			if len(res) != 1 || res[0].Status != tc.status || !strings.Contains(res[0].Error, tc.message) {
 				t.Fatalf("results %+v, want %s with %q in the error", res, tc.status, tc.message)
 			}

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // BIND does not misbehave on demand, so the faults of a broken or hostile
@@ -242,7 +242,7 @@ func TestTransferSeveralMessages(t *testing.T) {
 func TestUnsignedNotAuth(t *testing.T) {
 	p := testProvider(t, "")
 	p.cfg.server = scripted(t, p.cfg.key, func(*dns.Msg) []reply { return []reply{{rcode: dns.RcodeNotAuth, unsigned: true}} })
-	errs := p.Apply(context.Background(), &spec.Zone{Name: "example.test"}, []*plan.Operation{
+	errs := p.Apply(context.Background(), &model.Zone{Name: "example.test"}, []*plan.Operation{
 		{Seq: 1, Action: plan.Create, Name: "a", Type: "A", After: &plan.State{TTL: ttl(300), Values: []string{"192.0.2.1"}}},
 	})
 	checkOneLine(t, fmt.Sprint(errs[0]), "rfc2136: update example.test at "+p.cfg.server, "NOTAUTH",
@@ -264,7 +264,7 @@ func TestZoneWideFailure(t *testing.T) {
 		for i := range 4 {
 			ops = append(ops, &plan.Operation{Seq: i + 1, Action: plan.Create, Name: fmt.Sprint("r", i), Type: "A", After: &plan.State{TTL: ttl(300), Values: []string{"192.0.2.1"}}})
 		}
-		for _, err := range p.Apply(context.Background(), &spec.Zone{Name: "example.test"}, ops) {
+		for _, err := range p.Apply(context.Background(), &model.Zone{Name: "example.test"}, ops) {
 			checkOneLine(t, fmt.Sprint(err), dns.RcodeToString[rcode])
 		}
 		if n := requests.Load(); n != 2 {
@@ -279,7 +279,7 @@ func TestUntrustedUpdateAnswer(t *testing.T) {
 	for _, r := range []reply{{unsigned: true}, {forged: true}} {
 		p := testProvider(t, "")
 		p.cfg.server = scripted(t, p.cfg.key, func(*dns.Msg) []reply { return []reply{r} })
-		errs := p.Apply(context.Background(), &spec.Zone{Name: "example.test"}, []*plan.Operation{
+		errs := p.Apply(context.Background(), &model.Zone{Name: "example.test"}, []*plan.Operation{
 			{Seq: 1, Action: plan.Create, Name: "a", Type: "A", After: &plan.State{TTL: ttl(300), Values: []string{"192.0.2.1"}}},
 		})
 		if errs[0] == nil {

@@ -7,12 +7,12 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // apply carries out one operation and keeps live in step with what was done.
-func (p *Provider) apply(ctx context.Context, live *spec.Zone, op *plan.Operation) error {
+func (p *Provider) apply(ctx context.Context, live *model.Zone, op *plan.Operation) error {
 	zone := normalizeZone(live.Name)
 	switch op.Action {
 	case plan.CreateZone:
@@ -51,7 +51,7 @@ func (p *Provider) apply(ctx context.Context, live *spec.Zone, op *plan.Operatio
 // value and an added one become one PUT (rData changed in place); only what
 // is left over is created or deleted. Values that stay are not touched.
 // Creates and changes go before deletes so the name keeps resolving.
-func (p *Provider) applyRecords(ctx context.Context, live *spec.Zone, zone string, op *plan.Operation) error {
+func (p *Provider) applyRecords(ctx context.Context, live *model.Zone, zone string, op *plan.Operation) error {
 	var before, after []string
 	if op.Before != nil {
 		before = op.Before.Values
@@ -145,14 +145,14 @@ func sameType(a, b string) bool {
 }
 
 // remember adds a record the API now holds to the live zone.
-func remember(live *spec.Zone, zone string, rec Record) {
+func remember(live *model.Zone, zone string, rec Record) {
 	name, rrtype, value, err := fromWire(zone, rec)
 	if err != nil {
 		return
 	}
 	rs := live.Find(name, rrtype)
 	if rs == nil {
-		rs = &spec.RecordSet{Name: name, Type: rrtype, TTL: live.TTL}
+		rs = &model.RecordSet{Name: name, Type: rrtype, TTL: live.TTL}
 		live.Records = append(live.Records, rs)
 		live.SortRecords()
 	}
@@ -172,7 +172,7 @@ func remember(live *spec.Zone, zone string, rec Record) {
 }
 
 // forget removes a record the API no longer holds from the live zone.
-func forget(live *spec.Zone, zone string, rec Record) {
+func forget(live *model.Zone, zone string, rec Record) {
 	name, rrtype, value, err := fromWire(zone, rec)
 	if err != nil {
 		return
@@ -190,6 +190,6 @@ func forget(live *spec.Zone, zone string, rec Record) {
 	delete(rs.IDs, value)
 	rs.Values = slices.DeleteFunc(slices.Clone(rs.Values), func(v string) bool { return v == value })
 	if len(rs.Values) == 0 {
-		live.Records = slices.DeleteFunc(live.Records, func(x *spec.RecordSet) bool { return x == rs })
+		live.Records = slices.DeleteFunc(live.Records, func(x *model.RecordSet) bool { return x == rs })
 	}
 }

@@ -13,11 +13,11 @@ import (
 
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
 	"github.com/zonesync/zonesync/providers/telecomx/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // set is a record set as tests write it, values in spec form.
@@ -27,11 +27,11 @@ type set struct {
 }
 
 // desired builds a zone as the spec loader would.
-func desired(t *testing.T, zone string, ttl uint32, sets ...set) *spec.Zone {
+func desired(t *testing.T, zone string, ttl uint32, sets ...set) *model.Zone {
 	t.Helper()
-	z := &spec.Zone{Name: zone, Provider: "tx", Mode: spec.Master, TTL: ttl}
+	z := &model.Zone{Name: zone, Provider: "tx", Mode: model.Master, TTL: ttl}
 	for _, s := range sets {
-		rs := &spec.RecordSet{Name: s.name, Type: s.rrtype, TTL: ttl}
+		rs := &model.RecordSet{Name: s.name, Type: s.rrtype, TTL: ttl}
 		for _, v := range s.values {
 			rs.Values = append(rs.Values, canon(t, s.rrtype, v))
 		}
@@ -44,7 +44,7 @@ func desired(t *testing.T, zone string, ttl uint32, sets ...set) *spec.Zone {
 
 // syncZone plans want against the live zone, applies the plan as the CLI
 // does, and fails on any operation that did not succeed.
-func syncZone(t *testing.T, p *Provider, want *spec.Zone) *plan.ZonePlan {
+func syncZone(t *testing.T, p *Provider, want *model.Zone) *plan.ZonePlan {
 	t.Helper()
 	live, err := p.ReadZone(context.Background(), want.Name, providers.ReadOptions{})
 	if err != nil && !isNotFound(err) {
@@ -151,7 +151,7 @@ func TestFewestCalls(t *testing.T) {
 	}
 }
 
-func mustRead(t *testing.T, p *Provider, zone string) *spec.Zone {
+func mustRead(t *testing.T, p *Provider, zone string) *model.Zone {
 	t.Helper()
 	z, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
 	if err != nil {
@@ -330,8 +330,8 @@ func TestApplyErrors(t *testing.T) {
 	ttl := uint32(30)
 	ops := []*plan.Operation{
 		{Action: plan.UpdateTTL, After: &plan.State{TTL: &ttl}},
-		{Action: plan.UpdateSOA, After: &plan.State{SOA: &spec.SOA{Refresh: 7200}}},
-		{Action: plan.CreateFailover, Name: "www", Type: "A", After: &plan.State{Failover: &spec.Failover{Check: "http"}}},
+		{Action: plan.UpdateSOA, After: &plan.State{SOA: &model.SOA{Refresh: 7200}}},
+		{Action: plan.CreateFailover, Name: "www", Type: "A", After: &plan.State{Failover: &model.Failover{Check: "http"}}},
 		{Action: plan.Create, Name: "caa", Type: "CAA", After: &plan.State{Values: []string{`0 issue "letsencrypt.org"`}}},
 		{Action: plan.Create, Name: "new", Type: "A", After: &plan.State{Values: []string{"192.0.2.9"}}},
 	}

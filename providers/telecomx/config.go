@@ -4,9 +4,9 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/httpx"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Type is the provider type in zonesync.yaml.
@@ -27,7 +27,7 @@ const (
 const DefaultTimeout = 30 * time.Second
 
 func init() {
-	providers.Register(Type, func(cfg *spec.ProviderConfig) (providers.Provider, error) {
+	providers.Register(Type, func(cfg *config.ProviderConfig) (providers.Provider, error) {
 		if err := cfg.Secrets(SecretKeys...); err != nil {
 			return nil, err
 		}
@@ -46,7 +46,7 @@ func init() {
 }
 
 // SecretKeys are the settings that hold credentials: scrubbed from all
-// output, and at least spec.MinSecretLength characters long.
+// output, and at least config.MinSecretLength characters long.
 var SecretKeys = []string{"token", "password"}
 
 // Settings are the telecomx provider's keys in zonesync.yaml.

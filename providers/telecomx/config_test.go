@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
@@ -14,7 +16,7 @@ import (
 func build(t *testing.T, entry string) (providers.Provider, error) {
 	t.Helper()
 	data := "providers:\n  tx:\n    type: telecomx\n" + entry
-	cfg, err := spec.ParseConfig("zonesync.yaml", []byte(data), func(string) (string, bool) { return "", false })
+	cfg, err := config.Parse("zonesync.yaml", []byte(data), func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatalf("ParseConfig: %v", err)
 	}
@@ -104,7 +106,7 @@ func TestCapabilities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := spec.Capabilities{
+	want := model.Capabilities{
 		RecordTypes: []string{"A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"},
 		ZoneTTL:     true,
 		MinTTL:      60,
@@ -123,7 +125,7 @@ func TestCapabilities(t *testing.T) {
 // type it cannot hold, a record TTL other than the zone's, and SOA fields
 // are rejected at validate time, naming the record and the provider.
 func TestValidation(t *testing.T) {
-	cfg, err := spec.ParseConfig("zonesync.yaml", []byte("providers:\n  tx:\n    type: telecomx\n    token: tok-12345\n"), func(string) (string, bool) { return "", false })
+	cfg, err := config.Parse("zonesync.yaml", []byte("providers:\n  tx:\n    type: telecomx\n    token: tok-12345\n"), func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
 	}

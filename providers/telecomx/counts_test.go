@@ -11,9 +11,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/telecomx/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // rewriting serves a fake whose answers to requests that match are
@@ -42,11 +42,11 @@ func rewriting(t *testing.T, f *fake.Server, match func(*http.Request) bool, n i
 }
 
 // seedBig gives the fake a domain of n A records.
-func seedBig(t *testing.T, f *fake.Server, name string, n int) *spec.Zone {
+func seedBig(t *testing.T, f *fake.Server, name string, n int) *model.Zone {
 	t.Helper()
-	z := &spec.Zone{Name: name, TTL: 3600}
+	z := &model.Zone{Name: name, TTL: 3600}
 	for i := range n {
-		z.Records = append(z.Records, &spec.RecordSet{Name: fmt.Sprintf("www%d", i), Type: "A", TTL: 3600, Values: []string{fmt.Sprintf("192.0.2.%d", i+1)}})
+		z.Records = append(z.Records, &model.RecordSet{Name: fmt.Sprintf("www%d", i), Type: "A", TTL: 3600, Values: []string{fmt.Sprintf("192.0.2.%d", i+1)}})
 	}
 	z.SortRecords()
 	require.NoError(t, f.Seed(z))
@@ -97,7 +97,7 @@ func TestOnceCutDomainAnswerIsReadAgain(t *testing.T) {
 func TestListRepeatingDomainsIsNoList(t *testing.T) {
 	f := fake.New(fake.Options{Username: testUser, Password: testPassword})
 	for _, name := range []string{"a.example", "b.example", "c.example"} {
-		require.NoError(t, f.Seed(&spec.Zone{Name: name, TTL: 3600}))
+		require.NoError(t, f.Seed(&model.Zone{Name: name, TTL: 3600}))
 	}
 	isList := func(r *http.Request) bool { return r.Method == http.MethodGet && r.URL.Path == "/dns" }
 	p, edits := rewriting(t, f, isList, -1, func(doc map[string]any) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/zonesync/zonesync/apply"
+	zsconfig "github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
@@ -34,7 +35,7 @@ records:
 
 // project writes a zonesync.yaml for the env's fake, credentials from the
 // environment, and the zone specs, and loads it as the CLI does.
-func project(t *testing.T, e *env, specs map[string]string) (*spec.Config, *providers.Set) {
+func project(t *testing.T, e *env, specs map[string]string) (*zsconfig.Config, *providers.Set) {
 	t.Helper()
 	dir := t.TempDir()
 	config := "providers:\n  tx:\n    type: telecomx\n    username: ${TX_USER}\n    password: ${TX_PASSWORD}\n" +
@@ -52,7 +53,7 @@ func project(t *testing.T, e *env, specs map[string]string) (*spec.Config, *prov
 	}
 	t.Setenv("TX_USER", testUser)
 	t.Setenv("TX_PASSWORD", testPassword)
-	cfg, err := spec.LoadConfig(filepath.Join(dir, "zonesync.yaml"))
+	cfg, err := zsconfig.Load(filepath.Join(dir, "zonesync.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

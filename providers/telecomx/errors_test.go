@@ -10,16 +10,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/faults"
 	"github.com/zonesync/zonesync/providers/telecomx/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // seedExample gives the env's fake example.com with one A record.
 func seedExample(t *testing.T, e *env) {
 	t.Helper()
-	z := &spec.Zone{Name: "example.com", TTL: 3600, Records: []*spec.RecordSet{{Name: "www", Type: "A", TTL: 3600, Values: []string{"192.0.2.1"}}}}
+	z := &model.Zone{Name: "example.com", TTL: 3600, Records: []*model.RecordSet{{Name: "www", Type: "A", TTL: 3600, Values: []string{"192.0.2.1"}}}}
 	if err := e.fake.Seed(z); err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 	"unicode"
 
 	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // RecordTypes are the record types the API documents.
@@ -38,7 +38,7 @@ func wireTXT(canonical string) string { return canonical }
 
 // wireName writes an owner name: relative, "" for the apex.
 func wireName(name string) string {
-	if name == spec.Apex {
+	if name == model.Apex {
 		return ""
 	}
 	return name
@@ -58,7 +58,7 @@ func toWire(name, rrtype, value string) (Record, error) {
 	default:
 		return rec, fmt.Errorf("telecomx cannot hold %s records (it supports %s)", rrtype, strings.Join(RecordTypes, ", "))
 	}
-	rr, err := spec.NewRR(".", 0, rrtype, value)
+	rr, err := model.NewRR(".", 0, rrtype, value)
 	if err != nil {
 		return rec, err
 	}
@@ -102,28 +102,28 @@ func fromWire(zone string, r Record) (name, rrtype, value string, err error) {
 	case len(typeFields) != 1:
 		return "", "", "", fmt.Errorf("type %q is not a record type", r.Type)
 	}
-	if spec.CheckType(rrtype) != nil {
+	if model.CheckType(rrtype) != nil {
 		return "", "", "", fmt.Errorf("type %q is not a record type", r.Type)
 	}
-	rr, err := spec.NewRR(".", 0, rrtype, pres)
+	rr, err := model.NewRR(".", 0, rrtype, pres)
 	if err != nil {
 		return "", "", "", fmt.Errorf("%s rData %q: cannot be read", rrtype, rdata)
 	}
 	if dns.TypeToString[rr.Header().Rrtype] != rrtype {
 		return "", "", "", fmt.Errorf("%s rData %q: cannot be read", rrtype, rdata)
 	}
-	return name, rrtype, spec.CanonicalRR(rr), nil
+	return name, rrtype, model.CanonicalRR(rr), nil
 }
 
 // modelTXT reads TXT rData: quoted strings as zonesync writes them, or,
 // should the API hand back bare text, that text as it is.
 func modelTXT(rdata string) string {
 	if strings.HasPrefix(rdata, `"`) {
-		if rr, err := spec.NewRR(".", 0, "TXT", rdata); err == nil {
-			return spec.CanonicalRR(rr)
+		if rr, err := model.NewRR(".", 0, "TXT", rdata); err == nil {
+			return model.CanonicalRR(rr)
 		}
 	}
-	return spec.TXTValue(rdata)
+	return model.TXTValue(rdata)
 }
 
 // modelName reads an owner name. Names are relative to the domain; the
@@ -131,11 +131,11 @@ func modelTXT(rdata string) string {
 // when it ends in the zone and as relative otherwise.
 func modelName(name, zone string) (string, error) {
 	n := strings.ToLower(strings.TrimSpace(name))
-	if n == "" || n == spec.Apex {
-		return spec.Apex, nil
+	if n == "" || n == model.Apex {
+		return model.Apex, nil
 	}
 	if strings.HasSuffix(n, ".") {
-		if rel, ok := spec.RelativeName(n, zone); ok {
+		if rel, ok := model.RelativeName(n, zone); ok {
 			return rel, nil
 		}
 		n = strings.TrimSuffix(n, ".")
@@ -166,15 +166,15 @@ func sameRecord(zone string, a, b Record) bool {
 // zoneModel turns a full DNS object into the model. Every record set gets
 // the zone TTL; IDs keep, for each value, the records as the API spells
 // them, since a record is addressed by exactly those three fields.
-func zoneModel(zone string, d *Domain) (*spec.Zone, error) {
+func zoneModel(zone string, d *Domain) (*model.Zone, error) {
 	ttl := uint32(DefaultZoneTTL)
 	if d.TTL > 0 && d.TTL <= 1<<31-1 {
 		ttl = uint32(d.TTL)
 	} else if d.TTL != 0 {
 		return nil, fmt.Errorf("telecomx: GET %s: ttl %d is out of range", domainPath(zone), d.TTL)
 	}
-	z := &spec.Zone{Name: zone, Mode: spec.Master, TTL: ttl}
-	sets := map[string]*spec.RecordSet{}
+	z := &model.Zone{Name: zone, Mode: model.Master, TTL: ttl}
+	sets := map[string]*model.RecordSet{}
 	wire := map[string]map[string][]Record{}
 	for _, r := range d.Records {
 		if !managedType(r.Type) {
@@ -189,7 +189,7 @@ func zoneModel(zone string, d *Domain) (*spec.Zone, error) {
 		key := name + " " + rrtype
 		rs := sets[key]
 		if rs == nil {
-			rs = &spec.RecordSet{Name: name, Type: rrtype, TTL: ttl, IDs: map[string]string{}}
+			rs = &model.RecordSet{Name: name, Type: rrtype, TTL: ttl, IDs: map[string]string{}}
 			sets[key] = rs
 			wire[key] = map[string][]Record{}
 			z.Records = append(z.Records, rs)
@@ -221,7 +221,7 @@ func encodeIDs(recs []Record) string {
 
 // wireRecords returns the API's records holding value: those read with the
 // live zone, or, for a value zonesync did not read, the record it would write.
-func wireRecords(rs *spec.RecordSet, name, rrtype, value string) ([]Record, error) {
+func wireRecords(rs *model.RecordSet, name, rrtype, value string) ([]Record, error) {
 	if rs != nil {
 		var recs []Record
 		if id, ok := rs.IDs[value]; ok && json.Unmarshal([]byte(id), &recs) == nil && len(recs) > 0 {

@@ -5,12 +5,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 func canon(t *testing.T, rrtype, value string) string {
 	t.Helper()
-	c, err := spec.CanonicalValue(rrtype, value)
+	c, err := model.CanonicalValue(rrtype, value)
 	if err != nil {
 		t.Fatalf("CanonicalValue(%s, %q): %v", rrtype, value, err)
 	}
@@ -157,7 +157,7 @@ func TestZoneModel(t *testing.T) {
 	if err != nil || len(recs) != 2 {
 		t.Fatalf("www2 wire records = %v, %v; want both spellings", recs, err)
 	}
-	if z.TTL != 86400 || z.Mode != spec.Master {
+	if z.TTL != 86400 || z.Mode != model.Master {
 		t.Fatalf("zone ttl %d mode %s", z.TTL, z.Mode)
 	}
 	if _, err := zoneModel("telecomx.dk", &Domain{TTL: 300, Records: []Record{{"x", "A", "bogus"}}}); err == nil || !strings.Contains(err.Error(), "x A bogus") {

@@ -14,9 +14,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // MinTTL is the lowest zone TTL zonesync lets a spec ask for. The API
@@ -53,8 +53,8 @@ func New(s Settings) (*Provider, error) {
 // other: the API lists them among the domain's records. TXT rData is a
 // list of quoted strings, so a record's string boundaries are kept; it may
 // be an empty quoted string, and "." is a target like any host name.
-func (p *Provider) Capabilities() spec.Capabilities {
-	return spec.Capabilities{
+func (p *Provider) Capabilities() model.Capabilities {
+	return model.Capabilities{
 		RecordTypes: RecordTypes,
 		ZoneTTL:     true,
 		MinTTL:      MinTTL,
@@ -100,7 +100,7 @@ func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 // records, which a plan would create again. Counts that differ may also be
 // a change made between the two calls: both are read again, once, before
 // the read fails.
-func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*spec.Zone, error) {
+func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*model.Zone, error) {
 	zone = normalizeZone(zone)
 	for try := 1; ; try++ {
 		d, err := p.client.GetDomain(ctx, zone)
@@ -135,11 +135,11 @@ func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOp
 // normalizeZone writes a zone name as the model and the API key it: lower
 // case, no trailing dot.
 func normalizeZone(zone string) string {
-	return spec.NormalizeZone(zone)
+	return model.NormalizeZone(zone)
 }
 
 // Apply carries out operations one by one; see apply.go.
-func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
+func (p *Provider) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error {
 	errs := make([]error, len(ops))
 	for i, op := range ops {
 		if err := p.CheckOperation(live, op); err != nil {
@@ -153,11 +153,11 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 
 // CheckOperation refuses what Telecom X cannot do: plan calls it while the
 // plan is reviewed, Apply before every call.
-func (p *Provider) CheckOperation(live *spec.Zone, op *plan.Operation) error {
+func (p *Provider) CheckOperation(live *model.Zone, op *plan.Operation) error {
 	zone := normalizeZone(live.Name)
 	switch op.Action {
 	case plan.CreateZone:
-		if op.After != nil && op.After.Mode == spec.Slave {
+		if op.After != nil && op.After.Mode == model.Slave {
 			return fmt.Errorf("telecomx: zone %s: Telecom X has no slave zones", zone)
 		}
 		return nil

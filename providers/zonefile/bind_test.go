@@ -13,9 +13,9 @@ import (
 	"github.com/miekg/dns"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // The tests in this file hold zone files to what BIND makes of them:
@@ -45,8 +45,8 @@ func bindLoad(t *testing.T, zone, path string) map[string]uint32 {
 	ttls := map[string]uint32{}
 	zp := dns.NewZoneParser(bytes.NewReader(out), zone+".", "")
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
-		name, _ := spec.RelativeName(rr.Header().Name, zone)
-		ttls[name+" "+spec.TypeName(rr.Header().Rrtype)] = rr.Header().Ttl
+		name, _ := model.RelativeName(rr.Header().Name, zone)
+		ttls[name+" "+model.TypeName(rr.Header().Rrtype)] = rr.Header().Ttl
 	}
 	require.NoError(t, zp.Err())
 	return ttls
@@ -92,7 +92,7 @@ func applyOK(t *testing.T, p *Provider, zone string, ops ...*plan.Operation) {
 	t.Helper()
 	live, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
 	if err != nil {
-		live = &spec.Zone{Name: zone}
+		live = &model.Zone{Name: zone}
 	}
 	for i, err := range p.Apply(context.Background(), live, ops) {
 		require.NoError(t, err, "operation %d", i+1)
@@ -178,7 +178,7 @@ func countTypes(t *testing.T, path string) map[string]int {
 	counts := map[string]int{}
 	zp := dns.NewZoneParser(strings.NewReader(readFile(t, path)), "sig.test.", path)
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
-		counts[spec.TypeName(rr.Header().Rrtype)]++
+		counts[model.TypeName(rr.Header().Rrtype)]++
 	}
 	require.NoError(t, zp.Err())
 	return counts
@@ -236,7 +236,7 @@ func TestCreatedZoneLoadsInBIND(t *testing.T) {
 		{
 			name: "soa.primary_ns outside the zone, no apex NS declared",
 			ops: []*plan.Operation{
-				{Action: plan.UpdateSOA, After: &plan.State{SOA: &spec.SOA{PrimaryNS: "ns.example.net."}}},
+				{Action: plan.UpdateSOA, After: &plan.State{SOA: &model.SOA{PrimaryNS: "ns.example.net."}}},
 				{Action: plan.Create, Name: "www", Type: "A", After: &plan.State{TTL: ttlPtr(300), Values: []string{"192.0.2.1"}}},
 			},
 			wantNS: "ns.example.net.",
@@ -256,7 +256,7 @@ func TestCreatedZoneLoadsInBIND(t *testing.T) {
 			wantNS: "a.example.net.|b.example.org.",
 		},
 	} {
-		createZone := &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: spec.Master}}
+		createZone := &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: model.Master}}
 		check := func(t *testing.T, p *Provider) {
 			ttls := bindLoad(t, "new.test", p.Path("new.test"))
 			assert.Contains(t, ttls, "@ NS")

@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/internal/providertest"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // checkzone returns BIND's named-checkzone, skipping the test where it is
@@ -25,11 +25,11 @@ func TestValidationAgreesWithNamed(t *testing.T) {
 		t.Run(probe.Type, func(t *testing.T) {
 			p := New(t.TempDir())
 			validErr := providertest.Validates(p.Capabilities(), "probe.test", probe)
-			rs, err := spec.NewRecordSet(probe.Name, probe.Type, 300, probe.Value)
+			rs, err := model.NewRecordSet(probe.Name, probe.Type, 300, probe.Value)
 			require.NoError(t, err)
 			ttl := uint32(300)
-			errs := p.Apply(context.Background(), &spec.Zone{Name: "probe.test"}, []*plan.Operation{
-				{Action: plan.CreateZone, After: &plan.State{Mode: spec.Master}},
+			errs := p.Apply(context.Background(), &model.Zone{Name: "probe.test"}, []*plan.Operation{
+				{Action: plan.CreateZone, After: &plan.State{Mode: model.Master}},
 				{Action: plan.Create, Name: "@", Type: "NS", After: &plan.State{TTL: &ttl, Values: []string{"ns1.probe.test."}}},
 				{Action: plan.Create, Name: "ns1", Type: "A", After: &plan.State{TTL: &ttl, Values: []string{"192.0.2.53"}}},
 				{Action: plan.Create, Name: probe.Name, Type: probe.Type, After: &plan.State{TTL: &ttl, Values: rs.Values}},

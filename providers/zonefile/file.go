@@ -11,13 +11,13 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Defaults of the SOA of a zone file zonesync creates, before the spec's
 // soa section (if any) is applied.
-var defaultSOA = spec.SOA{Refresh: 7200, Retry: 3600, Expire: 1209600, Minimum: 3600}
+var defaultSOA = model.SOA{Refresh: 7200, Retry: 3600, Expire: 1209600, Minimum: 3600}
 
 const defaultSOATTL = 3600
 
@@ -27,11 +27,11 @@ type setKey struct{ name, rrtype string }
 // file is a parsed zone file: its SOA and its record sets.
 type file struct {
 	zone, path string
-	soa        spec.SOA
+	soa        model.SOA
 	soaTTL     uint32
 	// sets are all the file's record sets, the signer's included: they are
 	// written back as they were read.
-	sets map[setKey]*spec.RecordSet
+	sets map[setKey]*model.RecordSet
 	// signed is true when the file holds DNSSEC signatures.
 	signed bool
 	// fresh is true for a file zonesync is about to create.
@@ -43,7 +43,7 @@ func newFile(zone, path string) *file {
 	soa := defaultSOA
 	soa.PrimaryNS = "ns1." + zone + "."
 	soa.AdminMail = "hostmaster@" + zone
-	return &file{zone: zone, path: path, soa: soa, soaTTL: defaultSOATTL, sets: map[setKey]*spec.RecordSet{}, fresh: true}
+	return &file{zone: zone, path: path, soa: soa, soaTTL: defaultSOATTL, sets: map[setKey]*model.RecordSet{}, fresh: true}
 }
 
 // noTTL is the TTL the parser gives a record before the file has said
@@ -73,46 +73,46 @@ func parse(zone, path string, data []byte) (*file, error) {
 
 // parseTTL is parse with a directive read before the file's first line.
 func parseTTL(zone, path string, data []byte, prefix string) (*file, error) {
-	f := &file{zone: zone, path: path, sets: map[setKey]*spec.RecordSet{}}
+	f := &file{zone: zone, path: path, sets: map[setKey]*model.RecordSet{}}
 	origin := dns.Fqdn(zone)
 	zp := dns.NewZoneParser(io.MultiReader(strings.NewReader(prefix), bytes.NewReader(data)), origin, path)
 	zp.SetDefaultTTL(noTTL)
 	zp.SetIncludeAllowed(false)
 	sawSOA := false
 	var fallback *soaWithoutTTL
-	// The last record; spec.CanonicalRR rewrites its header, so its owner
+	// The last record; model.CanonicalRR rewrites its header, so its owner
 	// and type are kept for messages.
 	var last dns.RR
 	var lastName, lastType string
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
 		h := rr.Header()
-		last, lastName, lastType = rr, h.Name, spec.TypeName(h.Rrtype)
-		name, inside := spec.RelativeName(spec.CanonicalName(h.Name), zone)
+		last, lastName, lastType = rr, h.Name, model.TypeName(h.Rrtype)
+		name, inside := model.RelativeName(model.CanonicalName(h.Name), zone)
 		if !inside {
 			return nil, fmt.Errorf("zonefile: %s: record %s is outside zone %s", path, h.Name, zone)
 		}
 		if h.Class != dns.ClassINET {
 			return nil, fmt.Errorf("zonefile: %s: record %s has class %s; only IN is supported", path, h.Name, dns.ClassToString[h.Class])
 		}
-		if spec.MetaType(h.Rrtype) {
-			return nil, fmt.Errorf("zonefile: %s: record %s has type %s, which is not a record type; BIND refuses it", path, h.Name, spec.TypeName(h.Rrtype))
+		if model.MetaType(h.Rrtype) {
+			return nil, fmt.Errorf("zonefile: %s: record %s has type %s, which is not a record type; BIND refuses it", path, h.Name, model.TypeName(h.Rrtype))
 		}
-		if err := spec.CheckGenericData(rr); err != nil {
-			return nil, fmt.Errorf("zonefile: %s: record %s %s: %w", path, h.Name, spec.TypeName(h.Rrtype), err)
+		if err := model.CheckGenericData(rr); err != nil {
+			return nil, fmt.Errorf("zonefile: %s: record %s %s: %w", path, h.Name, model.TypeName(h.Rrtype), err)
 		}
 		if emptyData(rr) {
-			return nil, fmt.Errorf("zonefile: %s: record %s %s has no data; BIND refuses it", path, h.Name, spec.TypeName(h.Rrtype))
+			return nil, fmt.Errorf("zonefile: %s: record %s %s has no data; BIND refuses it", path, h.Name, model.TypeName(h.Rrtype))
 		}
 		soa, isSOA := rr.(*dns.SOA)
 		if h.Ttl == noTTL && prefix == "" && fallback == nil {
 			if !isSOA {
-				return nil, fmt.Errorf("zonefile: %s: record %s %s has no TTL, and neither $TTL nor an earlier record gives one; BIND refuses such a file", path, h.Name, spec.TypeName(h.Rrtype))
+				return nil, fmt.Errorf("zonefile: %s: record %s %s has no TTL, and neither $TTL nor an earlier record gives one; BIND refuses such a file", path, h.Name, model.TypeName(h.Rrtype))
 			}
 			// Read on to report any error in the file, then again.
 			fallback = &soaWithoutTTL{soa.Minttl}
 		}
 		if isSOA {
-			if name != spec.Apex {
+			if name != model.Apex {
 				return nil, fmt.Errorf("zonefile: %s: SOA record at %s, not at the zone apex", path, h.Name)
 			}
 			if sawSOA {
@@ -120,26 +120,26 @@ func parseTTL(zone, path string, data []byte, prefix string) (*file, error) {
 			}
 			sawSOA = true
 			f.soaTTL = h.Ttl
-			f.soa = spec.SOA{
-				PrimaryNS: spec.CanonicalName(soa.Ns), AdminMail: spec.MboxToMail(spec.CanonicalName(soa.Mbox)), Serial: soa.Serial,
+			f.soa = model.SOA{
+				PrimaryNS: model.CanonicalName(soa.Ns), AdminMail: model.MboxToMail(model.CanonicalName(soa.Mbox)), Serial: soa.Serial,
 				Refresh: soa.Refresh, Retry: soa.Retry, Expire: soa.Expire, Minimum: soa.Minttl,
 			}
 			continue
 		}
-		rrtype := spec.TypeName(h.Rrtype)
+		rrtype := model.TypeName(h.Rrtype)
 		if rrtype == "RRSIG" {
 			f.signed = true
 		}
 		key := setKey{name, rrtype}
 		rs := f.sets[key]
 		if rs == nil {
-			rs = &spec.RecordSet{Name: name, Type: rrtype, TTL: h.Ttl}
+			rs = &model.RecordSet{Name: name, Type: rrtype, TTL: h.Ttl}
 			f.sets[key] = rs
 		}
 		// RFC 2181 wants one TTL per record set; keep the lowest so that a
 		// mixed set shows as a change when the spec says otherwise.
 		rs.TTL = min(rs.TTL, h.Ttl)
-		rs.Values = append(rs.Values, spec.CanonicalRR(rr))
+		rs.Values = append(rs.Values, model.CanonicalRR(rr))
 	}
 	if err := zp.Err(); err != nil {
 		return nil, fmt.Errorf("zonefile: %w", err)
@@ -165,11 +165,11 @@ func parseTTL(zone, path string, data []byte, prefix string) (*file, error) {
 // signerOwned reports whether a record set is the DNSSEC signer's: kept
 // in the file, never shown as live data nor changed.
 func (f *file) signerOwned(k setKey) bool {
-	return spec.SignerOwned(k.name, k.rrtype, f.signed)
+	return model.SignerOwned(k.name, k.rrtype, f.signed)
 }
 
 // model returns the file as a live zone: every record set but the signer's.
-func (f *file) model() *spec.Zone {
+func (f *file) model() *model.Zone {
 	z := f.all()
 	kept := z.Records[:0]
 	for _, rs := range z.Records {
@@ -182,8 +182,8 @@ func (f *file) model() *spec.Zone {
 }
 
 // all returns the file as a zone with every record set, the signer's too.
-func (f *file) all() *spec.Zone {
-	z := &spec.Zone{Name: f.zone, Mode: spec.Master, Records: make([]*spec.RecordSet, 0, len(f.sets))}
+func (f *file) all() *model.Zone {
+	z := &model.Zone{Name: f.zone, Mode: model.Master, Records: make([]*model.RecordSet, 0, len(f.sets))}
 	soa := f.soa
 	z.SOA = &soa
 	for _, rs := range f.sets {
@@ -245,14 +245,14 @@ func (f *file) apply(op *plan.Operation) error {
 }
 
 // apexNSKey is the record set of the zone's name servers.
-var apexNSKey = setKey{spec.Apex, "NS"}
+var apexNSKey = setKey{model.Apex, "NS"}
 
 // addApexNS gives a zone file without apex NS records the one BIND needs
 // to load it, naming the SOA's primary server, and returns that name.
 // (A name server inside the zone also needs an address there; that is the
 // spec's to declare, see the README.)
 func (f *file) addApexNS() string {
-	f.sets[apexNSKey] = &spec.RecordSet{Name: spec.Apex, Type: "NS", TTL: f.soaTTL, Values: []string{f.soa.PrimaryNS}}
+	f.sets[apexNSKey] = &model.RecordSet{Name: model.Apex, Type: "NS", TTL: f.soaTTL, Values: []string{f.soa.PrimaryNS}}
 	return f.soa.PrimaryNS
 }
 
@@ -268,7 +268,7 @@ func (f *file) cnameClash(name, rrtype string) string {
 	return ""
 }
 
-func sameState(rs *spec.RecordSet, s *plan.State) bool {
+func sameState(rs *model.RecordSet, s *plan.State) bool {
 	return s != nil && s.TTL != nil && *s.TTL == rs.TTL && slices.Equal(rs.Values, s.Values)
 }
 
@@ -283,7 +283,7 @@ func (f *file) render() []byte {
 	fmt.Fprintf(&b, "; Zone %s, written by zonesync. Records edited here are kept; comments are not.\n", f.zone)
 	fmt.Fprintf(&b, "$ORIGIN %s.\n", f.zone)
 	soa := dnsNewSOA(f.zone+".", f.soaTTL, &f.soa)
-	fmt.Fprintf(&b, "%-*s %6d IN SOA   %s\n", width, spec.Apex, f.soaTTL, rdata(soa))
+	fmt.Fprintf(&b, "%-*s %6d IN SOA   %s\n", width, model.Apex, f.soaTTL, rdata(soa))
 	for _, rs := range z.Records {
 		ttl := strconv.FormatUint(uint64(rs.TTL), 10)
 		for _, v := range rs.Values {
@@ -340,14 +340,14 @@ func readsBack(rr dns.RR) bool {
 // with the same data.
 func readsBackSame(rr dns.RR) bool {
 	again, ok := reparse(rr)
-	return ok && spec.CanonicalRR(dns.Copy(rr)) == spec.CanonicalRR(again)
+	return ok && model.CanonicalRR(dns.Copy(rr)) == model.CanonicalRR(again)
 }
 
 // reparse parses rr's presentation form. A line after it keeps miekg/dns
 // from taking a record cut short at the end of its input.
 func reparse(rr dns.RR) (dns.RR, bool) {
 	h := rr.Header()
-	text := h.Name + " 0 IN " + spec.TypeName(h.Rrtype) + " " + spec.RDATA(rr)
+	text := h.Name + " 0 IN " + model.TypeName(h.Rrtype) + " " + model.RDATA(rr)
 	zp := dns.NewZoneParser(strings.NewReader(text+"\n$ORIGIN .\n"), ".", "")
 	again, ok := zp.Next()
 	return again, ok && zp.Err() == nil

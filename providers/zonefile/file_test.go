@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 func TestNextSerial(t *testing.T) {
@@ -111,8 +111,8 @@ func TestCreateZoneWritesLoadableFile(t *testing.T) {
 	dir := t.TempDir()
 	p := New(dir)
 	ttl := uint32(60)
-	errs := p.Apply(context.Background(), &spec.Zone{Name: "new.test"}, []*plan.Operation{
-		{Action: plan.CreateZone, After: &plan.State{Mode: spec.Master}},
+	errs := p.Apply(context.Background(), &model.Zone{Name: "new.test"}, []*plan.Operation{
+		{Action: plan.CreateZone, After: &plan.State{Mode: model.Master}},
 		{Action: plan.Create, Name: "@", Type: "TXT", After: &plan.State{TTL: &ttl, Values: []string{`"hello world"`}}},
 	})
 	for _, err := range errs {

@@ -20,9 +20,10 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Type is the provider type in zonesync.yaml.
@@ -32,7 +33,7 @@ const Type = "zonefile"
 const Suffix = ".zone"
 
 func init() {
-	providers.Register(Type, func(cfg *spec.ProviderConfig) (providers.Provider, error) {
+	providers.Register(Type, func(cfg *config.ProviderConfig) (providers.Provider, error) {
 		var s Settings
 		if err := cfg.Decode(&s); err != nil {
 			return nil, err
@@ -99,10 +100,10 @@ func (p *Provider) SetClock(now func() time.Time) { p.now = now }
 // Capabilities: a zone file can hold every record type with its own TTL,
 // a TXT record's strings as the file writes them, empty TXT text and "."
 // as a target included.
-func (p *Provider) Capabilities() spec.Capabilities {
-	return spec.Capabilities{
+func (p *Provider) Capabilities() model.Capabilities {
+	return model.Capabilities{
 		CreateZone: true,
-		SOA:        spec.SOAFields,
+		SOA:        model.SOAFields,
 		ApexNS:     true,
 		Batch:      true,
 		TXTStrings: true,
@@ -143,7 +144,7 @@ func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 }
 
 // ReadZone parses the zone's file into the model.
-func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*spec.Zone, error) {
+func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*model.Zone, error) {
 	f, err := p.read(zone)
 	if err != nil {
 		return nil, err
@@ -171,7 +172,7 @@ func (p *Provider) read(zone string) (*file, error) {
 // Apply carries out operations on the zone's file: it re-reads the file,
 // checks that every record set still looks as the plan saw it, makes the
 // changes in memory and writes the file once.
-func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Operation) []error {
+func (p *Provider) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error {
 	errs := make([]error, len(ops))
 	mu, _ := p.locks.LoadOrStore(live.Name, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
@@ -236,7 +237,7 @@ func (p *Provider) Apply(ctx context.Context, live *spec.Zone, ops []*plan.Opera
 // master zone's records and SOA, with no mode, masters, zone TTL or
 // failover. Plan calls it while the plan is reviewed, Apply before it
 // changes anything.
-func (p *Provider) CheckOperation(live *spec.Zone, op *plan.Operation) error {
+func (p *Provider) CheckOperation(live *model.Zone, op *plan.Operation) error {
 	switch op.Action {
 	case plan.CreateZone, plan.UpdateSOA, plan.Create, plan.Update, plan.Delete:
 		return nil
@@ -377,11 +378,11 @@ func removeStaleTemps(path string, now time.Time) {
 }
 
 // dnsNewSOA builds the SOA record of a file.
-func dnsNewSOA(origin string, ttl uint32, s *spec.SOA) *dns.SOA {
+func dnsNewSOA(origin string, ttl uint32, s *model.SOA) *dns.SOA {
 	return &dns.SOA{
 		Hdr:     dns.RR_Header{Name: origin, Rrtype: dns.TypeSOA, Class: dns.ClassINET, Ttl: ttl},
 		Ns:      s.PrimaryNS,
-		Mbox:    spec.MailToMbox(s.AdminMail),
+		Mbox:    model.MailToMbox(s.AdminMail),
 		Serial:  s.Serial,
 		Refresh: s.Refresh,
 		Retry:   s.Retry,

@@ -24,10 +24,11 @@ import (
 	"time"
 
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 	_ "github.com/zonesync/zonesync/providers/cloudns"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
-	"github.com/zonesync/zonesync/spec"
 )
 
 func main() {
@@ -63,11 +64,11 @@ func run(zones, records, changes int, latency time.Duration, limit float64, conc
 	}
 	for z := 0; z < zones; z++ {
 		name := fmt.Sprintf("z%04d.example", z)
-		live := &spec.Zone{Name: name, Mode: spec.Master}
+		live := &model.Zone{Name: name, Mode: model.Master}
 		body := fmt.Sprintf("zone: %s\nprovider: dns\nttl: 3600\nrecords:\n", name)
 		for r := 0; r < records; r++ {
 			host := fmt.Sprintf("host%02d", r)
-			live.Records = append(live.Records, &spec.RecordSet{Name: host, Type: "A", TTL: 3600, Values: []string{fmt.Sprintf("10.%d.%d.%d", z/250, z%250, r)}})
+			live.Records = append(live.Records, &model.RecordSet{Name: host, Type: "A", TTL: 3600, Values: []string{fmt.Sprintf("10.%d.%d.%d", z/250, z%250, r)}})
 			want := fmt.Sprintf("10.%d.%d.%d", z/250, z%250, r)
 			if r < changes {
 				want = fmt.Sprintf("10.%d.%d.%d", z/250, z%250, 100+r)
@@ -81,11 +82,11 @@ func run(zones, records, changes int, latency time.Duration, limit float64, conc
 			return err
 		}
 	}
-	config, err := spec.LoadConfig(filepath.Join(dir, "zonesync.yaml"))
+	conf, err := config.Load(filepath.Join(dir, "zonesync.yaml"))
 	if err != nil {
 		return err
 	}
-	set, err := providers.Open(config)
+	set, err := providers.Open(conf)
 	if err != nil {
 		return err
 	}
@@ -116,7 +117,7 @@ func run(zones, records, changes int, latency time.Duration, limit float64, conc
 	}
 	reads := 1 + (zones+99)/100 + 2*zones
 	if err := phase("plan", reads, func() error {
-		prep, err := apply.Prepare(ctx, config, set, apply.Options{})
+		prep, err := apply.Prepare(ctx, conf, set, apply.Options{})
 		if err == nil && prep.Plan.Summary.Update != zones*changes {
 			err = fmt.Errorf("the plan has %d updates, want %d", prep.Plan.Summary.Update, zones*changes)
 		}
@@ -125,7 +126,7 @@ func run(zones, records, changes int, latency time.Duration, limit float64, conc
 		return err
 	}
 	if err := phase("apply", reads+zones*changes, func() error {
-		prep, err := apply.Prepare(ctx, config, set, apply.Options{})
+		prep, err := apply.Prepare(ctx, conf, set, apply.Options{})
 		if err != nil {
 			return err
 		}

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // The pages' example calls authenticate as user 0 (or sub-user 0) with the
@@ -42,11 +42,11 @@ const (
 func pageFake(t *testing.T) (*Server, *httptest.Server, int) {
 	t.Helper()
 	f := New(Options{AuthID: "0", SubAuthID: "0", SubAuthUser: "ops", Password: "password"})
-	www := &spec.RecordSet{Name: "www", Type: "A", TTL: 300, Values: []string{"192.0.2.1"}}
-	require.NoError(t, f.Seed(&spec.Zone{Name: "domain.com", Records: []*spec.RecordSet{www}}))
-	require.NoError(t, f.Seed(&spec.Zone{Name: "1.0.0.127.in-addr.arpa"}))
-	require.NoError(t, f.Seed(&spec.Zone{Name: "1.2.3.4.5.6.7.8.9.0.1.2.3.4.5.6.7.8.9.0.1.2.3.4.5.6.7.8.9.0.1.2.ip6.arpa"}))
-	require.NoError(t, f.Seed(&spec.Zone{Name: "slave.com", Mode: spec.Slave, Masters: []string{"192.0.2.53"}}))
+	www := &model.RecordSet{Name: "www", Type: "A", TTL: 300, Values: []string{"192.0.2.1"}}
+	require.NoError(t, f.Seed(&model.Zone{Name: "domain.com", Records: []*model.RecordSet{www}}))
+	require.NoError(t, f.Seed(&model.Zone{Name: "1.0.0.127.in-addr.arpa"}))
+	require.NoError(t, f.Seed(&model.Zone{Name: "1.2.3.4.5.6.7.8.9.0.1.2.3.4.5.6.7.8.9.0.1.2.3.4.5.6.7.8.9.0.1.2.ip6.arpa"}))
+	require.NoError(t, f.Seed(&model.Zone{Name: "slave.com", Mode: model.Slave, Masters: []string{"192.0.2.53"}}))
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	return f, srv, f.Records("domain.com")[0].ID

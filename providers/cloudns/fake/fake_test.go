@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers/faults"
-	"github.com/zonesync/zonesync/spec"
 )
 
 const auth = `"auth-id":"11","auth-password":"pw"`
@@ -39,11 +39,11 @@ func post(t *testing.T, srv *httptest.Server, method, body string) (int, string)
 
 func seedZone(t *testing.T, f *Server) {
 	t.Helper()
-	rs := &spec.RecordSet{Name: "www", Type: "A", TTL: 300, Values: []string{"192.0.2.1"}}
-	if err := f.Seed(&spec.Zone{Name: "example.test", Mode: spec.Master, Records: []*spec.RecordSet{rs}}); err != nil {
+	rs := &model.RecordSet{Name: "www", Type: "A", TTL: 300, Values: []string{"192.0.2.1"}}
+	if err := f.Seed(&model.Zone{Name: "example.test", Mode: model.Master, Records: []*model.RecordSet{rs}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Seed(&spec.Zone{Name: "slave.test", Mode: spec.Slave, Masters: []string{"192.0.2.53"}}); err != nil {
+	if err := f.Seed(&model.Zone{Name: "slave.test", Mode: model.Slave, Masters: []string{"192.0.2.53"}}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -152,7 +152,7 @@ func TestRecordsShape(t *testing.T) {
 func TestListZonesPages(t *testing.T) {
 	f, srv := newFake(t)
 	for i := range 25 {
-		if err := f.Seed(&spec.Zone{Name: fmt.Sprintf("z%02d.test", i), Mode: spec.Master}); err != nil {
+		if err := f.Seed(&model.Zone{Name: fmt.Sprintf("z%02d.test", i), Mode: model.Master}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -6,14 +6,14 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // Seed creates a zone with its records, SOA, masters and failover from the
 // model, as if made in the control panel, so that a demo can start from a
 // directory of zone files. It maps the model on its own, independently of
 // the provider's mapping, so that tests compare two readings of the wire format.
-func (s *Server) Seed(z *spec.Zone) error {
+func (s *Server) Seed(z *model.Zone) error {
 	name := strings.ToLower(strings.TrimSuffix(z.Name, "."))
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -24,7 +24,7 @@ func (s *Server) Seed(z *spec.Zone) error {
 		return fmt.Errorf("fake: %s", errAlreadyAdded(name))
 	}
 	var recs []*record
-	if z.Mode != spec.Slave {
+	if z.Mode != model.Slave {
 		for _, rs := range z.Records {
 			for _, v := range rs.Values {
 				r, err := seedRecord(name, rs, v)
@@ -36,7 +36,7 @@ func (s *Server) Seed(z *spec.Zone) error {
 		}
 	}
 	typ := "master"
-	if z.Mode == spec.Slave {
+	if z.Mode == model.Slave {
 		typ = "slave"
 	}
 	zn := s.newZone(name, typ)
@@ -45,7 +45,7 @@ func (s *Server) Seed(z *spec.Zone) error {
 		zn.masters[s.nextMaster] = m
 	}
 	if z.SOA != nil {
-		soa := z.SOA.Merge(&spec.SOA{PrimaryNS: defaultSOA.PrimaryNS, AdminMail: defaultSOA.AdminMail,
+		soa := z.SOA.Merge(&model.SOA{PrimaryNS: defaultSOA.PrimaryNS, AdminMail: defaultSOA.AdminMail,
 			Refresh: uint32(defaultSOA.Refresh), Retry: uint32(defaultSOA.Retry), Expire: uint32(defaultSOA.Expire), Minimum: uint32(defaultSOA.DefaultTTL)})
 		zn.soa = SOA{PrimaryNS: strings.TrimSuffix(soa.PrimaryNS, "."), AdminMail: soa.AdminMail,
 			Refresh: int(soa.Refresh), Retry: int(soa.Retry), Expire: int(soa.Expire), DefaultTTL: int(soa.Minimum)}
@@ -61,9 +61,9 @@ func (s *Server) Seed(z *spec.Zone) error {
 }
 
 // seedRecord builds one stored record from a canonical value.
-func seedRecord(zone string, rs *spec.RecordSet, value string) (*record, error) {
+func seedRecord(zone string, rs *model.RecordSet, value string) (*record, error) {
 	r := &record{typ: rs.Type, ttl: int(rs.TTL), active: true, fields: map[string]string{}}
-	if rs.Name != spec.Apex {
+	if rs.Name != model.Apex {
 		r.host = rs.Name
 	}
 	name := func(n string) string {
@@ -74,14 +74,14 @@ func seedRecord(zone string, rs *spec.RecordSet, value string) (*record, error) 
 	}
 	itoa := func(n uint64) string { return strconv.FormatUint(n, 10) }
 	if rs.Type == "TXT" || rs.Type == "SPF" {
-		text, err := spec.TXTText(value)
+		text, err := model.TXTText(value)
 		if err != nil {
 			return nil, err
 		}
 		r.data = text
 		return r, nil
 	}
-	rr, err := spec.NewRR(spec.FQDN(rs.Name, zone), rs.TTL, rs.Type, value)
+	rr, err := model.NewRR(model.FQDN(rs.Name, zone), rs.TTL, rs.Type, value)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func seedRecord(zone string, rs *spec.RecordSet, value string) (*record, error) 
 	case *dns.A:
 		r.data = t.A.String()
 	case *dns.AAAA:
-		r.data = spec.CanonicalRR(t) // net.IP would print an IPv4-mapped address as IPv4
+		r.data = model.CanonicalRR(t) // net.IP would print an IPv4-mapped address as IPv4
 	case *dns.CNAME:
 		r.data = name(t.Target)
 	case *dns.NS:
@@ -138,7 +138,7 @@ func seedRecord(zone string, rs *spec.RecordSet, value string) (*record, error) 
 }
 
 // seedFailover maps neutral failover names to the newer check_type list.
-func seedFailover(f *spec.Failover, mainIP string) (*Failover, error) {
+func seedFailover(f *model.Failover, mainIP string) (*Failover, error) {
 	checks := map[string]int{"ping": 17, "http": 18, "https": 18, "tcp": 8, "udp": 9, "dns": 10, "smtp": 15}
 	down := map[string]int{"notify": 0, "deactivate": 1, "backup-ips": 2}
 	up := map[string]int{"notify": 0, "main-ips": 1, "stop-monitoring": 2}
@@ -170,7 +170,7 @@ func seedFailover(f *spec.Failover, mainIP string) (*Failover, error) {
 
 // unquote turns a character-string as miekg/dns holds it (escaped) into raw text.
 func unquote(s string) (string, error) {
-	text, err := spec.TXTText(`"` + s + `"`)
+	text, err := model.TXTText(`"` + s + `"`)
 	if err != nil {
 		return "", err
 	}

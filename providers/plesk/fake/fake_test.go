@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers/faults"
-	"github.com/zonesync/zonesync/spec"
 )
 
 const (
@@ -343,8 +343,8 @@ func TestHostsAndValues(t *testing.T) {
 // TestSeed checks that a model zone seeds a site with its settings.
 func TestSeed(t *testing.T) {
 	s := New(Options{Login: login, Password: password})
-	z := &spec.Zone{Name: "example.org", Mode: spec.Master, TTL: 300, SOA: &spec.SOA{Refresh: 7200},
-		Records: []*spec.RecordSet{
+	z := &model.Zone{Name: "example.org", Mode: model.Master, TTL: 300, SOA: &model.SOA{Refresh: 7200},
+		Records: []*model.RecordSet{
 			{Name: "@", Type: "MX", Values: []string{"10 mail.example.org."}},
 			{Name: "_sip._udp", Type: "SRV", Values: []string{"0 5 5060 sip.example.org."}},
 			{Name: "txt", Type: "TXT", Values: []string{`"a \"quoted\" text"`}},
@@ -373,7 +373,7 @@ func TestSeed(t *testing.T) {
 	if err := s.Seed(z); err == nil {
 		t.Error("seeding the same zone twice succeeded")
 	}
-	bad := &spec.Zone{Name: "bad.example", Records: []*spec.RecordSet{{Name: "x", Type: "CAA", Values: []string{`0 issue "ca.example"`}}}}
+	bad := &model.Zone{Name: "bad.example", Records: []*model.RecordSet{{Name: "x", Type: "CAA", Values: []string{`0 issue "ca.example"`}}}}
 	if err := s.Seed(bad); err == nil {
 		t.Error("seeding a CAA record succeeded")
 	}

@@ -17,8 +17,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers/faults"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // AgentPath is where the fake answers, as Plesk does.
@@ -243,7 +243,7 @@ func (s *Server) danger(what string) { s.dangerous = append(s.dangerous, what) }
 // Seed creates a site named after the zone, with the zone's mode, masters,
 // TTL (for a zone read from a zone file, the TTL most records have), SOA
 // timers and records, so that a demo starts from zone specs.
-func (s *Server) Seed(z *spec.Zone) error {
+func (s *Server) Seed(z *model.Zone) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, err := s.st.addSite(z.Name)
@@ -254,7 +254,7 @@ func (s *Server) Seed(z *spec.Zone) error {
 		s.st.removeSite(st.id)
 		return err
 	}
-	if z.Mode == spec.Slave {
+	if z.Mode == model.Slave {
 		st.zone.typ = "slave"
 	}
 	if z.TTL != 0 {
@@ -293,7 +293,7 @@ func (s *Server) Seed(z *spec.Zone) error {
 // commonTTL is the TTL most of a zone's records have, for a zone without a
 // zone TTL of its own (one read from a zone file), and def for a zone
 // without records or record TTLs. Ties go to the lower TTL.
-func commonTTL(z *spec.Zone, def uint32) uint32 {
+func commonTTL(z *model.Zone, def uint32) uint32 {
 	count := map[uint32]int{}
 	for _, rs := range z.Records {
 		if rs.TTL != 0 {

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // How the fake spells records follows the provider's README: host is the
@@ -130,13 +130,13 @@ func uintIn(s string, max uint64) bool {
 // seedRecord turns one value of a model record set into add_rec fields,
 // from the RR itself so that it does not share the provider's mapping.
 func seedRecord(zoneName, name, rrtype, value string) (host, val, opt string, err error) {
-	owner := spec.FQDN(name, zoneName)
-	if name == spec.Apex {
+	owner := model.FQDN(name, zoneName)
+	if name == model.Apex {
 		host = ""
 	} else {
 		host = name
 	}
-	rr, err := spec.NewRR(owner, 0, rrtype, value)
+	rr, err := model.NewRR(owner, 0, rrtype, value)
 	if err != nil {
 		return "", "", "", err
 	}
@@ -144,7 +144,7 @@ func seedRecord(zoneName, name, rrtype, value string) (host, val, opt string, er
 	case *dns.A:
 		val = t.A.String()
 	case *dns.AAAA:
-		val = spec.CanonicalRR(t) // net.IP would print an IPv4-mapped address as IPv4
+		val = model.CanonicalRR(t) // net.IP would print an IPv4-mapped address as IPv4
 	case *dns.CNAME:
 		val = t.Target
 	case *dns.NS:
@@ -156,7 +156,7 @@ func seedRecord(zoneName, name, rrtype, value string) (host, val, opt string, er
 	case *dns.SRV:
 		val, opt = t.Target, fmt.Sprintf("%d %d %d", t.Priority, t.Weight, t.Port)
 	case *dns.TXT:
-		val, err = spec.TXTText(value)
+		val, err = model.TXTText(value)
 	case *dns.DS:
 		val = fmt.Sprintf("%d %d %d %s", t.KeyTag, t.Algorithm, t.DigestType, strings.ToUpper(t.Digest))
 	default:

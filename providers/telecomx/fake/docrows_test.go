@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers/faults"
-	"github.com/zonesync/zonesync/spec"
 )
 
 // Customers and tokens of the documented-rows tests: a reseller, a sub
@@ -36,7 +36,7 @@ func rowsAPI(t *testing.T) *api {
 	a.s.AddCustomer(rowSubCustomer, rowSubReseller)
 	a.s.AddCustomer(rowCustomer, rowReseller)
 	a.s.AddProduct(rowProduct)
-	require.NoError(t, a.s.Seed(&spec.Zone{Name: "example.com", TTL: 3600, Records: []*spec.RecordSet{
+	require.NoError(t, a.s.Seed(&model.Zone{Name: "example.com", TTL: 3600, Records: []*model.RecordSet{
 		{Name: "@", Type: "MX", Values: []string{"0 mail.example.com."}},
 		{Name: "www", Type: "A", Values: []string{"192.0.2.1"}},
 	}}))

@@ -15,8 +15,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers/faults"
-	"github.com/zonesync/zonesync/spec"
 )
 
 type testClock struct {
@@ -154,7 +154,7 @@ func TestListPaging(t *testing.T) {
 // string; the full one has the records and a numeric ttl.
 func TestForms(t *testing.T) {
 	a := newAPI(t)
-	if err := a.s.Seed(&spec.Zone{Name: "example.com", TTL: 600, Records: []*spec.RecordSet{
+	if err := a.s.Seed(&model.Zone{Name: "example.com", TTL: 600, Records: []*model.RecordSet{
 		{Name: "@", Type: "MX", Values: []string{"10 mail.example.com."}},
 		{Name: "www", Type: "A", Values: []string{"192.0.2.1", "192.0.2.2"}},
 	}}); err != nil {
@@ -491,7 +491,7 @@ func TestFaultsAndCounts(t *testing.T) {
 // Telecom X cannot hold.
 func TestSeed(t *testing.T) {
 	a := newAPI(t)
-	z := &spec.Zone{Name: "example.com", TTL: 300, Records: []*spec.RecordSet{
+	z := &model.Zone{Name: "example.com", TTL: 300, Records: []*model.RecordSet{
 		{Name: "@", Type: "NS", Values: []string{"ns1.telecomx.dk."}},
 		{Name: "@", Type: "TXT", Values: []string{`"v=spf1 -all"`}},
 		{Name: "_sip._tcp", Type: "SRV", Values: []string{"10 60 5060 sip.example.com."}},
@@ -509,7 +509,7 @@ func TestSeed(t *testing.T) {
 	if err := a.s.Seed(z); err == nil {
 		t.Fatal("seeding an existing domain succeeded")
 	}
-	bad := &spec.Zone{Name: "other.example", Records: []*spec.RecordSet{{Name: "@", Type: "CAA", Values: []string{`0 issue "x"`}}}}
+	bad := &model.Zone{Name: "other.example", Records: []*model.RecordSet{{Name: "@", Type: "CAA", Values: []string{`0 issue "x"`}}}}
 	if err := a.s.Seed(bad); err == nil || !strings.Contains(err.Error(), "CAA") {
 		t.Fatalf("seeding a CAA record: %v", err)
 	}

@@ -8,14 +8,14 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
-	"github.com/zonesync/zonesync/spec"
+	"github.com/zonesync/zonesync/model"
 )
 
 // Seed creates a domain of DefaultCustomer with the zone's TTL (for a zone
 // read from a zone file, the TTL most records have) and records,
 // written as the provider writes them (MX priority in the type, targets
 // without the trailing dot, TXT rData quoted).
-func (s *Server) Seed(z *spec.Zone) error {
+func (s *Server) Seed(z *model.Zone) error {
 	id := strings.TrimSuffix(strings.ToLower(z.Name), ".")
 	if !validDomain(id) {
 		return fmt.Errorf("seed %s: not a domain name the API accepts", z.Name)
@@ -55,7 +55,7 @@ func (s *Server) Seed(z *spec.Zone) error {
 // commonTTL is the TTL most of a zone's records have, for a zone without a
 // zone TTL of its own (one read from a zone file), and def for a zone
 // without records or record TTLs. Ties go to the lower TTL.
-func commonTTL(z *spec.Zone, def uint32) uint32 {
+func commonTTL(z *model.Zone, def uint32) uint32 {
 	count := map[uint32]int{}
 	for _, rs := range z.Records {
 		if rs.TTL != 0 {
@@ -74,7 +74,7 @@ func commonTTL(z *spec.Zone, def uint32) uint32 {
 // seedRecord writes one value of the model in the API's form.
 func seedRecord(name, rrtype, value string) (Record, error) {
 	rec := Record{Name: name, Type: rrtype, RData: value}
-	if name == spec.Apex {
+	if name == model.Apex {
 		rec.Name = ""
 	}
 	switch rrtype {
@@ -84,7 +84,7 @@ func seedRecord(name, rrtype, value string) (Record, error) {
 	default:
 		return rec, fmt.Errorf("Telecom X holds no %s records", rrtype)
 	}
-	rr, err := spec.NewRR(".", 0, rrtype, value)
+	rr, err := model.NewRR(".", 0, rrtype, value)
 	if err != nil {
 		return rec, err
 	}

@@ -1,0 +1,212 @@
+package model
+
+import (
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/miekg/dns"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCanonicalValueEqualSpellings(t *testing.T) {
+	for _, tc := range []struct {
+		rrtype string
+		a, b   string
+	}{
+		{"AAAA", "2001:DB8::1", "2001:db8:0:0:0:0:0:1"},
+		{"AAAA", "::ffff:192.0.2.1", "::FFFF:C000:0201"},
+		{"CNAME", "Mail.Example.com", "mail.example.com."},
+		{"MX", "10 Mail.Example.COM.", "10   mail.example.com"},
+		{"SRV", "0 5 5060 SIP.example.com", "0 5 5060 sip.example.com."},
+		{"TLSA", "3 1 1 ABCDEF0123", "3 1 1 abcdef0123"},
+		{"DS", "60485 5 1 2bb183af5f22588179a53b0a98631fad1a292118", "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118"},
+		{"SSHFP", "1 1 abcdef", "1 1 ABCDEF"},
+		{"CAA", `0 issue "letsencrypt.org"`, `0 issue letsencrypt.org`},
+		{"TXT", strings.Repeat("x", 300), strings.Repeat("x", 300)},
+	} {
+		a, err := CanonicalValue(tc.rrtype, tc.a)
+		if err != nil {
+			t.Fatalf("%s %q: %v", tc.rrtype, tc.a, err)
+		}
+		b, err := CanonicalValue(tc.rrtype, tc.b)
+		if err != nil {
+			t.Fatalf("%s %q: %v", tc.rrtype, tc.b, err)
+		}
+		if a != b {
+			t.Errorf("%s: %q -> %q but %q -> %q; want equal", tc.rrtype, tc.a, a, tc.b, b)
+		}
+	}
+}
+
+func TestCanonicalValueForms(t *testing.T) {
+	for _, tc := range []struct{ rrtype, in, want string }{
+		{"A", "192.0.2.1", "192.0.2.1"},
+		{"AAAA", "2001:DB8:0:0:0:0:0:1", "2001:db8::1"},
+		{"MX", "10 Mail.Example.com", "10 mail.example.com."},
+		{"TXT", "v=spf1 mx -all", `"v=spf1 mx -all"`},
+		{"TXT", `say "hi" \ bye`, `"say \"hi\" \\ bye"`},
+		{"TXT", "tab\there", `"tab\009here"`},
+		{"TXT", "", `""`},
+		{"TXT", strings.Repeat("a", 255) + "b", `"` + strings.Repeat("a", 255) + `" "b"`},
+		{"SPF", "v=spf1 -all", `"v=spf1 -all"`},
+		{"NS", "NS1.example.net.", "ns1.example.net."},
+		{"PTR", "host.example.com", "host.example.com."},
+		{"MX", "0 .", "0 ."},
+	} {
+		got, err := CanonicalValue(tc.rrtype, tc.in)
+		if err != nil {
+			t.Errorf("CanonicalValue(%s, %q): %v", tc.rrtype, tc.in, err)
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("CanonicalValue(%s, %q) = %q, want %q", tc.rrtype, tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestCanonicalValueRejects(t *testing.T) {
+	for _, tc := range []struct{ rrtype, in, want string }{
+		{"A", "", "value is empty"},
+		{"A", "1.2.3", "not an IPv4 address"},
+		{"A", "192.0.2.1 192.0.2.2", "garbage after rdata"},
+		{"A", "192.0.2.1\nx. A 192.0.2.2", "spans several lines"},
+		{"CNAME", "www", "single label"},
+		{"CNAME", "@", "ambiguous"},
+		{"MX", "10", "bad Mx"},
+	} {
+		_, err := CanonicalValue(tc.rrtype, tc.in)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("CanonicalValue(%s, %q) = %v, want an error containing %q", tc.rrtype, tc.in, err, tc.want)
+		}
+	}
+}
+
+// A live TXT record keeps the boundaries between its strings: for DNS-SD
+// "txtvers=1" "rp=printers/lab" is two key=value pairs, and the same
+// bytes in one string are one. Only the plain 255-byte split of a text
+// equals that text written plain.
+func TestLiveTXTKeepsStringBoundaries(t *testing.T) {
+	long := strings.Repeat("k", 255)
+	for _, tc := range []struct {
+		rdata   string
+		strs    []string
+		plain   string
+		isPlain bool
+	}{
+		{`"txtvers=1" "rp=printers/lab" "note=2nd floor"`, []string{"txtvers=1", "rp=printers/lab", "note=2nd floor"}, "txtvers=1rp=printers/labnote=2nd floor", false},
+		{`"v=DKIM1; k=rsa; " "p=abc"`, []string{"v=DKIM1; k=rsa; ", "p=abc"}, "v=DKIM1; k=rsa; p=abc", false},
+		{`"` + long + `" "tail"`, []string{long, "tail"}, long + "tail", true},
+		{`"one string"`, []string{"one string"}, "one string", true},
+		{`"" "x"`, []string{"", "x"}, "x", false},
+		{`"x" ""`, []string{"x", ""}, "x", false},
+		{`""`, []string{""}, "", true},
+		{`"q\"uote" "\255"`, []string{`q"uote`, "\xff"}, `q"uote` + "\xff", false},
+	} {
+		rr, err := dns.NewRR("x. 300 IN TXT " + tc.rdata)
+		if err != nil {
+			t.Fatal(err)
+		}
+		live := CanonicalRR(rr)
+		fromList, err := TXTStringsValue(tc.strs)
+		require.NoError(t, err)
+		assert.Equal(t, fromList, live, "%s: the live record and the spec's list of strings", tc.rdata)
+		plain, _ := CanonicalValue("TXT", tc.plain)
+		assert.Equal(t, tc.isPlain, live == plain, "%s: live %q, plain text %q", tc.rdata, live, plain)
+		assert.Equal(t, tc.isPlain, PlainTXT(tc.strs), "PlainTXT(%q)", tc.strs)
+		got, err := TXTStrings(live)
+		require.NoError(t, err)
+		assert.Equal(t, tc.strs, got, "TXTStrings(%q)", live)
+	}
+}
+
+func TestTXTStringsValueRefusesLongString(t *testing.T) {
+	_, err := TXTStringsValue([]string{"ok", strings.Repeat("x", 256)})
+	assert.ErrorContains(t, err, "string 2 of the TXT value is 256 bytes")
+	_, err = TXTStringsValue(nil)
+	assert.Error(t, err)
+}
+
+// An IPv4-mapped AAAA read from a zone file or a server canonicalises to
+// what the spec's value does, or it would be updated on every run.
+func TestIPv4MappedAAAAConverges(t *testing.T) {
+	spec, err := CanonicalValue("AAAA", "::ffff:192.0.2.1")
+	require.NoError(t, err)
+	assert.Equal(t, "::ffff:192.0.2.1", spec)
+	for _, rdata := range []string{"::ffff:192.0.2.1", "::FFFF:C000:0201", "0:0:0:0:0:ffff:c000:201"} {
+		rr, err := dns.NewRR("x. 300 IN AAAA " + rdata)
+		require.NoError(t, err)
+		assert.Equal(t, spec, CanonicalRR(rr), "live AAAA %s", rdata)
+	}
+	rr := &dns.AAAA{Hdr: dns.RR_Header{Name: "x.", Rrtype: dns.TypeAAAA, Class: dns.ClassINET}, AAAA: net.IPv4(192, 0, 2, 1).To4()}
+	assert.Equal(t, spec, CanonicalRR(rr), "an AAAA holding a 4-byte address")
+}
+
+func TestTXTRoundTrip(t *testing.T) {
+	for _, text := range []string{"", "plain", `q"uote`, `back\slash`, "tab\tnl\nbyte\xff", strings.Repeat("z", 600)} {
+		got, err := TXTText(TXTValue(text))
+		if err != nil {
+			t.Fatalf("TXTText(TXTValue(%q)): %v", text, err)
+		}
+		if got != text {
+			t.Errorf("TXTText(TXTValue(%q)) = %q", text, got)
+		}
+	}
+}
+
+func TestCanonicalRRLowercasesNames(t *testing.T) {
+	rr, _ := dns.NewRR("x. 300 IN SRV 0 5 5060 SIP.Example.COM.")
+	if got, want := CanonicalRR(rr), "0 5 5060 sip.example.com."; got != want {
+		t.Errorf("CanonicalRR = %q, want %q", got, want)
+	}
+}
+
+func TestAdminMail(t *testing.T) {
+	for _, tc := range []struct{ in, mail, mbox string }{
+		{"hostmaster@Example.com", "hostmaster@example.com", "hostmaster.example.com."},
+		{"hostmaster.example.com.", "hostmaster@example.com", "hostmaster.example.com."},
+		{"first.last@example.com", "first.last@example.com", `first\.last.example.com.`},
+	} {
+		mail, err := ParseAdminMail(tc.in)
+		if err != nil || mail != tc.mail {
+			t.Errorf("ParseAdminMail(%q) = %q, %v; want %q", tc.in, mail, err, tc.mail)
+		}
+		if mbox := MailToMbox(mail); mbox != tc.mbox {
+			t.Errorf("MailToMbox(%q) = %q, want %q", mail, mbox, tc.mbox)
+		}
+		if back := MboxToMail(MailToMbox(mail)); back != tc.mail {
+			t.Errorf("MboxToMail(MailToMbox(%q)) = %q", mail, back)
+		}
+	}
+}
+
+// The fast path for addresses must give exactly what miekg/dns gives, or a
+// spec value and the same live value would differ.
+func TestFastAddressMatchesMiekg(t *testing.T) {
+	for _, tc := range []struct{ rrtype, v string }{
+		{"A", "192.0.2.1"}, {"A", "0.0.0.0"}, {"A", "255.255.255.255"},
+		{"AAAA", "2001:db8::1"}, {"AAAA", "2001:DB8:0:0:1:0:0:1"}, {"AAAA", "::"}, {"AAAA", "::1"},
+		{"AAAA", "fe80::1:2:3:4"}, {"AAAA", "2001:db8:0:1:0:0:0:0"}, {"AAAA", "0:0:0:0:0:0:0:1"},
+		{"AAAA", "2001:0:0:1::1"}, {"AAAA", "1:2:3:4:5:6:7:8"},
+		{"AAAA", "::ffff:192.0.2.1"}, {"AAAA", "::FFFF:C000:0201"},
+	} {
+		fast, ok := fastValue(tc.rrtype, tc.v)
+		if !ok {
+			t.Errorf("fastAddress(%s, %s) declined", tc.rrtype, tc.v)
+			continue
+		}
+		rr, err := dns.NewRR(". 0 IN " + tc.rrtype + " " + tc.v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slow := CanonicalRR(rr); slow != fast {
+			t.Errorf("%s %s: fast path %q, miekg/dns %q", tc.rrtype, tc.v, fast, slow)
+		}
+	}
+	for _, tc := range []struct{ rrtype, v string }{{"A", "::1"}, {"AAAA", "192.0.2.1"}, {"A", "::ffff:192.0.2.1"}, {"A", "fe80::1%eth0"}} {
+		if _, ok := fastValue(tc.rrtype, tc.v); ok {
+			t.Errorf("fastAddress(%s, %s) took a value it must leave to miekg/dns", tc.rrtype, tc.v)
+		}
+	}
+}
