@@ -87,6 +87,13 @@ func WriteMarkdown(w io.Writer, r *Report, config string) error {
 			}
 			fmt.Fprintf(&zb, "| %d | %s | %s | %s |\n", res.Seq, escape(op), res.Status, escape(res.Error))
 		}
+		if len(z.DS) > 0 {
+			zb.WriteString("\nDS records for the parent zone, to hand to the registrar:\n\n```text\n")
+			for _, ds := range z.DS {
+				zb.WriteString(z.Zone + ". IN DS " + ds + "\n")
+			}
+			zb.WriteString("```\n")
+		}
 		zb.WriteString("\n</details>\n\n")
 		if omitted > 0 || b.Len()+zb.Len()+reserve > plan.GitHubCommentLimit {
 			omitted++

@@ -22,6 +22,15 @@ func WriteZoneText(w io.Writer, z *ZoneReport) {
 		}
 		fmt.Fprintln(w, line)
 	}
+	if len(z.DS) > 0 {
+		fmt.Fprintf(w, "  DS records for the parent zone, to hand to the registrar:\n")
+		for _, ds := range z.DS {
+			fmt.Fprintf(w, "    %s. IN DS %s\n", z.Zone, ds)
+		}
+	}
+	if z.DSError != "" {
+		fmt.Fprintf(w, "  the zone is signed, but its DS records could not be read: %s\n", z.DSError)
+	}
 }
 
 // SummaryLine is the one-line outcome of an apply.

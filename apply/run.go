@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -47,6 +48,12 @@ type ZoneReport struct {
 	Zone     string   `json:"zone"`
 	Provider string   `json:"provider"`
 	Results  []Result `json:"results"`
+	// DS are the DS records of a zone this apply signed, to hand to the
+	// registrar, from the provider's providers.DSReader.
+	DS []string `json:"ds,omitempty"`
+	// DSError says why the DS records of a zone this apply signed could
+	// not be read.
+	DSError string `json:"ds_error,omitempty"`
 }
 
 // Report is the outcome of an apply, as `apply --format json` prints it.
@@ -218,13 +225,18 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 	ops := zp.Operations
 	zr := &ZoneReport{Zone: zp.Zone, Provider: zp.Provider, Results: make([]Result, len(ops))}
 	deps := plan.Dependencies(ops)
-	batch := p.Capabilities().Batch
+	batch, txn := p.Capabilities().Batch, p.Capabilities().Transaction
 	for k, op := range ops {
 		zr.Results[k] = Result{Seq: op.Seq, Action: op.Action, Name: op.Name, Type: op.Type}
 	}
-	// blocked returns why operation k cannot run, or "".
-	blocked := func(k int) string {
+	// blocked returns why operation k cannot run, or "": a dependency
+	// before from that did not succeed (those from on are in the call
+	// being put together, and have not run yet).
+	blocked := func(k, from int) string {
 		for _, d := range deps[k] {
+			if d >= from {
+				continue
+			}
 			what := fmt.Sprintf("operation %d (%s %s)", ops[d].Seq, ops[d].Action, describe(ops[d]))
 			switch zr.Results[d].Status {
 			case OK:
@@ -244,7 +256,7 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 			}
 			break
 		}
-		if why := blocked(k); why != "" {
+		if why := blocked(k, k); why != "" {
 			zr.Results[k].Status, zr.Results[k].Error = Skipped, why
 			k++
 			continue
@@ -271,9 +283,11 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 				live = &model.Zone{Name: zp.Zone, Provider: zp.Provider, Mode: model.Master}
 			}
 		}
-		// A batch is a run of operations that do not depend on each other.
+		// A batch is a run of operations that do not depend on each other;
+		// for a provider whose calls are transactions, one whose
+		// operations depend on each other only at record level.
 		end := k + 1
-		for batch && end < len(ops) && blocked(end) == "" && !dependsWithin(deps[end], k) {
+		for batch && end < len(ops) && blocked(end, k) == "" && !dependsWithin(ops, deps[end], k, txn) {
 			end++
 		}
 		start := time.Now()
@@ -299,7 +313,23 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 		}
 		k = end
 	}
+	reportDS(ctx, p, zr)
 	return zr
+}
+
+// reportDS puts in the report the DS records of a zone the apply signed,
+// for the registrar.
+func reportDS(ctx context.Context, p providers.Provider, zr *ZoneReport) {
+	r, ok := p.(providers.DSReader)
+	if !ok || !slices.ContainsFunc(zr.Results, func(res Result) bool { return res.Action == plan.EnableDNSSEC && res.Status == OK }) {
+		return
+	}
+	ds, err := r.DS(ctx, zr.Zone)
+	if err != nil {
+		zr.DSError = err.Error()
+		return
+	}
+	zr.DS = ds
 }
 
 // claim readies a zone for its first change: it takes the provider's lock
@@ -340,9 +370,13 @@ func claim(ctx context.Context, zp *plan.ZonePlan, desired *model.Zone, p provid
 
 // dependsWithin reports whether any dependency is at index from or later,
 // that is, inside the batch being built.
-func dependsWithin(deps []int, from int) bool {
+// dependsWithin reports whether an operation with deps depends on one
+// of ops from index from on, which must then have run in an earlier call.
+// Within a transaction (txn) only a dependency on a create_zone or
+// switch_mode counts: the rest are carried out in order in the one call.
+func dependsWithin(ops []*plan.Operation, deps []int, from int, txn bool) bool {
 	for _, d := range deps {
-		if d >= from {
+		if d >= from && (!txn || ops[d].Action == plan.CreateZone || ops[d].Action == plan.SwitchMode) {
 			return true
 		}
 	}

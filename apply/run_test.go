@@ -126,6 +126,26 @@ func TestBatchesIndependentOperations(t *testing.T) {
 	}
 }
 
+// TestTransactionsTakeDependentOperations: a provider whose calls are
+// transactions gets a zone's record operations in one call, the delete
+// that clears a name with the create that takes it; only what depends on
+// create_zone or switch_mode waits for the next call.
+func TestTransactionsTakeDependentOperations(t *testing.T) {
+	p := &scripted{caps: model.Capabilities{Batch: true, Transaction: true}}
+	zp := &plan.ZonePlan{Zone: "example.com", Operations: []*plan.Operation{
+		op(1, plan.SwitchMode, "", ""),
+		op(2, plan.UpdateSOA, "", ""),
+		op(3, plan.Delete, "x", "A"),
+		op(4, plan.Create, "x", "CNAME"), // depends on 3: same call
+		op(5, plan.Create, "y", "A"),
+	}}
+	Run(context.Background(), prepared(p, zp), RunOptions{})
+	want := [][]string{{"switch_mode  "}, {"update_soa  ", "delete x A", "create x CNAME", "create y A"}}
+	if fmt.Sprint(p.calls) != fmt.Sprint(want) {
+		t.Errorf("calls %q, want %q", p.calls, want)
+	}
+}
+
 func TestStopSkipsWhatHasNotStarted(t *testing.T) {
 	p := &scripted{}
 	stop := make(chan struct{})
@@ -161,5 +181,34 @@ func TestProviderPanicIsReportedNotFatal(t *testing.T) {
 	r := rep.Zones[0].Results[0]
 	if r.Status != Failed || !strings.Contains(r.Error, "internal error in provider p: boom") {
 		t.Errorf("result %+v", r)
+	}
+}
+
+// signer is a provider that signs zones and tells their DS records.
+type signer struct{ scripted }
+
+func (s *signer) DS(context.Context, string) ([]string, error) {
+	return []string{"24607 13 2 ab02d22c5af8322cd1efdaeffca6a82812de69ad015d5af1c19cc7a5c011b1bc"}, nil
+}
+
+// TestReportHasDSOfSignedZone: after an apply signed a zone, its report
+// carries the DS records for the registrar, and the text prints them;
+// a zone the apply did not sign gets none.
+func TestReportHasDSOfSignedZone(t *testing.T) {
+	p := &signer{}
+	zp := &plan.ZonePlan{Zone: "example.com", Provider: "p", Operations: []*plan.Operation{op(1, plan.EnableDNSSEC, "", "")}}
+	rep := Run(context.Background(), prepared(p, zp), RunOptions{})
+	z := rep.Zones[0]
+	if len(z.DS) != 1 {
+		t.Fatalf("DS %v, want one record", z.DS)
+	}
+	var out strings.Builder
+	WriteZoneText(&out, z)
+	if !strings.Contains(out.String(), "    example.com. IN DS 24607 13 2 ab02d22c") {
+		t.Errorf("text report:\n%s", out.String())
+	}
+	zp = &plan.ZonePlan{Zone: "example.com", Provider: "p", Operations: []*plan.Operation{op(1, plan.Create, "a", "A")}}
+	if rep := Run(context.Background(), prepared(p, zp), RunOptions{}); rep.Zones[0].DS != nil {
+		t.Errorf("DS %v of a zone the apply did not sign", rep.Zones[0].DS)
 	}
 }

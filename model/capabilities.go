@@ -39,6 +39,14 @@ type Capabilities struct {
 	// Batch is true when the provider carries out several independent
 	// operations of one zone in a single call.
 	Batch bool
+	// Transaction is true, with Batch, when the provider carries out the
+	// operations of one call as one transaction, in their order, all or
+	// none (PowerDNS's PATCH of a zone's RRsets): a call then also holds
+	// the operations that depend on others in it (a delete that clears a
+	// name and the create it makes room for). Only an operation that
+	// depends on a create_zone or switch_mode of the call starts a new
+	// one: the zone must be there, in its mode, first.
+	Transaction bool
 	// TXTStrings is true when the provider keeps the boundaries between the
 	// character-strings of a TXT (or SPF) record. Without it a record holds
 	// one text, split only where it passes 255 bytes (see PlainTXT).
@@ -48,6 +56,9 @@ type Capabilities struct {
 	// length and data, uncompressed), for a provider that carries a whole
 	// record set in one message.
 	MaxRecordSetSize int
+	// DNSSEC is true when the provider can sign a zone and stop signing
+	// it (spec key dnssec), and tell the DS records for its parent.
+	DNSSEC bool
 	// EmptyTXT is true when a TXT or SPF record may hold empty text.
 	EmptyTXT bool
 	// RootTarget is true when an MX or SRV record may point at the root

@@ -20,6 +20,11 @@ func (z *Zone) Digest() string {
 		s := z.SOA
 		fmt.Fprintf(h, "soa %s %s %d %d %d %d\n", s.PrimaryNS, s.AdminMail, s.Refresh, s.Retry, s.Expire, s.Minimum)
 	}
+	// Only when set, so that the digests of zones without it stay as
+	// they were before the key existed.
+	if z.DNSSEC != nil {
+		fmt.Fprintf(h, "dnssec %t\n", *z.DNSSEC)
+	}
 	for _, r := range z.Ignore {
 		fmt.Fprintf(h, "ignore %q %q\n", r.Name, r.Type)
 	}

@@ -33,6 +33,19 @@ type Zone struct {
 	TTL uint32
 	// SOA is nil when the spec leaves the live SOA alone.
 	SOA *SOA
+	// DNSSEC says whether the zone is signed. In a spec, nil leaves the
+	// live zone's signing alone; in a live zone, nil means the provider
+	// cannot tell (it has no DNSSEC).
+	DNSSEC *bool
+	// DS are, in a live zone its provider signs, the DS records its
+	// parent should hold for it (RDATA in presentation form), to hand to
+	// the registrar. Not part of the digest: they follow from the keys.
+	DS []string
+	// Warnings are, in a live zone, what the provider found that is
+	// worth a look and changes nothing (a server setting that keeps
+	// secondaries from seeing changes, say), in its own words; the plan
+	// shows them with its own warnings.
+	Warnings []string
 	// Ignore lists live records zonesync never changes or deletes.
 	Ignore []IgnoreRule
 	// Records are the zone's record sets, sorted by name then type.

@@ -94,6 +94,15 @@ func Diff(desired, live *model.Zone, caps model.Capabilities) *ZonePlan {
 			}
 		}
 	}
+	if want := desired.DNSSEC; want != nil {
+		signed := live != nil && live.DNSSEC != nil && *live.DNSSEC
+		switch {
+		case *want && !signed:
+			add(stepZone, &Operation{Action: EnableDNSSEC, Before: &State{DNSSEC: boolPtr(false)}, After: &State{DNSSEC: boolPtr(true)}})
+		case !*want && signed:
+			add(stepZone, &Operation{Action: DisableDNSSEC, Before: &State{DNSSEC: boolPtr(true)}, After: &State{DNSSEC: boolPtr(false)}})
+		}
+	}
 	if desired.Mode == model.Master {
 		diffRecords(desired.Records, liveRecords, caps, add)
 	}
@@ -104,17 +113,24 @@ func Diff(desired, live *model.Zone, caps model.Capabilities) *ZonePlan {
 }
 
 // liveDigest fingerprints the live state the plan depends on: the live
-// SOA only when the spec manages it, so that whether a provider read it or
+// SOA and signing only when the spec manages them, so that whether a provider read it or
 // left it out does not matter, nor does a change to an SOA zonesync leaves
 // alone.
 func liveDigest(desired, live *model.Zone) string {
-	if desired.SOA == nil && live.SOA != nil {
+	if desired.SOA == nil && live.SOA != nil || desired.DNSSEC == nil && live.DNSSEC != nil {
 		unmanaged := *live
-		unmanaged.SOA = nil
+		if desired.SOA == nil {
+			unmanaged.SOA = nil
+		}
+		if desired.DNSSEC == nil {
+			unmanaged.DNSSEC = nil
+		}
 		return unmanaged.Digest()
 	}
 	return live.Digest()
 }
+
+func boolPtr(v bool) *bool { return &v }
 
 func soaOrNil(s *model.SOA) *model.SOA {
 	if s == nil {

@@ -21,6 +21,8 @@ const (
 	UpdateMasters  Action = "update_masters"
 	UpdateSOA      Action = "update_soa"
 	UpdateTTL      Action = "update_ttl"
+	EnableDNSSEC   Action = "enable_dnssec"
+	DisableDNSSEC  Action = "disable_dnssec"
 	Create         Action = "create"
 	Update         Action = "update"
 	Delete         Action = "delete"
@@ -31,12 +33,12 @@ const (
 
 // Actions lists every action, in the order the JSON schema documents them.
 var Actions = []Action{CreateZone, SwitchMode, UpdateMasters, UpdateSOA, UpdateTTL,
-	Create, Update, Delete, CreateFailover, UpdateFailover, DeleteFailover}
+	Create, Update, Delete, CreateFailover, UpdateFailover, DeleteFailover, EnableDNSSEC, DisableDNSSEC}
 
 // IsZoneAction reports whether the action is on the zone rather than a record set.
 func (a Action) IsZoneAction() bool {
 	switch a {
-	case CreateZone, SwitchMode, UpdateMasters, UpdateSOA, UpdateTTL:
+	case CreateZone, SwitchMode, UpdateMasters, UpdateSOA, UpdateTTL, EnableDNSSEC, DisableDNSSEC:
 		return true
 	}
 	return false
@@ -118,9 +120,15 @@ type ZonePlan struct {
 	// refusals are shown, never trusted: apply checks the zone afresh.
 	Refusals []string `json:"refusals,omitempty"`
 	// Warnings point at parts of the spec that are likely mistakes, such
-	// as an ignore rule that matches nothing. Like refusals, a saved plan's
-	// warnings are shown, and apply finds them afresh.
+	// as an ignore rule that matches nothing, and at what the provider
+	// found worth a look (model.Zone.Warnings). Like refusals, a saved
+	// plan's warnings are shown, and apply finds them afresh.
 	Warnings []string `json:"warnings,omitempty"`
+	// DS are the DS records the zone's parent should hold, for a zone
+	// the spec has signed (dnssec: true) and the provider signs: what to
+	// hand to the registrar. A zone signed by this plan has none yet;
+	// apply's report gives them.
+	DS []string `json:"ds,omitempty"`
 }
 
 // Operation is one change to a zone, a record set or its failover.
@@ -146,6 +154,9 @@ type State struct {
 	Mode     model.Mode      `json:"mode,omitempty"`
 	Masters  []string        `json:"masters,omitempty"`
 	Failover *model.Failover `json:"failover,omitempty"`
+	// DNSSEC is whether the zone is signed, for enable_dnssec and
+	// disable_dnssec.
+	DNSSEC *bool `json:"dnssec,omitempty"`
 }
 
 // Summary counts a plan's operations by kind.

@@ -47,7 +47,23 @@ func zoneHunks(z *ZonePlan) []hunk {
 		}
 		hunks = append(hunks, hunk{header: opTitle(op), lines: lines})
 	}
+	if h, ok := dsHunk(z); ok {
+		hunks = append(hunks, h)
+	}
 	return hunks
+}
+
+// dsHunk lists a signed zone's DS records for the registrar, or says when
+// apply will: a zone that this plan signs has no keys yet.
+func dsHunk(z *ZonePlan) (hunk, bool) {
+	h := hunk{header: "DS records for the parent zone, to hand to the registrar"}
+	for _, ds := range z.DS {
+		h.lines = append(h.lines, hunkLine{lineSame, model.DisplayName(z.Zone) + ". IN DS " + ds})
+	}
+	if len(h.lines) == 0 && slices.ContainsFunc(z.Operations, func(op *Operation) bool { return op.Action == EnableDNSSEC }) {
+		h.lines = append(h.lines, hunkLine{lineSame, "; the zone has no keys yet: apply prints its DS records once it is signed"})
+	}
+	return h, len(h.lines) > 0
 }
 
 // txtRegrouped reports whether an update of a TXT or SPF record set turns
@@ -140,6 +156,14 @@ func stateLines(op *Operation, s *State, width int) []string {
 		return []string{"$TTL " + strconv.FormatUint(uint64(*s.TTL), 10)}
 	case UpdateSOA:
 		return soaLines(s.SOA, width)
+	case EnableDNSSEC, DisableDNSSEC:
+		if s.DNSSEC == nil {
+			return nil
+		}
+		if *s.DNSSEC {
+			return []string{"; dnssec signed"}
+		}
+		return []string{"; dnssec unsigned"}
 	case CreateFailover, UpdateFailover, DeleteFailover:
 		return failoverLines(model.DisplayName(op.Name), op.Type, s.Failover, width)
 	}

@@ -12,8 +12,9 @@ import (
 // yet): the part zonesync manages is diffed into ordered operations (see
 // Managed and Diff), each record-set operation with its value-level
 // Change, and the plan carries the warnings about ignore rules that
-// protect nothing. With safety it also carries the refusals of
-// CheckSafety; without, it has none.
+// protect nothing, the live zone's own warnings, and, for a signed zone,
+// its DS records. With safety it also carries the refusals of
+// CheckSafety and DNSSECRefusals; without, it has none.
 //
 // It returns an error, one line per conflict, when desired cannot be
 // reached without touching records the spec ignores (IgnoredConflicts).
@@ -33,7 +34,33 @@ func Zone(desired, live *model.Zone, caps model.Capabilities, safety *config.Saf
 		zp.Refusals = CheckSafety(zp, desired, managed, *safety)
 	}
 	zp.Warnings = IgnoreWarnings(desired, live)
+	if live != nil {
+		zp.Warnings = append(zp.Warnings, live.Warnings...)
+		if desired.DNSSEC != nil && *desired.DNSSEC {
+			zp.DS = live.DS
+		}
+	}
+	if safety != nil {
+		zp.Refusals = append(zp.Refusals, DNSSECRefusals(zp)...)
+	}
 	return zp, nil
+}
+
+// DNSSECRefusals returns the refusal of a plan that stops signing a zone,
+// which apply carries out only when forced: while the zone's parent holds
+// a DS record for it, resolvers that validate fail to resolve the zone
+// once it is unsigned. The refusal is the confirmation: remove the DS at
+// the registrar, wait for its TTL to pass, then plan and apply with
+// --force.
+func DNSSECRefusals(zp *ZonePlan) []string {
+	for _, op := range zp.Operations {
+		if op.Action == DisableDNSSEC {
+			return []string{zp.Zone + ": disable_dnssec removes the zone's DNSSEC keys, and resolvers that validate stop resolving the zone " +
+				"while its parent still holds a DS record for it; remove the DS records at the registrar, wait for their TTL to pass, " +
+				"then apply with --force"}
+		}
+	}
+	return nil
 }
 
 // LiveDigest is the live digest a plan of desired made now from the whole

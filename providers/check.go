@@ -75,6 +75,10 @@ func CapabilityProblem(caps model.Capabilities, zone string, op *plan.Operation)
 				return fail("the provider cannot set the SOA's %s", strings.Join(cannot, ", "))
 			}
 		}
+	case plan.EnableDNSSEC, plan.DisableDNSSEC:
+		if !caps.DNSSEC {
+			return fail("the provider cannot sign zones with DNSSEC")
+		}
 	case plan.CreateFailover, plan.UpdateFailover, plan.DeleteFailover:
 		if !caps.Failover {
 			return fail("the provider has no failover")

@@ -57,3 +57,12 @@ type ZoneLocker interface {
 	// process dies, however it dies.
 	LockZone(ctx context.Context, zone string) (unlock func(), err error)
 }
+
+// DSReader is implemented by providers that sign zones (capability
+// DNSSEC): apply asks it, after it signed a zone, for the DS records to
+// print for the registrar. A provider without DNSSEC has nothing to say.
+type DSReader interface {
+	// DS returns the DS records the zone's parent should hold, RDATA in
+	// presentation form ("24607 13 2 ab02..."), none for an unsigned zone.
+	DS(ctx context.Context, zone string) ([]string, error)
+}

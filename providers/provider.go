@@ -4,7 +4,7 @@
 // errors and logging.
 //
 // Each provider lives in its own package below this one (zonefile, cloudns,
-// telecomx, plesk, rfc2136) and registers itself by type in an init
+// telecomx, plesk, rfc2136, powerdns) and registers itself by type in an init
 // function; providers/all imports them all.
 //
 // # The contract, in short
@@ -102,7 +102,10 @@ type Provider interface {
 	// operation with its CheckOperation, if it has one, before it sends
 	// anything, so that apply refuses what the plan refused. Unless the
 	// provider's capabilities say Batch, it gets one operation per call;
-	// with Batch, a run of operations none of which depends on another.
+	// with Batch, a run of operations none of which depends on another;
+	// with Transaction too, a run whose operations depend on each other
+	// only at record level (a delete that clears a name, then the create
+	// there), which the provider carries out in order, all or none.
 	Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error
 }
 

@@ -19,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite golden files and expected messa
 func corpusConfig() (*config.Config, CapabilitiesFunc) {
 	cfg := &config.Config{Providers: map[string]*config.ProviderConfig{}}
 	caps := map[string]model.Capabilities{
-		"local": {CreateZone: true, SOA: model.SOAFields, ApexNS: true, TXTStrings: true, EmptyTXT: true, RootTarget: true},
+		"local": {CreateZone: true, SOA: model.SOAFields, ApexNS: true, TXTStrings: true, EmptyTXT: true, RootTarget: true, DNSSEC: true},
 		// strict refuses empty TXT records (as ClouDNS does) and null MX (as Plesk does).
 		"strict": {
 			RecordTypes: []string{"A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"},

@@ -52,6 +52,9 @@ func Marshal(z *model.Zone, zoneTTL bool) ([]byte, error) {
 			addPair(root, "soa", soa)
 		}
 	}
+	if z.DNSSEC != nil {
+		addPair(root, "dnssec", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(*z.DNSSEC)})
+	}
 	if len(z.Ignore) > 0 {
 		ign := seq()
 		for _, r := range z.Ignore {
@@ -238,6 +241,13 @@ func ForImport(live *model.Zone, caps model.Capabilities) *model.Zone {
 		}
 		z.Records = append(z.Records, rs)
 	}
+	// A spec says dnssec only for a provider that signs; an unsigned
+	// zone's spec says nothing, which leaves it unsigned all the same.
+	z.DNSSEC = nil
+	if caps.DNSSEC && live.DNSSEC != nil && *live.DNSSEC {
+		z.DNSSEC = live.DNSSEC
+	}
+	z.DS, z.Warnings = nil, nil
 	if live.SOA != nil {
 		s := model.SOA{}
 		for _, f := range caps.SOA {

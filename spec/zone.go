@@ -33,7 +33,7 @@ type loader struct {
 }
 
 // zoneKeys are the keys a zone spec may have, in their documented order.
-var zoneKeys = []string{"zone", "provider", "mode", "masters", "ttl", "soa", "ignore", "records"}
+var zoneKeys = []string{"zone", "provider", "mode", "masters", "ttl", "soa", "dnssec", "ignore", "records"}
 
 func (l *loader) zone(root *yaml.Node) *model.Zone {
 	z := &model.Zone{File: l.File, Mode: model.Master, TTL: DefaultTTL, Pos: map[string]model.Pos{}}
@@ -78,6 +78,9 @@ func (l *loader) zone(root *yaml.Node) *model.Zone {
 	l.masters(z, keys["masters"])
 	if n := keys["soa"]; n != nil {
 		z.SOA = l.soa(n)
+	}
+	if n := keys["dnssec"]; n != nil {
+		l.dnssec(z, n)
 	}
 	if n := keys["ignore"]; n != nil {
 		l.ignore(z, n)
@@ -187,6 +190,20 @@ func (l *loader) masters(z *model.Zone, n *yaml.Node) {
 	}
 	sort.Strings(z.Masters)
 	z.Masters = slices.Compact(z.Masters)
+}
+
+// dnssec reads the dnssec key: true signs the zone, false unsigns it.
+func (l *loader) dnssec(z *model.Zone, n *yaml.Node) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		l.Add(n, "dnssec must be true or false, not %s", yamlx.Describe(n))
+		return
+	}
+	if l.cap != nil && !l.cap.DNSSEC {
+		l.Add(n, "provider %s cannot sign zones with DNSSEC; remove dnssec", z.Provider)
+		return
+	}
+	on := n.Value == "true" || n.Value == "True" || n.Value == "TRUE"
+	z.DNSSEC = &on
 }
 
 // checkMode applies the rules of master and slave zones.

@@ -33,7 +33,9 @@ type result struct {
 // run carries out a zone's plan with the provider under test the way apply
 // does, without apply: operations in order; where the capabilities say
 // Batch, a run of operations none of which depends on another in one
-// call; an operation whose dependency did not succeed is skipped. Every
+// call (for a Transaction provider, operations that depend on each other
+// at record level too); an operation whose dependency did not succeed is
+// skipped. Every
 // call gets the same live zone (a zone with only its name when it does not
 // exist yet), and, unless the harness says LiveWritable, the suite fails
 // when Apply changed it: the live zone is read-only to a provider.
@@ -45,17 +47,22 @@ func (s *suite) run(t *testing.T, live *model.Zone, zp *plan.ZonePlan) []result 
 	ops := zp.Operations
 	deps := plan.Dependencies(ops)
 	out := make([]result, len(ops))
-	blocked := func(k int) bool {
-		return slices.ContainsFunc(deps[k], func(d int) bool { return out[d].status != ok })
+	// blocked: a dependency before from did not succeed (those from on
+	// are in the call being put together).
+	blocked := func(k, from int) bool {
+		return slices.ContainsFunc(deps[k], func(d int) bool { return d < from && out[d].status != ok })
 	}
 	for k := 0; k < len(ops); {
-		if blocked(k) {
+		if blocked(k, k) {
 			out[k] = result{status: skipped, err: errors.New("not run: an operation it depends on did not succeed")}
 			k++
 			continue
 		}
 		end := k + 1
-		for s.caps.Batch && end < len(ops) && !blocked(end) && !slices.ContainsFunc(deps[end], func(d int) bool { return d >= k }) {
+		within := func(d int) bool {
+			return d >= k && (!s.caps.Transaction || ops[d].Action == plan.CreateZone || ops[d].Action == plan.SwitchMode)
+		}
+		for s.caps.Batch && end < len(ops) && !blocked(end, k) && !slices.ContainsFunc(deps[end], within) {
 			end++
 		}
 		before := cloneZone(live)

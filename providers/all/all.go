@@ -4,6 +4,7 @@ package all
 import (
 	_ "github.com/zonesync/zonesync/providers/cloudns"
 	_ "github.com/zonesync/zonesync/providers/plesk"
+	_ "github.com/zonesync/zonesync/providers/powerdns"
 	_ "github.com/zonesync/zonesync/providers/rfc2136"
 	_ "github.com/zonesync/zonesync/providers/telecomx"
 	_ "github.com/zonesync/zonesync/providers/zonefile"
