@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -160,13 +161,33 @@ func TestSecondInterruptCancelsInFlight(t *testing.T) {
 	slowHold = time.Minute
 	t.Cleanup(func() { slowHold = 100 * time.Millisecond })
 	started := slowStarted
+	// Two interrupts sent close together can reach the process as one (a
+	// pending signal is not queued twice), so interrupts go on until the
+	// apply returns. This test's own Notify keeps an interrupt that comes
+	// after the apply stopped listening from ending the test binary.
+	guard := make(chan os.Signal, 1)
+	signal.Notify(guard, os.Interrupt)
+	defer signal.Stop(guard)
+	returned, sending := make(chan struct{}), make(chan struct{})
 	go func() {
-		<-started
-		syscall.Kill(os.Getpid(), syscall.SIGINT)
-		time.Sleep(20 * time.Millisecond)
-		syscall.Kill(os.Getpid(), syscall.SIGINT)
+		defer close(sending)
+		select {
+		case <-started:
+		case <-returned:
+			return
+		}
+		for {
+			syscall.Kill(os.Getpid(), syscall.SIGINT)
+			select {
+			case <-returned:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
 	}()
 	code, out, errOut := zonesync(t, "--config", cfg, "apply", "--format", "json")
+	close(returned)
+	<-sending
 	if code != 1 || !strings.Contains(errOut, "interrupted again: cancelling the operations in flight") {
 		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
 	}
