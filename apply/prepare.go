@@ -83,6 +83,22 @@ type reader struct {
 
 	total, finished int
 	progress        func(done, total int)
+	// progressMu keeps the progress calls in the order of their counts.
+	progressMu sync.Mutex
+}
+
+// readDone counts a finished read and tells the progress function, one
+// call at a time, so that the counts it sees never go back.
+func (r *reader) readDone() {
+	r.progressMu.Lock()
+	defer r.progressMu.Unlock()
+	r.mu.Lock()
+	r.finished++
+	done, total := r.finished, r.total
+	r.mu.Unlock()
+	if r.progress != nil {
+		r.progress(done, total)
+	}
 }
 
 func newReader(ctx context.Context, set *providers.Set, concurrency int, progress func(int, int)) *reader {
@@ -144,15 +160,11 @@ func (r *reader) start(zone, provider string, opt providers.ReadOptions) *liveRe
 			return
 		}
 		lr.counted = true
-		r.finished++
-		done, total := r.finished, r.total
 		r.mu.Unlock()
 		if lr.err == nil {
 			providers.Logf(ctx, "read zone %s from provider %s: %d record sets (%s)", zone, provider, len(lr.zone.Records), time.Since(start).Round(time.Millisecond))
 		}
-		if r.progress != nil {
-			r.progress(done, total)
-		}
+		r.readDone()
 	}()
 	return lr
 }
