@@ -291,3 +291,18 @@ records:
 		})
 	}
 }
+
+// The NS a new zone got for want of the spec's is a record like any other
+// to a later plan: one that declares apex NS replaces it, also when the
+// same provider created the zone.
+func TestApexNSDeclaredAfterCreation(t *testing.T) {
+	p := New(t.TempDir())
+	syncZone(t, p, specZone(t, "new.test", "soa: {primary_ns: ns.example.net.}\n"))
+	require.Equal(t, []string{"ns.example.net."}, readLive(t, p, "new.test").Find("@", "NS").Values)
+
+	declared := specZone(t, "new.test", "soa: {primary_ns: ns.example.net.}\nrecords:\n  \"@\":\n    - {type: NS, values: [a.example.net., b.example.org.]}\n")
+	syncZone(t, p, declared)
+	requireInSync(t, p, declared)
+	bindLoad(t, "new.test", p.Path("new.test"))
+	assert.Equal(t, []string{"a.example.net.", "b.example.org."}, readLive(t, p, "new.test").Find("@", "NS").Values)
+}
