@@ -174,7 +174,8 @@ func (p *Provider) read(zone string) (*file, error) {
 
 // Apply carries out operations on the zone's file: it re-reads the file,
 // checks that every record set still looks as the plan saw it, makes the
-// changes in memory and writes the file once.
+// changes in memory and writes the file once. Of live it takes only the
+// zone's name: the file is the state, and live is read-only.
 func (p *Provider) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error {
 	errs := make([]error, len(ops))
 	mu, _ := p.locks.LoadOrStore(live.Name, &sync.Mutex{})
