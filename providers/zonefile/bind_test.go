@@ -13,6 +13,7 @@ import (
 	"github.com/miekg/dns"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -230,52 +231,78 @@ func TestUnsignedZoneKeepsItsDNSKEY(t *testing.T) {
 func TestCreatedZoneLoadsInBIND(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		ops    []*plan.Operation
+		spec   string
 		wantNS string
 	}{
 		{
 			name: "soa.primary_ns outside the zone, no apex NS declared",
-			ops: []*plan.Operation{
-				{Action: plan.UpdateSOA, After: &plan.State{SOA: &model.SOA{PrimaryNS: "ns.example.net."}}},
-				{Action: plan.Create, Name: "www", Type: "A", After: &plan.State{TTL: ttlPtr(300), Values: []string{"192.0.2.1"}}},
-			},
+			spec: `
+soa: {primary_ns: ns.example.net.}
+records:
+  www:
+    - {type: A, value: 192.0.2.1}
+`,
 			wantNS: "ns.example.net.",
 		},
 		{
 			name: "default SOA, its name server's address declared",
-			ops: []*plan.Operation{
-				{Action: plan.Create, Name: "ns1", Type: "A", After: &plan.State{TTL: ttlPtr(300), Values: []string{"192.0.2.53"}}},
-			},
+			spec: `
+records:
+  ns1:
+    - {type: A, value: 192.0.2.53}
+`,
 			wantNS: "ns1.new.test.",
 		},
 		{
 			name: "apex NS declared",
-			ops: []*plan.Operation{
-				{Action: plan.Create, Name: "@", Type: "NS", After: &plan.State{TTL: ttlPtr(300), Values: []string{"a.example.net.", "b.example.org."}}},
-			},
+			spec: `
+records:
+  "@":
+    - {type: NS, values: [a.example.net., b.example.org.]}
+`,
 			wantNS: "a.example.net.|b.example.org.",
 		},
 	} {
-		createZone := &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: model.Master}}
+		desired := specZone(t, "new.test", "ttl: 300\n"+tc.spec)
 		check := func(t *testing.T, p *Provider) {
 			ttls := bindLoad(t, "new.test", p.Path("new.test"))
 			assert.Contains(t, ttls, "@ NS")
-			z, err := p.ReadZone(context.Background(), "new.test", providers.ReadOptions{})
-			require.NoError(t, err)
+			z := readLive(t, p, "new.test")
 			require.NotNil(t, z.Find("@", "NS"))
 			assert.Equal(t, tc.wantNS, strings.Join(z.Find("@", "NS").Values, "|"))
 		}
-		t.Run(tc.name+", one batch", func(t *testing.T) {
+		// apply runs create_zone on its own (the rest depends on it), then
+		// the SOA and records in one call.
+		t.Run(tc.name+", through apply", func(t *testing.T) {
 			p := New(t.TempDir())
-			applyOK(t, p, "new.test", append([]*plan.Operation{createZone}, tc.ops...)...)
+			syncZone(t, p, desired)
 			check(t, p)
+			requireInSync(t, p, desired)
 		})
-		// apply runs create_zone on its own: the rest depends on it.
-		t.Run(tc.name+", create_zone first", func(t *testing.T) {
+		// Apply also takes the whole plan in one call.
+		t.Run(tc.name+", one call", func(t *testing.T) {
 			p := New(t.TempDir())
-			applyOK(t, p, "new.test", createZone)
-			applyOK(t, p, "new.test", tc.ops...)
+			zp := providertest.Plan(t, desired, nil, p.Capabilities())
+			for i, err := range p.Apply(context.Background(), &model.Zone{Name: "new.test"}, zp.Operations) {
+				require.NoError(t, err, "operation %d", i+1)
+			}
 			check(t, p)
+			requireInSync(t, p, desired)
 		})
 	}
+}
+
+// The NS a new zone got for want of the spec's is a record like any other
+// to a later plan: one that declares apex NS replaces it, also when the
+// same provider created the zone.
+func TestApexNSDeclaredAfterCreation(t *testing.T) {
+	p := New(t.TempDir())
+	syncZone(t, p, specZone(t, "new.test", "soa: {primary_ns: ns.example.net.}\n"))
+	require.Equal(t, []string{"ns.example.net."}, readLive(t, p, "new.test").Find("@", "NS").Values)
+
+	declared := specZone(t, "new.test", "soa: {primary_ns: ns.example.net.}\nrecords:\n  \"@\":\n    - {type: NS, values: [a.example.net., b.example.org.]}\n")
+	syncZone(t, p, declared)
+	requireInSync(t, p, declared)
+	bindLoad(t, "new.test", p.Path("new.test"))
+	assert.Equal(t, []string{"a.example.net.", "b.example.org."}, readLive(t, p, "new.test").Find("@", "NS").Values)
 }

@@ -194,7 +194,10 @@ func (f *file) all() *model.Zone {
 }
 
 // apply makes one operation's change in memory, after checking that the
-// file still holds what the plan saw.
+// file still holds what the plan saw (op.Before). A file is rewritten
+// whole, so a record set is replaced by the plan's after state: with the
+// set as the plan saw it, that is op.Change() carried out, and nothing of
+// the change is computed here.
 func (f *file) apply(op *plan.Operation) error {
 	key := setKey{op.Name, op.Type}
 	cur := f.sets[key]

@@ -3,12 +3,13 @@ package zonefile
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -24,9 +25,7 @@ func TestNextSerial(t *testing.T) {
 		{2026112399, 2026112400}, // a busy day runs into the next one, never backwards
 		{2030010100, 2030010101}, // a serial from the future only grows
 	} {
-		if got := NextSerial(tc.old, day); got != tc.want {
-			t.Errorf("NextSerial(%d) = %d, want %d", tc.old, got, tc.want)
-		}
+		assert.Equal(t, tc.want, NextSerial(tc.old, day), "NextSerial(%d)", tc.old)
 	}
 }
 
@@ -49,9 +48,8 @@ func TestParseRejects(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parse("example.com", "example.com.zone", []byte(tc.data))
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("parse error %v, want one containing %q", err, tc.want)
-			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
 }
@@ -60,120 +58,95 @@ func TestApplyWritesAtomicallyAndBumpsSerial(t *testing.T) {
 	dir := t.TempDir()
 	p := New(dir)
 	p.SetClock(func() time.Time { return time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC) })
-	path := filepath.Join(dir, "example.com.zone")
-	os.WriteFile(path, []byte("@ 300 IN SOA ns1.example.com. hostmaster.example.com. 2026112305 7200 3600 1209600 300\nwww 300 IN A 192.0.2.1\n"), 0o644)
+	writeFile(t, filepath.Join(dir, "example.com.zone"), "@ 300 IN SOA ns1.example.com. hostmaster.example.com. 2026112305 7200 3600 1209600 300\nwww 300 IN A 192.0.2.1\n")
 	live, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ttl := uint32(300)
+	require.NoError(t, err)
 	errs := p.Apply(context.Background(), live, []*plan.Operation{
-		{Action: plan.Update, Name: "www", Type: "A", Before: &plan.State{TTL: &ttl, Values: []string{"192.0.2.1"}}, After: &plan.State{TTL: &ttl, Values: []string{"192.0.2.2"}}},
-		{Action: plan.Delete, Name: "gone", Type: "A", Before: &plan.State{TTL: &ttl, Values: []string{"192.0.2.9"}}},
+		{Action: plan.Update, Name: "www", Type: "A", Before: &plan.State{TTL: ttlPtr(300), Values: []string{"192.0.2.1"}}, After: &plan.State{TTL: ttlPtr(300), Values: []string{"192.0.2.2"}}},
+		{Action: plan.Delete, Name: "gone", Type: "A", Before: &plan.State{TTL: ttlPtr(300), Values: []string{"192.0.2.9"}}},
 	})
-	if errs[0] != nil || errs[1] == nil || !strings.Contains(errs[1].Error(), "gone A changed since the plan was made") {
-		t.Fatalf("errors %v: want the update ok and the delete of a missing record refused", errs)
-	}
+	require.Len(t, errs, 2)
+	require.NoError(t, errs[0], "the update")
+	require.Error(t, errs[1], "the delete of a record the file does not hold")
+	assert.Contains(t, errs[1].Error(), "gone A changed since the plan was made")
+
 	after, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if after.SOA.Serial != 2026112306 || after.Find("www", "A").Values[0] != "192.0.2.2" {
-		t.Errorf("after apply: serial %d, www %v", after.SOA.Serial, after.Find("www", "A").Values)
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("directory holds %d entries after a write; temporary files left behind", len(entries))
-	}
+	require.NoError(t, err)
+	assert.Equal(t, uint32(2026112306), after.SOA.Serial)
+	require.NotNil(t, after.Find("www", "A"))
+	assert.Equal(t, []string{"192.0.2.2"}, after.Find("www", "A").Values)
+	assert.Equal(t, []string{"example.com.zone"}, names(t, dir), "no temporary file left behind")
 }
 
 func TestApplyFailsWholeBatchWhenTheWriteFails(t *testing.T) {
 	dir := t.TempDir()
 	p := New(dir)
 	path := filepath.Join(dir, "example.com.zone")
-	original := []byte("@ 300 IN SOA ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 300\n")
-	os.WriteFile(path, original, 0o644)
-	live, _ := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
+	const original = "@ 300 IN SOA ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 300\n"
+	writeFile(t, path, original)
+	live, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
+	require.NoError(t, err)
 	p.write = func(string, []byte) error { return errors.New("disk full") }
-	ttl := uint32(300)
-	errs := p.Apply(context.Background(), live, []*plan.Operation{
-		{Action: plan.Create, Name: "a", Type: "A", After: &plan.State{TTL: &ttl, Values: []string{"192.0.2.1"}}},
-	})
-	if errs[0] == nil || !strings.Contains(errs[0].Error(), "disk full") {
-		t.Fatalf("create reported %v though the file could not be written", errs[0])
+	errs := p.Apply(context.Background(), live, []*plan.Operation{createA("a", "192.0.2.1"), createA("b", "192.0.2.2")})
+	for i, err := range errs {
+		require.Error(t, err, "operation %d reported done though the file could not be written", i+1)
+		assert.Contains(t, err.Error(), "disk full")
 	}
-	if data, _ := os.ReadFile(path); string(data) != string(original) {
-		t.Error("the zone file changed although the write failed")
-	}
+	assert.Equal(t, original, readFile(t, path), "the zone file changed although the write failed")
 }
 
 func TestCreateZoneWritesLoadableFile(t *testing.T) {
-	dir := t.TempDir()
-	p := New(dir)
-	ttl := uint32(60)
+	p := New(t.TempDir())
 	errs := p.Apply(context.Background(), &model.Zone{Name: "new.test"}, []*plan.Operation{
 		{Action: plan.CreateZone, After: &plan.State{Mode: model.Master}},
-		{Action: plan.Create, Name: "@", Type: "TXT", After: &plan.State{TTL: &ttl, Values: []string{`"hello world"`}}},
+		{Action: plan.Create, Name: "@", Type: "TXT", After: &plan.State{TTL: ttlPtr(60), Values: []string{`"hello world"`}}},
 	})
-	for _, err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
+	for i, err := range errs {
+		require.NoError(t, err, "operation %d", i+1)
 	}
 	z, err := p.ReadZone(context.Background(), "new.test", providers.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if z.SOA.PrimaryNS != "ns1.new.test." || z.Find("@", "TXT") == nil {
-		t.Errorf("created zone %+v", z)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "ns1.new.test.", z.SOA.PrimaryNS)
+	assert.NotNil(t, z.Find("@", "TXT"))
+
 	errs = p.Apply(context.Background(), z, []*plan.Operation{{Action: plan.CreateZone}})
-	if errs[0] == nil {
-		t.Error("create_zone of an existing zone succeeded")
-	}
+	require.Error(t, errs[0], "create_zone of an existing zone")
+	assert.Contains(t, errs[0].Error(), "zone new.test already exists")
 }
 
 func TestWriteAtomicReplacesWholeFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "z.zone")
-	os.WriteFile(path, []byte(strings.Repeat("old\n", 1000)), 0o644)
-	if err := writeAtomic(path, []byte("new\n")); err != nil {
-		t.Fatal(err)
-	}
-	if data, _ := os.ReadFile(path); string(data) != "new\n" {
-		t.Errorf("file holds %q", data)
-	}
-	if err := writeAtomic(filepath.Join(dir, "missing-dir", "z.zone"), []byte("x")); err == nil {
-		t.Error("writing into a missing directory succeeded")
-	}
+	writeFile(t, path, strings.Repeat("old\n", 1000))
+	require.NoError(t, writeAtomic(path, []byte("new\n")))
+	assert.Equal(t, "new\n", readFile(t, path))
+	assert.Error(t, writeAtomic(filepath.Join(dir, "missing-dir", "z.zone"), []byte("x")), "writing into a missing directory")
 }
 
 func TestCreateRefusesCNAMEBesideOtherData(t *testing.T) {
 	dir := t.TempDir()
 	p := New(dir)
-	os.WriteFile(filepath.Join(dir, "example.com.zone"), []byte("@ 300 IN SOA ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 300\nwww 300 IN TXT \"kept\"\napi 300 IN CNAME x.example.net.\n"), 0o644)
-	live, _ := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
-	ttl := uint32(300)
+	writeFile(t, filepath.Join(dir, "example.com.zone"), "@ 300 IN SOA ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 300\nwww 300 IN TXT \"kept\"\napi 300 IN CNAME x.example.net.\n")
+	live, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
+	require.NoError(t, err)
 	errs := p.Apply(context.Background(), live, []*plan.Operation{
-		{Action: plan.Create, Name: "www", Type: "CNAME", After: &plan.State{TTL: &ttl, Values: []string{"other.example.net."}}},
-		{Action: plan.Create, Name: "api", Type: "A", After: &plan.State{TTL: &ttl, Values: []string{"192.0.2.1"}}},
+		{Action: plan.Create, Name: "www", Type: "CNAME", After: &plan.State{TTL: ttlPtr(300), Values: []string{"other.example.net."}}},
+		createA("api", "192.0.2.1"),
 	})
 	for i, err := range errs {
-		if err == nil || !strings.Contains(err.Error(), "a CNAME can hold no other data") {
-			t.Errorf("operation %d: %v, want a refusal", i, err)
-		}
+		require.Error(t, err, "operation %d", i+1)
+		assert.Contains(t, err.Error(), "a CNAME can hold no other data")
 	}
 }
 
 func TestZeroValuedDataIsKept(t *testing.T) {
 	f, err := parse("example.com", "example.com.zone", []byte("@ 300 IN SOA a. b. 1 2 3 4 5\nx 300 IN EUI48 00-00-00-00-00-00\ny 300 IN HINFO \"\" \"\"\nz 300 IN NULL \\# 0"))
-	if err != nil {
-		t.Fatal(err)
+	require.NoError(t, err)
+	for _, k := range []setKey{{"x", "EUI48"}, {"y", "HINFO"}, {"z", "NULL"}} {
+		assert.Contains(t, f.sets, k)
 	}
-	if f.sets[setKey{"x", "EUI48"}] == nil || f.sets[setKey{"y", "HINFO"}] == nil || f.sets[setKey{"z", "NULL"}] == nil {
-		t.Errorf("record sets %v", f.sets)
-	}
-	if back, err := parse("example.com", "example.com.zone", f.render()); err != nil || back.sets[setKey{"z", "NULL"}].Values[0] != `\# 0` {
-		t.Errorf("written back: %v\n%s", err, f.render())
-	}
+	back, err := parse("example.com", "example.com.zone", f.render())
+	require.NoError(t, err, "written back:\n%s", f.render())
+	require.Contains(t, back.sets, setKey{"z", "NULL"})
+	assert.Equal(t, []string{`\# 0`}, back.sets[setKey{"z", "NULL"}].Values)
 }

@@ -83,7 +83,9 @@ type Provider struct {
 	// autoNS holds, for a zone this provider created, the apex NS it gave
 	// the new file (the SOA's primary, see file.addApexNS). A plan applies
 	// create_zone on its own, then the spec's SOA and records: until the
-	// spec's own apex NS arrive, that NS follows the SOA's primary.
+	// spec's own apex NS arrive, that NS follows the SOA's primary. Once
+	// the zone is read again, a plan sees that NS as a live record, and it
+	// is one like any other: ReadZone forgets it.
 	autoNS sync.Map
 	// write replaces a file; tests make it fail.
 	write func(path string, data []byte) error
@@ -145,6 +147,7 @@ func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 
 // ReadZone parses the zone's file into the model.
 func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*model.Zone, error) {
+	p.autoNS.Delete(zone)
 	f, err := p.read(zone)
 	if err != nil {
 		return nil, err
@@ -171,7 +174,8 @@ func (p *Provider) read(zone string) (*file, error) {
 
 // Apply carries out operations on the zone's file: it re-reads the file,
 // checks that every record set still looks as the plan saw it, makes the
-// changes in memory and writes the file once.
+// changes in memory and writes the file once. Of live it takes only the
+// zone's name: the file is the state, and live is read-only.
 func (p *Provider) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error {
 	errs := make([]error, len(ops))
 	mu, _ := p.locks.LoadOrStore(live.Name, &sync.Mutex{})
