@@ -120,6 +120,7 @@ func (l *loader) templateArgs(z *model.Zone, t *template, nameNode, args *yaml.N
 				ok = false
 			case v.Kind != yaml.ScalarNode || v.Tag == "!!null":
 				l.Add(v, "parameter %s of template %s must be a text, not %s", k.Value, t.name, yamlx.Describe(v))
+				values[k.Value] = paramValue{}
 				ok = false
 			default:
 				values[k.Value] = paramValue{value: v.Value, from: ", given at " + yamlx.NodePos(l.File, v).String()}

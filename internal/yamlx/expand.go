@@ -33,7 +33,7 @@ func ExpandCount(e *FileErrors, doc *yaml.Node) (copies int, ok bool) {
 	}
 	x := &expander{e: e, active: map[*yaml.Node]bool{}}
 	x.node(doc)
-	return x.copied, !x.failed
+	return x.copied, !x.failed && !x.endless
 }
 
 // Origin is where a node that Expand copied from an anchor is written.
@@ -83,7 +83,10 @@ type expander struct {
 	// active holds the anchored nodes being expanded: an alias to one of
 	// them is inside the value it refers to.
 	active map[*yaml.Node]bool
-	failed bool
+	// failed stops the expansion (too many copies); endless is set for
+	// an alias inside its own anchor, and the expansion goes on to find
+	// any other.
+	failed, endless bool
 }
 
 func (x *expander) node(n *yaml.Node) {
@@ -116,6 +119,7 @@ func (x *expander) alias(a *yaml.Node) *yaml.Node {
 	}
 	if x.active[t] {
 		x.e.Add(a, "alias *%s is inside the value of anchor &%s (line %d) it refers to, so it would never end; alias a value that does not hold it", a.Value, t.Anchor, t.Line)
+		x.endless = true
 		return nullAt(a)
 	}
 	return x.copy(t, a, a.Value)
