@@ -24,9 +24,9 @@ func (l *loader) aliases(z *model.Zone, n *yaml.Node) {
 	seen := map[string]int{}
 	var names []string
 	var nodes []*yaml.Node
-	for _, item := range n.Content {
+	for i, item := range n.Content {
 		if item.Kind != yaml.ScalarNode || item.Tag == "!!null" {
-			l.Add(item, "alias %s is not a valid domain name", yamlx.Describe(item))
+			l.Add(item, "aliases[%d] must be a zone name, e.g. example.net, not %s", i, yamlx.Describe(item))
 			continue
 		}
 		ascii, err := model.ASCIIName(strings.TrimSuffix(item.Value, "."))

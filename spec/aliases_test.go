@@ -67,7 +67,7 @@ func TestAliasProblems(t *testing.T) {
 		}, `zones/example.com.yaml:2:11: alias "bad name" is not a valid domain name
 zones/example.com.yaml:2:23: alias example.com is the zone itself
 zones/example.com.yaml:2:49: alias example.net is listed twice (first at line 2)
-zones/example.com.yaml:2:62: alias a mapping is not a valid domain name`},
+zones/example.com.yaml:2:62: aliases[4] must be a zone name, e.g. example.net, not a mapping`},
 		{"an alias another spec declares", map[string]string{
 			"zones/example.com.yaml": "zone: example.com\naliases: [example.net]\nprovider: local\n",
 			"zones/example.net.yaml": "zone: example.net\nprovider: local\n",
