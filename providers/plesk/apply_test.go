@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -316,38 +317,104 @@ func TestMasterSlaveMaster(t *testing.T) {
 	assert.Equal(t, "192.0.2.10", recs[0].Value)
 }
 
-// TestLateCommit: a packet that reached Plesk but was carried out only
-// after the check before the retry (a slow server committing late) has
-// its repeat refused as a duplicate. The record is there, once: the
-// operation succeeded.
+// TestLateCommit: the first packet reaches Plesk without an answer, the
+// check before the retry finds nothing, and the repeat is refused. The
+// last check, made before the failure is reported, decides: the first try
+// landed late (a slow server) and the operation succeeded; nothing landed
+// and the refusal is the operation's failure; or the check cannot be
+// made and the outcome is unknown.
 func TestLateCommit(t *testing.T) {
-	f := fake.New(fake.Options{Login: testLogin, Password: testPassword})
-	_, err := f.AddSite(zone)
-	require.NoError(t, err)
-	adds := 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		if bytes.Contains(body, []byte("<add_rec>")) {
-			if adds++; adds == 2 {
-				// The first try lands now, after the check found nothing.
+	for _, tc := range []struct {
+		name string
+		// meddle runs when the second add_rec packet arrives.
+		meddle func(f *fake.Server) error
+		// down fails every request after the second add_rec packet.
+		down   bool
+		status apply.Status
+		err    string // the operation's error, a regexp
+		// records are the A records at new at the end.
+		records int
+	}{
+		{
+			name: "the first try lands late: ok",
+			meddle: func(f *fake.Server) error {
 				_, err := f.AddRecord(zone, "A", "new."+zone+".", "192.0.2.3", "")
-				assert.NoError(t, err)
+				return err
+			},
+			status:  apply.OK,
+			records: 1,
+		},
+		{
+			name: "nothing landed, the repeat is refused: failed",
+			meddle: func(f *fake.Server) error {
+				_, err := f.AddRecord(zone, "CNAME", "new."+zone+".", "elsewhere.example.", "")
+				return err
+			},
+			status: apply.Failed,
+			err:    `^plesk: add_rec new A in example.test: error 1007 "Inserted data already exists: a CNAME record cannot share its host with other records."$`,
+		},
+		{
+			name: "landed late, the last check cannot be made: unknown",
+			meddle: func(f *fake.Server) error {
+				_, err := f.AddRecord(zone, "A", "new."+zone+".", "192.0.2.3", "")
+				return err
+			},
+			down:    true,
+			status:  apply.Unknown,
+			err:     `^sent, outcome not confirmed — run plan: plesk: add_rec new A in example.test: error 1007 "Inserted data already exists."$`,
+			records: 1,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := fake.New(fake.Options{Login: testLogin, Password: testPassword})
+			_, err := f.AddSite(zone)
+			require.NoError(t, err)
+			var mu sync.Mutex
+			adds := 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				mu.Lock()
+				down := tc.down && adds >= 2
+				if bytes.Contains(body, []byte("<add_rec>")) {
+					if adds++; adds == 2 {
+						assert.NoError(t, tc.meddle(f))
+					}
+				}
+				mu.Unlock()
+				if down {
+					http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+					return
+				}
+				f.ServeHTTP(w, r)
+			}))
+			t.Cleanup(srv.Close)
+			fx := &fixture{fake: f, srv: srv, p: newProvider(t, plesk.Settings{Login: testLogin, Password: testPassword, Settings: httpx.Settings{Endpoint: srv.URL}})}
+			want := desired(t, zone, ttl, rec{"new", "A", []string{"192.0.2.3"}})
+			zp, live := fx.plan(t, want)
+			rep := fx.runInWindow(want, zp, live, func(*model.Zone) {
+				f.Faults().Script(faults.Reset) // the first packet: sent, no answer
+			})
+			require.Len(t, rep.Results, 1)
+			r := rep.Results[0]
+			assert.Equal(t, tc.status, r.Status, r.Error)
+			if tc.err != "" {
+				assert.Regexp(t, tc.err, r.Error)
 			}
-		}
-		f.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	fx := &fixture{fake: f, srv: srv, p: newProvider(t, plesk.Settings{Login: testLogin, Password: testPassword, Settings: httpx.Settings{Endpoint: srv.URL}})}
-	want := desired(t, zone, ttl, rec{"new", "A", []string{"192.0.2.3"}})
-	zp, live := fx.plan(t, want)
-	rep := fx.runInWindow(want, zp, live, func(*model.Zone) {
-		f.Faults().Script(faults.Reset) // the first packet: sent, no answer
-	})
-	assert.Equal(t, apply.Counts{OK: 1}, rep.Counts(), "statuses %v", statuses(rep))
-	assert.Equal(t, 2, adds, "add_rec packets (the lost one and the refused repeat)")
-	recs := f.Records(zone)
-	require.Len(t, recs, 1, "records at the fake")
-	// The index holds the id of the record the first try made.
-	assert.Equal(t, []uint64{recs[0].ID}, plesk.RecordIDs(fx.p, zone, "new", "A", "192.0.2.3"))
+			assert.Equal(t, 2, adds, "add_rec packets (the lost one and the refused repeat)")
+			var ids []uint64
+			for _, rr := range f.Records(zone) {
+				if rr.Type == "A" {
+					ids = append(ids, rr.ID)
+				}
+			}
+			require.Len(t, ids, tc.records, "A records at the fake")
+			if tc.status == apply.OK {
+				// The index holds the id of the record the first try made.
+				assert.Equal(t, ids, plesk.RecordIDs(fx.p, zone, "new", "A", "192.0.2.3"))
+			} else {
+				assert.Empty(t, plesk.RecordIDs(fx.p, zone, "new", "A", "192.0.2.3"))
+			}
+		})
+	}
 }
