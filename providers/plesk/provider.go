@@ -154,7 +154,8 @@ func (p *Provider) lookupSite(ctx context.Context, zone string) (siteID, error) 
 	return 0, fmt.Errorf("plesk: no site %s: %w", zone, providers.ErrZoneNotFound)
 }
 
-// siteFor returns the site of a zone, from memory when it was read before.
+// siteFor returns the site of a zone, from the index when it was looked up
+// before.
 func (p *Provider) siteFor(ctx context.Context, zone string) (siteID, error) {
 	if id, ok := p.index.site(zone); ok {
 		return id, nil
