@@ -77,6 +77,7 @@ func (p *Provider) CheckOperation(live *model.Zone, op *plan.Operation) error {
 type updater struct {
 	p    *Provider
 	zone string
+	// live is the zone as apply read it: read-only.
 	live *model.Zone
 	errs []error
 	// down is set when a message got no answer; later messages are not
@@ -98,8 +99,10 @@ type updater struct {
 }
 
 // claim reads the zone's SOA from the server and checks that its serial
-// is still the one the live zone was read with: a change made since then
-// by anyone makes every operation fail before anything is sent.
+// is still the one the live zone was read with, or the one this
+// provider's own last change to it left (the index keeps it): a change
+// made since then by anyone else makes every operation fail before
+// anything is sent.
 func (u *updater) claim(ctx context.Context) error {
 	if u.live.SOA == nil {
 		return nil
@@ -108,11 +111,22 @@ func (u *updater) claim(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if cur.Serial != u.live.SOA.Serial {
-		return u.changed(-1, fmt.Sprintf("its SOA serial is %d at %s, it was %d when the zone was read", cur.Serial, u.p.cfg.server, u.live.SOA.Serial))
+	read := u.live.SOA.Serial
+	if want := u.p.idx.serial(u.zone, read); cur.Serial != want {
+		was := fmt.Sprintf("it was %d when the zone was read", read)
+		if want != read {
+			was = fmt.Sprintf("it was %d after zonesync's last change to the zone", want)
+		}
+		return u.changed(-1, fmt.Sprintf("its SOA serial is %d at %s, %s", cur.Serial, u.p.cfg.server, was))
 	}
 	u.base = cur
 	return nil
+}
+
+// movedTo records the serial a change of this apply left the zone at, for
+// the next Apply call of the zone.
+func (u *updater) movedTo(serial uint32) {
+	u.p.idx.move(u.zone, u.live.SOA.Serial, serial)
 }
 
 // changed is the refusal of an operation because the zone changed.
@@ -146,7 +160,7 @@ func (u *updater) rebase(ctx context.Context) {
 		return
 	}
 	u.base = cur
-	u.live.SOA.Serial = cur.Serial
+	u.movedTo(cur.Serial)
 }
 
 // movedSince reports, after a message was refused, whether the reason is
@@ -193,7 +207,7 @@ func (u *updater) records(ctx context.Context, ops []*plan.Operation, idx []int)
 	u.index = map[*change]int{}
 	var changes []*change
 	for _, i := range idx {
-		c, err := newChange(u.zone, u.live, ops[i])
+		c, err := newChange(u.zone, u.p.idx.spelling(u.zone, ops[i].Name, ops[i].Type), ops[i])
 		if err != nil {
 			u.errs[i] = u.fail(ops[i], -1, "cannot build the UPDATE: "+err.Error(), nil)
 			continue
@@ -257,6 +271,11 @@ func (u *updater) send(ctx context.Context, changes []*change) {
 	case rcode == dns.RcodeSuccess:
 		u.rebase(ctx)
 		u.verify(ctx, changes)
+		for _, c := range changes {
+			if u.errs[u.index[c]] == nil {
+				u.p.idx.forget(u.zone, c.op.Name, c.op.Type, c.rewrites, c.removed)
+			}
+		}
 	case rcode == dns.RcodeNXRrset && u.movedSince(ctx):
 		for _, c := range changes {
 			u.errs[u.index[c]] = u.moved

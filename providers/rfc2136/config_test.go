@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-	zsconfig "github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
@@ -19,7 +19,7 @@ const testSecret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA=="
 func fromYAML(t *testing.T, settings string, env map[string]string) (*Provider, error) {
 	t.Helper()
 	data := "providers:\n  bind:\n    type: rfc2136\n" + settings
-	cfg, err := zsconfig.Parse("zonesync.yaml", []byte(data), func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	cfg, err := config.Parse("zonesync.yaml", []byte(data), func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func TestSecretNotShown(t *testing.T) {
 // TestValidation: the capabilities make validation reject what RFC 2136
 // cannot do, each at its place in the spec.
 func TestValidation(t *testing.T) {
-	cfg, err := zsconfig.Parse("zonesync.yaml", []byte("providers:\n  bind:\n    type: rfc2136\n    server: 192.0.2.1\n    tsig: {name: k, secret: "+testSecret+"}\n"), func(string) (string, bool) { return "", false })
+	cfg, err := config.Parse("zonesync.yaml", []byte("providers:\n  bind:\n    type: rfc2136\n    server: 192.0.2.1\n    tsig: {name: k, secret: "+testSecret+"}\n"), func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
 	}

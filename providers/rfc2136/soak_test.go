@@ -25,12 +25,11 @@ func TestSoak(t *testing.T) {
 	p, proxy := faultyProvider(t, srv)
 	zone := srv.newZone(t)
 	providertest.Soak(t, providertest.SoakHarness{
-		LiveWritable: liveWritable,
-		Provider:     p,
-		Zone:         zone,
-		Faults:       proxy.inj,
-		Seed:         20261124,
-		State:        func() ([]providertest.Record, error) { return srv.records(zone) },
+		Provider: p,
+		Zone:     zone,
+		Faults:   proxy.inj,
+		Seed:     20261124,
+		State:    func() ([]providertest.Record, error) { return srv.records(zone) },
 	})
 }
 
