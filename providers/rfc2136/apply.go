@@ -19,7 +19,9 @@ const tsigRoom = 2*255 + 64 + 32
 // an SOA change goes in a message of its own. A message is atomic on the
 // server: when its prerequisites fail nothing of it is done, and the
 // operations are retried in halves until the ones whose prerequisites
-// still hold are done and each failing one is found.
+// still hold are done and each failing one is found. live is read-only:
+// the serial each landed message leaves and the server's spellings go in
+// the provider's index (see index).
 func (p *Provider) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error {
 	if live == nil {
 		errs := make([]error, len(ops))
