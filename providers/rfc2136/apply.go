@@ -87,8 +87,8 @@ type updater struct {
 	down error
 	// rights caches mayUpdate's answer.
 	rights *bool
-	// index maps a change to its operation's place in errs.
-	index map[*change]int
+	// place maps a change to its operation's place in errs.
+	place map[*change]int
 	// base is the zone's SOA exactly as the server holds it when nothing
 	// but this apply changed the zone since it was read; every UPDATE
 	// requires it, so that none lands on a zone someone else changed. It
@@ -206,7 +206,7 @@ func (u *updater) records(ctx context.Context, ops []*plan.Operation, idx []int)
 	if len(idx) == 0 {
 		return
 	}
-	u.index = map[*change]int{}
+	u.place = map[*change]int{}
 	var changes []*change
 	for _, i := range idx {
 		c, err := newChange(u.zone, u.p.idx.spelling(u.zone, ops[i].Name, ops[i].Type), ops[i])
@@ -214,7 +214,7 @@ func (u *updater) records(ctx context.Context, ops []*plan.Operation, idx []int)
 			u.errs[i] = u.fail(ops[i], -1, "cannot build the UPDATE: "+err.Error(), nil)
 			continue
 		}
-		u.index[c] = i
+		u.place[c] = i
 		changes = append(changes, c)
 	}
 	for _, chunk := range chunks(changes) {
@@ -226,7 +226,7 @@ func (u *updater) records(ctx context.Context, ops []*plan.Operation, idx []int)
 func (u *updater) send(ctx context.Context, changes []*change) {
 	setAll := func(rcode int, detail string, cause error) {
 		for _, c := range changes {
-			u.errs[u.index[c]] = u.fail(c.op, rcode, detail, cause)
+			u.errs[u.place[c]] = u.fail(c.op, rcode, detail, cause)
 		}
 	}
 	if u.down != nil {
@@ -235,7 +235,7 @@ func (u *updater) send(ctx context.Context, changes []*change) {
 	}
 	if u.moved != nil {
 		for _, c := range changes {
-			u.errs[u.index[c]] = u.moved
+			u.errs[u.place[c]] = u.moved
 		}
 		return
 	}
@@ -274,13 +274,13 @@ func (u *updater) send(ctx context.Context, changes []*change) {
 		u.rebase(ctx)
 		u.verify(ctx, changes)
 		for _, c := range changes {
-			if u.errs[u.index[c]] == nil {
+			if u.errs[u.place[c]] == nil {
 				u.p.idx.forget(u.zone, c.op.Name, c.op.Type, c.rewrites, c.removed)
 			}
 		}
 	case rcode == dns.RcodeNXRrset && u.movedSince(ctx):
 		for _, c := range changes {
-			u.errs[u.index[c]] = u.moved
+			u.errs[u.place[c]] = u.moved
 		}
 	case (rcode == dns.RcodeRefused || rcode == dns.RcodeServerFailure) && !u.mayUpdate(ctx):
 		setAll(rcode, explain("update", u.p.cfg.key, u.zone, rcode), nil)
@@ -294,7 +294,7 @@ func (u *updater) send(ctx context.Context, changes []*change) {
 			return
 		}
 		c := changes[0]
-		u.errs[u.index[c]] = u.fail(c.op, rcode, u.prereqProblem(c.op, rcode), nil)
+		u.errs[u.place[c]] = u.fail(c.op, rcode, u.prereqProblem(c.op, rcode), nil)
 	default:
 		setAll(rcode, explainAnswer("update", u.p.cfg.key, u.zone, r), nil)
 	}
@@ -319,7 +319,7 @@ func (u *updater) verify(ctx context.Context, changes []*change) {
 	if c.op.Type == "DS" && c.op.Action != plan.Delete {
 		detail = fmt.Sprintf("the server answered NOERROR but dropped %s DS: DS records belong at a delegation, a name with NS records (RFC 4035 §2.4)", c.op.Name)
 	}
-	u.errs[u.index[c]] = u.fail(c.op, r.msg.Rcode, detail, nil)
+	u.errs[u.place[c]] = u.fail(c.op, r.msg.Rcode, detail, nil)
 }
 
 // perChange are the rcodes by which a server refuses a whole message for
