@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -124,8 +125,6 @@ func cloneZone(z *model.Zone) *model.Zone {
 func Plan(t testing.TB, desired, live *model.Zone, caps model.Capabilities) *plan.ZonePlan {
 	t.Helper()
 	zp, err := plan.Zone(desired, live, caps, nil)
-	if err != nil {
-		t.Fatalf("plan of %s: %v", desired.Name, err)
-	}
+	require.NoError(t, err, "plan of %s", desired.Name)
 	return zp
 }
