@@ -96,7 +96,7 @@ func TestReadZoneCalls(t *testing.T) {
 	if len(live.Records) != 2 || live.Find("go", "WR") != nil {
 		t.Fatalf("records %+v; want www A and txt TXT, the WR record left out", live.Records)
 	}
-	if rs := live.Find("www", "A"); rs.Failover == nil || rs.Failover.Check != "ping" || len(rs.IDs) != 2 {
+	if rs := live.Find("www", "A"); rs.Failover == nil || rs.Failover.Check != "ping" || len(e.p.idx.ids(setRef{zone: "example.test", name: "www", rrtype: "A"})) != 2 {
 		t.Fatalf("www A %+v", rs)
 	}
 }

@@ -75,13 +75,14 @@ func TestDocumentedErrors(t *testing.T) {
 		}, `cloudns: add-record new A in example.test: "Missing domain-name"`},
 		{"unknown record id", func(t *testing.T, e *env) error {
 			live := e.seeded(t)
-			live.Find("www", "A").IDs["192.0.2.1"] = "999999"
+			// Another writer deletes the record after the read.
+			e.fake.RemoveRecord("example.test", onlyRecord(t, e, "www", "A")[0].ID)
 			return e.applyOne(live, &plan.Operation{Action: plan.Update, Name: "www", Type: "A",
 				Before: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.1"}}, After: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.9"}}})
 		}, `cloudns: mod-record www A in example.test: "Invalid record-id param."`},
 		{"record deleted twice", func(t *testing.T, e *env) error {
-			live := e.seeded(t)
-			id := live.Find("www", "A").IDs["192.0.2.1"]
+			e.seeded(t)
+			id := e.p.idx.id(setRef{zone: "example.test", name: "www", rrtype: "A"}, "192.0.2.1")
 			if err := e.p.c.deleteRecord(context.Background(), target{subject: "www A", zone: "example.test"}, id, nil); err != nil {
 				return err
 			}
@@ -204,7 +205,7 @@ func TestUnexpectedAnswers(t *testing.T) {
 			`cloudns: delete-record www A in example.test: unexpected answer: []`},
 		{"add without an id", map[string]string{"add-record": `{"status":"Success","statusDescription":"The record was added successfully."}`},
 			func(p *Provider) error {
-				_, err := p.addRecord(context.Background(), "example.test", &model.RecordSet{Name: "www", Type: "A", IDs: map[string]string{}}, "192.0.2.1", 300)
+				_, err := p.addRecord(context.Background(), setRef{zone: "example.test", name: "www", rrtype: "A"}, "192.0.2.1", 300)
 				return err
 			},
 			`cloudns: add-record www A in example.test: the answer carries no record id (data.id)`},

@@ -26,11 +26,10 @@ func TestSoak(t *testing.T) {
 		t.Fatal(err)
 	}
 	providertest.Soak(t, providertest.SoakHarness{
-		LiveWritable: liveWritable,
-		Provider:     e.p,
-		Zone:         zone,
-		Faults:       e.fake.Faults(),
-		Seed:         20261123,
+		Provider: e.p,
+		Zone:     zone,
+		Faults:   e.fake.Faults(),
+		Seed:     20261123,
 		State: func() ([]providertest.Record, error) {
 			var out []providertest.Record
 			for _, r := range e.fake.Records(zone) {
