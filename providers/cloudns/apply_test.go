@@ -43,41 +43,17 @@ func TestUpdateOnlyPlanCallCounts(t *testing.T) {
 		set("same", "A", "203.0.113.9"),                                                  // untouched
 	)
 	zp, live := e.planFor(t, desired)
-	for _, op := range zp.Operations {
-		if op.Action != plan.Update {
-			t.Fatalf("not an update-only plan: %s %s %s", op.Action, op.Name, op.Type)
-		}
-	}
+	require.Equal(t, []string{"update @ MX", "update pool A", "update shrink A", "update txt TXT", "update www A"}, opsOf(zp), "an update-only plan")
+	same := onlyRecord(t, e, "same", "A")
 	e.fake.Faults().ResetCounts()
-	rep := e.runPlan(zp, desired, live)
-	for _, r := range rep.Results {
-		if r.Status != apply.OK {
-			t.Fatalf("%s %s: %s %s", r.Name, r.Type, r.Status, r.Error)
-		}
-	}
-	calls := e.fake.Faults().AllCalls()
-	want := map[string]int{"mod-record": 1 + 1 + 2 + 2, "add-record": 1, "delete-record": 2, "get-zone-info": 1, "records": 1, "get-records-count": 1}
-	total := 0
-	for ep, n := range calls {
-		total += n
-		if n != want[ep] {
-			t.Errorf("%s called %d times, want %d", ep, n, want[ep])
-		}
-	}
+	requireOK(t, e.runPlan(zp, desired, live))
 	// The read before the first change: get-zone-info, records and its count.
-	if changed := 1 + 1 + 2 + 3 + 2; total != changed+3 {
-		t.Errorf("%d calls for %d changed records and one read: %v", total, changed, calls)
-	}
+	want := map[string]int{"mod-record": 1 + 1 + 2 + 2, "add-record": 1, "delete-record": 2, "get-zone-info": 1, "records": 1, "get-records-count": 1}
+	assert.Empty(t, cmp.Diff(want, e.fake.Faults().AllCalls()), "calls for 9 changed records and one read (-want +got)")
 	sameIndexAsRead(t, e, "example.test", nil)
-	if again, _ := e.planFor(t, desired); len(again.Operations) != 0 {
-		t.Fatalf("plan after apply: %+v", again.Operations)
-	}
-	// Records that kept their value kept their id: nothing was re-created.
-	for _, r := range e.fake.Records("example.test") {
-		if r.Host == "same" && r.Record != "203.0.113.9" {
-			t.Fatal("untouched record changed")
-		}
-	}
+	again, _ := e.planFor(t, desired)
+	assert.Empty(t, opsOf(again), "plan after apply")
+	assert.Empty(t, cmp.Diff(same, onlyRecord(t, e, "same", "A")), "the untouched record (-before +after)")
 }
 
 // TestFailureMidPlan: an operation failing in the middle of a plan leaves
@@ -116,27 +92,21 @@ func TestFailureMidPlan(t *testing.T) {
 			zp, live := e.planFor(t, desired)
 			rep := e.runPlanWith(providertest.InWindow(e.p, func(*model.Zone) { tc.breakIt(t, e) }), zp, desired, live)
 			got := map[string]apply.Result{}
+			statuses := map[string]apply.Status{}
 			for _, r := range rep.Results {
-				got[string(r.Action)+" "+r.Name+" "+r.Type] = r
+				key := string(r.Action) + " " + r.Name + " " + r.Type
+				got[key], statuses[key] = r, r.Status
 			}
-			for key, want := range map[string]apply.Status{
+			assert.Empty(t, cmp.Diff(map[string]apply.Status{
 				"delete x A":             apply.OK,
 				"create alpha A":         apply.OK,
 				"update beta A":          tc.status,
 				"create gamma TXT":       apply.OK,
 				"create x CNAME":         apply.OK,
 				"create_failover beta A": apply.Skipped,
-			} {
-				if got[key].Status != want {
-					t.Errorf("%s: %s (%s), want %s", key, got[key].Status, got[key].Error, want)
-				}
-			}
-			if msg := got["update beta A"].Error; !strings.HasPrefix(msg, tc.wantErr) {
-				t.Errorf("failure message %q, want it to start with %q", msg, tc.wantErr)
-			}
-			if msg := got["create_failover beta A"].Error; !strings.Contains(msg, "depends on operation") {
-				t.Errorf("skip reason %q", msg)
-			}
+			}, statuses), "statuses (-want +got)")
+			assert.True(t, strings.HasPrefix(got["update beta A"].Error, tc.wantErr), "failure message %q, want it to start with %q", got["update beta A"].Error, tc.wantErr)
+			assert.Contains(t, got["create_failover beta A"].Error, "depends on operation", "skip reason")
 			// The index Apply kept current still says what ClouDNS holds,
 			// but for the record the other writer deleted, which it cannot know.
 			var gone []setKey
@@ -155,12 +125,9 @@ func TestCreateZoneTakesOverDefaultNS(t *testing.T) {
 	desired := zoneOf(t, "example.test", set("@", "NS", "ns1.example.net.", "ns2.example.net."))
 	e.mustSync(t, desired)
 	calls := e.fake.Faults().AllCalls()
-	if calls["mod-record"] != 2 || calls["delete-record"] != 2 || calls["add-record"] != 0 {
-		t.Fatalf("calls %v; want the 4 default NS records rewritten twice and deleted twice", calls)
-	}
-	if n := len(e.fake.Records("example.test")); n != 2 {
-		t.Fatalf("%d records at ClouDNS, want 2", n)
-	}
+	assert.Equal(t, []int{2, 2, 0}, []int{calls["mod-record"], calls["delete-record"], calls["add-record"]},
+		"mod-record, delete-record, add-record: the 4 default NS records rewritten twice and deleted twice (all calls %v)", calls)
+	assert.Len(t, e.fake.Records("example.test"), 2, "records at ClouDNS")
 }
 
 // TestCreateOnExistingSetIsStale: outside a zone just registered, a create
@@ -169,12 +136,8 @@ func TestCreateOnExistingSetIsStale(t *testing.T) {
 	e := newEnv(t, nil)
 	live := e.seeded(t)
 	err := e.applyOne(live, &plan.Operation{Action: plan.Create, Name: "www", Type: "A", After: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.5"}}})
-	if err == nil || !strings.Contains(err.Error(), "already exists at ClouDNS; run plan again") {
-		t.Fatalf("error %v", err)
-	}
-	if n := len(e.fake.Records("example.test")); n != 1 {
-		t.Fatalf("%d records, want 1", n)
-	}
+	assert.ErrorContains(t, err, "already exists at ClouDNS; run plan again")
+	assert.Len(t, e.fake.Records("example.test"), 1, "records at ClouDNS")
 }
 
 // TestMixedTTLIsRewritten: records of one set with different TTLs (an
@@ -183,23 +146,17 @@ func TestCreateOnExistingSetIsStale(t *testing.T) {
 func TestMixedTTLIsRewritten(t *testing.T) {
 	e := newEnv(t, nil)
 	e.mustSync(t, zoneOf(t, "example.test", set("www", "A", "192.0.2.1")))
-	if _, err := e.fake.PutRecord("example.test", fake.Record{Type: "A", Host: "www", Record: "192.0.2.2", TTL: 300}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := e.fake.PutRecord("example.test", fake.Record{Type: "A", Host: "www", Record: "192.0.2.2", TTL: 300})
+	require.NoError(t, err)
 	desired := zoneOf(t, "example.test", set("www", "A", "192.0.2.1", "192.0.2.2"))
 	zp, _ := e.planFor(t, desired)
-	if len(zp.Operations) != 1 || zp.Operations[0].Action != plan.Update || *zp.Operations[0].Before.TTL != mixedTTL {
-		t.Fatalf("plan %+v", zp.Operations)
-	}
+	require.Equal(t, []string{"update www A"}, opsOf(zp))
+	assert.Equal(t, uint32(mixedTTL), *zp.Operations[0].Before.TTL, "the TTL the set reads with")
 	e.fake.Faults().ResetCounts()
 	e.mustSync(t, desired)
-	if n := e.fake.Faults().Calls("mod-record"); n != 2 {
-		t.Fatalf("mod-record called %d times, want 2 (each record once)", n)
-	}
-	for _, r := range e.fake.Records("example.test") {
-		if r.Host == "www" && r.TTL != 3600 {
-			t.Fatalf("record %s TTL %d", r.Record, r.TTL)
-		}
+	assert.Equal(t, 2, e.fake.Faults().Calls("mod-record"), "mod-record calls: each record once")
+	for _, r := range onlyRecord(t, e, "www", "A") {
+		assert.Equal(t, 3600, r.TTL, "TTL of %s", r.Record)
 	}
 }
 

@@ -3,6 +3,7 @@ package cloudns
 import (
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/model"
 )
@@ -22,9 +23,7 @@ func TestConformanceExistingZone(t *testing.T) {
 	providertest.Run(t, func(t *testing.T) providertest.Harness {
 		e := newEnv(t, nil)
 		ns := &model.RecordSet{Name: model.Apex, Type: "NS", TTL: 3600, Values: []string{"pns41.cloudns.net.", "pns42.cloudns.net."}}
-		if err := e.fake.Seed(&model.Zone{Name: "example.test", Mode: model.Master, Records: []*model.RecordSet{ns}}); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, e.fake.Seed(&model.Zone{Name: "example.test", Mode: model.Master, Records: []*model.RecordSet{ns}}))
 		return providertest.Harness{Provider: e.p, Zone: "example.test"}
 	})
 }
