@@ -189,3 +189,28 @@ func indexOf(p *Provider, zone string) *zoneRecords {
 	defer p.idx.mu.Unlock()
 	return p.idx.zones[zone]
 }
+
+// TestReadReplacesTheIndex: each read of a zone replaces what the index
+// holds of it, and a zone that is gone leaves nothing behind, so no id of
+// an earlier read outlives the records it named.
+func TestReadReplacesTheIndex(t *testing.T) {
+	e := newEnv(t, nil)
+	e.seeded(t)
+	www := setRef{zone: "example.test", name: "www", rrtype: "A"}
+	first := e.p.idx.id(www, "192.0.2.1")
+	require.NotEmpty(t, first, "the id of www A after the first read")
+
+	// Another writer replaces the record: a new read gives its new id.
+	e.fake.RemoveRecord("example.test", onlyRecord(t, e, "www", "A")[0].ID)
+	_, err := e.fake.PutRecord("example.test", fake.Record{Type: "A", Host: "www", Record: "192.0.2.1", TTL: 3600})
+	require.NoError(t, err)
+	_, err = e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
+	require.NoError(t, err)
+	second := e.p.idx.id(www, "192.0.2.1")
+	assert.NotEqual(t, first, second, "the id after the record was replaced")
+
+	e.fake.DeleteZone("example.test")
+	_, err = e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
+	require.ErrorIs(t, err, providers.ErrZoneNotFound)
+	assert.Nil(t, indexOf(e.p, "example.test"), "the index entry of a zone that is gone")
+}
