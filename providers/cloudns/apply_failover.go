@@ -2,7 +2,6 @@ package cloudns
 
 import (
 	"context"
-	"maps"
 	"slices"
 
 	"github.com/zonesync/zonesync/model"
@@ -46,8 +45,8 @@ func (p *Provider) failoverOn(ctx context.Context, s setRef, value, id string, f
 		// modify replaces the settings as a whole: send back those
 		// zonesync does not model, as they were read.
 		unmodeled, _ := p.idx.monitored(s.zone, id)
-		kept = maps.Clone(unmodeled)
-		for k, v := range kept {
+		for k, v := range unmodeled {
+			kept[k] = v
 			if _, set := params[k]; !set {
 				params[k] = v
 			}
