@@ -115,7 +115,8 @@ func (p *Provider) apply(ctx context.Context, live *model.Zone, op *plan.Operati
 // about in the index, and checks it still holds what the plan saw.
 func (p *Provider) setOf(zone string, op *plan.Operation) (setRef, error) {
 	s := setRef{zone: zone, name: op.Name, rrtype: op.Type}
-	have, _, ok := p.idx.values(s)
+	r, ok := p.idx.set(s)
+	have := r.values()
 	if !ok {
 		return s, opError(zone, op, fmt.Errorf("the record set is not in the live zone; run plan again"))
 	}
@@ -297,11 +298,11 @@ func (p *Provider) createSet(ctx context.Context, zone string, op *plan.Operatio
 		return opError(zone, op, fmt.Errorf("the operation has no values"))
 	}
 	s, ttl := setRef{zone: zone, name: op.Name, rrtype: op.Type}, ttlOf(op)
-	if have, haveTTL, ok := p.idx.values(s); ok {
+	if r, ok := p.idx.set(s); ok {
 		if !p.idx.created(zone) {
 			return opError(zone, op, fmt.Errorf("the record set already exists at ClouDNS; run plan again"))
 		}
-		return p.updateSet(ctx, s, plan.NewChange(&plan.State{TTL: &haveTTL, Values: have}, op.After), ttl)
+		return p.updateSet(ctx, s, plan.NewChange(&plan.State{TTL: &r.ttl, Values: r.values()}, op.After), ttl)
 	}
 	for _, v := range op.Change().Added {
 		id, err := p.addRecord(ctx, s, v, ttl)
@@ -342,7 +343,8 @@ func (p *Provider) updateSet(ctx context.Context, s setRef, c *plan.Change, ttl 
 		}
 	}
 	// The set's failover covers every record: a new one gets it too.
-	f := p.idx.failover(s)
+	r, _ := p.idx.set(s)
+	f := r.failover
 	for _, v := range c.Creates {
 		id, err := p.addRecord(ctx, s, v, ttl)
 		if err != nil {
@@ -366,7 +368,8 @@ func (p *Provider) updateSet(ctx context.Context, s setRef, c *plan.Change, ttl 
 
 // deleteDuplicates deletes the records that repeat a value of their set.
 func (p *Provider) deleteDuplicates(ctx context.Context, s setRef) error {
-	for _, id := range p.idx.duplicates(s) {
+	r, _ := p.idx.set(s)
+	for _, id := range r.duplicates {
 		if err := p.deleteRecord(ctx, s, id); err != nil {
 			return err
 		}
@@ -428,7 +431,8 @@ func (p *Provider) addRecord(ctx context.Context, s setRef, value string, ttl ui
 		if err != nil {
 			return "", err
 		}
-		known := p.idx.ids(s)
+		r, _ := p.idx.set(s)
+		known := r.known()
 		for _, r := range recs {
 			if v, err := modelValue(r); err == nil && v == value && !known[string(r.ID)] {
 				return string(r.ID), nil

@@ -14,8 +14,8 @@ import (
 // ensureFailover gives every record of the set failover f: activate where
 // it is off, modify (a full replace) where it is on.
 func (p *Provider) ensureFailover(ctx context.Context, s setRef, f *model.Failover) error {
-	values, _, _ := p.idx.values(s)
-	for _, v := range values {
+	r, _ := p.idx.set(s)
+	for _, v := range r.values() {
 		id, err := p.recordID(s, v)
 		if err != nil {
 			return err
@@ -63,8 +63,8 @@ func (p *Provider) failoverOn(ctx context.Context, s setRef, value, id string, f
 
 // removeFailover deactivates failover on every record of the set that has it.
 func (p *Provider) removeFailover(ctx context.Context, s setRef) error {
-	values, _, _ := p.idx.values(s)
-	for _, v := range values {
+	r, _ := p.idx.set(s)
+	for _, v := range r.values() {
 		id, err := p.recordID(s, v)
 		if err != nil {
 			return err

@@ -83,5 +83,6 @@ func TestReadZoneCalls(t *testing.T) {
 		{Name: "www", Type: "A", TTL: 3600, Values: []string{"192.0.2.1", "192.0.2.2"}, Failover: f},
 	}}
 	assert.Empty(t, cmp.Diff(wantZone, live), "the zone read, the WR record left out (-want +got)")
-	assert.Len(t, e.p.idx.ids(setRef{zone: "example.test", name: "www", rrtype: "A"}), 2, "record ids of www A in the index")
+	www, _ := e.p.idx.set(setRef{zone: "example.test", name: "www", rrtype: "A"})
+	assert.Len(t, www.known(), 2, "record ids of www A in the index")
 }

@@ -54,9 +54,6 @@ func newZoneRecords() *zoneRecords {
 	return &zoneRecords{sets: map[setKey]*setRecords{}, monitored: map[string]map[string]any{}}
 }
 
-// set returns the entry of a record set, nil when the zone has none.
-func (z *zoneRecords) set(k setKey) *setRecords { return z.sets[k] }
-
 // replace makes z the zone's entry; nil forgets the zone.
 func (x *index) replace(zone string, z *zoneRecords) {
 	x.mu.Lock()
@@ -87,47 +84,48 @@ func (x *index) with(zone string, f func(z *zoneRecords)) {
 	f(z)
 }
 
-// values returns the values a record set holds, sorted, and whether the
-// index has the set at all.
-func (x *index) values(s setRef) (values []string, ttl uint32, ok bool) {
+// set returns a copy of what the index holds of a record set, and
+// whether it holds the set at all.
+func (x *index) set(s setRef) (out setRecords, ok bool) {
 	x.with(s.zone, func(z *zoneRecords) {
-		if r := z.set(s.key()); r != nil {
-			values, ttl, ok = slices.Sorted(maps.Keys(r.ids)), r.ttl, true
+		if r := z.sets[s.key()]; r != nil {
+			out, ok = *r, true
+			out.ids, out.duplicates = maps.Clone(r.ids), slices.Clone(r.duplicates)
 		}
 	})
-	return values, ttl, ok
+	return out, ok
 }
 
 // id returns the id of the record holding value, "" when none does.
 func (x *index) id(s setRef, value string) (id string) {
 	x.with(s.zone, func(z *zoneRecords) {
-		if r := z.set(s.key()); r != nil {
+		if r := z.sets[s.key()]; r != nil {
 			id = r.ids[value]
 		}
 	})
 	return id
 }
 
-// ids returns the ids of every record of the set, duplicates included.
-func (x *index) ids(s setRef) map[string]bool {
+// values returns the values the set holds, sorted.
+func (r setRecords) values() []string { return slices.Sorted(maps.Keys(r.ids)) }
+
+// known returns the ids of every record of the set, those repeating a
+// value included.
+func (r setRecords) known() map[string]bool {
 	out := map[string]bool{}
-	x.with(s.zone, func(z *zoneRecords) {
-		if r := z.set(s.key()); r != nil {
-			for _, id := range r.ids {
-				out[id] = true
-			}
-			for _, id := range r.duplicates {
-				out[id] = true
-			}
-		}
-	})
+	for _, id := range r.ids {
+		out[id] = true
+	}
+	for _, id := range r.duplicates {
+		out[id] = true
+	}
 	return out
 }
 
 // put records that the record id holds value, at ttl.
 func (x *index) put(s setRef, value, id string, ttl uint32) {
 	x.with(s.zone, func(z *zoneRecords) {
-		r := z.set(s.key())
+		r := z.sets[s.key()]
 		if r == nil {
 			r = &setRecords{ids: map[string]string{}, ttl: ttl}
 			z.sets[s.key()] = r
@@ -142,7 +140,7 @@ func (x *index) put(s setRef, value, id string, ttl uint32) {
 // move records that the record holding old now holds new.
 func (x *index) move(s setRef, old, new string) {
 	x.with(s.zone, func(z *zoneRecords) {
-		if r := z.set(s.key()); r != nil {
+		if r := z.sets[s.key()]; r != nil {
 			if id, ok := r.ids[old]; ok {
 				delete(r.ids, old)
 				r.ids[new] = id
@@ -154,7 +152,7 @@ func (x *index) move(s setRef, old, new string) {
 // retime records that every record of the set now has ttl.
 func (x *index) retime(s setRef, ttl uint32) {
 	x.with(s.zone, func(z *zoneRecords) {
-		if r := z.set(s.key()); r != nil {
+		if r := z.sets[s.key()]; r != nil {
 			r.ttl = ttl
 		}
 	})
@@ -164,7 +162,7 @@ func (x *index) retime(s setRef, ttl uint32) {
 // its last record.
 func (x *index) remove(s setRef, value string) {
 	x.with(s.zone, func(z *zoneRecords) {
-		if r := z.set(s.key()); r != nil {
+		if r := z.sets[s.key()]; r != nil {
 			delete(r.ids, value)
 			if len(r.ids) == 0 && len(r.duplicates) == 0 {
 				delete(z.sets, s.key())
@@ -173,39 +171,19 @@ func (x *index) remove(s setRef, value string) {
 	})
 }
 
-// duplicates returns the ids of the set's records that repeat a value.
-func (x *index) duplicates(s setRef) (ids []string) {
-	x.with(s.zone, func(z *zoneRecords) {
-		if r := z.set(s.key()); r != nil {
-			ids = slices.Clone(r.duplicates)
-		}
-	})
-	return ids
-}
-
 // dropDuplicate records that a repeating record is gone.
 func (x *index) dropDuplicate(s setRef, id string) {
 	x.with(s.zone, func(z *zoneRecords) {
-		if r := z.set(s.key()); r != nil {
+		if r := z.sets[s.key()]; r != nil {
 			r.duplicates = slices.DeleteFunc(r.duplicates, func(d string) bool { return d == id })
 		}
 	})
 }
 
-// failover returns the set's failover.
-func (x *index) failover(s setRef) (f *model.Failover) {
-	x.with(s.zone, func(z *zoneRecords) {
-		if r := z.set(s.key()); r != nil {
-			f = r.failover
-		}
-	})
-	return f
-}
-
 // setFailover records the set's failover, nil for none.
 func (x *index) setFailover(s setRef, f *model.Failover) {
 	x.with(s.zone, func(z *zoneRecords) {
-		if r := z.set(s.key()); r != nil {
+		if r := z.sets[s.key()]; r != nil {
 			r.failover = f
 		}
 	})
