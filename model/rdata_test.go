@@ -66,10 +66,26 @@ func TestCanonicalValueRejects(t *testing.T) {
 		{"CNAME", "www", "single label"},
 		{"CNAME", "@", "ambiguous"},
 		{"MX", "10", "bad Mx"},
+		{"A", `\# 0`, "does not read back the same"},
 	} {
 		_, err := CanonicalValue(tc.rrtype, tc.in)
 		assert.ErrorContains(t, err, tc.want, "CanonicalValue(%s, %q)", tc.rrtype, tc.in)
 	}
+}
+
+// RFC 3597 data too short for the type it claims is refused: miekg/dns
+// reads "A \# 0" as an A record without an address, written "<nil>", which a
+// provider's reader then handed on as a value nothing could write back.
+func TestNewRRRefusesPartialGenericData(t *testing.T) {
+	for _, tc := range []struct{ rrtype, in string }{
+		{"A", `\# 0`}, {"AAAA", `\# 0`}, {"MX", `\# 2 000a`}, {"SRV", `\# 0`}, {"CAA", `\# 0`},
+	} {
+		_, err := NewRR(".", 0, tc.rrtype, tc.in)
+		assert.ErrorContains(t, err, "is not a whole "+tc.rrtype+" record", "NewRR(%s, %q)", tc.rrtype, tc.in)
+	}
+	rr, err := NewRR(".", 0, "A", `\# 4 0a000001`)
+	require.NoError(t, err)
+	assert.Equal(t, "10.0.0.1", CanonicalRR(rr))
 }
 
 // A live TXT record keeps the boundaries between its strings: for DNS-SD

@@ -36,12 +36,6 @@ type Harness struct {
 	// Skip names subtests to skip, with the reason as value; the suite
 	// logs them so that no skip is silent.
 	Skip map[string]string
-	// LiveWritable, when set, says why the provider still writes to the
-	// live zone Apply is given, and turns off the check that it does not.
-	// It is there for the move to the provider contract of issue 12 only:
-	// a provider sets it until it keeps its record ids in its own index,
-	// and the field goes once none does.
-	LiveWritable string
 }
 
 // NewHarness makes a fresh harness; each subtest gets its own.

@@ -50,9 +50,6 @@ type SoakHarness struct {
 	Seed uint64
 	// Kinds are the faults drawn (default faults.All).
 	Kinds []faults.Kind
-	// LiveWritable is Harness.LiveWritable: for the move to issue 12's
-	// provider contract only.
-	LiveWritable string
 }
 
 // Soak applies randomised changes round after round with faults injected,
@@ -73,7 +70,7 @@ func Soak(t *testing.T, h SoakHarness) {
 	if h.Faults.SlowDelay == 0 {
 		h.Faults.SlowDelay = 20 * time.Millisecond
 	}
-	s := &suite{h: Harness{Provider: h.Provider, Zone: h.Zone, LiveWritable: h.LiveWritable}, caps: h.Provider.Capabilities()}
+	s := &suite{h: Harness{Provider: h.Provider, Zone: h.Zone}, caps: h.Provider.Capabilities()}
 	rng := rand.New(rand.NewPCG(h.Seed, 7))
 
 	// The ignored record is created while nothing is ignored, then must
