@@ -34,6 +34,8 @@ func (e *env) importZones(c *cli.Context) error {
 		return fmt.Errorf("unknown provider %q; zonesync.yaml declares %s", name, strings.Join(cfg.ProviderNames(), ", "))
 	}
 	caps := p.Capabilities()
+	capsOf := func(provider string) (model.Capabilities, bool) { return caps, provider == name }
+	useTemplates := c.Bool("use-templates")
 	specOf := func(zone string) ([]byte, error) {
 		live, err := p.ReadZone(e.context(c), zone, providers.ReadOptions{})
 		if err != nil {
@@ -43,7 +45,17 @@ func (e *env) importZones(c *cli.Context) error {
 			return nil, fmt.Errorf("read zone %s from provider %s: the provider answered with zone %q", zone, name, got)
 		}
 		live.Provider = name
-		return specMarshal(live, caps)
+		if !useTemplates {
+			return specMarshal(live, caps)
+		}
+		data, included, err := spec.MarshalUsingTemplates(spec.ForImport(live, caps), caps.ZoneTTL, cfg, capsOf)
+		if err != nil {
+			return nil, fmt.Errorf("import zone %s: %w", zone, err)
+		}
+		if len(included) > 0 {
+			fmt.Fprintf(e.stderr, "zonesync: zone %s includes %s\n", zone, strings.Join(included, ", "))
+		}
+		return data, nil
 	}
 	if !all {
 		data, err := specOf(zone)
