@@ -89,7 +89,7 @@ func (e *env) candidates(app *cli.App, before []string, cur string) []string {
 	}
 	switch cmd.Name {
 	case "schema":
-		return []string{"zone", "config"}
+		return []string{"zone", "config", "template"}
 	case "completion":
 		return []string{"bash", "zsh", "fish"}
 	}

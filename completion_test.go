@@ -41,7 +41,7 @@ func TestCompleteCandidates(t *testing.T) {
 		{"apply --verify-family ip", []string{"ipv4", "ipv6"}},
 		{"--error-format ", []string{"text", "github"}},
 		{"import --provider ", []string{"local"}},
-		{"schema ", []string{"zone", "config"}},
+		{"schema ", []string{"zone", "config", "template"}},
 		{"completion f", []string{"fish"}},
 		{"help ap", []string{"apply"}},
 		{"plan --config ", nil},
@@ -147,7 +147,7 @@ complete -C "zonesync apply --auto"
 complete -C "zonesync schema "
 `)
 		// fish sorts the candidates.
-		assert.Equal(t, "plan\nexample.com\nexample.org\n--auto-approve\nconfig\nzone\n", out)
+		assert.Equal(t, "plan\nexample.com\nexample.org\n--auto-approve\nconfig\ntemplate\nzone\n", out)
 	})
 	t.Run("unknown shell", func(t *testing.T) {
 		code, out, errOut := zonesync(t, "completion", "powershell")

@@ -201,3 +201,23 @@ records:
 	assert.NotContains(t, out, "include: [")
 	assert.Contains(t, out, "v=spf1 include:_spf.mail.example -all")
 }
+
+// TestImportUseTemplatesExamples: the examples applied, then imported
+// again with --use-templates, plan as no change; the zones that hold the
+// nameservers template's NS set exactly include it.
+func TestImportUseTemplatesExamples(t *testing.T) {
+	cfg := copyExamples(t)
+	code, out, errOut := zonesync(t, "--config", cfg, "apply", "--auto-approve")
+	require.Equal(t, 0, code, "apply:\n%s%s", out, errOut)
+	zones := filepath.Join(filepath.Dir(cfg), "zones")
+	require.NoError(t, os.RemoveAll(zones))
+	code, out, errOut = zonesync(t, "--config", cfg, "import", "--provider", "local", "--all", "--use-templates")
+	require.Equal(t, 0, code, "import:\n%s%s", out, errOut)
+	assert.Equal(t, "zonesync: zone 2.0.192.in-addr.arpa includes nameservers\nzonesync: zone example.com includes nameservers\n", errOut)
+	data, err := os.ReadFile(filepath.Join(zones, "example.com.yaml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "include: [nameservers]\n")
+	assert.NotContains(t, string(data), "ns2.example.net.")
+	code, out, errOut = zonesync(t, "--config", cfg, "plan", "--detailed-exitcode")
+	assert.Equal(t, 0, code, "imported zones do not plan as no change:\n%s%s", out, errOut)
+}

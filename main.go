@@ -318,16 +318,17 @@ func newApp(e *env) *cli.App {
 			}),
 			command(&cli.Command{
 				Name:      "schema",
-				Usage:     "print the JSON Schema of a zone spec (zone) or of zonesync.yaml (config)",
-				ArgsUsage: "[zone|config]",
+				Usage:     "print the JSON Schema of a zone spec (zone), of zonesync.yaml (config) or of a template (template)",
+				ArgsUsage: "[zone|config|template]",
 				Action:    e.schema,
 			}, helpText{
 				description: "Prints a JSON Schema for editors and other tools.",
 				examples: []example{
 					{"The schema of a zone spec", "zonesync schema zone > zone.schema.json"},
 					{"The schema of zonesync.yaml", "zonesync schema config"},
+					{"The schema of a template (it refers to zone.schema.json beside it)", "zonesync schema template > template.schema.json"},
 				},
-				exits: []exit{{0, "printed"}, {1, "neither zone nor config was asked for"}},
+				exits: []exit{{0, "printed"}, {1, "none of zone, config and template was asked for"}},
 			}),
 			command(&cli.Command{
 				Name:   "version",
