@@ -147,7 +147,12 @@ func (env loadEnv) readSpec(file string) specResult {
 			if problem := sizeProblems(file, f, st.Size()); problem != nil {
 				return specResult{list: problem}
 			}
-			if r, ok := env.parseSplit(file, f, st.Size()); ok {
+			if st.Size() <= chunkBytes {
+				// One piece at most: cutting it would only parse it twice.
+				if data, err := io.ReadAll(f); err == nil {
+					return env.parseWhole(file, data)
+				}
+			} else if r, ok := env.parseSplit(file, f, st.Size()); ok {
 				return r
 			}
 		}
@@ -172,8 +177,10 @@ func (env loadEnv) parseSpec(file string, data []byte) specResult {
 	if problem := sizeProblems(file, bytes.NewReader(data), int64(len(data))); problem != nil {
 		return specResult{list: problem}
 	}
-	if r, ok := env.parseSplit(file, bytes.NewReader(data), int64(len(data))); ok {
-		return r
+	if int64(len(data)) > chunkBytes {
+		if r, ok := env.parseSplit(file, bytes.NewReader(data), int64(len(data))); ok {
+			return r
+		}
 	}
 	return env.parseWhole(file, data)
 }

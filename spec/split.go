@@ -73,7 +73,7 @@ const lineHead = 4 << 10
 // is parsed.
 func splitSpec(src io.ReaderAt, size int64) *specSplit {
 	s := &specSplit{src: src}
-	lines := newLineScanner(io.NewSectionReader(src, 0, size))
+	lines := newLineScanner(io.NewSectionReader(src, 0, size), size)
 	for line := 1; ; line++ {
 		head, _, ok := lines.next()
 		if !ok {
@@ -156,8 +156,11 @@ type lineScanner struct {
 	err error
 }
 
-func newLineScanner(r io.Reader) *lineScanner {
-	return &lineScanner{r: bufio.NewReaderSize(r, 64<<10)}
+// newLineScanner reads the size bytes of r through a buffer of 64 KiB,
+// or of the whole input when it is smaller: a small spec among thousands
+// should not cost a big buffer each.
+func newLineScanner(r io.Reader, size int64) *lineScanner {
+	return &lineScanner{r: bufio.NewReaderSize(r, int(min(size+1, 64<<10)))}
 }
 
 // next returns the head of the next line (at most lineHead bytes, with its
