@@ -156,6 +156,7 @@ func TestFormatKeepsAnchorsValid(t *testing.T) {
 		"zone: example.com\nprovider: local\nrecords:\n  www: {type: A, values: [192.0.2.9, &a 192.0.2.1, *a]}\n  ftp: {type: A, value: *a}\n",
 		"zone: example.com\nprovider: local\nrecords:\n  b: {type: TXT, value: &a one}\n  a: {type: TXT, value: &a two}\n  c: {type: TXT, value: *a}\n  d: {type: TXT, value: x}\n",
 		"zone: example.com\nprovider: local\nrecords:\n  www: {type: &t a, value: 192.0.2.1}\n  txt: {type: TXT, value: *t}\n",
+		"zone: example.com\nprovider: local\nrecords:\n  www:\n    - {ttl: 60, <<: &w {type: A, ttl: 300, value: 192.0.2.1}}\n  ftp:\n    - <<: *w\n      value: 192.0.2.2\n",
 	} {
 		want, err := ParseZone("example.com.yaml", []byte(spec), cfg, caps)
 		require.NoError(t, err, spec)
@@ -171,6 +172,11 @@ func TestFormatKeepsAnchorsValid(t *testing.T) {
 	out, err := Format([]byte("zone: example.com\nprovider: local\nrecords:\n  zzz: &a {type: A, value: 192.0.2.1}\n  aaa: *a\nx-note: 1\n"))
 	require.NoError(t, err)
 	assert.Equal(t, "x-note: 1\nzone: example.com\nprovider: local\nrecords:\n  aaa: &a {type: A, value: 192.0.2.1}\n  zzz: *a\n", string(out))
+
+	// A merge key stays a plain << and goes first, where readers look.
+	out, err = Format([]byte("zone: example.com\nprovider: local\nx-web: &web {type: A, ttl: 300, value: 192.0.2.1}\nrecords:\n  www:\n    - {ttl: 60, <<: *web}\n"))
+	require.NoError(t, err)
+	assert.Equal(t, "x-web: &web {type: A, ttl: 300, value: 192.0.2.1}\nzone: example.com\nprovider: local\nrecords:\n  www:\n    - {<<: *web, ttl: 60}\n", string(out))
 }
 
 func TestPeekSkipsAnchors(t *testing.T) {

@@ -42,6 +42,7 @@ func Format(data []byte) ([]byte, error) {
 	// Sorting can put an alias before its anchor: the first use becomes
 	// the definition.
 	fixAnchors(doc)
+	plainMergeKeys(doc)
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
@@ -168,9 +169,14 @@ func nodeText(n *yaml.Node) string {
 	return strings.Join(parts, " ")
 }
 
-// keyOrder ranks keys by their place in a documented list; others go last.
+// keyOrder ranks keys by their place in a documented list; others go
+// last, and a merge key (<<) first, where readers look for it: the keys
+// written beside it win wherever it stands.
 func keyOrder(keys []string) func(string) int {
 	return func(k string) int {
+		if k == "<<" {
+			return -2
+		}
 		if i := slices.Index(keys, k); i >= 0 {
 			return i
 		}

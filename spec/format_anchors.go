@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/zonesync/zonesync/internal/yamlx"
 	"gopkg.in/yaml.v3"
 )
 
@@ -72,4 +73,16 @@ func fixAnchors(doc *yaml.Node) {
 		}
 	}
 	visit(doc)
+}
+
+// plainMergeKeys clears the tag yaml.v3 gives a merge key when it reads
+// one, which its encoder would write out (!!merge <<); a plain << reads
+// back as the merge key.
+func plainMergeKeys(n *yaml.Node) {
+	for i, c := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 0 && yamlx.IsMergeKey(c) {
+			c.Tag = ""
+		}
+		plainMergeKeys(c)
+	}
 }
