@@ -16,7 +16,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 go test -c -o "$work/bench.test" ./bench
-for r in $(seq "$rounds"); do
+for _ in $(seq "$rounds"); do
   for kind in spelled-out templates; do
     "$work/bench.test" -test.run '^$' -test.bench "BenchmarkLoadEstate/$kind/" \
       -test.benchtime "${iters}x" -test.count 1 | tee -a "$work/out" | grep '^Benchmark' >&2
