@@ -70,6 +70,14 @@ func TestCompleteCandidates(t *testing.T) {
 		_, out, _ = zonesync(t, completeCommand, "plan", "--config="+filepath.Join(other, "zonesync.yaml"), "--zone", "")
 		assert.Equal(t, "other.test\n", out)
 	})
+	t.Run("aliases are zones too", func(t *testing.T) {
+		other := t.TempDir()
+		require.NoError(t, os.MkdirAll(filepath.Join(other, "zones"), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(other, "zonesync.yaml"), []byte("providers:\n  p: {type: zonefile, directory: live}\n"), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(other, "zones", "z.yaml"), []byte("zone: other.test\naliases: [parked.test, brand.test]\nprovider: p\n"), 0o644))
+		_, out, _ := zonesync(t, completeCommand, "--config", filepath.Join(other, "zonesync.yaml"), "apply", "--zone", "")
+		assert.Equal(t, "brand.test\nother.test\nparked.test\n", out)
+	})
 }
 
 // shellTest runs a shell script with zonesync on PATH (this test binary,
