@@ -114,7 +114,7 @@ func checkSplitMatchesWhole(t *testing.T, file string, data []byte) bool {
 	whole, wholeErr := parseZoneWhole(file, data, cfg, caps)
 	z, ok, err := parseZoneSplit(file, bytes.NewReader(data), int64(len(data)), cfg, caps)
 	if !ok {
-		z, err = ParseZone(file, data, cfg, caps)
+		z, err = ParseTargets(file, data, cfg, caps)
 	}
 	require.Equal(t, fmt.Sprint(wholeErr), fmt.Sprint(err), "problems reported (parsed in pieces: %v)", ok)
 	if diff := cmp.Diff(whole, z); diff != "" {
