@@ -239,7 +239,7 @@ func (e *env) applyPlan(c *cli.Context, format string, rep *apply.Report, applie
 		return cfg, fmt.Errorf("%w; review the plan and re-run with --force to apply it anyway", apply.ErrRefused)
 	}
 	for _, z := range prep.AlreadyApplied {
-		rep.AlreadyApplied = append(rep.AlreadyApplied, z.Zone)
+		rep.AlreadyApplied = append(rep.AlreadyApplied, z.Key())
 		if format == "text" && !globalBool(c, "quiet") {
 			fmt.Fprintf(e.stdout, "zone %s (provider %s): already applied: its live state is what the plan makes; nothing to do\n", z.Zone, z.Provider)
 		}
@@ -314,6 +314,7 @@ func (e *env) applyPlan(c *cli.Context, format string, rep *apply.Report, applie
 	*applied = appliedZones(prep, ran)
 	if format == "text" {
 		fmt.Fprintln(e.stdout, rep.SummaryLine())
+		rep.WriteTargetsText(e.stdout)
 	}
 	for _, u := range prep.Unavailable {
 		e.printError(u)
