@@ -36,7 +36,18 @@ func (e *env) validate(c *cli.Context) error {
 		return err
 	}
 	if !globalBool(c, "quiet") {
-		fmt.Fprintf(e.stdout, "%d zone %s valid (%s)\n", len(zones), plural(len(zones), "spec", "specs"), cfg.ZonesDir)
+		// A spec with several providers is one zone per target.
+		specs := 0
+		for i, z := range zones {
+			if i == 0 || z.Name != zones[i-1].Name {
+				specs++
+			}
+		}
+		targets := ""
+		if len(zones) > specs {
+			targets = fmt.Sprintf(", %d targets", len(zones))
+		}
+		fmt.Fprintf(e.stdout, "%d zone %s valid%s (%s)\n", specs, plural(specs, "spec", "specs"), targets, cfg.ZonesDir)
 	}
 	return nil
 }
