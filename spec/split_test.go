@@ -18,6 +18,20 @@ var splitCases = []struct {
 	name, spec string
 	split      bool
 }{
+	{"several providers", `zone: example.com
+providers: [local, floor]
+ttl: 7200
+records:
+  "@":
+    - {type: NS, values: [ns1.example.net., ns2.example.org.]}
+  www:
+    - {type: A, value: 192.0.2.1, only: [local]}
+    - {type: A, value: 192.0.2.9, except: [local]}
+  api:
+    - {type: A, ttl: 300, value: 192.0.2.2, only: [local]}
+  low:
+    - {type: A, ttl: 300, value: 192.0.2.3}
+`, true},
 	{"every block form", `zone: example.com
 provider: local
 records:
