@@ -177,3 +177,33 @@ func TestTargetReportInText(t *testing.T) {
 	out := step(1, "apply")
 	assert.Contains(t, out, "target e2e.test@cloud did not complete and now differs from the spec and from e2e.test@local; run plan to see what is left")
 }
+
+// TestSavedPlanOfTwoTargets: a saved plan is checked target by target: a
+// change to one target's live state makes it stale, naming that target's
+// provider, and a spec that no longer serves the zone from a provider
+// leaves that target's plan without a spec.
+func TestSavedPlanOfTwoTargets(t *testing.T) {
+	_, dir, step := twoTargets(t)
+	planFile := filepath.Join(dir, "plan.json")
+	step(0, "plan", "-out", planFile)
+
+	// Someone creates the zone in the zone file target meanwhile.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "live", "e2e.test.zone"), []byte(`$ORIGIN e2e.test.
+@ 3600 IN SOA ns1.e2e.test. hostmaster.e2e.test. 1 7200 3600 1209600 3600
+@ 3600 IN NS ns1.e2e.test.
+`), 0o644))
+	code, out, errOut := zonesync(t, "--config", filepath.Join(dir, "zonesync.yaml"), "apply", planFile)
+	require.Equal(t, 1, code, out+errOut)
+	assert.Contains(t, errOut, "live state of zone e2e.test at provider local changed since the plan was made")
+	assert.NotContains(t, errOut, "at provider cloud", "the cloud target's live state is as planned")
+
+	// The spec drops the zone file provider: neither target's plan fits.
+	step(0, "plan", "-out", planFile)
+	spec := strings.Replace(targetsSpec, "providers: [cloud, local]", "providers: [cloud]", 1)
+	spec = strings.Replace(spec, "    - {type: A, value: 192.0.2.80, except: [cloud]}\n", "", 1)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "zones", "e2e.test.yaml"), []byte(spec), 0o644))
+	code, out, errOut = zonesync(t, "--config", filepath.Join(dir, "zonesync.yaml"), "apply", planFile)
+	require.Equal(t, 1, code, out+errOut)
+	assert.Contains(t, errOut, "target e2e.test@cloud: the plan covers it but no spec declares it any more; make a new plan")
+	assert.Contains(t, errOut, "target e2e.test@local: the plan covers it but no spec declares it any more; make a new plan")
+}
