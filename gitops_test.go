@@ -210,7 +210,8 @@ func TestSchemaValidatesExamples(t *testing.T) {
 	for _, f := range specs {
 		check(zoneSchema, f, true)
 	}
-	for _, f := range []string{"unknown-top-key", "unknown-record-key", "value-and-values", "failover-bad-check", "mode-invalid", "ttl-negative"} {
+	for _, f := range []string{"unknown-top-key", "unknown-record-key", "value-and-values", "failover-bad-check", "mode-invalid", "ttl-negative",
+		"provider-and-providers", "only-and-except", "providers-not-a-list"} {
 		check(zoneSchema, "spec/testdata/invalid/"+f+".test.yaml", false)
 	}
 }
