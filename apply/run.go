@@ -271,7 +271,7 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 			}
 			break
 		}
-		if halted = haltedBy(zp, ops, zr.Results[:k]); halted != "" {
+		if halted != "" {
 			for ; k < len(ops); k++ {
 				zr.Results[k].Status, zr.Results[k].Error = Skipped, halted
 			}
@@ -279,6 +279,7 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 		}
 		if why := blocked(k, k); why != "" {
 			zr.Results[k].Status, zr.Results[k].Error = Skipped, why
+			halted = haltedBy(zp, ops[k], Skipped)
 			k++
 			continue
 		}
@@ -330,6 +331,9 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 				r.Status, r.Error = Unknown, unknownText+": "+err.Error()
 			default:
 				r.Status, r.Error = Failed, err.Error()
+			}
+			if halted == "" {
+				halted = haltedBy(zp, ops[j], r.Status)
 			}
 		}
 		k = end

@@ -37,20 +37,15 @@ func targetGroups(zones []*plan.ZonePlan) [][]int {
 	return groups
 }
 
-// haltedBy says why the rest of a target's operations do not run once one
-// of done, the results so far, did not succeed; "" when they do, and
-// always for a zone with one provider, whose independent operations go on.
-func haltedBy(zp *plan.ZonePlan, ops []*plan.Operation, done []Result) string {
-	if zp.Target == "" {
+// haltedBy says why the rest of a target's operations do not run once op
+// ended with status; "" when they do, and always for a zone with one
+// provider, whose independent operations go on.
+func haltedBy(zp *plan.ZonePlan, op *plan.Operation, status Status) string {
+	if zp.Target == "" || status == OK {
 		return ""
 	}
-	for k, r := range done {
-		if r.Status != OK {
-			return fmt.Sprintf("not run: target %s stops at its first operation that did not succeed, operation %d (%s %s, %s); the zone's other targets go on",
-				zp.Target, ops[k].Seq, ops[k].Action, describe(ops[k]), r.Status)
-		}
-	}
-	return ""
+	return fmt.Sprintf("not run: target %s stops at its first operation that did not succeed, operation %d (%s %s, %s); the zone's other targets go on",
+		zp.Target, op.Seq, op.Action, describe(op), status)
 }
 
 // differingTargets are the targets of zones with several providers whose
