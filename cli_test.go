@@ -45,7 +45,7 @@ func planZones(t *testing.T, out string) []string {
 	require.NoError(t, json.Unmarshal([]byte(out), &p), out)
 	var zones []string
 	for _, z := range p.Zones {
-		zones = append(zones, z.Zone)
+		zones = append(zones, z.Key())
 	}
 	return zones
 }
@@ -144,9 +144,9 @@ func TestZoneSelection(t *testing.T) {
 	}{
 		{"one", []string{"example.com"}, []string{"example.com"}},
 		{"repeated", []string{"example.com", "example.org"}, []string{"example.com", "example.org"}},
-		{"comma list", []string{"example.org,2.0.192.in-addr.arpa"}, []string{"2.0.192.in-addr.arpa", "example.org"}},
+		{"comma list", []string{"example.org,2.0.192.in-addr.arpa"}, []string{"2.0.192.in-addr.arpa@local", "2.0.192.in-addr.arpa@backup", "example.org"}},
 		{"glob", []string{"example.*"}, []string{"example.com", "example.org"}},
-		{"glob and name, any case, trailing dot", []string{"*.ARPA.", "Example.COM"}, []string{"2.0.192.in-addr.arpa", "example.com"}},
+		{"glob and name, any case, trailing dot", []string{"*.ARPA.", "Example.COM"}, []string{"2.0.192.in-addr.arpa@local", "2.0.192.in-addr.arpa@backup", "example.com"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := []string{"--config", cfg, "plan", "--format", "json"}
@@ -242,7 +242,7 @@ func TestConfigDiscovery(t *testing.T) {
 		t.Chdir(filepath.Join(root, "zones"))
 		code, out, errOut := zonesync(t, "validate")
 		require.Equal(t, 0, code, errOut)
-		assert.Equal(t, "3 zone specs valid ("+filepath.Join("..", "zones")+")\n", out)
+		assert.Equal(t, "3 zone specs valid, 4 targets ("+filepath.Join("..", "zones")+")\n", out)
 	})
 	t.Run("from deeper down, paths inside the config stay relative to it", func(t *testing.T) {
 		t.Chdir(deep)

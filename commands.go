@@ -36,7 +36,18 @@ func (e *env) validate(c *cli.Context) error {
 		return err
 	}
 	if !globalBool(c, "quiet") {
-		fmt.Fprintf(e.stdout, "%d zone %s valid (%s)\n", len(zones), plural(len(zones), "spec", "specs"), cfg.ZonesDir)
+		// A spec with several providers is one zone per target.
+		specs := 0
+		for i, z := range zones {
+			if i == 0 || z.Name != zones[i-1].Name {
+				specs++
+			}
+		}
+		targets := ""
+		if len(zones) > specs {
+			targets = fmt.Sprintf(", %d targets", len(zones))
+		}
+		fmt.Fprintf(e.stdout, "%d zone %s valid%s (%s)\n", specs, plural(specs, "spec", "specs"), targets, cfg.ZonesDir)
 	}
 	return nil
 }
@@ -239,7 +250,7 @@ func (e *env) applyPlan(c *cli.Context, format string, rep *apply.Report, applie
 		return cfg, fmt.Errorf("%w; review the plan and re-run with --force to apply it anyway", apply.ErrRefused)
 	}
 	for _, z := range prep.AlreadyApplied {
-		rep.AlreadyApplied = append(rep.AlreadyApplied, z.Zone)
+		rep.AlreadyApplied = append(rep.AlreadyApplied, z.Key())
 		if format == "text" && !globalBool(c, "quiet") {
 			fmt.Fprintf(e.stdout, "zone %s (provider %s): already applied: its live state is what the plan makes; nothing to do\n", z.Zone, z.Provider)
 		}
@@ -314,6 +325,7 @@ func (e *env) applyPlan(c *cli.Context, format string, rep *apply.Report, applie
 	*applied = appliedZones(prep, ran)
 	if format == "text" {
 		fmt.Fprintln(e.stdout, rep.SummaryLine())
+		rep.WriteTargetsText(e.stdout)
 	}
 	for _, u := range prep.Unavailable {
 		e.printError(u)

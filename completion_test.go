@@ -40,7 +40,7 @@ func TestCompleteCandidates(t *testing.T) {
 		{"apply --verify-f", []string{"--verify-from-parent", "--verify-family"}},
 		{"apply --verify-family ip", []string{"ipv4", "ipv6"}},
 		{"--error-format ", []string{"text", "github"}},
-		{"import --provider ", []string{"local"}},
+		{"import --provider ", []string{"backup", "local"}},
 		{"schema ", []string{"zone", "config", "template"}},
 		{"completion f", []string{"fish"}},
 		{"help ap", []string{"apply"}},

@@ -153,7 +153,7 @@ func TestMarkdownMarkerNamesConfig(t *testing.T) {
 	_, out, _ := zonesync(t, "--config", cfg, "plan", "--format", "markdown")
 	first := strings.SplitN(out, "\n", 2)[0]
 	assert.Equal(t, "<!-- zonesync-plan: "+filepath.ToSlash(cfg)+" -->", first, "first line")
-	for _, want := range []string{"3 of 3 zones to change", "<details><summary><code>example.com</code>", "```diff", "SOA refresh"} {
+	for _, want := range []string{"3 of 4 zones to change", "<details><summary><code>example.com</code>", "```diff", "SOA refresh"} {
 		assert.Contains(t, out, want, "markdown")
 	}
 }
@@ -223,7 +223,8 @@ func TestSchemaValidatesExamples(t *testing.T) {
 	for _, f := range templates {
 		check(templateSchema, f, true)
 	}
-	for _, f := range []string{"unknown-top-key", "unknown-record-key", "value-and-values", "failover-bad-check", "mode-invalid", "ttl-negative", "include-not-a-list", "include-bad-item", "aliases-not-a-list"} {
+	for _, f := range []string{"unknown-top-key", "unknown-record-key", "value-and-values", "failover-bad-check", "mode-invalid", "ttl-negative",
+		"provider-and-providers", "only-and-except", "providers-not-a-list", "include-not-a-list", "include-bad-item", "aliases-not-a-list"} {
 		check(zoneSchema, "spec/testdata/invalid/"+f+".test.yaml", false)
 	}
 	for _, f := range []string{"not-a-mapping", "unknown-key", "bad-params", "empty"} {
@@ -289,7 +290,7 @@ func TestApplyJSONReport(t *testing.T) {
 	assert.NotZero(t, rep.Summary.OK, "operations ok")
 	assert.Zero(t, rep.Summary.Failed, "operations failed")
 	assert.NotNil(t, rep.DurationMS, "the report's duration_ms")
-	assert.Len(t, rep.Zones, 3, "zones in the report")
+	assert.Len(t, rep.Zones, 4, "zones in the report: one per target")
 	for _, z := range rep.Zones {
 		for _, r := range z.Results {
 			assert.Equal(t, "ok", r.Status, "zone %s op %d: %+v", z.Zone, r.Seq, r)

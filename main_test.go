@@ -76,12 +76,17 @@ func TestPlanJSONSchema(t *testing.T) {
 	var p plan.Plan
 	require.NoError(t, dec.Decode(&p))
 	require.Equal(t, 1, p.FormatVersion, "format_version")
-	require.Len(t, p.Zones, 3, "zones")
+	require.Len(t, p.Zones, 4, "zones: one per target of each spec")
 	var counted plan.Summary
 	for _, z := range p.Zones {
 		assert.Regexp(t, `^sha256:`, z.LiveDigest, "zone %s: live_digest", z.Zone)
 		assert.Regexp(t, `^sha256:`, z.SpecDigest, "zone %s: spec_digest", z.Zone)
-		assert.Equal(t, "local", z.Provider, "zone %s: provider", z.Zone)
+		if z.Zone == "2.0.192.in-addr.arpa" {
+			assert.Equal(t, z.Zone+"@"+z.Provider, z.Target, "zone %s: target", z.Zone)
+		} else {
+			assert.Equal(t, "local", z.Provider, "zone %s: provider", z.Zone)
+			assert.Empty(t, z.Target, "zone %s with one provider: target", z.Zone)
+		}
 		if len(z.Operations) > 0 {
 			counted.ZonesChanged++
 		}

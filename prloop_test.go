@@ -314,7 +314,8 @@ func TestRerunOfAnAppliedPlanIsAlreadyApplied(t *testing.T) {
 		AlreadyApplied []string `json:"already_applied"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
-	assert.Equal(t, []string{"2.0.192.in-addr.arpa", "example.com", "example.org"}, rep.AlreadyApplied)
+	assert.Equal(t, []string{"2.0.192.in-addr.arpa@local", "example.com", "example.org"}, rep.AlreadyApplied,
+		"the backup target of the reverse zone had nothing to do")
 
 	// Live state that is neither before nor after the plan is stale.
 	appendLive(t, cfg, "example.org", "intruder 60 IN A 203.0.113.66\n")

@@ -32,11 +32,12 @@ func TestShardsSplitTheEstate(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(out), &p))
 		assert.Equal(t, shard, p.Shard, "the shard the plan records")
 		for _, z := range p.Zones {
-			all = append(all, z.Zone)
+			all = append(all, z.Key())
 		}
 	}
 	sort.Strings(all)
-	assert.Equal(t, []string{"2.0.192.in-addr.arpa", "example.com", "example.org"}, all, "the two shards together hold every zone once")
+	assert.Equal(t, []string{"2.0.192.in-addr.arpa@backup", "2.0.192.in-addr.arpa@local", "example.com", "example.org"}, all,
+		"the two shards together hold every target once, a zone's targets in one shard")
 }
 
 func TestSavedPlanRefusedForAnotherShard(t *testing.T) {

@@ -145,8 +145,10 @@ func verifyTargets(desired []*model.Zone, saved *plan.Plan, patterns []string, a
 	byName := map[string]*model.Zone{}
 	var names []string
 	for _, z := range desired {
-		byName[z.Name] = z
-		names = append(names, z.Name)
+		if byName[z.Name] == nil {
+			byName[z.Name] = z
+			names = append(names, z.Name)
+		}
 	}
 	sort.Strings(names)
 	var unmatched []string
@@ -165,13 +167,13 @@ func verifyTargets(desired []*model.Zone, saved *plan.Plan, patterns []string, a
 				out = append(out, verify.Zone{Name: n, Checks: verify.AllChecks(byName[n])})
 			}
 		}
-		return out, nil
+		return mergeTargets(out, desired), nil
 	}
 	for _, zp := range saved.Zones {
 		if !selects(zp.Zone) || len(zp.Operations) == 0 {
 			continue
 		}
-		z, ok := byName[zp.Zone]
+		z, ok := targetOf(desired, zp.Zone, zp.Provider)
 		if !ok {
 			return nil, fmt.Errorf("the plan covers zone %s, which no spec declares any more", zp.Zone)
 		}
@@ -181,7 +183,7 @@ func verifyTargets(desired []*model.Zone, saved *plan.Plan, patterns []string, a
 		}
 		out = append(out, verify.Zone{Name: zp.Zone, Checks: checks})
 	}
-	return out, nil
+	return mergeTargets(out, desired), nil
 }
 
 // appliedZones are the zones an apply changed, to verify: each zone with
@@ -192,7 +194,7 @@ func appliedZones(prep *apply.Prepared, rep *apply.Report) []verify.Zone {
 	for i, zp := range prep.Plan.Zones {
 		var zr *apply.ZoneReport
 		for _, r := range rep.Zones {
-			if r.Zone == zp.Zone {
+			if r.Zone == zp.Zone && r.Provider == zp.Provider {
 				zr = r
 			}
 		}
@@ -213,7 +215,7 @@ func appliedZones(prep *apply.Prepared, rep *apply.Report) []verify.Zone {
 		// highest any server answers.
 		out = append(out, verify.Zone{Name: zp.Zone, Checks: verify.PlanChecks(done, prep.Desired[i])})
 	}
-	return out
+	return mergeTargets(out, prep.Desired)
 }
 
 // applyVerifyOptions reads apply's --verify and its flags; on is false

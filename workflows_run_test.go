@@ -81,7 +81,7 @@ func TestPlanWorkflowSteps(t *testing.T) {
 		body := comment(t, r)
 		assert.Contains(t, body, "<!-- zonesync-plan-status: changes -->")
 		assert.Contains(t, body, "### zonesync plan\n")
-		assert.Contains(t, read(t, r.summary), "3 of 3 zones to change")
+		assert.Contains(t, read(t, r.summary), "3 of 4 zones to change")
 	})
 	t.Run("the first plan of a pull request is a new comment", func(t *testing.T) {
 		api := &fakeGitHub{Comments: []map[string]any{{"id": 11.0, "body": "Looks good to me"}}}

@@ -126,6 +126,18 @@ func (s unavailableSet) list() []*Unavailable {
 	return out
 }
 
+// UnavailableTarget reports whether the zone was left out at provider
+// because that provider failed its access check: one target of a zone
+// served by several providers can be left out while the others are not.
+func (p *Prepared) UnavailableTarget(zone, provider string) bool {
+	for _, u := range p.Unavailable {
+		if i := sort.SearchStrings(u.Zones, zone); u.Provider == provider && i < len(u.Zones) && u.Zones[i] == zone {
+			return true
+		}
+	}
+	return false
+}
+
 // UnavailableZone reports whether the zone was left out because its
 // provider failed its access check.
 func (p *Prepared) UnavailableZone(zone string) bool {

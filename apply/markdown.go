@@ -44,6 +44,9 @@ func WriteMarkdown(w io.Writer, r *Report, config string) error {
 		}
 		b.WriteString("```\n\n")
 	}
+	for _, x := range r.TargetLines() {
+		b.WriteString("> [!CAUTION]\n> **Targets differ:** " + escape(x) + "\n\n")
+	}
 	for _, x := range r.Refusals {
 		b.WriteString("> [!CAUTION]\n> **Refused:** " + escape(x) + "\n\n")
 	}

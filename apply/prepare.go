@@ -250,7 +250,8 @@ func Prepare(ctx context.Context, cfg *config.Config, set *providers.Set, opt Op
 		}
 	}
 	zones = slices.DeleteFunc(zones, func(z *model.Zone) bool { return !opt.Shard.Contains(z.Name) })
-	sort.Slice(zones, func(i, j int) bool { return zones[i].Name < zones[j].Name })
+	// Stable: the targets of a zone stay in the order of its providers.
+	sort.SliceStable(zones, func(i, j int) bool { return zones[i].Name < zones[j].Name })
 	runOptions := func(z *model.Zone) providers.ReadOptions {
 		opt := readOptions(z)
 		opt.Run = runs[z.Provider]
@@ -276,12 +277,14 @@ func Prepare(ctx context.Context, cfg *config.Config, set *providers.Set, opt Op
 		p, _ := set.Get(z.Provider)
 		zp, err := plan.Zone(z, live, p.Capabilities(), &cfg.Safety)
 		if err != nil {
-			problems = append(problems, err)
+			problems = append(problems, ofTarget(z, err))
 			continue
 		}
 		// What the provider would refuse at apply is refused now, in its words.
 		if errs := checkOperations(p, z, live, zp); len(errs) > 0 {
-			problems = append(problems, errs...)
+			for _, err := range errs {
+				problems = append(problems, ofTarget(z, err))
+			}
 			continue
 		}
 		prep.Plan.Zones = append(prep.Plan.Zones, zp)
@@ -300,6 +303,15 @@ func Prepare(ctx context.Context, cfg *config.Config, set *providers.Set, opt Op
 	}
 	prep.Plan.Summarize()
 	return prep, nil
+}
+
+// ofTarget names the target in an error about one target of a zone served
+// by several providers; the error of a zone with one provider is left as is.
+func ofTarget(z *model.Zone, err error) error {
+	if len(z.Targets) < 2 {
+		return err
+	}
+	return fmt.Errorf("%s: %w", z.Target(), err)
 }
 
 // checkOperations asks the provider about every operation of a zone's plan.
@@ -349,6 +361,7 @@ func (opt Options) selectZones(zones []*model.Zone) ([]*model.Zone, error) {
 			names[i] = z.Name
 		}
 		sort.Strings(names)
+		names = slices.Compact(names)
 		return nil, fmt.Errorf("no zone spec matches %s; the specs declare %s", strings.Join(unmatched, ", "), listSome(names, 5))
 	}
 	return slices.DeleteFunc(zones, func(z *model.Zone) bool { return !opt.selects(z.Name) }), nil

@@ -45,9 +45,12 @@ type Result struct {
 
 // ZoneReport is the outcome of one zone's operations.
 type ZoneReport struct {
-	Zone     string   `json:"zone"`
-	Provider string   `json:"provider"`
-	Results  []Result `json:"results"`
+	Zone     string `json:"zone"`
+	Provider string `json:"provider"`
+	// Target is zone@provider for one of several providers of a zone, as
+	// in the plan (plan.ZonePlan.Target); omitted otherwise.
+	Target  string   `json:"target,omitempty"`
+	Results []Result `json:"results"`
 	// DS are the DS records of a zone this apply signed, to hand to the
 	// registrar, from the provider's providers.DSReader.
 	DS []string `json:"ds,omitempty"`
@@ -74,6 +77,10 @@ type Report struct {
 	// Errors are what stopped the apply, or the zones of a provider that
 	// could not be used; each is a failure.
 	Errors []plan.Problem `json:"errors,omitempty"`
+	// TargetsDiffer are the targets (zone@provider) of zones served by
+	// several providers whose apply did not complete: each now differs
+	// from the spec and from the zone's targets that did (see targets.go).
+	TargetsDiffer []string `json:"targets_differ,omitempty"`
 }
 
 // Counts tallies operations by status.
@@ -139,25 +146,30 @@ func Run(ctx context.Context, prep *Prepared, opt RunOptions) *Report {
 		sem      = make(chan struct{}, max(opt.Concurrency, 1))
 		stopping = opt.Stop
 	)
-	for i := range prep.Plan.Zones {
+	// The targets of a zone served by several providers are applied one
+	// after the other, in the order of its providers; zones concurrently.
+	for _, group := range targetGroups(prep.Plan.Zones) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
-			zr := runZoneSafely(ctx, prep, i, stopping)
-			<-sem
-			mu.Lock()
-			defer mu.Unlock()
-			rep.Zones[i], done[i] = zr, true
-			for next < n && done[next] {
-				if opt.OnZone != nil {
-					opt.OnZone(rep.Zones[next])
+			defer func() { <-sem }()
+			for _, i := range group {
+				zr := runZoneSafely(ctx, prep, i, stopping)
+				mu.Lock()
+				rep.Zones[i], done[i] = zr, true
+				for next < n && done[next] {
+					if opt.OnZone != nil {
+						opt.OnZone(rep.Zones[next])
+					}
+					next++
 				}
-				next++
+				mu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
+	rep.TargetsDiffer = differingTargets(rep.Zones)
 	for _, z := range rep.Zones {
 		c := z.Counts()
 		rep.Summary.OK += c.OK
@@ -205,7 +217,7 @@ func runZoneSafely(ctx context.Context, prep *Prepared, i int, stop <-chan struc
 	defer func() {
 		if r := recover(); r != nil {
 			zp := prep.Plan.Zones[i]
-			zr = &ZoneReport{Zone: zp.Zone, Provider: zp.Provider}
+			zr = &ZoneReport{Zone: zp.Zone, Provider: zp.Provider, Target: zp.Target}
 			for _, op := range zp.Operations {
 				zr.Results = append(zr.Results, Result{Seq: op.Seq, Action: op.Action, Name: op.Name, Type: op.Type,
 					Status: Failed, Error: fmt.Sprintf("internal error in provider %s: %v (the zone may be partly changed: run plan)", zp.Provider, r)})
@@ -223,7 +235,7 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 	p := prep.Providers[i]
 	live := prep.Live[i]
 	ops := zp.Operations
-	zr := &ZoneReport{Zone: zp.Zone, Provider: zp.Provider, Results: make([]Result, len(ops))}
+	zr := &ZoneReport{Zone: zp.Zone, Provider: zp.Provider, Target: zp.Target, Results: make([]Result, len(ops))}
 	deps := plan.Dependencies(ops)
 	batch, txn := p.Capabilities().Batch, p.Capabilities().Transaction
 	for k, op := range ops {
@@ -249,6 +261,9 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 		return ""
 	}
 	claimed := false
+	// halted says why a target of a zone served by several providers
+	// stopped at its first failure (see targets.go).
+	halted := ""
 	for k := 0; k < len(ops); {
 		if stopped(stop) {
 			for ; k < len(ops); k++ {
@@ -256,8 +271,15 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 			}
 			break
 		}
+		if halted != "" {
+			for ; k < len(ops); k++ {
+				zr.Results[k].Status, zr.Results[k].Error = Skipped, halted
+			}
+			break
+		}
 		if why := blocked(k, k); why != "" {
 			zr.Results[k].Status, zr.Results[k].Error = Skipped, why
+			halted = haltedBy(zp, ops[k], Skipped)
 			k++
 			continue
 		}
@@ -309,6 +331,9 @@ func runZone(ctx context.Context, prep *Prepared, i int, stop <-chan struct{}) *
 				r.Status, r.Error = Unknown, unknownText+": "+err.Error()
 			default:
 				r.Status, r.Error = Failed, err.Error()
+			}
+			if halted == "" {
+				halted = haltedBy(zp, ops[j], r.Status)
 			}
 		}
 		k = end

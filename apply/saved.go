@@ -60,21 +60,23 @@ func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, s
 	if err != nil {
 		return nil, err
 	}
+	// Zones are matched by target: the zone's name, or zone@provider for
+	// a zone served by several providers.
 	index := map[string]int{}
 	for i, z := range fresh.Plan.Zones {
-		index[z.Zone] = i
+		index[z.Key()] = i
 	}
 	// Refusals come from checking the zones now, under the current safety
 	// config, never from the file: removing them from it must not help.
 	out := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: saved.Shard}, Unavailable: fresh.Unavailable}
 	var problems []error
 	for _, sz := range saved.Zones {
-		if !opt.selects(sz.Zone) || fresh.UnavailableZone(sz.Zone) {
+		if !opt.selects(sz.Zone) || fresh.UnavailableTarget(sz.Zone, sz.Provider) {
 			continue
 		}
-		i, ok := index[sz.Zone]
+		i, ok := index[sz.Key()]
 		if !ok {
-			problems = append(problems, stale("zone %s: the plan covers it but no spec declares it any more; make a new plan", sz.Zone))
+			problems = append(problems, stale("%s: the plan covers it but no spec declares it any more; make a new plan", savedTarget(sz)))
 			continue
 		}
 		fz := fresh.Plan.Zones[i]
@@ -82,7 +84,7 @@ func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, s
 		case fz.Provider != sz.Provider:
 			problems = append(problems, stale("zone %s: the plan was made for provider %s, the spec now says %s; make a new plan", sz.Zone, sz.Provider, fz.Provider))
 		case fz.SpecDigest != sz.SpecDigest:
-			problems = append(problems, stale("zone %s: its spec changed since the plan was made; make a new plan", sz.Zone))
+			problems = append(problems, stale("%s: its spec changed since the plan was made; make a new plan", savedTarget(sz)))
 		case fz.LiveDigest != sz.LiveDigest && len(fz.Operations) == 0 && len(sz.Operations) > 0:
 			// The spec is the one planned and live state already matches
 			// it: the plan's after-state. It landed before.
@@ -91,7 +93,7 @@ func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, s
 			problems = append(problems, stale("live state of zone %s at provider %s changed since the plan was made: make a new plan", sz.Zone, sz.Provider))
 		default:
 			if seq, ok := sameOperations(sz.Operations, fz.Operations); !ok {
-				problems = append(problems, fmt.Errorf("zone %s: operation %d of the plan file is not what the specs and live state give; was the file edited? Make a new plan", sz.Zone, seq))
+				problems = append(problems, fmt.Errorf("%s: operation %d of the plan file is not what the specs and live state give; was the file edited? Make a new plan", savedTarget(sz), seq))
 				continue
 			}
 			sz.Refusals, sz.Warnings = fz.Refusals, fz.Warnings
@@ -118,6 +120,15 @@ func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, s
 	}
 	out.Plan.Summarize()
 	return out, nil
+}
+
+// savedTarget names a zone of a saved plan in messages: "zone Z", or
+// "target Z@P" for one of several providers of the zone.
+func savedTarget(zp *plan.ZonePlan) string {
+	if zp.Target != "" {
+		return "target " + zp.Target
+	}
+	return "zone " + zp.Zone
 }
 
 // sameOperations compares two operation lists as their JSON forms; on a

@@ -23,7 +23,12 @@ type Zone struct {
 	// Name is the zone's domain, lower case, without a trailing dot.
 	Name string
 	// Provider is the name, in zonesync.yaml, of the provider serving the zone.
+	// For a spec with several providers, each target is a Zone of its own
+	// and Provider is that target's provider.
 	Provider string
+	// Targets are the providers of a spec that names several (spec key
+	// providers), in the spec's order; nil when one provider serves the zone.
+	Targets []string
 	// Mode is master or slave.
 	Mode Mode
 	// Masters are the servers a slave zone is transferred from, canonical and sorted.
@@ -61,6 +66,19 @@ type Zone struct {
 	AliasOf string
 	// Pos maps the zone's top-level keys to their place in File.
 	Pos map[string]Pos
+}
+
+// Target names the (zone, provider) pair this zone is planned and applied
+// as: the zone's name, or name@provider when several providers serve it.
+func (z *Zone) Target() string { return TargetName(z.Name, z.Provider, len(z.Targets) > 1) }
+
+// TargetName is Zone.Target for a zone served by provider, one of
+// several providers when several is true.
+func TargetName(zone, provider string, several bool) string {
+	if several {
+		return zone + "@" + provider
+	}
+	return zone
 }
 
 // Origin returns the zone name as an absolute domain name with a trailing dot.

@@ -55,6 +55,9 @@ func Managed(desired, live *model.Zone, caps model.Capabilities) *model.Zone {
 // be reduced to what zonesync manages (see Managed).
 func Diff(desired, live *model.Zone, caps model.Capabilities) *ZonePlan {
 	zp := &ZonePlan{Zone: desired.Name, Provider: desired.Provider, SpecDigest: desired.Digest()}
+	if len(desired.Targets) > 1 {
+		zp.Target = desired.Target()
+	}
 	var ops []*Operation
 	var steps []int
 	add := func(step int, op *Operation) {

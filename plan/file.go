@@ -39,19 +39,22 @@ func Decode(r io.Reader) (*Plan, error) {
 		if z == nil || z.Zone == "" || z.Provider == "" {
 			return nil, fmt.Errorf("plan file: zone %d has no zone or provider", i+1)
 		}
-		if seen[z.Zone] {
-			return nil, fmt.Errorf("plan file: zone %s appears twice", z.Zone)
+		if z.Target != "" && z.Target != z.Zone+"@"+z.Provider {
+			return nil, fmt.Errorf("plan file: zone %d has target %s, not %s@%s", i+1, z.Target, z.Zone, z.Provider)
 		}
-		seen[z.Zone] = true
+		if seen[z.Key()] {
+			return nil, fmt.Errorf("plan file: zone %s appears twice", z.Key())
+		}
+		seen[z.Key()] = true
 		if !strings.HasPrefix(z.LiveDigest, "sha256:") && z.LiveDigest != "none" || !strings.HasPrefix(z.SpecDigest, "sha256:") {
-			return nil, fmt.Errorf("plan file: zone %s lacks the live and spec digests that prove the plan is current", z.Zone)
+			return nil, fmt.Errorf("plan file: zone %s lacks the live and spec digests that prove the plan is current", z.Key())
 		}
 		for j, op := range z.Operations {
 			if op == nil || op.Seq != j+1 {
-				return nil, fmt.Errorf("plan file: zone %s: operation %d is numbered out of order", z.Zone, j+1)
+				return nil, fmt.Errorf("plan file: zone %s: operation %d is numbered out of order", z.Key(), j+1)
 			}
 			if !slices.Contains(Actions, op.Action) {
-				return nil, fmt.Errorf("plan file: zone %s: operation %d has unknown action %q", z.Zone, op.Seq, op.Action)
+				return nil, fmt.Errorf("plan file: zone %s: operation %d has unknown action %q", z.Key(), op.Seq, op.Action)
 			}
 		}
 		setChanges(z.Operations)

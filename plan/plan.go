@@ -111,6 +111,10 @@ func (p Problem) String() string {
 type ZonePlan struct {
 	Zone     string `json:"zone"`
 	Provider string `json:"provider"`
+	// Target is zone@provider for a zone its spec serves from several
+	// providers (spec key providers): each such target has a plan of its
+	// own. Omitted for a zone with one provider, whose plan reads as before.
+	Target string `json:"target,omitempty"`
 	// LiveDigest fingerprints the live state the plan was made from.
 	LiveDigest string `json:"live_digest"`
 	// SpecDigest fingerprints the desired zone the plan was made from.
@@ -129,6 +133,15 @@ type ZonePlan struct {
 	// hand to the registrar. A zone signed by this plan has none yet;
 	// apply's report gives them.
 	DS []string `json:"ds,omitempty"`
+}
+
+// Key is what tells a zone's plan from the others in a plan: the target
+// for a zone served by several providers, the zone's name otherwise.
+func (z *ZonePlan) Key() string {
+	if z.Target != "" {
+		return z.Target
+	}
+	return z.Zone
 }
 
 // Operation is one change to a zone, a record set or its failover.

@@ -22,7 +22,7 @@ func CheckSafety(zp *ZonePlan, desired, live *model.Zone, s config.Safety) []str
 		refusals = append(refusals, fmt.Sprintf(
 			"%s: the provider returned no records for an existing zone while the spec has %d record sets; "+
 				"refusing in case the read was incomplete (use --force if the zone really is empty)",
-			zp.Zone, len(desired.Records)))
+			zp.Key(), len(desired.Records)))
 	}
 	if existing < s.MinExistingRecords || existing == 0 {
 		return refusals
@@ -47,7 +47,7 @@ func CheckSafety(zp *ZonePlan, desired, live *model.Zone, s config.Safety) []str
 		if c.n*100 > c.limit*existing {
 			refusals = append(refusals, fmt.Sprintf(
 				"%s: the plan would %s %d of %d record sets (%.0f%%), above safety.%s %d%%",
-				zp.Zone, c.verb, c.n, existing, float64(c.n)*100/float64(existing), c.key, c.limit))
+				zp.Key(), c.verb, c.n, existing, float64(c.n)*100/float64(existing), c.key, c.limit))
 		}
 	}
 	return refusals

@@ -26,7 +26,7 @@ func IgnoreWarnings(desired, live *model.Zone) []string {
 			where = " (" + rule.Pos.String() + ")"
 		}
 		out = append(out, fmt.Sprintf("%s: ignore rule %s%s matches no live or declared record, so it protects nothing; check its name and type",
-			desired.Name, rule, where))
+			desired.Target(), rule, where))
 	}
 	return out
 }

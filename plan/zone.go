@@ -55,7 +55,7 @@ func Zone(desired, live *model.Zone, caps model.Capabilities, safety *config.Saf
 func DNSSECRefusals(zp *ZonePlan) []string {
 	for _, op := range zp.Operations {
 		if op.Action == DisableDNSSEC {
-			return []string{zp.Zone + ": disable_dnssec removes the zone's DNSSEC keys, and resolvers that validate stop resolving the zone " +
+			return []string{zp.Key() + ": disable_dnssec removes the zone's DNSSEC keys, and resolvers that validate stop resolving the zone " +
 				"while its parent still holds a DS record for it; remove the DS records at the registrar, wait for their TTL to pass, " +
 				"then apply with --force"}
 		}

@@ -77,6 +77,7 @@ func aliasZone(z *model.Zone, name string, pos model.Pos) *model.Zone {
 	a.Pos = maps.Clone(z.Pos)
 	a.Pos["zone"] = pos
 	a.Sources = slices.Clone(z.Sources)
+	a.Targets = slices.Clone(z.Targets)
 	a.Masters = slices.Clone(z.Masters)
 	a.Ignore = slices.Clone(z.Ignore)
 	if z.SOA != nil {

@@ -152,9 +152,11 @@ func (l *loader) templateArgs(z *model.Zone, t *template, nameNode, args *yaml.N
 func (l *loader) buildTemplate(z *model.Zone, t *template, values map[string]paramValue) (*model.Zone, bool) {
 	tl := &loader{
 		FileErrors: yamlx.FileErrors{File: t.file, Origins: t.origins, Notes: map[*yaml.Node]string{}},
-		cfg:        l.cfg, caps: l.caps, cap: l.cap, cache: &t.cache, templates: l.templates,
+		cfg:        l.cfg, caps: l.caps, cap: l.cap, cache: &t.cache, templates: l.templates, target: l.target,
 	}
-	tz := &model.Zone{Name: z.Name, Provider: z.Provider, Mode: z.Mode, TTL: z.TTL, Pos: map[string]model.Pos{}}
+	// The zone's providers, so that a template's only and except pick the
+	// target being loaded.
+	tz := &model.Zone{Name: z.Name, Provider: z.Provider, Targets: z.Targets, Mode: z.Mode, TTL: z.TTL, Pos: map[string]model.Pos{}}
 	tl.z = tz
 	if t.ttl != nil {
 		if ttl, ok := tl.ttl(t.ttl, "ttl"); ok {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/zonesync/zonesync/config"
@@ -28,9 +29,11 @@ type CapabilitiesFunc func(provider string) (model.Capabilities, bool)
 
 // LoadZones loads and validates every zone spec (*.yaml, *.yml) in the
 // config's zones directory, with the templates they include, and returns
-// their zones: each spec's own, then the zones its aliases name. Every
-// problem in every file is reported at once; a template problem once,
-// naming the zones that include the template.
+// their zones: each spec's own, then the zones its aliases name, each
+// zone once per target when the spec names several providers, in the
+// order of its providers list (see ParseTargets). Every problem in every
+// file is reported at once; a template problem once, naming the zones
+// that include the template.
 func LoadZones(cfg *config.Config, caps CapabilitiesFunc) ([]*model.Zone, error) {
 	files, err := SpecFiles(cfg.ZonesDir)
 	if err != nil {
@@ -69,18 +72,26 @@ func LoadZones(cfg *config.Config, caps CapabilitiesFunc) ([]*model.Zone, error)
 	}
 	all = append(all, unused...)
 	all = append(all, groupElsewhere(elsewhere)...)
+	// A spec's targets share its zone's name; another spec may not.
 	byName := map[string]*model.Zone{}
-	for _, z := range zones {
-		if prev, dup := byName[z.Name]; dup {
-			where := prev.File
-			if prev.AliasOf != "" {
-				where += " (an alias of " + prev.AliasOf + ")"
+	var kept []*model.Zone
+	for _, r := range results {
+		mine := map[string]bool{}
+		for _, z := range r.zones {
+			if prev, dup := byName[z.Name]; dup && !mine[z.Name] {
+				where := prev.File
+				if prev.AliasOf != "" {
+					where += " (an alias of " + prev.AliasOf + ")"
+				}
+				all = append(all, &yamlx.Error{Pos: z.Pos["zone"], Msg: fmt.Sprintf("zone %s is already declared in %s", z.Name, where)})
+				continue
+			} else if !dup {
+				byName[z.Name], mine[z.Name] = z, true
 			}
-			all = append(all, &yamlx.Error{Pos: z.Pos["zone"], Msg: fmt.Sprintf("zone %s is already declared in %s", z.Name, where)})
-			continue
+			kept = append(kept, z)
 		}
-		byName[z.Name] = z
 	}
+	zones = kept
 	if err := all.Err(); err != nil {
 		return nil, err
 	}
@@ -166,13 +177,26 @@ func (env loadEnv) readSpec(file string) specResult {
 
 // ParseZone loads and validates one zone spec held in memory, with the
 // templates it includes from the config's templates directory. The
-// returned error, if any, is an ErrorList with every problem found.
+// returned error, if any, is an ErrorList with every problem found. For
+// a spec with several providers it returns the first target; ParseTargets
+// returns all.
 func ParseZone(file string, data []byte, cfg *config.Config, caps CapabilitiesFunc) (*model.Zone, error) {
 	r := loadEnv{cfg: cfg, caps: caps, templates: templatesOf(cfg)}.parseSpec(file, data)
 	return r.first(), r.err()
 }
 
-// parseSpec is ParseZone's result with the zones of the spec's aliases.
+// ParseTargets loads and validates one zone spec held in memory, once for
+// each of its providers: one zone per target, in the order of the spec's
+// providers, each with its provider's record sets (only / except) and
+// checked against its provider's capabilities, then the same for each of
+// the spec's aliases. A problem found for some targets only is prefixed
+// with their names (zone@provider).
+func ParseTargets(file string, data []byte, cfg *config.Config, caps CapabilitiesFunc) ([]*model.Zone, error) {
+	r := loadEnv{cfg: cfg, caps: caps, templates: templatesOf(cfg)}.parseSpec(file, data)
+	return r.zones, r.err()
+}
+
+// parseSpec is ParseTargets' result.
 func (env loadEnv) parseSpec(file string, data []byte) specResult {
 	if problem := sizeProblems(file, bytes.NewReader(data), int64(len(data))); problem != nil {
 		return specResult{list: problem}
@@ -186,61 +210,102 @@ func (env loadEnv) parseSpec(file string, data []byte) specResult {
 }
 
 // parseSplit parses a spec of size bytes read from src in pieces
-// (split.go); ok is false when the spec cannot be cut or a piece does
-// not parse on its own.
+// (split.go), once per target; ok is false when the spec cannot be cut or
+// a piece does not parse on its own.
 func (env loadEnv) parseSplit(file string, src io.ReaderAt, size int64) (r specResult, ok bool) {
-	s := splitSpec(src, size)
-	if s == nil {
-		return specResult{}, false
-	}
-	root, placeholder, ok := s.parseRest()
-	if !ok {
-		return specResult{}, false
-	}
-	l := env.loader(file)
-	l.split, l.placeholder = s, placeholder
-	if !yamlx.Expand(&l.FileErrors, root) {
-		return l.result(nil), true
-	}
-	z := l.zone(root)
-	if !l.chunksRead {
-		// The body went unused (records is set twice): it must still be
-		// YAML, as it must when the whole file is parsed.
-		l.chunkFailed = !parseChunks(s.src, s.chunks, func(*yaml.Node) {})
-	}
-	if l.chunkFailed {
-		return specResult{}, false
-	}
-	return l.result(z), true
+	return env.targets(func(target string) (*loader, *model.Zone, bool) {
+		s := splitSpec(src, size)
+		if s == nil {
+			return nil, nil, false
+		}
+		root, placeholder, ok := s.parseRest()
+		if !ok {
+			return nil, nil, false
+		}
+		l := env.loader(file)
+		l.split, l.placeholder, l.target = s, placeholder, target
+		if !yamlx.Expand(&l.FileErrors, root) {
+			return l, nil, true
+		}
+		z := l.zone(root)
+		if !l.chunksRead {
+			// The body went unused (records is set twice): it must still be
+			// YAML, as it must when the whole file is parsed.
+			l.chunkFailed = !parseChunks(s.src, s.chunks, func(*yaml.Node) {})
+		}
+		if l.chunkFailed {
+			return nil, nil, false
+		}
+		return l, z, true
+	})
 }
 
-// parseWhole loads a spec from the node tree of the whole file.
+// parseWhole loads a spec from the node tree of the whole file, once per
+// target.
 func (env loadEnv) parseWhole(file string, data []byte) specResult {
 	doc, err := yamlx.Parse(data)
 	if err != nil {
 		return specResult{list: yamlx.ErrorList{yamlx.SyntaxError(file, data, err, false)}}
 	}
-	l := env.loader(file)
-	if !yamlx.Expand(&l.FileErrors, doc) {
-		return l.result(nil)
+	expanded := env.loader(file)
+	if !yamlx.Expand(&expanded.FileErrors, doc) {
+		return expanded.result(nil)
 	}
-	return l.result(l.zone(yamlx.Resolve(doc)))
+	root := yamlx.Resolve(doc)
+	r, _ := env.targets(func(target string) (*loader, *model.Zone, bool) {
+		l := env.loader(file)
+		// The expansion's problems (a merge key of a scalar) are every pass's.
+		l.Origins, l.List, l.target = expanded.Origins, slices.Clone(expanded.List), target
+		return l, l.zone(root), true
+	})
+	return r
 }
 
-// The spec's own zone of parseSplit, parseWhole and readSpec, for tests
-// written before aliases and templates.
+// targets loads a spec with pass once per target (loadTargets), each pass
+// returning its loader and zone; ok is false when a pass could not load
+// the spec that way at all. The result holds the targets' zones, then
+// each alias's, or every pass's problems.
+func (env loadEnv) targets(pass func(target string) (l *loader, z *model.Zone, ok bool)) (specResult, bool) {
+	var elsewhere []elsewhereProblem
+	var aliases [][]*model.Zone
+	zones, errs, ok := loadTargets(func(target string) (*model.Zone, yamlx.ErrorList, bool) {
+		l, z, ok := pass(target)
+		if !ok {
+			return nil, nil, false
+		}
+		l.List.Sort()
+		elsewhere = append(elsewhere, l.elsewhere...)
+		aliases = append(aliases, l.aliasZones)
+		return z, l.List, true
+	})
+	if !ok {
+		return specResult{}, false
+	}
+	if len(errs) > 0 || len(elsewhere) > 0 || len(zones) == 0 {
+		return specResult{list: errs, elsewhere: elsewhere}, true
+	}
+	// Each pass built its target's aliases, in the same order.
+	for i := range aliases[0] {
+		for _, a := range aliases {
+			zones = append(zones, a[i])
+		}
+	}
+	return specResult{zones: zones}, true
+}
 
-func parseZoneSplit(file string, src io.ReaderAt, size int64, cfg *config.Config, caps CapabilitiesFunc) (*model.Zone, bool, error) {
+// parseSplit, parseWhole and readSpec as functions, for tests.
+
+func parseZoneSplit(file string, src io.ReaderAt, size int64, cfg *config.Config, caps CapabilitiesFunc) ([]*model.Zone, bool, error) {
 	r, ok := loadEnv{cfg: cfg, caps: caps, templates: templatesOf(cfg)}.parseSplit(file, src, size)
-	return r.first(), ok, r.err()
+	return r.zones, ok, r.err()
 }
 
-func parseZoneWhole(file string, data []byte, cfg *config.Config, caps CapabilitiesFunc) (*model.Zone, error) {
+func parseZoneWhole(file string, data []byte, cfg *config.Config, caps CapabilitiesFunc) ([]*model.Zone, error) {
 	r := loadEnv{cfg: cfg, caps: caps, templates: templatesOf(cfg)}.parseWhole(file, data)
-	return r.first(), r.err()
+	return r.zones, r.err()
 }
 
-func readZoneFile(file string, cfg *config.Config, caps CapabilitiesFunc) (*model.Zone, error) {
+func readZoneFile(file string, cfg *config.Config, caps CapabilitiesFunc) ([]*model.Zone, error) {
 	r := loadEnv{cfg: cfg, caps: caps, templates: templatesOf(cfg)}.readSpec(file)
-	return r.first(), r.err()
+	return r.zones, r.err()
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // recordKeys are the keys of one record set in a spec.
-var recordKeys = []string{"type", "ttl", "value", "values", "failover"}
+var recordKeys = []string{"type", "ttl", "value", "values", "failover", "only", "except"}
 
 // records builds the record sets of the records mapping n into z; the
 // rules that look at several sets at once are checked once templates
@@ -92,7 +92,7 @@ func (l *loader) recordEntry(z *model.Zone, k, v *yaml.Node, names map[string]in
 	first := len(z.Records)
 	for j, item := range items {
 		rs := l.recordSet(z, name, "records."+k.Value+"["+strconv.Itoa(j)+"]", item, jobs)
-		if rs == nil {
+		if rs == nil || !l.onTarget(rs) {
 			continue
 		}
 		if i := slices.IndexFunc(z.Records[first:], func(o *model.RecordSet) bool { return o.Type == rs.Type }); i >= 0 {
@@ -178,6 +178,16 @@ func (l *loader) recordSet(z *model.Zone, name, key string, item *yaml.Node, job
 	if model.SignerOwned(name, rs.Type, false) {
 		l.Add(tn, "%s: %s at the apex is BIND's DNSSEC signing state, kept by the signer; it cannot be declared", key, rs.Type)
 		return nil
+	}
+	if !l.scope(z, name, rs.Type, key, fields["only"], fields["except"]) {
+		// Checked as written, but not against this target's provider,
+		// which never gets it.
+		if l.offTarget == nil {
+			l.offTarget = map[*model.RecordSet]bool{}
+		}
+		l.offTarget[rs] = true
+		defer func(c *model.Capabilities) { l.cap = c }(l.cap)
+		l.cap = nil
 	}
 	if l.cap != nil && !l.cap.HasType(rs.Type) {
 		l.Add(tn, "%s: provider %s cannot hold %s records (it supports %s)", key, z.Provider, rs.Type, strings.Join(l.cap.RecordTypes, ", "))

@@ -47,7 +47,7 @@ func (l *loader) checkRecords(z *model.Zone) {
 				break
 			}
 		}
-		if rs.Name == model.Apex && rs.Type == "NS" && l.cap != nil && !l.cap.ApexNS {
+		if rs.Name == model.Apex && rs.Type == "NS" && l.cap != nil && !l.cap.ApexNS && len(z.Targets) < 2 {
 			l.errAt(rs, "provider %s manages the apex NS records itself; remove them from the spec", z.Provider)
 		}
 		if l.cap != nil && l.cap.MaxRecordSetSize > 0 && !slices.Contains(rs.Values, "") {
@@ -76,7 +76,7 @@ func (l *loader) errAt(rs *model.RecordSet, format string, args ...any) {
 // valueProblem says why the zone's provider cannot hold one canonical
 // value of rs, for the rules providers declare in their Capabilities.
 func (l *loader) valueProblem(rs *model.RecordSet, v string) string {
-	if l.cap == nil {
+	if l.cap == nil || !l.onTarget(rs) {
 		return ""
 	}
 	switch {

@@ -18,6 +18,20 @@ var splitCases = []struct {
 	name, spec string
 	split      bool
 }{
+	{"several providers", `zone: example.com
+providers: [local, floor]
+ttl: 7200
+records:
+  "@":
+    - {type: NS, values: [ns1.example.net., ns2.example.org.]}
+  www:
+    - {type: A, value: 192.0.2.1, only: [local]}
+    - {type: A, value: 192.0.2.9, except: [local]}
+  api:
+    - {type: A, ttl: 300, value: 192.0.2.2, only: [local]}
+  low:
+    - {type: A, ttl: 300, value: 192.0.2.3}
+`, true},
 	{"every block form", `zone: example.com
 provider: local
 records:
@@ -114,7 +128,7 @@ func checkSplitMatchesWhole(t *testing.T, file string, data []byte) bool {
 	whole, wholeErr := parseZoneWhole(file, data, cfg, caps)
 	z, ok, err := parseZoneSplit(file, bytes.NewReader(data), int64(len(data)), cfg, caps)
 	if !ok {
-		z, err = ParseZone(file, data, cfg, caps)
+		z, err = ParseTargets(file, data, cfg, caps)
 	}
 	require.Equal(t, fmt.Sprint(wholeErr), fmt.Sprint(err), "problems reported (parsed in pieces: %v)", ok)
 	if diff := cmp.Diff(whole, z); diff != "" {

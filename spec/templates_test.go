@@ -358,3 +358,28 @@ func TestTemplatesDirMissing(t *testing.T) {
 	require.NoError(t, os.WriteFile("zones/example.com.yaml", []byte("zone: example.com\nprovider: local\ninclude: [mail]\n"), 0o644))
 	assert.True(t, strings.HasPrefix(loadErr(t, cfg, caps), `zones/example.com.yaml:3:11: template "mail" not found: there is no mail.yaml in templates`))
 }
+
+// TestTemplatesAndAliasesWithSeveralProviders: a spec naming several
+// providers, including a template and naming an alias, gives one zone per
+// target, then one per target of the alias; a template's only picks the
+// target; another spec declaring the zone is still refused.
+func TestTemplatesAndAliasesWithSeveralProviders(t *testing.T) {
+	cfg, caps := inProject(t, map[string]string{
+		"templates/ns.yaml": "records:\n  \"@\":\n    - {type: NS, values: [ns1.example.net., ns2.example.org.]}\n" +
+			"  backup:\n    - {type: A, value: 192.0.2.99, only: [onemessage]}\n",
+		"zones/example.com.yaml": "zone: example.com\naliases: [example.net]\nproviders: [local, onemessage]\ninclude: [ns]\n" +
+			"records:\n  www:\n    - {type: A, value: 192.0.2.1}\n",
+	})
+	zones, err := LoadZones(cfg, caps)
+	require.NoError(t, err)
+	var targets []string
+	for _, z := range zones {
+		targets = append(targets, z.Target())
+		require.NotNil(t, z.Find("@", "NS"), z.Target())
+		assert.Equal(t, z.Provider == "onemessage", z.Find("backup", "A") != nil, "%s: the template's only", z.Target())
+	}
+	assert.Equal(t, []string{"example.com@local", "example.com@onemessage", "example.net@local", "example.net@onemessage"}, targets)
+
+	require.NoError(t, os.WriteFile("zones/example.net.yaml", []byte("zone: example.net\nprovider: local\n"), 0o644))
+	assert.Contains(t, loadErr(t, cfg, caps), "zones/example.net.yaml:1:1: zone example.net is already declared in zones/example.com.yaml (an alias of example.com)")
+}

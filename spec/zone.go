@@ -45,10 +45,15 @@ type loader struct {
 	// aliasZones are the zones the spec's aliases key names, built once
 	// the zone is loaded without problems.
 	aliasZones []*model.Zone
+	// target is the provider of the target being loaded when the spec
+	// names several (targets.go); empty until the first pass picks the
+	// first one. offTarget holds the record sets that target does not get.
+	target    string
+	offTarget map[*model.RecordSet]bool
 }
 
 // zoneKeys are the keys a zone spec may have, in their documented order.
-var zoneKeys = []string{"zone", "aliases", "provider", "mode", "masters", "ttl", "soa", "dnssec", "include", "ignore", "records"}
+var zoneKeys = []string{"zone", "aliases", "provider", "providers", "mode", "masters", "ttl", "soa", "dnssec", "include", "ignore", "records"}
 
 func (l *loader) zone(root *yaml.Node) *model.Zone {
 	z := &model.Zone{File: l.File, Mode: model.Master, TTL: DefaultTTL, Pos: map[string]model.Pos{}}
@@ -78,7 +83,11 @@ func (l *loader) zone(root *yaml.Node) *model.Zone {
 	}
 
 	l.zoneName(z, keys["zone"], root)
-	l.provider(z, keys["provider"], root)
+	if keys["providers"] != nil {
+		l.providers(z, keys["provider"], keys["providers"])
+	} else {
+		l.provider(z, keys["provider"], root)
+	}
 	if n := keys["mode"]; n != nil {
 		switch m := model.Mode(n.Value); {
 		case n.Kind == yaml.ScalarNode && (m == model.Master || m == model.Slave):
@@ -115,6 +124,7 @@ func (l *loader) zone(root *yaml.Node) *model.Zone {
 	l.checkRecords(z)
 	l.checkMode(z, keys)
 	l.checkZoneTTL(z, keys["ttl"])
+	l.checkTargets(z, keys)
 	if z.Name == "" {
 		return nil
 	}
@@ -154,7 +164,7 @@ func (l *loader) zoneName(z *model.Zone, n *yaml.Node, root *yaml.Node) {
 
 func (l *loader) provider(z *model.Zone, n *yaml.Node, root *yaml.Node) {
 	if n == nil {
-		l.Add(root, "missing key \"provider\": one of %s", strings.Join(l.cfg.ProviderNames(), ", "))
+		l.Add(root, "missing key \"provider\": one of %s (or providers: a list of them)", strings.Join(l.cfg.ProviderNames(), ", "))
 		return
 	}
 	if _, ok := l.cfg.Providers[n.Value]; !ok || n.Kind != yaml.ScalarNode {
