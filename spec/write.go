@@ -55,6 +55,15 @@ func Marshal(z *model.Zone, zoneTTL bool) ([]byte, error) {
 	if z.DNSSEC != nil {
 		addPair(root, "dnssec", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(*z.DNSSEC)})
 	}
+	if o := z.Ownership; o != nil && z.Mode != model.Slave {
+		own := mapping()
+		own.Style = yaml.FlowStyle
+		addPair(own, "owner", str(o.Owner))
+		if o.AdoptUnmarked {
+			addPair(own, "adopt", str("unmarked"))
+		}
+		addPair(root, "ownership", own)
+	}
 	if len(z.Ignore) > 0 {
 		ign := seq()
 		for _, r := range z.Ignore {
@@ -150,6 +159,9 @@ func recordNode(rs *model.RecordSet, zoneTTL uint32, oneTTL bool) (*yaml.Node, e
 		}
 		addPair(fo, "active", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(f.Active)})
 		addPair(item, "failover", fo)
+	}
+	if rs.Adopt {
+		addPair(item, "adopt", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
 	}
 	return item, nil
 }
