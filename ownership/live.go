@@ -280,3 +280,27 @@ func (l *Live) MarkerRole(rs *model.RecordSet) (name, rrtype string, c Claim, ok
 	name, rrtype, _, _ = markedBy(rs.Name)
 	return name, rrtype, c, true
 }
+
+// Importable returns the record sets of a live zone that a spec of
+// owner declares when it is imported: the owner's, and those no marker
+// claims at all; never a marker, nor a set another owner or tool claims.
+// unmarked counts the sets no marker claims, which the spec must adopt.
+func Importable(zone string, records []*model.RecordSet, owner string) (sets []*model.RecordSet, unmarked int) {
+	l := Read(zone, records)
+	for _, rs := range records {
+		if _, _, _, isMarker := l.MarkerRole(rs); isMarker || Reserved(rs.Name) {
+			continue
+		}
+		switch c := l.ClaimOf(rs.Name, rs.Type); {
+		case c.Owns(owner):
+			sets = append(sets, rs)
+		case c.Kind == Unmarked:
+			if m, _ := l.MarkerOf(rs.Name, rs.Type); m != nil {
+				continue // its marker name holds something else
+			}
+			sets = append(sets, rs)
+			unmarked++
+		}
+	}
+	return sets, unmarked
+}

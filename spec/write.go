@@ -55,12 +55,17 @@ func Marshal(z *model.Zone, zoneTTL bool) ([]byte, error) {
 	if z.DNSSEC != nil {
 		addPair(root, "dnssec", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(*z.DNSSEC)})
 	}
+	// An ownership without owner is written without one: the spec then
+	// takes zonesync.yaml's.
 	if o := z.Ownership; o != nil && z.Mode != model.Slave {
 		own := mapping()
 		own.Style = yaml.FlowStyle
-		addPair(own, "owner", str(o.Owner))
+		if o.Owner != "" {
+			addPair(own, "owner", str(o.Owner))
+		}
 		if o.AdoptUnmarked {
-			addPair(own, "adopt", str("unmarked"))
+			addPair(own, "adopt", str(adoptUnmarked))
+			own.LineComment = "marks the declared record sets that are live without a marker, at the first apply; remove adopt then"
 		}
 		addPair(root, "ownership", own)
 	}
