@@ -131,12 +131,6 @@ type RecordSet struct {
 	// live record set another owner (or no one) marks: the plan marks it
 	// as this zone's owner's instead of refusing it.
 	Adopt bool
-	// IDs maps a value to the provider's id for the record holding it,
-	// for providers that address records by id. Set on live zones only.
-	//
-	// Deprecated: each provider moves its ids to an index of its own (see
-	// package providers); the field goes when none uses it.
-	IDs map[string]string
 	// Pos is where the record set is declared in its spec.
 	Pos Pos
 }
