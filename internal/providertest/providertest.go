@@ -64,6 +64,7 @@ func Run(t *testing.T, newHarness NewHarness) {
 		{"TXTStringBoundaries", testTXTStrings},
 		{"Failover", testFailover},
 		{"ZoneChangedSincePlan", testZoneChanged},
+		{"SharedZoneTwoOwners", testSharedZone},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
