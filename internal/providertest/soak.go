@@ -74,6 +74,8 @@ func Soak(t *testing.T, h SoakHarness) {
 	s := &suite{h: Harness{Provider: h.Provider, Zone: h.Zone}, caps: h.Provider.Capabilities()}
 	rng := rand.New(rand.NewPCG(h.Seed, 7))
 
+	t.Run("OwnershipCost", func(t *testing.T) { ownershipCost(t, h, s) })
+
 	// The ignored record is created while nothing is ignored, then must
 	// survive every round untouched.
 	ignored := rec{name: "_acme-challenge", rrtype: "TXT", values: []string{"token-set-outside-zonesync"}}
