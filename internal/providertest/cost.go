@@ -82,4 +82,3 @@ func total(calls map[string]int) int {
 	}
 	return n
 }
-

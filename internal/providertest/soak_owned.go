@@ -122,7 +122,6 @@ func halfPairs(zp *plan.ZonePlan, recs []Record) int {
 	return n
 }
 
-
 // halfLandedPairs makes the two half-landed pairs the plan's order allows
 // (a marker is claimed before its set is created and released after it
 // is deleted, so a set never stands without its marker) and checks that
