@@ -16,10 +16,12 @@ var costSets = flag.Int("cost.sets", 100, "record sets the ownership cost measur
 // receives for the same record sets created, read, adopted and deleted
 // in ignore-only mode and in ownership mode. It logs the figures (-v) and
 // checks what the format promises: one marker record per owned set, and
-// at most twice the requests. It leaves the zone empty again.
+// at most three times the requests. It leaves the zone empty again.
 func ownershipCost(t *testing.T, h SoakHarness, s *suite) {
 	n := *costSets
 	h.Faults.SetRandom(0, 0)
+	s.trustLive = true
+	defer func() { s.trustLive = false }()
 	var sets []rec
 	for i := range n {
 		sets = append(sets, rec{name: fmt.Sprintf("host%04d", i), rrtype: "A", values: []string{fmt.Sprintf("192.0.2.%d", 1+i%250)}})
@@ -71,8 +73,11 @@ func ownershipCost(t *testing.T, h SoakHarness, s *suite) {
 		n, without.records, with.records, with.records-without.records,
 		without.create, with.create, without.read, with.read, without.remove, with.remove, with.adopt)
 	require.Equal(t, n, with.records-without.records, "one marker record per owned record set")
-	require.LessOrEqual(t, with.create, 2*without.create+2, "markers more than double the requests of a create")
-	require.LessOrEqual(t, with.remove, 2*without.remove+2, "markers more than double the requests of a delete")
+	// Per-record APIs take twice the requests; batched ones (UPDATE
+	// messages, XML packets) more than twice where a marker's TXT takes
+	// more bytes than the record it marks. Three times is the bound.
+	require.LessOrEqual(t, with.create, 3*without.create+2, "markers more than triple the requests of a create")
+	require.LessOrEqual(t, with.remove, 3*without.remove+2, "markers more than triple the requests of a delete")
 }
 
 func total(calls map[string]int) int {
