@@ -95,7 +95,7 @@ func TestSharedZoneThroughTheCLI(t *testing.T) {
 				require.True(t, op.Action == plan.Create && op.Marker != nil && op.Marker.Adopt, "the first plan only marks what the spec declares: %s %s %s", op.Action, op.Name, op.Type)
 			}
 			a.apply(nil)
-			a.write(strings.Join(slicesDeleteLine(strings.Split(spec, "\n"), "ownership:"), "\n"))
+			a.write(strings.Join(withoutLines(strings.Split(spec, "\n"), "ownership:"), "\n"))
 			a.requireNoChange()
 
 			bSpec := func(r int) string {
@@ -114,7 +114,7 @@ func TestSharedZoneThroughTheCLI(t *testing.T) {
 				b.apply(b.declared(bSpec(r - 1)))
 				a.requireNoChange()
 				writeForeign(t, a.cfg, third(r))
-				aNext := strings.Replace(strings.Join(slicesDeleteLine(strings.Split(aSpec, "\n"), "ownership:"), "\n"), "192.0.2.25", fmt.Sprintf("192.0.2.%d", 25+r), 1)
+				aNext := strings.Replace(strings.Join(withoutLines(strings.Split(aSpec, "\n"), "ownership:"), "\n"), "192.0.2.25", fmt.Sprintf("192.0.2.%d", 25+r), 1)
 				a.write(aNext)
 				a.apply(a.declared(aSpec))
 				b.requireNoChange()
@@ -246,8 +246,8 @@ func readString(t *testing.T, file string) string {
 	return string(data)
 }
 
-// slicesDeleteLine drops the lines that start with prefix.
-func slicesDeleteLine(lines []string, prefix string) []string {
+// withoutLines drops the lines that start with prefix.
+func withoutLines(lines []string, prefix string) []string {
 	var out []string
 	for _, l := range lines {
 		if !strings.HasPrefix(l, prefix) {
