@@ -19,6 +19,7 @@ import (
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/httpx"
+	"github.com/zonesync/zonesync/providers/powerdns/pdnstest"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -34,8 +35,8 @@ _sip._tcp IN SRV 10 60 5060 sip.e2e.test.
 txt IN TXT "hello world"
 `
 
-// TestSharedZoneThroughTheCLI: on each HTTP provider's fake and on zone
-// files, two projects with different owners share one zone, each running
+// TestSharedZoneThroughTheCLI: on each HTTP provider's fake, on a real
+// PowerDNS and on zone files, two projects with different owners share one zone, each running
 // zonesync's plan and apply on its own spec, round after round, while a
 // third writer (a person, external-dns) changes its own records between
 // the runs. The first project turns ownership mode on with import, its
@@ -51,39 +52,56 @@ func TestSharedZoneThroughTheCLI(t *testing.T) {
 
 	// start makes the shared zone at a provider and returns the provider's config entry.
 	type target struct {
-		name  string
-		start func(t *testing.T) string
+		name string
+		// start returns the provider's config entry and the zone's name.
+		start func(t *testing.T) (string, string)
 	}
-	targets := []target{{"zonefile", func(t *testing.T) string {
+	targets := []target{{"zonefile", func(t *testing.T) (string, string) {
 		live := filepath.Join(t.TempDir(), "live")
 		require.NoError(t, os.Mkdir(live, 0o755))
 		require.NoError(t, os.WriteFile(filepath.Join(live, "e2e.test.zone"), []byte(sharedZoneFile), 0o644))
-		return "type: zonefile\n    directory: " + live + "\n"
+		return "type: zonefile\n    directory: " + live + "\n", "e2e.test"
 	}}}
 	for _, p := range e2eProviders {
-		targets = append(targets, target{p.name, func(t *testing.T) string {
+		targets = append(targets, target{p.name, func(t *testing.T) (string, string) {
 			api := p.fake()
 			require.NoError(t, api.Seed(seedZone(t)))
 			srv := httptest.NewServer(api)
 			t.Cleanup(srv.Close)
-			return strings.Replace(p.config, "%s", srv.URL, 1)
+			return strings.Replace(p.config, "%s", srv.URL, 1), "e2e.test"
 		}})
 	}
+	targets = append(targets, target{"powerdns", func(t *testing.T) (string, string) {
+		srv := pdnstest.Own(t)
+		zone := srv.NewZone(t, "Master")
+		var rrsets []map[string]any
+		for _, rs := range seedZone(t).Records {
+			var records []map[string]any
+			for _, v := range rs.Values {
+				v = strings.ReplaceAll(v, "e2e.test.", zone+".")
+				records = append(records, map[string]any{"content": v, "disabled": false})
+			}
+			rrsets = append(rrsets, map[string]any{"name": model.FQDN(rs.Name, zone), "type": rs.Type, "ttl": rs.TTL, "changetype": "REPLACE", "records": records})
+		}
+		srv.MustDo(t, 204, "PATCH", "/api/v1/servers/localhost/zones/"+zone+".", map[string]any{"rrsets": rrsets}, nil)
+		t.Setenv("PDNS_API_KEY", srv.Key)
+		return "type: powerdns\n    endpoint: " + srv.API + "\n    api_key: ${PDNS_API_KEY}\n", zone
+	}})
 	for _, tc := range targets {
 		t.Run(tc.name, func(t *testing.T) {
-			providerConfig := tc.start(t)
+			providerConfig, zone := tc.start(t)
 			project := func(owner string) *sharedProject {
 				dir := t.TempDir()
 				require.NoError(t, os.Mkdir(filepath.Join(dir, "zones"), 0o755))
 				cfg := filepath.Join(dir, "zonesync.yaml")
 				require.NoError(t, os.WriteFile(cfg, []byte("providers:\n  shared:\n    "+providerConfig+"ownership: {owner: \""+owner+"\"}\n"), 0o644))
-				return &sharedProject{t: t, owner: owner, cfg: cfg, spec: filepath.Join(dir, "zones", "e2e.test.yaml")}
+				return &sharedProject{t: t, owner: owner, zone: zone, cfg: cfg, spec: filepath.Join(dir, "zones", zone+".yaml")}
 			}
 			a, b := project("git:team-a"), project("git:team-b")
 
 			// Project A turns ownership mode on: import, whose spec adopts
 			// the unmarked sets; its first plan marks them; then adopt goes.
-			code, spec, errOut := zonesync(t, "--config", a.cfg, "import", "--provider", "shared", "--zone", "e2e.test")
+			code, spec, errOut := zonesync(t, "--config", a.cfg, "import", "--provider", "shared", "--zone", zone)
 			require.Equal(t, 0, code, errOut)
 			require.Contains(t, spec, "ownership: {adopt: unmarked}")
 			a.write(spec)
@@ -99,7 +117,7 @@ func TestSharedZoneThroughTheCLI(t *testing.T) {
 			a.requireNoChange()
 
 			bSpec := func(r int) string {
-				return fmt.Sprintf("zone: e2e.test\nprovider: shared\nttl: 3600\nrecords:\n  api:\n    - {type: A, value: 192.0.2.%d}\n  _dmarc:\n    - {type: TXT, value: \"v=DMARC1; p=none\"}\n", 40+r)
+				return fmt.Sprintf("zone: %s\nprovider: shared\nttl: 3600\nrecords:\n  api:\n    - {type: A, value: 192.0.2.%d}\n  _dmarc:\n    - {type: TXT, value: \"v=DMARC1; p=none\"}\n", zone, 40+r)
 			}
 			third := func(r int) map[string][]string {
 				return map[string][]string{
@@ -113,7 +131,7 @@ func TestSharedZoneThroughTheCLI(t *testing.T) {
 				b.write(bSpec(r))
 				b.apply(b.declared(bSpec(r - 1)))
 				a.requireNoChange()
-				writeForeign(t, a.cfg, third(r))
+				writeForeign(t, a.cfg, zone, third(r))
 				aNext := strings.Replace(strings.Join(withoutLines(strings.Split(aSpec, "\n"), "ownership:"), "\n"), "192.0.2.25", fmt.Sprintf("192.0.2.%d", 25+r), 1)
 				a.write(aNext)
 				a.apply(a.declared(aSpec))
@@ -127,10 +145,10 @@ func TestSharedZoneThroughTheCLI(t *testing.T) {
 			assert.Contains(t, out, "external-dns (owner cluster1): 2")
 
 			// Dropping txt TXT from A's spec deletes it and its marker only.
-			before := liveSets(t, a.cfg)
+			before := liveSets(t, a.cfg, zone)
 			a.write(strings.Replace(aSpec, "  txt:\n    - type: TXT\n      value: hello world\n", "", 1))
 			ops = a.planOps()
-			marker, err := ownership.Name("e2e.test", "txt", "TXT")
+			marker, err := ownership.Name(zone, "txt", "TXT")
 			require.NoError(t, err)
 			var got []string
 			for _, op := range ops {
@@ -138,7 +156,7 @@ func TestSharedZoneThroughTheCLI(t *testing.T) {
 			}
 			require.ElementsMatch(t, []string{"delete txt TXT", "delete " + marker + " TXT"}, got)
 			a.apply(a.declared(aSpec))
-			after := liveSets(t, a.cfg)
+			after := liveSets(t, a.cfg, zone)
 			delete(before, "txt TXT")
 			delete(before, marker+" TXT")
 			assert.Equal(t, before, after, "what dropping txt TXT left")
@@ -155,6 +173,7 @@ func TestSharedZoneThroughTheCLI(t *testing.T) {
 type sharedProject struct {
 	t          *testing.T
 	owner      string
+	zone       string
 	cfg, spec  string
 	lastPlanAt string
 }
@@ -203,7 +222,7 @@ func (p *sharedProject) planOps() []*plan.Operation {
 func (p *sharedProject) apply(prev map[string]bool) {
 	p.t.Helper()
 	now := p.declared(readString(p.t, p.spec))
-	before := liveSets(p.t, p.cfg)
+	before := liveSets(p.t, p.cfg, p.zone)
 	ops := p.planOps()
 	touched := map[string]bool{}
 	for _, op := range ops {
@@ -219,7 +238,7 @@ func (p *sharedProject) apply(prev map[string]bool) {
 	}
 	code, out, errOut := zonesync(p.t, "--config", p.cfg, "apply", p.lastPlanAt)
 	require.Equal(p.t, 0, code, "%s apply:\n%s%s", p.owner, out, errOut)
-	after := liveSets(p.t, p.cfg)
+	after := liveSets(p.t, p.cfg, p.zone)
 	for k, v := range before {
 		if !touched[k] {
 			assert.Equal(p.t, v, after[k], "%s's apply changed %s, which its plan does not name", p.owner, k)
@@ -268,9 +287,9 @@ func sharedProvider(t *testing.T, cfgFile string) providers.Provider {
 }
 
 // liveSets reads the shared zone through its provider: TTL and values by key.
-func liveSets(t *testing.T, cfgFile string) map[string]*model.RecordSet {
+func liveSets(t *testing.T, cfgFile, zone string) map[string]*model.RecordSet {
 	t.Helper()
-	live, err := sharedProvider(t, cfgFile).ReadZone(context.Background(), "e2e.test", providers.ReadOptions{})
+	live, err := sharedProvider(t, cfgFile).ReadZone(context.Background(), zone, providers.ReadOptions{})
 	require.NoError(t, err)
 	out := map[string]*model.RecordSet{}
 	for _, rs := range live.Records {
@@ -282,10 +301,10 @@ func liveSets(t *testing.T, cfgFile string) map[string]*model.RecordSet {
 // writeForeign is the third writer: it sets record sets (values by key)
 // through the provider's API, one operation at a time, without markers
 // and without touching anything else.
-func writeForeign(t *testing.T, cfgFile string, sets map[string][]string) {
+func writeForeign(t *testing.T, cfgFile, zone string, sets map[string][]string) {
 	t.Helper()
 	p := sharedProvider(t, cfgFile)
-	live, err := p.ReadZone(context.Background(), "e2e.test", providers.ReadOptions{})
+	live, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
 	require.NoError(t, err)
 	desired := *live
 	desired.Provider, desired.SOA, desired.Ownership = "shared", nil, nil
