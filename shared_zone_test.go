@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/internal/namedtest"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/ownership"
 	"github.com/zonesync/zonesync/plan"
@@ -35,9 +36,10 @@ _sip._tcp IN SRV 10 60 5060 sip.e2e.test.
 txt IN TXT "hello world"
 `
 
-// TestSharedZoneThroughTheCLI: on each HTTP provider's fake, on a real
-// PowerDNS and on zone files, two projects with different owners share one zone, each running
-// zonesync's plan and apply on its own spec, round after round, while a
+// TestSharedZoneThroughTheCLI: on every provider (the HTTP ones' fakes,
+// real BIND and PowerDNS servers, zone files), two projects with
+// different owners share one zone, each running zonesync's plan and
+// apply on its own spec, round after round, while a
 // third writer (a person, external-dns) changes its own records between
 // the runs. The first project turns ownership mode on with import, its
 // first plan creating the markers of what it declares. Neither project
@@ -71,6 +73,16 @@ func TestSharedZoneThroughTheCLI(t *testing.T) {
 			return strings.Replace(p.config, "%s", srv.URL, 1), "e2e.test"
 		}})
 	}
+	targets = append(targets, target{"rfc2136", func(t *testing.T) (string, string) {
+		secret := namedtest.Secret(32)
+		acl := `check-names ignore; check-integrity no; allow-update { key "zonesync-key"; }; allow-transfer { key "zonesync-key"; };`
+		srv := namedtest.StartT(t, namedtest.Config{
+			Keys:  []namedtest.Key{{Name: "zonesync-key", Algorithm: "hmac-sha256", Secret: secret}},
+			Zones: []namedtest.Zone{{Name: "e2e.test", Statements: acl, Data: sharedZoneFile}},
+		})
+		t.Setenv("TSIG_SECRET", secret)
+		return "type: rfc2136\n    server: " + srv.Addr + "\n    tsig: {name: zonesync-key, secret: \"${TSIG_SECRET}\"}\n", "e2e.test"
+	}})
 	targets = append(targets, target{"powerdns", func(t *testing.T) (string, string) {
 		srv := pdnstest.Own(t)
 		zone := srv.NewZone(t, "Master")
