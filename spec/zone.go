@@ -38,7 +38,7 @@ type loader struct {
 }
 
 // zoneKeys are the keys a zone spec may have, in their documented order.
-var zoneKeys = []string{"zone", "provider", "providers", "mode", "masters", "ttl", "soa", "dnssec", "ignore", "records"}
+var zoneKeys = []string{"zone", "provider", "providers", "mode", "masters", "ttl", "soa", "dnssec", "ownership", "ignore", "records"}
 
 func (l *loader) zone(root *yaml.Node) *model.Zone {
 	z := &model.Zone{File: l.File, Mode: model.Master, TTL: DefaultTTL, Pos: map[string]model.Pos{}}
@@ -91,12 +91,14 @@ func (l *loader) zone(root *yaml.Node) *model.Zone {
 	if n := keys["dnssec"]; n != nil {
 		l.dnssec(z, n)
 	}
+	l.ownership(z, keys["ownership"])
 	if n := keys["ignore"]; n != nil {
 		l.ignore(z, n)
 	}
 	if n := keys["records"]; n != nil {
 		l.records(z, n)
 	}
+	l.checkOwnership(z, keys["ownership"])
 	l.checkMode(z, keys)
 	l.checkZoneTTL(z, keys["ttl"])
 	l.checkTargets(z, keys)
