@@ -211,8 +211,12 @@ func TestSchemaValidatesExamples(t *testing.T) {
 		}
 	}
 	check(configSchema, "examples/zonesync.yaml", true)
+	check(configSchema, "examples/shared/zonesync.yaml", true)
 	specs, err := filepath.Glob("examples/zones/*.yaml")
 	require.NoError(t, err)
+	shared, err := filepath.Glob("examples/shared/zones/*.yaml")
+	require.NoError(t, err)
+	specs = append(specs, shared...)
 	require.NotEmpty(t, specs, "example specs")
 	for _, f := range specs {
 		check(zoneSchema, f, true)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 	"github.com/zonesync/zonesync/model"
+	"github.com/zonesync/zonesync/ownership"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
@@ -36,6 +37,13 @@ func (e *env) importZones(c *cli.Context) error {
 	caps := p.Capabilities()
 	capsOf := func(provider string) (model.Capabilities, bool) { return caps, provider == name }
 	useTemplates := c.Bool("use-templates")
+	owner, explicit := c.String("owner"), true
+	if owner == "" && cfg.Ownership != nil && !cfg.Ownership.IgnoreOnly(name) {
+		owner, explicit = cfg.Ownership.Owner, false
+	}
+	if why := ownership.OwnerProblem(owner); owner != "" && why != "" {
+		return fmt.Errorf("--owner: %s", why)
+	}
 	specOf := func(zone string) ([]byte, error) {
 		live, err := p.ReadZone(e.context(c), zone, providers.ReadOptions{})
 		if err != nil {
@@ -45,6 +53,9 @@ func (e *env) importZones(c *cli.Context) error {
 			return nil, fmt.Errorf("read zone %s from provider %s: the provider answered with zone %q", zone, name, got)
 		}
 		live.Provider = name
+		if owner != "" && live.Mode == model.Master {
+			ownedSpec(live, owner, explicit)
+		}
 		if !useTemplates {
 			return specMarshal(live, caps)
 		}
@@ -131,6 +142,23 @@ func writeFileIn(dir, name string, data []byte) error {
 		return fmt.Errorf("import: %w", err)
 	}
 	return nil
+}
+
+// ownedSpec reduces a live zone to what a spec in ownership mode for
+// owner declares: the owner's record sets and those no marker claims,
+// without markers. The unmarked ones are adopted at the first apply
+// (ownership.adopt: unmarked). The owner is written when it was given
+// (--owner); zonesync.yaml's default owner is taken, not repeated.
+func ownedSpec(live *model.Zone, owner string, explicit bool) {
+	sets, unmarked := ownership.Importable(live.Name, live.Records, owner)
+	live.Records = sets
+	o := &model.Ownership{AdoptUnmarked: unmarked > 0}
+	if explicit {
+		o.Owner = owner
+	}
+	if explicit || o.AdoptUnmarked {
+		live.Ownership = o
+	}
 }
 
 // specMarshal writes a live zone as a spec its provider accepts.

@@ -283,6 +283,7 @@ func newApp(e *env) *cli.App {
 					&cli.StringFlag{Name: "dir", Usage: "with --all: where to write the specs (default: the config's zones directory)"},
 					&cli.BoolFlag{Name: "overwrite", Usage: "with --all: replace spec files that exist", DisableDefaultText: true},
 					&cli.BoolFlag{Name: "use-templates", Usage: "write include: for the templates a zone already holds exactly, and leave their record sets out", DisableDefaultText: true},
+					&cli.StringFlag{Name: "owner", Usage: "ownership mode: the owner `ID` of the specs (default: zonesync.yaml's ownership.owner); only its record sets and unmarked ones are imported, the unmarked to be adopted"},
 				},
 				Action: e.importZones,
 			}, helpText{
@@ -292,6 +293,7 @@ func newApp(e *env) *cli.App {
 					{"One zone, to stdout", "zonesync import --provider cloudns --zone example.com > zones/example.com.yaml"},
 					{"Every zone of the provider, one file each in the zones directory", "zonesync import --provider cloudns --all"},
 					{"The same, including the shared templates each zone already matches", "zonesync import --provider cloudns --all --use-templates"},
+					{"A shared zone, in ownership mode", "zonesync import --provider cloudns --zone example.com --owner git:dns-repo"},
 				},
 				exits: []exit{{0, "the specs were written"}, {1, "an error (a zone that could not be read or written is named)"}},
 			}),

@@ -34,6 +34,9 @@ type Config struct {
 	Safety Safety
 	// Concurrency is how many zones are planned and applied at once.
 	Concurrency int
+	// Ownership is the ownership mode of every zone whose spec sets none;
+	// nil leaves zones in ignore-only mode.
+	Ownership *Ownership
 	// secrets are the values of the settings providers declared secret.
 	secrets []string
 	// origins maps the nodes copied for aliases to where they are
@@ -73,6 +76,7 @@ type configFile struct {
 	Templates   string    `yaml:"templates"`
 	Safety      yaml.Node `yaml:"safety"`
 	Concurrency *int      `yaml:"concurrency"`
+	Ownership   yaml.Node `yaml:"ownership"`
 }
 
 // providerNamePattern is what a provider name may look like.
@@ -149,6 +153,9 @@ func Parse(file string, data []byte, lookup func(string) (string, bool)) (*Confi
 			e.Add(yamlx.ValueOr(root, "concurrency"), "concurrency %d is outside 1..256", cfg.Concurrency)
 		}
 	}
+	if f.Ownership.Kind != 0 {
+		cfg.Ownership = readOwnership(e, file, yamlx.MapValue(root, "ownership"), &f.Ownership)
+	}
 	providers := &f.Providers
 	switch {
 	case providers.Kind == 0:
@@ -179,6 +186,9 @@ func Parse(file string, data []byte, lookup func(string) (string, bool)) (*Confi
 			}
 			cfg.Providers[k.Value] = pc
 		}
+	}
+	if cfg.Ownership != nil {
+		checkIgnoreOnly(e, yamlx.MapValue(root, "ownership"), cfg)
 	}
 	cfg.hideEnvValues(e.List, root)
 	if err := e.List.Err(); err != nil {

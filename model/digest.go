@@ -28,6 +28,9 @@ func (z *Zone) Digest() string {
 	for _, r := range z.Ignore {
 		fmt.Fprintf(h, "ignore %q %q\n", r.Name, r.Type)
 	}
+	if o := z.Ownership; o != nil {
+		fmt.Fprintf(h, "ownership %q %t\n", o.Owner, o.AdoptUnmarked)
+	}
 	var buf []byte
 	for _, rs := range z.Records {
 		buf = writeRecordSet(h, buf, rs)
@@ -52,6 +55,9 @@ func writeRecordSet(h hash.Hash, buf []byte, rs *RecordSet) []byte {
 		buf = append(buf, '\n')
 	}
 	h.Write(buf)
+	if rs.Adopt {
+		h.Write([]byte("adopt\n"))
+	}
 	if f := rs.Failover; f != nil {
 		fmt.Fprintf(h, "failover %s %+v %s %s %s %t\n", f.Check, f.Settings, f.Down, f.Up, strings.Join(f.BackupIPs, ","), f.Active)
 	}

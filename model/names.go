@@ -70,11 +70,34 @@ func RelativeName(fqdn, zone string) (name string, ok bool) {
 	return "", false
 }
 
+// IsFqdn reports whether name ends in an unescaped dot. miekg/dns's IsFqdn
+// counts the backslashes before the dot from the start of the last other
+// rune, so a multi-byte character before "\\." made it answer no, and
+// Fqdn then added a second dot: an empty label nothing can write.
+func IsFqdn(name string) bool {
+	if !strings.HasSuffix(name, ".") {
+		return false
+	}
+	slashes := 0
+	for i := len(name) - 2; i >= 0 && name[i] == '\\'; i-- {
+		slashes++
+	}
+	return slashes%2 == 0
+}
+
+// Fqdn returns name with a trailing dot unless it already has one.
+func Fqdn(name string) string {
+	if IsFqdn(name) {
+		return name
+	}
+	return name + "."
+}
+
 // CanonicalName returns a domain name absolute, lower-cased and with the
 // escaping miekg/dns prints, so that one name has one spelling ("'" and
 // "\\039" are both "\\'").
 func CanonicalName(name string) string {
-	name = dns.Fqdn(asciiLower(name))
+	name = Fqdn(asciiLower(name))
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '*' || c == '/') {
@@ -85,9 +108,15 @@ func CanonicalName(name string) string {
 }
 
 // reescape gives a name miekg/dns's own escaping by packing and unpacking it.
+// The name is packed with a label "x" after it, taken off again after the
+// unpack: PackDomainName refuses as not absolute a name whose last label
+// ends in an escaped backslash after a multi-byte character (see IsFqdn).
 func reescape(name string) string {
+	if name == "." {
+		return name
+	}
 	buf := make([]byte, 256+len(name))
-	off, err := dns.PackDomainName(name, buf, 0, nil, false)
+	off, err := dns.PackDomainName(strings.TrimSuffix(name, ".")+".x.", buf, 0, nil, false)
 	if err != nil {
 		return name
 	}
@@ -95,7 +124,7 @@ func reescape(name string) string {
 	if err != nil {
 		return name
 	}
-	return asciiLower(out)
+	return asciiLower(strings.TrimSuffix(out, "x."))
 }
 
 // asciiLower lower-cases ASCII letters only: DNS compares names without

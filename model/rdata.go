@@ -138,7 +138,7 @@ func CanonicalRR(rr dns.RR) string {
 
 // NewRR builds the record (owner, ttl, rrtype, value) from a canonical value.
 func NewRR(owner string, ttl uint32, rrtype, value string) (dns.RR, error) {
-	rr, err := dns.NewRR(dns.Fqdn(owner) + " " + strconv.FormatUint(uint64(ttl), 10) + " IN " + rrtype + " " + value)
+	rr, err := dns.NewRR(Fqdn(owner) + " " + strconv.FormatUint(uint64(ttl), 10) + " IN " + rrtype + " " + value)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s value %q: %w", owner, rrtype, value, err)
 	}

@@ -53,6 +53,11 @@ type Zone struct {
 	Warnings []string
 	// Ignore lists live records zonesync never changes or deletes.
 	Ignore []IgnoreRule
+	// Ownership is, in a spec, how the zone is shared with other writers:
+	// nil is ignore-only mode, where zonesync manages every live record
+	// its ignore rules leave it; with an owner, zonesync manages only the
+	// record sets its markers say are that owner's (package ownership).
+	Ownership *Ownership
 	// Records are the zone's record sets, sorted by name then type.
 	Records []*RecordSet
 	// File is the spec file the zone was loaded from; empty for a live zone.
@@ -113,6 +118,28 @@ func (z *Zone) Ignored(name, rrtype string) bool {
 	return false
 }
 
+// Ownership is a zone's ownership mode with markers.
+type Ownership struct {
+	// Owner is the owner id the zone's markers carry.
+	Owner string
+	// AdoptUnmarked adopts every declared record set that is live
+	// without any marker: the way into ownership mode for a zone
+	// zonesync managed before, for one apply.
+	AdoptUnmarked bool
+	// Pos is where the ownership key is written, in the spec or in
+	// zonesync.yaml.
+	Pos Pos
+}
+
+// Owner returns the owner id of a zone in ownership mode, "" in
+// ignore-only mode.
+func (z *Zone) Owner() string {
+	if z.Ownership == nil {
+		return ""
+	}
+	return z.Ownership.Owner
+}
+
 // RecordSet is every record of one (name, type): one TTL, a set of values.
 type RecordSet struct {
 	// Name is relative to the zone, lower case; "@" is the apex.
@@ -125,6 +152,10 @@ type RecordSet struct {
 	Values []string
 	// Failover is the record set's health check, or nil.
 	Failover *Failover
+	// Adopt is, in a spec in ownership mode, the explicit take-over of a
+	// live record set another owner (or no one) marks: the plan marks it
+	// as this zone's owner's instead of refusing it.
+	Adopt bool
 	// Pos is where the record set is declared in its spec.
 	Pos Pos
 }

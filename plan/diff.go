@@ -12,21 +12,29 @@ import (
 // Steps of a zone's plan, in the order they run. See DESIGN.md, "Plan".
 const (
 	stepZone           = iota // create_zone, switch_mode, masters, TTL, SOA
+	stepClaim                 // ownership markers of the sets about to be created or adopted
 	stepUnfailConflict        // failover off a record that must go before a create
 	stepConflictDelete        // deletes that must precede a create at the same name
 	stepUpsert                // creates and updates
 	stepFailover              // failover of records that stay
 	stepUnfailDelete          // failover off a record about to be deleted
 	stepDelete                // the remaining deletes
+	stepRelease               // ownership markers of the sets just deleted
 )
 
 // Managed returns the part of a live zone that zonesync manages for the
 // desired zone: ignored record sets are dropped, and so are the apex NS
 // records when the spec declares none or the provider owns them. A slave
-// zone's records come from its masters and are never managed.
+// zone's records come from its masters and are never managed. In
+// ownership mode it is the record sets the owner's markers claim, the
+// ones the spec adopts, and the owner's markers themselves (see
+// ownedView).
 func Managed(desired, live *model.Zone, caps model.Capabilities) *model.Zone {
 	if live == nil {
 		return nil
+	}
+	if owned(desired) {
+		return viewOwned(desired, live, caps).have
 	}
 	out := *live
 	out.Ignore = nil
@@ -54,6 +62,14 @@ func Managed(desired, live *model.Zone, caps model.Capabilities) *model.Zone {
 // is nil when the zone does not exist at its provider yet; it must already
 // be reduced to what zonesync manages (see Managed).
 func Diff(desired, live *model.Zone, caps model.Capabilities) *ZonePlan {
+	return diff(desired, live, caps, nil)
+}
+
+// diff is Diff, where markers names the ownership markers among the
+// record sets of desired and live, by their name: their operations carry
+// the MarkerOf, and run as the record sets they mark need (see stepClaim
+// and stepRelease).
+func diff(desired, live *model.Zone, caps model.Capabilities, markers map[string]*MarkerOf) *ZonePlan {
 	zp := &ZonePlan{Zone: desired.Name, Provider: desired.Provider, SpecDigest: desired.Digest()}
 	if len(desired.Targets) > 1 {
 		zp.Target = desired.Target()
@@ -61,6 +77,16 @@ func Diff(desired, live *model.Zone, caps model.Capabilities) *ZonePlan {
 	var ops []*Operation
 	var steps []int
 	add := func(step int, op *Operation) {
+		if m := markers[op.Name]; m != nil && op.Type == "TXT" {
+			marker := *m
+			op.Marker = &marker
+			switch op.Action {
+			case Create, Update:
+				step = stepClaim
+			case Delete:
+				step = stepRelease
+			}
+		}
 		ops = append(ops, op)
 		steps = append(steps, step)
 	}

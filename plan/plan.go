@@ -128,6 +128,10 @@ type ZonePlan struct {
 	// found worth a look (model.Zone.Warnings). Like refusals, a saved
 	// plan's warnings are shown, and apply finds them afresh.
 	Warnings []string `json:"warnings,omitempty"`
+	// LeftAlone are, for a zone in ownership mode, the live record sets
+	// zonesync does not own and leaves alone, by owner: they are never
+	// changed, never deleted and never drift.
+	LeftAlone []LeftAlone `json:"left_alone,omitempty"`
 	// DS are the DS records the zone's parent should hold, for a zone
 	// the spec has signed (dnssec: true) and the provider signs: what to
 	// hand to the registrar. A zone signed by this plan has none yet;
@@ -152,6 +156,10 @@ type Operation struct {
 	Type   string `json:"type,omitempty"`
 	Before *State `json:"before,omitempty"`
 	After  *State `json:"after,omitempty"`
+	// Marker is set on an operation that writes an ownership marker (a
+	// zone in ownership mode): it names the record set the marker marks,
+	// and says whether the marker adopts it.
+	Marker *MarkerOf `json:"marker,omitempty"`
 	// change is the value-level change of a record-set operation, set
 	// once by Diff and Decode; see Change. Not in the JSON: it follows
 	// from Before and After.
@@ -172,12 +180,19 @@ type State struct {
 	DNSSEC *bool `json:"dnssec,omitempty"`
 }
 
-// Summary counts a plan's operations by kind.
+// Summary counts a plan's operations by kind. Create, Update and Delete
+// count the operations on record sets and zones; the ownership markers
+// written with them are counted apart.
 type Summary struct {
 	Create       int `json:"create"`
 	Update       int `json:"update"`
 	Delete       int `json:"delete"`
 	ZonesChanged int `json:"zones_changed"`
+	// Adopt counts the markers that take over a live record set.
+	Adopt int `json:"adopt,omitempty"`
+	// Markers counts the other marker writes: markers created with
+	// their record sets and deleted after them.
+	Markers int `json:"markers,omitempty"`
 }
 
 // Empty reports whether the plan changes nothing.
@@ -191,15 +206,22 @@ func (p *Plan) Summarize() {
 		p.Summary.Create += c
 		p.Summary.Update += u
 		p.Summary.Delete += d
+		mark, adopt, unmark := z.MarkerCounts()
+		p.Summary.Adopt += adopt
+		p.Summary.Markers += mark + unmark
 		if len(z.Operations) > 0 {
 			p.Summary.ZonesChanged++
 		}
 	}
 }
 
-// Counts tallies one zone's operations by kind.
+// Counts tallies one zone's operations by kind, but for the operations on
+// ownership markers (see MarkerCounts).
 func (z *ZonePlan) Counts() (create, update, del int) {
 	for _, op := range z.Operations {
+		if op.Marker != nil {
+			continue
+		}
 		switch op.Action.Kind() {
 		case "create":
 			create++

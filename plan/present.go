@@ -94,6 +94,9 @@ func txtRegrouped(op *Operation) bool {
 
 // opTitle names an operation: "3 update www A".
 func opTitle(op *Operation) string {
+	if op.Marker != nil {
+		return markerTitle(op)
+	}
 	t := strconv.Itoa(op.Seq) + " " + string(op.Action)
 	if op.Name != "" {
 		t += " " + model.DisplayName(op.Name) + " " + op.Type
@@ -260,7 +263,7 @@ func (p *Plan) SummaryLine() string {
 		line = fmt.Sprintf("No changes: %d %s checked, live state matches the specs.", len(p.Zones), plural(len(p.Zones), "zone"))
 	} else {
 		line = fmt.Sprintf("%d of %d %s to change: %s.", s.ZonesChanged, len(p.Zones), plural(len(p.Zones), "zone"),
-			countsPhrase(s.Create, s.Update, s.Delete))
+			withMarkers(countsPhrase(s.Create, s.Update, s.Delete), s.Adopt, s.Markers))
 	}
 	if n > 0 {
 		line += fmt.Sprintf(" Incomplete: %d %s left zones out of the plan.", n, plural(n, "error"))

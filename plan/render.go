@@ -44,9 +44,8 @@ func WriteText(w io.Writer, p *Plan, color bool) error {
 		if len(z.Operations) == 0 {
 			continue
 		}
-		c, u, d := z.Counts()
 		zone := model.DisplayName(z.Zone)
-		fmt.Fprintln(bw, paint(colorBold, fmt.Sprintf("zone %s (provider %s): %s", zone, z.Provider, countsPhrase(c, u, d))))
+		fmt.Fprintln(bw, paint(colorBold, fmt.Sprintf("zone %s (provider %s): %s", zone, z.Provider, zonePhrase(z))))
 		fmt.Fprintln(bw, paint(colorBold, "--- "+zone+" (live)"))
 		fmt.Fprintln(bw, paint(colorBold, "+++ "+zone+" (desired)"))
 		for _, h := range zoneHunks(z) {
@@ -64,6 +63,7 @@ func WriteText(w io.Writer, p *Plan, color bool) error {
 		}
 		fmt.Fprintln(bw)
 	}
+	writeLeftAloneText(bw, p, paint)
 	fmt.Fprintln(bw, p.SummaryLine())
 	return bw.Flush()
 }
@@ -125,13 +125,7 @@ func WriteMarkdown(w io.Writer, p *Plan, opt MarkdownOptions) error {
 		b.WriteString("> [!WARNING]\n> " + escapeMarkdown(w) + "\n\n")
 	}
 	if p.Summary.ZonesChanged > 0 {
-		b.WriteString("| zone | provider | create | update | delete |\n|---|---|--:|--:|--:|\n")
-		for _, z := range p.Zones {
-			if c, u, d := z.Counts(); c+u+d > 0 {
-				fmt.Fprintf(&b, "| `%s` | %s | %d | %d | %d |\n", model.DisplayName(z.Zone), escapeMarkdown(z.Provider), c, u, d)
-			}
-		}
-		b.WriteString("\n")
+		writeCountsTable(&b, p)
 	}
 	// Room kept for the closing lines and the note about what was cut.
 	const reserve = 400
@@ -144,8 +138,7 @@ func WriteMarkdown(w io.Writer, p *Plan, opt MarkdownOptions) error {
 			omitted += len(z.Operations)
 			continue
 		}
-		c, u, d := z.Counts()
-		head := fmt.Sprintf("<details><summary><code>%s</code> (%s): %s</summary>\n\n```diff\n", model.DisplayName(z.Zone), escapeMarkdown(z.Provider), countsPhrase(c, u, d))
+		head := fmt.Sprintf("<details><summary><code>%s</code> (%s): %s</summary>\n\n```diff\n", model.DisplayName(z.Zone), escapeMarkdown(z.Provider), zonePhrase(z))
 		tail := "```\n\n</details>\n\n"
 		if b.Len()+len(head)+len(tail)+reserve > limit {
 			omitted += len(z.Operations)
@@ -163,6 +156,7 @@ func WriteMarkdown(w io.Writer, p *Plan, opt MarkdownOptions) error {
 		}
 		b.WriteString(tail)
 	}
+	writeLeftAloneMarkdown(&b, p, limit-reserve)
 	if omitted > 0 {
 		fmt.Fprintf(&b, "_%d more %s not shown to stay under GitHub's comment size limit; the full plan is in the plan.json artifact and `zonesync plan` output._\n", omitted, plural(omitted, "operation"))
 	}

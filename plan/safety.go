@@ -16,9 +16,17 @@ func CheckSafety(zp *ZonePlan, desired, live *model.Zone, s config.Safety) []str
 	if live == nil {
 		return nil
 	}
-	existing := len(live.Records)
+	return safetyRefusals(zp, desired, len(live.Records), len(live.Records), s)
+}
+
+// safetyRefusals is CheckSafety of a plan of a live zone of whole record
+// sets, existing of which zonesync manages (in ownership mode, the
+// owner's): the shares count record-set operations, not ownership
+// markers, against the managed sets, and an empty read is one of the
+// whole zone.
+func safetyRefusals(zp *ZonePlan, desired *model.Zone, existing, whole int, s config.Safety) []string {
 	var refusals []string
-	if existing == 0 && desired.Mode == model.Master && len(desired.Records) >= max(s.MinExistingRecords, 1) {
+	if whole == 0 && desired.Mode == model.Master && len(desired.Records) >= max(s.MinExistingRecords, 1) {
 		refusals = append(refusals, fmt.Sprintf(
 			"%s: the provider returned no records for an existing zone while the spec has %d record sets; "+
 				"refusing in case the read was incomplete (use --force if the zone really is empty)",
@@ -29,6 +37,9 @@ func CheckSafety(zp *ZonePlan, desired, live *model.Zone, s config.Safety) []str
 	}
 	var deletes, updates int
 	for _, op := range zp.Operations {
+		if op.Marker != nil {
+			continue
+		}
 		switch op.Action {
 		case Delete:
 			deletes++

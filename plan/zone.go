@@ -28,12 +28,22 @@ func Zone(desired, live *model.Zone, caps model.Capabilities, safety *config.Saf
 		}
 		return nil, errors.Join(errs...)
 	}
-	managed := Managed(desired, live, caps)
-	zp := Diff(desired, managed, caps)
-	if safety != nil {
-		zp.Refusals = CheckSafety(zp, desired, managed, *safety)
+	var zp *ZonePlan
+	existing := 0
+	if owned(desired) {
+		v := viewOwned(desired, live, caps)
+		zp, existing = v.plan(desired, caps), v.sets
+	} else {
+		managed := Managed(desired, live, caps)
+		zp = Diff(desired, managed, caps)
+		if managed != nil {
+			existing = len(managed.Records)
+		}
 	}
-	zp.Warnings = IgnoreWarnings(desired, live)
+	if safety != nil && live != nil {
+		zp.Refusals = append(zp.Refusals, safetyRefusals(zp, desired, existing, len(live.Records), *safety)...)
+	}
+	zp.Warnings = append(IgnoreWarnings(desired, live), zp.Warnings...)
 	if live != nil {
 		zp.Warnings = append(zp.Warnings, live.Warnings...)
 		if desired.DNSSEC != nil && *desired.DNSSEC {
@@ -69,6 +79,9 @@ func DNSSECRefusals(zp *ZonePlan) []string {
 func LiveDigest(desired, live *model.Zone, caps model.Capabilities) string {
 	if live == nil {
 		return "none"
+	}
+	if owned(desired) {
+		return liveDigest(desired, viewOwned(desired, live, caps).digestZone())
 	}
 	return liveDigest(desired, Managed(desired, live, caps))
 }

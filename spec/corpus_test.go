@@ -39,6 +39,8 @@ func corpusConfig() (*config.Config, CapabilitiesFunc) {
 		"failover":  {Failover: true, MaxBackupIPs: 5, ApexNS: true, EmptyTXT: true, RootTarget: true},
 		"floor":     {MinTTL: 7200, ApexNS: true, EmptyTXT: true, RootTarget: true},
 		"secondary": {Slave: true, ApexNS: true, EmptyTXT: true, RootTarget: true},
+		// A provider without TXT records, where ownership markers cannot go.
+		"notxt": {RecordTypes: []string{"A", "AAAA", "CNAME"}, ApexNS: true},
 		// A provider that carries a record set in one DNS message, as rfc2136 does.
 		"onemessage": {MaxRecordSetSize: 4096, ApexNS: true, EmptyTXT: true, RootTarget: true},
 	}

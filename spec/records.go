@@ -12,7 +12,7 @@ import (
 )
 
 // recordKeys are the keys of one record set in a spec.
-var recordKeys = []string{"type", "ttl", "value", "values", "failover", "only", "except"}
+var recordKeys = []string{"type", "ttl", "value", "values", "failover", "adopt", "only", "except"}
 
 // records builds the record sets of the records mapping n into z; the
 // rules that look at several sets at once are checked once templates
@@ -256,6 +256,9 @@ func (l *loader) recordSet(z *model.Zone, name, key string, item *yaml.Node, job
 	}
 	if fn := fields["failover"]; fn != nil {
 		rs.Failover = l.failover(z, rs, key, fn)
+	}
+	if an := fields["adopt"]; an != nil {
+		rs.Adopt = l.adopt(z, key, an)
 	}
 	return rs
 }

@@ -65,6 +65,20 @@ func marshal(z *model.Zone, zoneTTL bool, ttl uint32, include []string) ([]byte,
 	if z.DNSSEC != nil {
 		addPair(root, "dnssec", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(*z.DNSSEC)})
 	}
+	// An ownership without owner is written without one: the spec then
+	// takes zonesync.yaml's.
+	if o := z.Ownership; o != nil && z.Mode != model.Slave {
+		own := mapping()
+		own.Style = yaml.FlowStyle
+		if o.Owner != "" {
+			addPair(own, "owner", str(o.Owner))
+		}
+		if o.AdoptUnmarked {
+			addPair(own, "adopt", str(adoptUnmarked))
+			own.LineComment = "marks the declared record sets that are live without a marker, at the first apply; remove adopt then"
+		}
+		addPair(root, "ownership", own)
+	}
 	if len(z.Ignore) > 0 {
 		ign := seq()
 		for _, r := range z.Ignore {
@@ -168,6 +182,9 @@ func recordNode(rs *model.RecordSet, zoneTTL uint32, oneTTL bool) (*yaml.Node, e
 		}
 		addPair(fo, "active", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(f.Active)})
 		addPair(item, "failover", fo)
+	}
+	if rs.Adopt {
+		addPair(item, "adopt", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
 	}
 	return item, nil
 }

@@ -53,7 +53,7 @@ type loader struct {
 }
 
 // zoneKeys are the keys a zone spec may have, in their documented order.
-var zoneKeys = []string{"zone", "aliases", "provider", "providers", "mode", "masters", "ttl", "soa", "dnssec", "include", "ignore", "records"}
+var zoneKeys = []string{"zone", "aliases", "provider", "providers", "mode", "masters", "ttl", "soa", "dnssec", "ownership", "include", "ignore", "records"}
 
 func (l *loader) zone(root *yaml.Node) *model.Zone {
 	z := &model.Zone{File: l.File, Mode: model.Master, TTL: DefaultTTL, Pos: map[string]model.Pos{}}
@@ -108,6 +108,7 @@ func (l *loader) zone(root *yaml.Node) *model.Zone {
 	if n := keys["dnssec"]; n != nil {
 		l.dnssec(z, n)
 	}
+	l.ownership(z, keys["ownership"])
 	if n := keys["ignore"]; n != nil {
 		l.ignore(z, n)
 	}
@@ -122,6 +123,7 @@ func (l *loader) zone(root *yaml.Node) *model.Zone {
 	}
 	z.SortRecords()
 	l.checkRecords(z)
+	l.checkOwnership(z, keys["ownership"])
 	l.checkMode(z, keys)
 	l.checkZoneTTL(z, keys["ttl"])
 	l.checkTargets(z, keys)

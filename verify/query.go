@@ -92,7 +92,7 @@ func question(name string, qtype uint16) *dns.Msg {
 // serial asks addr for the zone's SOA. A state is returned when the
 // address is unreachable or lame, with the reason.
 func (q *querier) serial(ctx context.Context, addr, zone string) (uint32, State, string) {
-	r, err := q.exchange(ctx, question(dns.Fqdn(zone), dns.TypeSOA), addr)
+	r, err := q.exchange(ctx, question(model.Fqdn(zone), dns.TypeSOA), addr)
 	if err != nil {
 		return 0, Unreachable, err.Error()
 	}
@@ -100,7 +100,7 @@ func (q *querier) serial(ctx context.Context, addr, zone string) (uint32, State,
 		return 0, state, why
 	}
 	for _, rr := range r.Answer {
-		if soa, ok := rr.(*dns.SOA); ok && strings.EqualFold(soa.Hdr.Name, dns.Fqdn(zone)) {
+		if soa, ok := rr.(*dns.SOA); ok && strings.EqualFold(soa.Hdr.Name, model.Fqdn(zone)) {
 			return soa.Serial, "", ""
 		}
 	}

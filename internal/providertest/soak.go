@@ -56,6 +56,7 @@ type SoakHarness struct {
 // and after each round checks the fake's own state: no duplicate record,
 // no lost record, no change to an ignored record, no operation reported ok
 // that did not land, and a re-run without faults converges to no change.
+// Then the same in ownership mode (soakOwned), on the zone left behind.
 func Soak(t *testing.T, h SoakHarness) {
 	rounds := *soakRounds
 	if rounds == 0 {
@@ -72,6 +73,8 @@ func Soak(t *testing.T, h SoakHarness) {
 	}
 	s := &suite{h: Harness{Provider: h.Provider, Zone: h.Zone}, caps: h.Provider.Capabilities()}
 	rng := rand.New(rand.NewPCG(h.Seed, 7))
+
+	t.Run("OwnershipCost", func(t *testing.T) { ownershipCost(t, h, s) })
 
 	// The ignored record is created while nothing is ignored, then must
 	// survive every round untouched.
@@ -125,6 +128,7 @@ func Soak(t *testing.T, h SoakHarness) {
 	}
 	t.Logf("soak: %d rounds, %d faults injected, %d operations ok, %d failed or skipped and healed by the re-run", rounds, faultsSeen, okOps, failedOps)
 	require.NotZero(t, faultsSeen, "no fault was injected: the soak tested nothing")
+	t.Run("OwnershipMode", func(t *testing.T) { soakOwned(t, h, s, rng, rounds) })
 }
 
 // tryApply plans and applies without failing the test on a failed

@@ -323,7 +323,7 @@ func (p *Provider) soaChange(ctx context.Context, zone string, ix *zoneIndex, op
 	if cur == nil || len(cur.Records) != 1 {
 		return change{}, fmt.Errorf("powerdns: zone %s: update_soa: the zone has no SOA record to change", zone)
 	}
-	owner := dns.Fqdn(zone)
+	owner := zsmodel.Fqdn(zone)
 	ttl := uint32(3600)
 	if cur.TTL != nil {
 		ttl = *cur.TTL
@@ -336,7 +336,7 @@ func (p *Provider) soaChange(ctx context.Context, zone string, ix *zoneIndex, op
 		return change{}, fmt.Errorf("powerdns: zone %s: update_soa: the SOA changed on the server since the plan was made; make a new plan", zone)
 	}
 	want := op.After.SOA.Merge(have)
-	content := fmt.Sprintf("%s %s %d %d %d %d %d", dns.Fqdn(want.PrimaryNS), zsmodel.MailToMbox(want.AdminMail), have.Serial,
+	content := fmt.Sprintf("%s %s %d %d %d %d %d", zsmodel.Fqdn(want.PrimaryNS), zsmodel.MailToMbox(want.AdminMail), have.Serial,
 		want.Refresh, want.Retry, want.Expire, want.Minimum)
 	rs := wireRRset{Name: owner, Type: "SOA", TTL: &ttl, ChangeType: changeReplace, Records: []wireRecord{{Content: content}}}
 	return change{owner: owner, rrset: rs, size: jsonSize(rs)}, nil

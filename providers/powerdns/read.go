@@ -66,7 +66,7 @@ func model(ctx context.Context, zone string, w *wireZone) (*zsmodel.Zone, *zoneI
 	seen := make(map[string]*zsmodel.RecordSet, len(w.RRsets))
 	for i := range w.RRsets {
 		rs := &w.RRsets[i]
-		owner := dns.Fqdn(rs.Name)
+		owner := zsmodel.Fqdn(rs.Name)
 		name, inside := zsmodel.RelativeName(owner, zone)
 		if !inside {
 			return nil, nil, fmt.Errorf("powerdns: zone %s: the server's answer holds %s, which is outside the zone", zone, rs.Name)

@@ -338,7 +338,7 @@ var perChange = map[int]bool{
 func (u *updater) mayUpdate(ctx context.Context) bool {
 	if u.rights == nil {
 		m := new(dns.Msg)
-		m.SetUpdate(dns.Fqdn(u.zone))
+		m.SetUpdate(model.Fqdn(u.zone))
 		r, err := exchange(ctx, u.p.cfg.key, u.p.cfg.server, u.p.cfg.timeout, m)
 		ok := err == nil && r.sig == sigValid && r.msg.Rcode == dns.RcodeSuccess
 		u.rights = &ok

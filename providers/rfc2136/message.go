@@ -199,7 +199,7 @@ func records(owner string, ttl uint32, rrtype string, values []string, exact map
 // updateMsg builds one UPDATE message for zone carrying changes.
 func updateMsg(zone string, changes []*change) *dns.Msg {
 	m := new(dns.Msg)
-	m.SetUpdate(dns.Fqdn(zone))
+	m.SetUpdate(model.Fqdn(zone))
 	for _, c := range changes {
 		m.Answer = append(m.Answer, c.prereqs...)
 		m.Ns = append(m.Ns, c.updates...)
@@ -211,7 +211,7 @@ func updateMsg(zone string, changes []*change) *dns.Msg {
 // only if every change was made. It changes nothing on the server.
 func checkMsg(zone string, changes []*change) *dns.Msg {
 	m := new(dns.Msg)
-	m.SetUpdate(dns.Fqdn(zone))
+	m.SetUpdate(model.Fqdn(zone))
 	for _, c := range changes {
 		m.Answer = append(m.Answer, c.expect...)
 	}

@@ -48,7 +48,7 @@ func (u *updater) soa(ctx context.Context, op *plan.Operation) error {
 		want := op.After.SOA.Merge(soaModel(cur))
 		next := &dns.SOA{
 			Hdr:     dns.RR_Header{Name: cur.Hdr.Name, Rrtype: dns.TypeSOA, Class: dns.ClassINET, Ttl: cur.Hdr.Ttl},
-			Ns:      dns.Fqdn(want.PrimaryNS),
+			Ns:      model.Fqdn(want.PrimaryNS),
 			Mbox:    model.MailToMbox(want.AdminMail),
 			Serial:  nextSerial(cur.Serial),
 			Refresh: want.Refresh, Retry: want.Retry, Expire: want.Expire, Minttl: want.Minimum,
@@ -56,7 +56,7 @@ func (u *updater) soa(ctx context.Context, op *plan.Operation) error {
 		prereq := dns.Copy(cur)
 		prereq.Header().Ttl = 0
 		m := new(dns.Msg)
-		m.SetUpdate(dns.Fqdn(u.zone))
+		m.SetUpdate(model.Fqdn(u.zone))
 		m.Answer = []dns.RR{prereq}
 		m.Ns = []dns.RR{next}
 		r, err := exchange(ctx, u.p.cfg.key, server, u.p.cfg.timeout, m)

@@ -74,7 +74,7 @@ func parse(zone, path string, data []byte) (*file, error) {
 // parseTTL is parse with a directive read before the file's first line.
 func parseTTL(zone, path string, data []byte, prefix string) (*file, error) {
 	f := &file{zone: zone, path: path, sets: map[setKey]*model.RecordSet{}}
-	origin := dns.Fqdn(zone)
+	origin := model.Fqdn(zone)
 	zp := dns.NewZoneParser(io.MultiReader(strings.NewReader(prefix), bytes.NewReader(data)), origin, path)
 	zp.SetDefaultTTL(noTTL)
 	zp.SetIncludeAllowed(false)
