@@ -341,8 +341,8 @@ func (e *env) schema(c *cli.Context) error {
 	if which == "" {
 		which = "zone"
 	}
-	if which != "zone" && which != "config" {
-		return fmt.Errorf("schema takes zone or config, not %q", which)
+	if which != "zone" && which != "config" && which != "template" {
+		return fmt.Errorf("schema takes zone, config or template, not %q", which)
 	}
 	data, err := spec.Schema(which)
 	if err != nil {

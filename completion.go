@@ -89,7 +89,7 @@ func (e *env) candidates(app *cli.App, before []string, cur string) []string {
 	}
 	switch cmd.Name {
 	case "schema":
-		return []string{"zone", "config"}
+		return []string{"zone", "config", "template"}
 	case "completion":
 		return []string{"bash", "zsh", "fish"}
 	}
@@ -140,8 +140,8 @@ func quietConfig(file string) *config.Config {
 	return cfg
 }
 
-// specZones are the zones the specs of a config declare, from a cheap
-// look at each file.
+// specZones are the zones the specs of a config declare, and their
+// aliases, from a cheap look at each file.
 func specZones(configFile string) []string {
 	cfg := quietConfig(configFile)
 	if cfg == nil {
@@ -154,8 +154,11 @@ func specZones(configFile string) []string {
 	var zones []string
 	for _, f := range files {
 		if data, err := os.ReadFile(f); err == nil {
-			if z, _ := spec.Peek(data); z != "" && !slices.Contains(zones, z) {
-				zones = append(zones, z)
+			z, _ := spec.Peek(data)
+			for _, name := range append([]string{z}, spec.PeekAliases(data)...) {
+				if name != "" && !slices.Contains(zones, name) {
+					zones = append(zones, name)
+				}
 			}
 		}
 	}

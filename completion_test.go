@@ -41,7 +41,7 @@ func TestCompleteCandidates(t *testing.T) {
 		{"apply --verify-family ip", []string{"ipv4", "ipv6"}},
 		{"--error-format ", []string{"text", "github"}},
 		{"import --provider ", []string{"backup", "local"}},
-		{"schema ", []string{"zone", "config"}},
+		{"schema ", []string{"zone", "config", "template"}},
 		{"completion f", []string{"fish"}},
 		{"help ap", []string{"apply"}},
 		{"plan --config ", nil},
@@ -69,6 +69,14 @@ func TestCompleteCandidates(t *testing.T) {
 		assert.Equal(t, "other.test\n", out)
 		_, out, _ = zonesync(t, completeCommand, "plan", "--config="+filepath.Join(other, "zonesync.yaml"), "--zone", "")
 		assert.Equal(t, "other.test\n", out)
+	})
+	t.Run("aliases are zones too", func(t *testing.T) {
+		other := t.TempDir()
+		require.NoError(t, os.MkdirAll(filepath.Join(other, "zones"), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(other, "zonesync.yaml"), []byte("providers:\n  p: {type: zonefile, directory: live}\n"), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(other, "zones", "z.yaml"), []byte("zone: other.test\naliases: [parked.test, brand.test]\nprovider: p\n"), 0o644))
+		_, out, _ := zonesync(t, completeCommand, "--config", filepath.Join(other, "zonesync.yaml"), "apply", "--zone", "")
+		assert.Equal(t, "brand.test\nother.test\nparked.test\n", out)
 	})
 }
 
@@ -147,7 +155,7 @@ complete -C "zonesync apply --auto"
 complete -C "zonesync schema "
 `)
 		// fish sorts the candidates.
-		assert.Equal(t, "plan\nexample.com\nexample.org\n--auto-approve\nconfig\nzone\n", out)
+		assert.Equal(t, "plan\nexample.com\nexample.org\n--auto-approve\nconfig\ntemplate\nzone\n", out)
 	})
 	t.Run("unknown shell", func(t *testing.T) {
 		code, out, errOut := zonesync(t, "completion", "powershell")

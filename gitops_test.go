@@ -176,16 +176,23 @@ func TestImportAll(t *testing.T) {
 
 func TestSchemaValidatesExamples(t *testing.T) {
 	c := jsonschema.NewCompiler()
-	for _, which := range []string{"zone", "config"} {
+	ids := map[string]string{}
+	for _, which := range []string{"zone", "config", "template"} {
 		code, out, errOut := zonesync(t, "schema", which)
 		require.Equal(t, 0, code, "schema %s: %s", which, errOut)
 		var doc any
 		require.NoError(t, json.Unmarshal([]byte(out), &doc), "schema %s is not JSON", which)
-		require.NoError(t, c.AddResource(which+".json", doc))
+		// Under its $id, where the template schema finds the zone's.
+		id, _ := doc.(map[string]any)["$id"].(string)
+		require.NotEmpty(t, id, "schema %s has no $id", which)
+		require.NoError(t, c.AddResource(id, doc))
+		ids[which] = id
 	}
-	zoneSchema, err := c.Compile("zone.json")
+	zoneSchema, err := c.Compile(ids["zone"])
 	require.NoError(t, err)
-	configSchema, err := c.Compile("config.json")
+	configSchema, err := c.Compile(ids["config"])
+	require.NoError(t, err)
+	templateSchema, err := c.Compile(ids["template"])
 	require.NoError(t, err)
 	check := func(s *jsonschema.Schema, file string, wantValid bool) {
 		t.Helper()
@@ -214,9 +221,18 @@ func TestSchemaValidatesExamples(t *testing.T) {
 	for _, f := range specs {
 		check(zoneSchema, f, true)
 	}
+	templates, err := filepath.Glob("examples/templates/*.yaml")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(templates), 2, "example templates")
+	for _, f := range templates {
+		check(templateSchema, f, true)
+	}
 	for _, f := range []string{"unknown-top-key", "unknown-record-key", "value-and-values", "failover-bad-check", "mode-invalid", "ttl-negative",
-		"provider-and-providers", "only-and-except", "providers-not-a-list"} {
+		"provider-and-providers", "only-and-except", "providers-not-a-list", "include-not-a-list", "include-bad-item", "aliases-not-a-list"} {
 		check(zoneSchema, "spec/testdata/invalid/"+f+".test.yaml", false)
+	}
+	for _, f := range []string{"not-a-mapping", "unknown-key", "bad-params", "empty"} {
+		check(templateSchema, "spec/testdata/templates/"+f+".yaml", false)
 	}
 }
 

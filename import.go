@@ -35,6 +35,8 @@ func (e *env) importZones(c *cli.Context) error {
 		return fmt.Errorf("unknown provider %q; zonesync.yaml declares %s", name, strings.Join(cfg.ProviderNames(), ", "))
 	}
 	caps := p.Capabilities()
+	capsOf := func(provider string) (model.Capabilities, bool) { return caps, provider == name }
+	useTemplates := c.Bool("use-templates")
 	owner, explicit := c.String("owner"), true
 	if owner == "" && cfg.Ownership != nil && !cfg.Ownership.IgnoreOnly(name) {
 		owner, explicit = cfg.Ownership.Owner, false
@@ -54,7 +56,17 @@ func (e *env) importZones(c *cli.Context) error {
 		if owner != "" && live.Mode == model.Master {
 			ownedSpec(live, owner, explicit)
 		}
-		return specMarshal(live, caps)
+		if !useTemplates {
+			return specMarshal(live, caps)
+		}
+		data, included, err := spec.MarshalUsingTemplates(spec.ForImport(live, caps), caps.ZoneTTL, cfg, capsOf)
+		if err != nil {
+			return nil, fmt.Errorf("import zone %s: %w", zone, err)
+		}
+		if len(included) > 0 {
+			fmt.Fprintf(e.stderr, "zonesync: zone %s includes %s\n", zone, strings.Join(included, ", "))
+		}
+		return data, nil
 	}
 	if !all {
 		data, err := specOf(zone)

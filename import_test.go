@@ -115,3 +115,109 @@ func TestImportAllReplacesALinkInsteadOfFollowingIt(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, info.Mode().IsRegular(), "the link is replaced by a file")
 }
+
+// TestImportUseTemplates: --use-templates includes the templates whose
+// record sets a zone holds exactly and leaves those sets out; a template
+// that differs in one value, needs a parameter, or defines a set an
+// earlier template took is not used; a zone matching none is spelled out.
+// Both specs plan as no change.
+func TestImportUseTemplates(t *testing.T) {
+	project := t.TempDir()
+	write := func(rel, data string) {
+		t.Helper()
+		path := filepath.Join(project, rel)
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(data), 0o644))
+	}
+	write("zonesync.yaml", "providers:\n  local:\n    type: zonefile\n    directory: live\n")
+	write("live/example.com.zone", `$ORIGIN example.com.
+@      3600 IN SOA ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 3600
+@      3600 IN NS  ns1.example.com.
+@      3600 IN A   192.0.2.10
+@       300 IN MX  10 mx.mail.example.
+@       300 IN TXT "v=spf1 include:_spf.mail.example -all"
+www    3600 IN CNAME example.com.
+ns1    3600 IN A   192.0.2.53
+`)
+	write("live/example.net.zone", `$ORIGIN example.net.
+@      3600 IN SOA ns1.example.net. hostmaster.example.net. 1 7200 3600 1209600 3600
+@      3600 IN NS  ns1.example.net.
+@       300 IN MX  20 mx.mail.example.
+`)
+	write("templates/mail.yaml", `ttl: 300
+records:
+  "@":
+    - {type: MX, value: 10 mx.mail.example.}
+    - {type: TXT, value: "v=spf1 include:_spf.mail.example -all"}
+`)
+	// spf sorts after mail and defines its TXT set too: not used.
+	write("templates/spf.yaml", "ttl: 300\nrecords:\n  \"@\":\n    - {type: TXT, value: \"v=spf1 include:_spf.mail.example -all\"}\n")
+	write("templates/web.yaml", "records:\n  www:\n    - {type: CNAME, value: \"${zone}.\"}\n")
+	write("templates/ip.yaml", "parameters:\n  address:\nrecords:\n  \"@\":\n    - {type: A, value: \"${address}\"}\n")
+	write("templates/other-web.yaml", "records:\n  www:\n    - {type: CNAME, value: web.example.}\n")
+	cfg := filepath.Join(project, "zonesync.yaml")
+
+	code, out, errOut := zonesync(t, "--config", cfg, "import", "--provider", "local", "--all", "--use-templates")
+	require.Equal(t, 0, code, errOut)
+	zones := filepath.Join(project, "zones")
+	assert.Equal(t, filepath.Join(zones, "example.com.yaml")+"\n"+filepath.Join(zones, "example.net.yaml")+"\n", out)
+	assert.Equal(t, "zonesync: zone example.com includes mail, web\n", errOut)
+
+	data, err := os.ReadFile(filepath.Join(zones, "example.com.yaml"))
+	require.NoError(t, err)
+	assert.Equal(t, `zone: example.com
+provider: local
+ttl: 3600
+soa:
+  primary_ns: ns1.example.com.
+  admin_mail: hostmaster@example.com
+  refresh: 7200
+  retry: 3600
+  expire: 1209600
+  minimum: 3600
+include: [mail, web]
+records:
+  '@':
+    - type: A
+      value: 192.0.2.10
+    - type: NS
+      value: ns1.example.com.
+  ns1:
+    - type: A
+      value: 192.0.2.53
+`, string(data))
+	data, err = os.ReadFile(filepath.Join(zones, "example.net.yaml"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(data), "include: [")
+	assert.Contains(t, string(data), "20 mx.mail.example.")
+
+	code, out, errOut = zonesync(t, "--config", cfg, "plan")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "No changes: 2 zones checked")
+
+	// Without the flag, the same zone is spelled out.
+	code, out, errOut = zonesync(t, "--config", cfg, "import", "--provider", "local", "--zone", "example.com")
+	require.Equal(t, 0, code, errOut)
+	assert.NotContains(t, out, "include: [")
+	assert.Contains(t, out, "v=spf1 include:_spf.mail.example -all")
+}
+
+// TestImportUseTemplatesExamples: the examples applied, then imported
+// again with --use-templates, plan as no change; the zones that hold the
+// nameservers template's NS set exactly include it.
+func TestImportUseTemplatesExamples(t *testing.T) {
+	cfg := copyExamples(t)
+	code, out, errOut := zonesync(t, "--config", cfg, "apply", "--auto-approve")
+	require.Equal(t, 0, code, "apply:\n%s%s", out, errOut)
+	zones := filepath.Join(filepath.Dir(cfg), "zones")
+	require.NoError(t, os.RemoveAll(zones))
+	code, out, errOut = zonesync(t, "--config", cfg, "import", "--provider", "local", "--all", "--use-templates")
+	require.Equal(t, 0, code, "import:\n%s%s", out, errOut)
+	assert.Equal(t, "zonesync: zone 2.0.192.in-addr.arpa includes nameservers\nzonesync: zone example.com includes nameservers\n", errOut)
+	data, err := os.ReadFile(filepath.Join(zones, "example.com.yaml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "include: [nameservers]\n")
+	assert.NotContains(t, string(data), "ns2.example.net.")
+	code, out, errOut = zonesync(t, "--config", cfg, "plan", "--detailed-exitcode")
+	assert.Equal(t, 0, code, "imported zones do not plan as no change:\n%s%s", out, errOut)
+}

@@ -282,6 +282,7 @@ func newApp(e *env) *cli.App {
 					&cli.BoolFlag{Name: "all", Usage: "import every zone the provider serves, one spec file each", DisableDefaultText: true},
 					&cli.StringFlag{Name: "dir", Usage: "with --all: where to write the specs (default: the config's zones directory)"},
 					&cli.BoolFlag{Name: "overwrite", Usage: "with --all: replace spec files that exist", DisableDefaultText: true},
+					&cli.BoolFlag{Name: "use-templates", Usage: "write include: for the templates a zone already holds exactly, and leave their record sets out", DisableDefaultText: true},
 					&cli.StringFlag{Name: "owner", Usage: "ownership mode: the owner `ID` of the specs (default: zonesync.yaml's ownership.owner); only its record sets and unmarked ones are imported, the unmarked to be adopted"},
 				},
 				Action: e.importZones,
@@ -291,6 +292,7 @@ func newApp(e *env) *cli.App {
 				examples: []example{
 					{"One zone, to stdout", "zonesync import --provider cloudns --zone example.com > zones/example.com.yaml"},
 					{"Every zone of the provider, one file each in the zones directory", "zonesync import --provider cloudns --all"},
+					{"The same, including the shared templates each zone already matches", "zonesync import --provider cloudns --all --use-templates"},
 					{"A shared zone, in ownership mode", "zonesync import --provider cloudns --zone example.com --owner git:dns-repo"},
 				},
 				exits: []exit{{0, "the specs were written"}, {1, "an error (a zone that could not be read or written is named)"}},
@@ -318,16 +320,17 @@ func newApp(e *env) *cli.App {
 			}),
 			command(&cli.Command{
 				Name:      "schema",
-				Usage:     "print the JSON Schema of a zone spec (zone) or of zonesync.yaml (config)",
-				ArgsUsage: "[zone|config]",
+				Usage:     "print the JSON Schema of a zone spec (zone), of zonesync.yaml (config) or of a template (template)",
+				ArgsUsage: "[zone|config|template]",
 				Action:    e.schema,
 			}, helpText{
 				description: "Prints a JSON Schema for editors and other tools.",
 				examples: []example{
 					{"The schema of a zone spec", "zonesync schema zone > zone.schema.json"},
 					{"The schema of zonesync.yaml", "zonesync schema config"},
+					{"The schema of a template (it refers to zone.schema.json beside it)", "zonesync schema template > template.schema.json"},
 				},
-				exits: []exit{{0, "printed"}, {1, "neither zone nor config was asked for"}},
+				exits: []exit{{0, "printed"}, {1, "none of zone, config and template was asked for"}},
 			}),
 			command(&cli.Command{
 				Name:   "version",

@@ -112,6 +112,22 @@ func TestPeek(t *testing.T) {
 	}
 }
 
+func TestPeekAliases(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"zone: example.com\naliases: [example.net, \"Example.ORG.\"] # parked\nprovider: p\n", []string{"example.net", "example.org"}},
+		{"zone: example.com\naliases: []\n", nil},
+		{"zone: example.com\naliases:\n  - example.net\n", nil},
+		{"zone: example.com\naliases: *a\n", nil},
+		{"zone: example.com\nrecords:\n  aliases: [x.test]\n", nil},
+		{"zone: example.com\n", nil},
+	} {
+		assert.Equal(t, tc.want, PeekAliases([]byte(tc.in)), "PeekAliases(%q)", tc.in)
+	}
+}
+
 func TestPeekSOA(t *testing.T) {
 	for _, tc := range []struct {
 		in   string

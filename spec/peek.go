@@ -25,6 +25,10 @@ func Peek(data []byte) (zone, provider string) {
 				v = strings.TrimSpace(v[:i])
 			}
 			v = strings.Trim(v, `"'`)
+			if strings.HasPrefix(v, "&") || strings.HasPrefix(v, "*") {
+				// An anchor or an alias: the parse will tell.
+				v = ""
+			}
 			if k == "zone" {
 				zone = model.NormalizeZone(v)
 			} else {
@@ -41,4 +45,38 @@ func Peek(data []byte) (zone, provider string) {
 // key); the caller checks the parsed spec and reads again when it was.
 func PeekSOA(data []byte) bool {
 	return bytes.HasPrefix(data, []byte("soa:")) || bytes.Contains(data, []byte("\nsoa:"))
+}
+
+// PeekAliases finds a spec's aliases without parsing it, from a top-level
+// "aliases:" line in flow style (aliases: [example.net, example.org]),
+// for shell completion. It returns none when it cannot tell (block style,
+// anchors, quotes holding commas); the parsed spec is the authority.
+func PeekAliases(data []byte) []string {
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		v, ok := strings.CutPrefix(string(bytes.TrimSuffix(line, []byte("\r"))), "aliases:")
+		if !ok {
+			continue
+		}
+		if i := strings.Index(v, " #"); i >= 0 {
+			v = v[:i]
+		}
+		v = strings.TrimSpace(v)
+		if !strings.HasPrefix(v, "[") || !strings.HasSuffix(v, "]") || strings.ContainsAny(v, "&*{}") {
+			return nil
+		}
+		var out []string
+		for _, item := range strings.Split(v[1:len(v)-1], ",") {
+			if name := model.NormalizeZone(strings.Trim(strings.TrimSpace(item), `"'`)); name != "" {
+				out = append(out, name)
+			}
+		}
+		return out
+	}
+	return nil
 }

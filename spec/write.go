@@ -15,10 +15,20 @@ import (
 // the spec's ttl is the most common record TTL and other TTLs are written
 // per record set. Loading the result gives back the same zone.
 func Marshal(z *model.Zone, zoneTTL bool) ([]byte, error) {
-	ttl := z.TTL
-	if !zoneTTL {
-		ttl = commonTTL(z)
+	return marshal(z, zoneTTL, specTTL(z, zoneTTL), nil)
+}
+
+// specTTL is the ttl a spec written for z says.
+func specTTL(z *model.Zone, zoneTTL bool) uint32 {
+	if zoneTTL {
+		return z.TTL
 	}
+	return commonTTL(z)
+}
+
+// marshal is Marshal with the spec's ttl given, and an include key
+// naming the templates include when there are any.
+func marshal(z *model.Zone, zoneTTL bool, ttl uint32, include []string) ([]byte, error) {
 	root := mapping()
 	addPair(root, "zone", str(unicodeOrASCII(z.Name)))
 	addPair(root, "provider", str(z.Provider))
@@ -83,6 +93,14 @@ func Marshal(z *model.Zone, zoneTTL bool) ([]byte, error) {
 			ign.Content = append(ign.Content, m)
 		}
 		addPair(root, "ignore", ign)
+	}
+	if len(include) > 0 {
+		inc := seq()
+		inc.Style = yaml.FlowStyle
+		for _, name := range include {
+			inc.Content = append(inc.Content, str(name))
+		}
+		addPair(root, "include", inc)
 	}
 	if z.Mode != model.Slave {
 		records := mapping()
