@@ -145,6 +145,15 @@ func NewRR(owner string, ttl uint32, rrtype, value string) (dns.RR, error) {
 	if rr == nil {
 		return nil, fmt.Errorf("%s %s value %q is empty", owner, rrtype, value)
 	}
+	if len(value) > 250 {
+		// miekg/dns's parser lets a name longer than 255 octets through
+		// (a CNAME target of 2,876 bytes was read from a provider's
+		// answer, then could not be written); packing checks every name.
+		// A name that long is only spelled in more than 250 characters.
+		if _, err := dns.PackRR(rr, make([]byte, dns.Len(rr)+len(value)), 0, nil, false); err != nil {
+			return nil, fmt.Errorf("%s %s value %q: %w", owner, rrtype, value, err)
+		}
+	}
 	if _, generic := rr.(*dns.RFC3597); !generic && strings.HasPrefix(strings.TrimSpace(value), `\#`) {
 		// miekg/dns reads RFC 3597 data of a known type even when it is too
 		// short for that type: "A \# 0" becomes an A record without an

@@ -83,6 +83,10 @@ func TestNewRRRefusesPartialGenericData(t *testing.T) {
 		_, err := NewRR(".", 0, tc.rrtype, tc.in)
 		assert.ErrorContains(t, err, "is not a whole "+tc.rrtype+" record", "NewRR(%s, %q)", tc.rrtype, tc.in)
 	}
+	// A name over 255 octets, which miekg/dns's parser lets through.
+	long := strings.Repeat(strings.Repeat("o", 60)+".", 5)
+	_, err := NewRR(".", 0, "CNAME", long)
+	assert.ErrorContains(t, err, "CNAME value", "NewRR(CNAME, a 305-byte name)")
 	rr, err := NewRR(".", 0, "A", `\# 4 0a000001`)
 	require.NoError(t, err)
 	assert.Equal(t, "10.0.0.1", CanonicalRR(rr))
