@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/zonesync/zonesync/changes"
 	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
@@ -34,7 +35,44 @@ type Options struct {
 	Progress func(done, total int)
 	// Shard limits the plan to one stable slice of the zones.
 	Shard plan.Shard
+	// Changes, when set, limits the plan to the zones a git change touched
+	// (plan --changed-since): those whose spec or a file it was built from
+	// changed, or whose provider's entry in the config did. Nothing is read
+	// for the others, and the plan records its scope (plan.Scope).
+	Changes *changes.Set
+	// Unverified lets providers skip the extra calls that check a read
+	// against the counts their API reports (providers.ReadOptions): for a
+	// plan that is shown or saved, never acted on as it is. Apply reads
+	// each zone again, verified, before it changes it, and a saved plan
+	// is read again, verified, to check it is not stale.
+	Unverified bool
+	// Retain says which zones Prepared keeps beside the plan.
+	Retain Retain
+
+	// only, when set, limits the plan to exactly these zones: a saved
+	// plan's scope (PrepareSaved).
+	only map[string]bool
 }
+
+// Retain is which of the zones a plan was made from Prepared keeps. Each
+// zone's desired and live state are dropped as soon as its operations are
+// computed, unless kept: what is kept decides how memory grows with the
+// estate.
+type Retain int
+
+const (
+	// RetainAll keeps every zone's desired and live state.
+	RetainAll Retain = iota
+	// RetainForApply keeps the desired state of the zones with
+	// operations, which Run needs to check the live zone it reads again
+	// right before the first change (see claim); live states are dropped,
+	// since Run never applies to the one the plan was made from. Memory
+	// follows the zones to change.
+	RetainForApply
+	// RetainNone keeps no zone, for a plan that is only shown or saved:
+	// memory follows the plan's size and the concurrency.
+	RetainNone
+)
 
 // Prepared is a plan together with the zones it was made from.
 type Prepared struct {
@@ -44,7 +82,8 @@ type Prepared struct {
 	// ignored records included, but for an SOA the spec leaves alone, which
 	// a provider may leave out (providers.ReadOptions). Run never changes
 	// them: it reads each zone again right before its first change and
-	// gives the provider that zone.
+	// gives the provider that zone. Either is also nil where
+	// Options.Retain did not keep it.
 	Desired []*model.Zone
 	Live    []*model.Zone
 	// Providers are the providers of Plan.Zones, by zone index.
@@ -60,6 +99,7 @@ type Prepared struct {
 
 // liveRead is one live zone being read.
 type liveRead struct {
+	key    [2]string
 	done   chan struct{}
 	opt    providers.ReadOptions
 	cancel context.CancelFunc
@@ -67,22 +107,38 @@ type liveRead struct {
 	// place (it is cancelled and is not progress); counted once this read
 	// counted as progress; uncounted for a read whose zone already did.
 	replaced, counted, uncounted bool
-	zone                         *model.Zone
-	err                          error
+	// Under reader.mu: dropped is set when the read is no longer wanted
+	// (replaced, or its zone is not planned); sent once the read went to
+	// reader.finished. slot is whether it holds a place in reader.window.
+	dropped, sent, slot bool
+	zone                *model.Zone
+	err                 error
 }
 
-// reader reads live zones concurrently, each at most once.
+// reader reads live zones concurrently, each at most once, and hands them
+// over as they finish.
+//
+// A read holds a place in the window from before it starts until the
+// zone it read is consumed (release), so that no more than the window's
+// size of live zones wait in memory to be planned, however fast the
+// provider answers and however slowly the specs parse. Reads are consumed
+// in the order they finish, so a full window always holds a read that
+// can be consumed.
 type reader struct {
-	ctx   context.Context
-	set   *providers.Set
-	sem   chan struct{}
-	mu    sync.Mutex
-	reads map[[2]string]*liveRead
+	ctx    context.Context
+	set    *providers.Set
+	sem    chan struct{}
+	window chan struct{}
+	// finished receives every read that ends while still wanted; it has
+	// room for the whole window, so sending never waits.
+	finished chan *liveRead
+	mu       sync.Mutex
+	reads    map[[2]string]*liveRead
 	// checks are the providers' access checks, by provider name.
 	checks map[string]*accessCheck
 
-	total, finished int
-	progress        func(done, total int)
+	total, finishedCount int
+	progress             func(done, total int)
 	// progressMu keeps the progress calls in the order of their counts.
 	progressMu sync.Mutex
 }
@@ -93,36 +149,44 @@ func (r *reader) readDone() {
 	r.progressMu.Lock()
 	defer r.progressMu.Unlock()
 	r.mu.Lock()
-	r.finished++
-	done, total := r.finished, r.total
+	r.finishedCount++
+	done, total := r.finishedCount, r.total
 	r.mu.Unlock()
 	if r.progress != nil {
 		r.progress(done, total)
 	}
 }
 
+// windowPerRead is how many live zones may wait to be planned for each
+// read that may run at once: room enough that reads never wait for the
+// plan while it keeps up.
+const windowPerRead = 2
+
 func newReader(ctx context.Context, set *providers.Set, concurrency int, progress func(int, int)) *reader {
-	return &reader{ctx: ctx, set: set, sem: make(chan struct{}, max(concurrency, 1)), reads: map[[2]string]*liveRead{}, checks: map[string]*accessCheck{}, progress: progress}
+	concurrency = max(concurrency, 1)
+	window := windowPerRead * concurrency
+	return &reader{ctx: ctx, set: set, sem: make(chan struct{}, concurrency), window: make(chan struct{}, window),
+		finished: make(chan *liveRead, window), reads: map[[2]string]*liveRead{}, checks: map[string]*accessCheck{}, progress: progress}
 }
 
 // start begins reading a zone unless it is already being read with every
 // part opt asks for. A read that left out the SOA is replaced by a whole
 // one when the parsed spec turns out to manage the SOA after all.
-func (r *reader) start(zone, provider string, opt providers.ReadOptions) *liveRead {
+func (r *reader) start(zone, provider string, opt providers.ReadOptions) {
 	key := [2]string{zone, provider}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	old, ok := r.reads[key]
 	if ok && (!old.opt.SkipSOA || opt.SkipSOA) {
-		return old
+		return
 	}
 	ctx, cancel := context.WithCancel(r.ctx)
-	lr := &liveRead{done: make(chan struct{}), opt: opt, cancel: cancel}
+	lr := &liveRead{key: key, done: make(chan struct{}), opt: opt, cancel: cancel}
 	// Progress counts zones: a replacing read takes over the replaced
 	// one's place, or, when that one already counted, counts for nothing.
 	if ok {
 		old.replaced = true
-		old.cancel()
+		r.drop(old)
 		lr.uncounted = old.counted
 	} else {
 		r.total++
@@ -136,18 +200,29 @@ func (r *reader) start(zone, provider string, opt providers.ReadOptions) *liveRe
 	go func() {
 		defer close(lr.done)
 		defer cancel()
-		if !ok {
-			lr.err = fmt.Errorf("unknown provider %q", provider)
+		select {
+		case r.window <- struct{}{}:
+		case <-ctx.Done():
 			return
 		}
-		// A provider that cannot be used at all is not read: one failed
-		// check stands for all its zones.
+		r.mu.Lock()
+		lr.slot = true
+		r.mu.Unlock()
 		start := time.Now()
-		if lr.err = ac.wait(ctx, provider); lr.err == nil {
+		switch {
+		case !ok:
+			lr.err = fmt.Errorf("unknown provider %q", provider)
+		default:
+			// A provider that cannot be used at all is not read: one
+			// failed check stands for all its zones.
+			if lr.err = ac.wait(ctx, provider); lr.err != nil {
+				break
+			}
 			select {
 			case r.sem <- struct{}{}:
 			case <-ctx.Done():
 				lr.err = ctx.Err()
+				r.finish(lr)
 				return
 			}
 			start = time.Now()
@@ -155,18 +230,100 @@ func (r *reader) start(zone, provider string, opt providers.ReadOptions) *liveRe
 			<-r.sem
 		}
 		r.mu.Lock()
-		if lr.replaced || lr.uncounted {
-			r.mu.Unlock()
-			return
-		}
-		lr.counted = true
+		count := !lr.replaced && !lr.uncounted
+		lr.counted = lr.counted || count
 		r.mu.Unlock()
-		if lr.err == nil {
-			providers.Logf(ctx, "read zone %s from provider %s: %d record sets (%s)", zone, provider, len(lr.zone.Records), time.Since(start).Round(time.Millisecond))
+		if count {
+			if lr.err == nil {
+				providers.Logf(ctx, "read zone %s from provider %s: %d record sets (%s)", zone, provider, len(lr.zone.Records), time.Since(start).Round(time.Millisecond))
+			}
+			r.readDone()
 		}
-		r.readDone()
+		r.finish(lr)
 	}()
-	return lr
+}
+
+// finish hands a read that ended over to the consumer, or gives its
+// place in the window back when it is no longer wanted.
+func (r *reader) finish(lr *liveRead) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if lr.dropped {
+		r.freeSlot(lr)
+		return
+	}
+	lr.sent = true
+	r.finished <- lr
+}
+
+// drop cancels a read no longer wanted. r.mu is held. One not yet
+// finished gives its place in the window back when it ends; one already
+// sent, when the consumer takes it.
+func (r *reader) drop(lr *liveRead) {
+	lr.dropped = true
+	lr.cancel()
+}
+
+// freeSlot gives a read's place in the window back. r.mu is held.
+func (r *reader) freeSlot(lr *liveRead) {
+	if lr.slot {
+		lr.slot = false
+		lr.zone = nil
+		<-r.window
+	}
+}
+
+// keep drops the reads of every zone not in keys: zones a cheap look at
+// a spec expected, which the parsed specs do not plan.
+func (r *reader) keep(keys map[[2]string]int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k, lr := range r.reads {
+		if _, ok := keys[k]; !ok {
+			r.drop(lr)
+			delete(r.reads, k)
+		}
+	}
+}
+
+// next returns the next read to finish that is still wanted.
+func (r *reader) next() (*liveRead, error) {
+	for {
+		select {
+		case lr := <-r.finished:
+			r.mu.Lock()
+			wanted := !lr.dropped && r.reads[lr.key] == lr
+			if !wanted {
+				r.freeSlot(lr)
+			}
+			r.mu.Unlock()
+			if wanted {
+				return lr, nil
+			}
+		case <-r.ctx.Done():
+			return nil, r.ctx.Err()
+		}
+	}
+}
+
+// release gives a consumed read's place in the window back, and forgets
+// the zone it read.
+func (r *reader) release(lr *liveRead) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.freeSlot(lr)
+}
+
+// result is a read's zone; nil without error when it does not exist.
+func (lr *liveRead) result() (*model.Zone, error) {
+	zone, provider := lr.key[0], lr.key[1]
+	if errors.Is(lr.err, providers.ErrZoneNotFound) {
+		return nil, nil
+	}
+	if lr.err != nil {
+		return nil, fmt.Errorf("read live zone %s from provider %s: %w", zone, provider, lr.err)
+	}
+	return lr.zone, nil
 }
 
 // readSafely reads a zone, turning a panic in the provider into an error.
@@ -179,27 +336,26 @@ func readSafely(ctx context.Context, p providers.Provider, zone string, opt prov
 	return p.ReadZone(ctx, zone, opt)
 }
 
-// wait returns a zone's live state; nil without error when it does not exist.
-func (r *reader) wait(zone, provider string, opt providers.ReadOptions) (*model.Zone, error) {
-	lr := r.start(zone, provider, opt)
-	<-lr.done
-	if errors.Is(lr.err, providers.ErrZoneNotFound) {
-		return nil, nil
-	}
-	if lr.err != nil {
-		return nil, fmt.Errorf("read live zone %s from provider %s: %w", zone, provider, lr.err)
-	}
-	return lr.zone, nil
-}
-
 // LoadSpecs loads and validates every zone spec against the config's providers.
 func LoadSpecs(cfg *config.Config, set *providers.Set) ([]*model.Zone, error) {
 	return spec.LoadZones(cfg, set.Capabilities)
 }
 
+// planned is what planning one zone gave.
+type planned struct {
+	zone          string
+	zp            *plan.ZonePlan
+	desired, live *model.Zone
+	provider      providers.Provider
+	problems      []error
+	denied        *accessError
+}
+
 // Prepare loads the specs, reads every zone's live state and diffs them
 // into a plan, with the safety checks' refusals. Live zones are read while
-// the specs are still being parsed.
+// the specs are still being parsed (but for a plan scoped to a change),
+// and each zone is planned as soon as its live state arrives, then
+// dropped unless opt.Retain keeps it.
 func Prepare(ctx context.Context, cfg *config.Config, set *providers.Set, opt Options) (*Prepared, error) {
 	concurrency := opt.Concurrency
 	if concurrency <= 0 {
@@ -210,39 +366,27 @@ func Prepare(ctx context.Context, cfg *config.Config, set *providers.Set, opt Op
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	rd := newReader(ctx, set, concurrency, opt.Progress)
-	// Start the live reads from a cheap look at each spec, so that network
-	// and disk reads overlap the YAML parse. The parsed specs decide.
-	type peeked struct {
-		zone, provider string
-		opt            providers.ReadOptions
-	}
-	var early []peeked
-	expected := map[string][]string{}
 	// runs tell each provider the whole run before its first read.
 	runs := map[string]*providers.ReadRun{}
-	if files, err := spec.SpecFiles(cfg.ZonesDir); err == nil {
-		for _, f := range files {
-			if data, err := os.ReadFile(f); err == nil {
-				if zone, provider := spec.Peek(data); zone != "" && provider != "" && opt.selects(zone) && opt.Shard.Contains(zone) {
-					if _, ok := set.Get(provider); ok {
-						early = append(early, peeked{zone, provider, providers.ReadOptions{SkipSOA: !spec.PeekSOA(data)}})
-						expected[provider] = append(expected[provider], zone)
-					}
-				}
-			}
-		}
-	}
-	for name, zones := range expected {
-		sort.Strings(zones)
-		runs[name] = &providers.ReadRun{Zones: slices.Compact(zones)}
-	}
-	for _, e := range early {
-		e.opt.Run = runs[e.provider]
-		rd.start(e.zone, e.provider, e.opt)
+	// A plan scoped to a change reads nothing before the specs are
+	// parsed: a zone can come into scope through a template it includes,
+	// which only the parsed spec names, and each provider must hear of
+	// every zone of the run before the first read.
+	if opt.Changes == nil {
+		opt.startEarly(cfg, set, rd, runs)
 	}
 	zones, err := LoadSpecs(cfg, set)
 	if err != nil {
 		return nil, err
+	}
+	// The zones every spec declares, so that a deleted spec whose zone
+	// moved to another is no news.
+	var declared map[string]bool
+	if opt.Changes != nil {
+		declared = make(map[string]bool, len(zones))
+		for _, z := range zones {
+			declared[z.Name] = true
+		}
 	}
 	if len(opt.Zones) > 0 {
 		if zones, err = opt.selectZones(zones); err != nil {
@@ -251,45 +395,58 @@ func Prepare(ctx context.Context, cfg *config.Config, set *providers.Set, opt Op
 	}
 	zones = slices.DeleteFunc(zones, func(z *model.Zone) bool { return !opt.Shard.Contains(z.Name) })
 	sort.Slice(zones, func(i, j int) bool { return zones[i].Name < zones[j].Name })
-	runOptions := func(z *model.Zone) providers.ReadOptions {
-		opt := readOptions(z)
-		opt.Run = runs[z.Provider]
-		return opt
+	prep := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: opt.Shard.String()}}
+	if opt.Changes != nil {
+		zones, prep.Plan.Scope = opt.scope(zones, declared)
+		runs = runsOf(zones)
 	}
+	if opt.only != nil {
+		zones = slices.DeleteFunc(zones, func(z *model.Zone) bool { return !opt.only[z.Name] })
+	}
+	runOptions := func(z *model.Zone) providers.ReadOptions {
+		ro := readOptions(z)
+		ro.Run, ro.Unverified = runs[z.Provider], opt.Unverified
+		return ro
+	}
+	index := make(map[[2]string]int, len(zones))
+	for i, z := range zones {
+		index[[2]string{z.Name, z.Provider}] = i
+	}
+	rd.keep(index)
 	for _, z := range zones {
 		rd.start(z.Name, z.Provider, runOptions(z))
 	}
-	prep := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: opt.Shard.String()}}
+	// Zones are planned in the order their reads finish, each zone's
+	// desired and live state dropped once planned unless kept.
+	results := make([]planned, len(zones))
+	for range zones {
+		lr, err := rd.next()
+		if err != nil {
+			return nil, err
+		}
+		i := index[lr.key]
+		results[i] = planZone(cfg, set, zones[i], lr, opt.Retain)
+		rd.release(lr)
+		zones[i] = nil
+	}
 	var problems []error
 	unavailable := unavailableSet{}
-	for _, z := range zones {
-		live, err := rd.wait(z.Name, z.Provider, runOptions(z))
-		var denied *accessError
-		if errors.As(err, &denied) {
-			unavailable.add(z.Provider, denied.err, z.Name)
+	for i := range results {
+		r := &results[i]
+		switch {
+		case r.denied != nil:
+			unavailable.add(r.denied.provider, r.denied.err, r.zone)
+			continue
+		case len(r.problems) > 0:
+			problems = append(problems, r.problems...)
 			continue
 		}
-		if err != nil {
-			problems = append(problems, err)
-			continue
-		}
-		p, _ := set.Get(z.Provider)
-		zp, err := plan.Zone(z, live, p.Capabilities(), &cfg.Safety)
-		if err != nil {
-			problems = append(problems, err)
-			continue
-		}
-		// What the provider would refuse at apply is refused now, in its words.
-		if errs := checkOperations(p, z, live, zp); len(errs) > 0 {
-			problems = append(problems, errs...)
-			continue
-		}
-		prep.Plan.Zones = append(prep.Plan.Zones, zp)
-		prep.Plan.Refusals = append(prep.Plan.Refusals, zp.Refusals...)
-		prep.Plan.Warnings = append(prep.Plan.Warnings, zp.Warnings...)
-		prep.Desired = append(prep.Desired, z)
-		prep.Live = append(prep.Live, live)
-		prep.Providers = append(prep.Providers, p)
+		prep.Plan.Zones = append(prep.Plan.Zones, r.zp)
+		prep.Plan.Refusals = append(prep.Plan.Refusals, r.zp.Refusals...)
+		prep.Plan.Warnings = append(prep.Plan.Warnings, r.zp.Warnings...)
+		prep.Desired = append(prep.Desired, r.desired)
+		prep.Live = append(prep.Live, r.live)
+		prep.Providers = append(prep.Providers, r.provider)
 	}
 	prep.Unavailable = unavailable.list()
 	if len(problems) > 0 {
@@ -300,6 +457,90 @@ func Prepare(ctx context.Context, cfg *config.Config, set *providers.Set, opt Op
 	}
 	prep.Plan.Summarize()
 	return prep, nil
+}
+
+// planZone plans one zone from its read, and keeps what retain says.
+func planZone(cfg *config.Config, set *providers.Set, z *model.Zone, lr *liveRead, retain Retain) planned {
+	r := planned{zone: z.Name}
+	live, err := lr.result()
+	if errors.As(err, &r.denied) {
+		return r
+	}
+	if err != nil {
+		r.problems = []error{err}
+		return r
+	}
+	p, _ := set.Get(z.Provider)
+	zp, err := plan.Zone(z, live, p.Capabilities(), &cfg.Safety)
+	if err != nil {
+		r.problems = []error{err}
+		return r
+	}
+	// What the provider would refuse at apply is refused now, in its words.
+	if errs := checkOperations(p, z, live, zp); len(errs) > 0 {
+		r.problems = errs
+		return r
+	}
+	r.zp, r.provider = zp, p
+	switch {
+	case retain == RetainAll:
+		r.desired, r.live = z, live
+	case retain == RetainForApply && len(zp.Operations) > 0:
+		r.desired = z
+	}
+	return r
+}
+
+// startEarly starts the live reads from a cheap look at each spec, so
+// that network and disk reads overlap the YAML parse; the parsed specs
+// decide. It fills runs with the zones each provider is expected to read.
+func (opt Options) startEarly(cfg *config.Config, set *providers.Set, rd *reader, runs map[string]*providers.ReadRun) {
+	type peeked struct {
+		zone, provider string
+		opt            providers.ReadOptions
+	}
+	var early []peeked
+	expected := map[string][]string{}
+	files, err := spec.SpecFiles(cfg.ZonesDir)
+	if err != nil {
+		return
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		zone, provider := spec.Peek(data)
+		if zone == "" || provider == "" || !opt.selects(zone) || !opt.Shard.Contains(zone) || opt.only != nil && !opt.only[zone] {
+			continue
+		}
+		if _, ok := set.Get(provider); ok {
+			early = append(early, peeked{zone, provider, providers.ReadOptions{SkipSOA: !spec.PeekSOA(data), Unverified: opt.Unverified}})
+			expected[provider] = append(expected[provider], zone)
+		}
+	}
+	for name, zones := range expected {
+		sort.Strings(zones)
+		runs[name] = &providers.ReadRun{Zones: slices.Compact(zones)}
+	}
+	for _, e := range early {
+		e.opt.Run = runs[e.provider]
+		rd.start(e.zone, e.provider, e.opt)
+	}
+}
+
+// runsOf is the run of each provider for reading zones.
+func runsOf(zones []*model.Zone) map[string]*providers.ReadRun {
+	byProvider := map[string][]string{}
+	for _, z := range zones {
+		byProvider[z.Provider] = append(byProvider[z.Provider], z.Name)
+	}
+	runs := make(map[string]*providers.ReadRun, len(byProvider))
+	for name, names := range byProvider {
+		sort.Strings(names)
+		runs[name] = &providers.ReadRun{Zones: slices.Compact(names)}
+	}
+	return runs
 }
 
 // checkOperations asks the provider about every operation of a zone's plan.

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/bench"
 	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
@@ -38,7 +39,16 @@ func main() {
 	latency := flag.Duration("latency", 20*time.Millisecond, "added to every request")
 	limit := flag.Float64("limit", 20, "requests per second the fake allows before blocking")
 	concurrency := flag.Int("concurrency", 4, "zones handled at once")
+	write := flag.String("write", "", "only write a zone-file project of -zones zones of -records sets into this directory, -changed-percent of the sets changed, and exit")
+	percent := flag.Int("changed-percent", 3, "with -write: the share of record sets whose live value differs")
 	flag.Parse()
+	if *write != "" {
+		if err := bench.GenerateEstate(*write, *zones, *records, *percent); err != nil {
+			fmt.Fprintln(os.Stderr, "estate:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*zones, *records, *changes, *latency, *limit, *concurrency); err != nil {
 		fmt.Fprintln(os.Stderr, "estate:", err)
 		os.Exit(1)
