@@ -91,9 +91,9 @@ func TestSinceFiles(t *testing.T) {
 	base := r.commit()
 	r.write("zones/one.test.yaml", specText("one.test", "a")+"  mail: {type: A, value: 192.0.2.2}\n") // committed after base
 	r.commit()
-	r.write("zones/two.test.yaml", specText("two.test", "b"))                                          // unstaged
-	r.write("zones/new.test.yaml", specText("new.test", "a"))                                          // untracked
-	r.write("zones/three.test.yaml", specText("three.test", "a")+"ttl: 300\n")                         // staged
+	r.write("zones/two.test.yaml", specText("two.test", "b"))                  // unstaged
+	r.write("zones/new.test.yaml", specText("new.test", "a"))                  // untracked
+	r.write("zones/three.test.yaml", specText("three.test", "a")+"ttl: 300\n") // staged
 	r.git("add", "zones/three.test.yaml")
 	require.NoError(t, os.Remove(filepath.Join(r.dir, "zones", "gone.test.yaml")))
 	r.write("README.md", "not a spec\n")
