@@ -170,7 +170,7 @@ func TestConcurrentAppliesLoseNothing(t *testing.T) {
 						assert.False(t, landed, "round %d: %s failed, yet its record is in the file:\n%s", round, n, output)
 						assert.Regexp(t, `changed since (it was read|the plan was made)`, output, "round %d: %s failed for another reason", round, n)
 					default:
-						t.Fatalf("round %d: %s exited %d:\n%s", round, n, code, output)
+						require.Failf(t, "apply exited neither 0 nor 1", "round %d: %s exited %d:\n%s", round, n, code, output)
 					}
 				}
 				assert.Positive(t, ok, "round %d: neither apply succeeded", round)

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 	cloudns "github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/providers/faults"
@@ -64,9 +66,7 @@ func seedZone(t *testing.T) *model.Zone {
 	z := &model.Zone{Name: "e2e.test", Mode: model.Master, TTL: 3600}
 	add := func(name, rrtype string, values ...string) {
 		rs, err := model.NewRecordSet(name, rrtype, 3600, values...)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		z.Records = append(z.Records, rs)
 	}
 	add("@", "A", "192.0.2.1")
@@ -88,24 +88,20 @@ func TestEndToEndAgainstFakes(t *testing.T) {
 	for _, p := range e2eProviders {
 		t.Run(p.name, func(t *testing.T) {
 			api := p.fake()
-			if err := api.Seed(seedZone(t)); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, api.Seed(seedZone(t)))
 			srv := httptest.NewServer(api)
 			defer srv.Close()
 			dir := t.TempDir()
 			cfg := filepath.Join(dir, "zonesync.yaml")
 			body := "providers:\n  " + p.name + ":\n    " + strings.Replace(p.config, "%s", srv.URL, 1)
-			os.WriteFile(cfg, []byte(body), 0o644)
+			require.NoError(t, os.WriteFile(cfg, []byte(body), 0o644))
 
 			var outputs []string
 			step := func(want int, args ...string) string {
 				t.Helper()
 				code, out, errOut := zonesync(t, append([]string{"--config", cfg, "--verbose"}, args...)...)
 				outputs = append(outputs, out, errOut)
-				if code != want {
-					t.Fatalf("zonesync %s: exit %d, want %d\n%s%s", strings.Join(args, " "), code, want, out, errOut)
-				}
+				require.Equal(t, want, code, "zonesync %s:\n%s%s", strings.Join(args, " "), out, errOut)
 				return out
 			}
 			step(0, "import", "--provider", p.name, "--all")
@@ -114,19 +110,15 @@ func TestEndToEndAgainstFakes(t *testing.T) {
 
 			specFile := filepath.Join(dir, "zones", "e2e.test.yaml")
 			data, err := os.ReadFile(specFile)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			edited := strings.Replace(string(data), "192.0.2.25", "192.0.2.26", 1) +
 				"  new:\n    - type: A\n      value: 198.51.100.7\n"
 			edited = strings.Replace(edited, "hello world", "hello again", 1)
-			os.WriteFile(specFile, []byte(edited), 0o644)
+			require.NoError(t, os.WriteFile(specFile, []byte(edited), 0o644))
 
 			out := step(2, "plan", "--detailed-exitcode")
 			for _, want := range []string{"+new", "-mail", "+mail", "hello again"} {
-				if !strings.Contains(out, want) {
-					t.Errorf("plan lacks %q:\n%s", want, out)
-				}
+				assert.Contains(t, out, want, "plan")
 			}
 			planFile := filepath.Join(dir, "plan.json")
 			step(0, "plan", "-out", planFile, "--format", "json")
@@ -136,7 +128,7 @@ func TestEndToEndAgainstFakes(t *testing.T) {
 
 			// Failures, with verbose output: the reads work, every change
 			// fails (and its check, a read, shows it did not land).
-			os.WriteFile(specFile, []byte(edited+"  failing:\n    - type: A\n      value: 198.51.100.8\n"), 0o644)
+			require.NoError(t, os.WriteFile(specFile, []byte(edited+"  failing:\n    - type: A\n      value: 198.51.100.8\n"), 0o644))
 			step(2, "plan", "--detailed-exitcode")
 			api.Faults().Skip = func(r *http.Request) bool { return !p.changes(r) }
 			script := make([]faults.Kind, 50)
@@ -146,20 +138,16 @@ func TestEndToEndAgainstFakes(t *testing.T) {
 			api.Faults().Script(script...)
 			failing := step(1, "apply", "--format", "json")
 			api.Faults().Skip = nil
-			if !strings.Contains(failing, `"status": "failed"`) {
-				t.Errorf("apply against a failing API reports no failed operation:\n%s", failing)
-			}
+			assert.Contains(t, failing, `"status": "failed"`, "apply against a failing API reports no failed operation")
 			srv.Close()
 			step(1, "plan")
 
 			for _, o := range outputs {
-				if strings.Contains(o, e2eSecret) {
-					t.Fatalf("the password appears in zonesync's output:\n%s", o)
-				}
+				require.NotContains(t, o, e2eSecret, "the password appears in zonesync's output")
 			}
-			if data, _ := os.ReadFile(planFile); strings.Contains(string(data), e2eSecret) {
-				t.Fatal("the password appears in the plan file")
-			}
+			data, err = os.ReadFile(planFile)
+			require.NoError(t, err)
+			require.NotContains(t, string(data), e2eSecret, "the password appears in the plan file")
 		})
 	}
 }

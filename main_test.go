@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/plan"
 )
 
@@ -39,113 +42,106 @@ func copyExamples(t *testing.T) string {
 		}
 		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return filepath.Join(dst, "zonesync.yaml")
 }
 
 func TestExamplesPlanApplyPlan(t *testing.T) {
 	cfg := copyExamples(t)
-	if code, out, errOut := zonesync(t, "--config", cfg, "validate"); code != 0 || !strings.Contains(out, "3 zone specs valid") {
-		t.Fatalf("validate: exit %d\n%s%s", code, out, errOut)
-	}
-	code, out, errOut := zonesync(t, "--config", cfg, "plan", "--detailed-exitcode")
-	if code != 2 {
-		t.Fatalf("first plan: exit %d, want 2 (changes)\n%s%s", code, out, errOut)
-	}
+	code, out, errOut := zonesync(t, "--config", cfg, "validate")
+	require.Equal(t, 0, code, "validate:\n%s%s", out, errOut)
+	require.Contains(t, out, "3 zone specs valid", "validate")
+	code, out, errOut = zonesync(t, "--config", cfg, "plan", "--detailed-exitcode")
+	require.Equal(t, 2, code, "first plan: want 2 (changes)\n%s%s", out, errOut)
 	for _, want := range []string{"--- example.com (live)", "+@                  300 IN A     192.0.2.11", "-old               3600 IN A     192.0.2.99"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("plan output lacks %q", want)
-		}
+		assert.Contains(t, out, want, "plan output")
 	}
-	if code, out, errOut := zonesync(t, "--config", cfg, "apply"); code != 0 {
-		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
-	}
-	if code, out, _ := zonesync(t, "--config", cfg, "plan", "--detailed-exitcode"); code != 0 || !strings.Contains(out, "No changes") {
-		t.Fatalf("plan after apply: exit %d, want 0\n%s", code, out)
-	}
-	if code, out, _ := zonesync(t, "--config", cfg, "apply"); code != 0 || !strings.Contains(out, "Nothing to do") {
-		t.Fatalf("second apply: exit %d\n%s", code, out)
-	}
+	code, out, errOut = zonesync(t, "--config", cfg, "apply")
+	require.Equal(t, 0, code, "apply:\n%s%s", out, errOut)
+	code, out, _ = zonesync(t, "--config", cfg, "plan", "--detailed-exitcode")
+	require.Equal(t, 0, code, "plan after apply:\n%s", out)
+	require.Contains(t, out, "No changes", "plan after apply")
+	code, out, _ = zonesync(t, "--config", cfg, "apply")
+	require.Equal(t, 0, code, "second apply:\n%s", out)
+	require.Contains(t, out, "Nothing to do", "second apply")
 }
 
 func TestPlanJSONSchema(t *testing.T) {
 	cfg := copyExamples(t)
 	code, out, errOut := zonesync(t, "--config", cfg, "plan", "--format", "json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
+	require.Equal(t, 0, code, errOut)
 	// Exactly the documented fields: an unknown one fails the decode.
 	dec := json.NewDecoder(strings.NewReader(out))
 	dec.DisallowUnknownFields()
 	var p plan.Plan
-	if err := dec.Decode(&p); err != nil {
-		t.Fatal(err)
-	}
-	if p.FormatVersion != 1 || len(p.Zones) != 3 {
-		t.Fatalf("format_version %d, %d zones", p.FormatVersion, len(p.Zones))
-	}
+	require.NoError(t, dec.Decode(&p))
+	require.Equal(t, 1, p.FormatVersion, "format_version")
+	require.Len(t, p.Zones, 3, "zones")
 	var counted plan.Summary
 	for _, z := range p.Zones {
-		if !strings.HasPrefix(z.LiveDigest, "sha256:") || !strings.HasPrefix(z.SpecDigest, "sha256:") || z.Provider != "local" {
-			t.Errorf("zone %s: provider %q, live_digest %q, spec_digest %q", z.Zone, z.Provider, z.LiveDigest, z.SpecDigest)
-		}
+		assert.Regexp(t, `^sha256:`, z.LiveDigest, "zone %s: live_digest", z.Zone)
+		assert.Regexp(t, `^sha256:`, z.SpecDigest, "zone %s: spec_digest", z.Zone)
+		assert.Equal(t, "local", z.Provider, "zone %s: provider", z.Zone)
 		if len(z.Operations) > 0 {
 			counted.ZonesChanged++
 		}
 		for i, op := range z.Operations {
-			if op.Seq != i+1 {
-				t.Errorf("zone %s op %d has seq %d", z.Zone, i, op.Seq)
-			}
-			record := op.Action == plan.Create || op.Action == plan.Update || op.Action == plan.Delete
-			if record && (op.Name == "" || op.Type == "") {
-				t.Errorf("zone %s op %d %s has no name or type", z.Zone, op.Seq, op.Action)
+			assert.Equal(t, i+1, op.Seq, "zone %s op %d: seq", z.Zone, i)
+			if op.Action == plan.Create || op.Action == plan.Update || op.Action == plan.Delete {
+				assert.NotEmpty(t, op.Name, "zone %s op %d %s has no name", z.Zone, op.Seq, op.Action)
+				assert.NotEmpty(t, op.Type, "zone %s op %d %s has no type", z.Zone, op.Seq, op.Action)
 			}
 			switch op.Action {
 			case plan.Create:
 				counted.Create++
-				if op.Before != nil || op.After == nil || op.After.TTL == nil || len(op.After.Values) == 0 {
-					t.Errorf("create %s %s: before %+v after %+v", op.Name, op.Type, op.Before, op.After)
+				assert.Nil(t, op.Before, "create %s %s: before", op.Name, op.Type)
+				if assert.NotNil(t, op.After, "create %s %s: after", op.Name, op.Type) {
+					assert.NotNil(t, op.After.TTL, "create %s %s: after's TTL", op.Name, op.Type)
+					assert.NotEmpty(t, op.After.Values, "create %s %s: after's values", op.Name, op.Type)
 				}
 			case plan.Update:
 				counted.Update++
-				if op.Before == nil || op.After == nil || op.Before.TTL == nil || op.After.TTL == nil || len(op.After.Values) == 0 {
-					t.Errorf("update %s %s: before %+v after %+v", op.Name, op.Type, op.Before, op.After)
+				if assert.NotNil(t, op.Before, "update %s %s: before", op.Name, op.Type) {
+					assert.NotNil(t, op.Before.TTL, "update %s %s: before's TTL", op.Name, op.Type)
+				}
+				if assert.NotNil(t, op.After, "update %s %s: after", op.Name, op.Type) {
+					assert.NotNil(t, op.After.TTL, "update %s %s: after's TTL", op.Name, op.Type)
+					assert.NotEmpty(t, op.After.Values, "update %s %s: after's values", op.Name, op.Type)
 				}
 			case plan.Delete:
 				counted.Delete++
-				if op.After != nil || op.Before == nil || len(op.Before.Values) == 0 {
-					t.Errorf("delete %s %s: before %+v after %+v", op.Name, op.Type, op.Before, op.After)
+				assert.Nil(t, op.After, "delete %s %s: after", op.Name, op.Type)
+				if assert.NotNil(t, op.Before, "delete %s %s: before", op.Name, op.Type) {
+					assert.NotEmpty(t, op.Before.Values, "delete %s %s: before's values", op.Name, op.Type)
 				}
 			case plan.UpdateSOA:
 				counted.Update++
-				if op.After == nil || op.After.SOA == nil {
-					t.Errorf("update_soa without the SOA after it: %+v", op)
+				if assert.NotNil(t, op.After, "update_soa without a state after it") {
+					assert.NotNil(t, op.After.SOA, "update_soa without the SOA after it: %+v", op)
 				}
 			default:
-				t.Errorf("unexpected action %s in the examples' plan", op.Action)
+				assert.Fail(t, "unexpected action in the examples' plan", "%s", op.Action)
 			}
 		}
 	}
-	if p.Summary != counted || counted.Create != 13 || counted.Update != 5 || counted.Delete != 4 {
-		t.Errorf("summary %+v, counted from the operations %+v (want 13 creates, 5 updates, 4 deletes)", p.Summary, counted)
+	if d := cmp.Diff(counted, p.Summary); d != "" {
+		t.Errorf("summary against the count of the operations (-counted +summary):\n%s", d)
 	}
+	assert.Equal(t, 13, counted.Create, "creates")
+	assert.Equal(t, 5, counted.Update, "updates")
+	assert.Equal(t, 4, counted.Delete, "deletes")
 }
 
 func TestValidateRejectsWithPosition(t *testing.T) {
 	cfg := copyExamples(t)
 	bad := filepath.Join(filepath.Dir(cfg), "zones", "example.org.yaml")
-	data, _ := os.ReadFile(bad)
-	os.WriteFile(bad, bytes.Replace(data, []byte("records:"), []byte("recrods:"), 1), 0o644)
+	data, err := os.ReadFile(bad)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(bad, bytes.Replace(data, []byte("records:"), []byte("recrods:"), 1), 0o644))
 	code, out, errOut := zonesync(t, "--config", cfg, "validate")
-	if code != 1 || out != "" {
-		t.Fatalf("exit %d, stdout %q", code, out)
-	}
-	want := bad + `:11:1: unknown key "recrods" (did you mean "records"?)` + "\n"
-	if errOut != want {
-		t.Errorf("stderr %q\nwant    %q", errOut, want)
-	}
+	require.Equal(t, 1, code, errOut)
+	require.Empty(t, out, "stdout")
+	assert.Equal(t, bad+`:11:1: unknown key "recrods" (did you mean "records"?)`+"\n", errOut, "stderr")
 }
 
 func TestErrorsAreOneLine(t *testing.T) {
@@ -155,55 +151,47 @@ func TestErrorsAreOneLine(t *testing.T) {
 		{"--config", "/nonexistent/zonesync.yaml", "apply", "/nonexistent/plan.json"},
 	} {
 		code, _, errOut := zonesync(t, args...)
-		if code != 1 {
-			t.Errorf("%v: exit %d, want 1", args, code)
-		}
+		assert.Equal(t, 1, code, "%v: exit", args)
 		lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
-		if len(lines) != 1 || !strings.HasPrefix(lines[0], "zonesync: ") || strings.Contains(errOut, "goroutine") {
-			t.Errorf("%v: stderr %q, want one line", args, errOut)
-		}
+		assert.Len(t, lines, 1, "%v: stderr %q, want one line", args, errOut)
+		assert.Regexp(t, `^zonesync: `, lines[0], "%v: stderr", args)
+		assert.NotContains(t, errOut, "goroutine", "%v: stderr", args)
 	}
 }
 
 func TestConfigFromEnvironment(t *testing.T) {
 	cfg := copyExamples(t)
 	t.Setenv("ZONESYNC_CONFIG", cfg)
-	if code, out, errOut := zonesync(t, "validate"); code != 0 {
-		t.Fatalf("validate with ZONESYNC_CONFIG: exit %d %s%s", code, out, errOut)
-	}
+	code, out, errOut := zonesync(t, "validate")
+	require.Equal(t, 0, code, "validate with ZONESYNC_CONFIG: %s%s", out, errOut)
 }
 
 func TestImportPlansAsNoChange(t *testing.T) {
 	cfg := copyExamples(t)
 	dir := filepath.Dir(cfg)
 	code, out, errOut := zonesync(t, "--config", cfg, "import", "--provider", "local", "--zone", "example.com")
-	if code != 0 {
-		t.Fatalf("import: exit %d %s", code, errOut)
-	}
-	os.WriteFile(filepath.Join(dir, "zones", "example.com.yaml"), []byte(out), 0o644)
-	if code, out, errOut := zonesync(t, "--config", cfg, "plan", "--zone", "example.com", "--detailed-exitcode"); code != 0 {
-		t.Fatalf("plan of an imported zone: exit %d\n%s%s", code, out, errOut)
-	}
+	require.Equal(t, 0, code, "import: %s", errOut)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "zones", "example.com.yaml"), []byte(out), 0o644))
+	code, out, errOut = zonesync(t, "--config", cfg, "plan", "--zone", "example.com", "--detailed-exitcode")
+	require.Equal(t, 0, code, "plan of an imported zone:\n%s%s", out, errOut)
 }
 
 func TestSavedPlanRefusedWhenStale(t *testing.T) {
 	cfg := copyExamples(t)
 	dir := filepath.Dir(cfg)
 	planFile := filepath.Join(dir, "plan.json")
-	if code, _, errOut := zonesync(t, "--config", cfg, "plan", "-out", planFile); code != 0 {
-		t.Fatalf("plan -out: %s", errOut)
-	}
+	code, _, errOut := zonesync(t, "--config", cfg, "plan", "-out", planFile)
+	require.Equal(t, 0, code, "plan -out: %s", errOut)
 	live := filepath.Join(dir, "live", "example.org.zone")
-	data, _ := os.ReadFile(live)
-	os.WriteFile(live, append(data, []byte("intruder 60 IN A 203.0.113.66\n")...), 0o644)
-	code, _, errOut := zonesync(t, "--config", cfg, "apply", planFile)
-	if code != 1 || errOut != "zonesync: live state of zone example.org at provider local changed since the plan was made: make a new plan\n" {
-		t.Fatalf("apply of a stale plan: exit %d\n%s", code, errOut)
-	}
-	os.WriteFile(live, data, 0o644)
-	if code, out, errOut := zonesync(t, "--config", cfg, "apply", planFile); code != 0 {
-		t.Fatalf("apply of the saved plan once live is back: exit %d\n%s%s", code, out, errOut)
-	}
+	data, err := os.ReadFile(live)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(live, append(data, []byte("intruder 60 IN A 203.0.113.66\n")...), 0o644))
+	code, _, errOut = zonesync(t, "--config", cfg, "apply", planFile)
+	require.Equal(t, 1, code, "apply of a stale plan:\n%s", errOut)
+	require.Equal(t, "zonesync: live state of zone example.org at provider local changed since the plan was made: make a new plan\n", errOut, "apply of a stale plan")
+	require.NoError(t, os.WriteFile(live, data, 0o644))
+	code, out, errOut := zonesync(t, "--config", cfg, "apply", planFile)
+	require.Equal(t, 0, code, "apply of the saved plan once live is back:\n%s%s", out, errOut)
 }
 
 func TestUsageErrorsStayOffStdout(t *testing.T) {
@@ -214,8 +202,8 @@ func TestUsageErrorsStayOffStdout(t *testing.T) {
 		{"import", "--zone", "example.com"},
 	} {
 		code, out, errOut := zonesync(t, args...)
-		if code != 1 || out != "" || strings.Count(errOut, "\n") != 1 {
-			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 1, nothing on stdout, one line on stderr", args, code, out, errOut)
-		}
+		assert.Equal(t, 1, code, "%v: exit", args)
+		assert.Empty(t, out, "%v: stdout", args)
+		assert.Equal(t, 1, strings.Count(errOut, "\n"), "%v: stderr %q, want one line", args, errOut)
 	}
 }

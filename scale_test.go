@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
@@ -25,24 +27,16 @@ func TestShardsSplitTheEstate(t *testing.T) {
 	var all []string
 	for _, shard := range []string{"1/2", "2/2"} {
 		code, out, errOut := zonesync(t, "--config", cfg, "plan", "--shard", shard, "--format", "json")
-		if code != 0 {
-			t.Fatalf("plan --shard %s: exit %d %s", shard, code, errOut)
-		}
+		require.Equal(t, 0, code, "plan --shard %s: %s", shard, errOut)
 		var p plan.Plan
-		if err := json.Unmarshal([]byte(out), &p); err != nil {
-			t.Fatal(err)
-		}
-		if p.Shard != shard {
-			t.Errorf("plan of shard %s records shard %q", shard, p.Shard)
-		}
+		require.NoError(t, json.Unmarshal([]byte(out), &p))
+		assert.Equal(t, shard, p.Shard, "the shard the plan records")
 		for _, z := range p.Zones {
 			all = append(all, z.Zone)
 		}
 	}
 	sort.Strings(all)
-	if strings.Join(all, " ") != "2.0.192.in-addr.arpa example.com example.org" {
-		t.Errorf("the two shards together hold %v, want every zone once", all)
-	}
+	assert.Equal(t, []string{"2.0.192.in-addr.arpa", "example.com", "example.org"}, all, "the two shards together hold every zone once")
 }
 
 func TestSavedPlanRefusedForAnotherShard(t *testing.T) {
@@ -50,12 +44,10 @@ func TestSavedPlanRefusedForAnotherShard(t *testing.T) {
 	planFile := filepath.Join(filepath.Dir(cfg), "plan.json")
 	zonesync(t, "--config", cfg, "plan", "--shard", "1/2", "-out", planFile)
 	code, _, errOut := zonesync(t, "--config", cfg, "apply", "--shard", "2/2", planFile)
-	if code != 1 || !strings.Contains(errOut, "the plan file was made for shard 1/2, not 2/2; apply it with --shard 1/2, or without --shard") {
-		t.Fatalf("exit %d\n%s", code, errOut)
-	}
-	if code, out, errOut := zonesync(t, "--config", cfg, "apply", "--shard", "1/2", planFile); code != 0 {
-		t.Fatalf("apply with the right shard: exit %d\n%s%s", code, out, errOut)
-	}
+	require.Equal(t, 1, code, errOut)
+	require.Contains(t, errOut, "the plan file was made for shard 1/2, not 2/2; apply it with --shard 1/2, or without --shard")
+	code, out, errOut := zonesync(t, "--config", cfg, "apply", "--shard", "1/2", planFile)
+	require.Equal(t, 0, code, "apply with the right shard:\n%s%s", out, errOut)
 }
 
 // slowProvider is the zonefile provider with a delay on every operation,
@@ -107,8 +99,9 @@ func init() {
 
 func TestInterruptFinishesInFlightAndReports(t *testing.T) {
 	cfg := copyExamples(t)
-	data, _ := os.ReadFile(cfg)
-	os.WriteFile(cfg, []byte(strings.Replace(string(data), "type: zonefile", "type: slow-zonefile-for-tests", 1)), 0o644)
+	data, err := os.ReadFile(cfg)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(cfg, []byte(strings.Replace(string(data), "type: zonefile", "type: slow-zonefile-for-tests", 1)), 0o644))
 	slowStarted = make(chan struct{})
 	started := slowStarted
 	go func() {
@@ -116,12 +109,8 @@ func TestInterruptFinishesInFlightAndReports(t *testing.T) {
 		syscall.Kill(os.Getpid(), syscall.SIGINT)
 	}()
 	code, out, errOut := zonesync(t, "--config", cfg, "apply", "--format", "json")
-	if code != 1 {
-		t.Fatalf("interrupted apply: exit %d, want 1\n%s", code, errOut)
-	}
-	if !strings.Contains(errOut, "interrupted: finishing the operations in flight, starting no new ones") {
-		t.Errorf("stderr %q", errOut)
-	}
+	require.Equal(t, 1, code, "interrupted apply:\n%s", errOut)
+	assert.Contains(t, errOut, "interrupted: finishing the operations in flight, starting no new ones")
 	var rep struct {
 		Interrupted bool `json:"interrupted"`
 		Summary     struct{ OK, Failed, Skipped int }
@@ -129,32 +118,32 @@ func TestInterruptFinishesInFlightAndReports(t *testing.T) {
 			Results []struct{ Status, Error string }
 		}
 	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("no report after an interrupt: %v\n%s", err, out)
-	}
-	if !rep.Interrupted || rep.Summary.OK == 0 || rep.Summary.Skipped == 0 || rep.Summary.Failed != 0 {
-		t.Fatalf("report %+v: want the in-flight operations ok, the rest skipped", rep.Summary)
-	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), "no report after an interrupt:\n%s", out)
+	const want = "want the in-flight operations ok, the rest skipped: %+v"
+	require.True(t, rep.Interrupted, "the report does not say interrupted")
+	require.NotZero(t, rep.Summary.OK, want, rep.Summary)
+	require.NotZero(t, rep.Summary.Skipped, want, rep.Summary)
+	require.Zero(t, rep.Summary.Failed, want, rep.Summary)
 	for _, z := range rep.Zones {
 		for _, r := range z.Results {
-			if r.Status == "skipped" && r.Error != "not run: apply was interrupted" {
-				t.Errorf("skipped operation says %q", r.Error)
+			if r.Status == "skipped" {
+				assert.Equal(t, "not run: apply was interrupted", r.Error, "what a skipped operation says")
 			}
 		}
 	}
 	// What was reported ok really landed: a new plan no longer has it.
-	code, out, _ = zonesync(t, "--config", cfg, "plan", "--format", "json")
+	code, out, errOut = zonesync(t, "--config", cfg, "plan", "--format", "json")
+	require.Equal(t, 0, code, "plan after the interrupt: %s", errOut)
 	var p plan.Plan
-	json.Unmarshal([]byte(out), &p)
-	if code != 0 || p.Summary.Create+p.Summary.Update+p.Summary.Delete != rep.Summary.Skipped {
-		t.Errorf("after the interrupt %d operations remain, want the %d skipped ones", p.Summary.Create+p.Summary.Update+p.Summary.Delete, rep.Summary.Skipped)
-	}
+	require.NoError(t, json.Unmarshal([]byte(out), &p))
+	assert.Equal(t, rep.Summary.Skipped, p.Summary.Create+p.Summary.Update+p.Summary.Delete, "operations remaining after the interrupt: want the skipped ones")
 }
 
 func TestSecondInterruptCancelsInFlight(t *testing.T) {
 	cfg := copyExamples(t)
-	data, _ := os.ReadFile(cfg)
-	os.WriteFile(cfg, []byte(strings.Replace(string(data), "type: zonefile", "type: slow-zonefile-for-tests", 1)), 0o644)
+	data, err := os.ReadFile(cfg)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(cfg, []byte(strings.Replace(string(data), "type: zonefile", "type: slow-zonefile-for-tests", 1)), 0o644))
 	slowStarted = make(chan struct{})
 	// Operations in flight must still be running when the second interrupt
 	// comes, however busy the machine: they take until cancelled.
@@ -188,10 +177,7 @@ func TestSecondInterruptCancelsInFlight(t *testing.T) {
 	code, out, errOut := zonesync(t, "--config", cfg, "apply", "--format", "json")
 	close(returned)
 	<-sending
-	if code != 1 || !strings.Contains(errOut, "interrupted again: cancelling the operations in flight") {
-		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
-	}
-	if !strings.Contains(out, `"error": "context canceled"`) {
-		t.Errorf("the cancelled operations are not reported failed:\n%s", out)
-	}
+	require.Equal(t, 1, code, errOut)
+	require.Contains(t, errOut, "interrupted again: cancelling the operations in flight")
+	assert.Contains(t, out, `"error": "context canceled"`, "the cancelled operations are not reported failed")
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/config"
@@ -51,18 +52,12 @@ func (p *partial) ReadZone(_ context.Context, zone string, opt providers.ReadOpt
 func project(t *testing.T, specs map[string]string) *config.Config {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.Mkdir(filepath.Join(dir, "zones"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "zones"), 0o755))
 	for name, body := range specs {
-		if err := os.WriteFile(filepath.Join(dir, "zones", name+".yaml"), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "zones", name+".yaml"), []byte(body), 0o644))
 	}
 	cfg, err := config.Parse(filepath.Join(dir, "zonesync.yaml"), []byte("providers:\n  p:\n    type: partial\n"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return cfg
 }
 
@@ -88,14 +83,10 @@ func TestPrepareReadsOnlyWhatSpecsNeed(t *testing.T) {
 			defer progressMu.Unlock()
 			progress = append(progress, [2]int{done, total})
 		}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	// The read replaced by a whole one is not progress: three zones, three steps.
 	progressMu.Lock()
-	if want := [][2]int{{1, 3}, {2, 3}, {3, 3}}; !slices.Equal(progress, want) {
-		t.Errorf("progress %v, want %v", progress, want)
-	}
+	assert.Equal(t, [][2]int{{1, 3}, {2, 3}, {3, 3}}, progress, "progress")
 	progressMu.Unlock()
 	p.mu.Lock()
 	runs := p.runs
@@ -111,9 +102,7 @@ func TestPrepareReadsOnlyWhatSpecsNeed(t *testing.T) {
 	reads := slices.DeleteFunc(slices.Clone(p.reads), func(r string) bool { return r == "c.test-soa" })
 	p.mu.Unlock()
 	slices.Sort(reads)
-	if want := []string{"a.test-soa", "b.test", "c.test"}; !slices.Equal(reads, want) {
-		t.Errorf("reads = %v, want %v (and maybe c.test-soa)", reads, want)
-	}
+	assert.Equal(t, []string{"a.test-soa", "b.test", "c.test"}, reads, "reads (and maybe c.test-soa)")
 	for i, zp := range prep.Plan.Zones {
 		var soa *plan.Operation
 		for _, op := range zp.Operations {
@@ -123,12 +112,14 @@ func TestPrepareReadsOnlyWhatSpecsNeed(t *testing.T) {
 		}
 		switch zp.Zone {
 		case "a.test":
-			if soa != nil || prep.Live[i].SOA != nil {
-				t.Errorf("a.test: SOA op %+v, live SOA %+v; want neither", soa, prep.Live[i].SOA)
-			}
+			assert.Nil(t, soa, "a.test: an SOA operation")
+			assert.Nil(t, prep.Live[i].SOA, "a.test: a live SOA")
 		case "b.test", "c.test":
-			if soa == nil || soa.Before == nil || *soa.Before.SOA != *liveSOA {
-				t.Fatalf("%s: SOA op %+v, want one from the live SOA", zp.Zone, soa)
+			require.NotNil(t, soa, "%s: no SOA operation", zp.Zone)
+			require.NotNil(t, soa.Before, "%s: an SOA operation without a before state", zp.Zone)
+			require.NotNil(t, soa.Before.SOA, "%s: an SOA operation without a before SOA", zp.Zone)
+			if d := cmp.Diff(*liveSOA, *soa.Before.SOA); d != "" {
+				t.Fatalf("%s: the SOA operation is not from the live SOA (-live +before):\n%s", zp.Zone, d)
 			}
 		}
 	}

@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/google/go-cmp/cmp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -83,18 +86,11 @@ func TestFailureSkipsOnlyDependents(t *testing.T) {
 	}}
 	rep := Run(context.Background(), prepared(p, zp), RunOptions{Concurrency: 1})
 	z := rep.Zones[0]
-	if got := statuses(z); !slices.Equal(got, []string{"ok", "failed", "skipped", "ok", "ok"}) {
-		t.Fatalf("statuses %v", got)
-	}
-	if z.Results[1].Error != "provider says no" {
-		t.Errorf("failed op error %q", z.Results[1].Error)
-	}
-	if want := "not run: it depends on operation 2 (delete x A), which failed"; z.Results[2].Error != want {
-		t.Errorf("skipped op error %q, want %q", z.Results[2].Error, want)
-	}
-	if rep.Summary != (Counts{OK: 3, Failed: 1, Skipped: 1}) || !rep.Failed() {
-		t.Errorf("summary %+v", rep.Summary)
-	}
+	require.Equal(t, []string{"ok", "failed", "skipped", "ok", "ok"}, statuses(z), "statuses")
+	assert.Equal(t, "provider says no", z.Results[1].Error, "failed op error")
+	assert.Equal(t, "not run: it depends on operation 2 (delete x A), which failed", z.Results[2].Error, "skipped op error")
+	assert.Equal(t, Counts{OK: 3, Failed: 1, Skipped: 1}, rep.Summary, "summary")
+	assert.True(t, rep.Failed(), "a run with a failed operation has failed")
 }
 
 func TestCreateZoneFailureSkipsEverything(t *testing.T) {
@@ -103,12 +99,8 @@ func TestCreateZoneFailureSkipsEverything(t *testing.T) {
 		op(1, plan.CreateZone, "", ""), op(2, plan.Create, "a", "A"), op(3, plan.Create, "b", "A"),
 	}}
 	rep := Run(context.Background(), prepared(p, zp), RunOptions{})
-	if got := statuses(rep.Zones[0]); !slices.Equal(got, []string{"failed", "skipped", "skipped"}) {
-		t.Errorf("statuses %v", got)
-	}
-	if len(p.calls) != 1 {
-		t.Errorf("provider called %d times after create_zone failed", len(p.calls))
-	}
+	assert.Equal(t, []string{"failed", "skipped", "skipped"}, statuses(rep.Zones[0]), "statuses")
+	assert.Len(t, p.calls, 1, "the provider is called again after create_zone failed")
 }
 
 func TestBatchesIndependentOperations(t *testing.T) {
@@ -121,9 +113,7 @@ func TestBatchesIndependentOperations(t *testing.T) {
 	}}
 	Run(context.Background(), prepared(p, zp), RunOptions{})
 	want := [][]string{{"delete x A"}, {"create x CNAME", "create y A", "delete z A"}}
-	if fmt.Sprint(p.calls) != fmt.Sprint(want) {
-		t.Errorf("batches %v, want %v", p.calls, want)
-	}
+	assert.Equal(t, want, p.calls, "batches")
 }
 
 // TestTransactionsTakeDependentOperations: a provider whose calls are
@@ -141,8 +131,8 @@ func TestTransactionsTakeDependentOperations(t *testing.T) {
 	}}
 	Run(context.Background(), prepared(p, zp), RunOptions{})
 	want := [][]string{{"switch_mode  "}, {"update_soa  ", "delete x A", "create x CNAME", "create y A"}}
-	if fmt.Sprint(p.calls) != fmt.Sprint(want) {
-		t.Errorf("calls %q, want %q", p.calls, want)
+	if diff := cmp.Diff(want, p.calls); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
 	}
 }
 
@@ -152,9 +142,9 @@ func TestStopSkipsWhatHasNotStarted(t *testing.T) {
 	close(stop)
 	zp := &plan.ZonePlan{Zone: "example.com", Operations: []*plan.Operation{op(1, plan.Create, "a", "A")}}
 	rep := Run(context.Background(), prepared(p, zp), RunOptions{Stop: stop})
-	if !rep.Interrupted || rep.Zones[0].Results[0].Status != Skipped || len(p.calls) != 0 {
-		t.Errorf("after stop: interrupted=%v results=%+v calls=%v", rep.Interrupted, rep.Zones[0].Results, p.calls)
-	}
+	assert.True(t, rep.Interrupted, "after stop: interrupted")
+	assert.Equal(t, Skipped, rep.Zones[0].Results[0].Status, "after stop: the operation's status")
+	assert.Empty(t, p.calls, "after stop: calls")
 }
 
 func TestOnZoneInPlanOrder(t *testing.T) {
@@ -165,9 +155,8 @@ func TestOnZoneInPlanOrder(t *testing.T) {
 	}
 	var order []string
 	Run(context.Background(), prepared(p, zones...), RunOptions{Concurrency: 6, OnZone: func(z *ZoneReport) { order = append(order, z.Zone) }})
-	if !slices.IsSorted(order) || len(order) != 12 {
-		t.Errorf("zones reported in order %v", order)
-	}
+	assert.Len(t, order, 12, "zones reported")
+	assert.True(t, slices.IsSorted(order), "zones reported in order %v", order)
 }
 
 // panicky is a provider whose Apply panics.
@@ -179,9 +168,8 @@ func TestProviderPanicIsReportedNotFatal(t *testing.T) {
 	zp := &plan.ZonePlan{Zone: "example.com", Provider: "p", Operations: []*plan.Operation{op(1, plan.Create, "a", "A")}}
 	rep := Run(context.Background(), prepared(&panicky{}, zp), RunOptions{})
 	r := rep.Zones[0].Results[0]
-	if r.Status != Failed || !strings.Contains(r.Error, "internal error in provider p: boom") {
-		t.Errorf("result %+v", r)
-	}
+	assert.Equal(t, Failed, r.Status)
+	assert.Contains(t, r.Error, "internal error in provider p: boom")
 }
 
 // signer is a provider that signs zones and tells their DS records.
@@ -199,16 +187,11 @@ func TestReportHasDSOfSignedZone(t *testing.T) {
 	zp := &plan.ZonePlan{Zone: "example.com", Provider: "p", Operations: []*plan.Operation{op(1, plan.EnableDNSSEC, "", "")}}
 	rep := Run(context.Background(), prepared(p, zp), RunOptions{})
 	z := rep.Zones[0]
-	if len(z.DS) != 1 {
-		t.Fatalf("DS %v, want one record", z.DS)
-	}
+	require.Len(t, z.DS, 1, "DS records")
 	var out strings.Builder
 	WriteZoneText(&out, z)
-	if !strings.Contains(out.String(), "    example.com. IN DS 24607 13 2 ab02d22c") {
-		t.Errorf("text report:\n%s", out.String())
-	}
+	assert.Contains(t, out.String(), "    example.com. IN DS 24607 13 2 ab02d22c", "text report")
 	zp = &plan.ZonePlan{Zone: "example.com", Provider: "p", Operations: []*plan.Operation{op(1, plan.Create, "a", "A")}}
-	if rep := Run(context.Background(), prepared(p, zp), RunOptions{}); rep.Zones[0].DS != nil {
-		t.Errorf("DS %v of a zone the apply did not sign", rep.Zones[0].DS)
-	}
+	rep = Run(context.Background(), prepared(p, zp), RunOptions{})
+	assert.Nil(t, rep.Zones[0].DS, "DS of a zone the apply did not sign")
 }

@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/miekg/dns"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/plan"
@@ -25,18 +26,12 @@ func project(b *testing.B, n int) (dir string, cfg *config.Config, set *provider
 	b.Helper()
 	dir = filepath.Join(os.TempDir(), fmt.Sprintf("zonesync-bench-%d", n))
 	if _, err := os.Stat(filepath.Join(dir, "zonesync.yaml")); err != nil {
-		if err := Generate(dir, n); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, Generate(dir, n))
 	}
 	cfg, err := config.Load(filepath.Join(dir, "zonesync.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	set, err = providers.Open(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	return dir, cfg, set
 }
 
@@ -47,6 +42,7 @@ func BenchmarkLoad(b *testing.B) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			_, cfg, set := project(b, n)
 			b.ReportAllocs()
+			// Inside a timed loop b.Fatal stays: require's Helper call would be timed.
 			for i := 0; i < b.N; i++ {
 				if _, err := apply.LoadSpecs(cfg, set); err != nil {
 					b.Fatal(err)
@@ -87,13 +83,9 @@ func BenchmarkFloor(b *testing.B) {
 	for _, n := range sizes {
 		dir, _, _ := project(b, n)
 		specData, err := os.ReadFile(filepath.Join(dir, "zones", Zone+".yaml"))
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		liveData, err := os.ReadFile(filepath.Join(dir, "live", Zone+".zone"))
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		b.Run(fmt.Sprintf("yaml/%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
@@ -137,28 +129,18 @@ func BenchmarkFloor(b *testing.B) {
 
 func TestGenerateMakesAPlannableProject(t *testing.T) {
 	dir := t.TempDir()
-	if err := Generate(dir, 600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, Generate(dir, 600))
 	cfg, err := config.Load(filepath.Join(dir, "zonesync.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	set, err := providers.Open(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	prep, err := apply.Prepare(context.Background(), cfg, set, apply.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	s := prep.Plan.Summary
-	if s.Create != 6 || s.Update != 6 || s.Delete != 6 {
-		t.Errorf("summary %+v, want 6 creates, 6 updates, 6 deletes (1%% each of 600)", s)
-	}
+	assert.Equal(t, 6, s.Create, "creates: 1% of 600")
+	assert.Equal(t, 6, s.Update, "updates: 1% of 600")
+	assert.Equal(t, 6, s.Delete, "deletes: 1% of 600")
 	var out bytes.Buffer
-	plan.WriteText(&out, prep.Plan, false)
-	if !strings.Contains(out.String(), "+_svc-000017._tcp") {
-		t.Error("the plan does not show the missing record set")
-	}
+	require.NoError(t, plan.WriteText(&out, prep.Plan, false))
+	assert.Contains(t, out.String(), "+_svc-000017._tcp", "the plan does not show the missing record set")
 }

@@ -31,50 +31,32 @@ safety:
 concurrency: 8
 `
 	cfg, err := Parse("/etc/zs/zonesync.yaml", []byte(data), env(map[string]string{"ID": "1234", "PASS": "s3cret-pass"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := cfg.ProviderNames(); strings.Join(got, ",") != "dns,local" {
-		t.Errorf("providers = %v", got)
-	}
-	if cfg.ZonesDir != "/etc/zs/specs" || cfg.Concurrency != 8 || cfg.Safety.MaxDeletePercent != 10 || cfg.Safety.MaxUpdatePercent != 30 {
-		t.Errorf("config = %+v", cfg)
-	}
-	if cfg.Providers["dns"].Type != "cloudns" {
-		t.Errorf("dns type = %q", cfg.Providers["dns"].Type)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, []string{"dns", "local"}, cfg.ProviderNames(), "providers")
+	assert.Equal(t, "/etc/zs/specs", cfg.ZonesDir)
+	assert.Equal(t, 8, cfg.Concurrency)
+	assert.Equal(t, 10, cfg.Safety.MaxDeletePercent)
+	assert.Equal(t, 30, cfg.Safety.MaxUpdatePercent)
+	assert.Equal(t, "cloudns", cfg.Providers["dns"].Type, "dns type")
 	var s struct {
 		AuthID       string `yaml:"auth_id"`
 		AuthPassword string `yaml:"auth_password"`
 	}
-	if err := cfg.Providers["dns"].Decode(&s); err != nil {
-		t.Fatal(err)
-	}
-	if s.AuthID != "1234" || s.AuthPassword != "s3cret-pass" {
-		t.Errorf("decoded %+v", s)
-	}
+	require.NoError(t, cfg.Providers["dns"].Decode(&s))
+	assert.Equal(t, "1234", s.AuthID)
+	assert.Equal(t, "s3cret-pass", s.AuthPassword)
 	// Only what the provider declares is a secret: an id from the
 	// environment is not.
-	if err := cfg.Providers["dns"].Secrets("auth_password", "not_set"); err != nil {
-		t.Fatal(err)
-	}
-	if secrets := strings.Join(cfg.Secrets(), ","); secrets != "s3cret-pass" {
-		t.Errorf("secrets = %q", secrets)
-	}
+	require.NoError(t, cfg.Providers["dns"].Secrets("auth_password", "not_set"))
+	assert.Equal(t, []string{"s3cret-pass"}, cfg.Secrets(), "secrets")
 	inline, err := Parse("z.yaml", []byte("providers:\n  a: {type: x, token: literal-token}\n  b: {type: y, tsig: {name: k, secret: c2VjcmV0}}\n  c: {type: z, secret_key: sk-123456}\n"), env(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for name, key := range map[string]string{"a": "token", "b": "tsig.secret", "c": "secret_key"} {
-		if err := inline.Providers[name].Secrets(key); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, inline.Providers[name].Secrets(key), "%s %s", name, key)
 	}
 	secrets := inline.Secrets()
 	sort.Strings(secrets)
-	if got := strings.Join(secrets, ","); got != "c2VjcmV0,literal-token,sk-123456" {
-		t.Errorf("secrets written in the file = %q", got)
-	}
+	assert.Equal(t, []string{"c2VjcmV0", "literal-token", "sk-123456"}, secrets, "secrets written in the file")
 }
 
 func TestParseConfigErrors(t *testing.T) {
@@ -101,29 +83,21 @@ func TestParseConfigErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("zonesync.yaml", []byte(tc.data), env(nil))
-			if err == nil {
-				t.Fatal("accepted")
-			}
-			if got := strings.Split(err.Error(), "\n"); strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
-				t.Errorf("got:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(tc.want, "\n  "))
-			}
+			require.Error(t, err, "accepted")
+			assert.Equal(t, tc.want, strings.Split(err.Error(), "\n"))
 		})
 	}
 }
 
 func TestProviderDecodeErrors(t *testing.T) {
 	cfg, err := Parse("z.yaml", []byte("providers:\n  p:\n    type: x\n    port: many\n    extra: 1\n"), env(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var s struct {
 		Port int `yaml:"port"`
 	}
 	err = cfg.Providers["p"].Decode(&s)
 	want := "z.yaml:4:11: providers.p.port must be a whole number, not \"many\"\nz.yaml:5:5: unknown key \"extra\" in providers.p"
-	if err == nil || err.Error() != want {
-		t.Errorf("Decode error:\n%v\nwant:\n%s", err, want)
-	}
+	assert.EqualError(t, err, want, "Decode error")
 }
 
 // TestProviderDecodeInline: the keys of a struct embedded with

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/miekg/dns"
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzCanonicalValue: canonical values are canonical: parsing one again
@@ -30,34 +31,30 @@ func FuzzCanonicalValue(f *testing.F) {
 			return
 		}
 		if rrtype == "TXT" || rrtype == "SPF" {
-			if text, err := TXTText(c); err != nil || text != value {
-				t.Fatalf("TXT %q -> %q -> %q, %v", value, c, text, err)
-			}
+			text, err := TXTText(c)
+			require.NoError(t, err, "TXT %q -> %q", value, c)
+			require.Equal(t, value, text, "TXT %q -> %q -> text", value, c)
 			// Plain text is the plain split, which the list form and a
 			// live record holding those strings give back unchanged.
 			strs, err := TXTStrings(c)
-			if err != nil || !PlainTXT(strs) {
-				t.Fatalf("TXT %q -> %q: strings %q are not the plain split (%v)", value, c, strs, err)
-			}
-			if again, err := TXTStringsValue(strs); err != nil || again != c {
-				t.Fatalf("TXT %q -> %q -> strings %q -> %q, %v", value, c, strs, again, err)
-			}
+			require.NoError(t, err, "TXT %q -> %q", value, c)
+			require.True(t, PlainTXT(strs), "TXT %q -> %q: strings %q are not the plain split", value, c, strs)
+			again, err := TXTStringsValue(strs)
+			require.NoError(t, err, "TXT %q -> %q -> strings %q", value, c, strs)
+			require.Equal(t, c, again, "TXT %q -> %q -> strings %q", value, c, strs)
 			rr, err := dns.NewRR(". 0 IN TXT " + c)
-			if err != nil || CanonicalRR(rr) != c {
-				t.Fatalf("TXT %q -> %q: as a live record %v, %v", value, c, rr, err)
-			}
+			require.NoError(t, err, "TXT %q -> %q as a live record", value, c)
+			require.Equal(t, c, CanonicalRR(rr), "TXT %q -> %q as a live record", value, c)
 			return
 		}
 		if rrtype == "AAAA" {
 			rr, err := dns.NewRR(". 0 IN AAAA " + c)
-			if err != nil || CanonicalRR(rr) != c {
-				t.Fatalf("AAAA %q -> %q: as a live record %v, %v", value, c, rr, err)
-			}
+			require.NoError(t, err, "AAAA %q -> %q as a live record", value, c)
+			require.Equal(t, c, CanonicalRR(rr), "AAAA %q -> %q as a live record", value, c)
 		}
 		again, err := CanonicalValue(rrtype, c)
-		if err != nil || again != c {
-			t.Fatalf("%s %q -> %q -> %q, %v", rrtype, value, c, again, err)
-		}
+		require.NoError(t, err, "%s %q -> %q", rrtype, value, c)
+		require.Equal(t, c, again, "%s %q -> %q", rrtype, value, c)
 	})
 }
 
@@ -80,8 +77,7 @@ func FuzzFastValue(f *testing.F) {
 			return
 		}
 		slow, err := slowValue(rrtype, value)
-		if err != nil || slow != fast {
-			t.Fatalf("%s %q: fast path %q, miekg/dns %q (%v)", rrtype, value, fast, slow, err)
-		}
+		require.NoError(t, err, "%s %q: the fast path took it, miekg/dns refuses it", rrtype, value)
+		require.Equal(t, slow, fast, "%s %q: fast path (got) against miekg/dns (want)", rrtype, value)
 	})
 }

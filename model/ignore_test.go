@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestIgnoreRuleMatchesLabels: a rule's glob runs over the whole relative
@@ -61,14 +62,10 @@ func FuzzIgnoreRuleKeepsPathMatches(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if err := CheckGlob(pattern); err != nil {
-			t.Fatalf("path.Match takes %q, the ignore rule refuses it: %v", pattern, err)
-		}
+		require.NoError(t, CheckGlob(pattern), "path.Match takes %q, the ignore rule refuses it", pattern)
 		if !ok {
 			return
 		}
-		if !(IgnoreRule{Name: pattern}).Matches(name, "TXT") {
-			t.Fatalf("path.Match(%q, %q) is true, the ignore rule does not match", pattern, name)
-		}
+		require.True(t, IgnoreRule{Name: pattern}.Matches(name, "TXT"), "path.Match(%q, %q) is true, the ignore rule does not match", pattern, name)
 	})
 }

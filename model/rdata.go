@@ -145,6 +145,14 @@ func NewRR(owner string, ttl uint32, rrtype, value string) (dns.RR, error) {
 	if rr == nil {
 		return nil, fmt.Errorf("%s %s value %q is empty", owner, rrtype, value)
 	}
+	if _, generic := rr.(*dns.RFC3597); !generic && strings.HasPrefix(strings.TrimSpace(value), `\#`) {
+		// miekg/dns reads RFC 3597 data of a known type even when it is too
+		// short for that type: "A \# 0" becomes an A record without an
+		// address, written "<nil>". Such a record must read back as itself.
+		if _, err := dns.NewRR(rr.String()); err != nil {
+			return nil, fmt.Errorf("%s %s value %q is not a whole %s record", owner, rrtype, value, rrtype)
+		}
+	}
 	return rr, nil
 }
 

@@ -100,12 +100,6 @@ type RecordSet struct {
 	Values []string
 	// Failover is the record set's health check, or nil.
 	Failover *Failover
-	// IDs maps a value to the provider's id for the record holding it,
-	// for providers that address records by id. Set on live zones only.
-	//
-	// Deprecated: each provider moves its ids to an index of its own (see
-	// package providers); the field goes when none uses it.
-	IDs map[string]string
 	// Pos is where the record set is declared in its spec.
 	Pos Pos
 }

@@ -148,7 +148,9 @@ func TestChangeOfOtherActions(t *testing.T) {
 	}
 	// A hand-built update gets its change computed when asked.
 	op := &Operation{Action: Update, Name: "www", Type: "A", Before: state(300, "192.0.2.1"), After: state(300, "192.0.2.2")}
-	assert.Equal(t, []Pair{{Old: "192.0.2.1", New: "192.0.2.2"}}, op.Change().Pairs)
+	if d := cmp.Diff([]Pair{{Old: "192.0.2.1", New: "192.0.2.2"}}, op.Change().Pairs); d != "" {
+		t.Errorf("pairs of a hand-built update (-want +got):\n%s", d)
+	}
 }
 
 func TestZone(t *testing.T) {

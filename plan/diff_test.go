@@ -2,10 +2,11 @@ package plan
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 )
@@ -19,9 +20,7 @@ func zone(t *testing.T, lines ...string) *model.Zone {
 		var ttl uint32
 		fmt.Sscan(f[2], &ttl)
 		rs, err := model.NewRecordSet(f[0], f[1], ttl, strings.Split(f[3], "|")...)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		z.Records = append(z.Records, rs)
 	}
 	z.SortRecords()
@@ -67,18 +66,15 @@ func TestDiffOrder(t *testing.T) {
 		"create alias CNAME", "create b A", "create new A", // then create
 		"delete gone A", // other deletes last
 	}
-	if got := ops(zp); !slices.Equal(got, want) {
-		t.Errorf("operations:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
-	}
+	assert.Equal(t, want, ops(zp), "operations")
 	for i, op := range zp.Operations {
-		if op.Seq != i+1 {
-			t.Errorf("operation %d has seq %d", i, op.Seq)
-		}
+		assert.Equal(t, i+1, op.Seq, "seq of operation %d", i)
 	}
 	soa := zp.Operations[0]
-	if soa.Before.SOA.Refresh != 3600 || soa.After.SOA.Refresh != 7200 || soa.After.SOA.PrimaryNS != "ns.example.com." || soa.After.SOA.Serial != 0 {
-		t.Errorf("update_soa before %+v after %+v", soa.Before.SOA, soa.After.SOA)
-	}
+	assert.Equal(t, uint32(3600), soa.Before.SOA.Refresh, "update_soa before")
+	assert.Equal(t, uint32(7200), soa.After.SOA.Refresh, "update_soa after")
+	assert.Equal(t, "ns.example.com.", soa.After.SOA.PrimaryNS, "update_soa after")
+	assert.Equal(t, uint32(0), soa.After.SOA.Serial, "update_soa after")
 }
 
 func TestDiffIsDeterministic(t *testing.T) {
@@ -90,23 +86,17 @@ func TestDiffIsDeterministic(t *testing.T) {
 	live := zone(t, lines[50:]...)
 	first := ops(Diff(desired, live, allCaps))
 	for i := 0; i < 5; i++ {
-		if got := ops(Diff(desired, live, allCaps)); !slices.Equal(got, first) {
-			t.Fatal("two diffs of the same zones differ")
-		}
+		require.Equal(t, first, ops(Diff(desired, live, allCaps)), "two diffs of the same zones differ")
 	}
 }
 
 func TestDiffTTLAndValues(t *testing.T) {
 	desired := zone(t, "a A 300 192.0.2.1|192.0.2.2", "b A 600 192.0.2.3", "c AAAA 300 2001:db8::1")
 	live := zone(t, "a A 300 192.0.2.2|192.0.2.1", "b A 300 192.0.2.3", "c AAAA 300 2001:DB8:0::1")
-	if got := ops(Diff(desired, live, allCaps)); !slices.Equal(got, []string{"update b A"}) {
-		t.Errorf("per-record TTL provider: %v, want only the TTL change of b", got)
-	}
+	assert.Equal(t, []string{"update b A"}, ops(Diff(desired, live, allCaps)), "per-record TTL provider: only the TTL change of b")
 	zoneTTL := model.Capabilities{ZoneTTL: true}
 	desired.TTL, live.TTL = 600, 300
-	if got := ops(Diff(desired, live, zoneTTL)); !slices.Equal(got, []string{"update_ttl"}) {
-		t.Errorf("zone TTL provider: %v, want one update_ttl and no record updates", got)
-	}
+	assert.Equal(t, []string{"update_ttl"}, ops(Diff(desired, live, zoneTTL)), "zone TTL provider: one update_ttl and no record updates")
 }
 
 func TestManagedLeavesIgnoredAndApexNS(t *testing.T) {
@@ -120,26 +110,18 @@ func TestManagedLeavesIgnoredAndApexNS(t *testing.T) {
 		"www A 300 192.0.2.1",
 	)
 	zp := Diff(desired, Managed(desired, live, allCaps), allCaps)
-	if got := ops(zp); !slices.Equal(got, []string{"delete _acme-challenge A"}) {
-		t.Errorf("operations %v; want only the A that no rule covers deleted", got)
-	}
+	assert.Equal(t, []string{"delete _acme-challenge A"}, ops(zp), "only the A that no rule covers is deleted")
 	// Declaring apex NS makes them managed.
 	desired2 := zone(t, "@ NS 300 ns2.example.net.", "www A 300 192.0.2.1")
-	if got := ops(Diff(desired2, Managed(desired2, live, allCaps), allCaps)); !slices.Contains(got, "update @ NS") {
-		t.Errorf("declared apex NS not managed: %v", got)
-	}
+	assert.Contains(t, ops(Diff(desired2, Managed(desired2, live, allCaps), allCaps)), "update @ NS", "declared apex NS not managed")
 }
 
 func TestDiffMissingZone(t *testing.T) {
 	desired := zone(t, "www A 300 192.0.2.1")
 	desired.SOA = &model.SOA{Refresh: 7200}
 	zp := Diff(desired, nil, allCaps)
-	if got := ops(zp); !slices.Equal(got, []string{"create_zone", "update_soa", "create www A"}) {
-		t.Errorf("operations %v", got)
-	}
-	if zp.LiveDigest != "none" {
-		t.Errorf("live digest %q for a missing zone", zp.LiveDigest)
-	}
+	assert.Equal(t, []string{"create_zone", "update_soa", "create www A"}, ops(zp), "operations")
+	assert.Equal(t, "none", zp.LiveDigest, "live digest for a missing zone")
 }
 
 // The live digest covers the SOA only when the spec manages it: a provider
@@ -153,33 +135,23 @@ func TestLiveDigestAndTheSOA(t *testing.T) {
 	otherSOA.SOA = &model.SOA{PrimaryNS: "ns1.example.com.", AdminMail: "admin.example.com.", Refresh: 7200, Retry: 600, Expire: 604800, Minimum: 300}
 	without := zone(t, "www A 300 192.0.2.1")
 	digest := func(desired, live *model.Zone) string { return Diff(desired, live, allCaps).LiveDigest }
-	if a, b, c := digest(desired, withSOA), digest(desired, otherSOA), digest(desired, without); a != b || a != c {
-		t.Errorf("unmanaged SOA changes the live digest: %s, %s, %s", a, b, c)
-	}
-	if withSOA.SOA == nil {
-		t.Fatal("the digest must not clear the live zone's SOA")
-	}
+	a := digest(desired, withSOA)
+	assert.Equal(t, a, digest(desired, otherSOA), "unmanaged SOA changes the live digest")
+	assert.Equal(t, a, digest(desired, without), "unmanaged SOA changes the live digest")
+	require.NotNil(t, withSOA.SOA, "the digest must not clear the live zone's SOA")
 	desired.SOA = &model.SOA{Refresh: 3600}
-	if digest(desired, withSOA) == digest(desired, otherSOA) {
-		t.Error("a managed SOA's change does not change the live digest")
-	}
+	assert.NotEqual(t, digest(desired, withSOA), digest(desired, otherSOA), "a managed SOA's change does not change the live digest")
 }
 
 func TestDiffModes(t *testing.T) {
 	slave := &model.Zone{Name: "example.com", Mode: model.Slave, Masters: []string{"192.0.2.53"}}
 	live := zone(t, "www A 300 192.0.2.1")
-	if got := ops(Diff(slave, Managed(slave, live, allCaps), allCaps)); !slices.Equal(got, []string{"switch_mode"}) {
-		t.Errorf("master -> slave: %v, want switch_mode only (records of a slave are not managed)", got)
-	}
+	assert.Equal(t, []string{"switch_mode"}, ops(Diff(slave, Managed(slave, live, allCaps), allCaps)), "master -> slave: switch_mode only (records of a slave are not managed)")
 	liveSlave := &model.Zone{Name: "example.com", Mode: model.Slave, Masters: []string{"192.0.2.1"}, TTL: 86400}
-	if got := ops(Diff(slave, liveSlave, allCaps)); !slices.Equal(got, []string{"update_masters"}) {
-		t.Errorf("masters change: %v", got)
-	}
+	assert.Equal(t, []string{"update_masters"}, ops(Diff(slave, liveSlave, allCaps)), "masters change")
 	// A slave's TTL comes from its masters: never planned, even where the zone has one TTL.
 	slave.TTL = 3600
-	if got := ops(Diff(slave, liveSlave, model.Capabilities{ZoneTTL: true, Slave: true})); slices.Contains(got, "update_ttl") {
-		t.Errorf("slave zone TTL planned: %v", got)
-	}
+	assert.NotContains(t, ops(Diff(slave, liveSlave, model.Capabilities{ZoneTTL: true, Slave: true})), "update_ttl", "slave zone TTL planned")
 }
 
 func TestFailoverOrdering(t *testing.T) {
@@ -191,13 +163,11 @@ func TestFailoverOrdering(t *testing.T) {
 	live.Find("old", "A").Failover = f
 	zp := Diff(desired, live, allCaps)
 	want := []string{"create new A", "create_failover keep A", "create_failover new A", "delete_failover old A", "delete old A"}
-	if got := ops(zp); !slices.Equal(got, want) {
-		t.Errorf("operations:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
-	}
+	assert.Equal(t, want, ops(zp), "operations")
 	deps := Dependencies(zp.Operations)
-	if !slices.Equal(deps[2], []int{0}) || !slices.Equal(deps[4], []int{3}) || len(deps[1]) != 0 {
-		t.Errorf("dependencies %v: failover of new needs its create, the delete of old needs its failover gone", deps)
-	}
+	assert.Equal(t, []int{0}, deps[2], "dependencies %v: failover of new needs its create", deps)
+	assert.Equal(t, []int{3}, deps[4], "dependencies %v: the delete of old needs its failover gone", deps)
+	assert.Empty(t, deps[1], "dependencies %v", deps)
 }
 
 func TestDependencies(t *testing.T) {
@@ -206,19 +176,15 @@ func TestDependencies(t *testing.T) {
 	zp := Diff(desired, nil, allCaps)
 	deps := Dependencies(zp.Operations)
 	for i := 1; i < len(deps); i++ {
-		if !slices.Contains(deps[i], 0) {
-			t.Errorf("operation %d does not depend on create_zone", i+1)
-		}
+		assert.Contains(t, deps[i], 0, "operation %d does not depend on create_zone", i+1)
 	}
 	zp = Diff(desired, live, allCaps)
 	// delete x A, create x CNAME, create z A, delete w A
 	deps = Dependencies(zp.Operations)
-	if got := ops(zp); !slices.Equal(got, []string{"delete x A", "create x CNAME", "create z A", "delete w A"}) {
-		t.Fatalf("operations %v", got)
-	}
-	if !slices.Equal(deps[1], []int{0}) || len(deps[2]) != 0 || len(deps[3]) != 0 {
-		t.Errorf("dependencies %v", deps)
-	}
+	require.Equal(t, []string{"delete x A", "create x CNAME", "create z A", "delete w A"}, ops(zp), "operations")
+	assert.Equal(t, []int{0}, deps[1], "dependencies %v", deps)
+	assert.Empty(t, deps[2], "dependencies %v", deps)
+	assert.Empty(t, deps[3], "dependencies %v", deps)
 }
 
 func TestCheckSafety(t *testing.T) {
@@ -231,26 +197,21 @@ func TestCheckSafety(t *testing.T) {
 	s := config.Safety{MaxDeletePercent: 30, MaxUpdatePercent: 30, MinExistingRecords: 10}
 	zp := Diff(desired, live, allCaps)
 	r := CheckSafety(zp, desired, live, s)
-	if len(r) != 1 || !strings.Contains(r[0], "delete 8 of 20 record sets (40%), above safety.max_delete_percent 30%") {
-		t.Errorf("refusals %q", r)
+	if assert.Len(t, r, 1, "refusals") {
+		assert.Contains(t, r[0], "delete 8 of 20 record sets (40%), above safety.max_delete_percent 30%")
 	}
 	s.MaxDeletePercent = 40
-	if r := CheckSafety(zp, desired, live, s); len(r) != 0 {
-		t.Errorf("40%% deletes at a 40%% limit refused: %q", r)
-	}
+	assert.Empty(t, CheckSafety(zp, desired, live, s), "40% deletes at a 40% limit refused")
 	s.MinExistingRecords = 21
 	s.MaxDeletePercent = 0
-	if r := CheckSafety(zp, desired, live, s); len(r) != 0 {
-		t.Errorf("a zone below min_existing_records refused: %q", r)
-	}
+	assert.Empty(t, CheckSafety(zp, desired, live, s), "a zone below min_existing_records refused")
 	empty := zone(t)
 	s = config.Safety{MaxDeletePercent: 30, MaxUpdatePercent: 30, MinExistingRecords: 10}
-	if r := CheckSafety(Diff(live, empty, allCaps), live, empty, s); len(r) != 1 || !strings.Contains(r[0], "returned no records") {
-		t.Errorf("empty live answer not refused: %q", r)
+	r = CheckSafety(Diff(live, empty, allCaps), live, empty, s)
+	if assert.Len(t, r, 1, "empty live answer not refused") {
+		assert.Contains(t, r[0], "returned no records")
 	}
-	if r := CheckSafety(Diff(live, nil, allCaps), live, nil, s); len(r) != 0 {
-		t.Errorf("a new zone refused: %q", r)
-	}
+	assert.Empty(t, CheckSafety(Diff(live, nil, allCaps), live, nil, s), "a new zone refused")
 }
 
 func TestIgnoredConflicts(t *testing.T) {
@@ -262,12 +223,8 @@ func TestIgnoredConflicts(t *testing.T) {
 		"example.com: api A cannot be created: the ignored live record set api CNAME holds the name, and a CNAME can hold no other data",
 		"example.com: www CNAME cannot be created: the ignored live record set www TXT holds the name, and a CNAME can hold no other data",
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("conflicts:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
-	}
-	if got := IgnoredConflicts(zone(t, "www A 300 192.0.2.1"), live); len(got) != 0 {
-		t.Errorf("conflicts where there are none: %v", got)
-	}
+	assert.Equal(t, want, got, "conflicts")
+	assert.Empty(t, IgnoredConflicts(zone(t, "www A 300 192.0.2.1"), live), "conflicts where there are none")
 }
 
 func TestOperationsDoNotShareLiveValues(t *testing.T) {
@@ -276,10 +233,6 @@ func TestOperationsDoNotShareLiveValues(t *testing.T) {
 	zp := Diff(desired, live, allCaps)
 	live.Records[0].Values[1] = "changed by a provider"
 	desired.Records[0].Values[1] = "changed too"
-	if got := zp.Operations[0].Before.Values; got[1] != "192.0.2.2" {
-		t.Errorf("before values follow the live zone: %v", got)
-	}
-	if got := zp.Operations[0].After.Values; got[1] != "192.0.2.9" {
-		t.Errorf("after values follow the desired zone: %v", got)
-	}
+	assert.Equal(t, "192.0.2.2", zp.Operations[0].Before.Values[1], "before values follow the live zone")
+	assert.Equal(t, "192.0.2.9", zp.Operations[0].After.Values[1], "after values follow the desired zone")
 }

@@ -3,8 +3,11 @@ package plan
 import (
 	"bytes"
 	"slices"
-	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzDecode: no plan file makes Decode panic; one it accepts is written
@@ -16,9 +19,7 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Decode(bytes.NewReader(data))
 		if err != nil {
-			if strings.Contains(err.Error(), "\n") {
-				t.Fatalf("a refusal spans lines: %q", err)
-			}
+			require.NotContains(t, err.Error(), "\n", "a refusal spans lines")
 			return
 		}
 		for _, z := range p.Zones {
@@ -27,28 +28,22 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 		var out bytes.Buffer
-		if err := WriteJSON(&out, p); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := Decode(&out); err != nil {
-			t.Fatalf("a plan written back is refused: %v", err)
-		}
+		require.NoError(t, WriteJSON(&out, p))
+		_, err = Decode(&out)
+		require.NoError(t, err, "a plan written back is refused")
 	})
 }
 
 // checkChange: a decoded operation's change accounts for every value of
 // its states, each once, and its lists are views of each other.
 func checkChange(t *testing.T, op *Operation) {
+	t.Helper()
 	c := op.change
 	if op.Action != Create && op.Action != Update && op.Action != Delete {
-		if c != nil {
-			t.Fatalf("%s has a change", op.Action)
-		}
+		require.Nil(t, c, "%s has a change", op.Action)
 		return
 	}
-	if c == nil {
-		t.Fatalf("%s has no change", op.Action)
-	}
+	require.NotNil(t, c, "%s has no change", op.Action)
 	set := func(s *State) []string {
 		if s == nil {
 			return nil
@@ -56,13 +51,17 @@ func checkChange(t *testing.T, op *Operation) {
 		return sortedSet(s.Values)
 	}
 	merged := func(a, b []string) []string { return sortedSet(append(slices.Clone(a), b...)) }
-	if op.Action != Delete && !slices.Equal(merged(c.Kept, c.Added), set(op.After)) {
-		t.Fatalf("kept %q + added %q is not after %q", c.Kept, c.Added, set(op.After))
+	// EquateEmpty: no values at all is one set, nil or not.
+	if op.Action != Delete {
+		if d := cmp.Diff(set(op.After), merged(c.Kept, c.Added), cmpopts.EquateEmpty()); d != "" {
+			t.Fatalf("kept %q + added %q is not after (-after +kept+added):\n%s", c.Kept, c.Added, d)
+		}
 	}
-	if op.Action != Create && !slices.Equal(merged(c.Kept, c.Removed), set(op.Before)) {
-		t.Fatalf("kept %q + removed %q is not before %q", c.Kept, c.Removed, set(op.Before))
+	if op.Action != Create {
+		if d := cmp.Diff(set(op.Before), merged(c.Kept, c.Removed), cmpopts.EquateEmpty()); d != "" {
+			t.Fatalf("kept %q + removed %q is not before (-before +kept+removed):\n%s", c.Kept, c.Removed, d)
+		}
 	}
-	if len(c.Pairs)+len(c.Creates) != len(c.Added) || len(c.Pairs)+len(c.Deletes) != len(c.Removed) {
-		t.Fatalf("pairs %d, creates %d, deletes %d do not add up to added %d and removed %d", len(c.Pairs), len(c.Creates), len(c.Deletes), len(c.Added), len(c.Removed))
-	}
+	require.Equal(t, len(c.Added), len(c.Pairs)+len(c.Creates), "pairs %d + creates %d against added", len(c.Pairs), len(c.Creates))
+	require.Equal(t, len(c.Removed), len(c.Pairs)+len(c.Deletes), "pairs %d + deletes %d against removed", len(c.Pairs), len(c.Deletes))
 }

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 )
 
@@ -65,29 +68,22 @@ func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
 	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(path, got, 0o644))
 		return
 	}
 	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./plan -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; got:\n%s", name, got)
+	require.NoError(t, err, "run go test ./plan -update to create it")
+	// Line by line, so that the diff names the lines that changed.
+	if d := cmp.Diff(strings.SplitAfter(string(want), "\n"), strings.SplitAfter(string(got), "\n")); d != "" {
+		t.Errorf("%s differs from the golden file; run go test ./plan -update after a deliberate change (-want +got):\n%s", name, d)
 	}
 }
 
 func TestWriteTextGolden(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteText(&b, fixture(t), false); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, WriteText(&b, fixture(t), false))
 	golden(t, "plan.txt.golden", b.Bytes())
-	if strings.Contains(b.String(), "\x1b[") {
-		t.Error("colorless output has ANSI escapes")
-	}
+	assert.NotContains(t, b.String(), "\x1b[", "colorless output has ANSI escapes")
 	var c bytes.Buffer
 	WriteText(&c, fixture(t), true)
 	golden(t, "plan.color.golden", c.Bytes())
@@ -95,34 +91,24 @@ func TestWriteTextGolden(t *testing.T) {
 
 func TestWriteMarkdownGolden(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteMarkdown(&b, fixture(t), MarkdownOptions{Marker: "dns/zonesync.yaml"}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, WriteMarkdown(&b, fixture(t), MarkdownOptions{Marker: "dns/zonesync.yaml"}))
 	golden(t, "plan.md.golden", b.Bytes())
 }
 
 func TestWriteJSONGolden(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteJSON(&b, fixture(t)); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, WriteJSON(&b, fixture(t)))
 	golden(t, "plan.json.golden", b.Bytes())
 	// The document has exactly the schema's top-level keys.
 	var doc map[string]json.RawMessage
-	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(b.Bytes(), &doc))
 	for _, k := range []string{"format_version", "zones", "summary"} {
-		if _, ok := doc[k]; !ok {
-			t.Errorf("plan JSON lacks %q", k)
-		}
+		assert.Contains(t, doc, k, "plan JSON lacks %q", k)
 	}
 	back, err := Decode(bytes.NewReader(b.Bytes()))
-	if err != nil {
-		t.Fatalf("the plan JSON does not decode: %v", err)
-	}
-	if back.Summary != fixture(t).Summary {
-		t.Errorf("summary after a round trip %+v", back.Summary)
+	require.NoError(t, err, "the plan JSON does not decode")
+	if d := cmp.Diff(fixture(t).Summary, back.Summary); d != "" {
+		t.Errorf("summary after a round trip (-want +got):\n%s", d)
 	}
 }
 
@@ -136,18 +122,15 @@ func TestMarkdownStaysUnderLimit(t *testing.T) {
 	var b bytes.Buffer
 	WriteMarkdown(&b, p, MarkdownOptions{Marker: "zonesync.yaml"})
 	out := b.String()
-	if len(out) > GitHubCommentLimit {
-		t.Fatalf("markdown is %d characters, over GitHub's %d", len(out), GitHubCommentLimit)
+	require.LessOrEqual(t, len(out), GitHubCommentLimit, "markdown over GitHub's comment limit")
+	const marker = "<!-- zonesync-plan: zonesync.yaml -->\n"
+	assert.Equal(t, marker, out[:min(len(out), len(marker))], "markdown does not start with the marker")
+	// The whole comment is too long to print; its end says what was cut.
+	for _, note := range []string{"more operations not shown", "500 to create"} {
+		assert.True(t, strings.Contains(out, note), "a cut plan does not say %q:\n%s", note, out[max(0, len(out)-300):])
 	}
-	if !strings.HasPrefix(out, "<!-- zonesync-plan: zonesync.yaml -->\n") {
-		t.Error("markdown does not start with the marker")
-	}
-	if !strings.Contains(out, "more operations not shown") || !strings.Contains(out, "500 to create") {
-		t.Errorf("a cut plan does not say what was left out:\n%s", out[len(out)-300:])
-	}
-	if strings.Count(out, "<details>") != strings.Count(out, "</details>") || strings.Count(out, "```")%2 != 0 {
-		t.Error("a cut plan leaves a section or code block open")
-	}
+	assert.Equal(t, strings.Count(out, "<details>"), strings.Count(out, "</details>"), "a cut plan leaves a section open")
+	assert.Zero(t, strings.Count(out, "```")%2, "a cut plan leaves a code block open")
 }
 
 func TestDecodeRefusesBrokenFiles(t *testing.T) {
@@ -165,9 +148,7 @@ func TestDecodeRefusesBrokenFiles(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Decode(strings.NewReader(tc.data))
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("Decode = %v, want an error containing %q", err, tc.want)
-			}
+			assert.ErrorContains(t, err, tc.want)
 		})
 	}
 }

@@ -3,6 +3,9 @@ package plan
 import (
 	"fmt"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestShardsPartitionStably(t *testing.T) {
@@ -16,37 +19,28 @@ func TestShardsPartitionStably(t *testing.T) {
 	for _, z := range zones {
 		for k := 1; k <= n; k++ {
 			if (Shard{k, n}).Contains(z) {
-				if prev, dup := owner[z]; dup {
-					t.Fatalf("%s is in shards %d and %d", z, prev, k)
-				}
+				prev, dup := owner[z]
+				require.False(t, dup, "%s is in shards %d and %d", z, prev, k)
 				owner[z] = k
 				counts[k]++
 			}
 		}
-		if _, ok := owner[z]; !ok {
-			t.Fatalf("%s is in no shard", z)
-		}
+		require.Contains(t, owner, z, "%s is in no shard", z)
 	}
 	for k := 1; k <= n; k++ {
-		if counts[k] < 400 || counts[k] > 600 {
-			t.Errorf("shard %d/%d holds %d of 2000 zones; the hash spreads badly", k, n, counts[k])
-		}
+		assert.InDelta(t, 500, counts[k], 100, "shard %d/%d holds %d of 2000 zones; the hash spreads badly", k, n, counts[k])
 	}
 	// The shard of a zone depends on its name only, not on the others.
-	if !(Shard{owner["zone7.example"], n}).Contains("ZONE7.example.") {
-		t.Error("case or a trailing dot moved a zone to another shard")
-	}
+	assert.True(t, Shard{owner["zone7.example"], n}.Contains("ZONE7.example."), "case or a trailing dot moved a zone to another shard")
 }
 
 func TestParseShard(t *testing.T) {
 	for _, ok := range []string{"1/1", "2/4", "4/4"} {
-		if _, err := ParseShard(ok); err != nil {
-			t.Errorf("ParseShard(%q): %v", ok, err)
-		}
+		_, err := ParseShard(ok)
+		assert.NoError(t, err, "ParseShard(%q)", ok)
 	}
 	for _, bad := range []string{"", "0/4", "5/4", "2", "a/b", "1/0", "-1/3"} {
-		if _, err := ParseShard(bad); err == nil {
-			t.Errorf("ParseShard(%q) accepted", bad)
-		}
+		_, err := ParseShard(bad)
+		assert.Error(t, err, "ParseShard(%q) accepted", bad)
 	}
 }

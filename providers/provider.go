@@ -16,9 +16,8 @@
 // operation with its value-level change (plan.Operation.Change: values
 // added, removed and kept, and the in-place pairs), and the live zone as
 // apply read it last, READ-ONLY. A provider never diffs record sets
-// itself, never writes to the live zone it is given, and keeps no ids in
-// model.RecordSet.IDs (that field goes once every provider has its own
-// index). HTTP providers send changes through httpx.Client.Change, which
+// itself, never writes to the live zone it is given, and keeps its record
+// ids in an index of its own, never in the model. HTTP providers send changes through httpx.Client.Change, which
 // holds the one late-commit protocol, and take their HTTP settings as an
 // inline httpx.Settings.
 //
@@ -75,8 +74,7 @@ type Provider interface {
 	// per-zone index, which each ReadZone replaces for its zone: Apply
 	// looks ids up there, and apply always reads a zone again right before
 	// its first change, so the index is as fresh as the live zone Apply
-	// gets. (Until each provider has moved its ids there, some still read
-	// them into model.RecordSet.IDs.)
+	// gets.
 	ReadZone(ctx context.Context, zone string, opt ReadOptions) (*model.Zone, error)
 
 	// Apply carries out operations of one zone, in order, and returns one

@@ -1,13 +1,14 @@
 package spec
 
 import (
-	"errors"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/internal/yamlx"
 	"github.com/zonesync/zonesync/model"
@@ -57,25 +58,17 @@ const wantPrefix = "# want: "
 // end, exactly. Run with -update to rewrite them after a deliberate change.
 func TestInvalidCorpus(t *testing.T) {
 	files, err := filepath.Glob("testdata/invalid/*.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) < 40 {
-		t.Fatalf("the invalid corpus has %d specs, want at least 40", len(files))
-	}
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(files), 40, "the invalid corpus has too few specs")
 	cfg, caps := corpusConfig()
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".yaml"), func(t *testing.T) {
 			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			body, want := splitWants(string(data))
 			_, err = ParseZone(file, data, cfg, caps)
 			var list yamlx.ErrorList
-			if !errors.As(err, &list) {
-				t.Fatalf("ParseZone accepted a broken spec (err = %v)", err)
-			}
+			require.ErrorAs(t, err, &list, "ParseZone accepted a broken spec")
 			got := make([]string, len(list))
 			for i, e := range list {
 				got[i] = e.Error()
@@ -86,17 +79,11 @@ func TestInvalidCorpus(t *testing.T) {
 				for _, g := range got {
 					b.WriteString(wantPrefix + g + "\n")
 				}
-				if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, os.WriteFile(file, []byte(b.String()), 0o644))
 				return
 			}
-			if len(want) == 0 {
-				t.Fatalf("no %q lines in %s; run go test ./spec -run TestInvalidCorpus -update", wantPrefix, file)
-			}
-			if strings.Join(got, "\n") != strings.Join(want, "\n") {
-				t.Errorf("problems reported:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
-			}
+			require.NotEmpty(t, want, "no %q lines in %s; run go test ./spec -run TestInvalidCorpus -update", wantPrefix, file)
+			assert.Equal(t, want, got, "problems reported")
 		})
 	}
 }

@@ -3,10 +3,11 @@ package spec
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/internal/yamlx"
@@ -35,69 +36,68 @@ records:
 func TestParseZone(t *testing.T) {
 	cfg, caps := corpusConfig()
 	z, err := ParseZone("zones/example.com.yaml", []byte(validSpec), cfg, caps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if z.Name != "example.com" || z.Provider != "local" || z.TTL != 600 || z.Mode != model.Master {
-		t.Errorf("zone = %+v", z)
-	}
-	if z.SOA == nil || z.SOA.PrimaryNS != "ns1.example.com." || z.SOA.Refresh != 7200 || z.SOA.Retry != 0 {
-		t.Errorf("soa = %+v", z.SOA)
+	require.NoError(t, err)
+	assert.Equal(t, "example.com", z.Name)
+	assert.Equal(t, "local", z.Provider)
+	assert.Equal(t, uint32(600), z.TTL)
+	assert.Equal(t, model.Master, z.Mode)
+	if assert.NotNil(t, z.SOA) {
+		assert.Equal(t, "ns1.example.com.", z.SOA.PrimaryNS)
+		assert.Equal(t, uint32(7200), z.SOA.Refresh)
+		assert.Equal(t, uint32(0), z.SOA.Retry)
 	}
 	var keys []string
 	for _, rs := range z.Records {
 		keys = append(keys, rs.Key())
 	}
-	if want := []string{"@ A", "@ MX", "*.dev TXT", "_sip._udp SRV", "www AAAA"}; !slices.Equal(keys, want) {
-		t.Errorf("record sets %v, want %v", keys, want)
+	assert.Equal(t, []string{"@ A", "@ MX", "*.dev TXT", "_sip._udp SRV", "www AAAA"}, keys, "record sets")
+	a := z.Find("@", "A")
+	require.NotNil(t, a, "@ A")
+	assert.Equal(t, []string{"192.0.2.1", "192.0.2.2"}, a.Values, "@ A")
+	assert.Equal(t, uint32(600), a.TTL, "@ A")
+	mx := z.Find("@", "MX")
+	require.NotNil(t, mx, "@ MX")
+	require.NotEmpty(t, mx.Values, "@ MX")
+	assert.Equal(t, "10 mail.example.com.", mx.Values[0], "@ MX")
+	aaaa := z.Find("www", "AAAA")
+	require.NotNil(t, aaaa, "www AAAA")
+	require.NotEmpty(t, aaaa.Values, "www AAAA")
+	assert.Equal(t, "2001:db8::1", aaaa.Values[0], "www AAAA")
+	assert.Equal(t, uint32(60), aaaa.TTL, "www AAAA")
+	assert.True(t, z.Ignored("_acme-challenge", "TXT"), "ignore rule not applied as written")
+	assert.False(t, z.Ignored("_acme-challenge", "A"), "ignore rule not applied as written")
+}
+
+// sameZone asserts that got digests as want does and, where not, shows
+// how the two differ, leaving out where in a file each came from.
+func sameZone(t testing.TB, want, got *model.Zone, msgAndArgs ...any) bool {
+	t.Helper()
+	if want.Digest() == got.Digest() {
+		return true
 	}
-	if a := z.Find("@", "A"); !slices.Equal(a.Values, []string{"192.0.2.1", "192.0.2.2"}) || a.TTL != 600 {
-		t.Errorf("@ A = %+v", a)
-	}
-	if mx := z.Find("@", "MX"); mx.Values[0] != "10 mail.example.com." {
-		t.Errorf("@ MX = %q", mx.Values)
-	}
-	if aaaa := z.Find("www", "AAAA"); aaaa.Values[0] != "2001:db8::1" || aaaa.TTL != 60 {
-		t.Errorf("www AAAA = %+v", aaaa)
-	}
-	if !z.Ignored("_acme-challenge", "TXT") || z.Ignored("_acme-challenge", "A") {
-		t.Error("ignore rule not applied as written")
-	}
+	diff := cmp.Diff(want, got, cmpopts.IgnoreFields(model.Zone{}, "File", "Pos"), cmpopts.IgnoreFields(model.RecordSet{}, "Pos"))
+	return assert.Fail(t, "the zones digest differently (-want +got):\n"+diff, msgAndArgs...)
 }
 
 func TestKeyOrderDoesNotMatter(t *testing.T) {
 	cfg, caps := corpusConfig()
 	a, err := ParseZone("example.com.yaml", []byte("zone: example.com\nprovider: local\nttl: 300\nrecords:\n  www: [{type: A, value: 192.0.2.1}]\n"), cfg, caps)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	b, err := ParseZone("example.com.yaml", []byte("records:\n  www: [{value: 192.0.2.1, type: A}]\nttl: 300\nprovider: local\nzone: example.com\n"), cfg, caps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.Digest() != b.Digest() {
-		t.Error("the same zone with keys in another order digests differently")
-	}
+	require.NoError(t, err)
+	sameZone(t, a, b, "the same zone with keys in another order")
 }
 
 func TestMarshalRoundTrip(t *testing.T) {
 	cfg, caps := corpusConfig()
 	z, err := ParseZone("example.com.yaml", []byte(validSpec), cfg, caps)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	z.Ignore = nil // import writes live zones, which have no ignore rules
 	data, err := Marshal(z, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	back, err := ParseZone("example.com.yaml", data, cfg, caps)
-	if err != nil {
-		t.Fatalf("reloading the marshalled spec: %v\n%s", err, data)
-	}
-	if back.Digest() != z.Digest() {
-		t.Errorf("round trip changed the zone:\n%s", data)
-	}
+	require.NoError(t, err, "reloading the marshalled spec:\n%s", data)
+	sameZone(t, z, back, "round trip changed the zone:\n%s", data)
 }
 
 func TestPeek(t *testing.T) {
@@ -107,9 +107,8 @@ func TestPeek(t *testing.T) {
 		{"  zone: nested\n", "", ""},
 	} {
 		z, p := Peek([]byte(tc.in))
-		if z != tc.zone || p != tc.provider {
-			t.Errorf("Peek(%q) = %q, %q; want %q, %q", tc.in, z, p, tc.zone, tc.provider)
-		}
+		assert.Equal(t, tc.zone, z, "zone of Peek(%q)", tc.in)
+		assert.Equal(t, tc.provider, p, "provider of Peek(%q)", tc.in)
 	}
 }
 
@@ -124,18 +123,14 @@ func TestPeekSOA(t *testing.T) {
 		{"zone: a.test\n# soa: later\n", false},
 		{"zone: a.test\n", false},
 	} {
-		if got := PeekSOA([]byte(tc.in)); got != tc.want {
-			t.Errorf("PeekSOA(%q) = %t, want %t", tc.in, got, tc.want)
-		}
+		assert.Equal(t, tc.want, PeekSOA([]byte(tc.in)), "PeekSOA(%q)", tc.in)
 	}
 }
 
 func TestLoadZonesReportsEveryFile(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, body string) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
 	}
 	write("a.test.yaml", "zone: a.test\nprovider: local\nrecords:\n  x: [{type: A, value: bad}]\n")
 	write("b.test.yaml", "zone: b.test\nprovider: nope\n")
@@ -144,13 +139,10 @@ func TestLoadZonesReportsEveryFile(t *testing.T) {
 	cfg, caps := corpusConfig()
 	cfg.ZonesDir = dir
 	_, err := LoadZones(cfg, caps)
-	list, ok := err.(yamlx.ErrorList)
-	if !ok || len(list) != 2 {
-		t.Fatalf("LoadZones error = %v, want 2 problems in 2 files", err)
-	}
-	if filepath.Base(list[0].Pos.File) != "a.test.yaml" || filepath.Base(list[1].Pos.File) != "b.test.yaml" {
-		t.Errorf("problems not in file order: %v", err)
-	}
+	require.IsType(t, yamlx.ErrorList{}, err, "LoadZones error = %v", err)
+	list := err.(yamlx.ErrorList)
+	require.Len(t, list, 2, "LoadZones error = %v, want 2 problems in 2 files", err)
+	assert.Equal(t, []string{"a.test.yaml", "b.test.yaml"}, []string{filepath.Base(list[0].Pos.File), filepath.Base(list[1].Pos.File)}, "problems not in file order: %v", err)
 }
 
 const txtSpec = `zone: example.com
@@ -210,6 +202,6 @@ func TestFormatKeepsTXTLists(t *testing.T) {
 	require.NoError(t, err)
 	after, err := ParseZone("example.com.yaml", out, cfg, caps)
 	require.NoError(t, err, "%s", out)
-	assert.Equal(t, before.Digest(), after.Digest(), "fmt changed the zone:\n%s", out)
+	sameZone(t, before, after, "fmt changed the zone:\n%s", out)
 	assert.Contains(t, string(out), "- plain text\n        - [\"a\", \"b\"]\n        - [\"b\", \"c\"]\n        - [only one]\n")
 }

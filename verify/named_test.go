@@ -67,9 +67,7 @@ func servers(t *testing.T) *topology {
 	t.Helper()
 	bin := namedtest.Require(t)
 	world.once.Do(func() { world.top, world.err = startTopology(bin) })
-	if world.err != nil {
-		t.Fatalf("start the test servers: %v", world.err)
-	}
+	require.NoError(t, world.err, "start the test servers")
 	return world.top
 }
 

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/stretchr/testify/require"
 )
 
 // Binary returns the path of named, or "" when it is not installed.
@@ -131,9 +132,7 @@ func Start(bin string, cfg Config) (*Server, error) {
 func StartT(t testing.TB, cfg Config) *Server {
 	t.Helper()
 	s, err := Start(Require(t), cfg)
-	if err != nil {
-		t.Fatalf("start named: %v", err)
-	}
+	require.NoError(t, err, "start named")
 	t.Cleanup(s.Stop)
 	return s
 }

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -61,9 +64,7 @@ func (s *suite) supportedSamples() []rec {
 
 func testReadMissing(t *testing.T, s *suite) {
 	_, err := s.h.Provider.ReadZone(context.Background(), "zonesync-missing-zone.invalid", providers.ReadOptions{})
-	if !errors.Is(err, providers.ErrZoneNotFound) {
-		t.Fatalf("ReadZone of a zone that does not exist: got %v, want an error wrapping providers.ErrZoneNotFound", err)
-	}
+	require.ErrorIs(t, err, providers.ErrZoneNotFound, "ReadZone of a zone that does not exist")
 }
 
 func testListZones(t *testing.T, s *suite) {
@@ -72,26 +73,16 @@ func testListZones(t *testing.T, s *suite) {
 	if errors.Is(err, errors.ErrUnsupported) {
 		t.Skipf("the provider cannot list zones: %v", err)
 	}
-	if err != nil {
-		t.Fatalf("ListZones: %v", err)
-	}
-	if !slices.Contains(zones, s.h.Zone) {
-		t.Fatalf("ListZones = %v, missing %s", zones, s.h.Zone)
-	}
-	if !slices.IsSorted(zones) {
-		t.Errorf("ListZones = %v, not sorted", zones)
-	}
+	require.NoError(t, err, "ListZones")
+	require.Contains(t, zones, s.h.Zone, "ListZones")
+	assert.IsNonDecreasing(t, zones, "ListZones is not sorted")
 }
 
 func testEveryType(t *testing.T, s *suite) {
 	records := s.supportedSamples()
-	if len(records) == 0 {
-		t.Fatal("the provider supports none of the sample record types")
-	}
+	require.NotEmpty(t, records, "the provider supports none of the sample record types")
 	zp := s.sync(t, s.zone(t, records...))
-	if got := countActions(zp, plan.Create); got != len(records) {
-		t.Errorf("plan created %d record sets, want %d", got, len(records))
-	}
+	assert.Equal(t, len(records), countActions(zp, plan.Create), "record sets the plan created:\n%s", describeOps(zp))
 	t.Logf("created and read back %d record types", len(records))
 }
 
@@ -108,12 +99,8 @@ func testUpdateValues(t *testing.T, s *suite) {
 		{name: "txt", rrtype: "TXT", values: []string{"after"}},
 	}
 	zp := s.sync(t, s.zone(t, changed...))
-	if got := countActions(zp, plan.Update); got != 3 {
-		t.Errorf("plan has %d updates, want 3:\n%s", got, describeOps(zp))
-	}
-	if n := countActions(zp, plan.Create) + countActions(zp, plan.Delete); n != 0 {
-		t.Errorf("a change of values planned %d creates/deletes, want updates only:\n%s", n, describeOps(zp))
-	}
+	assert.Equal(t, 3, countActions(zp, plan.Update), "updates in the plan:\n%s", describeOps(zp))
+	assert.Zero(t, countActions(zp, plan.Create)+countActions(zp, plan.Delete), "a change of values planned creates/deletes, want updates only:\n%s", describeOps(zp))
 }
 
 // testTXTStrings: a TXT record of several strings (DNS-SD key=value pairs)
@@ -132,9 +119,7 @@ func testTXTStrings(t *testing.T, s *suite) {
 		{name: "lab._ipp._tcp", rrtype: "TXT", txt: [][]string{{"", "x"}, {strings.Repeat("y", 255), "z"}}},
 	} {
 		zp := s.sync(t, s.zone(t, next, rec{name: "www", rrtype: "A", values: []string{"192.0.2.2"}}))
-		if got := countActions(zp, plan.Update); got != 1 || len(zp.Operations) != 1 {
-			t.Errorf("new string boundaries planned %d updates, want one update:\n%s", got, describeOps(zp))
-		}
+		assert.Equal(t, []plan.Action{plan.Update}, actions(zp), "new string boundaries planned:\n%s", describeOps(zp))
 	}
 }
 
@@ -148,19 +133,13 @@ func testTTL(t *testing.T, s *suite) {
 			rs.TTL = z2.TTL
 		}
 		zp := s.sync(t, z2)
-		if len(zp.Operations) != 1 || zp.Operations[0].Action != plan.UpdateTTL {
-			t.Fatalf("a zone TTL change planned:\n%s\nwant one update_ttl", describeOps(zp))
-		}
-		if live := s.read(t); live.TTL != z2.TTL {
-			t.Fatalf("zone TTL read back %d, want %d", live.TTL, z2.TTL)
-		}
+		require.Equal(t, []plan.Action{plan.UpdateTTL}, actions(zp), "a zone TTL change planned:\n%s", describeOps(zp))
+		require.Equal(t, z2.TTL, s.read(t).TTL, "zone TTL read back")
 		return
 	}
 	s.sync(t, s.zone(t, rec{name: "www", rrtype: "A", ttl: s.ttl(0), values: []string{"192.0.2.1", "192.0.2.2"}}))
 	zp := s.sync(t, s.zone(t, rec{name: "www", rrtype: "A", ttl: s.ttl(1), values: []string{"192.0.2.1", "192.0.2.2"}}))
-	if len(zp.Operations) != 1 || zp.Operations[0].Action != plan.Update {
-		t.Fatalf("a TTL change planned:\n%s\nwant one update", describeOps(zp))
-	}
+	require.Equal(t, []plan.Action{plan.Update}, actions(zp), "a TTL change planned:\n%s", describeOps(zp))
 }
 
 func testDelete(t *testing.T, s *suite) {
@@ -170,9 +149,7 @@ func testDelete(t *testing.T, s *suite) {
 		rec{name: "gone", rrtype: "TXT", values: []string{"bye"}},
 	))
 	zp := s.sync(t, s.zone(t, rec{name: "keep", rrtype: "A", values: []string{"192.0.2.1"}}))
-	if got := countActions(zp, plan.Delete); got != 2 {
-		t.Errorf("plan has %d deletes, want 2:\n%s", got, describeOps(zp))
-	}
+	assert.Equal(t, 2, countActions(zp, plan.Delete), "deletes in the plan:\n%s", describeOps(zp))
 }
 
 func testManyValues(t *testing.T, s *suite) {
@@ -208,9 +185,8 @@ func testCNAMEConflict(t *testing.T, s *suite) {
 	for i, op := range zp.Operations {
 		pos[string(op.Action)+" "+op.Name+" "+op.Type] = i
 	}
-	if pos["delete x A"] > pos["create x CNAME"] || pos["delete y CNAME"] > pos["create y A"] {
-		t.Fatalf("deletes do not precede the conflicting creates:\n%s", describeOps(zp))
-	}
+	require.LessOrEqual(t, pos["delete x A"], pos["create x CNAME"], "deletes do not precede the conflicting creates:\n%s", describeOps(zp))
+	require.LessOrEqual(t, pos["delete y CNAME"], pos["create y A"], "deletes do not precede the conflicting creates:\n%s", describeOps(zp))
 }
 
 func testSOA(t *testing.T, s *suite) {
@@ -247,12 +223,11 @@ func testSOA(t *testing.T, s *suite) {
 		}
 		z.SOA = want
 		zp := s.sync(t, z)
-		if countActions(zp, plan.UpdateSOA) != 1 {
-			t.Fatalf("round %d: plan has no update_soa:\n%s", round, describeOps(zp))
-		}
+		require.Equal(t, 1, countActions(zp, plan.UpdateSOA), "round %d: update_soa in the plan:\n%s", round, describeOps(zp))
 		got := s.read(t).SOA
-		if got == nil || *want.Merge(got) != *got {
-			t.Fatalf("round %d: SOA read back %+v, want the fields of %+v", round, got, want)
+		require.NotNil(t, got, "round %d: no SOA read back", round)
+		if d := cmp.Diff(*want.Merge(got), *got); d != "" {
+			t.Fatalf("round %d: SOA read back lacks fields of %+v (-want +got):\n%s", round, want, d)
 		}
 	}
 }
@@ -267,14 +242,11 @@ func testIgnore(t *testing.T, s *suite) {
 	z := s.zone(t, rec{name: "managed", rrtype: "A", values: []string{"192.0.2.2"}})
 	z.Ignore = []model.IgnoreRule{{Name: "_acme-challenge", Type: "TXT"}, {Name: "*.dyn"}}
 	zp := s.sync(t, z)
-	if len(zp.Operations) != 1 || zp.Operations[0].Name != "managed" {
-		t.Fatalf("plan touches ignored records:\n%s", describeOps(zp))
-	}
+	require.Len(t, actions(zp), 1, "plan touches ignored records:\n%s", describeOps(zp))
+	require.Equal(t, "managed", zp.Operations[0].Name, "plan touches ignored records:\n%s", describeOps(zp))
 	live := s.read(t)
 	for _, r := range all[1:] {
-		if rs := live.Find(r.name, r.rrtype); rs == nil {
-			t.Errorf("ignored record %s %s was removed", r.name, r.rrtype)
-		}
+		assert.NotNil(t, live.Find(r.name, r.rrtype), "ignored record %s %s was removed", r.name, r.rrtype)
 	}
 }
 
@@ -292,26 +264,21 @@ func testFailover(t *testing.T, s *suite) {
 		return rec{name: "www", rrtype: "A", values: []string{"192.0.2.10"}, failover: f}
 	}
 	zp := s.sync(t, s.zone(t, www(f)))
-	if countActions(zp, plan.CreateFailover) != 1 {
-		t.Fatalf("plan has no create_failover:\n%s", describeOps(zp))
-	}
+	require.Equal(t, 1, countActions(zp, plan.CreateFailover), "create_failover in the plan:\n%s", describeOps(zp))
 	changed := *f
 	changed.Settings.Path = "/ready"
 	changed.BackupIPs = []string{"192.0.2.98"}
 	zp = s.sync(t, s.zone(t, www(&changed)))
-	if countActions(zp, plan.UpdateFailover) != 1 {
-		t.Fatalf("plan has no update_failover:\n%s", describeOps(zp))
-	}
+	require.Equal(t, 1, countActions(zp, plan.UpdateFailover), "update_failover in the plan:\n%s", describeOps(zp))
 	paused := changed
 	paused.Active = false
 	s.sync(t, s.zone(t, www(&paused)))
-	if got := s.read(t).Find("www", "A"); got == nil || got.Failover == nil || got.Failover.Active {
-		t.Fatalf("paused failover reads back as %+v", got)
-	}
+	got := s.read(t).Find("www", "A")
+	require.NotNil(t, got, "www A after pausing its failover")
+	require.NotNil(t, got.Failover, "paused failover reads back as %+v", got)
+	require.False(t, got.Failover.Active, "paused failover reads back as %+v", got.Failover)
 	zp = s.sync(t, s.zone(t, www(nil)))
-	if countActions(zp, plan.DeleteFailover) != 1 {
-		t.Fatalf("plan has no delete_failover:\n%s", describeOps(zp))
-	}
+	require.Equal(t, 1, countActions(zp, plan.DeleteFailover), "delete_failover in the plan:\n%s", describeOps(zp))
 }
 
 // testZoneChanged: another writer's change after a plan was made shows in
@@ -323,15 +290,11 @@ func testZoneChanged(t *testing.T, s *suite) {
 	s.sync(t, s.zone(t, www("192.0.2.1")))
 	ours := s.zone(t, www("192.0.2.1"), rec{name: "ours", rrtype: "A", values: []string{"192.0.2.2"}})
 	zp := s.plan(t, ours)
-	if again := s.plan(t, ours); again.LiveDigest != zp.LiveDigest {
-		t.Fatalf("two reads of an unchanged zone give different live digests: %s, then %s", zp.LiveDigest, again.LiveDigest)
-	}
+	require.Equal(t, zp.LiveDigest, s.plan(t, ours).LiveDigest, "two reads of an unchanged zone give different live digests")
 	s.sync(t, s.zone(t, www("192.0.2.9"))) // the other writer, from its own read
 	now := s.read(t)
-	if got := plan.LiveDigest(ours, now, s.caps); got == zp.LiveDigest {
-		t.Errorf("the zone read after another writer's change has the plan's live digest %s: apply would carry out the stale plan", got)
-	}
-	if got := now.Find("www", "A"); got == nil || !slices.Equal(got.Values, []string{"192.0.2.9"}) {
-		t.Errorf("www A after the other writer's change reads as %+v, want 192.0.2.9", got)
+	assert.NotEqual(t, zp.LiveDigest, plan.LiveDigest(ours, now, s.caps), "the zone read after another writer's change has the plan's live digest: apply would carry out the stale plan")
+	if got := now.Find("www", "A"); assert.NotNil(t, got, "www A after the other writer's change") {
+		assert.Equal(t, []string{"192.0.2.9"}, got.Values, "www A after the other writer's change")
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -37,8 +38,8 @@ type result struct {
 // at record level too); an operation whose dependency did not succeed is
 // skipped. Every
 // call gets the same live zone (a zone with only its name when it does not
-// exist yet), and, unless the harness says LiveWritable, the suite fails
-// when Apply changed it: the live zone is read-only to a provider.
+// exist yet), and the suite fails when Apply changed it: the live zone is
+// read-only to a provider.
 func (s *suite) run(t *testing.T, live *model.Zone, zp *plan.ZonePlan) []result {
 	t.Helper()
 	if live == nil {
@@ -67,10 +68,8 @@ func (s *suite) run(t *testing.T, live *model.Zone, zp *plan.ZonePlan) []result 
 		}
 		before := cloneZone(live)
 		errs := s.h.Provider.Apply(context.Background(), live, ops[k:end])
-		if s.h.LiveWritable == "" {
-			if d := cmp.Diff(before, live, cmpopts.EquateEmpty()); d != "" {
-				t.Fatalf("Apply of operations %d..%d changed the live zone it was given, which is read-only to a provider (-before +after):\n%s", ops[k].Seq, ops[end-1].Seq, d)
-			}
+		if d := cmp.Diff(before, live, cmpopts.EquateEmpty()); d != "" {
+			t.Fatalf("Apply of operations %d..%d changed the live zone it was given, which is read-only to a provider (-before +after):\n%s", ops[k].Seq, ops[end-1].Seq, d)
 		}
 		for j := k; j < end; j++ {
 			var err error
@@ -107,7 +106,6 @@ func cloneZone(z *model.Zone) *model.Zone {
 	for _, rs := range z.Records {
 		r := *rs
 		r.Values = slices.Clone(rs.Values)
-		r.IDs = maps.Clone(rs.IDs)
 		if rs.Failover != nil {
 			f := *rs.Failover
 			f.BackupIPs = slices.Clone(rs.Failover.BackupIPs)
@@ -124,8 +122,6 @@ func cloneZone(z *model.Zone) *model.Zone {
 func Plan(t testing.TB, desired, live *model.Zone, caps model.Capabilities) *plan.ZonePlan {
 	t.Helper()
 	zp, err := plan.Zone(desired, live, caps, nil)
-	if err != nil {
-		t.Fatalf("plan of %s: %v", desired.Name, err)
-	}
+	require.NoError(t, err, "plan of %s", desired.Name)
 	return zp
 }

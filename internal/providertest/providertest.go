@@ -13,11 +13,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -34,12 +36,6 @@ type Harness struct {
 	// Skip names subtests to skip, with the reason as value; the suite
 	// logs them so that no skip is silent.
 	Skip map[string]string
-	// LiveWritable, when set, says why the provider still writes to the
-	// live zone Apply is given, and turns off the check that it does not.
-	// It is there for the move to the provider contract of issue 12 only:
-	// a provider sets it until it keeps its record ids in its own index,
-	// and the field goes once none does.
-	LiveWritable string
 }
 
 // NewHarness makes a fresh harness; each subtest gets its own.
@@ -107,14 +103,10 @@ func (s *suite) zone(t *testing.T, records ...rec) *model.Zone {
 			ttl = r.ttl
 		}
 		rs, err := model.NewRecordSet(r.name, r.rrtype, ttl, r.values...)
-		if err != nil {
-			t.Fatalf("test data: %v", err)
-		}
+		require.NoError(t, err, "test data")
 		for _, strs := range r.txt {
 			v, err := model.TXTStringsValue(strs)
-			if err != nil {
-				t.Fatalf("test data: %v", err)
-			}
+			require.NoError(t, err, "test data")
 			rs.Values = append(rs.Values, v)
 		}
 		rs.SetValues(rs.Values)
@@ -145,9 +137,7 @@ func (s *suite) ttl(i int) uint32 {
 func (s *suite) sync(t *testing.T, desired *model.Zone) *plan.ZonePlan {
 	t.Helper()
 	zp := s.apply(t, desired)
-	if again := s.plan(t, desired); len(again.Operations) > 0 {
-		t.Fatalf("plan after apply is not empty (not idempotent):\n%s", describeOps(again))
-	}
+	require.Empty(t, describeOps(s.plan(t, desired)), "plan after apply is not empty (not idempotent)")
 	s.checkReadBack(t, desired)
 	return zp
 }
@@ -156,9 +146,7 @@ func (s *suite) sync(t *testing.T, desired *model.Zone) *plan.ZonePlan {
 func (s *suite) plan(t *testing.T, desired *model.Zone) *plan.ZonePlan {
 	t.Helper()
 	zp, err := plan.Zone(desired, s.read(t), s.caps, nil)
-	if err != nil {
-		t.Fatalf("plan: %v", err)
-	}
+	require.NoError(t, err, "plan")
 	return zp
 }
 
@@ -169,12 +157,8 @@ func (s *suite) read(t *testing.T) *model.Zone {
 	if errors.Is(err, providers.ErrZoneNotFound) {
 		return nil
 	}
-	if err != nil {
-		t.Fatalf("ReadZone(%s): %v", s.h.Zone, err)
-	}
-	if live.Name != s.h.Zone {
-		t.Fatalf("ReadZone(%s) returned zone %q", s.h.Zone, live.Name)
-	}
+	require.NoError(t, err, "ReadZone(%s)", s.h.Zone)
+	require.Equal(t, s.h.Zone, live.Name, "ReadZone(%s) returned another zone", s.h.Zone)
 	return live
 }
 
@@ -182,50 +166,49 @@ func (s *suite) read(t *testing.T) *model.Zone {
 func (s *suite) apply(t *testing.T, desired *model.Zone) *plan.ZonePlan {
 	t.Helper()
 	live := s.read(t)
-	if live == nil && !s.caps.CreateZone {
-		t.Fatalf("zone %s does not exist and the provider cannot create zones", s.h.Zone)
+	if live == nil {
+		require.True(t, s.caps.CreateZone, "zone %s does not exist and the provider cannot create zones", s.h.Zone)
 	}
 	zp, err := plan.Zone(desired, live, s.caps, nil)
-	if err != nil {
-		t.Fatalf("plan: %v", err)
-	}
+	require.NoError(t, err, "plan")
 	for i, r := range s.run(t, live, zp) {
-		if r.status != ok {
-			op := zp.Operations[i]
-			t.Fatalf("operation %d %s %s %s: %s: %v\nplan:\n%s", op.Seq, op.Action, op.Name, op.Type, r.status, r.err, describeOps(zp))
-		}
+		op := zp.Operations[i]
+		require.Equal(t, ok, r.status, "operation %d %s %s %s: %v\nplan:\n%s", op.Seq, op.Action, op.Name, op.Type, r.err, describeOps(zp))
 	}
 	return zp
 }
 
-// checkReadBack compares the managed live zone with desired, set by set.
+// checkReadBack compares the managed live zone with desired, set by set,
+// reports every difference, and then stops the test if there was one.
 func (s *suite) checkReadBack(t *testing.T, desired *model.Zone) {
 	t.Helper()
 	live := plan.Managed(desired, s.read(t), s.caps)
-	if live == nil {
-		t.Fatalf("zone %s does not exist after apply", s.h.Zone)
-	}
-	var problems []string
+	require.NotNil(t, live, "zone %s does not exist after apply", s.h.Zone)
+	same := true
 	for _, want := range desired.Records {
 		got := live.Find(want.Name, want.Type)
-		switch {
-		case got == nil:
-			problems = append(problems, fmt.Sprintf("%s %s: missing after apply", want.Name, want.Type))
-		case !slices.Equal(got.Values, want.Values):
-			problems = append(problems, fmt.Sprintf("%s %s: values %q, want %q", want.Name, want.Type, got.Values, want.Values))
-		case got.TTL != want.TTL && !s.caps.ZoneTTL:
-			problems = append(problems, fmt.Sprintf("%s %s: ttl %d, want %d", want.Name, want.Type, got.TTL, want.TTL))
-		case !cmp.Equal(got.Failover, want.Failover):
-			problems = append(problems, fmt.Sprintf("%s %s: failover %+v, want %+v", want.Name, want.Type, got.Failover, want.Failover))
+		if !assert.NotNil(t, got, "read back: %s %s is missing after apply", want.Name, want.Type) {
+			same = false
+			continue
+		}
+		// EquateEmpty: a set without values is one, nil or not.
+		if d := cmp.Diff(want.Values, got.Values, cmpopts.EquateEmpty()); d != "" {
+			t.Errorf("read back: %s %s values (-applied +read):\n%s", want.Name, want.Type, d)
+			same = false
+		}
+		if !s.caps.ZoneTTL {
+			same = assert.Equal(t, want.TTL, got.TTL, "read back: %s %s ttl", want.Name, want.Type) && same
+		}
+		if d := cmp.Diff(want.Failover, got.Failover); d != "" {
+			t.Errorf("read back: %s %s failover (-applied +read):\n%s", want.Name, want.Type, d)
+			same = false
 		}
 	}
 	for _, got := range live.Records {
-		if desired.Find(got.Name, got.Type) == nil {
-			problems = append(problems, fmt.Sprintf("%s %s: present after apply but not desired", got.Name, got.Type))
-		}
+		same = assert.NotNil(t, desired.Find(got.Name, got.Type), "read back: %s %s is present after apply but not desired", got.Name, got.Type) && same
 	}
-	if len(problems) > 0 {
-		t.Fatalf("read back differs from what was applied:\n  %s", strings.Join(problems, "\n  "))
+	if !same {
+		t.FailNow()
 	}
 }
 
@@ -252,6 +235,15 @@ func describeOps(zp *plan.ZonePlan) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// actions lists the actions of a plan's operations in order.
+func actions(zp *plan.ZonePlan) []plan.Action {
+	out := []plan.Action{}
+	for _, op := range zp.Operations {
+		out = append(out, op.Action)
+	}
+	return out
 }
 
 func countActions(zp *plan.ZonePlan, a plan.Action) int {

@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -47,9 +50,6 @@ type SoakHarness struct {
 	Seed uint64
 	// Kinds are the faults drawn (default faults.All).
 	Kinds []faults.Kind
-	// LiveWritable is Harness.LiveWritable: for the move to issue 12's
-	// provider contract only.
-	LiveWritable string
 }
 
 // Soak applies randomised changes round after round with faults injected,
@@ -70,7 +70,7 @@ func Soak(t *testing.T, h SoakHarness) {
 	if h.Faults.SlowDelay == 0 {
 		h.Faults.SlowDelay = 20 * time.Millisecond
 	}
-	s := &suite{h: Harness{Provider: h.Provider, Zone: h.Zone, LiveWritable: h.LiveWritable}, caps: h.Provider.Capabilities()}
+	s := &suite{h: Harness{Provider: h.Provider, Zone: h.Zone}, caps: h.Provider.Capabilities()}
 	rng := rand.New(rand.NewPCG(h.Seed, 7))
 
 	// The ignored record is created while nothing is ignored, then must
@@ -98,8 +98,9 @@ func Soak(t *testing.T, h SoakHarness) {
 		checkIgnored(t, round, after, ignoredValue)
 		if err != nil {
 			// The plan's read failed even after retries: nothing may have changed.
-			if !sameRecords(before, after) {
-				t.Fatalf("round %d: planning failed (%v) yet the zone changed", round, err)
+			// EquateEmpty: a zone without records is one, nil or not.
+			if d := cmp.Diff(before, after, cmpopts.EquateEmpty()); d != "" {
+				t.Fatalf("round %d: planning failed (%v) yet the zone changed (-before +after):\n%s", round, err, d)
 			}
 			continue
 		}
@@ -108,15 +109,12 @@ func Soak(t *testing.T, h SoakHarness) {
 			switch r.status {
 			case ok:
 				okOps++
-				if !landed(op, after) {
-					t.Fatalf("round %d: operation %d %s %s %s reported ok but the fake holds %v",
-						round, op.Seq, op.Action, op.Name, op.Type, valuesOf(after, op.Name, op.Type))
-				}
+				require.True(t, landed(op, after), "round %d: operation %d %s %s %s reported ok but the fake holds %v",
+					round, op.Seq, op.Action, op.Name, op.Type, valuesOf(after, op.Name, op.Type))
 			default:
 				failedOps++
-				if r.err == nil || r.err.Error() == "" {
-					t.Fatalf("round %d: operation %d is %s without a reason", round, op.Seq, r.status)
-				}
+				require.Error(t, r.err, "round %d: operation %d is %s without a reason", round, op.Seq, r.status)
+				require.NotEmpty(t, r.err.Error(), "round %d: operation %d is %s without a reason", round, op.Seq, r.status)
 				checkNothingLost(t, round, op, after)
 			}
 		}
@@ -126,9 +124,7 @@ func Soak(t *testing.T, h SoakHarness) {
 		checkNoDuplicates(t, round, state(t, h))
 	}
 	t.Logf("soak: %d rounds, %d faults injected, %d operations ok, %d failed or skipped and healed by the re-run", rounds, faultsSeen, okOps, failedOps)
-	if faultsSeen == 0 {
-		t.Fatal("no fault was injected: the soak tested nothing")
-	}
+	require.NotZero(t, faultsSeen, "no fault was injected: the soak tested nothing")
 }
 
 // tryApply plans and applies without failing the test on a failed
@@ -143,9 +139,7 @@ func (s *suite) tryApply(t *testing.T, desired *model.Zone) ([]result, *plan.Zon
 		return nil, nil, err
 	}
 	zp, err := plan.Zone(desired, live, s.caps, nil)
-	if err != nil {
-		t.Fatalf("plan: %v", err)
-	}
+	require.NoError(t, err, "plan")
 	return s.run(t, live, zp), zp, nil
 }
 
@@ -177,9 +171,7 @@ func randomRecords(rng *rand.Rand, zone string) []rec {
 func state(t *testing.T, h SoakHarness) []Record {
 	t.Helper()
 	recs, err := h.State()
-	if err != nil {
-		t.Fatalf("reading the fake's state: %v", err)
-	}
+	require.NoError(t, err, "reading the fake's state")
 	sort.Slice(recs, func(i, j int) bool {
 		a, b := recs[i], recs[j]
 		return a.Name+" "+a.Type+" "+a.Value < b.Name+" "+b.Type+" "+b.Value
@@ -198,22 +190,16 @@ func valuesOf(recs []Record, name, rrtype string) []string {
 	return out
 }
 
-func sameRecords(a, b []Record) bool { return slices.Equal(a, b) }
-
 func checkNoDuplicates(t *testing.T, round int, recs []Record) {
 	t.Helper()
 	for i := 1; i < len(recs); i++ {
-		if recs[i] == recs[i-1] {
-			t.Fatalf("round %d: duplicate record %s %s %s at the fake", round, recs[i].Name, recs[i].Type, recs[i].Value)
-		}
+		require.NotEqual(t, recs[i-1], recs[i], "round %d: duplicate record %s %s %s at the fake", round, recs[i].Name, recs[i].Type, recs[i].Value)
 	}
 }
 
 func checkIgnored(t *testing.T, round int, recs []Record, value string) {
 	t.Helper()
-	if got := valuesOf(recs, "_acme-challenge", "TXT"); !slices.Equal(got, []string{value}) {
-		t.Fatalf("round %d: the ignored record is now %q, want [%q]", round, got, value)
-	}
+	require.Equal(t, []string{value}, valuesOf(recs, "_acme-challenge", "TXT"), "round %d: the ignored record", round)
 }
 
 // landed reports whether the fake holds what an operation set.
@@ -243,13 +229,11 @@ func checkNothingLost(t *testing.T, round int, op *plan.Operation, recs []Record
 	}
 	got := valuesOf(recs, op.Name, op.Type)
 	for _, v := range got {
-		if !slices.Contains(before, v) && !slices.Contains(after, v) {
-			t.Fatalf("round %d: failed operation %d %s %s %s left a foreign value %q", round, op.Seq, op.Action, op.Name, op.Type, v)
-		}
+		require.True(t, slices.Contains(before, v) || slices.Contains(after, v), "round %d: failed operation %d %s %s %s left a foreign value %q", round, op.Seq, op.Action, op.Name, op.Type, v)
 	}
 	for _, v := range before {
-		if slices.Contains(after, v) && !slices.Contains(got, v) {
-			t.Fatalf("round %d: failed operation %d %s %s %s lost %q, which it was to keep", round, op.Seq, op.Action, op.Name, op.Type, v)
+		if slices.Contains(after, v) {
+			require.Contains(t, got, v, "round %d: failed operation %d %s %s %s lost %q, which it was to keep", round, op.Seq, op.Action, op.Name, op.Type, v)
 		}
 	}
 }
@@ -270,8 +254,6 @@ func checkUntouchedKept(t *testing.T, round int, zp *plan.ZonePlan, before, afte
 			continue
 		}
 		name, typ, _ := strings.Cut(k, " ")
-		if b, a := valuesOf(before, name, typ), valuesOf(after, name, typ); !slices.Equal(b, a) {
-			t.Fatalf("round %d: %s changed from %v to %v though no operation touched it", round, k, b, a)
-		}
+		require.Equal(t, valuesOf(before, name, typ), valuesOf(after, name, typ), "round %d: %s changed though no operation touched it", round, k)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/httpx"
 )
 
 // rowsPerPage is the largest page list-zones.json serves.
@@ -213,13 +214,13 @@ func (c *client) modRecord(ctx context.Context, t target, params map[string]any)
 }
 
 // deleteRecord deletes one record; gone tells whether an earlier try already did.
-func (c *client) deleteRecord(ctx context.Context, t target, id string, gone landedFunc) error {
+func (c *client) deleteRecord(ctx context.Context, t target, id string, gone httpx.Landed) error {
 	t.call = "delete-record"
 	return c.call(ctx, t, map[string]any{"domain-name": t.zone, "record-id": id}, nil, gone)
 }
 
 // register creates a zone; exists tells whether an earlier try already did.
-func (c *client) register(ctx context.Context, zone string, params map[string]any, exists landedFunc) error {
+func (c *client) register(ctx context.Context, zone string, params map[string]any, exists httpx.Landed) error {
 	params["domain-name"] = zone
 	return c.call(ctx, target{call: "register", zone: zone}, params, nil, exists)
 }
@@ -238,12 +239,12 @@ func (c *client) masterServers(ctx context.Context, zone string) (map[string]str
 	return m, nil
 }
 
-func (c *client) addMasterServer(ctx context.Context, zone, ip string, exists landedFunc) error {
+func (c *client) addMasterServer(ctx context.Context, zone, ip string, exists httpx.Landed) error {
 	t := target{call: "add-master-server", subject: ip, zone: zone}
 	return c.call(ctx, t, map[string]any{"domain-name": zone, "master-ip": ip}, nil, exists)
 }
 
-func (c *client) deleteMasterServer(ctx context.Context, zone, ip, id string, gone landedFunc) error {
+func (c *client) deleteMasterServer(ctx context.Context, zone, ip, id string, gone httpx.Landed) error {
 	t := target{call: "delete-master-server", subject: ip, zone: zone}
 	return c.call(ctx, t, map[string]any{"domain-name": zone, "master-id": id}, nil, gone)
 }
@@ -258,7 +259,7 @@ func (c *client) failoverSettings(ctx context.Context, t target, id string) (wir
 // failover calls failover-activate, -modify or -deactivate. Modify sends
 // the full settings, so repeating it is safe; activate and deactivate
 // check the record's failover flag before a retry.
-func (c *client) failover(ctx context.Context, t target, call string, params map[string]any, landed landedFunc) error {
+func (c *client) failover(ctx context.Context, t target, call string, params map[string]any, landed httpx.Landed) error {
 	t.call = call
 	return c.call(ctx, t, params, nil, landed)
 }

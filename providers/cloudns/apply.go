@@ -13,9 +13,12 @@ import (
 	"github.com/zonesync/zonesync/providers"
 )
 
-// Apply carries out operations in order, one API call per record touched,
-// and keeps live (values, record ids, SOA, masters) current after every
-// call, so that a failure leaves it describing what ClouDNS holds.
+// Apply carries out operations in order, one API call per record touched.
+// Each record-set operation carries its change (op.Change()): Apply makes
+// that change at the granularity of ClouDNS's API, a record at a time,
+// looking record ids up in the provider's index and keeping the index
+// current after every call, so that a failure leaves it describing what
+// ClouDNS holds. live is only read.
 func (p *Provider) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error {
 	errs := make([]error, len(ops))
 	// A create or a mode switch makes a listed type out of date.
@@ -71,68 +74,75 @@ func opError(zone string, op *plan.Operation, err error) error {
 }
 
 func (p *Provider) apply(ctx context.Context, live *model.Zone, op *plan.Operation) error {
+	zone := live.Name
 	switch op.Action {
 	case plan.CreateZone:
-		return p.createZone(ctx, live, op)
+		return p.createZone(ctx, zone, op)
 	case plan.UpdateMasters:
-		return p.updateMasters(ctx, live, op)
+		return p.updateMasters(ctx, zone, op)
 	case plan.UpdateSOA:
 		return p.updateSOA(ctx, live, op)
 	case plan.Create:
-		return p.createSet(ctx, live, op)
+		return p.createSet(ctx, zone, op)
 	case plan.Update:
-		rs, err := liveSet(live, op)
+		s, err := p.setOf(zone, op)
 		if err != nil {
 			return err
 		}
-		return p.updateSet(ctx, live.Name, rs, op.After.Values, ttlOf(op.After, rs.TTL))
+		return p.updateSet(ctx, s, op.Change(), ttlOf(op))
 	case plan.Delete:
-		return p.deleteSet(ctx, live, op)
+		return p.deleteSet(ctx, zone, op)
 	case plan.CreateFailover, plan.UpdateFailover:
-		rs, err := liveSet(live, op)
+		s, err := p.setOf(zone, op)
 		if err != nil {
 			return err
 		}
 		if op.After == nil || op.After.Failover == nil {
-			return opError(live.Name, op, fmt.Errorf("the operation has no failover to set"))
+			return opError(zone, op, fmt.Errorf("the operation has no failover to set"))
 		}
-		return p.ensureFailover(ctx, live.Name, rs, op.After.Failover)
+		return p.ensureFailover(ctx, s, op.After.Failover)
 	case plan.DeleteFailover:
-		rs, err := liveSet(live, op)
+		s, err := p.setOf(zone, op)
 		if err != nil {
 			return err
 		}
-		return p.removeFailover(ctx, live.Name, rs)
+		return p.removeFailover(ctx, s)
 	}
-	return opError(live.Name, op, errNoZoneTTL)
+	return opError(zone, op, errNoZoneTTL)
 }
 
-// liveSet finds the record set an update, delete or failover operation is
-// about, and checks it still holds what the plan saw.
-func liveSet(live *model.Zone, op *plan.Operation) (*model.RecordSet, error) {
-	rs := live.Find(op.Name, op.Type)
-	if rs == nil {
-		return nil, opError(live.Name, op, fmt.Errorf("the record set is not in the live zone; run plan again"))
+// setOf finds the record set an update, delete or failover operation is
+// about in the index, and checks it still holds what the plan saw.
+func (p *Provider) setOf(zone string, op *plan.Operation) (setRef, error) {
+	s := setRef{zone: zone, name: op.Name, rrtype: op.Type}
+	r, ok := p.idx.set(s)
+	have := r.values()
+	if !ok {
+		return s, opError(zone, op, fmt.Errorf("the record set is not in the live zone; run plan again"))
 	}
-	if op.Before != nil && op.Before.Values != nil && !slices.Equal(op.Before.Values, rs.Values) {
-		return nil, opError(live.Name, op, fmt.Errorf("the record set changed since the plan was made (live %q, plan %q); run plan again", rs.Values, op.Before.Values))
+	if op.Before != nil && op.Before.Values != nil && !slices.Equal(op.Before.Values, have) {
+		return s, opError(zone, op, fmt.Errorf("the record set changed since the plan was made (live %q, plan %q); run plan again", have, op.Before.Values))
 	}
-	return rs, nil
+	return s, nil
 }
 
-func ttlOf(s *plan.State, fallback uint32) uint32 {
-	if s == nil || s.TTL == nil {
-		return fallback
+// ttlOf is the TTL an operation's records get: the plan's, else the one
+// they have.
+func ttlOf(op *plan.Operation) uint32 {
+	for _, s := range []*plan.State{op.After, op.Before} {
+		if s != nil && s.TTL != nil {
+			return *s.TTL
+		}
 	}
-	return *s.TTL
+	return 0
 }
 
 // createZone registers the zone in its mode: a slave with its first master
 // (master-ip), then add-master-server for each other one. A new master
-// zone comes with ClouDNS's default NS records; they are read into live so
-// that a create of the apex NS set takes them over instead of adding beside them.
-func (p *Provider) createZone(ctx context.Context, live *model.Zone, op *plan.Operation) error {
-	zone := live.Name
+// zone comes with ClouDNS's default NS records; their ids go into the
+// index, so that a create of the apex NS set takes them over instead of
+// adding beside them.
+func (p *Provider) createZone(ctx context.Context, zone string, op *plan.Operation) error {
 	mode, masters := model.Master, []string(nil)
 	if op.After != nil {
 		if op.After.Mode != "" {
@@ -163,15 +173,12 @@ func (p *Provider) createZone(ctx context.Context, live *model.Zone, op *plan.Op
 	if err := p.c.register(ctx, zone, params, exists); err != nil {
 		return err
 	}
-	p.mu.Lock()
-	p.created[zone] = true
-	p.monitored[zone] = map[string]map[string]any{}
-	p.mu.Unlock()
-	live.Mode = mode
+	fresh := newZoneRecords()
+	fresh.created = true
+	p.idx.replace(zone, fresh)
 	if mode == model.Slave {
-		live.Masters = []string{masters[0]}
 		for _, ip := range masters[1:] {
-			if err := p.addMaster(ctx, live, ip); err != nil {
+			if err := p.addMaster(ctx, zone, ip); err != nil {
 				return err
 			}
 		}
@@ -181,30 +188,26 @@ func (p *Provider) createZone(ctx context.Context, live *model.Zone, op *plan.Op
 	if err != nil {
 		return err
 	}
-	sets, _, err := p.recordSets(ctx, zone, recs)
+	_, defaults, err := p.recordSets(ctx, zone, recs)
 	if err != nil {
 		return err
 	}
-	live.Records = sets
-	live.SortRecords()
+	defaults.created = true
+	p.idx.replace(zone, defaults)
 	return nil
 }
 
 // addMaster adds one master server to a slave zone.
-func (p *Provider) addMaster(ctx context.Context, live *model.Zone, ip string) error {
+func (p *Provider) addMaster(ctx context.Context, zone, ip string) error {
 	exists := func(ctx context.Context) (bool, error) {
-		byID, err := p.c.masterServers(ctx, live.Name)
+		byID, err := p.c.masterServers(ctx, zone)
 		if err != nil {
 			return false, err
 		}
 		_, ok := masterID(byID, ip)
 		return ok, nil
 	}
-	if err := p.c.addMasterServer(ctx, live.Name, ip, exists); err != nil {
-		return err
-	}
-	live.Masters = insertSorted(live.Masters, ip)
-	return nil
+	return p.c.addMasterServer(ctx, zone, ip, exists)
 }
 
 // masterID finds the id of a master IP, comparing canonical forms.
@@ -217,36 +220,28 @@ func masterID(byID map[string]string, ip string) (string, bool) {
 	return "", false
 }
 
-func insertSorted(list []string, v string) []string {
-	if i, found := slices.BinarySearch(list, v); !found {
-		list = slices.Insert(list, i, v)
-	}
-	return list
-}
-
 // updateMasters adds the new masters first and removes the old ones after,
 // so that the zone always has one to transfer from. The current ids come
 // from master-servers, which is also the state a retry checks against.
-func (p *Provider) updateMasters(ctx context.Context, live *model.Zone, op *plan.Operation) error {
+func (p *Provider) updateMasters(ctx context.Context, zone string, op *plan.Operation) error {
 	if op.After == nil {
-		return opError(live.Name, op, fmt.Errorf("the operation has no masters"))
+		return opError(zone, op, fmt.Errorf("the operation has no masters"))
 	}
 	want := op.After.Masters
 	if len(want) == 0 {
-		return opError(live.Name, op, fmt.Errorf("a slave zone needs at least one master"))
+		return opError(zone, op, fmt.Errorf("a slave zone needs at least one master"))
 	}
-	byID, err := p.c.masterServers(ctx, live.Name)
+	byID, err := p.c.masterServers(ctx, zone)
 	if err != nil {
 		return err
 	}
 	current, err := canonicalMasters(byID)
 	if err != nil {
-		return opError(live.Name, op, err)
+		return opError(zone, op, err)
 	}
-	live.Masters = current
 	for _, ip := range want {
 		if _, ok := masterID(byID, ip); !ok {
-			if err := p.addMaster(ctx, live, ip); err != nil {
+			if err := p.addMaster(ctx, zone, ip); err != nil {
 				return err
 			}
 		}
@@ -257,23 +252,23 @@ func (p *Provider) updateMasters(ctx context.Context, live *model.Zone, op *plan
 		}
 		id, _ := masterID(byID, ip)
 		gone := func(ctx context.Context) (bool, error) {
-			now, err := p.c.masterServers(ctx, live.Name)
+			now, err := p.c.masterServers(ctx, zone)
 			if err != nil {
 				return false, err
 			}
 			_, still := now[id]
 			return !still, nil
 		}
-		if err := p.c.deleteMasterServer(ctx, live.Name, ip, id, gone); err != nil {
+		if err := p.c.deleteMasterServer(ctx, zone, ip, id, gone); err != nil {
 			return err
 		}
-		live.Masters = slices.DeleteFunc(live.Masters, func(m string) bool { return m == ip })
 	}
 	return nil
 }
 
 // updateSOA sends the whole SOA, as modify-soa requires: the plan's fields
-// over the live ones (read first when the zone was just created).
+// over the live ones (read first when the zone was just created, or read
+// without its SOA).
 func (p *Provider) updateSOA(ctx context.Context, live *model.Zone, op *plan.Operation) error {
 	if op.After == nil || op.After.SOA == nil {
 		return opError(live.Name, op, fmt.Errorf("the operation has no SOA"))
@@ -287,190 +282,157 @@ func (p *Provider) updateSOA(ctx context.Context, live *model.Zone, op *plan.Ope
 		base = modelSOA(s)
 	}
 	want := op.After.SOA.Merge(base)
-	want.Serial = base.Serial
 	params := map[string]any{
 		"primary-ns": wireName(want.PrimaryNS), "admin-mail": want.AdminMail,
 		"refresh": want.Refresh, "retry": want.Retry, "expire": want.Expire, "default-ttl": want.Minimum,
 	}
-	if err := p.c.modifySOA(ctx, live.Name, params); err != nil {
-		return err
-	}
-	live.SOA = want
-	return nil
+	return p.c.modifySOA(ctx, live.Name, params)
 }
 
 // createSet adds one record per value. A set that already exists is only
 // taken over in a zone this provider just registered (ClouDNS's default
-// apex NS records); anywhere else it means the plan is stale.
-func (p *Provider) createSet(ctx context.Context, live *model.Zone, op *plan.Operation) error {
+// apex NS records): the plan's engine computes the change from the
+// default records to the set. Anywhere else it means the plan is stale.
+func (p *Provider) createSet(ctx context.Context, zone string, op *plan.Operation) error {
 	if op.After == nil {
-		return opError(live.Name, op, fmt.Errorf("the operation has no values"))
+		return opError(zone, op, fmt.Errorf("the operation has no values"))
 	}
-	ttl := ttlOf(op.After, 0)
-	if rs := live.Find(op.Name, op.Type); rs != nil {
-		p.mu.Lock()
-		fresh := p.created[live.Name]
-		p.mu.Unlock()
-		if !fresh {
-			return opError(live.Name, op, fmt.Errorf("the record set already exists at ClouDNS; run plan again"))
+	s, ttl := setRef{zone: zone, name: op.Name, rrtype: op.Type}, ttlOf(op)
+	if r, ok := p.idx.set(s); ok {
+		if !p.idx.created(zone) {
+			return opError(zone, op, fmt.Errorf("the record set already exists at ClouDNS; run plan again"))
 		}
-		return p.updateSet(ctx, live.Name, rs, op.After.Values, ttl)
+		return p.updateSet(ctx, s, plan.NewChange(&plan.State{TTL: &r.ttl, Values: r.values()}, op.After), ttl)
 	}
-	rs := &model.RecordSet{Name: op.Name, Type: op.Type, TTL: ttl, IDs: map[string]string{}}
-	for _, v := range op.After.Values {
-		id, err := p.addRecord(ctx, live.Name, rs, v, ttl)
+	for _, v := range op.Change().Added {
+		id, err := p.addRecord(ctx, s, v, ttl)
 		if err != nil {
 			return err
 		}
-		if len(rs.Values) == 0 {
-			live.Records = append(live.Records, rs)
-			live.SortRecords()
-		}
-		rs.IDs[v] = id
-		rs.SetValues(append(rs.Values, v))
+		p.idx.put(s, v, id, ttl)
 	}
 	return nil
 }
 
-// updateSet turns a record set into want with the fewest calls: each
-// removed value's record is rewritten in place (mod-record) with an added
-// value, kept records are rewritten only when the TTL changes, and only
-// the surplus is added or deleted, deletes last.
-func (p *Provider) updateSet(ctx context.Context, zone string, rs *model.RecordSet, want []string, ttl uint32) error {
-	if err := p.deleteDuplicates(ctx, zone, rs); err != nil {
+// updateSet makes a set's change with the fewest calls: each of its pairs
+// rewrites a removed value's record in place (mod-record) with an added
+// value, kept records are rewritten only for a new TTL (Retimed), and only
+// the rest are added or deleted, deletes last. Records repeating a value
+// go first.
+func (p *Provider) updateSet(ctx context.Context, s setRef, c *plan.Change, ttl uint32) error {
+	if err := p.deleteDuplicates(ctx, s); err != nil {
 		return err
 	}
-	var removed, added, kept []string
-	for _, v := range rs.Values {
-		if slices.Contains(want, v) {
-			kept = append(kept, v)
-		} else {
-			removed = append(removed, v)
-		}
-	}
-	for _, v := range want {
-		if !slices.Contains(rs.Values, v) {
-			added = append(added, v)
-		}
-	}
-	n := min(len(removed), len(added))
-	for i := range n {
-		id, err := recordID(zone, rs, removed[i])
+	for _, pair := range c.Pairs {
+		id, err := p.recordID(s, pair.Old)
 		if err != nil {
 			return err
 		}
-		if err := p.modRecord(ctx, zone, rs, id, added[i], ttl); err != nil {
+		if err := p.modRecord(ctx, s, id, pair.New, ttl); err != nil {
 			return err
 		}
-		delete(rs.IDs, removed[i])
-		rs.IDs[added[i]] = id
-		rs.SetValues(append(slices.DeleteFunc(rs.Values, func(v string) bool { return v == removed[i] }), added[i]))
+		p.idx.move(s, pair.Old, pair.New)
 	}
-	if ttl != rs.TTL {
-		for _, v := range kept {
-			id, err := recordID(zone, rs, v)
-			if err != nil {
-				return err
-			}
-			if err := p.modRecord(ctx, zone, rs, id, v, ttl); err != nil {
+	for _, v := range c.Retimed {
+		id, err := p.recordID(s, v)
+		if err != nil {
+			return err
+		}
+		if err := p.modRecord(ctx, s, id, v, ttl); err != nil {
+			return err
+		}
+	}
+	// The set's failover covers every record: a new one gets it too.
+	r, _ := p.idx.set(s)
+	f := r.failover
+	for _, v := range c.Creates {
+		id, err := p.addRecord(ctx, s, v, ttl)
+		if err != nil {
+			return err
+		}
+		p.idx.put(s, v, id, ttl)
+		if f != nil && f.Check != inconsistentCheck {
+			if err := p.failoverOn(ctx, s, v, id, f, false); err != nil {
 				return err
 			}
 		}
 	}
-	for _, v := range added[n:] {
-		id, err := p.addRecord(ctx, zone, rs, v, ttl)
-		if err != nil {
+	for _, v := range c.Deletes {
+		if err := p.deleteValue(ctx, s, v); err != nil {
 			return err
-		}
-		rs.IDs[v] = id
-		rs.SetValues(append(rs.Values, v))
-		// The set's failover covers every record: a new one gets it too.
-		if f := rs.Failover; f != nil && f.Check != inconsistentCheck {
-			if err := p.failoverOn(ctx, zone, rs, v, id, f, false); err != nil {
-				return err
-			}
 		}
 	}
-	for _, v := range removed[n:] {
-		id, err := recordID(zone, rs, v)
-		if err != nil {
-			return err
-		}
-		if err := p.deleteRecord(ctx, zone, rs, id); err != nil {
-			return err
-		}
-		delete(rs.IDs, v)
-		rs.Values = slices.DeleteFunc(rs.Values, func(x string) bool { return x == v })
-	}
-	rs.TTL = ttl
+	p.idx.retime(s, ttl)
 	return nil
 }
 
 // deleteDuplicates deletes the records that repeat a value of their set.
-func (p *Provider) deleteDuplicates(ctx context.Context, zone string, rs *model.RecordSet) error {
-	for _, id := range duplicateIDs(rs) {
-		if err := p.deleteRecord(ctx, zone, rs, id); err != nil {
+func (p *Provider) deleteDuplicates(ctx context.Context, s setRef) error {
+	r, _ := p.idx.set(s)
+	for _, id := range r.duplicates {
+		if err := p.deleteRecord(ctx, s, id); err != nil {
 			return err
 		}
-		delete(rs.IDs, duplicateKey(id))
+		p.idx.dropDuplicate(s, id)
 	}
 	return nil
 }
 
 // deleteSet deletes every record of the set.
-func (p *Provider) deleteSet(ctx context.Context, live *model.Zone, op *plan.Operation) error {
-	rs, err := liveSet(live, op)
+func (p *Provider) deleteSet(ctx context.Context, zone string, op *plan.Operation) error {
+	s, err := p.setOf(zone, op)
 	if err != nil {
 		return err
 	}
-	if err := p.deleteDuplicates(ctx, live.Name, rs); err != nil {
+	if err := p.deleteDuplicates(ctx, s); err != nil {
 		return err
 	}
-	for _, v := range slices.Clone(rs.Values) {
-		id, err := recordID(live.Name, rs, v)
-		if err != nil {
+	for _, v := range op.Change().Removed {
+		if err := p.deleteValue(ctx, s, v); err != nil {
 			return err
 		}
-		if err := p.deleteRecord(ctx, live.Name, rs, id); err != nil {
-			return err
-		}
-		delete(rs.IDs, v)
-		rs.Values = slices.DeleteFunc(rs.Values, func(x string) bool { return x == v })
 	}
-	live.Records = slices.DeleteFunc(live.Records, func(x *model.RecordSet) bool { return x == rs })
 	return nil
 }
 
-func recordID(zone string, rs *model.RecordSet, value string) (string, error) {
-	id := rs.IDs[value]
+// deleteValue deletes the record holding value.
+func (p *Provider) deleteValue(ctx context.Context, s setRef, value string) error {
+	id, err := p.recordID(s, value)
+	if err != nil {
+		return err
+	}
+	if err := p.deleteRecord(ctx, s, id); err != nil {
+		return err
+	}
+	p.idx.remove(s, value)
+	return nil
+}
+
+// recordID is the id of the record holding value, from the index.
+func (p *Provider) recordID(s setRef, value string) (string, error) {
+	id := p.idx.id(s, value)
 	if id == "" {
-		return "", fmt.Errorf("cloudns: %s %s in %s: no ClouDNS record id for value %s; run plan again", rs.Name, rs.Type, zone, value)
+		return "", fmt.Errorf("cloudns: %s %s in %s: no ClouDNS record id for value %s; run plan again", s.name, s.rrtype, s.zone, value)
 	}
 	return id, nil
 }
 
-func setTarget(zone string, rs *model.RecordSet) target {
-	return target{subject: rs.Name + " " + rs.Type, zone: zone}
-}
-
 // addRecord adds one value. Before retrying a try that may have reached
 // ClouDNS, it looks for a record of the set holding the value that is not
-// one it knows, and takes that as the added record.
-func (p *Provider) addRecord(ctx context.Context, zone string, rs *model.RecordSet, value string, ttl uint32) (string, error) {
-	t := setTarget(zone, rs)
-	params, err := recordParams(zone, rs.Name, rs.Type, ttl, value)
+// one the index knows, and takes that as the added record.
+func (p *Provider) addRecord(ctx context.Context, s setRef, value string, ttl uint32) (string, error) {
+	t := s.target()
+	params, err := recordParams(s.zone, s.name, s.rrtype, ttl, value)
 	if err != nil {
-		return "", &callError{t: target{call: "add-record", subject: t.subject, zone: zone}, err: err}
+		return "", &callError{t: target{call: "add-record", subject: t.subject, zone: s.zone}, err: err}
 	}
 	landed := func(ctx context.Context) (string, error) {
-		recs, err := p.c.records(ctx, zone, wireHost(rs.Name), rs.Type)
+		recs, err := p.c.records(ctx, s.zone, wireHost(s.name), s.rrtype)
 		if err != nil {
 			return "", err
 		}
-		known := map[string]bool{}
-		for _, id := range rs.IDs {
-			known[id] = true
-		}
+		r, _ := p.idx.set(s)
+		known := r.known()
 		for _, r := range recs {
 			if v, err := modelValue(r); err == nil && v == value && !known[string(r.ID)] {
 				return string(r.ID), nil
@@ -481,28 +443,28 @@ func (p *Provider) addRecord(ctx context.Context, zone string, rs *model.RecordS
 	return p.c.addRecord(ctx, t, params, landed)
 }
 
-func (p *Provider) modRecord(ctx context.Context, zone string, rs *model.RecordSet, id, value string, ttl uint32) error {
-	t := setTarget(zone, rs)
-	params, err := recordParams(zone, rs.Name, rs.Type, ttl, value)
+func (p *Provider) modRecord(ctx context.Context, s setRef, id, value string, ttl uint32) error {
+	t := s.target()
+	params, err := recordParams(s.zone, s.name, s.rrtype, ttl, value)
 	if err != nil {
-		return &callError{t: target{call: "mod-record", subject: t.subject, zone: zone}, err: err}
+		return &callError{t: target{call: "mod-record", subject: t.subject, zone: s.zone}, err: err}
 	}
 	params["record-id"] = id
 	return p.c.modRecord(ctx, t, params)
 }
 
 // deleteRecord deletes one record; before a retry it checks the record is still there.
-func (p *Provider) deleteRecord(ctx context.Context, zone string, rs *model.RecordSet, id string) error {
+func (p *Provider) deleteRecord(ctx context.Context, s setRef, id string) error {
 	gone := func(ctx context.Context) (bool, error) {
-		recs, err := p.c.records(ctx, zone, wireHost(rs.Name), rs.Type)
+		recs, err := p.c.records(ctx, s.zone, wireHost(s.name), s.rrtype)
 		if err != nil {
 			return false, err
 		}
 		return !slices.ContainsFunc(recs, func(r wireRecord) bool { return string(r.ID) == id }), nil
 	}
-	if err := p.c.deleteRecord(ctx, setTarget(zone, rs), id, gone); err != nil {
+	if err := p.c.deleteRecord(ctx, s.target(), id, gone); err != nil {
 		return err
 	}
-	p.setMonitored(zone, id, nil)
+	p.idx.setMonitored(s.zone, id, nil)
 	return nil
 }

@@ -2,8 +2,10 @@ package cloudns
 
 import (
 	"context"
+	"slices"
 
 	"github.com/zonesync/zonesync/model"
+	"github.com/zonesync/zonesync/providers/httpx"
 )
 
 // ClouDNS keeps failover per record; a set's failover is the same settings
@@ -11,38 +13,40 @@ import (
 
 // ensureFailover gives every record of the set failover f: activate where
 // it is off, modify (a full replace) where it is on.
-func (p *Provider) ensureFailover(ctx context.Context, zone string, rs *model.RecordSet, f *model.Failover) error {
-	on, err := p.monitoredSet(ctx, zone, rs)
-	if err != nil {
-		return err
-	}
-	for _, v := range rs.Values {
-		id, err := recordID(zone, rs, v)
+func (p *Provider) ensureFailover(ctx context.Context, s setRef, f *model.Failover) error {
+	r, _ := p.idx.set(s)
+	for _, v := range r.values() {
+		id, err := p.recordID(s, v)
 		if err != nil {
 			return err
 		}
-		if err := p.failoverOn(ctx, zone, rs, v, id, f, on[id]); err != nil {
+		_, on := p.idx.monitored(s.zone, id)
+		if err := p.failoverOn(ctx, s, v, id, f, on); err != nil {
 			return err
 		}
 	}
-	rs.Failover = f
+	p.idx.setFailover(s, f)
 	return nil
 }
 
 // failoverOn activates (or, when it is on already, modifies) f on one record.
-func (p *Provider) failoverOn(ctx context.Context, zone string, rs *model.RecordSet, value, id string, f *model.Failover, on bool) error {
-	t := setTarget(zone, rs)
-	params, err := failoverParams(zone, id, value, f)
+func (p *Provider) failoverOn(ctx context.Context, s setRef, value, id string, f *model.Failover, on bool) error {
+	t := s.target()
+	params, err := failoverParams(s.zone, id, value, f)
 	if err != nil {
 		call := "failover-activate"
 		if on {
 			call = "failover-modify"
 		}
-		return &callError{t: target{call: call, subject: t.subject, zone: zone}, err: err}
+		return &callError{t: target{call: call, subject: t.subject, zone: s.zone}, err: err}
 	}
-	kept := p.unmodeledOf(zone, id)
+	kept := map[string]any{}
 	if on {
-		for k, v := range kept {
+		// modify replaces the settings as a whole: send back those
+		// zonesync does not model, as they were read.
+		unmodeled, _ := p.idx.monitored(s.zone, id)
+		for k, v := range unmodeled {
+			kept[k] = v
 			if _, set := params[k]; !set {
 				params[k] = v
 			}
@@ -50,101 +54,43 @@ func (p *Provider) failoverOn(ctx context.Context, zone string, rs *model.Record
 		if err := p.c.failover(ctx, t, "failover-modify", params, nil); err != nil {
 			return err
 		}
-	} else if err := p.c.failover(ctx, t, "failover-activate", params, p.failoverFlag(zone, rs, id, true)); err != nil {
+	} else if err := p.c.failover(ctx, t, "failover-activate", params, p.failoverFlag(s, id, true)); err != nil {
 		return err
 	}
-	if !on {
-		kept = map[string]any{}
-	}
-	p.setMonitored(zone, id, kept)
+	p.idx.setMonitored(s.zone, id, kept)
 	return nil
 }
 
 // removeFailover deactivates failover on every record of the set that has it.
-func (p *Provider) removeFailover(ctx context.Context, zone string, rs *model.RecordSet) error {
-	on, err := p.monitoredSet(ctx, zone, rs)
-	if err != nil {
-		return err
-	}
-	for _, v := range rs.Values {
-		id, err := recordID(zone, rs, v)
+func (p *Provider) removeFailover(ctx context.Context, s setRef) error {
+	r, _ := p.idx.set(s)
+	for _, v := range r.values() {
+		id, err := p.recordID(s, v)
 		if err != nil {
 			return err
 		}
-		if !on[id] {
+		if _, on := p.idx.monitored(s.zone, id); !on {
 			continue
 		}
-		params := map[string]any{"domain-name": zone, "record-id": id}
-		if err := p.c.failover(ctx, setTarget(zone, rs), "failover-deactivate", params, p.failoverFlag(zone, rs, id, false)); err != nil {
+		params := map[string]any{"domain-name": s.zone, "record-id": id}
+		if err := p.c.failover(ctx, s.target(), "failover-deactivate", params, p.failoverFlag(s, id, false)); err != nil {
 			return err
 		}
-		p.setMonitored(zone, id, nil)
+		p.idx.setMonitored(s.zone, id, nil)
 	}
-	rs.Failover = nil
+	p.idx.setFailover(s, nil)
 	return nil
 }
 
 // failoverFlag checks, before retrying an activate or deactivate that may
 // have landed, whether the record's failover flag already says want.
-func (p *Provider) failoverFlag(zone string, rs *model.RecordSet, id string, want bool) landedFunc {
+func (p *Provider) failoverFlag(s setRef, id string, want bool) httpx.Landed {
 	return func(ctx context.Context) (bool, error) {
-		recs, err := p.c.records(ctx, zone, wireHost(rs.Name), rs.Type)
+		recs, err := p.c.records(ctx, s.zone, wireHost(s.name), s.rrtype)
 		if err != nil {
 			return false, err
 		}
-		for _, r := range recs {
-			if string(r.ID) == id {
-				return (r.Failover != 0) == want, nil
-			}
-		}
-		return false, nil
+		i := slices.IndexFunc(recs, func(r wireRecord) bool { return string(r.ID) == id })
+		return i >= 0 && (recs[i].Failover != 0) == want, nil
 	}
-}
-
-// monitoredSet returns which records of the set have failover on, from
-// the last read, or from records.json when this provider has not read the zone.
-func (p *Provider) monitoredSet(ctx context.Context, zone string, rs *model.RecordSet) (map[string]bool, error) {
-	p.mu.Lock()
-	known, ok := p.monitored[zone]
-	out := map[string]bool{}
-	for _, id := range rs.IDs {
-		_, out[id] = known[id]
-	}
-	p.mu.Unlock()
-	if ok {
-		return out, nil
-	}
-	recs, err := p.c.records(ctx, zone, wireHost(rs.Name), rs.Type)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range recs {
-		if _, mine := out[string(r.ID)]; mine {
-			out[string(r.ID)] = r.Failover != 0
-		}
-	}
-	return out, nil
-}
-
-// setMonitored records that a record has failover on (with the settings
-// zonesync does not model) or off (nil), in a zone whose records this
-// provider has read in full; of other zones it knows nothing.
-func (p *Provider) setMonitored(zone, id string, unmodeled map[string]any) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.monitored[zone] == nil {
-		return
-	}
-	if unmodeled != nil {
-		p.monitored[zone][id] = unmodeled
-	} else {
-		delete(p.monitored[zone], id)
-	}
-}
-
-// unmodeledOf returns the settings zonesync does not model of a record's failover.
-func (p *Provider) unmodeledOf(zone, id string) map[string]any {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.monitored[zone][id]
 }

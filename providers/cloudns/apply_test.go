@@ -3,10 +3,13 @@ package cloudns
 import (
 	"context"
 	"net/http"
-	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/model"
@@ -40,48 +43,17 @@ func TestUpdateOnlyPlanCallCounts(t *testing.T) {
 		set("same", "A", "203.0.113.9"),                                                  // untouched
 	)
 	zp, live := e.planFor(t, desired)
-	for _, op := range zp.Operations {
-		if op.Action != plan.Update {
-			t.Fatalf("not an update-only plan: %s %s %s", op.Action, op.Name, op.Type)
-		}
-	}
+	require.Equal(t, []string{"update @ MX", "update pool A", "update shrink A", "update txt TXT", "update www A"}, opsOf(zp), "an update-only plan")
+	same := onlyRecord(t, e, "same", "A")
 	e.fake.Faults().ResetCounts()
-	// The live zone Apply got, which this provider still keeps current
-	// (until issue 12 moves its ids to an index of its own).
-	var applied *model.Zone
-	rep := e.runPlanWith(providertest.BeforeApply(e.p, func(_ int, l *model.Zone) { applied = l }), zp, desired, live)
-	for _, r := range rep.Results {
-		if r.Status != apply.OK {
-			t.Fatalf("%s %s: %s %s", r.Name, r.Type, r.Status, r.Error)
-		}
-	}
-	calls := e.fake.Faults().AllCalls()
-	want := map[string]int{"mod-record": 1 + 1 + 2 + 2, "add-record": 1, "delete-record": 2, "get-zone-info": 1, "records": 1, "get-records-count": 1}
-	total := 0
-	for ep, n := range calls {
-		total += n
-		if n != want[ep] {
-			t.Errorf("%s called %d times, want %d", ep, n, want[ep])
-		}
-	}
+	requireOK(t, e.runPlan(zp, desired, live))
 	// The read before the first change: get-zone-info, records and its count.
-	if changed := 1 + 1 + 2 + 3 + 2; total != changed+3 {
-		t.Errorf("%d calls for %d changed records and one read: %v", total, changed, calls)
-	}
-	fresh, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameLive(t, applied, fresh)
-	if again, _ := e.planFor(t, desired); len(again.Operations) != 0 {
-		t.Fatalf("plan after apply: %+v", again.Operations)
-	}
-	// Records that kept their value kept their id: nothing was re-created.
-	for _, r := range e.fake.Records("example.test") {
-		if r.Host == "same" && r.Record != "203.0.113.9" {
-			t.Fatal("untouched record changed")
-		}
-	}
+	want := map[string]int{"mod-record": 1 + 1 + 2 + 2, "add-record": 1, "delete-record": 2, "get-zone-info": 1, "records": 1, "get-records-count": 1}
+	assert.Empty(t, cmp.Diff(want, e.fake.Faults().AllCalls()), "calls for 9 changed records and one read (-want +got)")
+	sameIndexAsRead(t, e, "example.test", nil)
+	again, _ := e.planFor(t, desired)
+	assert.Empty(t, opsOf(again), "plan after apply")
+	assert.Empty(t, cmp.Diff(same, onlyRecord(t, e, "same", "A")), "the untouched record (-before +after)")
 }
 
 // TestFailureMidPlan: an operation failing in the middle of a plan leaves
@@ -93,14 +65,15 @@ func TestFailureMidPlan(t *testing.T) {
 		name string
 		// breakIt makes the update of beta A fail, after apply read the
 		// zone again and before the provider's first call.
-		breakIt func(e *env, live *model.Zone)
+		breakIt func(t *testing.T, e *env)
 		status  apply.Status
 		wantErr string
 	}{
-		{"API error", func(e *env, live *model.Zone) {
-			live.Find("beta", "A").IDs["192.0.2.2"] = "987654"
+		{"API error", func(t *testing.T, e *env) {
+			// Another writer deletes the record the update rewrites.
+			e.fake.RemoveRecord("example.test", onlyRecord(t, e, "beta", "A")[0].ID)
 		}, apply.Failed, `cloudns: mod-record beta A in example.test: "Invalid record-id param."`},
-		{"server errors on every try", func(e *env, live *model.Zone) {
+		{"server errors on every try", func(t *testing.T, e *env) {
 			in := e.fake.Faults()
 			in.Skip = func(r *http.Request) bool { return fake.Endpoint(r) != "mod-record" }
 			in.Script(faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError)
@@ -117,42 +90,30 @@ func TestFailureMidPlan(t *testing.T) {
 				set("x", "CNAME", "gamma.example.test."),
 			)
 			zp, live := e.planFor(t, desired)
-			// The live zone Apply got, which this provider still keeps
-			// current (until issue 12 moves its ids to an index of its own).
-			var applied *model.Zone
-			rep := e.runPlanWith(providertest.InWindow(e.p, func(l *model.Zone) { applied = l; tc.breakIt(e, l) }), zp, desired, live)
+			rep := e.runPlanWith(providertest.InWindow(e.p, func(*model.Zone) { tc.breakIt(t, e) }), zp, desired, live)
 			got := map[string]apply.Result{}
+			statuses := map[string]apply.Status{}
 			for _, r := range rep.Results {
-				got[string(r.Action)+" "+r.Name+" "+r.Type] = r
+				key := string(r.Action) + " " + r.Name + " " + r.Type
+				got[key], statuses[key] = r, r.Status
 			}
-			for key, want := range map[string]apply.Status{
+			assert.Empty(t, cmp.Diff(map[string]apply.Status{
 				"delete x A":             apply.OK,
 				"create alpha A":         apply.OK,
 				"update beta A":          tc.status,
 				"create gamma TXT":       apply.OK,
 				"create x CNAME":         apply.OK,
 				"create_failover beta A": apply.Skipped,
-			} {
-				if got[key].Status != want {
-					t.Errorf("%s: %s (%s), want %s", key, got[key].Status, got[key].Error, want)
-				}
-			}
-			if msg := got["update beta A"].Error; !strings.HasPrefix(msg, tc.wantErr) {
-				t.Errorf("failure message %q, want it to start with %q", msg, tc.wantErr)
-			}
-			if msg := got["create_failover beta A"].Error; !strings.Contains(msg, "depends on operation") {
-				t.Errorf("skip reason %q", msg)
-			}
-			// The live zone Apply kept current still says what ClouDNS holds.
-			live2, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			}, statuses), "statuses (-want +got)")
+			assert.True(t, strings.HasPrefix(got["update beta A"].Error, tc.wantErr), "failure message %q, want it to start with %q", got["update beta A"].Error, tc.wantErr)
+			assert.Contains(t, got["create_failover beta A"].Error, "depends on operation", "skip reason")
+			// The index Apply kept current still says what ClouDNS holds,
+			// but for the record the other writer deleted, which it cannot know.
+			var gone []setKey
 			if tc.name == "API error" {
-				// The test broke that id on purpose; put it back to compare.
-				applied.Find("beta", "A").IDs["192.0.2.2"] = live2.Find("beta", "A").IDs["192.0.2.2"]
+				gone = []setKey{{"beta", "A"}}
 			}
-			sameLive(t, applied, live2)
+			sameIndexAsRead(t, e, "example.test", gone)
 		})
 	}
 }
@@ -164,12 +125,9 @@ func TestCreateZoneTakesOverDefaultNS(t *testing.T) {
 	desired := zoneOf(t, "example.test", set("@", "NS", "ns1.example.net.", "ns2.example.net."))
 	e.mustSync(t, desired)
 	calls := e.fake.Faults().AllCalls()
-	if calls["mod-record"] != 2 || calls["delete-record"] != 2 || calls["add-record"] != 0 {
-		t.Fatalf("calls %v; want the 4 default NS records rewritten twice and deleted twice", calls)
-	}
-	if n := len(e.fake.Records("example.test")); n != 2 {
-		t.Fatalf("%d records at ClouDNS, want 2", n)
-	}
+	assert.Equal(t, []int{2, 2, 0}, []int{calls["mod-record"], calls["delete-record"], calls["add-record"]},
+		"mod-record, delete-record, add-record: the 4 default NS records rewritten twice and deleted twice (all calls %v)", calls)
+	assert.Len(t, e.fake.Records("example.test"), 2, "records at ClouDNS")
 }
 
 // TestCreateOnExistingSetIsStale: outside a zone just registered, a create
@@ -178,12 +136,8 @@ func TestCreateOnExistingSetIsStale(t *testing.T) {
 	e := newEnv(t, nil)
 	live := e.seeded(t)
 	err := e.applyOne(live, &plan.Operation{Action: plan.Create, Name: "www", Type: "A", After: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.5"}}})
-	if err == nil || !strings.Contains(err.Error(), "already exists at ClouDNS; run plan again") {
-		t.Fatalf("error %v", err)
-	}
-	if n := len(e.fake.Records("example.test")); n != 1 {
-		t.Fatalf("%d records, want 1", n)
-	}
+	assert.ErrorContains(t, err, "already exists at ClouDNS; run plan again")
+	assert.Len(t, e.fake.Records("example.test"), 1, "records at ClouDNS")
 }
 
 // TestMixedTTLIsRewritten: records of one set with different TTLs (an
@@ -192,41 +146,71 @@ func TestCreateOnExistingSetIsStale(t *testing.T) {
 func TestMixedTTLIsRewritten(t *testing.T) {
 	e := newEnv(t, nil)
 	e.mustSync(t, zoneOf(t, "example.test", set("www", "A", "192.0.2.1")))
-	if _, err := e.fake.PutRecord("example.test", fake.Record{Type: "A", Host: "www", Record: "192.0.2.2", TTL: 300}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := e.fake.PutRecord("example.test", fake.Record{Type: "A", Host: "www", Record: "192.0.2.2", TTL: 300})
+	require.NoError(t, err)
 	desired := zoneOf(t, "example.test", set("www", "A", "192.0.2.1", "192.0.2.2"))
 	zp, _ := e.planFor(t, desired)
-	if len(zp.Operations) != 1 || zp.Operations[0].Action != plan.Update || *zp.Operations[0].Before.TTL != mixedTTL {
-		t.Fatalf("plan %+v", zp.Operations)
-	}
+	require.Equal(t, []string{"update www A"}, opsOf(zp))
+	assert.Equal(t, uint32(mixedTTL), *zp.Operations[0].Before.TTL, "the TTL the set reads with")
 	e.fake.Faults().ResetCounts()
 	e.mustSync(t, desired)
-	if n := e.fake.Faults().Calls("mod-record"); n != 2 {
-		t.Fatalf("mod-record called %d times, want 2 (each record once)", n)
-	}
-	for _, r := range e.fake.Records("example.test") {
-		if r.Host == "www" && r.TTL != 3600 {
-			t.Fatalf("record %s TTL %d", r.Record, r.TTL)
-		}
+	assert.Equal(t, 2, e.fake.Faults().Calls("mod-record"), "mod-record calls: each record once")
+	for _, r := range onlyRecord(t, e, "www", "A") {
+		assert.Equal(t, 3600, r.TTL, "TTL of %s", r.Record)
 	}
 }
 
-// sameLive checks that the live zone Apply kept current matches a fresh
-// read: the same sets, values, TTLs and failover, and the same record ids.
-// The SOA is left out: apply reads the zone again before its first change,
-// without the SOA when the spec leaves it alone.
-func sameLive(t *testing.T, kept, fresh *model.Zone) {
+// sameIndexAsRead checks that the index Apply kept current for a zone
+// matches the one a fresh read makes: the same record ids for the same
+// values, TTLs, failover and monitored records. unknown are the sets
+// changed behind the provider's back, left out of the comparison.
+func sameIndexAsRead(t *testing.T, e *env, zone string, unknown []setKey) {
 	t.Helper()
-	k, f := *kept, *fresh
-	k.SOA, f.SOA = nil, nil
-	if k.Digest() != f.Digest() {
-		t.Errorf("live zone kept by Apply differs from a fresh read")
+	kept := indexOf(e.p, zone)
+	require.NotNil(t, kept, "the index has no entry for %s", zone)
+	_, err := e.p.ReadZone(context.Background(), zone, providers.ReadOptions{})
+	require.NoError(t, err)
+	fresh := indexOf(e.p, zone)
+	for _, k := range unknown {
+		delete(kept.sets, k)
+		delete(fresh.sets, k)
 	}
-	for _, rs := range fresh.Records {
-		k := kept.Find(rs.Name, rs.Type)
-		if k == nil || !reflect.DeepEqual(k.IDs, rs.IDs) {
-			t.Errorf("%s %s: ids kept %v, read %v", rs.Name, rs.Type, k, rs.IDs)
-		}
-	}
+	assert.Empty(t, cmp.Diff(fresh, kept, indexCompare...), "index kept by Apply (+) against a fresh read (-)")
+}
+
+// indexCompare compares index entries with cmp.
+var indexCompare = []cmp.Option{cmp.AllowUnexported(zoneRecords{}, setRecords{}, setKey{}), cmpopts.EquateEmpty()}
+
+// indexOf returns the provider's index entry of a zone. Apply and
+// ReadZone replace or change entries under the index's lock; a test reads
+// one once the calls that change it are over.
+func indexOf(p *Provider, zone string) *zoneRecords {
+	p.idx.mu.Lock()
+	defer p.idx.mu.Unlock()
+	return p.idx.zones[zone]
+}
+
+// TestReadReplacesTheIndex: each read of a zone replaces what the index
+// holds of it, and a zone that is gone leaves nothing behind, so no id of
+// an earlier read outlives the records it named.
+func TestReadReplacesTheIndex(t *testing.T) {
+	e := newEnv(t, nil)
+	e.seeded(t)
+	www := setRef{zone: "example.test", name: "www", rrtype: "A"}
+	first := e.p.idx.id(www, "192.0.2.1")
+	require.NotEmpty(t, first, "the id of www A after the first read")
+
+	// Another writer replaces the record: a new read gives its new id.
+	e.fake.RemoveRecord("example.test", onlyRecord(t, e, "www", "A")[0].ID)
+	_, err := e.fake.PutRecord("example.test", fake.Record{Type: "A", Host: "www", Record: "192.0.2.1", TTL: 3600})
+	require.NoError(t, err)
+	_, err = e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
+	require.NoError(t, err)
+	second := e.p.idx.id(www, "192.0.2.1")
+	assert.NotEqual(t, first, second, "the id after the record was replaced")
+
+	e.fake.DeleteZone("example.test")
+	_, err = e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
+	require.ErrorIs(t, err, providers.ErrZoneNotFound)
+	assert.Nil(t, indexOf(e.p, "example.test"), "the index entry of a zone that is gone")
 }

@@ -75,75 +75,51 @@ func rateLimited(desc string) bool {
 	return strings.HasPrefix(desc, "Request blocked.") || strings.Contains(desc, "is sending more than")
 }
 
-// landedFunc checks, after a try that may have reached the server, whether
-// its change is already there; done stops the retries as a success.
-type landedFunc func(ctx context.Context) (done bool, err error)
-
-// call sends method with params, retrying transient failures, and decodes
-// a successful answer into out (nil: ignore it). landed, when not nil, is
-// consulted before each retry of a try that may have taken effect, so a
-// call that is not idempotent is never repeated after it landed.
-func (c *client) call(ctx context.Context, t target, params map[string]any, out any, landed landedFunc) error {
-	var mayHaveLanded error
-	err := c.http.Retry(ctx, func() error {
-		if mayHaveLanded != nil && landed != nil {
-			done, err := landed(ctx)
-			if err != nil {
-				// The check retried on its own; flattening the error ends
-				// the retries here instead of multiplying them.
-				return fmt.Errorf("%v; checking whether that try took effect failed too: %v", mayHaveLanded, err)
-			}
-			if done {
-				return nil
-			}
-		}
+// call sends method with params and decodes a successful answer into out
+// (nil: a change, whose answer is only its status). A read retries
+// transient failures (httpx.Client.Retry); a change goes through
+// httpx.Client.Change, which asks landed, when not nil, before it repeats
+// a try that may have taken effect, so that a call that is not safe to
+// repeat is never made twice.
+func (c *client) call(ctx context.Context, t target, params map[string]any, out any, landed httpx.Landed) error {
+	send := func(ctx context.Context) error {
 		body, err := c.once(ctx, t, params)
 		if err != nil {
-			var te *httpx.TransientError
-			if errors.As(err, &te) && te.Sent {
-				mayHaveLanded = err
-			}
 			return err
 		}
-		if out == nil {
-			// A change answers with its status; anything else is not a success.
-			var e envelope
-			if json.Unmarshal(body, &e) != nil || e.Status != "Success" {
-				return fmt.Errorf("unexpected answer: %s", snippet(c.scrub(string(body))))
-			}
-			return nil
-		}
-		if err := decode(body, out); err != nil {
-			return fmt.Errorf("unexpected answer (%v): %s", err, snippet(c.scrub(string(body))))
-		}
-		return nil
-	})
+		return c.decodeAnswer(body, out)
+	}
+	var err error
+	if t.changes() {
+		err = c.http.Change(ctx, "cloudns: "+t.call, send, landed)
+	} else {
+		err = c.http.Retry(ctx, func() error { return send(ctx) })
+	}
 	if err == nil {
 		return nil
 	}
-	// unsure is whether a change may have been made although the call
-	// failed: its last try went out without an answer, or, for a call
-	// that is checked, an earlier one did and the check cannot be made.
-	unsure := httpx.Sent(err)
-	if mayHaveLanded != nil && landed != nil {
-		unsure = true
-		if ctx.Err() == nil {
-			// A try that reached ClouDNS may have been carried out only
-			// after the check before the next try, which the API then
-			// refuses (a record id already deleted). When the state is
-			// what the call wanted, it succeeded.
-			done, cerr := landed(ctx)
-			if cerr == nil && done {
-				return nil
-			}
-			unsure = cerr != nil
-		}
-	}
-	err = c.http.Scrub(&callError{t: t, err: err})
-	if unsure && t.changes() {
+	unknown := errors.Is(err, providers.ErrOutcomeUnknown)
+	err = c.http.Scrub(&callError{t: t, err: providers.Confirmed(err)})
+	if unknown {
 		return providers.OutcomeUnknown(err)
 	}
 	return err
+}
+
+// decodeAnswer reads a successful answer into out; with out nil, the
+// answer of a change, only a success status will do.
+func (c *client) decodeAnswer(body []byte, out any) error {
+	if out == nil {
+		var e envelope
+		if json.Unmarshal(body, &e) != nil || e.Status != "Success" {
+			return fmt.Errorf("unexpected answer: %s", snippet(c.scrub(string(body))))
+		}
+		return nil
+	}
+	if err := decode(body, out); err != nil {
+		return fmt.Errorf("unexpected answer (%v): %s", err, snippet(c.scrub(string(body))))
+	}
+	return nil
 }
 
 // readCalls are the API methods that change nothing.

@@ -6,6 +6,9 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
@@ -31,18 +34,14 @@ func TestClientStaysUnderTheRateLimit(t *testing.T) {
 			srv := httptest.NewServer(f)
 			defer srv.Close()
 			p, err := New(Settings{AuthID: testAuthID, AuthPassword: testPassword, Settings: httpx.Settings{Endpoint: srv.URL, RequestsPerSecond: tc.rps}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			fastRetries(p)
 			for range 30 {
-				if _, err := p.ListZones(context.Background()); err != nil && !tc.blocked {
-					t.Fatal(err)
+				if _, err := p.ListZones(context.Background()); !tc.blocked {
+					require.NoError(t, err)
 				}
 			}
-			if got := f.Blocked() > 0; got != tc.blocked {
-				t.Fatalf("blocked %d requests", f.Blocked())
-			}
+			assert.Equal(t, tc.blocked, f.Blocked() > 0, "blocked %d requests", f.Blocked())
 		})
 	}
 }
@@ -52,21 +51,15 @@ func TestListZonesReadsEveryPage(t *testing.T) {
 	for _, tc := range []struct{ zones, calls int }{{0, 1}, {99, 1}, {100, 2}, {250, 3}} {
 		t.Run(fmt.Sprint(tc.zones), func(t *testing.T) {
 			e := newEnv(t, nil)
+			var want []string
 			for i := range tc.zones {
-				if err := e.fake.Seed(&model.Zone{Name: fmt.Sprintf("z%03d.test", tc.zones-1-i), Mode: model.Master}); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, e.fake.Seed(&model.Zone{Name: fmt.Sprintf("z%03d.test", tc.zones-1-i), Mode: model.Master}))
+				want = append(want, fmt.Sprintf("z%03d.test", i))
 			}
 			zones, err := e.p.ListZones(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(zones) != tc.zones || (tc.zones > 0 && (zones[0] != "z000.test" || zones[len(zones)-1] != fmt.Sprintf("z%03d.test", tc.zones-1))) {
-				t.Fatalf("%d zones: %v", len(zones), zones)
-			}
-			if n := e.fake.Faults().Calls("list-zones"); n != tc.calls {
-				t.Fatalf("list-zones called %d times, want %d", n, tc.calls)
-			}
+			require.NoError(t, err)
+			assert.Empty(t, cmp.Diff(want, zones), "zones listed (-want +got)")
+			assert.Equal(t, tc.calls, e.fake.Faults().Calls("list-zones"), "list-zones calls")
 		})
 	}
 }
@@ -77,26 +70,19 @@ func TestListZonesReadsEveryPage(t *testing.T) {
 func TestReadZoneCalls(t *testing.T) {
 	e := newEnv(t, nil)
 	f := &model.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
-	if err := e.fake.Seed(zoneOf(t, "example.test", withFailover(set("www", "A", "192.0.2.1", "192.0.2.2"), f), set("txt", "TXT", "x"))); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.fake.PutRecord("example.test", fake.Record{Type: "WR", Host: "go", Record: "https://example.com", TTL: 3600}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, e.fake.Seed(zoneOf(t, "example.test", withFailover(set("www", "A", "192.0.2.1", "192.0.2.2"), f), set("txt", "TXT", "x"))))
+	_, err := e.fake.PutRecord("example.test", fake.Record{Type: "WR", Host: "go", Record: "https://example.com", TTL: 3600})
+	require.NoError(t, err)
 	live, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want := map[string]int{"get-zone-info": 1, "records": 1, "get-records-count": 1, "soa-details": 1, "failover-settings": 2}
-	for ep, n := range want {
-		if got := e.fake.Faults().Calls(ep); got != n {
-			t.Errorf("%s called %d times, want %d", ep, got, n)
-		}
-	}
-	if len(live.Records) != 2 || live.Find("go", "WR") != nil {
-		t.Fatalf("records %+v; want www A and txt TXT, the WR record left out", live.Records)
-	}
-	if rs := live.Find("www", "A"); rs.Failover == nil || rs.Failover.Check != "ping" || len(rs.IDs) != 2 {
-		t.Fatalf("www A %+v", rs)
-	}
+	assert.Empty(t, cmp.Diff(want, e.fake.Faults().AllCalls()), "calls (-want +got)")
+	live.SOA = nil
+	wantZone := &model.Zone{Name: "example.test", Mode: model.Master, Records: []*model.RecordSet{
+		{Name: "txt", Type: "TXT", TTL: 3600, Values: []string{`"x"`}},
+		{Name: "www", Type: "A", TTL: 3600, Values: []string{"192.0.2.1", "192.0.2.2"}, Failover: f},
+	}}
+	assert.Empty(t, cmp.Diff(wantZone, live), "the zone read, the WR record left out (-want +got)")
+	www, _ := e.p.idx.set(setRef{zone: "example.test", name: "www", rrtype: "A"})
+	assert.Len(t, www.known(), 2, "record ids of www A in the index")
 }

@@ -1,10 +1,11 @@
 package cloudns
 
 import (
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/providers"
 )
@@ -13,9 +14,7 @@ func providerFromYAML(t *testing.T, settings string) (providers.Provider, error)
 	t.Helper()
 	doc := "providers:\n  dns:\n    type: cloudns\n" + settings
 	cfg, err := config.Parse("zonesync.yaml", []byte(doc), func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatalf("config: %v", err)
-	}
+	require.NoError(t, err, "config")
 	return providers.New(cfg.Providers["dns"])
 }
 
@@ -44,20 +43,12 @@ func TestConfig(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := providerFromYAML(t, tc.settings)
 			if tc.wantErr == "" {
-				if err != nil {
-					t.Fatalf("valid config refused: %v", err)
-				}
-				if p.Capabilities().AllowedTTLs == nil {
-					t.Fatal("provider without its capabilities")
-				}
+				require.NoError(t, err, "a valid config")
+				assert.NotNil(t, p.Capabilities().AllowedTTLs, "the provider's capabilities")
 				return
 			}
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Fatalf("error %v, want it to contain %q", err, tc.wantErr)
-			}
-			if strings.Contains(err.Error(), "pw") {
-				t.Fatalf("error shows the password: %v", err)
-			}
+			require.ErrorContains(t, err, tc.wantErr)
+			assert.NotContains(t, err.Error(), "pw", "the error shows the password")
 		})
 	}
 }
@@ -66,20 +57,12 @@ func TestConfig(t *testing.T) {
 // it must not touch the network (the endpoint does not exist).
 func TestConfigDefaults(t *testing.T) {
 	p, err := providerFromYAML(t, "    auth_id: 1\n    auth_password: pw-12345\n")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c := p.(*Provider).c
-	if c.base != DefaultEndpoint {
-		t.Errorf("endpoint %q, want %q", c.base, DefaultEndpoint)
-	}
-	if got := float64(c.http.Limiter.Limit()); got != DefaultRequestsPerSecond || got >= 20 {
-		t.Errorf("rate limit %v/s, want %v/s (under the API's 20/s)", got, DefaultRequestsPerSecond)
-	}
-	if c.http.HTTP.Timeout != 30*time.Second {
-		t.Errorf("timeout %v, want 30s", c.http.HTTP.Timeout)
-	}
-	if c.identity != [2]string{"auth-id", "1"} || c.password != "pw-12345" {
-		t.Errorf("identity %v", c.identity)
-	}
+	assert.Equal(t, DefaultEndpoint, c.base, "endpoint")
+	assert.Equal(t, float64(DefaultRequestsPerSecond), float64(c.http.Limiter.Limit()), "rate limit per second")
+	assert.Less(t, float64(c.http.Limiter.Limit()), 20.0, "the rate limit stays under the API's 20/s")
+	assert.Equal(t, 30*time.Second, c.http.HTTP.Timeout, "timeout")
+	assert.Equal(t, [2]string{"auth-id", "1"}, c.identity, "identity")
+	assert.Equal(t, "pw-12345", c.password, "password")
 }

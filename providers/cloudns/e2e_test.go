@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/internal/providertest"
@@ -21,22 +23,16 @@ import (
 func project(t *testing.T, endpoint string, zones map[string]string) *config.Config {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.Mkdir(filepath.Join(dir, "zones"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "zones"), 0o755))
 	for name, body := range zones {
-		if err := os.WriteFile(filepath.Join(dir, "zones", name+".yaml"), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "zones", name+".yaml"), []byte(body), 0o644))
 	}
 	conf := "providers:\n  cloudns:\n    type: cloudns\n    auth_id: " + testAuthID + "\n    auth_password: ${CLOUDNS_AUTH_PASSWORD}\n    endpoint: " + endpoint + "\n    requests_per_second: 1000\n"
 	file := filepath.Join(dir, "zonesync.yaml")
 	cfg, err := config.Parse(file, []byte(conf), func(k string) (string, bool) {
 		return testPassword, k == "CLOUDNS_AUTH_PASSWORD"
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return cfg
 }
 
@@ -83,14 +79,10 @@ func TestEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	cfg := project(t, e.srv.URL, map[string]string{"example.test": exampleSpec, "slave.test": slaveSpec})
 	set, err := providers.Open(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	fastRetries(mustGet(t, set))
 	prep, err := apply.Prepare(ctx, cfg, set, apply.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	rep := apply.Run(ctx, prep, apply.RunOptions{Concurrency: 2})
 	if rep.Failed() {
 		for _, z := range rep.Zones {
@@ -98,78 +90,55 @@ func TestEndToEnd(t *testing.T) {
 			apply.WriteZoneText(&b, z)
 			t.Log(b.String())
 		}
-		t.Fatal("apply failed")
+		require.FailNow(t, "apply failed")
 	}
 	again, err := apply.Prepare(ctx, cfg, set, apply.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if !again.Plan.Empty() {
 		var b bytes.Buffer
-		_ = plan.WriteText(&b, again.Plan, false)
-		t.Fatalf("second plan not empty:\n%s", b.String())
+		require.NoError(t, plan.WriteText(&b, again.Plan, false))
+		require.FailNow(t, "second plan not empty", b.String())
 	}
 
 	// import: the spec written from the live zone loads back to the same zone.
 	for _, zone := range []string{"example.test", "slave.test"} {
 		p, _ := set.Get("cloudns")
 		live, err := p.ReadZone(ctx, zone, providers.ReadOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		live.Provider = "cloudns"
 		data, err := spec.Marshal(live, false)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		imported, err := spec.ParseZone(filepath.Join(cfg.ZonesDir, zone+".yaml"), data, cfg, set.Capabilities)
-		if err != nil {
-			t.Fatalf("imported spec of %s does not load: %v\n%s", zone, err, data)
-		}
-		if zp := providertest.Plan(t, imported, live, p.Capabilities()); len(zp.Operations) != 0 {
-			t.Fatalf("imported spec of %s differs from the live zone: %+v\n%s", zone, zp.Operations, data)
-		}
+		require.NoError(t, err, "imported spec of %s:\n%s", zone, data)
+		assert.Empty(t, opsOf(providertest.Plan(t, imported, live, p.Capabilities())), "imported spec of %s against the live zone:\n%s", zone, data)
 	}
 
 	// A saved plan: change the spec, save the plan, apply it after the check.
 	changed := strings.Replace(exampleSpec, "192.0.2.20", "192.0.2.21", 1)
-	if err := os.WriteFile(filepath.Join(cfg.ZonesDir, "example.test.yaml"), []byte(changed), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(filepath.Join(cfg.ZonesDir, "example.test.yaml"), []byte(changed), 0o644))
 	prep, err = apply.Prepare(ctx, cfg, set, apply.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var saved bytes.Buffer
-	if err := plan.WriteJSON(&saved, prep.Plan); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, plan.WriteJSON(&saved, prep.Plan))
 	assertNoSecret(t, "saved plan", saved.String())
 	decoded, err := plan.Decode(&saved)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	prep, err = apply.PrepareSaved(ctx, cfg, set, decoded, apply.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	e.fake.Faults().ResetCounts()
-	if rep := apply.Run(ctx, prep, apply.RunOptions{Concurrency: 1}); rep.Failed() || rep.Summary.OK != 1 {
-		t.Fatalf("saved plan: %+v", rep.Summary)
-	}
-	if n := e.fake.Faults().Calls("mod-record"); n != 1 {
-		t.Fatalf("mod-record called %d times for one changed record", n)
-	}
-	if r := onlyRecord(t, e, "www", "A"); len(r) != 1 || r[0].Failover == nil || r[0].Failover.MainIP != "192.0.2.21" {
-		t.Fatalf("www A at ClouDNS %+v", r)
-	}
+	rep = apply.Run(ctx, prep, apply.RunOptions{Concurrency: 1})
+	assert.False(t, rep.Failed(), "saved plan: %+v", rep.Summary)
+	assert.Equal(t, 1, rep.Summary.OK, "operations of the saved plan ok")
+	assert.Equal(t, 1, e.fake.Faults().Calls("mod-record"), "mod-record calls for one changed record")
+	r := onlyRecord(t, e, "www", "A")
+	require.Len(t, r, 1, "www A at ClouDNS")
+	require.NotNil(t, r[0].Failover, "failover of www A")
+	assert.Equal(t, "192.0.2.21", r[0].Failover.MainIP, "the failover follows the record's new value")
 }
 
 func mustGet(t *testing.T, set *providers.Set) *Provider {
 	t.Helper()
 	p, ok := set.Get("cloudns")
-	if !ok {
-		t.Fatal("provider cloudns not built")
-	}
+	require.True(t, ok, "provider cloudns built")
 	return p.(*Provider)
 }

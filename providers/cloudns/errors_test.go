@@ -2,12 +2,13 @@ package cloudns
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -20,13 +21,9 @@ func ttlp(v uint32) *uint32 { return &v }
 // seeded makes example.test with one A record www and returns its live zone.
 func (e *env) seeded(t *testing.T) *model.Zone {
 	t.Helper()
-	if err := e.fake.Seed(zoneOf(t, "example.test", set("www", "A", "192.0.2.1"))); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, e.fake.Seed(zoneOf(t, "example.test", set("www", "A", "192.0.2.1"))))
 	live, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return live
 }
 
@@ -75,13 +72,14 @@ func TestDocumentedErrors(t *testing.T) {
 		}, `cloudns: add-record new A in example.test: "Missing domain-name"`},
 		{"unknown record id", func(t *testing.T, e *env) error {
 			live := e.seeded(t)
-			live.Find("www", "A").IDs["192.0.2.1"] = "999999"
+			// Another writer deletes the record after the read.
+			e.fake.RemoveRecord("example.test", onlyRecord(t, e, "www", "A")[0].ID)
 			return e.applyOne(live, &plan.Operation{Action: plan.Update, Name: "www", Type: "A",
 				Before: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.1"}}, After: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.9"}}})
 		}, `cloudns: mod-record www A in example.test: "Invalid record-id param."`},
 		{"record deleted twice", func(t *testing.T, e *env) error {
-			live := e.seeded(t)
-			id := live.Find("www", "A").IDs["192.0.2.1"]
+			e.seeded(t)
+			id := e.p.idx.id(setRef{zone: "example.test", name: "www", rrtype: "A"}, "192.0.2.1")
 			if err := e.p.c.deleteRecord(context.Background(), target{subject: "www A", zone: "example.test"}, id, nil); err != nil {
 				return err
 			}
@@ -125,18 +123,10 @@ func TestDocumentedErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, nil)
 			err := tc.do(t, e)
-			if err == nil {
-				t.Fatalf("no error, want %s", tc.want)
-			}
-			if err.Error() != tc.want {
-				t.Fatalf("error\n  %s\nwant\n  %s", err, tc.want)
-			}
-			if strings.Contains(err.Error(), testPassword) || strings.Contains(err.Error(), "\n") {
-				t.Fatalf("error shows the password or spans lines: %q", err)
-			}
-			if errors.Is(err, providers.ErrZoneNotFound) {
-				t.Fatalf("%v wraps ErrZoneNotFound", err)
-			}
+			require.EqualError(t, err, tc.want)
+			assert.NotContains(t, err.Error(), testPassword)
+			assert.NotContains(t, err.Error(), "\n")
+			assert.NotErrorIs(t, err, providers.ErrZoneNotFound)
 		})
 	}
 }
@@ -144,12 +134,8 @@ func TestDocumentedErrors(t *testing.T) {
 func TestReadMissingZoneIsNotFound(t *testing.T) {
 	e := newEnv(t, nil)
 	_, err := e.p.ReadZone(context.Background(), "absent.test", providers.ReadOptions{})
-	if !errors.Is(err, providers.ErrZoneNotFound) {
-		t.Fatalf("got %v, want ErrZoneNotFound", err)
-	}
-	if want := `cloudns: get-zone-info in absent.test: "Missing domain-name": zone not found`; err.Error() != want {
-		t.Fatalf("error %q, want %q", err, want)
-	}
+	assert.ErrorIs(t, err, providers.ErrZoneNotFound)
+	assert.EqualError(t, err, `cloudns: get-zone-info in absent.test: "Missing domain-name": zone not found`)
 }
 
 // TestFailedReadIsAnError checks that a read failing after the zone was
@@ -163,15 +149,11 @@ func TestFailedReadIsAnError(t *testing.T) {
 			in.Skip = func(r *http.Request) bool { return !strings.Contains(r.URL.Path, step) }
 			in.Script(faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError)
 			z, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
-			if err == nil || z != nil {
-				t.Fatalf("ReadZone = %v, %v; want an error and no zone", z, err)
-			}
-			if !strings.Contains(err.Error(), "cloudns: "+step+" in example.test: POST") || !strings.Contains(err.Error(), "HTTP 503") {
-				t.Fatalf("error %q does not name the call and the status", err)
-			}
-			if errors.Is(err, providers.ErrZoneNotFound) {
-				t.Fatal("a failed read reads as a missing zone")
-			}
+			require.Error(t, err)
+			assert.Nil(t, z, "a failed read gave a zone")
+			assert.Contains(t, err.Error(), "cloudns: "+step+" in example.test: POST", "the error names the call")
+			assert.Contains(t, err.Error(), "HTTP 503", "the error names the status")
+			assert.NotErrorIs(t, err, providers.ErrZoneNotFound, "a failed read reads as a missing zone")
 		})
 	}
 }
@@ -204,7 +186,7 @@ func TestUnexpectedAnswers(t *testing.T) {
 			`cloudns: delete-record www A in example.test: unexpected answer: []`},
 		{"add without an id", map[string]string{"add-record": `{"status":"Success","statusDescription":"The record was added successfully."}`},
 			func(p *Provider) error {
-				_, err := p.addRecord(context.Background(), "example.test", &model.RecordSet{Name: "www", Type: "A", IDs: map[string]string{}}, "192.0.2.1", 300)
+				_, err := p.addRecord(context.Background(), setRef{zone: "example.test", name: "www", rrtype: "A"}, "192.0.2.1", 300)
 				return err
 			},
 			`cloudns: add-record www A in example.test: the answer carries no record id (data.id)`},
@@ -215,13 +197,10 @@ func TestUnexpectedAnswers(t *testing.T) {
 			}))
 			defer srv.Close()
 			p, err := New(Settings{AuthID: "1", AuthPassword: testPassword, Settings: httpx.Settings{Endpoint: srv.URL, RequestsPerSecond: 1000}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			err = tc.do(p)
-			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
-				t.Fatalf("error %v, want %s", err, tc.want)
-			}
+			require.Error(t, err)
+			assert.True(t, strings.HasPrefix(err.Error(), tc.want), "error %q, want it to start with %q", err, tc.want)
 		})
 	}
 }

@@ -3,10 +3,12 @@ package cloudns
 import (
 	"context"
 	"encoding/json"
-	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -16,17 +18,6 @@ import (
 func withFailover(rs *model.RecordSet, f *model.Failover) *model.RecordSet {
 	rs.Failover = f
 	return rs
-}
-
-func onlyRecord(t *testing.T, e *env, host, typ string) []fake.Record {
-	t.Helper()
-	var out []fake.Record
-	for _, r := range e.fake.Records("example.test") {
-		if r.Host == host && r.Type == typ {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // TestFailoverLifecycle creates, changes, pauses and removes a failover,
@@ -61,26 +52,21 @@ func TestFailoverLifecycle(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			e.fake.Faults().ResetCounts()
 			zp, rep := e.run(t, www(st.failover))
-			if len(zp.Operations) != 1 || rep.Results[0].Status != "ok" {
-				t.Fatalf("plan %+v, results %+v", zp.Operations, rep.Results)
-			}
-			calls := e.fake.Faults().AllCalls()
-			for _, ep := range []string{"failover-activate", "failover-modify", "failover-deactivate", "add-record", "mod-record", "delete-record"} {
-				if calls[ep] != st.calls[ep] {
-					t.Errorf("%s called %d times, want %d (all calls %v)", ep, calls[ep], st.calls[ep], calls)
+			require.Len(t, zp.Operations, 1, "plan %v", opsOf(zp))
+			requireOK(t, rep)
+			calls := map[string]int{}
+			for ep, n := range e.fake.Faults().AllCalls() {
+				if strings.HasPrefix(ep, "failover-") && ep != "failover-settings" || strings.HasSuffix(ep, "-record") {
+					calls[ep] = n
 				}
 			}
+			assert.Empty(t, cmp.Diff(st.calls, calls), "changing calls (-want +got)")
 			recs := onlyRecord(t, e, "www", "A")
-			if len(recs) != 1 || !reflect.DeepEqual(recs[0].Failover, st.want) {
-				t.Fatalf("ClouDNS holds %+v, want %+v", recs[0].Failover, st.want)
-			}
+			require.Len(t, recs, 1)
+			assert.Empty(t, cmp.Diff(st.want, recs[0].Failover), "failover at ClouDNS (-want +got)")
 			live, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := live.Find("www", "A").Failover; !reflect.DeepEqual(got, st.failover) {
-				t.Fatalf("read back %+v, want %+v", got, st.failover)
-			}
+			require.NoError(t, err)
+			assert.Empty(t, cmp.Diff(st.failover, live.Find("www", "A").Failover), "failover read back (-want +got)")
 		})
 	}
 }
@@ -88,19 +74,12 @@ func TestFailoverLifecycle(t *testing.T) {
 func TestFailoverCheckTypesWritten(t *testing.T) {
 	for check, id := range map[string]int{"ping": 17, "http": 18, "https": 18, "tcp": 8, "udp": 9, "dns": 10, "smtp": 15} {
 		p, err := failoverParams("example.test", "1", "192.0.2.1", &model.Failover{Check: check, Down: "notify", Up: "notify", Active: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p["check_type"] != id {
-			t.Errorf("%s written as check_type %v, want %d", check, p["check_type"], id)
-		}
-		if _, has := p["protocol"]; has != (id == 18) {
-			t.Errorf("%s: protocol sent = %v", check, has)
-		}
+		require.NoError(t, err)
+		assert.Equal(t, id, p["check_type"], "%s written as check_type", check)
+		_, has := p["protocol"]
+		assert.Equal(t, id == 18, has, "%s: protocol sent", check)
 	}
-	if len(writeCheckTypes) != len(model.FailoverChecks) {
-		t.Errorf("writeCheckTypes maps %d checks, the model has %d", len(writeCheckTypes), len(model.FailoverChecks))
-	}
+	assert.Len(t, writeCheckTypes, len(model.FailoverChecks), "writeCheckTypes maps every check of the model")
 }
 
 // TestFailoverCheckTypesRead reads both published numberings.
@@ -124,16 +103,10 @@ func TestFailoverCheckTypesRead(t *testing.T) {
 		{`{"check_type":13}`, "unknown (ClouDNS check_type 13)"},
 	} {
 		var w wireFailover
-		if err := json.Unmarshal([]byte(tc.answer), &w); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, json.Unmarshal([]byte(tc.answer), &w))
 		f, _, err := modelFailover(w)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.Check != tc.check {
-			t.Errorf("%s reads as %q, want %q", tc.answer, f.Check, tc.check)
-		}
+		require.NoError(t, err)
+		assert.Equal(t, tc.check, f.Check, tc.answer)
 	}
 }
 
@@ -142,23 +115,17 @@ func TestFailoverRead(t *testing.T) {
 		"down_event_handler":1,"up_event_handler":2,"main_ip":"192.0.2.10","backup_ip_1":"","backup_ip_2":"192.0.2.20",
 		"backup_ip_3":"","backup_ip_4":"","backup_ip_5":"","state":"0","monitoring_region":"de"}`
 	var w wireFailover
-	if err := json.Unmarshal([]byte(body), &w); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal([]byte(body), &w))
 	f, main, err := modelFailover(w)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want := &model.Failover{Check: "dns", Settings: model.FailoverSettings{Host: "ns.example.test", QueryType: "A", QueryResponse: "192.0.2.1", Region: "de"},
 		Down: "deactivate", Up: "stop-monitoring", BackupIPs: []string{"192.0.2.20"}, Active: false}
-	if !reflect.DeepEqual(f, want) || main != "192.0.2.10" {
-		t.Fatalf("read %+v (main %s), want %+v", f, main, want)
-	}
+	assert.Empty(t, cmp.Diff(want, f), "failover read (-want +got)")
+	assert.Equal(t, "192.0.2.10", main)
 	w.DownEventHandler = 7
-	f, _, _ = modelFailover(w)
-	if f.Down != "unknown (ClouDNS down_event_handler 7)" {
-		t.Fatalf("unknown handler read as %q", f.Down)
-	}
+	f, _, err = modelFailover(w)
+	require.NoError(t, err)
+	assert.Equal(t, "unknown (ClouDNS down_event_handler 7)", f.Down, "an unknown handler")
 }
 
 // TestFailoverOnEveryRecord: a set's failover is on each record, each
@@ -169,13 +136,13 @@ func TestFailoverOnEveryRecord(t *testing.T) {
 	e.mustSync(t, zoneOf(t, "example.test", withFailover(set("pool", "AAAA", "2001:db8::1", "2001:db8::2"), f)))
 	e.fake.Faults().ResetCounts()
 	e.mustSync(t, zoneOf(t, "example.test", withFailover(set("pool", "AAAA", "2001:db8::1", "2001:db8::2", "2001:db8::3"), f)))
-	if n := e.fake.Faults().Calls("failover-activate"); n != 1 {
-		t.Fatalf("failover-activate called %d times for the added value, want 1", n)
-	}
-	for _, r := range onlyRecord(t, e, "pool", "AAAA") {
-		if r.Failover == nil || r.Failover.MainIP != r.Record || r.Failover.CheckType != 17 {
-			t.Fatalf("record %s failover %+v", r.Record, r.Failover)
-		}
+	assert.Equal(t, 1, e.fake.Faults().Calls("failover-activate"), "failover-activate calls for the added value")
+	recs := onlyRecord(t, e, "pool", "AAAA")
+	require.Len(t, recs, 3)
+	for _, r := range recs {
+		require.NotNil(t, r.Failover, r.Record)
+		assert.Equal(t, r.Record, r.Failover.MainIP, "main_ip of %s", r.Record)
+		assert.Equal(t, 17, r.Failover.CheckType, "check_type of %s", r.Record)
 	}
 }
 
@@ -185,36 +152,30 @@ func TestFailoverInconsistentSet(t *testing.T) {
 	e := newEnv(t, nil)
 	f := &model.Failover{Check: "tcp", Settings: model.FailoverSettings{Port: 25}, Down: "notify", Up: "notify", Active: true}
 	e.mustSync(t, zoneOf(t, "example.test", set("mx", "A", "192.0.2.1")))
-	if _, err := e.fake.PutRecord("example.test", fake.Record{Type: "A", Host: "mx", Record: "192.0.2.2", TTL: 3600,
-		Failover: &fake.Failover{CheckType: 8, State: 1, MainIP: "192.0.2.2", Settings: map[string]string{"port": "25"}}}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := e.fake.PutRecord("example.test", fake.Record{Type: "A", Host: "mx", Record: "192.0.2.2", TTL: 3600,
+		Failover: &fake.Failover{CheckType: 8, State: 1, MainIP: "192.0.2.2", Settings: map[string]string{"port": "25"}}})
+	require.NoError(t, err)
 	desired := zoneOf(t, "example.test", withFailover(set("mx", "A", "192.0.2.1", "192.0.2.2"), f))
 	zp, _ := e.planFor(t, desired)
-	if len(zp.Operations) != 1 || zp.Operations[0].Action != plan.UpdateFailover || zp.Operations[0].Before.Failover.Check != inconsistentCheck {
-		t.Fatalf("plan %+v", zp.Operations)
-	}
+	require.Equal(t, []string{"update_failover mx A"}, opsOf(zp))
+	assert.Equal(t, inconsistentCheck, zp.Operations[0].Before.Failover.Check)
 	e.fake.Faults().ResetCounts()
 	e.mustSync(t, desired)
-	if a, m := e.fake.Faults().Calls("failover-activate"), e.fake.Faults().Calls("failover-modify"); a != 1 || m != 1 {
-		t.Fatalf("activate %d, modify %d; want 1 each", a, m)
-	}
+	assert.Equal(t, 1, e.fake.Faults().Calls("failover-activate"), "failover-activate calls")
+	assert.Equal(t, 1, e.fake.Faults().Calls("failover-modify"), "failover-modify calls")
 }
 
 func TestFailoverMainIPMismatchReadsInconsistent(t *testing.T) {
 	e := newEnv(t, nil)
 	e.seeded(t)
-	if _, err := e.fake.PutRecord("example.test", fake.Record{Type: "A", Host: "x", Record: "192.0.2.7", TTL: 3600,
-		Failover: &fake.Failover{CheckType: 17, State: 1, MainIP: "192.0.2.8", Settings: map[string]string{}}}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := e.fake.PutRecord("example.test", fake.Record{Type: "A", Host: "x", Record: "192.0.2.7", TTL: 3600,
+		Failover: &fake.Failover{CheckType: 17, State: 1, MainIP: "192.0.2.8", Settings: map[string]string{}}})
+	require.NoError(t, err)
 	live, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f := live.Find("x", "A").Failover; f == nil || f.Check != inconsistentCheck {
-		t.Fatalf("failover watching another IP read as %+v", f)
-	}
+	require.NoError(t, err)
+	f := live.Find("x", "A").Failover
+	require.NotNil(t, f, "a failover watching another IP")
+	assert.Equal(t, inconsistentCheck, f.Check, "a failover watching another IP")
 }
 
 func TestFailoverTooManyBackupIPs(t *testing.T) {
@@ -224,26 +185,18 @@ func TestFailoverTooManyBackupIPs(t *testing.T) {
 	f := &model.Failover{Check: "ping", Down: "backup-ips", Up: "main-ips", Active: true,
 		BackupIPs: []string{"192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.5", "192.0.2.6"}}
 	err := e.applyOne(live, &plan.Operation{Action: plan.CreateFailover, Name: "www", Type: "A", After: &plan.State{Failover: f}})
-	want := "cloudns: failover-activate www A in example.test: failover has 6 backup IPs; ClouDNS takes at most 5 (backup_ip_1..backup_ip_5)"
-	if err == nil || err.Error() != want {
-		t.Fatalf("error %v, want %s", err, want)
-	}
-	if n := len(e.fake.Faults().AllCalls()); n != 0 {
-		t.Fatalf("%d endpoints called before refusing", n)
-	}
+	assert.EqualError(t, err, "cloudns: failover-activate www A in example.test: failover has 6 backup IPs; ClouDNS takes at most 5 (backup_ip_1..backup_ip_5)")
+	assert.Empty(t, e.fake.Faults().AllCalls(), "calls made before refusing")
 }
 
 func TestFailoverRefusedOnOtherTypes(t *testing.T) {
 	e := newEnv(t, nil)
-	if err := e.fake.Seed(zoneOf(t, "example.test", set("t", "TXT", "x"))); err != nil {
-		t.Fatal(err)
-	}
-	live, _ := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
-	err := e.applyOne(live, &plan.Operation{Action: plan.CreateFailover, Name: "t", Type: "TXT",
+	require.NoError(t, e.fake.Seed(zoneOf(t, "example.test", set("t", "TXT", "x"))))
+	live, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
+	require.NoError(t, err)
+	err = e.applyOne(live, &plan.Operation{Action: plan.CreateFailover, Name: "t", Type: "TXT",
 		After: &plan.State{Failover: &model.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}}})
-	if err == nil || !strings.Contains(err.Error(), `cloudns: failover-activate t TXT in example.test: "DNS Failover is available only for A and AAAA records."`) {
-		t.Fatalf("error %v", err)
-	}
+	assert.EqualError(t, err, `cloudns: failover-activate t TXT in example.test: "DNS Failover is available only for A and AAAA records."`)
 }
 
 // TestFailoverModifyKeepsUnmodeledSettings: modify replaces the settings as
@@ -252,20 +205,16 @@ func TestFailoverRefusedOnOtherTypes(t *testing.T) {
 func TestFailoverModifyKeepsUnmodeledSettings(t *testing.T) {
 	e := newEnv(t, nil)
 	e.seeded(t)
-	if _, err := e.fake.PutRecord("example.test", fake.Record{Type: "A", Host: "db", Record: "192.0.2.40", TTL: 3600,
+	_, err := e.fake.PutRecord("example.test", fake.Record{Type: "A", Host: "db", Record: "192.0.2.40", TTL: 3600,
 		Failover: &fake.Failover{CheckType: 17, State: 1, MainIP: "192.0.2.40",
 			Settings: map[string]string{"latency_limit": "120", "timeout": "3"},
-			Other:    map[string]string{"check_period": "60", "notification_mail": "ops@example.test"}}}); err != nil {
-		t.Fatal(err)
-	}
+			Other:    map[string]string{"check_period": "60", "notification_mail": "ops@example.test"}}})
+	require.NoError(t, err)
 	f := &model.Failover{Check: "ping", Down: "deactivate", Up: "main-ips", Active: true}
 	e.mustSync(t, zoneOf(t, "example.test", set("www", "A", "192.0.2.1"), withFailover(set("db", "A", "192.0.2.40"), f)))
-	got := onlyRecord(t, e, "db", "A")[0].Failover
-	if got.DownEventHandler != 1 || got.Settings["latency_limit"] != "120" || got.Settings["timeout"] != "3" ||
-		got.Other["check_period"] != "60" || got.Other["notification_mail"] != "ops@example.test" {
-		t.Fatalf("after modify ClouDNS holds %+v", got)
-	}
-	if n := e.fake.Faults().Calls("failover-modify"); n != 1 {
-		t.Fatalf("failover-modify called %d times", n)
-	}
+	want := &fake.Failover{CheckType: 17, DownEventHandler: 1, UpEventHandler: 1, State: 1, MainIP: "192.0.2.40",
+		Settings: map[string]string{"latency_limit": "120", "timeout": "3"},
+		Other:    map[string]string{"check_period": "60", "notification_mail": "ops@example.test"}}
+	assert.Empty(t, cmp.Diff(want, onlyRecord(t, e, "db", "A")[0].Failover), "failover at ClouDNS after the modify (-want +got)")
+	assert.Equal(t, 1, e.fake.Faults().Calls("failover-modify"), "failover-modify calls")
 }

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
@@ -41,9 +44,7 @@ func newEnv(t *testing.T, wrap func(http.Handler) http.Handler) *env {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	p, err := New(Settings{AuthID: testAuthID, AuthPassword: testPassword, Settings: httpx.Settings{Endpoint: srv.URL, RequestsPerSecond: 10000, Burst: 100, Timeout: "2s"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	fastRetries(p)
 	return &env{p: p, fake: f, srv: srv}
 }
@@ -65,9 +66,7 @@ func zoneOf(t *testing.T, name string, sets ...*model.RecordSet) *model.Zone {
 			ttl = 3600
 		}
 		canon, err := model.NewRecordSet(rs.Name, rs.Type, ttl, rs.Values...)
-		if err != nil {
-			t.Fatalf("test data: %v", err)
-		}
+		require.NoError(t, err, "test data")
 		cp := *rs
 		cp.TTL, cp.Values = ttl, canon.Values
 		z.Records = append(z.Records, &cp)
@@ -84,8 +83,8 @@ func set(name, rrtype string, values ...string) *model.RecordSet {
 func (e *env) planFor(t *testing.T, desired *model.Zone) (*plan.ZonePlan, *model.Zone) {
 	t.Helper()
 	live, err := e.p.ReadZone(context.Background(), desired.Name, providers.ReadOptions{})
-	if err != nil && !isNotFound(err) {
-		t.Fatalf("ReadZone: %v", err)
+	if !isNotFound(err) {
+		require.NoError(t, err, "ReadZone")
 	}
 	return providertest.Plan(t, desired, live, e.p.Capabilities()), live
 }
@@ -114,13 +113,37 @@ func (e *env) runPlanWith(p providers.Provider, zp *plan.ZonePlan, desired, live
 func (e *env) mustSync(t *testing.T, desired *model.Zone) *plan.ZonePlan {
 	t.Helper()
 	zp, rep := e.run(t, desired)
+	requireOK(t, rep)
+	again, _ := e.planFor(t, desired)
+	require.Empty(t, opsOf(again), "plan after apply")
+	return zp
+}
+
+// requireOK fails the test unless every operation of the report is ok.
+func requireOK(t *testing.T, rep *apply.ZoneReport) {
+	t.Helper()
 	for _, r := range rep.Results {
-		if r.Status != apply.OK {
-			t.Fatalf("operation %d %s %s %s: %s: %s", r.Seq, r.Action, r.Name, r.Type, r.Status, r.Error)
+		require.Equal(t, apply.OK, r.Status, "operation %d %s %s %s: %s", r.Seq, r.Action, r.Name, r.Type, r.Error)
+	}
+}
+
+// opsOf lists a plan's operations as "action name type", for comparing plans.
+func opsOf(zp *plan.ZonePlan) []string {
+	var out []string
+	for _, op := range zp.Operations {
+		out = append(out, strings.TrimSpace(string(op.Action)+" "+op.Name+" "+op.Type))
+	}
+	return out
+}
+
+// onlyRecord returns what the fake holds at a host and type of example.test.
+func onlyRecord(t *testing.T, e *env, host, typ string) []fake.Record {
+	t.Helper()
+	var out []fake.Record
+	for _, r := range e.fake.Records("example.test") {
+		if r.Host == host && r.Type == typ {
+			out = append(out, r)
 		}
 	}
-	if again, _ := e.planFor(t, desired); len(again.Operations) > 0 {
-		t.Fatalf("plan after apply is not empty: %+v", again.Operations[0])
-	}
-	return zp
+	return out
 }

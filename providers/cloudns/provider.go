@@ -8,34 +8,16 @@ package cloudns
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 )
-
-// duplicatePrefix marks the IDs entries of records that repeat a value of
-// their set; no value starts with a NUL byte.
-const duplicatePrefix = "\x00duplicate "
-
-func duplicateKey(id string) string { return duplicatePrefix + id }
-
-// duplicateIDs lists the ids of a set's records that repeat a value.
-func duplicateIDs(rs *model.RecordSet) []string {
-	var ids []string
-	for k := range rs.IDs {
-		if id, ok := strings.CutPrefix(k, duplicatePrefix); ok {
-			ids = append(ids, id)
-		}
-	}
-	sort.Strings(ids)
-	return ids
-}
 
 // mixedTTL is the TTL of a record set whose records have different TTLs;
 // it is below every TTL ClouDNS accepts, so it always differs from a spec.
@@ -52,21 +34,15 @@ var (
 type Provider struct {
 	c *client
 
-	mu sync.Mutex
-	// monitored records, per zone, the record ids that have failover on,
-	// as last read or changed, each with the settings zonesync does not
-	// model; Apply uses it to choose activate or modify, and to keep those
-	// settings through a modify.
-	monitored map[string]map[string]map[string]any
-	// created holds the zones this provider registered, whose default
-	// records a create may take over.
-	created map[string]bool
+	// idx holds the record ids, per zone, that ReadZone read and Apply
+	// keeps current.
+	idx index
 	// types saves a get-zone-info call per zone when many are read.
 	types zoneTypes
 }
 
 func newProvider(c *client) *Provider {
-	return &Provider{c: c, monitored: map[string]map[string]map[string]any{}, created: map[string]bool{}}
+	return &Provider{c: c}
 }
 
 // ListZones reads every page of the account's zones and checks them
@@ -109,13 +85,27 @@ func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 // failover of every monitored record, or a slave zone's master servers.
 // It leaves out the soa-details call when opt allows, and the first read
 // of a run (opt.Run) learns every zone's type from the zone list when
-// that takes fewer calls.
+// that takes fewer calls. The zone's record ids replace its entry in the
+// provider's index; a zone that is not there leaves none.
 func (p *Provider) ReadZone(ctx context.Context, zone string, opt providers.ReadOptions) (*model.Zone, error) {
 	p.types.expect(opt.Run)
 	zone = model.NormalizeZone(zone)
-	typ, err := p.zoneType(ctx, zone)
+	z, ids, err := p.readZone(ctx, zone, opt)
+	if errors.Is(err, providers.ErrZoneNotFound) {
+		p.idx.replace(zone, nil)
+	}
 	if err != nil {
 		return nil, err
+	}
+	p.idx.replace(zone, ids)
+	return z, nil
+}
+
+// readZone reads a zone into the model and its record ids into an index entry.
+func (p *Provider) readZone(ctx context.Context, zone string, opt providers.ReadOptions) (*model.Zone, *zoneRecords, error) {
+	typ, err := p.zoneType(ctx, zone)
+	if err != nil {
+		return nil, nil, err
 	}
 	z := &model.Zone{Name: zone}
 	switch typ {
@@ -123,39 +113,36 @@ func (p *Provider) ReadZone(ctx context.Context, zone string, opt providers.Read
 		z.Mode = model.Slave
 		masters, err := p.c.masterServers(ctx, zone)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		z.Masters, err = canonicalMasters(masters)
 		if err != nil {
-			return nil, fmt.Errorf("cloudns: master-servers in %s: %v", zone, err)
+			return nil, nil, fmt.Errorf("cloudns: master-servers in %s: %v", zone, err)
 		}
-		return z, nil
+		return z, newZoneRecords(), nil
 	case "master":
 		z.Mode = model.Master
 	default:
-		return nil, fmt.Errorf("cloudns: get-zone-info in %s: zone type %q is not one zonesync manages (master or slave)", zone, typ)
+		return nil, nil, fmt.Errorf("cloudns: get-zone-info in %s: zone type %q is not one zonesync manages (master or slave)", zone, typ)
 	}
 	recs, err := p.c.wholeRecords(ctx, zone)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !opt.SkipSOA {
 		soa, err := p.c.soaDetails(ctx, zone)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		z.SOA = modelSOA(soa)
 	}
-	sets, monitored, err := p.recordSets(ctx, zone, recs)
+	sets, ids, err := p.recordSets(ctx, zone, recs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	z.Records = sets
 	z.SortRecords()
-	p.mu.Lock()
-	p.monitored[zone] = monitored
-	p.mu.Unlock()
-	return z, nil
+	return z, ids, nil
 }
 
 // zoneType is a zone's type, from the zone list when a run listed it, else
@@ -175,11 +162,12 @@ func (p *Provider) zoneType(ctx context.Context, zone string) (string, error) {
 }
 
 // recordSets groups records into the model's record sets, reading the
-// failover settings of every record that has failover on.
-func (p *Provider) recordSets(ctx context.Context, zone string, recs []wireRecord) ([]*model.RecordSet, map[string]map[string]any, error) {
-	bySet := map[string]*model.RecordSet{}
-	fo := map[string][]recordFailover{}
-	monitored := map[string]map[string]any{}
+// failover settings of every record that has failover on, and returns
+// their ids as the zone's index entry.
+func (p *Provider) recordSets(ctx context.Context, zone string, recs []wireRecord) ([]*model.RecordSet, *zoneRecords, error) {
+	ids := newZoneRecords()
+	bySet := map[setKey]*model.RecordSet{}
+	fo := map[setKey][]recordFailover{}
 	for _, r := range recs {
 		rrtype := strings.ToUpper(string(r.Type))
 		if !slices.Contains(RecordTypes, rrtype) {
@@ -194,11 +182,12 @@ func (p *Provider) recordSets(ctx context.Context, zone string, recs []wireRecor
 		if r.TTL < 0 || r.TTL > model.MaxTTL {
 			return nil, nil, fmt.Errorf("cloudns: records in %s: record %s (%s %s): ttl %d is out of range", zone, r.ID, name, rrtype, r.TTL)
 		}
-		key := name + " " + rrtype
-		rs := bySet[key]
+		key := setKey{name: name, rrtype: rrtype}
+		rs, set := bySet[key], ids.sets[key]
 		if rs == nil {
-			rs = &model.RecordSet{Name: name, Type: rrtype, TTL: uint32(r.TTL), IDs: map[string]string{}}
-			bySet[key] = rs
+			rs = &model.RecordSet{Name: name, Type: rrtype, TTL: uint32(r.TTL)}
+			set = &setRecords{ids: map[string]string{}}
+			bySet[key], ids.sets[key] = rs, set
 		}
 		if rs.TTL != uint32(r.TTL) {
 			// One TTL per set: records that disagree (changed outside
@@ -206,15 +195,15 @@ func (p *Provider) recordSets(ctx context.Context, zone string, recs []wireRecor
 			// spec can hold, so the plan rewrites every record of the set.
 			rs.TTL = mixedTTL
 		}
-		if _, dup := rs.IDs[value]; !dup {
+		if _, dup := set.ids[value]; !dup {
 			rs.Values = append(rs.Values, value)
-			rs.IDs[value] = string(r.ID)
+			set.ids[value] = string(r.ID)
 		} else {
 			// ClouDNS holds the same value twice (a create that landed late,
 			// or a change outside zonesync). Values are a set, so the model
 			// cannot show it: keep the extra record's id for the update that
 			// removes it, and read the set as mixedTTL so that update is planned.
-			rs.IDs[duplicateKey(string(r.ID))] = value
+			set.duplicates = append(set.duplicates, string(r.ID))
 			rs.TTL = mixedTTL
 		}
 		rf := recordFailover{value: value}
@@ -223,7 +212,7 @@ func (p *Provider) recordSets(ctx context.Context, zone string, recs []wireRecor
 			if err != nil {
 				return nil, nil, err
 			}
-			monitored[string(r.ID)] = unmodeled(w)
+			ids.monitored[string(r.ID)] = unmodeled(w)
 			if rf.failover, rf.mainIP, err = modelFailover(w); err != nil {
 				return nil, nil, fmt.Errorf("cloudns: failover-settings %s in %s: %v", subject(string(r.Host), rrtype), zone, err)
 			}
@@ -234,9 +223,12 @@ func (p *Provider) recordSets(ctx context.Context, zone string, recs []wireRecor
 	for key, rs := range bySet {
 		rs.SetValues(rs.Values)
 		rs.Failover = setFailover(fo[key])
+		set := ids.sets[key]
+		set.ttl, set.failover = rs.TTL, rs.Failover
+		slices.Sort(set.duplicates)
 		out = append(out, rs)
 	}
-	return out, monitored, nil
+	return out, ids, nil
 }
 
 // modelSOA reads soa-details into the model: the primary NS as an

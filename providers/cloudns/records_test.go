@@ -2,10 +2,10 @@ package cloudns
 
 import (
 	"encoding/json"
-	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
@@ -58,35 +58,22 @@ func TestRecordMapping(t *testing.T) {
 	} {
 		t.Run(tc.rrtype+"/"+tc.value, func(t *testing.T) {
 			canonical, err := model.CanonicalValue(tc.rrtype, tc.value)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			params, err := recordParams("example.test", tc.name, tc.rrtype, 3600, canonical)
-			if err != nil {
-				t.Fatal(err)
+			require.NoError(t, err)
+			got := map[string]any{}
+			for k := range tc.want {
+				got[k] = params[k]
 			}
-			for k, want := range tc.want {
-				if got := params[k]; !reflect.DeepEqual(got, want) {
-					t.Errorf("param %s = %#v, want %#v", k, got, want)
-				}
-			}
-			if params["record-type"] != tc.rrtype || params["domain-name"] != "example.test" || params["ttl"] != uint32(3600) {
-				t.Errorf("common params wrong: %v", params)
-			}
+			assert.Empty(t, cmp.Diff(tc.want, got), "parameters (-want +got)")
+			common := map[string]any{"record-type": params["record-type"], "domain-name": params["domain-name"], "ttl": params["ttl"]}
+			assert.Empty(t, cmp.Diff(map[string]any{"record-type": tc.rrtype, "domain-name": "example.test", "ttl": uint32(3600)}, common), "common parameters (-want +got)")
 			var w wireRecord
-			if err := json.Unmarshal([]byte(tc.answer), &w); err != nil {
-				t.Fatal(err)
-			}
-			got, err := modelValue(w)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != canonical {
-				t.Errorf("read back %q, want %q", got, canonical)
-			}
-			if hostName(string(w.Host)) != tc.name {
-				t.Errorf("host %q reads as %q, want %q", w.Host, hostName(string(w.Host)), tc.name)
-			}
+			require.NoError(t, json.Unmarshal([]byte(tc.answer), &w))
+			value, err := modelValue(w)
+			require.NoError(t, err)
+			assert.Equal(t, canonical, value, "read back")
+			assert.Equal(t, tc.name, hostName(string(w.Host)), "host %q", w.Host)
 		})
 	}
 }
@@ -103,12 +90,9 @@ func TestModelValueRejectsBadData(t *testing.T) {
 		`{"type":"WR","record":"https://example.com"}`,
 	} {
 		var w wireRecord
-		if err := json.Unmarshal([]byte(answer), &w); err != nil {
-			t.Fatal(err)
-		}
-		if v, err := modelValue(w); err == nil {
-			t.Errorf("%s read as %q, want an error", answer, v)
-		}
+		require.NoError(t, json.Unmarshal([]byte(answer), &w))
+		v, err := modelValue(w)
+		assert.Error(t, err, "%s read as %q", answer, v)
 	}
 }
 
@@ -124,9 +108,8 @@ func TestRecordParamsTXTStrings(t *testing.T) {
 }
 
 func TestRecordParamsRefusesCAAFlag(t *testing.T) {
-	if _, err := recordParams("example.test", "caa", "CAA", 3600, `1 issue "ca.example"`); err == nil {
-		t.Fatal("CAA flag 1 accepted; ClouDNS takes 0 or 128 only")
-	}
+	_, err := recordParams("example.test", "caa", "CAA", 3600, `1 issue "ca.example"`)
+	assert.EqualError(t, err, "ClouDNS accepts CAA flag 0 or 128 only, not 1")
 }
 
 func TestDecodeRecords(t *testing.T) {
@@ -140,21 +123,16 @@ func TestDecodeRecords(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			recs, err := decodeRecords([]byte(tc.body))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			var ids []string
 			for _, r := range recs {
 				ids = append(ids, string(r.ID))
 			}
-			if !reflect.DeepEqual(ids, tc.ids) {
-				t.Fatalf("ids %v, want %v", ids, tc.ids)
-			}
+			assert.Empty(t, cmp.Diff(tc.ids, ids), "record ids (-want +got)")
 		})
 	}
-	if _, err := decodeRecords([]byte(`"nope"`)); err == nil {
-		t.Fatal("a string answer decoded as records")
-	}
+	_, err := decodeRecords([]byte(`"nope"`))
+	assert.Error(t, err, "a string answer decoded as records")
 }
 
 func TestFailureSniffing(t *testing.T) {
@@ -175,14 +153,13 @@ func TestFailureSniffing(t *testing.T) {
 		{`3`, false, ""},
 	} {
 		desc, failed := failure([]byte(tc.body))
-		if failed != tc.failed || desc != tc.desc {
-			t.Errorf("failure(%s) = %q, %v; want %q, %v", tc.body, desc, failed, tc.desc, tc.failed)
-		}
+		assert.Equal(t, tc.failed, failed, "failure(%s)", tc.body)
+		assert.Equal(t, tc.desc, desc, "failure(%s)", tc.body)
 	}
 }
 
 func TestFlexibleNumbers(t *testing.T) {
-	var v struct {
+	type flexible struct {
 		A num  `json:"a"`
 		B num  `json:"b"`
 		C num  `json:"c"`
@@ -190,13 +167,8 @@ func TestFlexibleNumbers(t *testing.T) {
 		E text `json:"e"`
 		F text `json:"f"`
 	}
-	if err := json.Unmarshal([]byte(`{"a":"3600","b":60,"c":"","d":null,"e":273123234,"f":"x"}`), &v); err != nil {
-		t.Fatal(err)
-	}
-	if v.A != 3600 || v.B != 60 || v.C != 0 || v.D != 0 || v.E != "273123234" || v.F != "x" {
-		t.Fatalf("decoded %+v", v)
-	}
-	if err := json.Unmarshal([]byte(`{"a":"ten"}`), &v); err == nil {
-		t.Fatal(`"ten" decoded as a number`)
-	}
+	var v flexible
+	require.NoError(t, json.Unmarshal([]byte(`{"a":"3600","b":60,"c":"","d":null,"e":273123234,"f":"x"}`), &v))
+	assert.Empty(t, cmp.Diff(flexible{A: 3600, B: 60, E: "273123234", F: "x"}, v), "decoded (-want +got)")
+	assert.Error(t, json.Unmarshal([]byte(`{"a":"ten"}`), &v), `"ten" decoded as a number`)
 }

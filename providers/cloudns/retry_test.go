@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/model"
@@ -53,62 +55,50 @@ func TestRetriedCallsNeverDuplicate(t *testing.T) {
 		{"add-record", "add-record", "records", nil, func(t *testing.T, e *env) (*model.Zone, *plan.Operation) {
 			return e.seeded(t), &plan.Operation{Action: plan.Create, Name: "new", Type: "A", After: &plan.State{TTL: ttlp(300), Values: []string{"192.0.2.5"}}}
 		}, func(t *testing.T, e *env) {
-			if n := len(onlyRecord(t, e, "new", "A")); n != 1 {
-				t.Fatalf("%d records new A, want 1", n)
-			}
+			assert.Len(t, onlyRecord(t, e, "new", "A"), 1, "records new A")
 		}},
 		{"mod-record", "mod-record", "", nil, func(t *testing.T, e *env) (*model.Zone, *plan.Operation) {
 			return e.seeded(t), &plan.Operation{Action: plan.Update, Name: "www", Type: "A",
 				Before: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.1"}}, After: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.9"}}}
 		}, func(t *testing.T, e *env) {
-			if r := onlyRecord(t, e, "www", "A"); len(r) != 1 || r[0].Record != "192.0.2.9" {
-				t.Fatalf("www A at ClouDNS: %+v", r)
-			}
+			assert.Equal(t, []string{"192.0.2.9"}, recordValues(onlyRecord(t, e, "www", "A")), "www A at ClouDNS")
 		}},
 		{"delete-record", "delete-record", "records", nil, func(t *testing.T, e *env) (*model.Zone, *plan.Operation) {
 			return e.seeded(t), &plan.Operation{Action: plan.Delete, Name: "www", Type: "A", Before: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.1"}}}
 		}, func(t *testing.T, e *env) {
-			if n := len(onlyRecord(t, e, "www", "A")); n != 0 {
-				t.Fatalf("%d records left", n)
-			}
+			assert.Empty(t, onlyRecord(t, e, "www", "A"), "records left")
 		}},
 		{"register", "register", "get-zone-info", nil, func(t *testing.T, e *env) (*model.Zone, *plan.Operation) {
 			return &model.Zone{Name: "slave.test"}, &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: model.Slave, Masters: []string{"192.0.2.53"}}}
 		}, func(t *testing.T, e *env) {
-			if e.fake.ZoneType("slave.test") != "slave" {
-				t.Fatal("zone not registered")
-			}
+			assert.Equal(t, "slave", e.fake.ZoneType("slave.test"), "type of the registered zone")
 		}},
 		{"add-master-server", "add-master-server", "master-servers", counts{"master-servers": 1}, func(t *testing.T, e *env) (*model.Zone, *plan.Operation) {
-			if err := e.fake.Seed(slaveZone("192.0.2.53")); err != nil {
-				t.Fatal(err)
-			}
-			live, _ := e.p.ReadZone(context.Background(), "slave.test", providers.ReadOptions{})
+			require.NoError(t, e.fake.Seed(slaveZone("192.0.2.53")))
+			live, err := e.p.ReadZone(context.Background(), "slave.test", providers.ReadOptions{})
+			require.NoError(t, err)
 			return live, &plan.Operation{Action: plan.UpdateMasters, Before: &plan.State{Masters: live.Masters}, After: &plan.State{Masters: []string{"192.0.2.53", "192.0.2.54"}}}
 		}, func(t *testing.T, e *env) {
-			if got := e.fake.Masters("slave.test"); len(got) != 2 {
-				t.Fatalf("masters %v", got)
-			}
+			assert.Equal(t, []string{"192.0.2.53", "192.0.2.54"}, e.fake.Masters("slave.test"), "masters at ClouDNS")
 		}},
 		{"failover-activate", "failover-activate", "records", nil, func(t *testing.T, e *env) (*model.Zone, *plan.Operation) {
 			return e.seeded(t), &plan.Operation{Action: plan.CreateFailover, Name: "www", Type: "A",
 				After: &plan.State{Failover: &model.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}}}
 		}, func(t *testing.T, e *env) {
-			if r := onlyRecord(t, e, "www", "A"); r[0].Failover == nil {
-				t.Fatal("failover not on")
-			}
+			r := onlyRecord(t, e, "www", "A")
+			require.Len(t, r, 1)
+			assert.NotNil(t, r[0].Failover, "failover on")
 		}},
 		{"failover-deactivate", "failover-deactivate", "records", nil, func(t *testing.T, e *env) (*model.Zone, *plan.Operation) {
 			f := &model.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
-			if err := e.fake.Seed(zoneOf(t, "example.test", withFailover(set("www", "A", "192.0.2.1"), f))); err != nil {
-				t.Fatal(err)
-			}
-			live, _ := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
+			require.NoError(t, e.fake.Seed(zoneOf(t, "example.test", withFailover(set("www", "A", "192.0.2.1"), f))))
+			live, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
+			require.NoError(t, err)
 			return live, &plan.Operation{Action: plan.DeleteFailover, Name: "www", Type: "A", Before: &plan.State{Failover: f}}
 		}, func(t *testing.T, e *env) {
-			if r := onlyRecord(t, e, "www", "A"); r[0].Failover != nil {
-				t.Fatal("failover still on")
-			}
+			r := onlyRecord(t, e, "www", "A")
+			require.Len(t, r, 1)
+			assert.Nil(t, r[0].Failover, "failover off")
 		}},
 	}
 	for _, op := range ops {
@@ -120,9 +110,7 @@ func TestRetriedCallsNeverDuplicate(t *testing.T) {
 				e.fake.Faults().ResetCounts()
 				only(e.fake.Faults(), op.endpoint)
 				e.fake.Faults().Script(k.kind)
-				if err := e.applyOne(live, o); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, e.applyOne(live, o))
 				op.done(t, e)
 				want := counts{op.endpoint: 2}
 				for ep, n := range op.before {
@@ -137,12 +125,11 @@ func TestRetriedCallsNeverDuplicate(t *testing.T) {
 						want[op.endpoint] = 1 // the check found it done
 					}
 				}
-				got := e.fake.Faults().AllCalls()
-				for ep, n := range want {
-					if got[ep] != n {
-						t.Errorf("%s called %d times, want %d (all: %v)", ep, got[ep], n, got)
-					}
+				got := counts{}
+				for ep := range want {
+					got[ep] = e.fake.Faults().Calls(ep)
 				}
+				assert.Empty(t, cmp.Diff(want, got), "calls (-want +got); all calls %v", e.fake.Faults().AllCalls())
 			})
 		}
 	}
@@ -176,9 +163,7 @@ func TestRandomFaultsConverge(t *testing.T) {
 				// leaving them out keeps this test fast under load.
 				in.SetRandom(seed, 0.3, faults.ServerError, faults.RateLimit, faults.Reset, faults.ResetAfterApply, faults.Slow)
 				for round := 0; ; round++ {
-					if round == 10 {
-						t.Fatal("no convergence after 10 runs")
-					}
+					require.Less(t, round, 10, "no convergence after 10 runs")
 					live, err := e.p.ReadZone(context.Background(), desired.Name, providers.ReadOptions{})
 					if err != nil && !isNotFound(err) {
 						// A read that fails is an error, never an empty zone: plan again.
@@ -190,8 +175,8 @@ func TestRandomFaultsConverge(t *testing.T) {
 					}
 					rep := e.runPlan(zp, desired, live)
 					for _, r := range rep.Results {
-						if r.Status == apply.Failed && r.Error == "" {
-							t.Fatalf("failed without a message: %+v", r)
+						if r.Status == apply.Failed {
+							require.NotEmpty(t, r.Error, "a failure without a message: %+v", r)
 						}
 					}
 				}
@@ -199,9 +184,7 @@ func TestRandomFaultsConverge(t *testing.T) {
 				seen := map[string]bool{}
 				for _, r := range e.fake.Records("example.test") {
 					key := r.Host + " " + r.Type + " " + r.Record + fmt.Sprint(r.Fields)
-					if seen[key] {
-						t.Fatalf("duplicate record %s", key)
-					}
+					require.False(t, seen[key], "duplicate record %s", key)
 					seen[key] = true
 				}
 				e.mustSync(t, desired)
@@ -246,15 +229,9 @@ func TestLateCommit(t *testing.T) {
 	})
 	live := e.seeded(t)
 	err := e.applyOne(live, &plan.Operation{Action: plan.Delete, Name: "www", Type: "A", Before: &plan.State{TTL: ttlp(3600), Values: []string{"192.0.2.1"}}})
-	if err != nil {
-		t.Fatalf("delete: %v", err)
-	}
-	if *deletes != 2 {
-		t.Errorf("%d delete-record calls, want 2 (the lost one and the refused repeat)", *deletes)
-	}
-	if n := len(onlyRecord(t, e, "www", "A")); n != 0 {
-		t.Errorf("%d records left", n)
-	}
+	require.NoError(t, err, "delete")
+	assert.Equal(t, 2, *deletes, "delete-record calls: the lost one and the refused repeat")
+	assert.Empty(t, onlyRecord(t, e, "www", "A"), "records left")
 }
 
 // TestLateCommitOfAnotherZone: when the repeat of a lost register is
@@ -262,12 +239,18 @@ func TestLateCommit(t *testing.T) {
 // other type, the create failed: the zone is not what the plan made.
 func TestLateCommitOfAnotherZone(t *testing.T) {
 	e, _ := lateCommit(t, "register", func(e *env) {
-		if err := e.fake.Seed(&model.Zone{Name: "slave.test", Mode: model.Master}); err != nil {
-			t.Error(err)
-		}
+		assert.NoError(t, e.fake.Seed(&model.Zone{Name: "slave.test", Mode: model.Master}))
 	})
 	err := e.applyOne(&model.Zone{Name: "slave.test"}, &plan.Operation{Action: plan.CreateZone, After: &plan.State{Mode: model.Slave, Masters: []string{"192.0.2.53"}}})
-	if err == nil || !strings.Contains(err.Error(), "has been already added") {
-		t.Fatalf("create of a zone someone else registered as master: %v, want the API's refusal", err)
+	assert.ErrorContains(t, err, "has been already added", "the create of a zone someone else registered as master")
+	assert.NotErrorIs(t, err, providers.ErrOutcomeUnknown, "the final check settled it")
+}
+
+// recordValues lists the data of records, in the order given.
+func recordValues(recs []fake.Record) []string {
+	var out []string
+	for _, r := range recs {
+		out = append(out, r.Record)
 	}
+	return out
 }

@@ -31,9 +31,7 @@ func secretForms() []string {
 func assertNoSecret(t *testing.T, what, s string) {
 	t.Helper()
 	for _, f := range secretForms() {
-		if strings.Contains(s, f) {
-			t.Fatalf("%s shows the password (%q): %s", what, f, s)
-		}
+		require.NotContains(t, s, f, "%s shows the password", what)
 	}
 }
 
@@ -94,25 +92,13 @@ func TestPasswordNeverInErrors(t *testing.T) {
 			}
 			s := Settings{AuthID: "999", AuthPassword: testPassword, Settings: httpx.Settings{Endpoint: endpoint, RequestsPerSecond: 1000, Timeout: "1s"}}
 			p, err := New(s)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			fastRetries(p)
-			errs := everyCall(p)
-			failed := 0
-			for _, err := range errs {
-				if err == nil {
-					continue
-				}
-				failed++
+			for i, err := range everyCall(p) {
+				require.Error(t, err, "call %d", i)
 				t.Log(err)
 				assertNoSecret(t, "error", err.Error())
-				if !strings.HasPrefix(err.Error(), "cloudns: ") {
-					t.Errorf("error does not name the provider and call: %v", err)
-				}
-			}
-			if failed != len(errs) {
-				t.Fatalf("%d of %d calls failed; want all", failed, len(errs))
+				assert.True(t, strings.HasPrefix(err.Error(), "cloudns: "), "error %q does not name the provider and call", err)
 			}
 		})
 	}
@@ -127,21 +113,19 @@ func TestCredentialsOnlyInTheBody(t *testing.T) {
 			seen++
 			body, _ := io.ReadAll(r.Body)
 			r.Body = io.NopCloser(bytes.NewReader(body))
-			if r.Method != http.MethodPost || r.URL.RawQuery != "" || r.Header.Get("Content-Type") != "application/json" {
-				t.Errorf("%s %s (%s)", r.Method, r.URL, r.Header.Get("Content-Type"))
-			}
+			// On the server's goroutine: assert, never require.
+			assert.Equal(t, []string{http.MethodPost, "", "application/json"}, []string{r.Method, r.URL.RawQuery, r.Header.Get("Content-Type")},
+				"method, query and content type of %s", r.URL.Path)
 			var p map[string]any
-			if err := json.Unmarshal(body, &p); err != nil || p["auth-password"] != testPassword || p["auth-id"] != testAuthID {
-				t.Errorf("body of %s lacks the credentials: %s", r.URL.Path, body)
+			if assert.NoError(t, json.Unmarshal(body, &p), "body of %s", r.URL.Path) {
+				assert.Equal(t, []any{testPassword, testAuthID}, []any{p["auth-password"], p["auth-id"]}, "credentials in the body of %s", r.URL.Path)
 			}
 			h.ServeHTTP(w, r)
 		})
 	})
 	f := &model.Failover{Check: "ping", Down: "notify", Up: "notify", Active: true}
 	e.mustSync(t, zoneOf(t, "example.test", withFailover(set("www", "A", "192.0.2.1"), f)))
-	if seen == 0 {
-		t.Fatal("no request seen")
-	}
+	assert.NotZero(t, seen, "requests seen")
 }
 
 // TestNoSecretInOutput renders the plan and the apply report of a failing
@@ -152,26 +136,16 @@ func TestNoSecretInOutput(t *testing.T) {
 	zp, live := e.planFor(t, desired)
 	e.srv.Close() // every call now fails at the transport
 	rep := e.runPlan(zp, desired, live)
-	if rep.Results[0].Status != apply.Failed {
-		t.Fatalf("create_zone against a closed server: %s", rep.Results[0].Status)
-	}
+	require.Equal(t, apply.Failed, rep.Results[0].Status, "create_zone against a closed server")
 	var out bytes.Buffer
 	p := &plan.Plan{FormatVersion: plan.FormatVersion, Zones: []*plan.ZonePlan{zp}}
 	p.Summarize()
-	if err := plan.WriteText(&out, p, false); err != nil {
-		t.Fatal(err)
-	}
-	if err := plan.WriteJSON(&out, p); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, plan.WriteText(&out, p, false))
+	require.NoError(t, plan.WriteJSON(&out, p))
 	apply.WriteZoneText(&out, rep)
-	if err := json.NewEncoder(&out).Encode(rep); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.NewEncoder(&out).Encode(rep))
 	assertNoSecret(t, "output", out.String())
-	if !strings.Contains(out.String(), "cloudns: get-zone-info in example.test: POST 127.0.0.1") {
-		t.Fatalf("the report lacks the transport failure:\n%s", out.String())
-	}
+	assert.Contains(t, out.String(), "cloudns: get-zone-info in example.test: POST 127.0.0.1", "the report names the transport failure")
 }
 
 // TestFakeFailedAnswersCarryNoSecret: the fake's Failed answers, for
@@ -186,14 +160,11 @@ func TestFakeFailedAnswersCarryNoSecret(t *testing.T) {
 		`{"auth-id":"` + testAuthID + `","auth-password":"` + testPassword + `","domain-name":"` + testPassword + `"}`,
 	} {
 		resp, err := http.Post(e.srv.URL+"/dns/soa-details.json", "application/json", strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		answer, _ := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		answer, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if !strings.Contains(string(answer), `"status":"Failed"`) {
-			t.Fatalf("answer %s", answer)
-		}
+		require.NoError(t, err)
+		assert.Contains(t, string(answer), `"status":"Failed"`)
 		assertNoSecret(t, "fake answer", string(answer))
 	}
 }

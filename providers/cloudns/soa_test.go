@@ -6,10 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/cloudns/fake"
 	"github.com/zonesync/zonesync/spec"
 )
 
@@ -32,9 +36,7 @@ func specCaps(p *Provider) spec.CapabilitiesFunc {
 func testConfig(t *testing.T) *config.Config {
 	t.Helper()
 	cfg, err := config.Parse("zonesync.yaml", []byte("providers:\n  cloudns:\n    type: cloudns\n    auth_id: 1\n    auth_password: pw\n"), func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return cfg
 }
 
@@ -48,16 +50,11 @@ func TestSOARangesAtValidation(t *testing.T) {
 			doc := fmt.Sprintf("zone: example.test\nprovider: cloudns\nsoa:\n  %s: %d\n", tc.field, tc.value)
 			_, err := spec.ParseZone("example.test.yaml", []byte(doc), cfg, specCaps(p))
 			if tc.accepted {
-				if err != nil {
-					t.Fatalf("refused: %v", err)
-				}
+				require.NoError(t, err)
 				return
 			}
 			r := SOARanges[tc.field]
-			want := fmt.Sprintf("example.test.yaml:4:%d: soa.%s %d is outside %d..%d (provider cloudns)", 5+len(tc.field), tc.field, tc.value, r.Min, r.Max)
-			if err == nil || err.Error() != want {
-				t.Fatalf("error %v, want %s", err, want)
-			}
+			assert.EqualError(t, err, fmt.Sprintf("example.test.yaml:4:%d: soa.%s %d is outside %d..%d (provider cloudns)", 5+len(tc.field), tc.field, tc.value, r.Min, r.Max))
 		})
 	}
 }
@@ -82,22 +79,14 @@ func TestSOARangesAtAPI(t *testing.T) {
 			}
 			err := e.applyOne(live, &plan.Operation{Action: plan.UpdateSOA, After: &plan.State{SOA: &want}})
 			if !tc.accepted {
-				if err == nil || !strings.HasSuffix(err.Error(), `"Invalid Refresh/Retry/Expire/Default TTL value"`) {
-					t.Fatalf("error %v, want the API's range error", err)
-				}
+				assert.EqualError(t, err, `cloudns: modify-soa in example.test: "Invalid Refresh/Retry/Expire/Default TTL value"`, "the API's range error")
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			got, err := e.p.ReadZone(context.Background(), "example.test", providers.ReadOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			want.Serial = got.SOA.Serial
-			if *got.SOA != want {
-				t.Fatalf("SOA read back %+v, want %+v", *got.SOA, want)
-			}
+			assert.Empty(t, cmp.Diff(&want, got.SOA), "SOA read back (-want +got)")
 		})
 	}
 }
@@ -109,13 +98,12 @@ func TestSOAAfterCreateZone(t *testing.T) {
 	z := zoneOf(t, "example.test", set("www", "A", "192.0.2.1"))
 	z.SOA = &model.SOA{AdminMail: "dns@example.test", Refresh: 3600}
 	e.mustSync(t, z)
-	got, _ := e.fake.ZoneSOA("example.test")
-	if got.AdminMail != "dns@example.test" || got.Refresh != 3600 || got.PrimaryNS != "pns41.cloudns.net" || got.Retry != 1800 || got.Expire != 1209600 || got.DefaultTTL != 3600 {
-		t.Fatalf("SOA at ClouDNS %+v", got)
-	}
-	if n := e.fake.Faults().Calls("modify-soa"); n != 1 {
-		t.Fatalf("modify-soa called %d times, want 1", n)
-	}
+	got, ok := e.fake.ZoneSOA("example.test")
+	require.True(t, ok, "the zone's SOA at ClouDNS")
+	got.Serial = 0
+	want := fake.SOA{PrimaryNS: "pns41.cloudns.net", AdminMail: "dns@example.test", Refresh: 3600, Retry: 1800, Expire: 1209600, DefaultTTL: 3600}
+	assert.Empty(t, cmp.Diff(want, got), "SOA at ClouDNS (-want +got)")
+	assert.Equal(t, 1, e.fake.Faults().Calls("modify-soa"), "modify-soa calls")
 }
 
 // TestTTLValidation: a TTL outside the API's list is refused at
@@ -135,11 +123,10 @@ func TestTTLValidation(t *testing.T) {
 	} {
 		doc := fmt.Sprintf("zone: example.test\nprovider: cloudns\nrecords:\n  www:\n    - {type: A, ttl: %d, value: 192.0.2.1}\n", tc.ttl)
 		_, err := spec.ParseZone("example.test.yaml", []byte(doc), cfg, specCaps(p))
-		switch {
-		case tc.want == "" && err != nil:
-			t.Errorf("ttl %d refused: %v", tc.ttl, err)
-		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-			t.Errorf("ttl %d: error %v, want %q", tc.ttl, err, tc.want)
+		if tc.want == "" {
+			assert.NoError(t, err, "ttl %d", tc.ttl)
+		} else {
+			assert.ErrorContains(t, err, tc.want, "ttl %d", tc.ttl)
 		}
 	}
 }
@@ -152,12 +139,8 @@ func TestTXTStringsAtValidation(t *testing.T) {
 	cfg := testConfig(t)
 	doc := "zone: example.test\nprovider: cloudns\nrecords:\n  lab._ipp._tcp:\n    - {type: TXT, value: [\"txtvers=1\", \"rp=printers/lab\"]}\n"
 	_, err := spec.ParseZone("example.test.yaml", []byte(doc), cfg, specCaps(p))
-	want := "example.test.yaml:5:26: records.lab._ipp._tcp[0]: provider cloudns keeps a TXT record as one text and cannot hold the boundaries between its strings; write the text as one plain value"
-	if err == nil || err.Error() != want {
-		t.Fatalf("error %v, want %s", err, want)
-	}
+	assert.EqualError(t, err, "example.test.yaml:5:26: records.lab._ipp._tcp[0]: provider cloudns keeps a TXT record as one text and cannot hold the boundaries between its strings; write the text as one plain value")
 	plain := fmt.Sprintf("zone: example.test\nprovider: cloudns\nrecords:\n  long:\n    - {type: TXT, value: [%q, \"tail\"]}\n", strings.Repeat("x", 255))
-	if _, err := spec.ParseZone("example.test.yaml", []byte(plain), cfg, specCaps(p)); err != nil {
-		t.Fatalf("the plain split of a text refused: %v", err)
-	}
+	_, err = spec.ParseZone("example.test.yaml", []byte(plain), cfg, specCaps(p))
+	assert.NoError(t, err, "the plain split of a text")
 }

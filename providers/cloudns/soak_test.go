@@ -7,9 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/model"
-	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
 )
 
@@ -22,15 +23,12 @@ func TestSoak(t *testing.T) {
 	e.p.c.http.HTTP.Timeout = 500 * time.Millisecond
 	e.fake.Faults().TimeoutDelay = 600 * time.Millisecond
 	const zone = "soak.test"
-	if err := e.fake.Seed(&model.Zone{Name: zone, Mode: model.Master}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, e.fake.Seed(&model.Zone{Name: zone, Mode: model.Master}))
 	providertest.Soak(t, providertest.SoakHarness{
-		LiveWritable: liveWritable,
-		Provider:     e.p,
-		Zone:         zone,
-		Faults:       e.fake.Faults(),
-		Seed:         20261123,
+		Provider: e.p,
+		Zone:     zone,
+		Faults:   e.fake.Faults(),
+		Seed:     20261123,
 		State: func() ([]providertest.Record, error) {
 			var out []providertest.Record
 			for _, r := range e.fake.Records(zone) {
@@ -62,13 +60,11 @@ func TestDuplicateValueIsRepaired(t *testing.T) {
 	e := newEnv(t, nil)
 	desired := zoneOf(t, "dup.test", set("www", "A", "192.0.2.1", "192.0.2.2"))
 	e.mustSync(t, desired)
-	if _, err := e.fake.PutRecord("dup.test", fake.Record{Type: "A", Host: "www", Record: "192.0.2.1", TTL: 3600, Active: true}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := e.fake.PutRecord("dup.test", fake.Record{Type: "A", Host: "www", Record: "192.0.2.1", TTL: 3600, Active: true})
+	require.NoError(t, err)
 	zp, _ := e.planFor(t, desired)
-	if len(zp.Operations) != 1 || zp.Operations[0].Action != plan.Update {
-		t.Fatalf("a duplicated value planned %+v, want one update", zp.Operations)
-	}
+	require.Equal(t, []string{"update www A"}, opsOf(zp), "the plan of a duplicated value")
+	e.fake.Faults().ResetCounts()
 	e.mustSync(t, desired)
 	var values []string
 	for _, r := range e.fake.Records("dup.test") {
@@ -76,7 +72,6 @@ func TestDuplicateValueIsRepaired(t *testing.T) {
 			values = append(values, r.Record)
 		}
 	}
-	if !slices.Equal(slices.Sorted(slices.Values(values)), []string{"192.0.2.1", "192.0.2.2"}) {
-		t.Errorf("after the repair the fake holds %v", values)
-	}
+	assert.Equal(t, []string{"192.0.2.1", "192.0.2.2"}, slices.Sorted(slices.Values(values)), "what the fake holds after the repair")
+	assert.Equal(t, 1, e.fake.Faults().Calls("delete-record"), "delete-record calls: the repeating record only")
 }

@@ -3,11 +3,13 @@ package cloudns
 import (
 	"context"
 	"fmt"
-	"maps"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
@@ -21,14 +23,10 @@ import (
 func estate(t *testing.T, e *env, n int, withSOA ...string) *config.Config {
 	t.Helper()
 	specs := map[string]string{"slave.test": slaveSpec}
-	if err := e.fake.Seed(&model.Zone{Name: "slave.test", Mode: model.Slave, Masters: []string{"192.0.2.53", "2001:db8::53"}}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, e.fake.Seed(&model.Zone{Name: "slave.test", Mode: model.Slave, Masters: []string{"192.0.2.53", "2001:db8::53"}}))
 	for i := range n {
 		name := fmt.Sprintf("z%03d.test", i)
-		if err := e.fake.Seed(zoneOf(t, name, set("www", "A", "192.0.2.1"))); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, e.fake.Seed(zoneOf(t, name, set("www", "A", "192.0.2.1"))))
 		specs[name] = "zone: " + name + "\nprovider: cloudns\nttl: 3600\nrecords:\n  www: [{type: A, value: 192.0.2.2}]\n"
 	}
 	for _, name := range withSOA {
@@ -43,9 +41,7 @@ func prepareCounting(t *testing.T, e *env, cfg *config.Config) (*apply.Prepared,
 	t.Helper()
 	e.fake.Faults().ResetCounts()
 	prep, err := apply.Prepare(context.Background(), cfg, providers.NewSet(map[string]providers.Provider{"cloudns": e.p}), apply.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return prep, e.fake.Faults().AllCalls()
 }
 
@@ -62,36 +58,28 @@ func TestPlanReadsZoneTypesFromTheList(t *testing.T) {
 		"soa-details":       1,   // only z007.test manages its SOA
 		"master-servers":    1,
 	}
-	if !maps.Equal(calls, want) {
-		t.Errorf("calls = %v, want %v", calls, want)
-	}
-	if got := prep.Plan.Summary; got.Update != 251 || got.Create+got.Delete != 0 {
-		t.Errorf("summary = %+v, want 250 record updates and one SOA update", got)
-	}
+	assert.Empty(t, cmp.Diff(want, calls), "calls (-want +got)")
+	got := prep.Plan.Summary
+	assert.Equal(t, []int{251, 0, 0}, []int{got.Update, got.Create, got.Delete}, "updates, creates, deletes: 250 record updates and one SOA update")
+	var soaOps []string
 	for _, zp := range prep.Plan.Zones {
-		soaOps := 0
 		for _, op := range zp.Operations {
 			if op.Action == plan.UpdateSOA {
-				soaOps++
-				if op.Before == nil || op.Before.SOA == nil || op.Before.SOA.Refresh != 7200 || op.After.SOA.Refresh != 10800 {
-					t.Errorf("%s: SOA update %+v -> %+v, want the live SOA before (refresh 7200) before and refresh 10800 after", zp.Zone, op.Before, op.After)
-				}
+				soaOps = append(soaOps, zp.Zone)
+				require.NotNil(t, op.Before, "%s: SOA update without the live SOA", zp.Zone)
+				require.NotNil(t, op.Before.SOA, "%s: SOA update without the live SOA", zp.Zone)
+				assert.Equal(t, []uint32{7200, 10800}, []uint32{op.Before.SOA.Refresh, op.After.SOA.Refresh}, "%s: refresh before and after", zp.Zone)
 			}
 		}
-		if want := map[bool]int{true: 1, false: 0}[zp.Zone == "z007.test"]; soaOps != want {
-			t.Errorf("%s: %d SOA updates, want %d", zp.Zone, soaOps, want)
-		}
 	}
+	assert.Equal(t, []string{"z007.test"}, soaOps, "zones with an SOA update")
 
 	// Applying it re-reads the same way and changes exactly what was planned.
 	e.fake.Faults().ResetCounts()
 	rep := apply.Run(context.Background(), prep, apply.RunOptions{Concurrency: 4})
-	if rep.Failed() {
-		t.Fatalf("apply: %s", rep.SummaryLine())
-	}
-	if again, _ := prepareCounting(t, e, cfg); !again.Plan.Empty() {
-		t.Errorf("plan after apply: %+v", again.Plan.Summary)
-	}
+	require.False(t, rep.Failed(), "apply: %s", rep.SummaryLine())
+	again, _ := prepareCounting(t, e, cfg)
+	assert.True(t, again.Plan.Empty(), "plan after apply: %+v", again.Plan.Summary)
 }
 
 // A run reading few zones asks for each zone's type: counting pages would
@@ -101,9 +89,7 @@ func TestPlanOfFewZonesAsksZoneByZone(t *testing.T) {
 	cfg := estate(t, e, 1)
 	_, calls := prepareCounting(t, e, cfg)
 	want := map[string]int{"login": 1, "get-zone-info": 2, "records": 1, "get-records-count": 1, "master-servers": 1}
-	if !maps.Equal(calls, want) {
-		t.Errorf("calls = %v, want %v", calls, want)
-	}
+	assert.Empty(t, cmp.Diff(want, calls), "calls (-want +got)")
 }
 
 // The listing only ever saves calls: when it fails, or misses a zone, the
@@ -128,12 +114,9 @@ func TestZoneTypesFallBackWhenTheListFails(t *testing.T) {
 			})
 			cfg := estate(t, e, 5)
 			prep, err := apply.Prepare(context.Background(), cfg, providers.NewSet(map[string]providers.Provider{"cloudns": e.p}), apply.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := prep.Plan.Summary; got.Update != 5 || got.Create+got.Delete != 0 {
-				t.Errorf("summary = %+v, want 5 updates", got)
-			}
+			require.NoError(t, err)
+			got := prep.Plan.Summary
+			assert.Equal(t, []int{5, 0, 0}, []int{got.Update, got.Create, got.Delete}, "updates, creates, deletes")
 		})
 	}
 }
@@ -145,14 +128,15 @@ func TestListedRunStillFindsMissingZones(t *testing.T) {
 	cfg := estate(t, e, 3)
 	e.fake.DeleteZone("z001.test")
 	prep, calls := prepareCounting(t, e, cfg)
-	if calls["get-zone-info"] != 1 || calls["list-zones"] != 1 {
-		t.Errorf("calls = %v, want one list-zones page and get-zone-info for the missing zone only", calls)
-	}
+	assert.Equal(t, []int{1, 1}, []int{calls["list-zones"], calls["get-zone-info"]},
+		"one list-zones page and get-zone-info for the missing zone only; all calls %v", calls)
+	var missing []string
 	for _, zp := range prep.Plan.Zones {
-		if zp.Zone == "z001.test" && (len(zp.Operations) == 0 || zp.Operations[0].Action != plan.CreateZone) {
-			t.Errorf("z001.test: %+v, want create_zone first", zp.Operations)
+		if zp.Zone == "z001.test" {
+			missing = opsOf(zp)
 		}
 	}
+	assert.Equal(t, []string{"create_zone", "create www A"}, missing, "the plan of the missing zone")
 }
 
 // import --all lists the zones, then reads each: the listing already told
@@ -162,17 +146,12 @@ func TestReadsAfterListZonesUseTheList(t *testing.T) {
 	estate(t, e, 3)
 	ctx := context.Background()
 	zones, err := e.p.ListZones(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	e.fake.Faults().ResetCounts()
 	for _, z := range zones {
-		if _, err := e.p.ReadZone(ctx, z, providers.ReadOptions{}); err != nil {
-			t.Fatal(err)
-		}
+		_, err := e.p.ReadZone(ctx, z, providers.ReadOptions{})
+		require.NoError(t, err)
 	}
 	want := map[string]int{"records": 3, "get-records-count": 3, "soa-details": 3, "master-servers": 1}
-	if calls := e.fake.Faults().AllCalls(); !maps.Equal(calls, want) {
-		t.Errorf("reading %v made calls %v, want %v", zones, calls, want)
-	}
+	assert.Empty(t, cmp.Diff(want, e.fake.Faults().AllCalls()), "calls reading %v (-want +got)", zones)
 }

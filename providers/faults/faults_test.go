@@ -8,6 +8,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // counter is a handler that records how often it changed state.
@@ -34,25 +37,21 @@ func TestScriptedFaults(t *testing.T) {
 		{ResetAfterApply, 0, 1}, {Timeout, 0, 1}, {Slow, 200, 2}, {None, 200, 3},
 	} {
 		resp, err := client.Post(srv.URL+"/x", "text/plain", strings.NewReader("body"))
-		switch {
-		case tc.status == 0 && err == nil:
-			t.Errorf("%s: got HTTP %d, want a dropped connection", tc.kind, resp.StatusCode)
-		case tc.status != 0 && (err != nil || resp.StatusCode != tc.status):
-			t.Errorf("%s: got %v %v, want HTTP %d", tc.kind, resp, err, tc.status)
+		if tc.status == 0 {
+			assert.Error(t, err, "%s: want a dropped connection", tc.kind)
+		} else if assert.NoError(t, err, "%s", tc.kind) {
+			assert.Equal(t, tc.status, resp.StatusCode, "%s", tc.kind)
 		}
 		if resp != nil {
 			resp.Body.Close()
 		}
-		if got := state.n.Load(); got != tc.stateAfter {
-			t.Errorf("after %s the handler ran %d times, want %d", tc.kind, got, tc.stateAfter)
-		}
+		assert.Equal(t, tc.stateAfter, state.n.Load(), "times the handler ran after %s", tc.kind)
 	}
-	if in.Calls("/x") != 7 {
-		t.Errorf("counted %d calls, want 7", in.Calls("/x"))
-	}
-	if f := in.Faults(); f[ServerError] != 1 || f[Timeout] != 1 || f[None] != 0 {
-		t.Errorf("fault counts %v", f)
-	}
+	assert.Equal(t, 7, in.Calls("/x"), "calls counted")
+	f := in.Faults()
+	assert.Equal(t, 1, f[ServerError], "server errors in %v", f)
+	assert.Equal(t, 1, f[Timeout], "timeouts in %v", f)
+	assert.Equal(t, 0, f[None], "no-faults in %v", f)
 }
 
 func TestRandomFaultsAreReproducible(t *testing.T) {
@@ -68,14 +67,10 @@ func TestRandomFaultsAreReproducible(t *testing.T) {
 	a, b := draw(), draw()
 	faulty := 0
 	for i := range a {
-		if a[i] != b[i] {
-			t.Fatalf("draw %d differs between two runs with the same seed", i)
-		}
+		require.Equal(t, a[i], b[i], "draw %d differs between two runs with the same seed", i)
 		if a[i] != None {
 			faulty++
 		}
 	}
-	if faulty < 40 || faulty > 80 {
-		t.Errorf("%d of 200 requests faulted at rate 0.3", faulty)
-	}
+	assert.InDelta(t, 60, faulty, 20, "requests of 200 that faulted at rate 0.3")
 }

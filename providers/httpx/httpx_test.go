@@ -41,11 +41,14 @@ func TestRetryHonoursRetryAfterAndStopsOnSuccess(t *testing.T) {
 		}
 		return err
 	})
-	if err != nil || body != "ok" || calls.Load() != 3 {
-		t.Fatalf("err %v, body %q, calls %d", err, body, calls.Load())
-	}
-	if len(waits) != 2 || waits[0] != 3*time.Second || waits[1] < 100*time.Millisecond || waits[1] > 200*time.Millisecond {
-		t.Errorf("waits %v: want the 429's Retry-After of 3s, then the doubled backoff, jittered: 100-200ms", waits)
+	require.NoError(t, err)
+	require.Equal(t, "ok", body)
+	require.Equal(t, int32(3), calls.Load(), "calls")
+	const want = "the 429's Retry-After of 3s, then the doubled backoff, jittered: 100-200ms"
+	if assert.Len(t, waits, 2, want) {
+		assert.Equal(t, 3*time.Second, waits[0], want)
+		assert.GreaterOrEqual(t, waits[1], 100*time.Millisecond, want)
+		assert.LessOrEqual(t, waits[1], 200*time.Millisecond, want)
 	}
 }
 
@@ -62,15 +65,14 @@ func TestRetryGivesUpAndLeavesOtherErrorsAlone(t *testing.T) {
 		_, err := c.Do(context.Background(), req)
 		return err
 	})
-	if !IsTransient(err) || calls.Load() != 3 || !strings.Contains(err.Error(), "HTTP 503: down (after 3 attempts)") {
-		t.Errorf("err %v after %d calls", err, calls.Load())
-	}
+	assert.True(t, IsTransient(err), "err %v is not transient", err)
+	assert.Equal(t, int32(3), calls.Load(), "calls")
+	assert.ErrorContains(t, err, "HTTP 503: down (after 3 attempts)")
 	permanent := errors.New("422 invalid")
 	calls.Store(0)
 	err = c.Retry(context.Background(), func() error { calls.Add(1); return permanent })
-	if err != permanent || calls.Load() != 1 {
-		t.Errorf("a permanent error was retried: %v after %d calls", err, calls.Load())
-	}
+	assert.Same(t, permanent, err, "a permanent error was retried")
+	assert.Equal(t, int32(1), calls.Load(), "a permanent error was retried")
 }
 
 func TestErrorsNeverHoldTheURLOrSecrets(t *testing.T) {
@@ -80,23 +82,21 @@ func TestErrorsNeverHoldTheURLOrSecrets(t *testing.T) {
 	c := &Client{HTTP: &http.Client{Timeout: time.Second}, Secrets: redact.New("hunter2-secret")}
 	req, _ := http.NewRequest(http.MethodGet, url+"/dns/records.json?auth-password=hunter2-secret&auth-id=42", nil)
 	_, err := c.Do(context.Background(), req)
-	if err == nil {
-		t.Fatal("request to a closed server succeeded")
+	require.Error(t, err, "request to a closed server succeeded")
+	for _, leak := range []string{"hunter2", "auth-password", "?"} {
+		assert.NotContains(t, err.Error(), leak, "transport error leaks the URL or a secret")
 	}
-	if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "auth-password") || strings.Contains(err.Error(), "?") {
-		t.Errorf("transport error leaks the URL or a secret: %v", err)
-	}
-	if !strings.Contains(err.Error(), "/dns/records.json") || !IsTransient(err) {
-		t.Errorf("transport error %q does not name the call or is not transient", err)
-	}
+	assert.Contains(t, err.Error(), "/dns/records.json", "transport error does not name the call")
+	assert.True(t, IsTransient(err), "transport error %q is not transient", err)
 	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad gateway: saw password hunter2-secret", http.StatusBadGateway)
 	}))
 	defer echo.Close()
 	req, _ = http.NewRequest(http.MethodGet, echo.URL+"/x", nil)
 	_, err = c.Do(context.Background(), req)
-	if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "[redacted]") {
-		t.Errorf("a secret echoed in a 5xx body reaches the error: %v", err)
+	if assert.Error(t, err, "a 5xx answer") {
+		assert.NotContains(t, err.Error(), "hunter2", "a secret echoed in a 5xx body reaches the error")
+		assert.Contains(t, err.Error(), "[redacted]", "a secret echoed in a 5xx body reaches the error")
 	}
 }
 
@@ -136,9 +136,7 @@ func TestRetryAfter(t *testing.T) {
 		{"Mon, 23 Nov 2026 12:00:10 GMT", 10 * time.Second},
 		{"Mon, 23 Nov 2026 11:00:00 GMT", 0},
 	} {
-		if got := RetryAfter(tc.in, now); got != tc.want {
-			t.Errorf("RetryAfter(%q) = %v, want %v", tc.in, got, tc.want)
-		}
+		assert.Equal(t, tc.want, RetryAfter(tc.in, now), "RetryAfter(%q)", tc.in)
 	}
 }
 
@@ -150,14 +148,11 @@ func TestLimiterPaces(t *testing.T) {
 	start := time.Now()
 	for i := 0; i < 6; i++ {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
-		if _, err := c.Do(context.Background(), req); err != nil {
-			t.Fatal(err)
-		}
+		_, err := c.Do(context.Background(), req)
+		require.NoError(t, err)
 	}
 	// 6 requests at 50/s with a burst of 1 take at least 5 intervals of 20ms.
-	if elapsed := time.Since(start); elapsed < 95*time.Millisecond {
-		t.Errorf("6 requests took %v; the limiter did not pace them", elapsed)
-	}
+	assert.GreaterOrEqual(t, time.Since(start), 95*time.Millisecond, "6 requests: the limiter did not pace them")
 }
 
 func TestRefusedConnectionWasNeverSent(t *testing.T) {
@@ -168,8 +163,8 @@ func TestRefusedConnectionWasNeverSent(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodPost, url+"/x", strings.NewReader("a=1"))
 	_, err := c.Do(context.Background(), req)
 	var te *TransientError
-	if !errors.As(err, &te) || te.Sent {
-		t.Errorf("a refused connection: %#v; want a TransientError with Sent false", err)
+	if assert.ErrorAs(t, err, &te, "a refused connection") {
+		assert.False(t, te.Sent, "a refused connection is a TransientError with Sent false")
 	}
 }
 
@@ -186,7 +181,6 @@ func TestRetryAfterTooLongGivesUp(t *testing.T) {
 		_, err := c.Do(context.Background(), req)
 		return err
 	})
-	if err == nil || slept || !strings.Contains(err.Error(), "asks to retry after 24h0m0s; giving up") {
-		t.Errorf("err %v, slept %v", err, slept)
-	}
+	assert.ErrorContains(t, err, "asks to retry after 24h0m0s; giving up")
+	assert.False(t, slept, "slept")
 }

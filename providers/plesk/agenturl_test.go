@@ -3,6 +3,7 @@ package plesk
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/zonesync/zonesync/providers/httpx"
 )
 
@@ -17,15 +18,14 @@ func TestAgentURL(t *testing.T) {
 		{"https://[2001:db8::1]", "https://[2001:db8::1]:8443/enterprise/control/agent.php"},
 	} {
 		got, err := agentURL(tc.in)
-		if err != nil || got != tc.want {
-			t.Errorf("agentURL(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		if assert.NoError(t, err, "agentURL(%q)", tc.in) {
+			assert.Equal(t, tc.want, got, "agentURL(%q)", tc.in)
 		}
 	}
 	// Endpoints that are no agent's base URL are refused before (httpx.Settings).
 	for _, bad := range []string{"", "plesk.example.com", "ftp://plesk.example.com", "https://plesk.example.com/?x=1", "https://u:p@plesk.example.com"} {
 		s := Settings{SecretKey: "abc-12345", Settings: httpx.Settings{Endpoint: bad}}
-		if c, err := s.resolve(); err == nil {
-			t.Errorf("endpoint %q resolved to %q, want an error", bad, c.url)
-		}
+		_, err := s.resolve()
+		assert.Error(t, err, "endpoint %q resolved", bad)
 	}
 }

@@ -7,12 +7,15 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
@@ -29,7 +32,7 @@ const (
 	ttl = 86400
 )
 
-// status returns each result as "action name type: status", with the error.
+// statuses returns each result as "action name type: status", with the error.
 func statuses(rep *apply.ZoneReport) []string {
 	var out []string
 	for _, r := range rep.Results {
@@ -43,7 +46,8 @@ func statuses(rep *apply.ZoneReport) []string {
 }
 
 // TestBatchOneFailsInMiddle applies three creates in one packet where the
-// middle one fails: each gets its own status, the others land.
+// middle one fails: each gets its own status, the others land, and the
+// index holds the ids Plesk gave the records that landed.
 func TestBatchOneFailsInMiddle(t *testing.T) {
 	fx := newFixture(t, zone)
 	want := desired(t, zone, ttl,
@@ -53,12 +57,9 @@ func TestBatchOneFailsInMiddle(t *testing.T) {
 	zp, live := fx.plan(t, want)
 	// Someone adds data at b after apply's last read: the CNAME cannot go there.
 	var packets int
-	var applied *model.Zone
-	rep := fx.runInWindow(want, zp, live, func(l *model.Zone) {
-		applied = l
-		if _, err := fx.fake.AddRecord(zone, "A", "b", "192.0.2.9", ""); err != nil {
-			t.Fatal(err)
-		}
+	rep := fx.runInWindow(want, zp, live, func(*model.Zone) {
+		_, err := fx.fake.AddRecord(zone, "A", "b", "192.0.2.9", "")
+		require.NoError(t, err)
 		packets = fx.fake.Packets()
 	})
 	wantStatus := []string{
@@ -66,20 +67,50 @@ func TestBatchOneFailsInMiddle(t *testing.T) {
 		`create b CNAME: failed: plesk: add_rec b CNAME in example.test: error 1007 "Inserted data already exists: a CNAME record cannot share its host with other records."`,
 		"create c A: ok",
 	}
-	if got := statuses(rep); !slices.Equal(got, wantStatus) {
-		t.Fatalf("statuses\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantStatus, "\n"))
+	assert.Empty(t, cmp.Diff(wantStatus, statuses(rep)), "statuses (-want +got)")
+	assert.Equal(t, 1, fx.fake.Packets()-packets, "packets for the batch")
+	assert.Equal(t, 3, fx.fake.Calls("dns/add_rec"), "add_rec elements")
+	// Later operations find the new records' ids in the index; the
+	// refused CNAME has none.
+	assert.Equal(t, []uint64{fakeID(t, fx, "a", "A", "192.0.2.1")}, plesk.RecordIDs(fx.p, zone, "a", "A", "192.0.2.1"))
+	assert.Equal(t, []uint64{fakeID(t, fx, "c", "A", "192.0.2.3")}, plesk.RecordIDs(fx.p, zone, "c", "A", "192.0.2.3"))
+	assert.Empty(t, plesk.RecordIDs(fx.p, zone, "b", "CNAME", "a.example.test."))
+}
+
+// TestIndexFollowsApply: Apply keeps the ids of what it adds and deletes
+// in the provider's index, not in the live zone it is given, which it
+// leaves as it was: a later call with that same live zone deletes a
+// record the earlier call created, by the id the index kept.
+func TestIndexFollowsApply(t *testing.T) {
+	fx := newFixture(t, zone)
+	ctx := context.Background()
+	live, err := fx.p.ReadZone(ctx, zone, providers.ReadOptions{})
+	require.NoError(t, err)
+	snapshot := cloneZone(live)
+	create := &plan.Operation{Action: plan.Create, Name: "new", Type: "A", After: &plan.State{Values: []string{"192.0.2.7"}}}
+	require.NoError(t, fx.p.Apply(ctx, live, []*plan.Operation{create})[0])
+	id := fakeID(t, fx, "new", "A", "192.0.2.7")
+	assert.Equal(t, []uint64{id}, plesk.RecordIDs(fx.p, zone, "new", "A", "192.0.2.7"))
+	assert.Empty(t, cmp.Diff(snapshot, live), "Apply changed the live zone it was given (-before +after)")
+
+	del := &plan.Operation{Action: plan.Delete, Name: "new", Type: "A", Before: &plan.State{Values: []string{"192.0.2.7"}}}
+	require.NoError(t, fx.p.Apply(ctx, live, []*plan.Operation{del})[0])
+	assert.Empty(t, fx.fake.Records(zone), "the record is still at the fake")
+	assert.Empty(t, plesk.RecordIDs(fx.p, zone, "new", "A", "192.0.2.7"), "the index still holds the deleted id")
+	assert.Empty(t, cmp.Diff(snapshot, live), "Apply changed the live zone it was given (-before +after)")
+
+	// A value Plesk holds twice (spelled two ways) is deleted whole, both ids.
+	for _, spelling := range []string{"2001:db8::8", "2001:DB8:0::8"} {
+		_, err := fx.fake.AddRecord(zone, "AAAA", "twice", spelling, "")
+		require.NoError(t, err)
 	}
-	if got := fx.fake.Packets() - packets; got != 1 {
-		t.Errorf("%d packets for the batch, want 1", got)
-	}
-	if got := fx.fake.Calls("dns/add_rec"); got != 3 {
-		t.Errorf("%d add_rec elements, want 3", got)
-	}
-	// The provider kept the live zone it got current for later operations
-	// (until issue 12 moves its ids to an index of its own).
-	if rs := applied.Find("c", "A"); rs == nil || rs.IDs["192.0.2.3"] == "" {
-		t.Errorf("live zone after apply has c A %+v, want its new id", rs)
-	}
+	live, err = fx.p.ReadZone(ctx, zone, providers.ReadOptions{})
+	require.NoError(t, err)
+	require.Len(t, plesk.RecordIDs(fx.p, zone, "twice", "AAAA", "2001:db8::8"), 2)
+	del = &plan.Operation{Action: plan.Delete, Name: "twice", Type: "AAAA", Before: &plan.State{Values: []string{"2001:db8::8"}}}
+	require.NoError(t, fx.p.Apply(ctx, live, []*plan.Operation{del})[0])
+	assert.Empty(t, fx.fake.Records(zone))
+	assert.Empty(t, plesk.RecordIDs(fx.p, zone, "twice", "AAAA", "2001:db8::8"))
 }
 
 // TestUpdateReports checks that an update whose calls partly fail says
@@ -90,7 +121,7 @@ func TestUpdateReports(t *testing.T) {
 		before rec
 		after  rec
 		// meddle changes the fake after apply's last read of the zone.
-		meddle func(t *testing.T, fx *fixture, live *model.Zone)
+		meddle func(t *testing.T, fx *fixture)
 		err    string // a regexp
 		// left is what www holds at the end.
 		left []string
@@ -99,7 +130,7 @@ func TestUpdateReports(t *testing.T) {
 			name:   "old value vanished",
 			before: rec{"www", "A", []string{"192.0.2.1"}},
 			after:  rec{"www", "A", []string{"192.0.2.3"}},
-			meddle: func(t *testing.T, fx *fixture, live *model.Zone) { deleteBehind(t, fx, live, "www", "A", "192.0.2.1") },
+			meddle: func(t *testing.T, fx *fixture) { deleteBehind(t, fx, "www", "A", "192.0.2.1") },
 			err:    `^plesk: update www A in example.test: added 192.0.2.3 \(id \d+\); del_rec 192.0.2.1 \(id \d+\) failed: error 1013 "DNS record does not exist."$`,
 			left:   []string{"192.0.2.3"},
 		},
@@ -107,10 +138,9 @@ func TestUpdateReports(t *testing.T) {
 			name:   "new value refused: the old one stays",
 			before: rec{"www", "A", []string{"192.0.2.1"}},
 			after:  rec{"www", "A", []string{"192.0.2.2"}},
-			meddle: func(t *testing.T, fx *fixture, live *model.Zone) {
-				if _, err := fx.fake.AddRecord(zone, "A", "www", "192.0.2.2", ""); err != nil {
-					t.Fatal(err)
-				}
+			meddle: func(t *testing.T, fx *fixture) {
+				_, err := fx.fake.AddRecord(zone, "A", "www", "192.0.2.2", "")
+				require.NoError(t, err)
 			},
 			err:  `^plesk: update www A in example.test: add_rec 192.0.2.2 failed: error 1007 "Inserted data already exists."; not attempted: del_rec 192.0.2.1 \(id \d+\)$`,
 			left: []string{"192.0.2.1", "192.0.2.2"},
@@ -119,11 +149,9 @@ func TestUpdateReports(t *testing.T) {
 			name:   "CNAME: delete first, add only after",
 			before: rec{"www", "CNAME", []string{"a.example.test."}},
 			after:  rec{"www", "CNAME", []string{"b.example.test."}},
-			meddle: func(t *testing.T, fx *fixture, live *model.Zone) {
-				deleteBehind(t, fx, live, "www", "CNAME", "a.example.test.")
-			},
-			err:  `^plesk: update www CNAME in example.test: del_rec a.example.test. \(id \d+\) failed: error 1013 "DNS record does not exist."; not attempted: add_rec b.example.test.$`,
-			left: nil,
+			meddle: func(t *testing.T, fx *fixture) { deleteBehind(t, fx, "www", "CNAME", "a.example.test.") },
+			err:    `^plesk: update www CNAME in example.test: del_rec a.example.test. \(id \d+\) failed: error 1013 "DNS record does not exist."; not attempted: add_rec b.example.test.$`,
+			left:   nil,
 		},
 		{
 			name:   "CNAME change succeeds",
@@ -137,46 +165,31 @@ func TestUpdateReports(t *testing.T) {
 			fx.sync(t, desired(t, zone, ttl, tc.before))
 			want := desired(t, zone, ttl, tc.after)
 			zp, live := fx.plan(t, want)
-			rep := fx.runInWindow(want, zp, live, func(live *model.Zone) {
+			rep := fx.runInWindow(want, zp, live, func(*model.Zone) {
 				if tc.meddle != nil {
-					tc.meddle(t, fx, live)
+					tc.meddle(t, fx)
 				}
 			})
-			if len(rep.Results) != 1 {
-				t.Fatalf("results %v, want one update", statuses(rep))
-			}
+			require.Len(t, rep.Results, 1, "results %v, want one update", statuses(rep))
 			r := rep.Results[0]
-			switch {
-			case tc.err == "" && r.Status != apply.OK:
-				t.Fatalf("update: %s: %s", r.Status, r.Error)
-			case tc.err != "" && !regexp.MustCompile(tc.err).MatchString(r.Error):
-				t.Fatalf("update error\n%s\ndoes not match\n%s", r.Error, tc.err)
+			if tc.err == "" {
+				require.Equal(t, apply.OK, r.Status, "update: %s", r.Error)
+			} else {
+				require.Regexp(t, tc.err, r.Error)
 			}
 			var left []string
 			for _, rr := range fx.fake.Records(zone) {
 				left = append(left, rr.Value)
 			}
-			if !slices.Equal(left, tc.left) {
-				t.Fatalf("www holds %q, want %q", left, tc.left)
-			}
+			assert.Equal(t, tc.left, left, "www holds")
 		})
 	}
 }
 
-// deleteBehind deletes a live record in the fake, as another admin would.
-func deleteBehind(t *testing.T, fx *fixture, live *model.Zone, name, rrtype, value string) {
+// deleteBehind deletes a record in the fake, as another admin would.
+func deleteBehind(t *testing.T, fx *fixture, name, rrtype, value string) {
 	t.Helper()
-	rs := live.Find(name, rrtype)
-	if rs == nil {
-		t.Fatalf("no %s %s in the live zone", name, rrtype)
-	}
-	var id uint64
-	for _, c := range rs.IDs[value] {
-		id = id*10 + uint64(c-'0')
-	}
-	if !fx.fake.DeleteRecord(id) {
-		t.Fatalf("no record %d in the fake", id)
-	}
+	require.True(t, fx.fake.DeleteRecord(fakeID(t, fx, name, rrtype, value)))
 }
 
 // TestRetriesNeverDuplicate injects each transient failure into the packet
@@ -209,30 +222,17 @@ func TestRetriesNeverDuplicate(t *testing.T) {
 			adds, dels := fx.fake.Calls("dns/add_rec"), fx.fake.Calls("dns/del_rec")
 			fx.fake.Faults().Script(tc.script...)
 			rep := fx.run(want, zp, live)
-			for _, s := range statuses(rep) {
-				if !strings.HasSuffix(s, ": ok") {
-					t.Errorf("%s", s)
-				}
-			}
-			if got := fx.fake.Calls("dns/add_rec") - adds; got != 2 {
-				t.Errorf("%d add_rec ran, want 2 (no add sent twice)", got)
-			}
-			if got := fx.fake.Calls("dns/del_rec") - dels; got != 1 {
-				t.Errorf("%d del_rec ran, want 1", got)
-			}
-			if got := len(fx.fake.Records(zone)); got != 3 {
-				t.Errorf("%d records in the zone, want 3: %+v", got, fx.fake.Records(zone))
-			}
-			if again, _ := fx.plan(t, want); len(again.Operations) != 0 {
-				t.Errorf("plan after the apply: %s", describe(again))
-			}
+			assert.Equal(t, apply.Counts{OK: 3}, rep.Counts(), "statuses %v", statuses(rep))
+			assert.Equal(t, 2, fx.fake.Calls("dns/add_rec")-adds, "add_rec ran (no add sent twice)")
+			assert.Equal(t, 1, fx.fake.Calls("dns/del_rec")-dels, "del_rec ran")
+			assert.Len(t, fx.fake.Records(zone), 3, "records in the zone")
+			again, _ := fx.plan(t, want)
+			assert.Empty(t, again.Operations, "plan after the apply: %s", describe(again))
 			injected := 0
 			for _, n := range fx.fake.Faults().Faults() {
 				injected += n
 			}
-			if want := len(tc.script) - strings.Count(fmt.Sprint(tc.script), "none"); injected != want {
-				t.Errorf("%d faults injected, want %d", injected, want)
-			}
+			assert.Equal(t, len(tc.script)-strings.Count(fmt.Sprint(tc.script), "none"), injected, "faults injected")
 		})
 	}
 }
@@ -247,13 +247,9 @@ func TestTransientGivesUp(t *testing.T) {
 		fx.fake.Faults().Script(faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError)
 	})
 	r := rep.Results[0]
-	if r.Status != apply.Failed || !strings.HasPrefix(r.Error, "plesk: add_rec a A in example.test: ") ||
-		!strings.Contains(r.Error, "HTTP 503") || !strings.Contains(r.Error, "(after 5 attempts)") {
-		t.Fatalf("result %s: %s", r.Status, r.Error)
-	}
-	if n := len(fx.fake.Records(zone)); n != 0 {
-		t.Fatalf("%d records after a failed apply", n)
-	}
+	assert.Equal(t, apply.Failed, r.Status, r.Error)
+	assert.Regexp(t, `^plesk: add_rec a A in example.test: .*HTTP 503.*\(after 5 attempts\)`, r.Error)
+	assert.Empty(t, fx.fake.Records(zone), "records after a failed apply")
 }
 
 // TestSOAAndTTL round-trips the zone TTL and the SOA timers.
@@ -262,32 +258,23 @@ func TestSOAAndTTL(t *testing.T) {
 	want := desired(t, zone, 600, rec{"a", "A", []string{"192.0.2.1"}})
 	want.SOA = &model.SOA{Refresh: 7200, Retry: 900, Expire: 1209600, Minimum: 300}
 	zp := fx.sync(t, want)
-	if got := actions(zp); !slices.Contains(got, plan.UpdateTTL) || !slices.Contains(got, plan.UpdateSOA) {
-		t.Fatalf("plan %s, want update_ttl and update_soa", describe(zp))
-	}
+	assert.Subset(t, actions(zp), []plan.Action{plan.UpdateTTL, plan.UpdateSOA}, "plan %s", describe(zp))
 	z, _ := fx.fake.Zone(zone)
-	if z.TTL != 600 || z.Refresh != 7200 || z.Retry != 900 || z.Expire != 1209600 || z.Minimum != 300 {
-		t.Fatalf("fake zone %+v", z)
-	}
+	assert.Empty(t, cmp.Diff(fake.Zone{Type: "master", Status: "enabled", TTL: 600, Refresh: 7200, Retry: 900, Expire: 1209600, Minimum: 300}, z), "fake zone (-want +got)")
 	live, err := fx.p.ReadZone(context.Background(), zone, providers.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if live.TTL != 600 || *live.SOA != (model.SOA{Refresh: 7200, Retry: 900, Expire: 1209600, Minimum: 300}) {
-		t.Fatalf("read back ttl %d soa %+v", live.TTL, live.SOA)
-	}
-	if rs := live.Find("a", "A"); rs == nil || rs.TTL != 600 {
-		t.Fatalf("record a A read back %+v, want the zone TTL", rs)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, uint32(600), live.TTL)
+	assert.Empty(t, cmp.Diff(&model.SOA{Refresh: 7200, Retry: 900, Expire: 1209600, Minimum: 300}, live.SOA), "SOA read back (-want +got)")
+	rs := live.Find("a", "A")
+	require.NotNil(t, rs)
+	assert.Equal(t, uint32(600), rs.TTL, "record a A read back at the zone TTL")
 	// One field alone: the others are left as they are.
 	want.SOA = &model.SOA{Retry: 1800}
 	zp = fx.sync(t, want)
-	if got := actions(zp); !slices.Equal(got, []plan.Action{plan.UpdateSOA}) {
-		t.Fatalf("plan %s, want one update_soa", describe(zp))
-	}
-	if z, _ := fx.fake.Zone(zone); z.Retry != 1800 || z.Refresh != 7200 {
-		t.Fatalf("fake zone %+v, want retry 1800 and refresh kept", z)
-	}
+	assert.Equal(t, []plan.Action{plan.UpdateSOA}, actions(zp), "plan %s", describe(zp))
+	z, _ = fx.fake.Zone(zone)
+	assert.Equal(t, uint32(1800), z.Retry)
+	assert.Equal(t, uint32(7200), z.Refresh, "refresh kept")
 }
 
 // TestMasterSlaveMaster switches a zone master → slave → other masters →
@@ -315,72 +302,119 @@ func TestMasterSlaveMaster(t *testing.T) {
 		{"to slave again", slave("192.0.2.54"), []plan.Action{plan.SwitchMode}, "slave", []string{"192.0.2.54"}},
 	} {
 		zp := fx.sync(t, step.want)
-		if got := actions(zp); !slices.Equal(got, step.actions) {
-			t.Fatalf("%s: plan %s, want %v", step.name, describe(zp), step.actions)
-		}
+		require.Equal(t, step.actions, actions(zp), "%s: plan %s", step.name, describe(zp))
 		z, _ := fx.fake.Zone(zone)
-		if z.Type != step.typ || !slices.Equal(z.Masters, step.masters) {
-			t.Fatalf("%s: fake zone type %s masters %v, want %s %v", step.name, z.Type, z.Masters, step.typ, step.masters)
-		}
+		require.Equal(t, step.typ, z.Type, step.name)
+		require.Equal(t, step.masters, z.Masters, step.name)
 		live, err := fx.p.ReadZone(context.Background(), zone, providers.ReadOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !slices.IsSorted(live.Masters) || len(live.Masters) != len(step.masters) {
-			t.Fatalf("%s: live masters %v", step.name, live.Masters)
-		}
+		require.NoError(t, err)
+		wantMasters := slices.Sorted(slices.Values(step.masters))
+		require.Equal(t, wantMasters, live.Masters, "%s: live masters, sorted", step.name)
 	}
 	// The records stayed in Plesk across the switches.
-	if recs := fx.fake.Records(zone); len(recs) != 1 || recs[0].Value != "192.0.2.10" {
-		t.Fatalf("records after the switches: %+v", recs)
-	}
+	recs := fx.fake.Records(zone)
+	require.Len(t, recs, 1, "records after the switches")
+	assert.Equal(t, "192.0.2.10", recs[0].Value)
 }
 
-// TestLateCommit: a packet that reached Plesk but was carried out only
-// after the check before the retry (a slow server committing late) has
-// its repeat refused as a duplicate. The record is there, once: the
-// operation succeeded.
+// TestLateCommit: the first packet reaches Plesk without an answer, the
+// check before the retry finds nothing, and the repeat is refused. The
+// last check, made before the failure is reported, decides: the first try
+// landed late (a slow server) and the operation succeeded; nothing landed
+// and the refusal is the operation's failure; or the check cannot be
+// made and the outcome is unknown.
 func TestLateCommit(t *testing.T) {
-	f := fake.New(fake.Options{Login: testLogin, Password: testPassword})
-	if _, err := f.AddSite(zone); err != nil {
-		t.Fatal(err)
-	}
-	adds := 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		if bytes.Contains(body, []byte("<add_rec>")) {
-			if adds++; adds == 2 {
-				// The first try lands now, after the check found nothing.
-				if _, err := f.AddRecord(zone, "A", "new."+zone+".", "192.0.2.3", ""); err != nil {
-					t.Error(err)
+	for _, tc := range []struct {
+		name string
+		// meddle runs when the second add_rec packet arrives.
+		meddle func(f *fake.Server) error
+		// down fails every request after the second add_rec packet.
+		down   bool
+		status apply.Status
+		err    string // the operation's error, a regexp
+		// records are the A records at new at the end.
+		records int
+	}{
+		{
+			name: "the first try lands late: ok",
+			meddle: func(f *fake.Server) error {
+				_, err := f.AddRecord(zone, "A", "new."+zone+".", "192.0.2.3", "")
+				return err
+			},
+			status:  apply.OK,
+			records: 1,
+		},
+		{
+			name: "nothing landed, the repeat is refused: failed",
+			meddle: func(f *fake.Server) error {
+				_, err := f.AddRecord(zone, "CNAME", "new."+zone+".", "elsewhere.example.", "")
+				return err
+			},
+			status: apply.Failed,
+			err:    `^plesk: add_rec new A in example.test: error 1007 "Inserted data already exists: a CNAME record cannot share its host with other records."$`,
+		},
+		{
+			name: "landed late, the last check cannot be made: unknown",
+			meddle: func(f *fake.Server) error {
+				_, err := f.AddRecord(zone, "A", "new."+zone+".", "192.0.2.3", "")
+				return err
+			},
+			down:    true,
+			status:  apply.Unknown,
+			err:     `^sent, outcome not confirmed — run plan: plesk: add_rec new A in example.test: error 1007 "Inserted data already exists."$`,
+			records: 1,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := fake.New(fake.Options{Login: testLogin, Password: testPassword})
+			_, err := f.AddSite(zone)
+			require.NoError(t, err)
+			var mu sync.Mutex
+			adds := 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				mu.Lock()
+				down := tc.down && adds >= 2
+				if bytes.Contains(body, []byte("<add_rec>")) {
+					if adds++; adds == 2 {
+						assert.NoError(t, tc.meddle(f))
+					}
+				}
+				mu.Unlock()
+				if down {
+					http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+					return
+				}
+				f.ServeHTTP(w, r)
+			}))
+			t.Cleanup(srv.Close)
+			fx := &fixture{fake: f, srv: srv, p: newProvider(t, plesk.Settings{Login: testLogin, Password: testPassword, Settings: httpx.Settings{Endpoint: srv.URL}})}
+			want := desired(t, zone, ttl, rec{"new", "A", []string{"192.0.2.3"}})
+			zp, live := fx.plan(t, want)
+			rep := fx.runInWindow(want, zp, live, func(*model.Zone) {
+				f.Faults().Script(faults.Reset) // the first packet: sent, no answer
+			})
+			require.Len(t, rep.Results, 1)
+			r := rep.Results[0]
+			assert.Equal(t, tc.status, r.Status, r.Error)
+			if tc.err != "" {
+				assert.Regexp(t, tc.err, r.Error)
+			}
+			assert.Equal(t, 2, adds, "add_rec packets (the lost one and the refused repeat)")
+			var ids []uint64
+			for _, rr := range f.Records(zone) {
+				if rr.Type == "A" {
+					ids = append(ids, rr.ID)
 				}
 			}
-		}
-		f.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	fx := &fixture{fake: f, srv: srv, p: newProvider(t, plesk.Settings{Login: testLogin, Password: testPassword, Settings: httpx.Settings{Endpoint: srv.URL}})}
-	want := desired(t, zone, ttl, rec{"new", "A", []string{"192.0.2.3"}})
-	zp, live := fx.plan(t, want)
-	rep := fx.runInWindow(want, zp, live, func(*model.Zone) {
-		f.Faults().Script(faults.Reset) // the first packet: sent, no answer
-	})
-	for _, s := range statuses(rep) {
-		if !strings.HasSuffix(s, ": ok") {
-			t.Errorf("%s", s)
-		}
-	}
-	if adds != 2 {
-		t.Errorf("%d add_rec packets, want 2 (the lost one and the refused repeat)", adds)
-	}
-	n := 0
-	for _, r := range f.Records(zone) {
-		if r.Type == "A" {
-			n++
-		}
-	}
-	if n != 1 {
-		t.Errorf("%d A records at the fake, want 1: %+v", n, f.Records(zone))
+			require.Len(t, ids, tc.records, "A records at the fake")
+			if tc.status == apply.OK {
+				// The index holds the id of the record the first try made.
+				assert.Equal(t, ids, plesk.RecordIDs(fx.p, zone, "new", "A", "192.0.2.3"))
+			} else {
+				assert.Empty(t, plesk.RecordIDs(fx.p, zone, "new", "A", "192.0.2.3"))
+			}
+		})
 	}
 }

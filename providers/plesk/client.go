@@ -19,7 +19,7 @@ type client struct {
 	http *httpx.Client
 }
 
-func newClient(c *config) *client {
+func newClient(c *clientConfig) *client {
 	auth := map[string]string{}
 	var secrets []string
 	if c.secretKey != "" {

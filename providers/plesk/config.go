@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	zsconfig "github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/providers/httpx"
 )
 
@@ -49,8 +49,8 @@ type Settings struct {
 // has no default address.
 var httpDefaults = httpx.Defaults{Example: "https://plesk.example.com:8443", Timeout: DefaultTimeout, RequestsPerSecond: DefaultRequestsPerSecond, Burst: DefaultBurst}
 
-// config is Settings checked and resolved.
-type config struct {
+// clientConfig is Settings checked and resolved: what the client needs.
+type clientConfig struct {
 	url       string // the agent's full URL
 	secretKey string
 	login     string
@@ -68,12 +68,12 @@ func (e *settingError) Error() string { return e.key + ": " + e.msg }
 
 // resolve checks the settings and fills in defaults. A problem with an
 // HTTP setting is an *httpx.SettingError, any other a *settingError.
-func (s Settings) resolve() (*config, error) {
+func (s Settings) resolve() (*clientConfig, error) {
 	h, err := s.Settings.Resolve(httpDefaults)
 	if err != nil {
 		return nil, err
 	}
-	c := &config{
+	c := &clientConfig{
 		secretKey: s.SecretKey,
 		login:     s.Login,
 		password:  s.Password,
@@ -117,7 +117,7 @@ func agentURL(endpoint string) (string, error) {
 }
 
 // factory builds the provider from its zonesync.yaml entry, offline.
-func factory(cfg *zsconfig.ProviderConfig) (*Provider, error) {
+func factory(cfg *config.ProviderConfig) (*Provider, error) {
 	if err := cfg.Secrets(SecretKeys...); err != nil {
 		return nil, err
 	}

@@ -1,10 +1,11 @@
 package plesk_test
 
 import (
-	"strings"
 	"testing"
 
-	zsconfig "github.com/zonesync/zonesync/config"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/providers"
 	_ "github.com/zonesync/zonesync/providers/plesk"
 )
@@ -37,20 +38,15 @@ func TestConfig(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			// The settings start on line 3, column 5; type comes last.
 			doc := "providers:\n  pl:\n    " + tc.settings + "\n    type: plesk\n"
-			cfg, err := zsconfig.Parse("zonesync.yaml", []byte(doc), func(string) (string, bool) { return "", false })
-			if err != nil {
-				t.Fatalf("config: %v", err)
-			}
+			cfg, err := config.Parse("zonesync.yaml", []byte(doc), func(string) (string, bool) { return "", false })
+			require.NoError(t, err, "config")
 			p, err := providers.New(cfg.Providers["pl"])
 			if tc.err == "" {
-				if err != nil || p == nil {
-					t.Fatalf("providers.New: %v", err)
-				}
+				require.NoError(t, err, "providers.New")
+				assert.NotNil(t, p)
 				return
 			}
-			if err == nil || !strings.Contains(err.Error(), tc.err) {
-				t.Fatalf("providers.New error %v, want %q", err, tc.err)
-			}
+			assert.ErrorContains(t, err, tc.err, "providers.New")
 		})
 	}
 }

@@ -11,11 +11,6 @@ import (
 func TestConformance(t *testing.T) {
 	providertest.Run(t, func(t *testing.T) providertest.Harness {
 		fx := newFixture(t, "example.test", "other.test")
-		return providertest.Harness{LiveWritable: liveWritable, Provider: fx.p, Zone: "example.test"}
+		return providertest.Harness{Provider: fx.p, Zone: "example.test"}
 	})
 }
-
-// liveWritable turns off the suite's check that Apply leaves the live zone
-// alone, while this provider still keeps its record ids and its view of
-// the zone in it. Issue 12: goes when the provider keeps its own index.
-const liveWritable = "Apply still writes record ids and values into the live zone"

@@ -4,21 +4,22 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
-	zsconfig "github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
 
 // project writes a zonesync.yaml pointing at the fixture's fake, with the
 // password from the environment, and the given zone specs.
-func project(t *testing.T, fx *fixture, specs map[string]string) (*zsconfig.Config, *providers.Set) {
+func project(t *testing.T, fx *fixture, specs map[string]string) (*config.Config, *providers.Set) {
 	t.Helper()
 	dir := t.TempDir()
-	config := `providers:
+	yaml := `providers:
   pl:
     type: plesk
     endpoint: ${PLESK_URL}
@@ -28,30 +29,18 @@ func project(t *testing.T, fx *fixture, specs map[string]string) (*zsconfig.Conf
     burst: 100
 zones: zones
 `
-	if err := os.MkdirAll(filepath.Join(dir, "zones"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "zonesync.yaml"), []byte(config), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "zones"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "zonesync.yaml"), []byte(yaml), 0o644))
 	for name, body := range specs {
-		if err := os.WriteFile(filepath.Join(dir, "zones", name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "zones", name), []byte(body), 0o644))
 	}
 	env := map[string]string{"PLESK_URL": fx.srv.URL, "PLESK_PASSWORD": testPassword}
 	data, err := os.ReadFile(filepath.Join(dir, "zonesync.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := zsconfig.Parse(filepath.Join(dir, "zonesync.yaml"), data, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	cfg, err := config.Parse(filepath.Join(dir, "zonesync.yaml"), data, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	require.NoError(t, err)
 	set, err := providers.Open(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return cfg, set
 }
 
@@ -83,43 +72,26 @@ records:
 `})
 	ctx := context.Background()
 	prep, err := apply.Prepare(ctx, cfg, set, apply.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s := prep.Plan.Summary; s.Create != 9 || s.Update != 2 {
-		t.Errorf("plan summary %+v, want 9 creates and the TTL and SOA updates", prep.Plan.Summary)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, 9, prep.Plan.Summary.Create, "plan summary %+v: creates", prep.Plan.Summary)
+	assert.Equal(t, 2, prep.Plan.Summary.Update, "plan summary %+v: the TTL and SOA updates", prep.Plan.Summary)
 	rep := apply.Run(ctx, prep, apply.RunOptions{Concurrency: 2})
-	if rep.Failed() {
-		t.Fatalf("apply: %+v", rep.Zones[0].Results)
-	}
+	require.False(t, rep.Failed(), "apply: %+v", rep.Zones[0].Results)
 	again, err := apply.Prepare(ctx, cfg, set, apply.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !again.Plan.Empty() {
-		t.Fatalf("second plan is not empty: %+v", again.Plan.Zones[0].Operations)
-	}
+	require.NoError(t, err)
+	require.True(t, again.Plan.Empty(), "second plan is not empty: %+v", again.Plan.Zones)
 
 	// Import, as `zonesync import` does, and plan the imported spec.
 	p, _ := set.Get("pl")
 	live, err := p.ReadZone(ctx, zone, providers.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	live.Provider = "pl"
 	doc, err := spec.Marshal(live, p.Capabilities().ZoneTTL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	cfg2, set2 := project(t, fx, map[string]string{"example.test.yaml": string(doc)})
 	imported, err := apply.Prepare(ctx, cfg2, set2, apply.Options{})
-	if err != nil {
-		t.Fatalf("the imported spec does not load: %v\n%s", err, doc)
-	}
-	if !imported.Plan.Empty() {
-		t.Fatalf("the imported spec plans changes: %+v\n%s", imported.Plan.Zones[0].Operations, doc)
-	}
+	require.NoError(t, err, "the imported spec does not load:\n%s", doc)
+	require.True(t, imported.Plan.Empty(), "the imported spec plans changes: %+v\n%s", imported.Plan.Zones, doc)
 }
 
 // TestValidation checks what Plesk cannot do is refused when specs load,
@@ -143,23 +115,15 @@ records:
     - {type: TXT, value: ["txtvers=1", "rp=printers/lab"]}
 `})
 	_, err := spec.LoadZones(cfg, set.Capabilities)
-	if err == nil {
-		t.Fatal("specs Plesk cannot carry out loaded")
-	}
+	require.Error(t, err, "specs Plesk cannot carry out loaded")
 	for _, want := range []string{
 		"provider pl cannot set soa.primary_ns",
 		"ttl 300 differs from the zone's ttl 3600: provider pl has one TTL per zone",
 		"provider pl cannot hold CAA records",
 		"example.test.yaml:15:26: records.lab._ipp._tcp[0]: provider pl keeps a TXT record as one text and cannot hold the boundaries between its strings",
 	} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("validation errors do not say %q:\n%v", want, err)
-		}
+		assert.ErrorContains(t, err, want, "validation errors")
 	}
-	if !strings.Contains(strings.ToLower(err.Error()), "failover") {
-		t.Errorf("validation errors do not refuse the failover:\n%v", err)
-	}
-	if fx.fake.Packets() != 0 {
-		t.Errorf("validation sent %d packets", fx.fake.Packets())
-	}
+	assert.Regexp(t, `(?i)failover`, err.Error(), "validation errors do not refuse the failover")
+	assert.Zero(t, fx.fake.Packets(), "validation sent packets")
 }

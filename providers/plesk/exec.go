@@ -19,21 +19,19 @@ import (
 // limit. The figure is a guess.
 const maxOpsPerPacket = 100
 
-// executor carries out the operations of one Apply call on one zone.
+// executor carries out the operations of one Apply call on one zone. It
+// reads and writes the record ids of the provider's index, never the live
+// zone Apply was given.
 type executor struct {
 	p    *Provider
 	zone string
 	site siteID
-	live *model.Zone
-	// known are the record ids the zone held before or that this executor
-	// added: after a lost answer, a record matching an add_rec that is not
-	// among them is the one that add created.
-	known map[recordID]bool
 }
 
 // Apply carries out operations of one zone. Independent operations share
 // packets; each operation's calls run in phases (see jobs.go) and its
-// status comes from its own result elements.
+// status comes from its own result elements. live is only read, for its
+// name: record ids come from the index.
 func (p *Provider) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error {
 	errs := make([]error, len(ops))
 	zone := normalizeZone(live.Name)
@@ -56,7 +54,7 @@ func (p *Provider) Apply(ctx context.Context, live *model.Zone, ops []*plan.Oper
 		}
 		return errs
 	}
-	ex := &executor{p: p, zone: zone, site: site, live: live, known: knownRecordIDs(live)}
+	ex := &executor{p: p, zone: zone, site: site}
 	jobs := make([]*job, len(ops))
 	for i, op := range ops {
 		jobs[i] = ex.build(op)
@@ -65,7 +63,7 @@ func (p *Provider) Apply(ctx context.Context, live *model.Zone, ops []*plan.Oper
 	for i, j := range jobs {
 		errs[i] = ex.report(j)
 		if hasCode(errs[i], codeOwnerNotFound) {
-			p.forget(zone) // the site is gone: look it up afresh next time
+			p.index.forget(zone) // the site is gone: look it up afresh next time
 		}
 	}
 	return errs
@@ -103,27 +101,20 @@ func (ex *executor) run(ctx context.Context, jobs []*job) {
 	}
 }
 
-// send posts steps as one packet. A transient failure may hide an answer
-// Plesk never delivered, so before each retry the zone is read and every
-// call found to have landed is taken as done: a retry never adds a record
-// twice, and never reports a lost one. A call that went out without an
-// answer, and that no later read showed to have landed or not, ends with
-// its outcome unknown (providers.ErrOutcomeUnknown).
+// send posts steps as one packet through the one late-commit protocol,
+// httpx.Client.Change. Each try posts the steps still pending and settles
+// each from its own result element. A try that went out without an answer
+// may have run, so before the next one, and once more before giving up,
+// landed reads the zone and settles every step found to have taken effect:
+// a retry never adds a record twice, and never reports a lost one. A step
+// Plesk refused on a try after such an unanswered one may be the repeat of
+// a call that did land (late), so the try then fails and Change's last
+// check settles it. A step whose try went out unanswered and that no read
+// settled ends with its outcome unknown (providers.ErrOutcomeUnknown).
 func (ex *executor) send(ctx context.Context, steps []*step) {
-	pending := slices.Clone(steps)
-	retry, tries := false, 0
-	err := ex.p.c.http.Retry(ctx, func() error {
-		tries++
-		if retry {
-			if err := ex.reconcile(ctx, pending); err != nil {
-				return err
-			}
-			pending = slices.DeleteFunc(pending, func(s *step) bool { return s.done })
-			if len(pending) == 0 {
-				return nil
-			}
-		}
-		retry = true
+	pending := slices.Clone(steps) // the steps whose outcome is still open
+	sentBefore := false            // a try went out that may have taken effect
+	try := func(ctx context.Context) error {
 		req := request{operator: "dns"}
 		for _, s := range pending {
 			req.ops = append(req.ops, s.req)
@@ -134,59 +125,82 @@ func (ex *executor) send(ctx context.Context, steps []*step) {
 		}
 		if err != nil && len(answers) > 0 {
 			// Plesk answered, but not for every call: what it did not
-			// answer for cannot be known, and must not be sent again.
-			for _, s := range pending[len(answers):] {
+			// answer for may have run, and is not sent again. A read
+			// settles it now.
+			unanswered := pending[len(answers):]
+			for _, s := range unanswered {
 				s.err, s.unsure = err, true
 			}
-			return nil
-		}
-		if httpx.Sent(err) {
-			for _, s := range pending {
-				s.unsure = true
+			if cerr := ex.reconcile(ctx, unanswered); cerr != nil {
+				providers.Logf(ctx, "plesk: %s: could not check what the calls Plesk did not answer for did: %v", ex.zone, cerr)
+			} else {
+				for _, s := range unanswered {
+					s.unsure = s.unsure && !s.checkable()
+				}
 			}
+			err = nil
 		}
-		return err
-	})
-	if err != nil {
-		for _, s := range pending {
-			if !s.done && s.err == nil {
-				s.err = err
+		if err != nil {
+			if httpx.Sent(err) {
+				sentBefore = true
+				for _, s := range pending {
+					s.unsure = true
+				}
 			}
+			return err
 		}
+		// Every call has its outcome now, but for a refusal that may be
+		// the repeat of an earlier try that did land: Change's last check
+		// settles those.
+		var refused error
+		pending = slices.DeleteFunc(pending, func(s *step) bool {
+			if s.done || !sentBefore || !s.checkable() {
+				return true
+			}
+			s.unsure = true
+			refused = cmp.Or(refused, s.err)
+			return false
+		})
+		return refused
 	}
-	if (tries > 1 || slices.ContainsFunc(steps, func(s *step) bool { return s.unsure && !s.done })) && ctx.Err() == nil {
-		ex.lateLanded(ctx, steps)
+	landed := func(ctx context.Context) (bool, error) {
+		if err := ex.reconcile(ctx, pending); err != nil {
+			return false, err
+		}
+		pending = slices.DeleteFunc(pending, func(s *step) bool { return s.done })
+		return len(pending) == 0, nil
+	}
+	err := ex.p.c.http.Change(ctx, "plesk: "+ex.zone+": dns packet", try, landed)
+	// Unless Change says the outcome is unknown, its last check read the
+	// zone after the last try that went out: what it did not find landed
+	// did not land.
+	checked := !errors.Is(err, providers.ErrOutcomeUnknown)
+	for _, s := range pending {
+		if s.done {
+			continue
+		}
+		if s.err == nil {
+			s.err = err
+		}
+		if checked && s.checkable() {
+			s.unsure = false
+		}
 	}
 	for _, s := range steps {
-		if !s.done && s.err != nil && s.unsure {
+		switch {
+		case s.done:
+		case s.unsure:
 			s.err = providers.OutcomeUnknown(s.err)
+		default:
+			s.err = providers.Confirmed(s.err)
 		}
 	}
 }
 
-// lateLanded clears the failure of steps that landed after all. A try
-// that reached Plesk may have been carried out only after the check
-// before the next try; the repeat is then refused ("Inserted data already
-// exists"), yet the zone holds what the step wanted. A step the read
-// shows not to have landed is no longer unsure.
-func (ex *executor) lateLanded(ctx context.Context, steps []*step) {
-	var failed []*step
-	for _, s := range steps {
-		if !s.done && s.err != nil && s.kind != setZone && s.kind != switchMode {
-			failed = append(failed, s)
-		}
-	}
-	if len(failed) == 0 {
-		return
-	}
-	if err := ex.reconcile(ctx, failed); err != nil {
-		providers.Logf(ctx, "plesk: %s: could not check whether failed calls landed late: %v", ex.zone, err)
-		return
-	}
-	for _, s := range failed {
-		s.unsure = false
-	}
-}
+// checkable reports whether a read of the zone shows whether the step took
+// effect. A set or switch needs no check: sending it again changes nothing
+// more, so its answer tells what came of every try.
+func (s *step) checkable() bool { return s.kind != setZone && s.kind != switchMode }
 
 // settle records a step's outcome from its result elements.
 func (ex *executor) settle(s *step, results []result) {
@@ -195,9 +209,7 @@ func (ex *executor) settle(s *step, results []result) {
 		return
 	}
 	r := results[0]
-	if s.kind == setZone || s.kind == switchMode {
-		// Sending it again sets the same state: this answer tells what
-		// came of every try.
+	if !s.checkable() {
 		s.unsure = false
 	}
 	if err := r.err(); err != nil {
@@ -215,52 +227,22 @@ func (ex *executor) settle(s *step, results []result) {
 	ex.landed(s)
 }
 
-// landed marks a step done and keeps the live zone current.
+// landed marks a step done and keeps the index's record ids current.
 func (ex *executor) landed(s *step) {
-	s.done, s.err = true, nil
-	z := ex.live
+	s.done, s.err, s.unsure = true, nil, false
 	switch s.kind {
 	case addRecord:
-		ex.known[s.id] = true
-		addRecordID(z, s.name, s.rrtype, s.value, s.id)
+		ex.p.index.add(ex.zone, s.record(), s.id)
 	case deleteRecord:
-		removeRecordID(z, s.name, s.rrtype, s.value, s.id)
-	case setZone:
-		if s.soa.TTL != nil {
-			z.TTL = *s.soa.TTL
-			for _, rs := range z.Records {
-				rs.TTL = z.TTL
-			}
-		}
-		if s.soa.Refresh != nil || s.soa.Retry != nil || s.soa.Expire != nil || s.soa.Minimum != nil {
-			soa := model.SOA{}
-			if z.SOA != nil {
-				soa = *z.SOA
-			}
-			for _, x := range []struct {
-				dst *uint32
-				v   *uint32
-			}{{&soa.Refresh, s.soa.Refresh}, {&soa.Retry, s.soa.Retry}, {&soa.Expire, s.soa.Expire}, {&soa.Minimum, s.soa.Minimum}} {
-				if x.v != nil {
-					*x.dst = *x.v
-				}
-			}
-			z.SOA = &soa
-		}
-	case switchMode:
-		z.Mode = s.mode
-	case addMasterServer:
-		z.Masters = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(z.Masters), s.ip))))
-	case deleteMasterServer:
-		z.Masters = slices.DeleteFunc(slices.Clone(z.Masters), func(ip string) bool { return ip == s.ip })
+		ex.p.index.remove(ex.zone, s.record(), s.id)
 	}
 }
 
-// reconcile reads the zone and marks the pending steps that landed. A set
-// or switch needs no check: sending it again changes nothing more.
-func (ex *executor) reconcile(ctx context.Context, pending []*step) error {
+// reconcile reads the zone and marks the steps that landed. Only the
+// record and master steps are checked (see checkable).
+func (ex *executor) reconcile(ctx context.Context, steps []*step) error {
 	var records, masters bool
-	for _, s := range pending {
+	for _, s := range steps {
 		switch s.kind {
 		case addRecord, deleteRecord:
 			records = true
@@ -283,12 +265,12 @@ func (ex *executor) reconcile(ctx context.Context, pending []*step) error {
 	if err != nil {
 		return fmt.Errorf("checking what the interrupted packet did: %w", err)
 	}
-	now := &model.Zone{Name: ex.zone}
+	var now recordIDs
 	var current []master
 	for i, op := range req.ops {
 		switch op.(type) {
 		case getRec:
-			err = readRecords(now, answers[i].results)
+			now, err = readRecords(ex.zone, answers[i].results)
 		case getMasters:
 			current, err = readMasters(answers[i].results)
 		}
@@ -296,19 +278,24 @@ func (ex *executor) reconcile(ctx context.Context, pending []*step) error {
 			return fmt.Errorf("checking what the interrupted packet did: %s: %w", op.call(), err)
 		}
 	}
-	present := knownRecordIDs(now)
-	for _, s := range pending {
+	for _, s := range steps {
+		if s.done {
+			continue
+		}
 		switch s.kind {
 		case addRecord:
-			for _, id := range recordIDs(now.Find(s.name, s.rrtype), s.value) {
-				if !ex.known[id] {
+			// The record the add created is the one with an id the index
+			// did not know: ids are never reused.
+			known := ex.p.index.ids(ex.zone, s.record())
+			for _, id := range now[s.record()] {
+				if !slices.Contains(known, id) {
 					s.id = id
 					ex.landed(s)
 					break
 				}
 			}
 		case deleteRecord:
-			if !present[s.id] {
+			if !now.holds(s.id) {
 				ex.landed(s)
 			}
 		case addMasterServer:

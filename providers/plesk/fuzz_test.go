@@ -24,7 +24,9 @@ func FuzzDecodeResponse(f *testing.F) {
 			return
 		}
 		for _, op := range resp.ops {
-			_ = readRecords(&model.Zone{Name: "mysite.com"}, op.results)
+			if ids, err := readRecords("mysite.com", op.results); err == nil {
+				ids.fill(&model.Zone{Name: "mysite.com"})
+			}
 			_ = readZoneInfo(&model.Zone{Name: "mysite.com"}, op.results)
 			_, _ = readMasters(op.results)
 		}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/model"
@@ -38,9 +40,8 @@ func newFixture(t *testing.T, sites ...string) *fixture {
 	t.Helper()
 	f := fake.New(fake.Options{Login: testLogin, Password: testPassword, SecretKey: testKey})
 	for _, s := range sites {
-		if _, err := f.AddSite(s); err != nil {
-			t.Fatal(err)
-		}
+		_, err := f.AddSite(s)
+		require.NoError(t, err)
 	}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
@@ -56,9 +57,7 @@ func newProvider(t *testing.T, s plesk.Settings) *plesk.Provider {
 		s.Timeout = "2s"
 	}
 	p, err := plesk.New(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h := p.HTTP()
 	h.BaseDelay, h.MaxDelay = time.Millisecond, 2*time.Millisecond
 	h.Sleep = func(ctx context.Context, d time.Duration) error { return nil }
@@ -78,9 +77,7 @@ func desired(t *testing.T, zone string, ttl uint32, recs ...rec) *model.Zone {
 	z := &model.Zone{Name: zone, Provider: "plesk", Mode: model.Master, TTL: ttl}
 	for _, r := range recs {
 		rs, err := model.NewRecordSet(r.name, r.rrtype, ttl, r.values...)
-		if err != nil {
-			t.Fatalf("test data: %v", err)
-		}
+		require.NoError(t, err, "test data")
 		z.Records = append(z.Records, rs)
 	}
 	z.SortRecords()
@@ -91,9 +88,7 @@ func desired(t *testing.T, zone string, ttl uint32, recs ...rec) *model.Zone {
 func (fx *fixture) plan(t *testing.T, want *model.Zone) (*plan.ZonePlan, *model.Zone) {
 	t.Helper()
 	live, err := fx.p.ReadZone(context.Background(), want.Name, providers.ReadOptions{})
-	if err != nil {
-		t.Fatalf("ReadZone: %v", err)
-	}
+	require.NoError(t, err, "ReadZone")
 	return providertest.Plan(t, want, live, fx.p.Capabilities()), live
 }
 
@@ -126,13 +121,10 @@ func (fx *fixture) sync(t *testing.T, want *model.Zone) *plan.ZonePlan {
 	t.Helper()
 	zp, rep := fx.apply(t, want)
 	for _, r := range rep.Results {
-		if r.Status != apply.OK {
-			t.Fatalf("operation %d %s %s %s: %s: %s", r.Seq, r.Action, r.Name, r.Type, r.Status, r.Error)
-		}
+		require.Equal(t, apply.OK, r.Status, "operation %d %s %s %s: %s", r.Seq, r.Action, r.Name, r.Type, r.Error)
 	}
-	if again, _ := fx.plan(t, want); len(again.Operations) > 0 {
-		t.Fatalf("plan after apply is not empty: %s", describe(again))
-	}
+	again, _ := fx.plan(t, want)
+	require.Empty(t, again.Operations, "plan after apply is not empty: %s", describe(again))
 	return zp
 }
 
@@ -152,4 +144,37 @@ func actions(zp *plan.ZonePlan) []plan.Action {
 		out = append(out, op.Action)
 	}
 	return out
+}
+
+// fakeID returns the id of the record the fake holds for one value of a
+// record set of zone, as Plesk answers it: the host an FQDN, names in
+// values with their dot.
+func fakeID(t *testing.T, fx *fixture, name, rrtype, value string) uint64 {
+	t.Helper()
+	host := zone + "."
+	if name != "@" {
+		host = name + "." + host
+	}
+	i := slices.IndexFunc(fx.fake.Records(zone), func(r fake.Record) bool {
+		return r.Type == rrtype && strings.EqualFold(r.Host, host) && r.Value == value
+	})
+	require.GreaterOrEqual(t, i, 0, "the fake holds no %s %s %s", name, rrtype, value)
+	return fx.fake.Records(zone)[i].ID
+}
+
+// cloneZone copies a zone deeply, to check that Apply leaves it alone.
+func cloneZone(z *model.Zone) *model.Zone {
+	c := *z
+	c.Masters = slices.Clone(z.Masters)
+	if z.SOA != nil {
+		soa := *z.SOA
+		c.SOA = &soa
+	}
+	c.Records = nil
+	for _, rs := range z.Records {
+		r := *rs
+		r.Values = slices.Clone(rs.Values)
+		c.Records = append(c.Records, &r)
+	}
+	return &c
 }

@@ -47,6 +47,9 @@ type step struct {
 	unsure bool
 }
 
+// record is the value an add or delete of a record is about.
+func (s *step) record() recordKey { return recordKey{s.name, s.rrtype, s.value} }
+
 // what describes the step's object for reports.
 func (s *step) what() string {
 	switch s.kind {
@@ -139,7 +142,10 @@ func (j *job) failed() bool {
 	return false
 }
 
-// build turns one operation into a job.
+// build turns one operation into a job. A record set's values come from
+// the plan's change (op.Change): Plesk has no modify call, so an update
+// adds the values added and deletes the values removed; its one TTL per
+// zone makes a record set's TTL change nothing to do here.
 func (ex *executor) build(op *plan.Operation) *job {
 	j := &job{op: op}
 	if err := checkOperation(ex.zone, op); err != nil {
@@ -150,18 +156,18 @@ func (ex *executor) build(op *plan.Operation) *job {
 	switch op.Action {
 	case plan.Create:
 		var adds []*step
-		adds, err = ex.addSteps(op.Name, op.Type, stateValues(op.After))
+		adds, err = ex.addSteps(op.Name, op.Type, op.Change().Added)
 		j.phases = phases(adds)
 	case plan.Delete:
 		var dels []*step
-		dels, err = ex.deleteSteps(op.Name, op.Type, stateValues(op.Before))
+		dels, err = ex.deleteSteps(op.Name, op.Type, op.Change().Removed)
 		j.phases = phases(dels)
 	case plan.Update:
-		before, after := stateValues(op.Before), stateValues(op.After)
+		change := op.Change()
 		var adds, dels []*step
-		adds, err = ex.addSteps(op.Name, op.Type, minus(after, before))
+		adds, err = ex.addSteps(op.Name, op.Type, change.Added)
 		if err == nil {
-			dels, err = ex.deleteSteps(op.Name, op.Type, minus(before, after))
+			dels, err = ex.deleteSteps(op.Name, op.Type, change.Removed)
 		}
 		// Adding first keeps the name answering throughout; a CNAME
 		// cannot have a second value beside it, so its old one goes first.
@@ -228,24 +234,6 @@ func phases(lists ...[]*step) []*phase {
 	return out
 }
 
-func stateValues(s *plan.State) []string {
-	if s == nil {
-		return nil
-	}
-	return s.Values
-}
-
-// minus returns the values of a that are not in b.
-func minus(a, b []string) []string {
-	var out []string
-	for _, v := range a {
-		if !slices.Contains(b, v) {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
 func (ex *executor) addSteps(name, rrtype string, values []string) ([]*step, error) {
 	var out []*step
 	for _, v := range values {
@@ -259,13 +247,14 @@ func (ex *executor) addSteps(name, rrtype string, values []string) ([]*step, err
 	return out, nil
 }
 
+// deleteSteps deletes every record holding one of values, by the ids in
+// the index.
 func (ex *executor) deleteSteps(name, rrtype string, values []string) ([]*step, error) {
 	var out []*step
-	rs := ex.live.Find(name, rrtype)
 	for _, v := range values {
-		ids := recordIDs(rs, v)
+		ids := ex.p.index.ids(ex.zone, recordKey{name, rrtype, v})
 		if len(ids) == 0 {
-			return nil, fmt.Errorf("the live zone has no record id for value %s; plan again", v)
+			return nil, fmt.Errorf("no record id is known for value %s (the zone's last read has none); plan again", v)
 		}
 		for _, id := range ids {
 			out = append(out, &step{kind: deleteRecord, name: name, rrtype: rrtype, value: v, id: id,

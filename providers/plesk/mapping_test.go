@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 )
 
@@ -27,12 +30,8 @@ func TestToWire(t *testing.T) {
 	} {
 		t.Run(tc.rrtype+" "+tc.name, func(t *testing.T) {
 			got, err := toWire(tc.name, tc.rrtype, tc.value)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != tc.want {
-				t.Fatalf("toWire = %+v, want %+v", got, tc.want)
-			}
+			require.NoError(t, err)
+			require.Empty(t, cmp.Diff(tc.want, got), "toWire (-want +got)")
 			// Reading back what Plesk stores gives the value back.
 			read := resultData{Type: got.Type, Host: got.Host, Value: got.Value, Opt: got.Opt}
 			if got.Host != "" {
@@ -41,21 +40,18 @@ func TestToWire(t *testing.T) {
 				read.Host = "example.com."
 			}
 			name, rrtype, value, skip, err := fromWire("example.com", read)
-			if err != nil || skip || name != tc.name || rrtype != tc.rrtype || value != tc.value {
-				t.Fatalf("fromWire(%+v) = %q %q %q skip=%v err=%v, want %q %q %q", read, name, rrtype, value, skip, err, tc.name, tc.rrtype, tc.value)
-			}
+			require.NoError(t, err, "fromWire(%+v)", read)
+			assert.False(t, skip, "fromWire(%+v) skips it", read)
+			assert.Equal(t, []string{tc.name, tc.rrtype, tc.value}, []string{name, rrtype, value}, "fromWire(%+v)", read)
 		})
 	}
-	if _, err := toWire("x", "CAA", `0 issue "ca.example"`); err == nil {
-		t.Error("toWire took a CAA record")
-	}
-	if _, err := toWire("lab._ipp._tcp", "TXT", `"txtvers=1" "rp=printers/lab"`); err == nil || !strings.Contains(err.Error(), "cannot hold the boundaries") {
-		t.Errorf("toWire of a TXT record of two short strings: %v, want a refusal", err)
-	}
+	_, err := toWire("x", "CAA", `0 issue "ca.example"`)
+	assert.Error(t, err, "toWire took a CAA record")
+	_, err = toWire("lab._ipp._tcp", "TXT", `"txtvers=1" "rp=printers/lab"`)
+	assert.ErrorContains(t, err, "cannot hold the boundaries", "toWire of a TXT record of two short strings")
 	for _, text := range []string{"bell\x07", "bad \xff byte"} {
-		if w, err := toWire("x", "TXT", model.TXTValue(text)); err == nil {
-			t.Errorf("toWire took TXT %q as %q; XML would change it", text, w.Value)
-		}
+		w, err := toWire("x", "TXT", model.TXTValue(text))
+		assert.Error(t, err, "toWire took TXT %q as %q; XML would change it", text, w.Value)
 	}
 }
 
@@ -83,14 +79,12 @@ func TestFromWire(t *testing.T) {
 		t.Run(tc.in.Type+" "+tc.in.Host, func(t *testing.T) {
 			name, rrtype, value, skip, err := fromWire("mysite.com", tc.in)
 			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("error %v, want %q", err, tc.err)
-				}
+				require.ErrorContains(t, err, tc.err)
 				return
 			}
-			if err != nil || name != tc.name || rrtype != tc.rrtype || value != tc.value || skip != tc.skip {
-				t.Fatalf("fromWire = %q %q %q skip=%v err=%v, want %q %q %q skip=%v", name, rrtype, value, skip, err, tc.name, tc.rrtype, tc.value, tc.skip)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.skip, skip, "skip")
+			assert.Equal(t, []string{tc.name, tc.rrtype, tc.value}, []string{name, rrtype, value})
 		})
 	}
 }

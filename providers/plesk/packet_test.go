@@ -2,11 +2,13 @@ package plesk
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestEncodeRefuses proves the packets that would reach the server-wide
@@ -35,14 +37,12 @@ func TestEncodeRefuses(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ok := getRec{Filter: siteFilter{SiteID: 1}}
 			_, err := encodePacket(request{operator: "dns", ops: []operation{ok, tc.op}})
-			if err == nil || !strings.Contains(err.Error(), "refusing to send "+tc.op.call()) || !strings.Contains(err.Error(), tc.why) {
-				t.Fatalf("encodePacket = %v, want a refusal saying %q", err, tc.why)
-			}
+			require.ErrorContains(t, err, "refusing to send "+tc.op.call())
+			assert.ErrorContains(t, err, tc.why)
 		})
 	}
-	if _, err := encodePacket(request{operator: "dns"}); err == nil {
-		t.Error("an empty packet was encoded")
-	}
+	_, err := encodePacket(request{operator: "dns"})
+	assert.Error(t, err, "an empty packet was encoded")
 }
 
 // TestEncodePacket pins the wire form: element names and order of the XSD
@@ -59,9 +59,7 @@ func TestEncodePacket(t *testing.T) {
 		addMaster{SiteID: 3, IP: "192.0.2.53"},
 		delMaster{Filter: newIDFilter(5)},
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want := `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<packet version="1.6.7.0"><dns>` +
 		`<add_rec><site-id>1</site-id><type>MX</type><host></host><value>mx.example.net</value><opt>10</opt></add_rec>` +
 		`<add_rec><site-id>1</site-id><type>TXT</type><host>t</host><value>a &#34;b&#34; &lt;c&gt; &amp; d</value></add_rec>` +
@@ -72,16 +70,10 @@ func TestEncodePacket(t *testing.T) {
 		`<add_master_server><site-id>3</site-id><ip_address>192.0.2.53</ip_address></add_master_server>` +
 		`<del_master_server><filter><id>5</id></filter></del_master_server>` +
 		`</dns></packet>`
-	if string(got) != want {
-		t.Fatalf("packet\n%s\nwant\n%s", got, want)
-	}
+	assert.Empty(t, cmp.Diff(want, string(got)), "packet (-want +got)")
 	sites, err := encodePacket(request{operator: "site", ops: []operation{getSites{}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(sites), `<site><get><filter></filter><dataset><gen_info></gen_info></dataset></get></site>`) {
-		t.Errorf("site list packet %s", sites)
-	}
+	require.NoError(t, err)
+	assert.Contains(t, string(sites), `<site><get><filter></filter><dataset><gen_info></gen_info></dataset></get></site>`, "site list packet")
 }
 
 // TestPost checks how answers map back to the operations sent.
@@ -111,16 +103,13 @@ func TestPost(t *testing.T) {
 				w.Write([]byte(tc.answer))
 			}))
 			defer srv.Close()
-			c := newClient(&config{url: srv.URL + AgentPath, login: "u", password: "pw-test-secret"})
+			c := newClient(&clientConfig{url: srv.URL + AgentPath, login: "u", password: "pw-test-secret"})
 			got, err := c.post(context.Background(), two)
-			if len(got) != tc.matched {
-				t.Errorf("%d answers matched, want %d", len(got), tc.matched)
-			}
-			switch {
-			case tc.err == "" && err != nil:
-				t.Fatalf("post: %v", err)
-			case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
-				t.Fatalf("post error %v, want %q", err, tc.err)
+			assert.Len(t, got, tc.matched, "answers matched")
+			if tc.err == "" {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorContains(t, err, tc.err)
 			}
 		})
 	}
@@ -132,10 +121,9 @@ func TestSystemErrorIsAPIError(t *testing.T) {
 		w.Write([]byte(`<packet><system><status>error</status><errcode>1005</errcode><errtext>XML API protocol version not supported.</errtext></system></packet>`))
 	}))
 	defer srv.Close()
-	c := newClient(&config{url: srv.URL, secretKey: "k"})
+	c := newClient(&clientConfig{url: srv.URL, secretKey: "k"})
 	_, err := c.post(context.Background(), request{operator: "dns", ops: []operation{getRec{Filter: siteFilter{SiteID: 1}}}})
 	var ae *APIError
-	if !errors.As(err, &ae) || ae.Code != 1005 {
-		t.Fatalf("error %v, want an APIError with code 1005", err)
-	}
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 1005, ae.Code)
 }

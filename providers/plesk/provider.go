@@ -17,16 +17,15 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
-	zsconfig "github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/httpx"
 )
 
 func init() {
-	providers.Register(Type, func(cfg *zsconfig.ProviderConfig) (providers.Provider, error) {
+	providers.Register(Type, func(cfg *config.ProviderConfig) (providers.Provider, error) {
 		return factory(cfg)
 	})
 }
@@ -41,9 +40,8 @@ var (
 // Provider is a Plesk server's DNS zones.
 type Provider struct {
 	c *client
-	// sites remembers the site-id of each zone read, for Apply.
-	mu    sync.Mutex
-	sites map[string]siteID
+	// index keeps each zone's site and record ids, for Apply.
+	index *index
 }
 
 // New builds a provider from settings, as zonesync.yaml would; it does not
@@ -56,8 +54,8 @@ func New(s Settings) (*Provider, error) {
 	return newProvider(c), nil
 }
 
-func newProvider(c *config) *Provider {
-	return &Provider{c: newClient(c), sites: map[string]siteID{}}
+func newProvider(c *clientConfig) *Provider {
+	return &Provider{c: newClient(c), index: newIndex()}
 }
 
 // HTTP returns the provider's HTTP plumbing, so that tests can shorten its
@@ -150,34 +148,24 @@ func (p *Provider) lookupSite(ctx context.Context, zone string) (siteID, error) 
 		if err != nil {
 			return 0, fmt.Errorf("plesk: find site %s: %w", zone, err)
 		}
-		p.mu.Lock()
-		p.sites[zone] = siteID(id)
-		p.mu.Unlock()
+		p.index.setSite(zone, siteID(id))
 		return siteID(id), nil
 	}
 	return 0, fmt.Errorf("plesk: no site %s: %w", zone, providers.ErrZoneNotFound)
 }
 
-// siteFor returns the site of a zone, from memory when it was read before.
+// siteFor returns the site of a zone, from the index when it was looked up
+// before.
 func (p *Provider) siteFor(ctx context.Context, zone string) (siteID, error) {
-	p.mu.Lock()
-	id, ok := p.sites[zone]
-	p.mu.Unlock()
-	if ok {
+	if id, ok := p.index.site(zone); ok {
 		return id, nil
 	}
 	return p.lookupSite(ctx, zone)
 }
 
-// forget drops a zone's remembered site, after Plesk said it is gone.
-func (p *Provider) forget(zone string) {
-	p.mu.Lock()
-	delete(p.sites, zone)
-	p.mu.Unlock()
-}
-
 // ReadZone reads a zone's records, SOA, type, status and master servers
-// in one packet, after finding its site.
+// in one packet, after finding its site, and replaces the zone's record
+// ids in the index with the ones read.
 func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*model.Zone, error) {
 	zone = normalizeZone(zone)
 	site, err := p.lookupSite(ctx, zone)
@@ -193,9 +181,11 @@ func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOp
 	if err := readZoneInfo(z, ops[1].results); err != nil {
 		return nil, p.readError(zone, "get", err)
 	}
-	if err := readRecords(z, ops[0].results); err != nil {
+	ids, err := readRecords(zone, ops[0].results)
+	if err != nil {
 		return nil, p.readError(zone, "get_rec", err)
 	}
+	ids.fill(z)
 	masters, err := readMasters(ops[2].results)
 	if err != nil {
 		return nil, p.readError(zone, "get_master_server", err)
@@ -205,13 +195,14 @@ func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOp
 	}
 	sort.Strings(z.Masters)
 	z.Masters = slices.Compact(z.Masters)
+	p.index.replace(zone, site, ids)
 	return z, nil
 }
 
 // readError names the call; a site that vanished is a missing zone.
 func (p *Provider) readError(zone, call string, err error) error {
 	if hasCode(err, codeOwnerNotFound) {
-		p.forget(zone)
+		p.index.forget(zone)
 		return fmt.Errorf("plesk: %s %s: %w (%w)", call, zone, err, providers.ErrZoneNotFound)
 	}
 	return fmt.Errorf("plesk: %s %s: %w", call, zone, err)
@@ -255,29 +246,31 @@ func readZoneInfo(z *model.Zone, results []result) error {
 	return nil
 }
 
-// readRecords maps get_rec's results into record sets with their ids.
-func readRecords(z *model.Zone, results []result) error {
+// readRecords maps get_rec's results to the ids of the records holding
+// each value. Records of types a spec cannot declare are left out.
+func readRecords(zone string, results []result) (recordIDs, error) {
+	ids := recordIDs{}
 	for _, r := range results {
 		if err := r.err(); err != nil {
-			return err
+			return nil, err
 		}
 		if r.Data == nil {
-			return fmt.Errorf("record id %s has no data", r.ID)
+			return nil, fmt.Errorf("record id %s has no data", r.ID)
 		}
 		id, err := parseID(r.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		name, rrtype, value, skip, err := fromWire(z.Name, *r.Data)
+		name, rrtype, value, skip, err := fromWire(zone, *r.Data)
 		if err != nil {
-			return fmt.Errorf("record id %d: %w", id, err)
+			return nil, fmt.Errorf("record id %d: %w", id, err)
 		}
 		if !skip {
-			addRecordID(z, name, rrtype, value, id)
+			k := recordKey{name, rrtype, value}
+			ids[k] = append(ids[k], id)
 		}
 	}
-	z.SortRecords()
-	return nil
+	return ids, nil
 }
 
 // master is one master-server entry of a zone.

@@ -2,13 +2,15 @@ package plesk_test
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -26,9 +28,8 @@ import (
 func TestNeverUnfiltered(t *testing.T) {
 	fx := newFixture(t, zone, "other.test")
 	for _, v := range []string{"192.0.2.100", "192.0.2.101"} {
-		if _, err := fx.fake.AddRecord("other.test", "A", "www", v, ""); err != nil {
-			t.Fatal(err)
-		}
+		_, err := fx.fake.AddRecord("other.test", "A", "www", v, "")
+		require.NoError(t, err)
 	}
 	other, template := fx.fake.Records("other.test"), fx.fake.Records("")
 	first := desired(t, zone, ttl,
@@ -54,22 +55,13 @@ func TestNeverUnfiltered(t *testing.T) {
 		}
 	}
 	for _, a := range []plan.Action{plan.Create, plan.Update, plan.Delete, plan.UpdateTTL, plan.UpdateSOA, plan.SwitchMode, plan.UpdateMasters} {
-		if !seen[a] {
-			t.Errorf("the test never planned %s", a)
-		}
+		assert.True(t, seen[a], "the test never planned %s", a)
 	}
-	if _, err := fx.p.ListZones(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if d := fx.fake.Dangerous(); len(d) > 0 {
-		t.Fatalf("the provider sent packets that reach beyond its zone: %q", d)
-	}
-	if got := fx.fake.Records("other.test"); !slices.Equal(got, other) {
-		t.Errorf("other.test's records changed: %+v, want %+v", got, other)
-	}
-	if got := fx.fake.Records(""); !slices.Equal(got, template) {
-		t.Errorf("the zone template's records changed: %+v, want %+v", got, template)
-	}
+	_, err := fx.p.ListZones(context.Background())
+	require.NoError(t, err)
+	require.Empty(t, fx.fake.Dangerous(), "the provider sent packets that reach beyond its zone")
+	assert.Empty(t, cmp.Diff(other, fx.fake.Records("other.test")), "other.test's records changed (-before +after)")
+	assert.Empty(t, cmp.Diff(template, fx.fake.Records("")), "the zone template's records changed (-before +after)")
 }
 
 // TestCredentialsNeverInErrors fails calls every way there is and checks
@@ -114,19 +106,13 @@ func TestCredentialsNeverInErrors(t *testing.T) {
 			live := &model.Zone{Name: zone, Mode: model.Master}
 			errsApply := p.Apply(ctx, live, []*plan.Operation{{Action: plan.Create, Name: "a", Type: "A", After: &plan.State{Values: []string{"192.0.2.1"}}}})
 			for _, err := range []error{errList, errRead, errsApply[0]} {
-				if err == nil {
-					t.Fatal("a call to a failing server succeeded")
-				}
+				require.Error(t, err, "a call to a failing server succeeded")
 				msg := err.Error()
-				if strings.Contains(msg, testPassword) || strings.Contains(msg, testKey) {
-					t.Fatalf("error shows a credential: %s", msg)
-				}
-				if !strings.Contains(msg, tc.want) || !strings.HasPrefix(msg, "plesk: ") {
-					t.Errorf("error %q, want it to start with plesk: and say %q", msg, tc.want)
-				}
-				if strings.Contains(msg, "\n") {
-					t.Errorf("error spans lines: %q", msg)
-				}
+				require.NotContains(t, msg, testPassword, "error shows a credential")
+				require.NotContains(t, msg, testKey, "error shows a credential")
+				assert.True(t, strings.HasPrefix(msg, "plesk: "), "error %q does not start with plesk:", msg)
+				assert.Contains(t, msg, tc.want)
+				assert.NotContains(t, msg, "\n", "error spans lines")
 			}
 		})
 	}
@@ -143,100 +129,82 @@ func TestReadZone(t *testing.T) {
 		{"SRV", "_sip._tcp", "sip.example.test", "0 5 5060"},
 		{"TXT", "txt", "v=spf1 -all", ""},
 	} {
-		if _, err := fx.fake.AddRecord(zone, r[0], r[1], r[2], r[3]); err != nil {
-			t.Fatal(err)
-		}
+		_, err := fx.fake.AddRecord(zone, r[0], r[1], r[2], r[3])
+		require.NoError(t, err)
 	}
-	if err := fx.fake.SetZoneStatus("off.test", "disabled"); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, fx.fake.SetZoneStatus("off.test", "disabled"))
 	ctx := context.Background()
 	live, err := fx.p.ReadZone(ctx, "EXAMPLE.test.", providers.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	// Each value with the id the index keeps for it.
 	var got []string
 	for _, rs := range live.Records {
 		for _, v := range rs.Values {
-			got = append(got, rs.Name+" "+rs.Type+" "+v+" id="+rs.IDs[v])
+			got = append(got, fmt.Sprintf("%s %s %s ids=%v", rs.Name, rs.Type, v, plesk.RecordIDs(fx.p, zone, rs.Name, rs.Type, v)))
 		}
 	}
 	want := []string{
-		"@ MX 10 mail.example.test. id=7",
-		"@ NS ns1.example.test. id=4",
-		"_sip._tcp SRV 0 5 5060 sip.example.test. id=8",
-		`txt TXT "v=spf1 -all" id=9`,
-		"www A 192.0.2.1 id=5",
-		"www A 192.0.2.2 id=6",
+		"@ MX 10 mail.example.test. ids=[7]",
+		"@ NS ns1.example.test. ids=[4]",
+		"_sip._tcp SRV 0 5 5060 sip.example.test. ids=[8]",
+		`txt TXT "v=spf1 -all" ids=[9]`,
+		"www A 192.0.2.1 ids=[5]",
+		"www A 192.0.2.2 ids=[6]",
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("records\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	assert.Empty(t, cmp.Diff(want, got), "records (-want +got)")
+	assert.Equal(t, zone, live.Name)
+	assert.Equal(t, model.Master, live.Mode)
+	assert.Equal(t, uint32(86400), live.TTL)
+	if assert.NotNil(t, live.SOA) {
+		assert.Equal(t, uint32(10800), live.SOA.Refresh)
 	}
-	if live.Name != zone || live.Mode != model.Master || live.TTL != 86400 || live.SOA == nil || live.SOA.Refresh != 10800 || len(live.Masters) != 0 {
-		t.Errorf("zone %+v soa %+v", live, live.SOA)
-	}
+	assert.Empty(t, live.Masters)
 
-	if _, err := fx.p.ReadZone(ctx, "off.test", providers.ReadOptions{}); err == nil || !strings.Contains(err.Error(), `status is "disabled"`) {
-		t.Errorf("ReadZone of a disabled zone: %v", err)
-	}
+	_, err = fx.p.ReadZone(ctx, "off.test", providers.ReadOptions{})
+	assert.ErrorContains(t, err, `status is "disabled"`, "ReadZone of a disabled zone")
 	for _, missing := range []string{"missing.test", "www.example.test"} {
-		if _, err := fx.p.ReadZone(ctx, missing, providers.ReadOptions{}); !errors.Is(err, providers.ErrZoneNotFound) {
-			t.Errorf("ReadZone(%s) = %v, want ErrZoneNotFound", missing, err)
-		}
+		_, err := fx.p.ReadZone(ctx, missing, providers.ReadOptions{})
+		assert.ErrorIs(t, err, providers.ErrZoneNotFound, "ReadZone(%s)", missing)
 	}
 	// A slave zone's masters come back canonical and sorted, however
 	// Plesk spells them.
-	if err := fx.fake.Seed(&model.Zone{Name: "slave.test", Mode: model.Slave}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, fx.fake.Seed(&model.Zone{Name: "slave.test", Mode: model.Slave}))
 	for _, ip := range []string{"2001:DB8:0::53", "192.0.2.53", "2001:db8::53"} {
-		if err := fx.fake.AddMaster("slave.test", ip); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, fx.fake.AddMaster("slave.test", ip))
 	}
-	if sl, err := fx.p.ReadZone(ctx, "slave.test", providers.ReadOptions{}); err != nil || sl.Mode != model.Slave || !slices.Equal(sl.Masters, []string{"192.0.2.53", "2001:db8::53"}) {
-		t.Errorf("slave zone: %+v, %v", sl, err)
+	sl, err := fx.p.ReadZone(ctx, "slave.test", providers.ReadOptions{})
+	if assert.NoError(t, err, "slave zone") {
+		assert.Equal(t, model.Slave, sl.Mode)
+		assert.Equal(t, []string{"192.0.2.53", "2001:db8::53"}, sl.Masters)
 	}
 	zones, err := fx.p.ListZones(ctx)
-	if err != nil || !slices.Equal(zones, []string{"example.test", "off.test", "slave.test"}) {
-		t.Errorf("ListZones = %v, %v", zones, err)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, []string{"example.test", "off.test", "slave.test"}, zones)
 
 	// A site deleted after it was read: Apply reports it gone, and the next
 	// read says the zone does not exist.
-	if !fx.fake.RemoveSite(zone) {
-		t.Fatal("RemoveSite")
-	}
+	require.True(t, fx.fake.RemoveSite(zone))
 	errs := fx.p.Apply(ctx, live, []*plan.Operation{{Action: plan.Create, Name: "new", Type: "A", After: &plan.State{Values: []string{"192.0.2.9"}}}})
-	if errs[0] == nil || errs[0].Error() != `plesk: add_rec new A in example.test: error 1015 "site does not exist."` {
-		t.Errorf("Apply to a removed site: %v", errs[0])
-	}
-	if _, err := fx.fake.AddSite(zone); err != nil { // same name, new site-id
-		t.Fatal(err)
-	}
+	assert.EqualError(t, errs[0], `plesk: add_rec new A in example.test: error 1015 "site does not exist."`, "Apply to a removed site")
+	_, err = fx.fake.AddSite(zone) // same name, new site-id
+	require.NoError(t, err)
 	errs = fx.p.Apply(ctx, live, []*plan.Operation{{Action: plan.SwitchMode, After: &plan.State{Mode: model.Slave, Masters: []string{"192.0.2.53"}}}})
-	if errs[0] != nil {
-		t.Errorf("Apply after the site came back (the old site-id was forgotten): %v", errs[0])
-	}
-	if !fx.fake.RemoveSite(zone) {
-		t.Fatal("RemoveSite")
-	}
+	assert.NoError(t, errs[0], "Apply after the site came back (the old site-id was forgotten)")
+	// The record ids of the old site went with it.
+	assert.Empty(t, plesk.RecordIDs(fx.p, zone, "www", "A", "192.0.2.1"), "ids of the removed site")
+	require.True(t, fx.fake.RemoveSite(zone))
 	errs = fx.p.Apply(ctx, live, []*plan.Operation{{Action: plan.SwitchMode, After: &plan.State{Mode: model.Master}}})
-	if want := `plesk: switch_mode of the zone in example.test: reading and adding master servers failed: get_master_server: error 1015 "site does not exist."; not attempted: switch zone_type master`; errs[0] == nil || errs[0].Error() != want {
-		t.Errorf("switch of a removed site: %v\nwant %s", errs[0], want)
-	}
-	if _, err := fx.p.ReadZone(ctx, zone, providers.ReadOptions{}); !errors.Is(err, providers.ErrZoneNotFound) {
-		t.Errorf("ReadZone of a removed site = %v, want ErrZoneNotFound", err)
-	}
+	assert.EqualError(t, errs[0], `plesk: switch_mode of the zone in example.test: reading and adding master servers failed: get_master_server: error 1015 "site does not exist."; not attempted: switch zone_type master`, "switch of a removed site")
+	_, err = fx.p.ReadZone(ctx, zone, providers.ReadOptions{})
+	assert.ErrorIs(t, err, providers.ErrZoneNotFound, "ReadZone of a removed site")
 }
 
 // TestSecretKey checks the KEY header way of logging in.
 func TestSecretKey(t *testing.T) {
 	fx := newFixture(t, zone)
 	p := newProvider(t, plesk.Settings{SecretKey: testKey, Settings: httpx.Settings{Endpoint: fx.srv.URL}})
-	if _, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
+	require.NoError(t, err)
 }
 
 // TestUnsupportedActions checks actions Plesk cannot carry out fail with
@@ -245,9 +213,7 @@ func TestUnsupportedActions(t *testing.T) {
 	fx := newFixture(t, zone)
 	ctx := context.Background()
 	live, err := fx.p.ReadZone(ctx, zone, providers.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	packets := fx.fake.Packets()
 	errs := fx.p.Apply(ctx, live, []*plan.Operation{
 		{Action: plan.CreateZone},
@@ -259,13 +225,9 @@ func TestUnsupportedActions(t *testing.T) {
 		"plesk: create_zone of the zone in example.test: Plesk's DNS API cannot create zones: create the site example.test in Plesk first",
 		"plesk: create_failover www A in example.test: Plesk has no failover",
 		"plesk: update_soa of the zone in example.test: Plesk's API cannot set the SOA's primary_ns or admin_mail",
-		"plesk: delete nothing A in example.test: the live zone has no record id for value 192.0.2.1; plan again",
+		"plesk: delete nothing A in example.test: no record id is known for value 192.0.2.1 (the zone's last read has none); plan again",
 	} {
-		if errs[i] == nil || errs[i].Error() != want {
-			t.Errorf("operation %d: %v, want %q", i, errs[i], want)
-		}
+		assert.EqualError(t, errs[i], want, "operation %d", i)
 	}
-	if fx.fake.Packets() != packets {
-		t.Errorf("operations that cannot run sent %d packets", fx.fake.Packets()-packets)
-	}
+	assert.Equal(t, packets, fx.fake.Packets(), "operations that cannot run sent packets")
 }

@@ -19,7 +19,9 @@ const tsigRoom = 2*255 + 64 + 32
 // an SOA change goes in a message of its own. A message is atomic on the
 // server: when its prerequisites fail nothing of it is done, and the
 // operations are retried in halves until the ones whose prerequisites
-// still hold are done and each failing one is found.
+// still hold are done and each failing one is found. live is read-only:
+// the serial each landed message leaves and the server's spellings go in
+// the provider's index (see index).
 func (p *Provider) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error {
 	if live == nil {
 		errs := make([]error, len(ops))
@@ -77,6 +79,7 @@ func (p *Provider) CheckOperation(live *model.Zone, op *plan.Operation) error {
 type updater struct {
 	p    *Provider
 	zone string
+	// live is the zone as apply read it: read-only.
 	live *model.Zone
 	errs []error
 	// down is set when a message got no answer; later messages are not
@@ -84,8 +87,8 @@ type updater struct {
 	down error
 	// rights caches mayUpdate's answer.
 	rights *bool
-	// index maps a change to its operation's place in errs.
-	index map[*change]int
+	// place maps a change to its operation's place in errs.
+	place map[*change]int
 	// base is the zone's SOA exactly as the server holds it when nothing
 	// but this apply changed the zone since it was read; every UPDATE
 	// requires it, so that none lands on a zone someone else changed. It
@@ -98,8 +101,10 @@ type updater struct {
 }
 
 // claim reads the zone's SOA from the server and checks that its serial
-// is still the one the live zone was read with: a change made since then
-// by anyone makes every operation fail before anything is sent.
+// is still the one the live zone was read with, or the one this
+// provider's own last change to it left (the index keeps it): a change
+// made since then by anyone else makes every operation fail before
+// anything is sent.
 func (u *updater) claim(ctx context.Context) error {
 	if u.live.SOA == nil {
 		return nil
@@ -108,11 +113,22 @@ func (u *updater) claim(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if cur.Serial != u.live.SOA.Serial {
-		return u.changed(-1, fmt.Sprintf("its SOA serial is %d at %s, it was %d when the zone was read", cur.Serial, u.p.cfg.server, u.live.SOA.Serial))
+	read := u.live.SOA.Serial
+	if want := u.p.idx.serial(u.zone, read); cur.Serial != want {
+		was := fmt.Sprintf("it was %d when the zone was read", read)
+		if want != read {
+			was = fmt.Sprintf("it was %d after zonesync's last change to the zone", want)
+		}
+		return u.changed(-1, fmt.Sprintf("its SOA serial is %d at %s, %s", cur.Serial, u.p.cfg.server, was))
 	}
 	u.base = cur
 	return nil
+}
+
+// movedTo records the serial a change of this apply left the zone at, for
+// the next Apply call of the zone.
+func (u *updater) movedTo(serial uint32) {
+	u.p.idx.move(u.zone, u.live.SOA.Serial, serial)
 }
 
 // changed is the refusal of an operation because the zone changed.
@@ -146,7 +162,7 @@ func (u *updater) rebase(ctx context.Context) {
 		return
 	}
 	u.base = cur
-	u.live.SOA.Serial = cur.Serial
+	u.movedTo(cur.Serial)
 }
 
 // movedSince reports, after a message was refused, whether the reason is
@@ -190,15 +206,15 @@ func (u *updater) records(ctx context.Context, ops []*plan.Operation, idx []int)
 	if len(idx) == 0 {
 		return
 	}
-	u.index = map[*change]int{}
+	u.place = map[*change]int{}
 	var changes []*change
 	for _, i := range idx {
-		c, err := newChange(u.zone, u.live, ops[i])
+		c, err := newChange(u.zone, u.p.idx.spelling(u.zone, ops[i].Name, ops[i].Type), ops[i])
 		if err != nil {
 			u.errs[i] = u.fail(ops[i], -1, "cannot build the UPDATE: "+err.Error(), nil)
 			continue
 		}
-		u.index[c] = i
+		u.place[c] = i
 		changes = append(changes, c)
 	}
 	for _, chunk := range chunks(changes) {
@@ -210,7 +226,7 @@ func (u *updater) records(ctx context.Context, ops []*plan.Operation, idx []int)
 func (u *updater) send(ctx context.Context, changes []*change) {
 	setAll := func(rcode int, detail string, cause error) {
 		for _, c := range changes {
-			u.errs[u.index[c]] = u.fail(c.op, rcode, detail, cause)
+			u.errs[u.place[c]] = u.fail(c.op, rcode, detail, cause)
 		}
 	}
 	if u.down != nil {
@@ -219,7 +235,7 @@ func (u *updater) send(ctx context.Context, changes []*change) {
 	}
 	if u.moved != nil {
 		for _, c := range changes {
-			u.errs[u.index[c]] = u.moved
+			u.errs[u.place[c]] = u.moved
 		}
 		return
 	}
@@ -257,9 +273,14 @@ func (u *updater) send(ctx context.Context, changes []*change) {
 	case rcode == dns.RcodeSuccess:
 		u.rebase(ctx)
 		u.verify(ctx, changes)
+		for _, c := range changes {
+			if u.errs[u.place[c]] == nil {
+				u.p.idx.forget(u.zone, c.op.Name, c.op.Type, c.rewrites, c.removed)
+			}
+		}
 	case rcode == dns.RcodeNXRrset && u.movedSince(ctx):
 		for _, c := range changes {
-			u.errs[u.index[c]] = u.moved
+			u.errs[u.place[c]] = u.moved
 		}
 	case (rcode == dns.RcodeRefused || rcode == dns.RcodeServerFailure) && !u.mayUpdate(ctx):
 		setAll(rcode, explain("update", u.p.cfg.key, u.zone, rcode), nil)
@@ -273,7 +294,7 @@ func (u *updater) send(ctx context.Context, changes []*change) {
 			return
 		}
 		c := changes[0]
-		u.errs[u.index[c]] = u.fail(c.op, rcode, u.prereqProblem(c.op, rcode), nil)
+		u.errs[u.place[c]] = u.fail(c.op, rcode, u.prereqProblem(c.op, rcode), nil)
 	default:
 		setAll(rcode, explainAnswer("update", u.p.cfg.key, u.zone, r), nil)
 	}
@@ -298,7 +319,7 @@ func (u *updater) verify(ctx context.Context, changes []*change) {
 	if c.op.Type == "DS" && c.op.Action != plan.Delete {
 		detail = fmt.Sprintf("the server answered NOERROR but dropped %s DS: DS records belong at a delegation, a name with NS records (RFC 4035 §2.4)", c.op.Name)
 	}
-	u.errs[u.index[c]] = u.fail(c.op, r.msg.Rcode, detail, nil)
+	u.errs[u.place[c]] = u.fail(c.op, r.msg.Rcode, detail, nil)
 }
 
 // perChange are the rcodes by which a server refuses a whole message for

@@ -6,11 +6,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/miekg/dns"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
-	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
+	"github.com/zonesync/zonesync/providers"
 )
 
 // TestLargeChange: 2,000 record sets do not fit in one UPDATE. They are
@@ -42,17 +45,12 @@ func TestLargeChange(t *testing.T) {
 			defer func() { p.sent = nil }()
 			start := time.Now()
 			zp := syncZone(t, p, step.want)
-			if len(zp.Operations) != n || zp.Operations[0].Action != step.action {
-				t.Fatalf("plan has %d operations, want %d %s", len(zp.Operations), n, step.action)
-			}
-			if messages < 2 {
-				t.Errorf("%d %ss went in %d UPDATE message(s); they cannot fit in one", n, step.action, messages)
-			}
-			if largest > dns.MaxMsgSize {
-				t.Errorf("largest UPDATE is %d bytes, over %d", largest, dns.MaxMsgSize)
-			}
-			if got := len(read(t, p, zone).Records) - 1; step.action == plan.Create && got != n {
-				t.Errorf("read back %d record sets besides the apex NS, want %d", got, n)
+			require.Len(t, zp.Operations, n)
+			require.Equal(t, step.action, zp.Operations[0].Action)
+			assert.GreaterOrEqual(t, messages, 2, "UPDATE messages for %d %ss, which cannot fit in one", n, step.action)
+			assert.LessOrEqual(t, largest, dns.MaxMsgSize, "bytes of the largest UPDATE")
+			if step.action == plan.Create {
+				assert.Len(t, read(t, p, zone).Records, n+1, "record sets read back: the created ones and the apex NS")
 			}
 			t.Logf("%d %ss in %d messages (largest %d bytes) in %s", n, step.action, messages, largest, time.Since(start).Round(time.Millisecond))
 		})
@@ -60,7 +58,9 @@ func TestLargeChange(t *testing.T) {
 }
 
 // TestSOA: the SOA fields a spec sets are changed; the serial is the
-// server's and grows; a change of the SOA made meanwhile refuses the
+// server's and grows, and the index keeps the one the change left, so
+// that the next Apply call of the zone, given the zone as read before,
+// holds the zone to it; a change of the SOA made meanwhile refuses the
 // operation.
 func TestSOA(t *testing.T) {
 	srv := requireNamed(t)
@@ -71,59 +71,56 @@ func TestSOA(t *testing.T) {
 	want.SOA = &model.SOA{PrimaryNS: "ns1.example.net.", AdminMail: "dns.admin@example.net", Refresh: 1000, Retry: 900, Expire: 604800, Minimum: 300}
 
 	zp, live := makePlan(t, p, want)
-	// The live zone Apply got, which this provider still keeps current
-	// (until issue 12 moves what it needs to an index of its own).
-	var applied *model.Zone
-	for _, r := range runWith(t, providertest.BeforeApply(p, func(_ int, l *model.Zone) { applied = l }), want, live, zp) {
-		if r.Status != apply.OK {
-			t.Fatalf("%s: %s %s", r.Action, r.Status, r.Error)
-		}
+	for _, r := range run(t, p, want, live, zp) {
+		require.Equal(t, apply.OK, r.Status, "%s: %s", r.Action, r.Error)
 	}
 	got := read(t, p, zone).SOA
-	if merged := want.SOA.Merge(got); *merged != *got {
-		t.Errorf("SOA read back %+v, want the fields of %+v", got, want.SOA)
-	}
+	assert.Empty(t, cmp.Diff(got, want.SOA.Merge(got)), "SOA read back against the spec's fields (-got +want)")
 	// zonesync's SOA update sets the current serial plus one, which named keeps.
-	if got.Serial != before.Serial+1 {
-		t.Errorf("serial %d after the SOA change, want %d", got.Serial, before.Serial+1)
+	assert.Equal(t, before.Serial+1, got.Serial, "serial after the SOA change")
+	assert.Equal(t, got.Serial, p.idx.serial(zone, before.Serial), "serial the index expects for the zone as read before the change")
+
+	// The next Apply call, with the zone as read before the SOA change,
+	// goes ahead: the serial moved by this provider's own change. To a
+	// provider without that index the zone changed.
+	create := func(name string) []*plan.Operation {
+		return []*plan.Operation{{Seq: 1, Action: plan.Create, Name: name, Type: "A", After: &plan.State{TTL: ttl(300), Values: []string{"192.0.2.1"}}}}
 	}
-	if applied.SOA.Serial != got.Serial || applied.SOA.Refresh != 1000 {
-		t.Errorf("the live zone Apply kept has SOA %+v, want the one now on the server, %+v", applied.SOA, got)
-	}
+	require.NoError(t, p.Apply(context.Background(), live, create("next"))[0])
+	assert.Equal(t, before.Serial, live.SOA.Serial, "serial of the live zone Apply was given, which is read-only")
+	err := srv.provider(t, keyMain).Apply(context.Background(), live, create("other"))[0]
+	assert.ErrorIs(t, err, providers.ErrZoneChanged)
+	after := read(t, p, zone)
+	assert.NotNil(t, after.Find("next", "A"), "next A")
+	assert.Nil(t, after.Find("other", "A"), "other A")
 
 	// Someone changes the SOA itself between plan and apply.
 	soa := *want.SOA
 	soa.Refresh = 2000
-	want = desired(t, zone)
+	want = desired(t, zone, set{name: "next", rrtype: "A", ttl: 300, values: []string{"192.0.2.1"}})
 	want.SOA = &soa
 	zp, live = makePlan(t, p, want)
 	srv.update(t, zone, func(m *dns.Msg) {
-		m.Insert([]dns.RR{rr(t, fmt.Sprintf("%s. 3600 IN SOA ns1.example.net. dns\\.admin.example.net. %d 1000 1800 604800 300", zone, got.Serial+1))})
+		m.Insert([]dns.RR{rr(t, fmt.Sprintf("%s. 3600 IN SOA ns1.example.net. dns\\.admin.example.net. %d 1000 1800 604800 300", zone, after.SOA.Serial+1))})
 	})
 	res := run(t, p, want, live, zp)
-	if len(res) != 1 || res[0].Status != apply.Failed {
-		t.Fatalf("apply after a concurrent SOA change: %+v, want update_soa failed", res)
-	}
+	require.Len(t, res, 1)
+	require.Equal(t, apply.Failed, res[0].Status, "update_soa after a concurrent SOA change")
 	checkOneLine(t, res[0].Error, "zone "+zone+" at provider bind: the zone changed since it was read: make a new plan")
-	if s := read(t, p, zone).SOA; s.Refresh != 1000 || s.Retry != 1800 {
-		t.Errorf("after the failed SOA update the SOA is %+v, want the other client's", s)
-	}
+	s := read(t, p, zone).SOA
+	assert.Equal(t, [2]uint32{1000, 1800}, [2]uint32{s.Refresh, s.Retry}, "refresh and retry after the failed SOA update: the other client's")
 }
 
 // TestUnsupportedActions: operations a spec for this provider cannot
 // produce fail one by one, without touching the server.
 func TestUnsupportedActions(t *testing.T) {
 	p, err := New(Settings{Server: "127.0.0.1:1", TSIG: TSIGSettings{Name: "k", Secret: randomSecret(32)}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, a := range []plan.Action{plan.CreateZone, plan.SwitchMode, plan.UpdateMasters, plan.UpdateTTL, plan.CreateFailover, plan.UpdateFailover, plan.DeleteFailover} {
 		errs := p.Apply(context.Background(), &model.Zone{Name: "example.test"}, []*plan.Operation{{Seq: 1, Action: a, Name: "www", Type: "A"}})
-		if errs[0] == nil {
-			t.Errorf("%s succeeded", a)
-			continue
+		if assert.Error(t, errs[0], a) {
+			checkOneLine(t, errs[0].Error(), string(a)+" is not supported")
 		}
-		checkOneLine(t, errs[0].Error(), string(a)+" is not supported")
 	}
 	errs := p.Apply(context.Background(), nil, []*plan.Operation{{Seq: 1, Action: plan.Create}})
 	checkOneLine(t, fmt.Sprint(errs[0]), "no zone given")

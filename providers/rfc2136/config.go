@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	zsconfig "github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/internal/yamlx"
 )
 
@@ -43,16 +43,17 @@ type TSIGSettings struct {
 // problem is one invalid setting, by its top-level key in zonesync.yaml.
 type problem struct{ key, msg string }
 
-// config is Settings once checked.
-type config struct {
+// resolved is Settings once checked: addresses with their port, the key
+// ready to sign, the timeout as a duration.
+type resolved struct {
 	server, transfer string
 	key              *tsigKey
 	timeout          time.Duration
 }
 
 // check validates every setting and reports every problem at once.
-func (s Settings) check() (config, []problem) {
-	var c config
+func (s Settings) check() (resolved, []problem) {
+	var c resolved
 	var probs []problem
 	var err error
 	if strings.TrimSpace(s.Server) == "" {
@@ -110,7 +111,7 @@ func hostPort(s string) (string, error) {
 
 // fromConfig builds the provider from its entry in zonesync.yaml, with
 // every problem at its position there.
-func fromConfig(cfg *zsconfig.ProviderConfig) (*Provider, error) {
+func fromConfig(cfg *config.ProviderConfig) (*Provider, error) {
 	if err := cfg.Secrets(SecretKeys...); err != nil {
 		return nil, err
 	}
@@ -129,7 +130,7 @@ func fromConfig(cfg *zsconfig.ProviderConfig) (*Provider, error) {
 		}
 		return nil, list.Err()
 	}
-	return &Provider{cfg: c}, nil
+	return newProvider(c), nil
 }
 
 // New builds a provider from settings, as zonesync.yaml would give them.
@@ -143,5 +144,5 @@ func New(s Settings) (*Provider, error) {
 		}
 		return nil, errors.New("rfc2136: " + strings.Join(msgs, "; "))
 	}
-	return &Provider{cfg: c}, nil
+	return newProvider(c), nil
 }

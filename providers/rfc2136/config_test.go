@@ -6,8 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/miekg/dns"
-	zsconfig "github.com/zonesync/zonesync/config"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/spec"
 )
@@ -19,7 +22,7 @@ const testSecret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA=="
 func fromYAML(t *testing.T, settings string, env map[string]string) (*Provider, error) {
 	t.Helper()
 	data := "providers:\n  bind:\n    type: rfc2136\n" + settings
-	cfg, err := zsconfig.Parse("zonesync.yaml", []byte(data), func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	cfg, err := config.Parse("zonesync.yaml", []byte(data), func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
 		return nil, err
 	}
@@ -108,32 +111,23 @@ func TestConfig(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := fromYAML(t, tc.settings, env)
 			if tc.errs != nil {
-				if err == nil {
-					t.Fatal("no error")
-				}
+				require.Error(t, err)
 				lines := strings.Split(err.Error(), "\n")
-				if len(lines) != len(tc.errs) {
-					t.Fatalf("%d errors, want %d:\n%v", len(lines), len(tc.errs), err)
-				}
+				require.Len(t, lines, len(tc.errs), "errors:\n%v", err)
 				for i, want := range tc.errs {
-					if !strings.HasPrefix(lines[i], want) {
-						t.Errorf("error %d:\n got %s\nwant %s…", i+1, lines[i], want)
-					}
+					assert.True(t, strings.HasPrefix(lines[i], want), "error %d:\n got %s\nwant %s…", i+1, lines[i], want)
 					noSecret(t, lines[i], testSecret, env["BAD_SECRET"])
 				}
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
+			require.NoError(t, err)
+			type got struct {
+				Server, Transfer, Algorithm string
+				Timeout                     time.Duration
 			}
 			c := p.cfg
-			if c.server != tc.server || c.transfer != tc.transfer || c.key.algorithm != tc.alg || c.timeout != tc.timeout {
-				t.Errorf("got server %s transfer %s algorithm %s timeout %s, want %s %s %s %s",
-					c.server, c.transfer, c.key.algorithm, c.timeout, tc.server, tc.transfer, tc.alg, tc.timeout)
-			}
-			if !strings.HasSuffix(c.key.name, ".") || c.key.name != strings.ToLower(c.key.name) {
-				t.Errorf("key name %q is not canonical", c.key.name)
-			}
+			assert.Empty(t, cmp.Diff(got{tc.server, tc.transfer, tc.alg, tc.timeout}, got{c.server, c.transfer, c.key.algorithm, c.timeout}), "settings (-want +got)")
+			assert.True(t, strings.HasSuffix(c.key.name, ".") && c.key.name == strings.ToLower(c.key.name), "key name %q is not canonical", c.key.name)
 		})
 	}
 }
@@ -142,31 +136,23 @@ func TestConfig(t *testing.T) {
 // secret does not appear. Server errors are checked in TestKeyErrors.
 func TestSecretNotShown(t *testing.T) {
 	p, err := New(Settings{Server: "192.0.2.1", TSIG: TSIGSettings{Name: "k", Secret: testSecret}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, f := range []string{"%v", "%+v", "%#v", "%s", "%x", "%q"} {
 		noSecret(t, fmt.Sprintf(f, p), testSecret)
 		noSecret(t, fmt.Sprintf(f, *p), testSecret)
 		noSecret(t, fmt.Sprintf(f, p.cfg), testSecret)
 		noSecret(t, fmt.Sprintf(f, p.cfg.key), testSecret)
 	}
-	if got := fmt.Sprint(p.cfg.key); got != "TSIG key k (hmac-sha256)" {
-		t.Errorf("key prints as %q", got)
-	}
+	assert.Equal(t, "TSIG key k (hmac-sha256)", fmt.Sprint(p.cfg.key), "the key printed")
 }
 
 // TestValidation: the capabilities make validation reject what RFC 2136
 // cannot do, each at its place in the spec.
 func TestValidation(t *testing.T) {
-	cfg, err := zsconfig.Parse("zonesync.yaml", []byte("providers:\n  bind:\n    type: rfc2136\n    server: 192.0.2.1\n    tsig: {name: k, secret: "+testSecret+"}\n"), func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, err := config.Parse("zonesync.yaml", []byte("providers:\n  bind:\n    type: rfc2136\n    server: 192.0.2.1\n    tsig: {name: k, secret: "+testSecret+"}\n"), func(string) (string, bool) { return "", false })
+	require.NoError(t, err)
 	set, err := providers.Open(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, tc := range []struct{ name, spec, want string }{
 		{"failover", "zone: example.com\nprovider: bind\nrecords:\n  www:\n    - type: A\n      value: 192.0.2.1\n      failover: {check: http, down: notify, up: notify}\n",
 			"provider bind does not support failover"},
@@ -175,13 +161,11 @@ func TestValidation(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := spec.ParseZone("zones/example.com.yaml", []byte(tc.spec), cfg, set.Capabilities)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("validation: %v, want an error with %q", err, tc.want)
-			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
 	ok := "zone: example.com\nprovider: bind\nsoa: {refresh: 7200, admin_mail: hostmaster@example.com}\nrecords:\n  '@':\n    - {type: NS, values: [ns1.example.net., ns2.example.net.]}\n    - {type: CAA, value: '0 issue \"letsencrypt.org\"'}\n"
-	if _, err := spec.ParseZone("zones/example.com.yaml", []byte(ok), cfg, set.Capabilities); err != nil {
-		t.Fatalf("a spec within the capabilities is refused: %v", err)
-	}
+	_, err = spec.ParseZone("zones/example.com.yaml", []byte(ok), cfg, set.Capabilities)
+	assert.NoError(t, err, "a spec within the capabilities")
 }

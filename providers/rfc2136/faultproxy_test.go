@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/providers/faults"
 )
 
@@ -30,9 +31,7 @@ type faultProxy struct {
 func newFaultProxy(t *testing.T, srv *namedServer) *faultProxy {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	p := &faultProxy{ln: ln, upstream: srv.addr, inj: &faults.Injector{}, secrets: srv.secrets}
 	p.wg.Add(1)
 	go p.serve()

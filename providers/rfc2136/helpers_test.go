@@ -2,11 +2,12 @@ package rfc2136
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/model"
@@ -31,9 +32,7 @@ func desired(t *testing.T, zone string, sets ...set) *model.Zone {
 			ttl = s.ttl
 		}
 		rs, err := model.NewRecordSet(s.name, s.rrtype, ttl, s.values...)
-		if err != nil {
-			t.Fatalf("test data: %v", err)
-		}
+		require.NoError(t, err, "test data")
 		z.Records = append(z.Records, rs)
 	}
 	z.SortRecords()
@@ -44,9 +43,7 @@ func desired(t *testing.T, zone string, sets ...set) *model.Zone {
 func read(t *testing.T, p *Provider, zone string) *model.Zone {
 	t.Helper()
 	z, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
-	if err != nil {
-		t.Fatalf("ReadZone(%s): %v", zone, err)
-	}
+	require.NoError(t, err, "ReadZone(%s)", zone)
 	return z
 }
 
@@ -75,13 +72,10 @@ func syncZone(t *testing.T, p *Provider, want *model.Zone) *plan.ZonePlan {
 	t.Helper()
 	zp, live := makePlan(t, p, want)
 	for _, r := range run(t, p, want, live, zp) {
-		if r.Status != apply.OK {
-			t.Fatalf("operation %d %s %s %s: %s: %s", r.Seq, r.Action, r.Name, r.Type, r.Status, r.Error)
-		}
+		require.Equal(t, apply.OK, r.Status, "operation %d %s %s %s: %s", r.Seq, r.Action, r.Name, r.Type, r.Error)
 	}
-	if again, _ := makePlan(t, p, want); len(again.Operations) > 0 {
-		t.Fatalf("plan after apply is not empty:\n%s", describe(again))
-	}
+	again, _ := makePlan(t, p, want)
+	require.Empty(t, again.Operations, "plan after apply:\n%s", describe(again))
 	return zp
 }
 
@@ -107,9 +101,7 @@ func canonical(t *testing.T, rrtype string, vs ...string) []string {
 	out := make([]string, len(vs))
 	for i, v := range vs {
 		c, err := model.CanonicalValue(rrtype, v)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		out[i] = c
 	}
 	slices.Sort(out)
@@ -120,21 +112,15 @@ func canonical(t *testing.T, rrtype string, vs ...string) []string {
 func rfcError(t *testing.T, err error) *Error {
 	t.Helper()
 	var e *Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not an *rfc2136.Error", err, err)
-	}
+	require.ErrorAs(t, err, &e)
 	return e
 }
 
 // checkOneLine asserts an error message is one line and holds every part.
 func checkOneLine(t *testing.T, msg string, parts ...string) {
 	t.Helper()
-	if strings.ContainsAny(msg, "\n\r") {
-		t.Errorf("error spans several lines: %q", msg)
-	}
+	assert.False(t, strings.ContainsAny(msg, "\n\r"), "error spans several lines: %q", msg)
 	for _, p := range parts {
-		if !strings.Contains(msg, p) {
-			t.Errorf("error %q does not contain %q", msg, p)
-		}
+		assert.Contains(t, msg, p)
 	}
 }

@@ -41,23 +41,37 @@ type change struct {
 	// away from a delegation).
 	expect []dns.RR
 	size   int
+	// rewrites is set when the change replaces the whole record set (or
+	// creates or deletes it), in canonical spelling; removed are the
+	// values it deletes record by record otherwise. Once it landed, their
+	// spellings leave the index.
+	rewrites bool
+	removed  []string
 }
 
-// newChange turns a create, update or delete into UPDATE records.
+// newChange turns a create, update or delete into UPDATE records, from
+// the plan's change (op.Change()); spelled is the server's spelling of
+// the record set's values (index.spelling).
 //
 // Prerequisites make each change a compare-and-swap against the plan:
 //   - create: the RRset does not exist (RFC 2136 §2.4.3), and no CNAME is
 //     at the name, since a server silently drops data added beside a CNAME;
 //     a CNAME instead requires the name to hold nothing at all (§2.4.5);
 //   - update, delete: the RRset exists with exactly the values the plan
-//     saw (value-dependent, §2.4.2). Prerequisites carry no TTL (§2.4), so
-//     a change of only the TTL made meanwhile is not detected.
+//     saw, op.Before (value-dependent, §2.4.2). Prerequisites carry no TTL
+//     (§2.4), so a change of only the TTL made meanwhile is not detected.
 //
-// An update deletes the RRset and adds the new values in the same message,
-// which the server applies atomically. The apex NS RRset is the exception:
-// servers ignore a request to delete all of it (§3.4.2.3), so its new
-// values are added first and the old ones then removed one by one.
-func newChange(zone string, live *model.Zone, op *plan.Operation) (*change, error) {
+// A create adds Change.Added; a delete deletes the RRset. An update
+// deletes Change.Removed record by record and adds Change.Added, in the
+// same message, which the server applies atomically; it rewrites the
+// whole set instead (delete the RRset, add every new value) when the TTL
+// changes, since a record set has one TTL, or when that takes fewer
+// bytes, so that an update between two sets of the largest size still
+// fits in one message. The apex NS RRset is never rewritten: servers
+// ignore a request to delete all of it (§3.4.2.3), so its new values are
+// added first (every value, with a new TTL) and the removed ones then
+// deleted one by one.
+func newChange(zone string, spelled map[string]string, op *plan.Operation) (*change, error) {
 	owner := model.FQDN(op.Name, zone)
 	c := &change{op: op}
 	apexNS := op.Name == model.Apex && op.Type == "NS"
@@ -68,9 +82,11 @@ func newChange(zone string, live *model.Zone, op *plan.Operation) (*change, erro
 	if !ok {
 		return nil, fmt.Errorf("unknown record type %s", op.Type)
 	}
+	deleteSet := &dns.ANY{Hdr: dns.RR_Header{Name: owner, Rrtype: rrtype, Class: dns.ClassANY}}
+	ch := op.Change()
 	switch op.Action {
 	case plan.Create:
-		if op.After == nil || op.After.TTL == nil || len(op.After.Values) == 0 {
+		if op.After == nil || op.After.TTL == nil || len(ch.Added) == 0 {
 			return nil, fmt.Errorf("the plan's create has no values")
 		}
 		if op.Type == "CNAME" {
@@ -80,20 +96,16 @@ func newChange(zone string, live *model.Zone, op *plan.Operation) (*change, erro
 				&dns.ANY{Hdr: dns.RR_Header{Name: owner, Rrtype: rrtype, Class: dns.ClassNONE}},
 				&dns.ANY{Hdr: dns.RR_Header{Name: owner, Rrtype: dns.TypeCNAME, Class: dns.ClassNONE}})
 		}
-		adds, err := records(owner, *op.After.TTL, op.Type, op.After.Values, nil)
+		adds, err := records(owner, *op.After.TTL, op.Type, ch.Added, nil)
 		if err != nil {
 			return nil, err
 		}
-		c.updates = adds
+		c.updates, c.rewrites = adds, true
 	case plan.Update, plan.Delete:
 		if op.Before == nil || len(op.Before.Values) == 0 {
 			return nil, fmt.Errorf("the plan's %s has no values before it", op.Action)
 		}
-		var exact map[string]string
-		if rs := live.Find(op.Name, op.Type); rs != nil {
-			exact = rs.IDs
-		}
-		before, err := records(owner, 0, op.Type, op.Before.Values, exact)
+		before, err := records(owner, 0, op.Type, op.Before.Values, spelled)
 		if err != nil {
 			return nil, err
 		}
@@ -102,33 +114,45 @@ func newChange(zone string, live *model.Zone, op *plan.Operation) (*change, erro
 			if apexNS {
 				return nil, fmt.Errorf("the apex NS records cannot be deleted: servers keep at least one")
 			}
-			c.updates = []dns.RR{&dns.ANY{Hdr: dns.RR_Header{Name: owner, Rrtype: rrtype, Class: dns.ClassANY}}}
+			c.updates, c.rewrites = []dns.RR{deleteSet}, true
 			break
 		}
 		if op.After == nil || op.After.TTL == nil || len(op.After.Values) == 0 {
 			return nil, fmt.Errorf("the plan's update has no values after it")
 		}
-		adds, err := records(owner, *op.After.TTL, op.Type, op.After.Values, nil)
+		removes, err := records(owner, 0, op.Type, ch.Removed, spelled)
 		if err != nil {
 			return nil, err
 		}
-		if !apexNS {
-			c.updates = append([]dns.RR{&dns.ANY{Hdr: dns.RR_Header{Name: owner, Rrtype: rrtype, Class: dns.ClassANY}}}, adds...)
-			break
+		for _, rr := range removes {
+			rr.Header().Class = dns.ClassNONE
 		}
-		c.updates = adds
-		for _, v := range op.Before.Values {
-			if slices.Contains(op.After.Values, v) {
-				continue
+		newTTL := *op.After.TTL
+		if apexNS {
+			added := ch.Added
+			if ch.TTLChanged {
+				added = op.After.Values
 			}
-			gone, err := records(owner, 0, op.Type, []string{v}, exact)
+			adds, err := records(owner, newTTL, op.Type, added, nil)
 			if err != nil {
 				return nil, err
 			}
-			for _, rr := range gone {
-				rr.Header().Class = dns.ClassNONE
-				c.updates = append(c.updates, rr)
-			}
+			c.updates, c.removed = slices.Concat(adds, removes), ch.Removed
+			break
+		}
+		adds, err := records(owner, newTTL, op.Type, ch.Added, nil)
+		if err != nil {
+			return nil, err
+		}
+		all, err := records(owner, newTTL, op.Type, op.After.Values, nil)
+		if err != nil {
+			return nil, err
+		}
+		byRecord, rewrite := slices.Concat(removes, adds), slices.Concat([]dns.RR{deleteSet}, all)
+		if ch.TTLChanged || size(rewrite) < size(byRecord) {
+			c.updates, c.rewrites = rewrite, true
+		} else {
+			c.updates, c.removed = byRecord, ch.Removed
 		}
 	}
 	if op.Action == plan.Delete {
@@ -143,10 +167,17 @@ func newChange(zone string, live *model.Zone, op *plan.Operation) (*change, erro
 	for _, rr := range slices.Concat(c.prereqs, c.expect) {
 		rr.Header().Ttl = 0
 	}
-	for _, rr := range slices.Concat(c.prereqs, c.updates) {
-		c.size += dns.Len(rr)
-	}
+	c.size = size(c.prereqs) + size(c.updates)
 	return c, nil
+}
+
+// size is the bytes records take in an UPDATE, which is not compressed.
+func size(rrs []dns.RR) int {
+	n := 0
+	for _, rr := range rrs {
+		n += dns.Len(rr)
+	}
+	return n
 }
 
 // records builds the RRs of a record set's values, class IN. exact maps a

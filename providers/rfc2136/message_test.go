@@ -2,12 +2,13 @@ package rfc2136
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/miekg/dns"
-	"github.com/zonesync/zonesync/model"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/plan"
 )
 
@@ -23,58 +24,99 @@ func flat(rrs []dns.RR) []string {
 func TestNewChange(t *testing.T) {
 	const zone = "example.test"
 	st := func(ttl uint32, values ...string) *plan.State { return &plan.State{TTL: &ttl, Values: values} }
-	// live holds a TXT another client wrote in two chunks.
-	live := &model.Zone{Name: zone, Records: []*model.RecordSet{
-		{Name: "txt", Type: "TXT", TTL: 300, Values: []string{`"abc"`}, IDs: map[string]string{`"abc"`: `"ab" "c"`}},
-	}}
 	for _, tc := range []struct {
-		name                     string
-		op                       *plan.Operation
+		name string
+		op   *plan.Operation
+		// spelled is the server's spelling of the set's values.
+		spelled                  map[string]string
 		prereqs, updates, expect []string
-		err                      string
+		// rewrites and removed are what leaves the index once it landed.
+		rewrites bool
+		removed  []string
+		err      string
 	}{
 		{
-			name:    "create: the RRset and a CNAME must not exist",
-			op:      &plan.Operation{Action: plan.Create, Name: "www", Type: "A", After: st(300, "192.0.2.1", "192.0.2.2")},
-			prereqs: []string{"www.example.test. 0 NONE A", "www.example.test. 0 NONE CNAME"},
-			updates: []string{"www.example.test. 300 IN A 192.0.2.1", "www.example.test. 300 IN A 192.0.2.2"},
+			name:     "create: the RRset and a CNAME must not exist",
+			op:       &plan.Operation{Action: plan.Create, Name: "www", Type: "A", After: st(300, "192.0.2.1", "192.0.2.2")},
+			prereqs:  []string{"www.example.test. 0 NONE A", "www.example.test. 0 NONE CNAME"},
+			updates:  []string{"www.example.test. 300 IN A 192.0.2.1", "www.example.test. 300 IN A 192.0.2.2"},
+			expect:   []string{"www.example.test. 0 IN A 192.0.2.1", "www.example.test. 0 IN A 192.0.2.2"},
+			rewrites: true,
+		},
+		{
+			name:     "create a CNAME: the name must hold nothing",
+			op:       &plan.Operation{Action: plan.Create, Name: "alias", Type: "CNAME", After: st(60, "www.example.test.")},
+			prereqs:  []string{"alias.example.test. 0 NONE ANY"},
+			updates:  []string{"alias.example.test. 60 IN CNAME www.example.test."},
+			expect:   []string{"alias.example.test. 0 IN CNAME www.example.test."},
+			rewrites: true,
+		},
+		{
+			name:     "update of the TTL: the values the plan saw, then delete the set and add the new one",
+			op:       &plan.Operation{Action: plan.Update, Name: "@", Type: "MX", Before: st(300, "10 mx1.example.test.", "20 mx2.example.test."), After: st(600, "20 mx2.example.test.", "30 mx3.example.test.")},
+			prereqs:  []string{"example.test. 0 IN MX 10 mx1.example.test.", "example.test. 0 IN MX 20 mx2.example.test."},
+			updates:  []string{"example.test. 0 CLASS255 MX", "example.test. 600 IN MX 20 mx2.example.test.", "example.test. 600 IN MX 30 mx3.example.test."},
+			expect:   []string{"example.test. 0 IN MX 20 mx2.example.test.", "example.test. 0 IN MX 30 mx3.example.test."},
+			rewrites: true,
+		},
+		{
+			name:    "update of values: delete the removed ones as the server spells them, add the new ones",
+			op:      &plan.Operation{Action: plan.Update, Name: "@", Type: "MX", Before: st(300, "10 mx1.example.test.", "20 mx2.example.test."), After: st(300, "20 mx2.example.test.", "30 mx3.example.test.")},
+			spelled: map[string]string{"10 mx1.example.test.": "10 MX1.Example.TEST."},
+			prereqs: []string{"example.test. 0 IN MX 10 MX1.Example.TEST.", "example.test. 0 IN MX 20 mx2.example.test."},
+			updates: []string{"example.test. 0 NONE MX 10 MX1.Example.TEST.", "example.test. 300 IN MX 30 mx3.example.test."},
+			expect:  []string{"example.test. 0 IN MX 20 mx2.example.test.", "example.test. 0 IN MX 30 mx3.example.test."},
+			removed: []string{"10 mx1.example.test."},
+		},
+		{
+			name:    "update that only adds",
+			op:      &plan.Operation{Action: plan.Update, Name: "www", Type: "A", Before: st(300, "192.0.2.1"), After: st(300, "192.0.2.1", "192.0.2.2")},
+			prereqs: []string{"www.example.test. 0 IN A 192.0.2.1"},
+			updates: []string{"www.example.test. 300 IN A 192.0.2.2"},
 			expect:  []string{"www.example.test. 0 IN A 192.0.2.1", "www.example.test. 0 IN A 192.0.2.2"},
 		},
 		{
-			name:    "create a CNAME: the name must hold nothing",
-			op:      &plan.Operation{Action: plan.Create, Name: "alias", Type: "CNAME", After: st(60, "www.example.test.")},
-			prereqs: []string{"alias.example.test. 0 NONE ANY"},
-			updates: []string{"alias.example.test. 60 IN CNAME www.example.test."},
-			expect:  []string{"alias.example.test. 0 IN CNAME www.example.test."},
-		},
-		{
-			name:    "update: the values the plan saw, then delete the set and add the new one",
-			op:      &plan.Operation{Action: plan.Update, Name: "@", Type: "MX", Before: st(300, "10 mx1.example.test."), After: st(600, "20 mx2.example.test.")},
-			prereqs: []string{"example.test. 0 IN MX 10 mx1.example.test."},
-			updates: []string{"example.test. 0 CLASS255 MX", "example.test. 600 IN MX 20 mx2.example.test."},
-			expect:  []string{"example.test. 0 IN MX 20 mx2.example.test."},
+			name:     "update that removes more than it keeps: rewriting the set takes fewer bytes",
+			op:       &plan.Operation{Action: plan.Update, Name: "www", Type: "A", Before: st(300, "192.0.2.1", "192.0.2.2", "192.0.2.3"), After: st(300, "192.0.2.1", "192.0.2.4")},
+			prereqs:  []string{"www.example.test. 0 IN A 192.0.2.1", "www.example.test. 0 IN A 192.0.2.2", "www.example.test. 0 IN A 192.0.2.3"},
+			updates:  []string{"www.example.test. 0 CLASS255 A", "www.example.test. 300 IN A 192.0.2.1", "www.example.test. 300 IN A 192.0.2.4"},
+			expect:   []string{"www.example.test. 0 IN A 192.0.2.1", "www.example.test. 0 IN A 192.0.2.4"},
+			rewrites: true,
 		},
 		{
 			name:    "delete",
 			op:      &plan.Operation{Action: plan.Delete, Name: "old", Type: "AAAA", Before: st(300, "2001:db8::1")},
 			prereqs: []string{"old.example.test. 0 IN AAAA 2001:db8::1"},
 			updates: []string{"old.example.test. 0 CLASS255 AAAA"},
-			expect:  []string{"old.example.test. 0 NONE AAAA"},
+			expect:  []string{"old.example.test. 0 NONE AAAA"}, rewrites: true,
 		},
 		{
-			name:    "the prerequisite carries the server's own spelling",
-			op:      &plan.Operation{Action: plan.Update, Name: "txt", Type: "TXT", Before: st(300, `"abc"`), After: st(300, `"abcd"`)},
-			prereqs: []string{`txt.example.test. 0 IN TXT "ab" "c"`},
-			updates: []string{"txt.example.test. 0 CLASS255 TXT", `txt.example.test. 300 IN TXT "abcd"`},
-			expect:  []string{`txt.example.test. 0 IN TXT "abcd"`},
+			name:     "the prerequisite carries the server's own spelling",
+			op:       &plan.Operation{Action: plan.Update, Name: "txt", Type: "TXT", Before: st(300, `"abc"`), After: st(300, `"abcd"`)},
+			spelled:  map[string]string{`"abc"`: `"ab" "c"`},
+			prereqs:  []string{`txt.example.test. 0 IN TXT "ab" "c"`},
+			updates:  []string{"txt.example.test. 0 CLASS255 TXT", `txt.example.test. 300 IN TXT "abcd"`},
+			expect:   []string{`txt.example.test. 0 IN TXT "abcd"`},
+			rewrites: true,
 		},
 		{
 			name: "apex NS: add the new servers, then remove the old one by one",
+			op: &plan.Operation{Action: plan.Update, Name: "@", Type: "NS",
+				Before: st(3600, "ns1.example.net.", "ns2.example.net."), After: st(3600, "ns2.example.net.", "ns3.example.net.")},
+			spelled: map[string]string{"ns1.example.net.": "NS1.example.net."},
+			prereqs: []string{"example.test. 0 IN NS NS1.example.net.", "example.test. 0 IN NS ns2.example.net."},
+			updates: []string{"example.test. 3600 IN NS ns3.example.net.", "example.test. 0 NONE NS NS1.example.net."},
+			expect:  []string{"example.test. 0 IN NS ns2.example.net.", "example.test. 0 IN NS ns3.example.net."},
+			removed: []string{"ns1.example.net."},
+		},
+		{
+			name: "apex NS with a new TTL: every server is added again with it",
 			op: &plan.Operation{Action: plan.Update, Name: "@", Type: "NS",
 				Before: st(3600, "ns1.example.net.", "ns2.example.net."), After: st(600, "ns2.example.net.", "ns3.example.net.")},
 			prereqs: []string{"example.test. 0 IN NS ns1.example.net.", "example.test. 0 IN NS ns2.example.net."},
 			updates: []string{"example.test. 600 IN NS ns2.example.net.", "example.test. 600 IN NS ns3.example.net.", "example.test. 0 NONE NS ns1.example.net."},
 			expect:  []string{"example.test. 0 IN NS ns2.example.net.", "example.test. 0 IN NS ns3.example.net."},
+			removed: []string{"ns1.example.net."},
 		},
 		{
 			name: "apex NS cannot be deleted",
@@ -113,28 +155,20 @@ func TestNewChange(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := newChange(zone, live, tc.op)
+			c, err := newChange(zone, tc.spelled, tc.op)
 			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("error %v, want one with %q", err, tc.err)
-				}
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.err)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, s := range []struct {
-				section   string
-				got, want []string
-			}{{"prerequisites", flat(c.prereqs), tc.prereqs}, {"updates", flat(c.updates), tc.updates}, {"check", flat(c.expect), tc.expect}} {
-				if !slices.Equal(s.got, s.want) {
-					t.Errorf("%s:\n got %q\nwant %q", s.section, s.got, s.want)
-				}
-			}
+			require.NoError(t, err)
+			assert.Empty(t, cmp.Diff(tc.prereqs, flat(c.prereqs)), "prerequisites (-want +got)")
+			assert.Empty(t, cmp.Diff(tc.updates, flat(c.updates)), "updates (-want +got)")
+			assert.Empty(t, cmp.Diff(tc.expect, flat(c.expect)), "check (-want +got)")
+			assert.Equal(t, tc.rewrites, c.rewrites, "rewrites the whole set")
+			assert.Empty(t, cmp.Diff(tc.removed, c.removed), "values deleted record by record (-want +got)")
 			m := updateMsg(zone, []*change{c})
-			if got, want := m.Len(), 12+len("example.test.")+1+4+c.size; got != want {
-				t.Errorf("message of %d bytes, change counted %d: the size estimate is off", got, want)
-			}
+			assert.Equal(t, 12+len("example.test.")+1+4+c.size, m.Len(), "message size against the change's own count")
 		})
 	}
 }
@@ -170,9 +204,7 @@ func TestChunks(t *testing.T) {
 		{"nothing", nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := seqs(chunks(sized(tc.sizes...))); got != tc.want {
-				t.Errorf("chunks %q, want %q", got, tc.want)
-			}
+			assert.Equal(t, tc.want, seqs(chunks(sized(tc.sizes...))))
 		})
 	}
 }

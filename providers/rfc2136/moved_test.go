@@ -2,7 +2,7 @@ package rfc2136
 
 import (
 	"context"
-	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -70,7 +70,7 @@ func TestZoneChangedSinceRead(t *testing.T) {
 			res := runWith(t, prov, want, live, zp)
 			for _, r := range res {
 				key := string(r.Action) + " " + r.Name + " " + r.Type
-				if contains(tc.done, key) {
+				if slices.Contains(tc.done, key) {
 					assert.Equal(t, apply.OK, r.Status, "%s: %s", key, r.Error)
 					continue
 				}
@@ -81,7 +81,7 @@ func TestZoneChangedSinceRead(t *testing.T) {
 				case apply.Skipped:
 					assert.Contains(t, r.Error, "which failed", key)
 				default:
-					t.Errorf("%s: %s %q, want it refused", key, r.Status, r.Error)
+					assert.Fail(t, "not refused", "%s: %s %q", key, r.Status, r.Error)
 				}
 			}
 			assert.Equal(t, min(len(tc.done), 1), messages, "UPDATE messages sent")
@@ -111,18 +111,9 @@ func TestZoneChangedErrors(t *testing.T) {
 	})
 	for _, err := range errs {
 		require.Error(t, err)
-		assert.True(t, errors.Is(err, providers.ErrZoneChanged), "%v is not ErrZoneChanged", err)
+		assert.ErrorIs(t, err, providers.ErrZoneChanged)
 		checkOneLine(t, err.Error(), "rfc2136: update "+zone+" at "+srv.addr, "the zone changed on the server since it was read", "make a new plan")
 	}
 	assert.Zero(t, messages, "UPDATE messages sent to a zone that changed")
 	assert.Nil(t, read(t, p, zone).Find("a", "A"))
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

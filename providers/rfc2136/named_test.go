@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/internal/namedtest"
 )
 
@@ -64,9 +65,7 @@ func requireNamed(t *testing.T) *namedServer {
 	t.Helper()
 	bin := namedtest.Require(t)
 	shared.once.Do(func() { shared.srv, shared.err = startNamed(bin) })
-	if shared.err != nil {
-		t.Fatalf("start named: %v", shared.err)
-	}
+	require.NoError(t, shared.err, "start named")
 	return shared.srv
 }
 
@@ -116,9 +115,7 @@ func poolZone(i int) string { return fmt.Sprintf("z%02d.test", i) }
 func (s *namedServer) newZone(t *testing.T) string {
 	t.Helper()
 	n := int(s.zones.Add(1))
-	if n > poolSize {
-		t.Fatalf("the test server's pool of %d zones is used up; raise poolSize", poolSize)
-	}
+	require.LessOrEqual(t, n, poolSize, "zones taken from the test server's pool; raise poolSize")
 	return poolZone(n)
 }
 
@@ -136,9 +133,7 @@ func (s *namedServer) settings(key string) Settings {
 func (s *namedServer) provider(t *testing.T, key string) *Provider {
 	t.Helper()
 	p, err := New(s.settings(key))
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	require.NoError(t, err)
 	return p
 }
 
@@ -152,20 +147,14 @@ func (s *namedServer) update(t *testing.T, zone string, build func(m *dns.Msg)) 
 	m.SetTsig(keyMain+".", dns.HmacSHA256, 300, time.Now().Unix())
 	c := &dns.Client{Net: "tcp", Timeout: 5 * time.Second, TsigSecret: map[string]string{keyMain + ".": s.secrets[keyMain]}}
 	r, _, err := c.ExchangeContext(context.Background(), m, s.addr)
-	if err != nil {
-		t.Fatalf("direct update of %s: %v", zone, err)
-	}
-	if r.Rcode != dns.RcodeSuccess {
-		t.Fatalf("direct update of %s: %s", zone, dns.RcodeToString[r.Rcode])
-	}
+	require.NoError(t, err, "direct update of %s", zone)
+	require.Equal(t, dns.RcodeToString[dns.RcodeSuccess], dns.RcodeToString[r.Rcode], "direct update of %s", zone)
 }
 
 // rr parses a record for a direct update.
 func rr(t *testing.T, s string) dns.RR {
 	t.Helper()
 	r, err := dns.NewRR(s)
-	if err != nil {
-		t.Fatalf("test record %q: %v", s, err)
-	}
+	require.NoError(t, err, "test record %q", s)
 	return r
 }

@@ -18,7 +18,8 @@ const readAttempts = 3
 // readBackoff is the pause before the second try, doubled before the third.
 var readBackoff = 200 * time.Millisecond
 
-// ReadZone reads the zone by AXFR from the transfer server.
+// ReadZone reads the zone by AXFR from the transfer server and replaces
+// the zone's entry in the provider's index with the server's spellings.
 func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*model.Zone, error) {
 	zone = canonicalZone(zone)
 	rrs, err := p.transfer(ctx, zone)
@@ -33,14 +34,17 @@ func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOp
 	if err != nil {
 		return nil, err
 	}
-	z, err := liveZone(zone, rrs)
+	z, spellings, err := liveZone(zone, rrs)
 	if err != nil {
 		return nil, &Error{Op: "AXFR", Zone: zone, Server: p.cfg.transfer, Rcode: -1, Detail: err.Error()}
 	}
+	p.idx.read(zone, z.SOA.Serial, spellings)
 	return z, nil
 }
 
-// liveZone turns the records of a transfer, its SOA first, into a live zone.
+// liveZone turns the records of a transfer, its SOA first, into a live
+// zone, and returns with it the server's spellings of its values, by
+// record set (see exactRDATA).
 //
 // The signer's records (model.SignerOwned: DNSSEC signatures and chains,
 // BIND's signing state at the apex, and the apex keys of a zone the server
@@ -48,11 +52,11 @@ func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOp
 // part of the model: zonesync never manages them, and showing them would
 // plan their deletion. Types miekg/dns does not know are in the model as
 // TYPEnnn, their data in RFC 3597 form.
-func liveZone(zone string, rrs []dns.RR) (*model.Zone, error) {
+func liveZone(zone string, rrs []dns.RR) (*model.Zone, map[string]map[string]string, error) {
 	z := &model.Zone{Name: zone, Mode: model.Master}
 	soa, ok := firstSOA(rrs)
 	if !ok {
-		return nil, fmt.Errorf("the transfer does not start with the zone's SOA")
+		return nil, nil, fmt.Errorf("the transfer does not start with the zone's SOA")
 	}
 	z.SOA = soaModel(soa)
 	signed := false
@@ -68,16 +72,16 @@ func liveZone(zone string, rrs []dns.RR) (*model.Zone, error) {
 		h := rr.Header()
 		name, inside := model.RelativeName(h.Name, zone)
 		if !inside {
-			return nil, fmt.Errorf("the transfer holds %s, which is outside the zone", h.Name)
+			return nil, nil, fmt.Errorf("the transfer holds %s, which is outside the zone", h.Name)
 		}
 		if h.Class != dns.ClassINET {
-			return nil, fmt.Errorf("the transfer holds %s of class %s; only IN is supported", h.Name, dns.Class(h.Class))
+			return nil, nil, fmt.Errorf("the transfer holds %s of class %s; only IN is supported", h.Name, dns.Class(h.Class))
 		}
 		rrtype := model.TypeName(h.Rrtype)
 		if model.SignerOwned(name, rrtype, signed) || model.CheckType(rrtype) != nil {
 			continue
 		}
-		key := name + " " + rrtype
+		key := setKey(name, rrtype)
 		rs := sets[key]
 		if rs == nil {
 			rs = &model.RecordSet{Name: name, Type: rrtype, TTL: h.Ttl}
@@ -92,13 +96,16 @@ func liveZone(zone string, rrs []dns.RR) (*model.Zone, error) {
 		rs.Values = append(rs.Values, value)
 		originals[rs][value] = append(originals[rs][value], orig)
 	}
-	for _, rs := range sets {
+	spellings := map[string]map[string]string{}
+	for key, rs := range sets {
 		rs.SetValues(rs.Values)
-		rs.IDs = exactRDATA(originals[rs])
+		if exact := exactRDATA(originals[rs]); exact != nil {
+			spellings[key] = exact
+		}
 		z.Records = append(z.Records, rs)
 	}
 	z.SortRecords()
-	return z, nil
+	return z, spellings, nil
 }
 
 // firstSOA returns the SOA a transfer must start with.
@@ -113,7 +120,8 @@ func firstSOA(rrs []dns.RR) (*dns.SOA, bool) {
 // exactRDATA keeps, for each value whose RDATA on the server is not
 // spelled exactly as its canonical form (TXT split into other chunks,
 // names in upper case, ...), the RDATA as the server holds it. Value-
-// dependent prerequisites compare RDATA exactly, so Apply must send these.
+// dependent prerequisites compare RDATA exactly, so Apply must send these
+// (they are kept in the provider's index).
 // Several records can share one canonical value; they are joined by
 // newlines, which presentation form never contains.
 func exactRDATA(originals map[string][]string) map[string]string {

@@ -1,13 +1,15 @@
 package rfc2136
 
 import (
-	"maps"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/miekg/dns"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 )
 
@@ -83,30 +85,21 @@ func TestModel(t *testing.T) {
 			for _, r := range tc.records {
 				rrs = append(rrs, rrT(r))
 			}
-			z, err := liveZone(zone, rrs)
+			z, spellings, err := liveZone(zone, rrs)
 			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("error %v, want one with %q", err, tc.err)
-				}
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.err)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			want := model.SOA{PrimaryNS: "ns.example.net.", AdminMail: "host.master@example.test", Serial: 7, Refresh: 7200, Retry: 3600, Expire: 1209600, Minimum: 300}
-			if *z.SOA != want {
-				t.Errorf("SOA %+v, want %+v", *z.SOA, want)
-			}
+			assert.Empty(t, cmp.Diff(&want, z.SOA), "SOA (-want +got)")
 			var got []string
 			for _, rs := range z.Records {
 				got = append(got, rs.Name+" "+rs.Type+" "+strconv.FormatUint(uint64(rs.TTL), 10)+" "+strings.Join(rs.Values, "|"))
-				if w := tc.ids[rs.Name+" "+rs.Type]; !maps.Equal(rs.IDs, w) {
-					t.Errorf("%s %s: server spellings %q, want %q", rs.Name, rs.Type, rs.IDs, w)
-				}
 			}
-			if !slices.Equal(got, tc.want) {
-				t.Errorf("record sets:\n got %q\nwant %q", got, tc.want)
-			}
+			assert.Empty(t, cmp.Diff(tc.want, got), "record sets (-want +got)")
+			assert.Empty(t, cmp.Diff(tc.ids, spellings, cmpopts.EquateEmpty()), "server spellings (-want +got)")
 		})
 	}
 }

@@ -16,7 +16,7 @@ import (
 	"fmt"
 
 	"github.com/miekg/dns"
-	zsconfig "github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
 )
@@ -25,7 +25,7 @@ import (
 const Type = "rfc2136"
 
 func init() {
-	providers.Register(Type, func(cfg *zsconfig.ProviderConfig) (providers.Provider, error) {
+	providers.Register(Type, func(cfg *config.ProviderConfig) (providers.Provider, error) {
 		return fromConfig(cfg)
 	})
 }
@@ -39,10 +39,17 @@ var (
 
 // Provider reads zones from and applies plans to one primary server.
 type Provider struct {
-	cfg config
+	cfg resolved
+	// idx keeps, per zone, what Apply needs besides the live zone.
+	idx *index
 	// sent, when set, sees every UPDATE carrying changes before it goes
 	// out; tests count and measure them.
 	sent func(*dns.Msg)
+}
+
+// newProvider is a provider for checked settings, with an empty index.
+func newProvider(c resolved) *Provider {
+	return &Provider{cfg: c, idx: &index{}}
 }
 
 // Capabilities: any record type with its own TTL, the SOA fields but the

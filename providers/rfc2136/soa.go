@@ -111,7 +111,7 @@ func (u *updater) checkSOA(ctx context.Context, op *plan.Operation, want *model.
 	}
 	if u.base != nil {
 		u.base = got
-		*u.live.SOA = *soaModel(got)
+		u.movedTo(got.Serial)
 	}
 	return nil
 }

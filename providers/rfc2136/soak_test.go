@@ -4,11 +4,12 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/model"
@@ -25,12 +26,11 @@ func TestSoak(t *testing.T) {
 	p, proxy := faultyProvider(t, srv)
 	zone := srv.newZone(t)
 	providertest.Soak(t, providertest.SoakHarness{
-		LiveWritable: liveWritable,
-		Provider:     p,
-		Zone:         zone,
-		Faults:       proxy.inj,
-		Seed:         20261124,
-		State:        func() ([]providertest.Record, error) { return srv.records(zone) },
+		Provider: p,
+		Zone:     zone,
+		Faults:   proxy.inj,
+		Seed:     20261124,
+		State:    func() ([]providertest.Record, error) { return srv.records(zone) },
 	})
 }
 
@@ -44,9 +44,7 @@ func faultyProvider(t *testing.T, srv *namedServer) (*Provider, *faultProxy) {
 	settings := srv.settings(keyMain)
 	settings.Server, settings.Timeout = proxy.addr(), "2s"
 	p, err := New(settings)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return p, proxy
 }
 
@@ -113,21 +111,15 @@ func TestInjectedFaults(t *testing.T) {
 			// After apply's read of the zone and the provider's SOA query,
 			// the next connection is the UPDATE.
 			res := runWith(t, providertest.InWindow(p, func(*model.Zone) { proxy.inj.Script(faults.None, tc.kind) }), want, live, zp)
-			if len(res) != 1 || res[0].Status != tc.status || !strings.Contains(res[0].Error, tc.message) {
-				t.Fatalf("results %+v, want %s with %q in the error", res, tc.status, tc.message)
-			}
+			require.Len(t, res, 1)
+			require.Equal(t, tc.status, res[0].Status, "status; error %q", res[0].Error)
+			require.Contains(t, res[0].Error, tc.message)
 			recs, err := srv.records(zone)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			held := slices.Contains(recs, providertest.Record{Name: "www", Type: "A", Value: "192.0.2.1"})
-			if held != tc.landed {
-				t.Errorf("named holds the record: %t, want %t", held, tc.landed)
-			}
+			assert.Equal(t, tc.landed, held, "named holds the record")
 			again, _ := makePlan(t, p, want)
-			if wantOps := map[bool]int{true: 0, false: 1}[tc.landed]; len(again.Operations) != wantOps {
-				t.Errorf("the next plan has %d operations, want %d", len(again.Operations), wantOps)
-			}
+			assert.Len(t, again.Operations, map[bool]int{true: 0, false: 1}[tc.landed], "operations of the next plan")
 		})
 	}
 }
@@ -159,14 +151,11 @@ func TestReadRetries(t *testing.T) {
 			proxy.inj.ResetCounts()
 			proxy.inj.Script(tc.script...)
 			_, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
-			if got := proxy.inj.Calls("axfr"); got != tc.transfers {
-				t.Errorf("%d transfers, want %d", got, tc.transfers)
-			}
-			switch {
-			case tc.message == "" && err != nil:
-				t.Errorf("ReadZone: %v, want success", err)
-			case tc.message != "" && (err == nil || !strings.Contains(err.Error(), tc.message)):
-				t.Errorf("ReadZone: %v, want an error with %q", err, tc.message)
+			assert.Equal(t, tc.transfers, proxy.inj.Calls("axfr"), "transfers")
+			if tc.message == "" {
+				assert.NoError(t, err)
+			} else if assert.Error(t, err) {
+				assert.Contains(t, err.Error(), tc.message)
 			}
 		})
 	}

@@ -9,7 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/miekg/dns"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers"
@@ -34,13 +37,9 @@ type reply struct {
 func scripted(t *testing.T, key *tsigKey, script func(q *dns.Msg) []reply) string {
 	t.Helper()
 	forger, err := newTSIGKey(key.displayName(), "hmac-sha256", randomSecret(32))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(func() { l.Close() })
 	go func() {
 		for {
@@ -203,13 +202,9 @@ func TestTransferFaults(t *testing.T) {
 				return tc.soaQuery
 			})
 			p.cfg.timeout = 2 * time.Second
-			z, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
-			if err == nil {
-				t.Fatalf("ReadZone succeeded with %d record sets", len(z.Records))
-			}
-			if errors.Is(err, providers.ErrZoneNotFound) != tc.notFound {
-				t.Errorf("errors.Is(ErrZoneNotFound) = %t, want %t: %v", !tc.notFound, tc.notFound, err)
-			}
+			_, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
+			require.Error(t, err)
+			assert.Equal(t, tc.notFound, errors.Is(err, providers.ErrZoneNotFound), "the error %q is ErrZoneNotFound", err)
 			checkOneLine(t, err.Error(), append([]string{"rfc2136: AXFR " + zone + " from " + p.cfg.transfer}, tc.parts...)...)
 		})
 	}
@@ -229,12 +224,10 @@ func TestTransferSeveralMessages(t *testing.T) {
 		}
 	})
 	z, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := values(z, "a", "A"); len(got) != 2 || z.Find("b", "TXT") == nil || z.SOA.Serial != 5 {
-		t.Fatalf("read %+v", z.Records)
-	}
+	require.NoError(t, err)
+	assert.Empty(t, cmp.Diff([]string{"192.0.2.1", "192.0.2.2"}, values(z, "a", "A")), "a A (-want +got)")
+	assert.Empty(t, cmp.Diff([]string{`"b"`}, values(z, "b", "TXT")), "b TXT (-want +got)")
+	assert.Equal(t, uint32(5), z.SOA.Serial, "serial")
 }
 
 // TestUnsignedNotAuth: a server that rejects the key with an unsigned
@@ -267,9 +260,7 @@ func TestZoneWideFailure(t *testing.T) {
 		for _, err := range p.Apply(context.Background(), &model.Zone{Name: "example.test"}, ops) {
 			checkOneLine(t, fmt.Sprint(err), dns.RcodeToString[rcode])
 		}
-		if n := requests.Load(); n != 2 {
-			t.Errorf("%s: %d requests, want the UPDATE and one that changes nothing", dns.RcodeToString[rcode], n)
-		}
+		assert.Equal(t, int32(2), requests.Load(), "%s: requests; want the UPDATE and one that changes nothing", dns.RcodeToString[rcode])
 	}
 }
 
@@ -282,9 +273,7 @@ func TestUntrustedUpdateAnswer(t *testing.T) {
 		errs := p.Apply(context.Background(), &model.Zone{Name: "example.test"}, []*plan.Operation{
 			{Seq: 1, Action: plan.Create, Name: "a", Type: "A", After: &plan.State{TTL: ttl(300), Values: []string{"192.0.2.1"}}},
 		})
-		if errs[0] == nil {
-			t.Fatalf("%+v: an untrusted NOERROR counted as success", r)
-		}
+		require.Error(t, errs[0], "%+v: an untrusted NOERROR counted as success", r)
 		checkOneLine(t, errs[0].Error(), "NOERROR", "the change may have been made, run plan to see")
 	}
 }
@@ -292,18 +281,12 @@ func TestUntrustedUpdateAnswer(t *testing.T) {
 // testProvider is a provider whose servers tests set.
 func testProvider(t *testing.T, addr string) *Provider {
 	t.Helper()
-	p, err := New(Settings{Server: cmpOr(addr, "127.0.0.1:1"), TSIG: TSIGSettings{Name: keyMain, Secret: randomSecret(32)}, Timeout: "2s"})
-	if err != nil {
-		t.Fatal(err)
+	if addr == "" {
+		addr = "127.0.0.1:1"
 	}
+	p, err := New(Settings{Server: addr, TSIG: TSIGSettings{Name: keyMain, Secret: randomSecret(32)}, Timeout: "2s"})
+	require.NoError(t, err)
 	return p
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // rrT parses a record of test data.

@@ -230,7 +230,7 @@ func (c *Client) listPage(ctx context.Context, offset, limit int, full bool, fil
 		q.Set("full", "true")
 	}
 	var page listPage
-	if err := c.call(ctx, &request{method: http.MethodGet, path: "/dns", query: q}, &page, nil); err != nil {
+	if err := c.call(ctx, &request{method: http.MethodGet, path: "/dns", query: q}, &page); err != nil {
 		return nil, err
 	}
 	return &page, nil
@@ -239,7 +239,7 @@ func (c *Client) listPage(ctx context.Context, offset, limit int, full bool, fil
 // GetDomain reads one domain with its records.
 func (c *Client) GetDomain(ctx context.Context, domain string) (*Domain, error) {
 	var d Domain
-	if err := c.call(ctx, getDomain(domain), &d, nil); err != nil {
+	if err := c.call(ctx, getDomain(domain), &d); err != nil {
 		return nil, err
 	}
 	return &d, nil
@@ -264,7 +264,7 @@ func getDomain(domain string) *request {
 func (c *Client) CreateDomain(ctx context.Context, domain, product string, ttl uint32) (*Domain, error) {
 	var d Domain
 	r := &request{method: http.MethodPost, path: "/dns", body: newDomain{ID: domain, Customer: c.customer, Product: product, TTL: ttl}, subject: domain}
-	err := c.call(ctx, r, &d, func(ctx context.Context) (bool, error) {
+	err := c.change(ctx, r, &d, func(ctx context.Context) (bool, error) {
 		got, err := c.getOnce(ctx, domain)
 		if err != nil {
 			if isNotFound(err) {
@@ -286,7 +286,7 @@ func (c *Client) CreateDomain(ctx context.Context, domain, product string, ttl u
 func (c *Client) SetTTL(ctx context.Context, domain string, ttl uint32) (*Domain, error) {
 	var d Domain
 	r := &request{method: http.MethodPost, path: domainPath(domain), body: ttlUpdate{TTL: ttl}}
-	if err := c.call(ctx, r, &d, nil); err != nil {
+	if err := c.change(ctx, r, &d, nil); err != nil {
 		return nil, err
 	}
 	return &d, nil
@@ -296,7 +296,7 @@ func (c *Client) SetTTL(ctx context.Context, domain string, ttl uint32) (*Domain
 // try landed, so a record is never added twice.
 func (c *Client) CreateRecord(ctx context.Context, domain string, rec Record) error {
 	r := &request{method: http.MethodPost, path: recordPath(domain), body: rec, subject: describeRecord(rec)}
-	return c.call(ctx, r, nil, func(ctx context.Context) (bool, error) {
+	return c.change(ctx, r, nil, func(ctx context.Context) (bool, error) {
 		d, err := c.getOnce(ctx, domain)
 		if err != nil {
 			return false, err
@@ -312,7 +312,7 @@ func (c *Client) UpdateRecord(ctx context.Context, domain string, old Record, ne
 	after := Record{Name: old.Name, Type: old.Type, RData: newRData}
 	r := &request{method: http.MethodPut, path: recordPath(domain), body: recordChange{Record: old, New: newRData},
 		subject: describeRecord(old) + " -> " + shorten(newRData)}
-	return c.call(ctx, r, nil, func(ctx context.Context) (bool, error) {
+	return c.change(ctx, r, nil, func(ctx context.Context) (bool, error) {
 		d, err := c.getOnce(ctx, domain)
 		if err != nil {
 			return false, err
@@ -327,7 +327,7 @@ func (c *Client) UpdateRecord(ctx context.Context, domain string, old Record, ne
 func (c *Client) DeleteRecord(ctx context.Context, domain string, rec Record) error {
 	q := url.Values{"name": {rec.Name}, "type": {rec.Type}, "rData": {rec.RData}}
 	r := &request{method: http.MethodDelete, path: recordPath(domain), query: q, subject: describeRecord(rec)}
-	return c.call(ctx, r, nil, func(ctx context.Context) (bool, error) {
+	return c.change(ctx, r, nil, func(ctx context.Context) (bool, error) {
 		d, err := c.getOnce(ctx, domain)
 		if err != nil {
 			return false, err

@@ -3,13 +3,14 @@ package telecomx
 import (
 	"context"
 	"net/http"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
@@ -47,15 +48,13 @@ func desired(t *testing.T, zone string, ttl uint32, sets ...set) *model.Zone {
 func syncZone(t *testing.T, p *Provider, want *model.Zone) *plan.ZonePlan {
 	t.Helper()
 	live, err := p.ReadZone(context.Background(), want.Name, providers.ReadOptions{})
-	if err != nil && !isNotFound(err) {
-		t.Fatalf("ReadZone: %v", err)
+	if !isNotFound(err) {
+		require.NoError(t, err, "ReadZone")
 	}
 	zp := providertest.Plan(t, want, live, p.Capabilities())
 	rep := apply.Zone(context.Background(), p, want, live, zp, nil)
 	for _, r := range rep.Results {
-		if r.Status != apply.OK {
-			t.Fatalf("operation %d %s %s %s: %s: %s", r.Seq, r.Action, r.Name, r.Type, r.Status, r.Error)
-		}
+		require.Equal(t, apply.OK, r.Status, "operation %d %s %s %s: %s", r.Seq, r.Action, r.Name, r.Type, r.Error)
 	}
 	return zp
 }
@@ -75,9 +74,7 @@ func changes(e *env) map[string]int {
 func wireState(t *testing.T, e *env, zone string) []string {
 	t.Helper()
 	d, ok := e.fake.Domain(zone)
-	if !ok {
-		t.Fatalf("the fake has no domain %s", zone)
-	}
+	require.True(t, ok, "the fake has no domain %s", zone)
 	var out []string
 	for _, r := range d.Records {
 		out = append(out, r.Name+"|"+r.Type+"|"+r.RData)
@@ -134,19 +131,12 @@ func TestFewestCalls(t *testing.T) {
 			e.fake.Faults().ResetCounts()
 			want := desired(t, "example.com", tc.ttl2, tc.after...)
 			syncZone(t, e.p, want)
-			if diff := cmp.Diff(tc.want, changes(e)); diff != "" {
-				t.Errorf("calls that change something (-want +got):\n%s", diff)
-			}
-			if got := wireState(t, e, "example.com"); !slices.Equal(got, tc.wantWireRecord) {
-				t.Errorf("records at the API: %q, want %q", got, tc.wantWireRecord)
-			}
-			if d, _ := e.fake.Domain("example.com"); d.TTL != int64(tc.ttl2) {
-				t.Errorf("zone ttl %d, want %d", d.TTL, tc.ttl2)
-			}
+			assert.Empty(t, cmp.Diff(tc.want, changes(e)), "calls that change something (-want +got)")
+			assert.Empty(t, cmp.Diff(tc.wantWireRecord, wireState(t, e, "example.com")), "records at the API (-want +got)")
+			d, _ := e.fake.Domain("example.com")
+			assert.Equal(t, int64(tc.ttl2), d.TTL, "zone ttl")
 			again := providertest.Plan(t, want, mustRead(t, e.p, "example.com"), e.p.Capabilities())
-			if len(again.Operations) != 0 {
-				t.Errorf("plan after apply has %d operations", len(again.Operations))
-			}
+			assert.Empty(t, again.Operations, "plan after apply")
 		})
 	}
 }
@@ -154,9 +144,7 @@ func TestFewestCalls(t *testing.T) {
 func mustRead(t *testing.T, p *Provider, zone string) *model.Zone {
 	t.Helper()
 	z, err := p.ReadZone(context.Background(), zone, providers.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return z
 }
 
@@ -165,9 +153,7 @@ func mustRead(t *testing.T, p *Provider, zone string) *model.Zone {
 // canonical values and are changed and deleted by their exact triple.
 func TestOtherSpellings(t *testing.T) {
 	e := newEnv(t)
-	if err := e.fake.AddDomain("example.com", "", 3600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, e.fake.AddDomain("example.com", "", 3600))
 	for _, r := range []fake.Record{
 		{Name: "www", Type: "CNAME", RData: "Target.Example.com."},
 		{Name: "v6", Type: "AAAA", RData: "2001:db8:0:0:0:0:0:1"},
@@ -175,9 +161,7 @@ func TestOtherSpellings(t *testing.T) {
 		{Name: "", Type: "MX 10", RData: "mail.example.com."},
 		{Name: "gone", Type: "A", RData: "192.0.2.9"},
 	} {
-		if err := e.fake.AddRecord("example.com", r); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, e.fake.AddRecord("example.com", r))
 	}
 	same := desired(t, "example.com", 3600,
 		set{"www", "CNAME", []string{"target.example.com."}},
@@ -186,9 +170,7 @@ func TestOtherSpellings(t *testing.T) {
 		set{"@", "MX", []string{"10 mail.example.com."}},
 		set{"gone", "A", []string{"192.0.2.9"}},
 	)
-	if zp := syncZone(t, e.p, same); len(zp.Operations) != 0 {
-		t.Fatalf("records in other spellings planned %d operations, want none", len(zp.Operations))
-	}
+	require.Empty(t, syncZone(t, e.p, same).Operations, "records in other spellings planned operations")
 	changed := desired(t, "example.com", 3600,
 		set{"www", "CNAME", []string{"other.example.com."}},
 		set{"v6", "AAAA", []string{"2001:db8::2"}},
@@ -197,9 +179,7 @@ func TestOtherSpellings(t *testing.T) {
 	)
 	syncZone(t, e.p, changed)
 	want := []string{"v6|AAAA|2001:db8::2", "www|CNAME|other.example.com", `|MX 10|mx.example.com`, `|TXT|"v=spf1 mx -all"`}
-	if got := wireState(t, e, "example.com"); !slices.Equal(got, want) {
-		t.Fatalf("records at the API: %q, want %q", got, want)
-	}
+	assert.Empty(t, cmp.Diff(want, wireState(t, e, "example.com")), "records at the API (-want +got)")
 }
 
 // TestTransientChange: a change whose call fails transiently is retried
@@ -234,20 +214,12 @@ func TestTransientChange(t *testing.T) {
 			live := mustRead(t, e.p, "example.com")
 			caps := e.p.Capabilities()
 			zp := providertest.Plan(t, want, live, caps)
-			if len(zp.Operations) != 1 {
-				t.Fatalf("test plan has %d operations, want 1", len(zp.Operations))
-			}
+			require.Len(t, zp.Operations, 1, "test plan")
 			e.fake.Faults().Script(tc.fault)
-			if errs := e.p.Apply(context.Background(), live, zp.Operations); errs[0] != nil {
-				t.Fatalf("Apply: %v", errs[0])
-			}
-			if n := e.fake.Faults().Calls(tc.endpoint); n != tc.sends {
-				t.Errorf("%s reached the fake %d times, want %d", tc.endpoint, n, tc.sends)
-			}
+			require.NoError(t, e.p.Apply(context.Background(), live, zp.Operations)[0], "Apply")
+			assert.Equal(t, tc.sends, e.fake.Faults().Calls(tc.endpoint), "%s reached the fake", tc.endpoint)
 			again := providertest.Plan(t, want, mustRead(t, e.p, "example.com"), caps)
-			if len(again.Operations) != 0 {
-				t.Errorf("plan after apply has %d operations", len(again.Operations))
-			}
+			assert.Empty(t, again.Operations, "plan after apply")
 		})
 	}
 }
@@ -273,15 +245,11 @@ func TestLateCommit(t *testing.T) {
 	errs := e.p.Apply(context.Background(), live, []*plan.Operation{
 		{Action: plan.Create, Name: "new", Type: "A", After: &plan.State{Values: []string{"192.0.2.7"}}},
 	})
-	if errs[0] != nil {
-		t.Fatalf("create: %v", errs[0])
-	}
-	if posts != 2 {
-		t.Fatalf("%d POSTs, want 2 (the lost one and the refused repeat)", posts)
-	}
-	if rs := mustRead(t, e.p, "example.com").Find("new", "A"); rs == nil || !slices.Equal(rs.Values, []string{"192.0.2.7"}) {
-		t.Fatalf("the zone holds %+v", rs)
-	}
+	require.NoError(t, errs[0], "create")
+	assert.Equal(t, 2, posts, "POSTs: the lost one and the refused repeat")
+	rs := mustRead(t, e.p, "example.com").Find("new", "A")
+	require.NotNil(t, rs, "the zone holds no new A")
+	assert.Equal(t, []string{"192.0.2.7"}, rs.Values)
 	d, _ := e.fake.Domain("example.com")
 	n := 0
 	for _, r := range d.Records {
@@ -289,9 +257,7 @@ func TestLateCommit(t *testing.T) {
 			n++
 		}
 	}
-	if n != 1 {
-		t.Fatalf("the fake holds %d records named new, want 1", n)
-	}
+	assert.Equal(t, 1, n, "records named new at the fake")
 }
 
 // TestCreateZoneTransient: a create_zone whose answer was lost is not sent
@@ -301,12 +267,10 @@ func TestCreateZoneTransient(t *testing.T) {
 	loggedIn(t, e)
 	e.fake.Faults().Script(faults.ResetAfterApply)
 	syncZone(t, e.p, desired(t, "new.example", 600, set{"www", "A", []string{"192.0.2.1"}}))
-	if n := e.fake.Faults().Calls("POST /dns"); n != 1 {
-		t.Fatalf("POST /dns reached the fake %d times, want 1", n)
-	}
-	if d, _ := e.fake.Domain("new.example"); d.TTL != 600 || len(d.Records) != 1 {
-		t.Fatalf("created domain %+v", d)
-	}
+	assert.Equal(t, 1, e.fake.Faults().Calls("POST /dns"), "POST /dns reached the fake")
+	d, _ := e.fake.Domain("new.example")
+	assert.Equal(t, int64(600), d.TTL)
+	assert.Len(t, d.Records, 1)
 }
 
 // TestCreateZoneCarriesSettings: POST /dns gets the zone TTL and the
@@ -316,17 +280,20 @@ func TestCreateZoneCarriesSettings(t *testing.T) {
 	e.fake.AddProduct("ffffffffffffffffffffffff")
 	syncZone(t, e.p, desired(t, "new.example", 7200))
 	d, ok := e.fake.Domain("new.example")
-	if !ok || d.TTL != 7200 || d.Customer != fake.DefaultCustomer || d.Product != "ffffffffffffffffffffffff" {
-		t.Fatalf("created domain %+v", d)
-	}
+	require.True(t, ok, "the domain was not created")
+	assert.Equal(t, int64(7200), d.TTL)
+	assert.Equal(t, fake.DefaultCustomer, d.Customer)
+	assert.Equal(t, "ffffffffffffffffffffffff", d.Product)
 }
 
 // TestApplyErrors: failures name the call and the zone; an action Telecom X
-// cannot do fails alone without touching the API.
+// cannot do fails alone without touching the API. The live zone Apply is
+// given is left as it was; the record created is in the provider's index.
 func TestApplyErrors(t *testing.T) {
 	e := newEnv(t)
 	seedExample(t, e)
 	live := mustRead(t, e.p, "example.com")
+	before := mustRead(t, e.p, "example.com")
 	ttl := uint32(30)
 	ops := []*plan.Operation{
 		{Action: plan.UpdateTTL, After: &plan.State{TTL: &ttl}},
@@ -343,18 +310,16 @@ func TestApplyErrors(t *testing.T) {
 		`telecomx: zone example.com: caa CAA: telecomx cannot hold CAA records (it supports A, AAAA, CNAME, MX, NS, SRV, TXT)`,
 		``,
 	}
+	require.Len(t, errs, len(want))
 	for i, err := range errs {
 		got := ""
 		if err != nil {
 			got = err.Error()
 		}
-		if got != want[i] {
-			t.Errorf("operation %d (%s): error %q, want %q", i, ops[i].Action, got, want[i])
-		}
+		assert.Equal(t, want[i], got, "operation %d (%s)", i, ops[i].Action)
 	}
-	if live.Find("new", "A") == nil {
-		t.Errorf("live zone not updated after a create")
-	}
+	assert.Empty(t, cmp.Diff(before, live), "the live zone changed (-before +after)")
+	assert.Equal(t, []Record{{"new", "A", "192.0.2.9"}}, e.p.index.records("example.com", setKey{"new", "A"}, "192.0.2.9"), "the index after the create")
 }
 
 // TestApexNS: apex NS records are ordinary records at Telecom X; declared
@@ -364,14 +329,11 @@ func TestApexNS(t *testing.T) {
 	syncZone(t, e.p, desired(t, "example.com", 3600, set{"@", "NS", []string{"ns1.telecomx.dk.", "ns2.telecomx.dk."}}))
 	syncZone(t, e.p, desired(t, "example.com", 3600, set{"@", "NS", []string{"ns1.telecomx.dk.", "ns3.telecomx.dk."}}))
 	want := []string{"|NS|ns1.telecomx.dk", "|NS|ns3.telecomx.dk"}
-	if got := wireState(t, e, "example.com"); !slices.Equal(got, want) {
-		t.Fatalf("records at the API: %q, want %q", got, want)
-	}
+	assert.Empty(t, cmp.Diff(want, wireState(t, e, "example.com")), "records at the API (-want +got)")
 	// A spec that declares no apex NS leaves them alone.
 	syncZone(t, e.p, desired(t, "example.com", 3600, set{"www", "A", []string{"192.0.2.1"}}))
-	if got := wireState(t, e, "example.com"); len(got) != 3 {
-		t.Fatalf("records at the API: %q, want the apex NS kept", got)
-	}
+	want = []string{"www|A|192.0.2.1", "|NS|ns1.telecomx.dk", "|NS|ns3.telecomx.dk"}
+	assert.Empty(t, cmp.Diff(want, wireState(t, e, "example.com")), "records at the API, the apex NS kept (-want +got)")
 }
 
 // TestReadZoneStatus: a domain whose delegation is wrong is still read.
@@ -379,13 +341,12 @@ func TestReadZoneStatus(t *testing.T) {
 	e := newEnv(t)
 	seedExample(t, e)
 	for _, status := range []string{fake.StatusOK, fake.StatusWrongNS, fake.StatusNotExist} {
-		if err := e.fake.SetStatus("example.com", status); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, e.fake.SetStatus("example.com", status))
 		z, err := e.p.ReadZone(context.Background(), "Example.COM.", providers.ReadOptions{})
-		if err != nil || z.Name != "example.com" || z.TTL != 3600 || len(z.Records) != 1 {
-			t.Fatalf("status %s: ReadZone = %+v, %v", status, z, err)
-		}
+		require.NoError(t, err, "status %s", status)
+		assert.Equal(t, "example.com", z.Name, "status %s", status)
+		assert.Equal(t, uint32(3600), z.TTL, "status %s", status)
+		assert.Len(t, z.Records, 1, "status %s", status)
 	}
 }
 
@@ -404,9 +365,7 @@ func TestFaultSoak(t *testing.T) {
 		}
 	})
 	for _, k := range []faults.Kind{faults.ServerError, faults.RateLimit, faults.Reset, faults.ResetAfterApply, faults.Timeout} {
-		if injected[k] == 0 {
-			t.Errorf("no %s fault was injected; the soak tests nothing about it", k)
-		}
+		assert.NotZero(t, injected[k], "no %s fault was injected; the soak tests nothing about it", k)
 	}
 	t.Logf("faults injected: %v", injected)
 }
@@ -416,23 +375,15 @@ func TestFaultSoak(t *testing.T) {
 // the other, so nothing of the old value is left.
 func TestOneValueTwoRecords(t *testing.T) {
 	e := newEnv(t)
-	if err := e.fake.AddDomain("example.com", "", 3600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, e.fake.AddDomain("example.com", "", 3600))
 	for _, rdata := range []string{"mail.example.com", "mail.example.com."} {
-		if err := e.fake.AddRecord("example.com", fake.Record{Name: "", Type: "MX 10", RData: rdata}); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, e.fake.AddRecord("example.com", fake.Record{Name: "", Type: "MX 10", RData: rdata}))
 	}
-	if rs := mustRead(t, e.p, "example.com").Find("@", "MX"); rs == nil || len(rs.Values) != 1 {
-		t.Fatalf("two spellings of one value read as %+v", rs)
-	}
+	rs := mustRead(t, e.p, "example.com").Find("@", "MX")
+	require.NotNil(t, rs)
+	require.Equal(t, []string{"10 mail.example.com."}, rs.Values, "two spellings of one value")
 	e.fake.Faults().ResetCounts()
 	syncZone(t, e.p, desired(t, "example.com", 3600, set{"@", "MX", []string{"10 mx.example.com."}}))
-	if diff := cmp.Diff(map[string]int{"PUT /dns/{domain}/record": 1, "DELETE /dns/{domain}/record": 1}, changes(e)); diff != "" {
-		t.Fatalf("calls (-want +got):\n%s", diff)
-	}
-	if got := wireState(t, e, "example.com"); !slices.Equal(got, []string{"|MX 10|mx.example.com"}) {
-		t.Fatalf("records at the API: %q", got)
-	}
+	assert.Empty(t, cmp.Diff(map[string]int{"PUT /dns/{domain}/record": 1, "DELETE /dns/{domain}/record": 1}, changes(e)), "calls (-want +got)")
+	assert.Empty(t, cmp.Diff([]string{"|MX 10|mx.example.com"}, wireState(t, e, "example.com")), "records at the API (-want +got)")
 }

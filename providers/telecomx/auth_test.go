@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/zonesync/zonesync/providers"
 )
 
@@ -29,21 +32,15 @@ func TestSession(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
 			seedExample(t, e)
-			if _, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{}); err != nil {
-				t.Fatal(err)
-			}
+			_, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{})
+			require.NoError(t, err)
 			for _, gap := range tc.gaps {
 				e.clock.Advance(gap)
-				if _, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{}); err != nil {
-					t.Fatalf("read after %v idle: %v", gap, err)
-				}
+				_, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{})
+				require.NoError(t, err, "read after %v idle", gap)
 			}
-			if n := e.fake.Faults().Calls("POST /auth/login"); n != tc.wantLogins {
-				t.Errorf("%d logins, want %d", n, tc.wantLogins)
-			}
-			if n := e.fake.Faults().Calls("GET /dns/{domain}"); n != tc.wantGets {
-				t.Errorf("%d GET /dns/{domain}, want %d", n, tc.wantGets)
-			}
+			assert.Equal(t, tc.wantLogins, e.fake.Faults().Calls("POST /auth/login"), "logins")
+			assert.Equal(t, tc.wantGets, e.fake.Faults().Calls("GET /dns/{domain}"), "GET /dns/{domain}")
 		})
 	}
 }
@@ -54,21 +51,13 @@ func TestRenewOnceThenFail(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	seedExample(t, e)
-	if _, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	e.fake.SetTokenIdle(0) // every token is expired by the time it is used
 	_, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{})
-	want := `telecomx: GET /dns/example.com: 401 expired "Session has expired, please login" (after logging in again)`
-	if err == nil || err.Error() != want {
-		t.Fatalf("error %v, want %s", err, want)
-	}
-	if n := e.fake.Faults().Calls("POST /auth/login"); n != 2 {
-		t.Errorf("%d logins, want 2 (the first, and one renewal)", n)
-	}
-	if n := e.fake.Faults().Calls("GET /dns/{domain}"); n != 3 {
-		t.Errorf("%d GET /dns/{domain}, want 3 (ok, refused, refused after renewal)", n)
-	}
+	require.NoError(t, err)
+	e.fake.SetTokenIdle(0) // every token is expired by the time it is used
+	_, err = e.p.ReadZone(ctx, "example.com", providers.ReadOptions{})
+	assert.EqualError(t, err, `telecomx: GET /dns/example.com: 401 expired "Session has expired, please login" (after logging in again)`)
+	assert.Equal(t, 2, e.fake.Faults().Calls("POST /auth/login"), "logins: the first, and one renewal")
+	assert.Equal(t, 3, e.fake.Faults().Calls("GET /dns/{domain}"), "GET /dns/{domain}: ok, refused, refused after renewal")
 }
 
 // TestConcurrentRenewal: calls that find the session expired at the same
@@ -77,9 +66,8 @@ func TestConcurrentRenewal(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	seedExample(t, e)
-	if _, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{})
+	require.NoError(t, err)
 	e.clock.Advance(time.Hour)
 	var wg sync.WaitGroup
 	errs := make([]error, 8)
@@ -92,13 +80,9 @@ func TestConcurrentRenewal(t *testing.T) {
 	}
 	wg.Wait()
 	for _, err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 	}
-	if n := e.fake.Faults().Calls("POST /auth/login"); n != 2 {
-		t.Fatalf("%d logins, want 2", n)
-	}
+	assert.Equal(t, 2, e.fake.Faults().Calls("POST /auth/login"), "logins")
 }
 
 // TestLongLivedToken: a configured token is sent as it is and never
@@ -108,12 +92,9 @@ func TestLongLivedToken(t *testing.T) {
 	seedExample(t, e)
 	p := tokenProvider(t, e, testToken)
 	for range 3 {
-		if _, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{}); err != nil {
-			t.Fatal(err)
-		}
+		_, err := p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
+		require.NoError(t, err)
 		e.clock.Advance(time.Hour)
 	}
-	if n := e.fake.Faults().Calls("POST /auth/login"); n != 0 {
-		t.Fatalf("%d logins with a long-lived token, want 0", n)
-	}
+	assert.Zero(t, e.fake.Faults().Calls("POST /auth/login"), "logins with a long-lived token")
 }

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/redact"
 )
@@ -59,83 +58,39 @@ func (r *request) describe() string {
 	return s
 }
 
-// call sends r, retrying transient failures. landed, when set, is asked
-// before a retry of a call that may have reached the server: if the first
-// try took effect after all, the call is done and is not sent again.
-func (c *Client) call(ctx context.Context, r *request, out any, landed func(context.Context) (bool, error)) error {
-	maybeSent, tries := false, 0
-	err := c.http.Retry(ctx, func() error {
-		if tries++; tries > 1 {
-			providers.Logf(ctx, "telecomx: %s %s: trying again after a transient failure", r.method, r.path)
-		}
-		if maybeSent && landed != nil {
-			done, err := landed(ctx)
-			if err != nil {
-				return &checkError{call: r.describe(), err: err}
-			}
-			if done {
-				providers.Logf(ctx, "telecomx: %s %s: the earlier try took effect; not sending it again", r.method, r.path)
-				return nil
-			}
-		}
-		err := c.once(ctx, r, out)
-		var t *httpx.TransientError
-		var login *loginError
-		if errors.As(err, &t) && t.Sent && !errors.As(err, &login) {
-			maybeSent = true
-		}
-		return err
-	})
-	if err == nil {
-		return nil
+// call sends a request that changes nothing (a read), retrying transient
+// failures.
+func (c *Client) call(ctx context.Context, r *request, out any) error {
+	return c.scrub(c.http.Retry(ctx, func() error { return c.once(ctx, r, out) }))
+}
+
+// change sends a request that changes something, through the one
+// late-commit protocol (httpx.Client.Change): landed, when set, is asked
+// before a retry of a try that may have reached the server, and before
+// the call fails, so that a change that took effect is never sent again
+// nor reported failed. A change that may have taken effect unconfirmed
+// fails as providers.OutcomeUnknown. Its log lines name the call by
+// method and path, never the record.
+func (c *Client) change(ctx context.Context, r *request, out any, landed httpx.Landed) error {
+	name := "telecomx: " + r.method + " " + r.path
+	return c.scrub(c.http.Change(ctx, name, func(ctx context.Context) error { return c.once(ctx, r, out) }, landed))
+}
+
+// loginFailed marks the failure of a login made for a request as one that
+// never sent the request: it cannot have taken effect, so no check follows
+// it and it is never reported as a change of unknown outcome. A transient
+// failure stays transient, so the request is tried again.
+func loginFailed(err error) error {
+	var t *httpx.TransientError
+	if errors.As(err, &t) {
+		return &httpx.TransientError{Err: err, RetryAfter: t.RetryAfter}
 	}
-	// unsure is whether a change may have been made although the call
-	// failed: its last try went out without an answer, or, for a call
-	// that is checked, an earlier one did and the check cannot be made.
-	var login *loginError
-	unsure := httpx.Sent(err) && !errors.As(err, &login)
-	if maybeSent && landed != nil {
-		unsure = true
-		if ctx.Err() == nil {
-			// A try that reached the server may have taken effect after
-			// the check before the next try: the API then refuses the
-			// repeat (409 for a second create, 404 for a change of a
-			// record already changed). When the state is what the call
-			// wanted, it succeeded.
-			done, cerr := landed(ctx)
-			if cerr == nil && done {
-				providers.Logf(ctx, "telecomx: %s %s: an earlier try took effect late; the repeat's refusal is its success", r.method, r.path)
-				return nil
-			}
-			unsure = cerr != nil
-		}
-	}
-	err = c.scrub(err)
-	if unsure && r.method != http.MethodGet {
-		return providers.OutcomeUnknown(err)
+	var i *httpx.InterruptedError
+	if errors.As(err, &i) {
+		return &httpx.InterruptedError{Err: err}
 	}
 	return err
 }
-
-// checkError is a failure to find out whether an earlier try of a change
-// took effect; it stays transient when its cause is, so the retries go on.
-type checkError struct {
-	call string
-	err  error
-}
-
-func (e *checkError) Error() string {
-	return "telecomx: " + e.call + ": checking whether an earlier try took effect: " + strings.TrimPrefix(e.err.Error(), "telecomx: ")
-}
-
-func (e *checkError) Unwrap() error { return e.err }
-
-// loginError is a failed login before r was sent (or after it was refused):
-// r itself cannot have taken effect.
-type loginError struct{ err error }
-
-func (e *loginError) Error() string { return e.err.Error() }
-func (e *loginError) Unwrap() error { return e.err }
 
 // once sends r once, logging in first when needed and again, once, when
 // the API says the session expired.
@@ -144,7 +99,7 @@ func (c *Client) once(ctx context.Context, r *request, out any) error {
 	if !r.noAuth {
 		var err error
 		if token, err = c.auth.token(ctx); err != nil {
-			return &loginError{err}
+			return loginFailed(err)
 		}
 	}
 	resp, err := c.send(ctx, r, token)
@@ -154,7 +109,7 @@ func (c *Client) once(ctx context.Context, r *request, out any) error {
 	if err == nil && resp.Status == http.StatusUnauthorized && !r.noAuth && c.auth.canRenew() &&
 		(errorCode(resp.Body) == "expired" || c.auth.current() != token) {
 		if token, err = c.auth.renew(ctx, token); err != nil {
-			return &loginError{err}
+			return loginFailed(err)
 		}
 		renewed = true
 		resp, err = c.send(ctx, r, token)

@@ -1,10 +1,12 @@
 package telecomx
 
 import (
-	"reflect"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
@@ -17,9 +19,7 @@ func build(t *testing.T, entry string) (providers.Provider, error) {
 	t.Helper()
 	data := "providers:\n  tx:\n    type: telecomx\n" + entry
 	cfg, err := config.Parse("zonesync.yaml", []byte(data), func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatalf("ParseConfig: %v", err)
-	}
+	require.NoError(t, err, "config.Parse")
 	return providers.New(cfg.Providers["tx"])
 }
 
@@ -54,21 +54,14 @@ func TestFactory(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := build(t, tc.entry)
 			if tc.want == "" {
-				if err != nil {
-					t.Fatalf("error %v, want none", err)
-				}
-				if _, ok := p.(*Provider); !ok {
-					t.Fatalf("factory built %T", p)
-				}
+				require.NoError(t, err)
+				assert.IsType(t, &Provider{}, p, "the factory's provider")
 				return
 			}
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("error %v, want %q", err, tc.want)
-			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
 			for _, secret := range []string{"tok-123", "pw-123"} {
-				if strings.Contains(err.Error(), secret) {
-					t.Fatalf("error %q shows a credential", err)
-				}
+				assert.NotContains(t, err.Error(), secret, "the error shows a credential")
 			}
 		})
 	}
@@ -78,34 +71,24 @@ func TestFactory(t *testing.T) {
 // API, the guessed rate limit, the default timeout.
 func TestFactoryDefaults(t *testing.T) {
 	p, err := build(t, "    token: tok-12345\n")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c := p.(*Provider).client
-	if c.base != DefaultEndpoint {
-		t.Errorf("base %q, want %q", c.base, DefaultEndpoint)
-	}
-	if got := float64(c.http.Limiter.Limit()); got != DefaultRequestsPerSecond || c.http.Limiter.Burst() != DefaultBurst {
-		t.Errorf("rate limit %v/s burst %d, want %v/s burst %d", got, c.http.Limiter.Burst(), DefaultRequestsPerSecond, DefaultBurst)
-	}
-	if c.http.HTTP.Timeout != DefaultTimeout {
-		t.Errorf("timeout %v, want %v", c.http.HTTP.Timeout, DefaultTimeout)
-	}
+	assert.Equal(t, DefaultEndpoint, c.base, "base")
+	assert.Equal(t, float64(DefaultRequestsPerSecond), float64(c.http.Limiter.Limit()), "rate limit")
+	assert.Equal(t, DefaultBurst, c.http.Limiter.Burst(), "burst")
+	assert.Equal(t, DefaultTimeout, c.http.HTTP.Timeout, "timeout")
 	p, err = build(t, "    token: tok-12345\n    endpoint: http://127.0.0.1:1/api/\n    requests_per_second: 2\n    burst: 7\n    timeout: 1500ms\n")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c = p.(*Provider).client
-	if c.base != "http://127.0.0.1:1/api" || float64(c.http.Limiter.Limit()) != 2 || c.http.Limiter.Burst() != 7 || c.http.HTTP.Timeout != 1500*time.Millisecond {
-		t.Errorf("settings not applied: base %q rate %v burst %d timeout %v", c.base, c.http.Limiter.Limit(), c.http.Limiter.Burst(), c.http.HTTP.Timeout)
-	}
+	assert.Equal(t, "http://127.0.0.1:1/api", c.base, "base")
+	assert.Equal(t, float64(2), float64(c.http.Limiter.Limit()), "rate limit")
+	assert.Equal(t, 7, c.http.Limiter.Burst(), "burst")
+	assert.Equal(t, 1500*time.Millisecond, c.http.HTTP.Timeout, "timeout")
 }
 
 func TestCapabilities(t *testing.T) {
 	p, err := New(Settings{Token: "t"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want := model.Capabilities{
 		RecordTypes: []string{"A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"},
 		ZoneTTL:     true,
@@ -116,9 +99,7 @@ func TestCapabilities(t *testing.T) {
 		EmptyTXT:    true,
 		RootTarget:  true,
 	}
-	if got := p.Capabilities(); !reflect.DeepEqual(got, want) {
-		t.Fatalf("Capabilities = %+v, want %+v", got, want)
-	}
+	assert.Empty(t, cmp.Diff(want, p.Capabilities()), "Capabilities (-want +got)")
 }
 
 // TestValidation loads zone specs against the provider's capabilities: a
@@ -126,13 +107,9 @@ func TestCapabilities(t *testing.T) {
 // are rejected at validate time, naming the record and the provider.
 func TestValidation(t *testing.T) {
 	cfg, err := config.Parse("zonesync.yaml", []byte("providers:\n  tx:\n    type: telecomx\n    token: tok-12345\n"), func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	set, err := providers.Open(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, tc := range []struct {
 		name, records, want string
 	}{
@@ -145,22 +122,16 @@ func TestValidation(t *testing.T) {
 			data := "zone: example.com\nprovider: tx\nttl: 3600\nrecords:\n" + tc.records
 			_, err := spec.ParseZone("zones/example.com.yaml", []byte(data), cfg, set.Capabilities)
 			if tc.want == "" {
-				if err != nil {
-					t.Fatalf("error %v, want none", err)
-				}
+				require.NoError(t, err)
 				return
 			}
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("error %v, want %q", err, tc.want)
-			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
 	_, err = spec.ParseZone("z.yaml", []byte("zone: example.com\nprovider: tx\nttl: 30\n"), cfg, set.Capabilities)
-	if err == nil || !strings.Contains(err.Error(), "minimum TTL 60") {
-		t.Fatalf("a zone ttl under the guessed minimum: error %v", err)
-	}
+	require.Error(t, err, "a zone ttl under the guessed minimum")
+	assert.Contains(t, err.Error(), "minimum TTL 60")
 	_, err = spec.ParseZone("z.yaml", []byte("zone: example.com\nprovider: tx\nsoa: {refresh: 7200}\n"), cfg, set.Capabilities)
-	if err == nil {
-		t.Fatal("a soa section was accepted for a provider without SOA fields")
-	}
+	assert.Error(t, err, "a soa section was accepted for a provider without SOA fields")
 }

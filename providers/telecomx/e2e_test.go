@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/zonesync/zonesync/apply"
 	zsconfig "github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/plan"
@@ -40,27 +43,17 @@ func project(t *testing.T, e *env, specs map[string]string) (*zsconfig.Config, *
 	dir := t.TempDir()
 	config := "providers:\n  tx:\n    type: telecomx\n    username: ${TX_USER}\n    password: ${TX_PASSWORD}\n" +
 		"    endpoint: " + e.srv.URL + "\n    requests_per_second: 1000\n    burst: 100\nzones: zones\n"
-	if err := os.MkdirAll(filepath.Join(dir, "zones"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "zonesync.yaml"), []byte(config), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "zones"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "zonesync.yaml"), []byte(config), 0o644))
 	for name, body := range specs {
-		if err := os.WriteFile(filepath.Join(dir, "zones", name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "zones", name), []byte(body), 0o644))
 	}
 	t.Setenv("TX_USER", testUser)
 	t.Setenv("TX_PASSWORD", testPassword)
 	cfg, err := zsconfig.Load(filepath.Join(dir, "zonesync.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	set, err := providers.Open(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return cfg, set
 }
 
@@ -69,9 +62,7 @@ func runPlan(t *testing.T, prep *apply.Prepared) {
 	rep := apply.Run(context.Background(), prep, apply.RunOptions{Concurrency: 2})
 	for _, z := range rep.Zones {
 		for _, r := range z.Results {
-			if r.Status != apply.OK {
-				t.Fatalf("%s: operation %d %s %s %s: %s %s", z.Zone, r.Seq, r.Action, r.Name, r.Type, r.Status, r.Error)
-			}
+			require.Equal(t, apply.OK, r.Status, "%s: operation %d %s %s %s: %s", z.Zone, r.Seq, r.Action, r.Name, r.Type, r.Error)
 		}
 	}
 }
@@ -85,69 +76,44 @@ func TestEndToEnd(t *testing.T) {
 	e := newEnv(t)
 	cfg, set := project(t, e, map[string]string{"example.com.yaml": e2eSpec})
 	prep, err := apply.Prepare(ctx, cfg, set, apply.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ops := prep.Plan.Zones[0].Operations
-	if ops[0].Action != plan.CreateZone || len(ops) != 9 {
-		t.Fatalf("first plan: %d operations starting with %s, want create_zone and 8 creates", len(ops), ops[0].Action)
-	}
+	require.Len(t, ops, 9, "first plan: create_zone and 8 creates")
+	require.Equal(t, plan.CreateZone, ops[0].Action, "first plan's first operation")
 	runPlan(t, prep)
-	if d, _ := e.fake.Domain("example.com"); d.TTL != 3600 || len(d.Records) != 12 {
-		t.Fatalf("after apply the fake holds ttl %d and %d records, want 3600 and 12", d.TTL, len(d.Records))
-	}
-	if prep, err = apply.Prepare(ctx, cfg, set, apply.Options{}); err != nil || !prep.Plan.Empty() {
-		t.Fatalf("second plan: %v, empty %v", err, prep != nil && prep.Plan.Empty())
-	}
+	d, _ := e.fake.Domain("example.com")
+	assert.Equal(t, int64(3600), d.TTL, "the fake's ttl after apply")
+	assert.Len(t, d.Records, 12, "the fake's records after apply")
+	prep, err = apply.Prepare(ctx, cfg, set, apply.Options{})
+	require.NoError(t, err, "second plan")
+	require.True(t, prep.Plan.Empty(), "second plan is empty")
 
 	// A change, planned to a file and applied from it.
 	changed := strings.Replace(e2eSpec, "ttl: 3600", "ttl: 600", 1)
 	changed = strings.Replace(changed, "[192.0.2.1, 192.0.2.2]", "[192.0.2.1, 192.0.2.3]", 1)
-	if err := os.WriteFile(filepath.Join(cfg.ZonesDir, "example.com.yaml"), []byte(changed), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(filepath.Join(cfg.ZonesDir, "example.com.yaml"), []byte(changed), 0o644))
 	prep, err = apply.Prepare(ctx, cfg, set, apply.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var file bytes.Buffer
-	if err := plan.WriteJSON(&file, prep.Plan); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, plan.WriteJSON(&file, prep.Plan))
 	saved, err := plan.Decode(&file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	e.fake.Faults().ResetCounts()
 	prep, err = apply.PrepareSaved(ctx, cfg, set, saved, apply.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	runPlan(t, prep)
-	if got := changes(e); len(got) != 2 || got["POST /dns/{domain}"] != 1 || got["PUT /dns/{domain}/record"] != 1 {
-		t.Fatalf("the change took calls %v, want one TTL update and one PUT", got)
-	}
+	assert.Equal(t, map[string]int{"POST /dns/{domain}": 1, "PUT /dns/{domain}/record": 1}, changes(e), "the change: one TTL update and one PUT")
 
 	// Import: the live zone written as a spec loads back to the same zone.
 	p, _ := set.Get("tx")
 	live, err := p.ReadZone(ctx, "example.com", providers.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	live.Provider = "tx"
 	data, err := spec.Marshal(live, p.Capabilities().ZoneTTL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	imported, err := spec.ParseZone("imported/example.com.yaml", data, cfg, set.Capabilities)
-	if err != nil {
-		t.Fatalf("the imported spec does not load: %v\n%s", err, data)
-	}
+	require.NoError(t, err, "the imported spec does not load:\n%s", data)
 	want, err := spec.ParseZone("changed/example.com.yaml", []byte(changed), cfg, set.Capabilities)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if imported.Digest() != want.Digest() {
-		t.Fatalf("imported spec differs from the applied one:\n%s", data)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, want.Digest(), imported.Digest(), "the imported spec differs from the applied one:\n%s", data)
 }

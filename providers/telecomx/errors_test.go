@@ -2,13 +2,15 @@ package telecomx
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
@@ -20,9 +22,7 @@ import (
 func seedExample(t *testing.T, e *env) {
 	t.Helper()
 	z := &model.Zone{Name: "example.com", TTL: 3600, Records: []*model.RecordSet{{Name: "www", Type: "A", TTL: 3600, Values: []string{"192.0.2.1"}}}}
-	if err := e.fake.Seed(z); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, e.fake.Seed(z))
 }
 
 // TestDocumentedErrors triggers every error the API notes document (and the
@@ -39,18 +39,14 @@ func TestDocumentedErrors(t *testing.T) {
 		// GET /dns/DOMAIN
 		{"get not_found", func(t *testing.T, e *env) error {
 			_, err := e.p.ReadZone(ctx, "missing.example", providers.ReadOptions{})
-			if !errors.Is(err, providers.ErrZoneNotFound) {
-				t.Errorf("error %v does not wrap ErrZoneNotFound", err)
-			}
+			assert.ErrorIs(t, err, providers.ErrZoneNotFound)
 			return err
 		}, `telecomx: GET /dns/missing.example: 404 not_found "DNS not found"`},
 		{"get internal_error", func(t *testing.T, e *env) error {
 			loggedIn(t, e)
 			e.fake.Faults().Script(faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError)
 			_, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{})
-			if errors.Is(err, providers.ErrZoneNotFound) {
-				t.Errorf("a server error reads as a missing zone")
-			}
+			assert.NotErrorIs(t, err, providers.ErrZoneNotFound, "a server error reads as a missing zone")
 			return err
 		}, `telecomx: GET /dns/example.com: 500 internal_error "Internal error" (after 5 attempts)`},
 		// POST /dns/DOMAIN/record
@@ -82,7 +78,7 @@ func TestDocumentedErrors(t *testing.T) {
 			`telecomx: PUT /dns/example.com/record www A 192.0.2.1 -> bogus: 422 rData "Data is invalid"`},
 		{"update previous", func(t *testing.T, e *env) error {
 			r := &request{method: http.MethodPut, path: recordPath("example.com"), body: map[string]string{"new": "192.0.2.2"}}
-			return e.p.client.call(ctx, r, nil, nil)
+			return e.p.client.change(ctx, r, nil, nil)
 		}, `telecomx: PUT /dns/example.com/record: 422 previous "Previous record missing"`},
 		{"update access_denied", func(t *testing.T, e *env) error {
 			return viewer(t, e).client.UpdateRecord(ctx, "example.com", www, "192.0.2.2")
@@ -117,9 +113,7 @@ func TestDocumentedErrors(t *testing.T) {
 		},
 			`telecomx: POST /dns example.com: 409 _id "DNS already exists"`},
 		{"create domain of another customer", func(t *testing.T, e *env) error {
-			if err := e.fake.AddDomain("taken.example", "eeeeeeeeeeeeeeeeeeeeeeee", 3600); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, e.fake.AddDomain("taken.example", "eeeeeeeeeeeeeeeeeeeeeeee", 3600))
 			_, err := e.p.client.CreateDomain(ctx, "taken.example", "", 3600)
 			return err
 		}, `telecomx: POST /dns taken.example: 403 dns "Unable to create DNS"`},
@@ -141,7 +135,7 @@ func TestDocumentedErrors(t *testing.T) {
 		{"list limit", func(t *testing.T, e *env) error { _, err := e.p.client.listPage(ctx, 0, 501, false, ""); return err },
 			`telecomx: GET /dns: 422 limit "Limit is invalid"`},
 		{"list url", func(t *testing.T, e *env) error {
-			return e.p.client.call(ctx, &request{method: http.MethodGet, path: "/dns", query: url.Values{"offset": {"abc"}}}, nil, nil)
+			return e.p.client.call(ctx, &request{method: http.MethodGet, path: "/dns", query: url.Values{"offset": {"abc"}}}, nil)
 		}, `telecomx: GET /dns: 400 url "URL could not be parsed"`},
 		// 401s any call can answer.
 		{"credentials_invalid", func(t *testing.T, e *env) error {
@@ -161,11 +155,10 @@ func TestDocumentedErrors(t *testing.T) {
 			return err
 		}, `telecomx: GET /dns/example.com: 401 invalid_token "Please login"`},
 		{"ip not authenticated", func(t *testing.T, e *env) error {
-			if _, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{}); err != nil {
-				t.Fatal(err)
-			}
-			e.watch(func(r *http.Request) { r.RemoteAddr = "198.51.100.7:40000" })
 			_, err := e.p.ReadZone(ctx, "example.com", providers.ReadOptions{})
+			require.NoError(t, err)
+			e.watch(func(r *http.Request) { r.RemoteAddr = "198.51.100.7:40000" })
+			_, err = e.p.ReadZone(ctx, "example.com", providers.ReadOptions{})
 			return err
 		}, `telecomx: GET /dns/example.com: 401 invalid_token "IP address not authenticated"`},
 		{"expired long-lived token", func(t *testing.T, e *env) error {
@@ -186,13 +179,7 @@ func TestDocumentedErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
 			seedExample(t, e)
-			err := tc.call(t, e)
-			if err == nil {
-				t.Fatalf("no error, want %s", tc.want)
-			}
-			if err.Error() != tc.want {
-				t.Fatalf("error\n got %s\nwant %s", err, tc.want)
-			}
+			assert.EqualError(t, tc.call(t, e), tc.want)
 		})
 	}
 }
@@ -200,9 +187,8 @@ func TestDocumentedErrors(t *testing.T) {
 // loggedIn makes the env's provider log in, so that scripted faults hit the call under test.
 func loggedIn(t *testing.T, e *env) {
 	t.Helper()
-	if _, err := e.p.client.auth.token(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	_, err := e.p.client.auth.token(context.Background())
+	require.NoError(t, err, "login")
 }
 
 // viewer returns a provider logged in as a VIEWER of the default customer.
@@ -224,9 +210,7 @@ func loginRaw(t *testing.T, e *env) string {
 	c := e.p.client
 	var ans loginAnswer
 	r := &request{method: http.MethodPost, path: "/auth/login", body: loginBody{Username: testUser, Password: testPassword}, noAuth: true}
-	if err := c.once(context.Background(), r, &ans); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, c.once(context.Background(), r, &ans), "login")
 	return ans.Token
 }
 
@@ -236,15 +220,14 @@ func TestViewerCanList(t *testing.T) {
 	seedExample(t, e)
 	v := viewer(t, e)
 	ctx := context.Background()
-	if zones, err := v.ListZones(ctx); err != nil || len(zones) != 1 {
-		t.Fatalf("viewer ListZones = %v, %v", zones, err)
-	}
-	if _, err := v.ReadZone(ctx, "example.com", providers.ReadOptions{}); err != nil {
-		t.Fatalf("viewer ReadZone: %v", err)
-	}
-	if _, err := v.client.SetTTL(ctx, "example.com", 600); err == nil || !strings.Contains(err.Error(), "403 access_denied") {
-		t.Fatalf("viewer SetTTL: %v", err)
-	}
+	zones, err := v.ListZones(ctx)
+	require.NoError(t, err, "viewer ListZones")
+	assert.Equal(t, []string{"example.com"}, zones)
+	_, err = v.ReadZone(ctx, "example.com", providers.ReadOptions{})
+	require.NoError(t, err, "viewer ReadZone")
+	_, err = v.client.SetTTL(ctx, "example.com", 600)
+	require.Error(t, err, "viewer SetTTL")
+	assert.Contains(t, err.Error(), "403 access_denied")
 }
 
 // TestRetryAfterHonoured: a 429's Retry-After is the wait before the retry.
@@ -261,12 +244,9 @@ func TestRetryAfterHonoured(t *testing.T) {
 	}
 	loggedIn(t, e)
 	e.fake.Faults().Script(faults.RateLimit)
-	if _, err := e.p.ReadZone(context.Background(), "example.com", providers.ReadOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if len(waits) != 1 || waits[0] != time.Second {
-		t.Fatalf("waits %v, want one of 1s (the fake's Retry-After)", waits)
-	}
+	_, err := e.p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, []time.Duration{time.Second}, waits, "one wait, of the fake's Retry-After")
 }
 
 // TestParseAPIError reads the envelope's variants: one error, a list, and
@@ -281,8 +261,6 @@ func TestParseAPIError(t *testing.T) {
 		{"<html>\n<body>Not Found</body></html>", `telecomx: GET /x: 404 "<html> <body>Not Found</body></html>"`},
 		{``, `telecomx: GET /x: 404`},
 	} {
-		if got := parseAPIError("GET", "/x", "", 404, []byte(tc.body)).Error(); got != tc.want {
-			t.Errorf("body %q:\n got %s\nwant %s", tc.body, got, tc.want)
-		}
+		assert.Equal(t, tc.want, parseAPIError("GET", "/x", "", 404, []byte(tc.body)).Error(), "body %q", tc.body)
 	}
 }

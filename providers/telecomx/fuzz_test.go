@@ -2,8 +2,10 @@ package telecomx
 
 import (
 	"encoding/json"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzFromWire: no record the API could hand back makes the reader panic,
@@ -24,15 +26,12 @@ func FuzzFromWire(f *testing.F) {
 		}
 		rec, err := toWire(n, typ, value)
 		if err != nil {
-			if !strings.Contains(err.Error(), "cannot hold") {
-				t.Fatalf("toWire(%s %s %q) after a read: %v", n, typ, value, err)
-			}
+			require.Contains(t, err.Error(), "cannot hold", "toWire(%s %s %q) after a read", n, typ, value)
 			return
 		}
 		n2, typ2, value2, err := fromWire("example.com", rec)
-		if err != nil || n2 != n || typ2 != typ || value2 != value {
-			t.Fatalf("read %s %s %q, wrote %+v, read back %s %s %q (%v)", n, typ, value, rec, n2, typ2, value2, err)
-		}
+		require.NoError(t, err, "read %s %s %q, wrote %+v", n, typ, value, rec)
+		require.Equal(t, []string{n, typ, value}, []string{n2, typ2, value2}, "read, wrote %+v, read back", rec)
 	})
 }
 
@@ -49,12 +48,10 @@ func FuzzAnswers(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var d Domain
 		if json.Unmarshal(body, &d) == nil {
-			_, _ = zoneModel("example.com", &d)
+			_, _, _ = zoneModel("example.com", &d)
 		}
 		var page listPage
 		_ = json.Unmarshal(body, &page)
-		if msg := parseAPIError("GET", "/dns", "", 500, body).Error(); strings.Contains(msg, "\n") {
-			t.Fatalf("error spans lines: %q", msg)
-		}
+		assert.NotContains(t, parseAPIError("GET", "/dns", "", 500, body).Error(), "\n", "the error spans lines")
 	})
 }

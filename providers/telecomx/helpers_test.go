@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/providers/httpx"
 	"github.com/zonesync/zonesync/providers/telecomx/fake"
 )
@@ -96,9 +97,7 @@ func (e *env) providerAt(t *testing.T, endpoint string, settings ...func(*Settin
 		f(&s)
 	}
 	p, err := New(s)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	require.NoError(t, err, "New")
 	fastRetries(p)
 	return p
 }

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"reflect"
-	"slices"
 	"sync"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestListZonesPaging reads 1,234 domains in pages of 500: three calls,
@@ -19,13 +21,9 @@ func TestListZonesPaging(t *testing.T) {
 	for i := range 1234 {
 		name := fmt.Sprintf("zone%04d.example", i)
 		want = append(want, name)
-		if err := e.fake.AddDomain(name, "", 3600); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, e.fake.AddDomain(name, "", 3600))
 	}
-	if err := e.fake.AddDomain("other-customer.example", "aaaaaaaaaaaaaaaaaaaaaaaa", 3600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, e.fake.AddDomain("other-customer.example", "aaaaaaaaaaaaaaaaaaaaaaaa", 3600))
 	var mu sync.Mutex
 	var pages []string
 	e.watch(func(r *http.Request) {
@@ -36,18 +34,10 @@ func TestListZonesPaging(t *testing.T) {
 		}
 	})
 	got, err := e.p.ListZones(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(got, want) {
-		t.Fatalf("ListZones returned %d zones (first %v), want the customer's %d", len(got), got[:min(3, len(got))], len(want))
-	}
-	if wantPages := []string{"0/500", "500/500", "1000/500"}; !slices.Equal(pages, wantPages) {
-		t.Fatalf("pages requested %v, want %v", pages, wantPages)
-	}
-	if n := e.fake.Faults().Calls("GET /dns"); n != 3 {
-		t.Fatalf("GET /dns called %d times, want 3", n)
-	}
+	require.NoError(t, err)
+	assert.Empty(t, cmp.Diff(want, got), "ListZones: the customer's zones (-want +got)")
+	assert.Equal(t, []string{"0/500", "500/500", "1000/500"}, pages, "pages requested")
+	assert.Equal(t, 3, e.fake.Faults().Calls("GET /dns"), "GET /dns calls")
 }
 
 // TestListCustomer sends the configured customer, and nothing when none is set.
@@ -55,53 +45,41 @@ func TestListCustomer(t *testing.T) {
 	const other = "bbbbbbbbbbbbbbbbbbbbbbbb"
 	e := newEnv(t, func(s *Settings) { s.Customer = other })
 	e.fake.AddCustomer(other, "")
-	if err := e.fake.AddDomain("theirs.example", other, 3600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, e.fake.AddDomain("theirs.example", other, 3600))
 	// The test user is an OWNER of another customer: no access.
-	if _, err := e.p.ListZones(context.Background()); err == nil || err.Error() != `telecomx: GET /dns: 403 access_denied "Insufficient access level"` {
-		t.Fatalf("ListZones of a foreign customer: %v", err)
-	}
+	_, err := e.p.ListZones(context.Background())
+	assert.EqualError(t, err, `telecomx: GET /dns: 403 access_denied "Insufficient access level"`, "ListZones of a foreign customer")
 	e.fake.AddUser("reseller@example.com", "pw", "cccccccccccccccccccccccc", "RESELLER")
 	e.fake.AddCustomer(other, "cccccccccccccccccccccccc")
 	reseller := e.provider(t, func(s *Settings) { s.Customer = other; s.Username = "reseller@example.com"; s.Password = "pw" })
 	got, err := reseller.ListZones(context.Background())
-	if err != nil || !slices.Equal(got, []string{"theirs.example"}) {
-		t.Fatalf("a reseller listing its sub-customer: %v, %v", got, err)
-	}
+	require.NoError(t, err, "a reseller listing its sub-customer")
+	assert.Equal(t, []string{"theirs.example"}, got, "a reseller listing its sub-customer")
 }
 
 // TestListForms reads the list both ways: condensed (records is a count,
 // ttl a string) and full (records and a numeric ttl).
 func TestListForms(t *testing.T) {
 	e := newEnv(t)
-	if err := e.fake.AddDomain("a.example", "", 600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, e.fake.AddDomain("a.example", "", 600))
 	for _, r := range []Record{{"", "A", "192.0.2.1"}, {"www", "CNAME", "a.example"}} {
-		if err := e.p.client.CreateRecord(context.Background(), "a.example", r); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, e.p.client.CreateRecord(context.Background(), "a.example", r))
 	}
 	ctx := context.Background()
 	condensed, err := e.p.client.ListDomains(ctx, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(condensed) != 1 {
-		t.Fatalf("condensed list: %+v", condensed)
-	}
-	if d := condensed[0]; d.ID != "a.example" || d.TTL != 600 || d.RecordCount != 2 || d.Full || d.Records != nil || d.Status != "OK" {
-		t.Fatalf("condensed domain read as %+v", d)
-	}
+	require.NoError(t, err)
+	want := []Domain{{ID: "a.example", TTL: 600, RecordCount: 2, Status: "OK"}}
+	assert.Empty(t, cmp.Diff(want, condensed), "condensed list (-want +got)")
 	full, err := e.p.client.ListDomains(ctx, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []Record{{"", "A", "192.0.2.1"}, {"www", "CNAME", "a.example"}}
-	if d := full[0]; d.ID != "a.example" || d.TTL != 600 || !d.Full || !reflect.DeepEqual(d.Records, want) || d.Serial < 2025031400 || d.Customer == "" || d.Product == "" {
-		t.Fatalf("full domain read as %+v", d)
-	}
+	require.NoError(t, err)
+	require.Len(t, full, 1, "full list")
+	d := full[0]
+	want = []Domain{{ID: "a.example", Customer: d.Customer, Product: d.Product, InvoicedUntil: d.InvoicedUntil, Serial: d.Serial, TTL: 600, Status: "OK",
+		Records: []Record{{"", "A", "192.0.2.1"}, {"www", "CNAME", "a.example"}}, RecordCount: 2, Full: true}}
+	assert.Empty(t, cmp.Diff(want, full), "full list (-want +got)")
+	assert.GreaterOrEqual(t, d.Serial, int64(2025031400), "serial")
+	assert.NotEmpty(t, d.Customer, "customer")
+	assert.NotEmpty(t, d.Product, "product")
 }
 
 // TestDomainJSON decodes the documented examples of both forms.
@@ -122,19 +100,13 @@ func TestDomainJSON(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var d Domain
-			if err := json.Unmarshal([]byte(tc.json), &d); err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(d, tc.want) {
-				t.Fatalf("decoded %+v\nwant    %+v", d, tc.want)
-			}
+			require.NoError(t, json.Unmarshal([]byte(tc.json), &d))
+			assert.Empty(t, cmp.Diff(tc.want, d), "decoded (-want +got)")
 		})
 	}
 	for _, bad := range []string{`{"_id":"x","ttl":"soon"}`, `{"_id":"x","records":"many"}`, `{"_id":"x","records":[1]}`} {
 		var d Domain
-		if err := json.Unmarshal([]byte(bad), &d); err == nil {
-			t.Errorf("%s decoded without error: %+v", bad, d)
-		}
+		assert.Error(t, json.Unmarshal([]byte(bad), &d), "%s decoded without error: %+v", bad, d)
 	}
 }
 
@@ -153,7 +125,6 @@ func TestListStopsOnShortTotal(t *testing.T) {
 			fmt.Fprint(w, `{"offset":1,"limit":500,"total":3,"dns":[]}`)
 		}
 	})
-	if zones, err := p.ListZones(context.Background()); err == nil {
-		t.Fatalf("ListZones = %v, want an error", zones)
-	}
+	zones, err := p.ListZones(context.Background())
+	assert.Error(t, err, "ListZones = %v", zones)
 }

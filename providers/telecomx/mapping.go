@@ -1,7 +1,6 @@
 package telecomx
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -163,19 +162,20 @@ func sameRecord(zone string, a, b Record) bool {
 	return err1 == nil && err2 == nil && an == bn && at == bt && av == bv
 }
 
-// zoneModel turns a full DNS object into the model. Every record set gets
-// the zone TTL; IDs keep, for each value, the records as the API spells
-// them, since a record is addressed by exactly those three fields.
-func zoneModel(zone string, d *Domain) (*model.Zone, error) {
+// zoneModel turns a full DNS object into the model, and the records that
+// hold each value, as the API spells them, for the provider's index (a
+// record is addressed by exactly those three fields). Every record set
+// gets the zone TTL.
+func zoneModel(zone string, d *Domain) (*model.Zone, zoneRecords, error) {
 	ttl := uint32(DefaultZoneTTL)
 	if d.TTL > 0 && d.TTL <= 1<<31-1 {
 		ttl = uint32(d.TTL)
 	} else if d.TTL != 0 {
-		return nil, fmt.Errorf("telecomx: GET %s: ttl %d is out of range", domainPath(zone), d.TTL)
+		return nil, nil, fmt.Errorf("telecomx: GET %s: ttl %d is out of range", domainPath(zone), d.TTL)
 	}
 	z := &model.Zone{Name: zone, Mode: model.Master, TTL: ttl}
-	sets := map[string]*model.RecordSet{}
-	wire := map[string]map[string][]Record{}
+	sets := map[setKey]*model.RecordSet{}
+	wire := zoneRecords{}
 	for _, r := range d.Records {
 		if !managedType(r.Type) {
 			// A type this provider does not manage: left alone, never in a
@@ -184,55 +184,29 @@ func zoneModel(zone string, d *Domain) (*model.Zone, error) {
 		}
 		name, rrtype, value, err := fromWire(zone, r)
 		if err != nil {
-			return nil, fmt.Errorf("telecomx: GET %s: record %s: %v", domainPath(zone), describeRecord(r), err)
+			return nil, nil, fmt.Errorf("telecomx: GET %s: record %s: %v", domainPath(zone), describeRecord(r), err)
 		}
-		key := name + " " + rrtype
+		key := setKey{name, rrtype}
 		rs := sets[key]
 		if rs == nil {
-			rs = &model.RecordSet{Name: name, Type: rrtype, TTL: ttl, IDs: map[string]string{}}
+			rs = &model.RecordSet{Name: name, Type: rrtype, TTL: ttl}
 			sets[key] = rs
-			wire[key] = map[string][]Record{}
 			z.Records = append(z.Records, rs)
 		}
 		rs.Values = append(rs.Values, value)
-		wire[key][value] = append(wire[key][value], r)
+		wire.add(key, value, r)
 	}
-	for key, rs := range sets {
+	for _, rs := range z.Records {
 		rs.SetValues(rs.Values)
-		for value, recs := range wire[key] {
-			rs.IDs[value] = encodeIDs(recs)
-		}
 	}
 	z.SortRecords()
-	return z, nil
+	return z, wire, nil
 }
 
 // managedType reports whether a wire type ("A", "MX 10") is one of RecordTypes.
 func managedType(wireType string) bool {
 	f := strings.Fields(wireType)
 	return len(f) > 0 && slices.Contains(RecordTypes, strings.ToUpper(f[0]))
-}
-
-// encodeIDs keeps the API's records of one value in RecordSet.IDs.
-func encodeIDs(recs []Record) string {
-	b, _ := json.Marshal(recs) // a slice of strings always encodes
-	return string(b)
-}
-
-// wireRecords returns the API's records holding value: those read with the
-// live zone, or, for a value zonesync did not read, the record it would write.
-func wireRecords(rs *model.RecordSet, name, rrtype, value string) ([]Record, error) {
-	if rs != nil {
-		var recs []Record
-		if id, ok := rs.IDs[value]; ok && json.Unmarshal([]byte(id), &recs) == nil && len(recs) > 0 {
-			return recs, nil
-		}
-	}
-	rec, err := toWire(name, rrtype, value)
-	if err != nil {
-		return nil, err
-	}
-	return []Record{rec}, nil
 }
 
 // isNotFound reports whether err says the domain does not exist.

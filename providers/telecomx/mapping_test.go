@@ -1,19 +1,21 @@
 package telecomx
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/zonesync/zonesync/model"
+	"github.com/zonesync/zonesync/plan"
 )
 
 func canon(t *testing.T, rrtype, value string) string {
 	t.Helper()
 	c, err := model.CanonicalValue(rrtype, value)
-	if err != nil {
-		t.Fatalf("CanonicalValue(%s, %q): %v", rrtype, value, err)
-	}
+	require.NoError(t, err, "CanonicalValue(%s, %q)", rrtype, value)
 	return c
 }
 
@@ -39,20 +41,12 @@ func TestToWire(t *testing.T) {
 	} {
 		t.Run(tc.rrtype+" "+tc.value[:min(len(tc.value), 20)], func(t *testing.T) {
 			got, err := toWire(tc.name, tc.rrtype, canon(t, tc.rrtype, tc.value))
-			if err != nil {
-				t.Fatalf("toWire: %v", err)
-			}
-			if got != tc.want {
-				t.Fatalf("toWire = %+v, want %+v", got, tc.want)
-			}
+			require.NoError(t, err, "toWire")
+			require.Equal(t, tc.want, got, "toWire")
 			// What zonesync writes reads back as the same value.
 			name, rrtype, value, err := fromWire("example.com", got)
-			if err != nil {
-				t.Fatalf("fromWire(%+v): %v", got, err)
-			}
-			if name != tc.name || rrtype != tc.rrtype || value != canon(t, tc.rrtype, tc.value) {
-				t.Fatalf("round trip = %s %s %q, want %s %s %q", name, rrtype, value, tc.name, tc.rrtype, canon(t, tc.rrtype, tc.value))
-			}
+			require.NoError(t, err, "fromWire(%+v)", got)
+			assert.Equal(t, []string{tc.name, tc.rrtype, canon(t, tc.rrtype, tc.value)}, []string{name, rrtype, value}, "round trip")
 		})
 	}
 }
@@ -60,8 +54,8 @@ func TestToWire(t *testing.T) {
 func TestToWireRefusesOtherTypes(t *testing.T) {
 	for _, rrtype := range []string{"CAA", "PTR", "SPF", "TLSA"} {
 		_, err := toWire("x", rrtype, "whatever")
-		if err == nil || !strings.Contains(err.Error(), "telecomx cannot hold "+rrtype) {
-			t.Errorf("toWire(%s) error = %v, want one naming the type and provider", rrtype, err)
+		if assert.Error(t, err, "toWire(%s)", rrtype) {
+			assert.Contains(t, err.Error(), "telecomx cannot hold "+rrtype, "the error names the type and provider")
 		}
 	}
 }
@@ -94,12 +88,8 @@ func TestFromWire(t *testing.T) {
 	} {
 		t.Run(tc.in.Name+" "+tc.in.Type+" "+tc.in.RData, func(t *testing.T) {
 			name, rrtype, value, err := fromWire("telecomx.dk", tc.in)
-			if err != nil {
-				t.Fatalf("fromWire: %v", err)
-			}
-			if name != tc.name || rrtype != tc.rrtype || value != tc.value {
-				t.Fatalf("fromWire = %s %s %q, want %s %s %q", name, rrtype, value, tc.name, tc.rrtype, tc.value)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, []string{tc.name, tc.rrtype, tc.value}, []string{name, rrtype, value})
 		})
 	}
 }
@@ -120,14 +110,16 @@ func TestFromWireErrors(t *testing.T) {
 		{Record{"a..b", "A", "1.2.3.4"}, "not a domain name"},
 		{Record{"0..", "NS", "ns.example.com"}, "not a domain name"}, // an empty last label (found by fuzzing)
 	} {
-		if _, _, _, err := fromWire("example.com", tc.in); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("fromWire(%+v) error = %v, want %q", tc.in, err, tc.want)
+		_, _, _, err := fromWire("example.com", tc.in)
+		if assert.Error(t, err, "fromWire(%+v)", tc.in) {
+			assert.Contains(t, err.Error(), tc.want, "fromWire(%+v)", tc.in)
 		}
 	}
 }
 
 // TestZoneModel reads the wiki's example domain: one TTL for every record
-// set, duplicates of one value in two spellings kept as two wire records.
+// set, duplicates of one value in two spellings kept as two wire records
+// for the index.
 func TestZoneModel(t *testing.T) {
 	d := &Domain{ID: "telecomx.dk", TTL: 86400, Full: true, Records: []Record{
 		{"", "A", "213.83.176.4"},
@@ -138,69 +130,105 @@ func TestZoneModel(t *testing.T) {
 		{"www2", "CNAME", "telecomx.dk."},
 		{"www2", "CNAME", "telecomx.dk"},
 	}}
-	z, err := zoneModel("telecomx.dk", d)
-	if err != nil {
-		t.Fatal(err)
-	}
+	z, wire, err := zoneModel("telecomx.dk", d)
+	require.NoError(t, err)
 	var got []string
 	for _, rs := range z.Records {
-		if rs.TTL != 86400 {
-			t.Errorf("%s %s ttl %d, want the zone's 86400", rs.Name, rs.Type, rs.TTL)
-		}
+		assert.Equal(t, uint32(86400), rs.TTL, "%s %s ttl: the zone's", rs.Name, rs.Type)
 		got = append(got, rs.Name+" "+rs.Type+" "+strings.Join(rs.Values, ","))
 	}
 	want := []string{"@ A 213.83.176.4", "@ MX 0 mail.telecomx.dk.,10 mx2.telecomx.dk.", "@ NS ns1.telecomx.dk.", "www CNAME telecomx.dk.", "www2 CNAME telecomx.dk."}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("record sets:\n got %q\nwant %q", got, want)
+	assert.Empty(t, cmp.Diff(want, got), "record sets (-want +got)")
+	wantWire := zoneRecords{
+		{"@", "A"}:        {"213.83.176.4": {{"", "A", "213.83.176.4"}}},
+		{"www", "CNAME"}:  {"telecomx.dk.": {{"www", "CNAME", "telecomx.dk"}}},
+		{"@", "NS"}:       {"ns1.telecomx.dk.": {{"", "NS", "ns1.telecomx.dk"}}},
+		{"@", "MX"}:       {"0 mail.telecomx.dk.": {{"", "MX 0", "mail.telecomx.dk"}}, "10 mx2.telecomx.dk.": {{"", "MX 10", "mx2.telecomx.dk"}}},
+		{"www2", "CNAME"}: {"telecomx.dk.": {{"www2", "CNAME", "telecomx.dk."}, {"www2", "CNAME", "telecomx.dk"}}},
 	}
-	recs, err := wireRecords(z.Find("www2", "CNAME"), "www2", "CNAME", "telecomx.dk.")
-	if err != nil || len(recs) != 2 {
-		t.Fatalf("www2 wire records = %v, %v; want both spellings", recs, err)
-	}
-	if z.TTL != 86400 || z.Mode != model.Master {
-		t.Fatalf("zone ttl %d mode %s", z.TTL, z.Mode)
-	}
-	if _, err := zoneModel("telecomx.dk", &Domain{TTL: 300, Records: []Record{{"x", "A", "bogus"}}}); err == nil || !strings.Contains(err.Error(), "x A bogus") {
-		t.Fatalf("an unreadable record: error %v, want one naming the record", err)
+	assert.Empty(t, cmp.Diff(wantWire, wire, cmp.AllowUnexported(setKey{})), "records for the index (-want +got)")
+	assert.Equal(t, uint32(86400), z.TTL)
+	assert.Equal(t, model.Master, z.Mode)
+	_, _, err = zoneModel("telecomx.dk", &Domain{TTL: 300, Records: []Record{{"x", "A", "bogus"}}})
+	if assert.Error(t, err, "an unreadable record") {
+		assert.Contains(t, err.Error(), "x A bogus", "the error names the record")
 	}
 }
 
-// TestPairUp: a changed value becomes one PUT; an MX record whose priority
-// changes cannot be PUT (the priority is in the type), so it is created and
-// deleted; surpluses are created or deleted.
-func TestPairUp(t *testing.T) {
+// TestRecordCalls: the plan's change becomes calls. A pair is one PUT of
+// the record the index holds, in its own spelling; an MX record whose
+// priority changes cannot be PUT (the priority is in the type), so it is
+// created and deleted; a value held by two records has the second
+// deleted; a TTL change alone touches no record (one TTL per zone).
+func TestRecordCalls(t *testing.T) {
 	a := func(rdata string) Record { return Record{"www", "A", rdata} }
 	mx := func(pref, host string) Record { return Record{"", "MX " + pref, host} }
+	ttl := func(n uint32) *uint32 { return &n }
 	for _, tc := range []struct {
-		name             string
-		removed, added   []Record
-		pairs            []pair
-		create, toDelete []Record
+		name string
+		// index holds the records of the set the API is known to have.
+		index   map[string][]Record
+		op      *plan.Operation
+		want    recordCalls
+		wantErr string
 	}{
-		{"one change", []Record{a("1.1.1.1")}, []Record{a("2.2.2.2")},
-			[]pair{{a("1.1.1.1"), a("2.2.2.2")}}, nil, nil},
-		{"surplus added", []Record{a("1.1.1.1")}, []Record{a("2.2.2.2"), a("3.3.3.3")},
-			[]pair{{a("1.1.1.1"), a("2.2.2.2")}}, []Record{a("3.3.3.3")}, nil},
-		{"surplus removed", []Record{a("1.1.1.1"), a("4.4.4.4")}, []Record{a("2.2.2.2")},
-			[]pair{{a("1.1.1.1"), a("2.2.2.2")}}, nil, []Record{a("4.4.4.4")}},
-		{"mx host change", []Record{mx("10", "a.example.com")}, []Record{mx("10", "b.example.com")},
-			[]pair{{mx("10", "a.example.com"), mx("10", "b.example.com")}}, nil, nil},
-		{"mx priority change", []Record{mx("10", "a.example.com")}, []Record{mx("20", "a.example.com")},
-			nil, []Record{mx("20", "a.example.com")}, []Record{mx("10", "a.example.com")}},
-		{"only adds", nil, []Record{a("1.1.1.1")}, nil, []Record{a("1.1.1.1")}, nil},
-		{"only deletes", []Record{a("1.1.1.1")}, nil, nil, nil, []Record{a("1.1.1.1")}},
+		{name: "one change", op: update("www", "A", []string{"1.1.1.1"}, []string{"2.2.2.2"}),
+			want: recordCalls{puts: []recordCall{{rec: a("1.1.1.1"), new: a("2.2.2.2"), oldValue: "1.1.1.1", newValue: "2.2.2.2"}}}},
+		{name: "surplus added", op: update("www", "A", []string{"1.1.1.1"}, []string{"2.2.2.2", "3.3.3.3"}),
+			want: recordCalls{
+				puts:  []recordCall{{rec: a("1.1.1.1"), new: a("2.2.2.2"), oldValue: "1.1.1.1", newValue: "2.2.2.2"}},
+				posts: []recordCall{{new: a("3.3.3.3"), newValue: "3.3.3.3"}}}},
+		{name: "surplus removed", op: update("www", "A", []string{"1.1.1.1", "4.4.4.4"}, []string{"2.2.2.2"}),
+			want: recordCalls{
+				puts:    []recordCall{{rec: a("1.1.1.1"), new: a("2.2.2.2"), oldValue: "1.1.1.1", newValue: "2.2.2.2"}},
+				deletes: []recordCall{{rec: a("4.4.4.4"), oldValue: "4.4.4.4"}}}},
+		{name: "mx host change", op: update("@", "MX", []string{"10 a.example.com."}, []string{"10 b.example.com."}),
+			want: recordCalls{puts: []recordCall{{rec: mx("10", "a.example.com"), new: mx("10", "b.example.com"), oldValue: "10 a.example.com.", newValue: "10 b.example.com."}}}},
+		{name: "mx priority change", op: update("@", "MX", []string{"10 a.example.com."}, []string{"20 a.example.com."}),
+			want: recordCalls{
+				posts:   []recordCall{{new: mx("20", "a.example.com"), newValue: "20 a.example.com."}},
+				deletes: []recordCall{{rec: mx("10", "a.example.com"), oldValue: "10 a.example.com."}}}},
+		{name: "a create", op: &plan.Operation{Action: plan.Create, Name: "www", Type: "A", After: &plan.State{Values: []string{"1.1.1.1"}}},
+			want: recordCalls{posts: []recordCall{{new: a("1.1.1.1"), newValue: "1.1.1.1"}}}},
+		{name: "a delete", op: &plan.Operation{Action: plan.Delete, Name: "www", Type: "A", Before: &plan.State{Values: []string{"1.1.1.1"}}},
+			want: recordCalls{deletes: []recordCall{{rec: a("1.1.1.1"), oldValue: "1.1.1.1"}}}},
+		{name: "the index's spelling", index: map[string][]Record{"1.1.1.1": {{"WWW", "A", "1.1.1.1"}}},
+			op:   update("www", "A", []string{"1.1.1.1"}, []string{"2.2.2.2"}),
+			want: recordCalls{puts: []recordCall{{rec: Record{"WWW", "A", "1.1.1.1"}, new: Record{"WWW", "A", "2.2.2.2"}, oldValue: "1.1.1.1", newValue: "2.2.2.2"}}}},
+		{name: "one value, two records", index: map[string][]Record{"10 mail.example.com.": {mx("10", "mail.example.com"), mx("10", "mail.example.com.")}},
+			op: update("@", "MX", []string{"10 mail.example.com."}, []string{"10 mx.example.com."}),
+			want: recordCalls{
+				puts:    []recordCall{{rec: mx("10", "mail.example.com"), new: mx("10", "mx.example.com"), oldValue: "10 mail.example.com.", newValue: "10 mx.example.com."}},
+				deletes: []recordCall{{rec: mx("10", "mail.example.com."), oldValue: "10 mail.example.com."}}}},
+		{name: "one value, two records, deleted", index: map[string][]Record{"10 mail.example.com.": {mx("10", "mail.example.com"), mx("10", "mail.example.com.")}},
+			op: &plan.Operation{Action: plan.Delete, Name: "@", Type: "MX", Before: &plan.State{Values: []string{"10 mail.example.com."}}},
+			want: recordCalls{deletes: []recordCall{
+				{rec: mx("10", "mail.example.com"), oldValue: "10 mail.example.com."},
+				{rec: mx("10", "mail.example.com."), oldValue: "10 mail.example.com."}}}},
+		{name: "ttl only", op: &plan.Operation{Action: plan.Update, Name: "www", Type: "A",
+			Before: &plan.State{TTL: ttl(3600), Values: []string{"1.1.1.1"}}, After: &plan.State{TTL: ttl(600), Values: []string{"1.1.1.1"}}}},
+		{name: "a type Telecom X cannot hold", op: &plan.Operation{Action: plan.Create, Name: "x", Type: "CAA", After: &plan.State{Values: []string{`0 issue "x"`}}},
+			wantErr: "telecomx cannot hold CAA records (it supports A, AAAA, CNAME, MX, NS, SRV, TXT)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pairs, create, del := pairUp(tc.removed, tc.added)
-			if !reflect.DeepEqual(pairs, tc.pairs) {
-				t.Errorf("pairs = %+v, want %+v", pairs, tc.pairs)
+			p := &Provider{}
+			for value, recs := range tc.index {
+				for _, r := range recs {
+					p.index.added("example.com", setKey{tc.op.Name, tc.op.Type}, value, r)
+				}
 			}
-			if !reflect.DeepEqual(create, tc.create) {
-				t.Errorf("creates = %+v, want %+v", create, tc.create)
+			got, err := p.recordCalls("example.com", tc.op)
+			if tc.wantErr != "" {
+				assert.EqualError(t, err, tc.wantErr)
+				return
 			}
-			if !reflect.DeepEqual(del, tc.toDelete) {
-				t.Errorf("deletes = %+v, want %+v", del, tc.toDelete)
-			}
+			require.NoError(t, err)
+			assert.Empty(t, cmp.Diff(tc.want, got, cmp.AllowUnexported(recordCalls{}, recordCall{})), "calls (-want +got)")
 		})
 	}
+}
+
+// update is an update operation of a record set, values in canonical form.
+func update(name, rrtype string, before, after []string) *plan.Operation {
+	return &plan.Operation{Action: plan.Update, Name: name, Type: rrtype, Before: &plan.State{Values: before}, After: &plan.State{Values: after}}
 }

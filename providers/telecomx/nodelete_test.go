@@ -4,9 +4,12 @@ import (
 	"context"
 	"net/http"
 	"regexp"
-	"strings"
 	"sync"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/providers/telecomx/fake"
@@ -21,9 +24,8 @@ var domainDelete = regexp.MustCompile(`^/dns/[^/]+/?$`)
 func TestNeverDeletesADomain(t *testing.T) {
 	e := newEnv(t)
 	e.watch(func(r *http.Request) {
-		if r.Method == http.MethodDelete && domainDelete.MatchString(r.URL.Path) {
-			t.Errorf("the client sent %s %s?%s, which deletes the whole domain", r.Method, r.URL.Path, r.URL.RawQuery)
-		}
+		isDomainDelete := r.Method == http.MethodDelete && domainDelete.MatchString(r.URL.Path)
+		assert.False(t, isDomainDelete, "the client sent %s %s?%s, which deletes the whole domain", r.Method, r.URL.Path, r.URL.RawQuery)
 	})
 	steps := [][]set{
 		// create_zone and a create of every type
@@ -58,23 +60,14 @@ func TestNeverDeletesADomain(t *testing.T) {
 	errs := e.p.Apply(context.Background(), live, []*plan.Operation{
 		{Action: plan.Delete, Name: "@", Type: "NS", Before: &plan.State{Values: []string{"ns1.telecomx.dk."}}},
 	})
-	if errs[0] != nil {
-		t.Fatal(errs[0])
-	}
-	if got := wireState(t, e, "example.com"); len(got) != 0 {
-		t.Fatalf("records left: %q", got)
-	}
-	if _, ok := e.fake.Domain("example.com"); !ok {
-		t.Fatal("the domain is gone")
-	}
+	require.NoError(t, errs[0])
+	assert.Empty(t, wireState(t, e, "example.com"), "records left")
+	_, ok := e.fake.Domain("example.com")
+	require.True(t, ok, "the domain is gone")
 	calls := e.fake.Faults().AllCalls()
-	if calls["DELETE /dns/{domain}"] != 0 {
-		t.Fatalf("DELETE /dns/{domain} was called %d times", calls["DELETE /dns/{domain}"])
-	}
+	assert.Zero(t, calls["DELETE /dns/{domain}"], "DELETE /dns/{domain} calls")
 	for _, ep := range []string{"POST /dns", "POST /dns/{domain}", "POST /dns/{domain}/record", "PUT /dns/{domain}/record", "DELETE /dns/{domain}/record"} {
-		if calls[ep] == 0 {
-			t.Errorf("%s was never called: the test does not cover every action", ep)
-		}
+		assert.NotZero(t, calls[ep], "%s was never called: the test does not cover every action", ep)
 	}
 }
 
@@ -84,17 +77,14 @@ func TestSendRefusesDomainDelete(t *testing.T) {
 	e := newEnv(t)
 	seedExample(t, e)
 	for _, path := range []string{domainPath("example.com"), "/dns/example.com/", "/dns", "/dns/example.com/record/x", "/dns//record"} {
-		err := e.p.client.call(context.Background(), &request{method: http.MethodDelete, path: path}, nil, nil)
-		if err == nil || !strings.Contains(err.Error(), "refusing to send DELETE") {
-			t.Errorf("DELETE %s: error %v, want a refusal", path, err)
+		err := e.p.client.change(context.Background(), &request{method: http.MethodDelete, path: path}, nil, nil)
+		if assert.Error(t, err, "DELETE %s", path) {
+			assert.Contains(t, err.Error(), "refusing to send DELETE", "DELETE %s", path)
 		}
 	}
-	if n := e.fake.Faults().Calls("DELETE /dns/{domain}"); n != 0 {
-		t.Fatalf("the fake saw %d domain deletes", n)
-	}
-	if _, ok := e.fake.Domain("example.com"); !ok {
-		t.Fatal("the domain is gone")
-	}
+	assert.Zero(t, e.fake.Faults().Calls("DELETE /dns/{domain}"), "domain deletes the fake saw")
+	_, ok := e.fake.Domain("example.com")
+	assert.True(t, ok, "the domain is gone")
 }
 
 // TestDeleteRecordURL: the record's three fields travel in the query of
@@ -109,12 +99,8 @@ func TestDeleteRecordURL(t *testing.T) {
 	} {
 		t.Run(rec.Type+" "+rec.RData, func(t *testing.T) {
 			e := newEnv(t)
-			if err := e.fake.AddDomain("example.com", "", 3600); err != nil {
-				t.Fatal(err)
-			}
-			if err := e.fake.AddRecord("example.com", fake.Record{Name: rec.Name, Type: rec.Type, RData: rec.RData}); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, e.fake.AddDomain("example.com", "", 3600))
+			require.NoError(t, e.fake.AddRecord("example.com", fake.Record{Name: rec.Name, Type: rec.Type, RData: rec.RData}))
 			var mu sync.Mutex
 			var seen []string
 			e.watch(func(r *http.Request) {
@@ -123,23 +109,15 @@ func TestDeleteRecordURL(t *testing.T) {
 				if r.Method == http.MethodDelete {
 					q := r.URL.Query()
 					seen = append(seen, r.URL.Path, q.Get("name"), q.Get("type"), q.Get("rData"))
-					if strings.Contains(r.URL.RawQuery, "+") {
-						t.Errorf("query %q encodes a space as '+'", r.URL.RawQuery)
-					}
+					assert.NotContains(t, r.URL.RawQuery, "+", "the query encodes a space as '+'")
 				}
 			})
-			if err := e.p.client.DeleteRecord(context.Background(), "example.com", rec); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, e.p.client.DeleteRecord(context.Background(), "example.com", rec))
 			want := []string{"/dns/example.com/record", rec.Name, rec.Type, rec.RData}
 			mu.Lock()
 			defer mu.Unlock()
-			if strings.Join(seen, "\x00") != strings.Join(want, "\x00") {
-				t.Fatalf("DELETE sent %q, want %q", seen, want)
-			}
-			if got := wireState(t, e, "example.com"); len(got) != 0 {
-				t.Fatalf("record not deleted: %q", got)
-			}
+			assert.Empty(t, cmp.Diff(want, seen), "DELETE sent (-want +got)")
+			assert.Empty(t, wireState(t, e, "example.com"), "record not deleted")
 		})
 	}
 }
@@ -156,8 +134,6 @@ func TestIsRecordPath(t *testing.T) {
 		"/dns/example.com/record/x": false,
 		"/auth/login":               false,
 	} {
-		if got := isRecordPath(path); got != want {
-			t.Errorf("isRecordPath(%q) = %v, want %v", path, got, want)
-		}
+		assert.Equal(t, want, isRecordPath(path), "isRecordPath(%q)", path)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
 	"github.com/zonesync/zonesync/providers"
+	"github.com/zonesync/zonesync/providers/faults"
 	"github.com/zonesync/zonesync/providers/telecomx/fake"
 )
 
@@ -53,4 +54,18 @@ func TestCancelledAfterLandingIsUnknown(t *testing.T) {
 	live, err = p.ReadZone(context.Background(), "example.com", providers.ReadOptions{})
 	require.NoError(t, err)
 	assert.Empty(t, providertest.Plan(t, want, live, caps).Operations, "a new plan finds nothing left to do")
+}
+
+// TestFailedLoginIsNoUnknownChange: a change whose login fails, even after
+// the login request reached the server (a 500), was itself never sent: it
+// is tried again without a check of whether it landed, and fails as a
+// plain failure, not as a change of unknown outcome.
+func TestFailedLoginIsNoUnknownChange(t *testing.T) {
+	e := newEnv(t)
+	seedExample(t, e)
+	e.fake.Faults().Script(faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError, faults.ServerError)
+	err := e.p.client.CreateRecord(context.Background(), "example.com", Record{"new", "A", "192.0.2.7"})
+	require.EqualError(t, err, `telecomx: POST /auth/login: 500 internal_error "Internal error" (after 5 attempts)`)
+	assert.NotErrorIs(t, err, providers.ErrOutcomeUnknown)
+	assert.Equal(t, map[string]int{"POST /auth/login": 5}, e.fake.Faults().AllCalls(), "calls: five logins, no check, no create")
 }

@@ -34,6 +34,9 @@ var (
 type Provider struct {
 	client  *Client
 	product string
+	// index holds, per zone, the API's records of each value, which
+	// changes and deletes address them by.
+	index index
 }
 
 // New builds a provider from its settings without touching the network.
@@ -99,25 +102,37 @@ func (p *Provider) ListZones(ctx context.Context) ([]string, error) {
 // short but still well-formed JSON must not read as a zone missing
 // records, which a plan would create again. Counts that differ may also be
 // a change made between the two calls: both are read again, once, before
-// the read fails.
+// the read fails. The records read replace the zone's entry in the index.
 func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOptions) (*model.Zone, error) {
 	zone = normalizeZone(zone)
+	z, recs, err := p.readZone(ctx, zone)
+	switch {
+	case err == nil:
+		p.index.replace(zone, recs)
+	case isNotFound(err):
+		p.index.replace(zone, nil)
+	}
+	return z, err
+}
+
+// readZone reads a zone and the records that hold each of its values.
+func (p *Provider) readZone(ctx context.Context, zone string) (*model.Zone, zoneRecords, error) {
 	for try := 1; ; try++ {
 		d, err := p.client.GetDomain(ctx, zone)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		// An answer that is not this domain's object (an empty {} from a proxy,
 		// say) must not read as an empty zone.
 		if got := normalizeZone(d.ID); got != zone {
-			return nil, fmt.Errorf("telecomx: GET %s: the answer is for domain %q, not %s", domainPath(zone), got, zone)
+			return nil, nil, fmt.Errorf("telecomx: GET %s: the answer is for domain %q, not %s", domainPath(zone), got, zone)
 		}
 		if d.Records == nil && !d.Full && d.RecordCount > 0 {
-			return nil, fmt.Errorf("telecomx: GET %s: the answer holds a record count, not the records", domainPath(zone))
+			return nil, nil, fmt.Errorf("telecomx: GET %s: the answer holds a record count, not the records", domainPath(zone))
 		}
 		n, listed, err := p.client.recordCount(ctx, zone)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if !listed {
 			providers.Logf(ctx, "telecomx: %s is not in the domain list; its records are not checked against a count", zone)
@@ -126,7 +141,7 @@ func (p *Provider) ReadZone(ctx context.Context, zone string, _ providers.ReadOp
 			return zoneModel(zone, d)
 		}
 		if try == 2 {
-			return nil, fmt.Errorf("telecomx: GET %s: the answer holds %d records but the domain list counts %d; not taking an incomplete answer for the zone", domainPath(zone), len(d.Records), n)
+			return nil, nil, fmt.Errorf("telecomx: GET %s: the answer holds %d records but the domain list counts %d; not taking an incomplete answer for the zone", domainPath(zone), len(d.Records), n)
 		}
 		providers.Logf(ctx, "telecomx: GET %s: %d records read, %d counted; reading again", domainPath(zone), len(d.Records), n)
 	}
@@ -138,15 +153,17 @@ func normalizeZone(zone string) string {
 	return model.NormalizeZone(zone)
 }
 
-// Apply carries out operations one by one; see apply.go.
+// Apply carries out operations one by one; see apply.go. live is only
+// read: what Apply changes at the API goes into the provider's index.
 func (p *Provider) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operation) []error {
+	zone := normalizeZone(live.Name)
 	errs := make([]error, len(ops))
 	for i, op := range ops {
 		if err := p.CheckOperation(live, op); err != nil {
 			errs[i] = err
 			continue
 		}
-		errs[i] = p.apply(ctx, live, op)
+		errs[i] = p.apply(ctx, zone, op)
 	}
 	return errs
 }

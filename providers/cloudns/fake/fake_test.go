@@ -7,10 +7,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers/faults"
 )
@@ -29,23 +31,18 @@ func newFake(t *testing.T) (*Server, *httptest.Server) {
 func post(t *testing.T, srv *httptest.Server, method, body string) (int, string) {
 	t.Helper()
 	resp, err := http.Post(srv.URL+"/dns/"+method+".json", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
 	return resp.StatusCode, string(b)
 }
 
 func seedZone(t *testing.T, f *Server) {
 	t.Helper()
 	rs := &model.RecordSet{Name: "www", Type: "A", TTL: 300, Values: []string{"192.0.2.1"}}
-	if err := f.Seed(&model.Zone{Name: "example.test", Mode: model.Master, Records: []*model.RecordSet{rs}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Seed(&model.Zone{Name: "slave.test", Mode: model.Slave, Masters: []string{"192.0.2.53"}}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, f.Seed(&model.Zone{Name: "example.test", Mode: model.Master, Records: []*model.RecordSet{rs}}))
+	require.NoError(t, f.Seed(&model.Zone{Name: "slave.test", Mode: model.Slave, Masters: []string{"192.0.2.53"}}))
 }
 
 // TestDocumentedErrors: every error the API notes document, with its
@@ -87,9 +84,8 @@ func TestDocumentedErrors(t *testing.T) {
 			f, srv := newFake(t)
 			seedZone(t, f)
 			status, body := post(t, srv, tc.method, tc.body)
-			if status != http.StatusOK || body != tc.want {
-				t.Fatalf("HTTP %d %s\nwant HTTP 200 %s", status, body, tc.want)
-			}
+			assert.Equal(t, http.StatusOK, status, "HTTP status")
+			assert.Equal(t, tc.want, body)
 		})
 	}
 }
@@ -100,32 +96,22 @@ func TestParameterForms(t *testing.T) {
 	seedZone(t, f)
 	q := url.Values{"auth-id": {"11"}, "auth-password": {"pw"}, "domain-name": {"example.test"}, "record-type": {"MX"}, "host": {"Mail"}, "record": {"mx.example.test."}, "priority": {"10"}, "ttl": {"300"}}
 	resp, err := http.Get(srv.URL + "/dns/add-record.json?" + q.Encode())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	resp.Body.Close()
 	q.Set("host", "form")
 	resp, err = http.PostForm(srv.URL+"/dns/add-record.json", q)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	resp.Body.Close()
 	_, body := post(t, srv, "add-record", `{`+auth+`,"domain-name":"example.test","record-type":"MX","host":"json","record":"mx.example.test","priority":10,"ttl":300}`)
-	if !strings.HasPrefix(body, `{"status":"Success","statusDescription":"The record was added successfully.","data":{"id":`) {
-		t.Fatalf("add-record answered %s", body)
-	}
+	assert.True(t, strings.HasPrefix(body, `{"status":"Success","statusDescription":"The record was added successfully.","data":{"id":`), "add-record answered %s", body)
 	var hosts []string
 	for _, r := range f.Records("example.test") {
 		if r.Type == "MX" {
-			if r.Record != "mx.example.test" || r.Fields["priority"] != "10" || r.TTL != 300 {
-				t.Errorf("stored %+v", r)
-			}
+			assert.Equal(t, []any{"mx.example.test", "10", 300}, []any{r.Record, r.Fields["priority"], r.TTL}, "record, priority and TTL stored for %s", r.Host)
 			hosts = append(hosts, r.Host)
 		}
 	}
-	if !reflect.DeepEqual(hosts, []string{"mail", "form", "json"}) {
-		t.Fatalf("hosts %v: want the three forms stored, lower-cased", hosts)
-	}
+	assert.Equal(t, []string{"mail", "form", "json"}, hosts, "the three forms stored, lower-cased")
 }
 
 // TestRecordsShape: records.json is an object keyed by id with numbers as
@@ -134,49 +120,35 @@ func TestRecordsShape(t *testing.T) {
 	f, srv := newFake(t)
 	seedZone(t, f)
 	_, body := post(t, srv, "records", `{`+auth+`,"domain-name":"example.test","host":"nothing"}`)
-	if body != `[]` {
-		t.Fatalf("no match answered %s, want []", body)
-	}
+	assert.Equal(t, `[]`, body, "no match")
 	_, body = post(t, srv, "records", `{`+auth+`,"domain-name":"example.test"}`)
 	var got map[string]map[string]any
-	if err := json.Unmarshal([]byte(body), &got); err != nil {
-		t.Fatalf("%s: %v", body, err)
-	}
+	require.NoError(t, json.Unmarshal([]byte(body), &got), body)
 	id := fmt.Sprint(f.Records("example.test")[0].ID)
-	want := map[string]any{"id": id, "type": "A", "host": "www", "record": "192.0.2.1", "ttl": "300", "status": float64(1), "failover": "0", "dynamicurl_status": float64(0)}
-	if !reflect.DeepEqual(got[id], want) {
-		t.Fatalf("record %v, want %v", got[id], want)
-	}
+	want := map[string]map[string]any{id: {"id": id, "type": "A", "host": "www", "record": "192.0.2.1", "ttl": "300", "status": float64(1), "failover": "0", "dynamicurl_status": float64(0)}}
+	assert.Empty(t, cmp.Diff(want, got), "records answer (-want +got)")
 }
 
 func TestListZonesPages(t *testing.T) {
 	f, srv := newFake(t)
+	var want []string
 	for i := range 25 {
-		if err := f.Seed(&model.Zone{Name: fmt.Sprintf("z%02d.test", i), Mode: model.Master}); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, f.Seed(&model.Zone{Name: fmt.Sprintf("z%02d.test", i), Mode: model.Master}))
+		want = append(want, fmt.Sprintf("z%02d.test", i))
 	}
 	var names []string
 	for page := 1; page <= 4; page++ {
 		_, body := post(t, srv, "list-zones", fmt.Sprintf(`{%s,"page":%d,"rows-per-page":10}`, auth, page))
 		var rows []map[string]any
-		if err := json.Unmarshal([]byte(body), &rows); err != nil {
-			t.Fatal(err)
-		}
-		want := []int{10, 10, 5, 0}[page-1]
-		if len(rows) != want {
-			t.Fatalf("page %d has %d rows, want %d", page, len(rows), want)
-		}
+		require.NoError(t, json.Unmarshal([]byte(body), &rows))
+		assert.Len(t, rows, []int{10, 10, 5, 0}[page-1], "rows of page %d", page)
 		for _, r := range rows {
 			names = append(names, r["name"].(string))
 		}
 	}
-	if len(names) != 25 || names[0] != "z00.test" || names[24] != "z24.test" {
-		t.Fatalf("zones %v", names)
-	}
-	if _, body := post(t, srv, "get-pages-count", `{`+auth+`,"rows-per-page":10}`); body != "3" {
-		t.Fatalf("get-pages-count %s", body)
-	}
+	assert.Empty(t, cmp.Diff(want, names), "zones listed (-want +got)")
+	_, body := post(t, srv, "get-pages-count", `{`+auth+`,"rows-per-page":10}`)
+	assert.Equal(t, "3", body, "get-pages-count")
 }
 
 func TestModRecordKeepsType(t *testing.T) {
@@ -184,21 +156,15 @@ func TestModRecordKeepsType(t *testing.T) {
 	seedZone(t, f)
 	id := f.Records("example.test")[0].ID
 	_, body := post(t, srv, "mod-record", fmt.Sprintf(`{%s,"domain-name":"example.test","record-id":%d,"record-type":"AAAA","host":"www","record":"2001:db8::1","ttl":300}`, auth, id))
-	if body != `{"status":"Failed","statusDescription":"You can't modify the record type."}` {
-		t.Fatalf("answer %s", body)
-	}
+	assert.Equal(t, `{"status":"Failed","statusDescription":"You can't modify the record type."}`, body)
 	_, body = post(t, srv, "mod-record", fmt.Sprintf(`{%s,"domain-name":"example.test","record-id":%d,"record-type":"A","host":"www","record":"192.0.2.9","ttl":60}`, auth, id))
-	if body != `{"status":"Success","statusDescription":"The record was modified successfully."}` {
-		t.Fatalf("answer %s", body)
-	}
-	if r := f.Records("example.test")[0]; r.ID != id || r.Record != "192.0.2.9" || r.TTL != 60 {
-		t.Fatalf("stored %+v", r)
-	}
+	assert.Equal(t, `{"status":"Success","statusDescription":"The record was modified successfully."}`, body)
+	r := f.Records("example.test")[0]
+	assert.Equal(t, []any{id, "192.0.2.9", 60}, []any{r.ID, r.Record, r.TTL}, "id, record and TTL stored")
 	_, body = post(t, srv, "delete-record", fmt.Sprintf(`{%s,"domain-name":"example.test","record-id":%d}`, auth, id))
 	_, again := post(t, srv, "delete-record", fmt.Sprintf(`{%s,"domain-name":"example.test","record-id":%d}`, auth, id))
-	if body != `{"status":"Success","statusDescription":"The record was deleted successfully."}` || again != `{"status":"Failed","statusDescription":"Invalid record-id param."}` {
-		t.Fatalf("delete answered %s, then %s", body, again)
-	}
+	assert.Equal(t, `{"status":"Success","statusDescription":"The record was deleted successfully."}`, body, "the first delete")
+	assert.Equal(t, `{"status":"Failed","statusDescription":"Invalid record-id param."}`, again, "the second delete")
 }
 
 // TestFaultsAndCounts: injected faults take the API's own forms and calls
@@ -208,16 +174,11 @@ func TestFaultsAndCounts(t *testing.T) {
 	seedZone(t, f)
 	f.Faults().Script(faults.RateLimit, faults.ServerError)
 	_, body := post(t, srv, "soa-details", `{`+auth+`,"domain-name":"example.test"}`)
-	if body != `{"status":"Failed","statusDescription":"Request blocked. 127.0.0.1 is sending more than 20 requests per second."}` {
-		t.Fatalf("rate limit answered %s", body)
-	}
-	if status, _ := post(t, srv, "soa-details", `{`+auth+`,"domain-name":"example.test"}`); status != http.StatusServiceUnavailable {
-		t.Fatalf("server error answered HTTP %d", status)
-	}
+	assert.Equal(t, `{"status":"Failed","statusDescription":"Request blocked. 127.0.0.1 is sending more than 20 requests per second."}`, body, "the rate limit")
+	status, _ := post(t, srv, "soa-details", `{`+auth+`,"domain-name":"example.test"}`)
+	assert.Equal(t, http.StatusServiceUnavailable, status, "the server error")
 	post(t, srv, "records", `{`+auth+`,"domain-name":"example.test"}`)
-	if got := f.Faults().AllCalls(); !reflect.DeepEqual(got, map[string]int{"soa-details": 2, "records": 1}) {
-		t.Fatalf("calls %v", got)
-	}
+	assert.Empty(t, cmp.Diff(map[string]int{"soa-details": 2, "records": 1}, f.Faults().AllCalls()), "calls (-want +got)")
 }
 
 // TestOwnRateLimit: with RequestsPerSecond set, a burst beyond it is
@@ -232,9 +193,8 @@ func TestOwnRateLimit(t *testing.T) {
 			blocked++
 		}
 	}
-	if blocked == 0 || f.Blocked() != blocked {
-		t.Fatalf("blocked %d (fake says %d) of 20 instant requests at 5/s", blocked, f.Blocked())
-	}
+	assert.NotZero(t, blocked, "requests blocked of 20 instant requests at 5/s")
+	assert.Equal(t, blocked, f.Blocked(), "blocked requests the fake counts")
 }
 
 func TestFailoverEndpoints(t *testing.T) {
@@ -245,30 +205,14 @@ func TestFailoverEndpoints(t *testing.T) {
 		_, body := post(t, srv, method, fmt.Sprintf(`{%s,"domain-name":"example.test","record-id":%d%s}`, auth, id, extra))
 		return body
 	}
-	if got := call("failover-settings", ""); got != `{"status":"Failed","statusDescription":"`+errFailoverOff+`"}` {
-		t.Fatalf("settings before activation: %s", got)
-	}
-	if got := call("failover-activate", `,"check_type":19,"down_event_handler":0,"up_event_handler":0,"main_ip":"192.0.2.1"`); !strings.Contains(got, errCheckType) {
-		t.Fatalf("check_type 19: %s", got)
-	}
-	if got := call("failover-activate", `,"check_type":4,"down_event_handler":2,"up_event_handler":1,"main_ip":"192.0.2.1","backup_ip_1":"192.0.2.2","host":"www.example.test","port":"80","state":0`); !strings.Contains(got, "Success") {
-		t.Fatalf("activate: %s", got)
-	}
+	assert.Equal(t, `{"status":"Failed","statusDescription":"`+errFailoverOff+`"}`, call("failover-settings", ""), "settings before activation")
+	assert.Contains(t, call("failover-activate", `,"check_type":19,"down_event_handler":0,"up_event_handler":0,"main_ip":"192.0.2.1"`), errCheckType, "check_type 19")
+	assert.Contains(t, call("failover-activate", `,"check_type":4,"down_event_handler":2,"up_event_handler":1,"main_ip":"192.0.2.1","backup_ip_1":"192.0.2.2","host":"www.example.test","port":"80","state":0`), "Success", "activate")
 	want := `{"backup_ip_1":"192.0.2.2","backup_ip_2":"","backup_ip_3":"","backup_ip_4":"","backup_ip_5":"","check_settings":{"host":"www.example.test","port":80},"check_type":4,"down_event_handler":2,"main_ip":"192.0.2.1","state":"0","status":-1,"up_event_handler":1}`
-	if got := call("failover-settings", ""); got != want {
-		t.Fatalf("settings %s\nwant %s", got, want)
-	}
-	if got := call("failover-activate", `,"check_type":17,"down_event_handler":0,"up_event_handler":0,"main_ip":"192.0.2.1"`); !strings.Contains(got, errFailoverOn) {
-		t.Fatalf("second activate: %s", got)
-	}
+	assert.Equal(t, want, call("failover-settings", ""), "settings")
+	assert.Contains(t, call("failover-activate", `,"check_type":17,"down_event_handler":0,"up_event_handler":0,"main_ip":"192.0.2.1"`), errFailoverOn, "a second activate")
 	_, recs := post(t, srv, "records", `{`+auth+`,"domain-name":"example.test"}`)
-	if !strings.Contains(recs, `"failover":"1"`) {
-		t.Fatalf("records do not show failover on: %s", recs)
-	}
-	if got := call("failover-deactivate", ""); !strings.Contains(got, "Success") {
-		t.Fatalf("deactivate: %s", got)
-	}
-	if got := call("failover-modify", `,"check_type":17,"down_event_handler":0,"up_event_handler":0,"main_ip":"192.0.2.1"`); !strings.Contains(got, errFailoverOff) {
-		t.Fatalf("modify after deactivate: %s", got)
-	}
+	assert.Contains(t, recs, `"failover":"1"`, "records show failover on")
+	assert.Contains(t, call("failover-deactivate", ""), "Success", "deactivate")
+	assert.Contains(t, call("failover-modify", `,"check_type":17,"down_event_handler":0,"up_event_handler":0,"main_ip":"192.0.2.1"`), errFailoverOff, "modify after deactivate")
 }

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers/faults"
 )
@@ -25,9 +28,8 @@ func newServer(t *testing.T, sites ...string) (*Server, *httptest.Server) {
 	t.Helper()
 	s := New(Options{Login: login, Password: password, SecretKey: key})
 	for _, name := range sites {
-		if _, err := s.AddSite(name); err != nil {
-			t.Fatal(err)
-		}
+		_, err := s.AddSite(name)
+		require.NoError(t, err)
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
@@ -38,9 +40,7 @@ func newServer(t *testing.T, sites ...string) (*Server, *httptest.Server) {
 func post(t *testing.T, srv *httptest.Server, body string, headers ...string) string {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, srv.URL+AgentPath, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	req.Header.Set("Content-Type", "text/xml")
 	if headers == nil {
 		headers = []string{"HTTP_AUTH_LOGIN", login, "HTTP_AUTH_PASSWD", password}
@@ -49,17 +49,11 @@ func post(t *testing.T, srv *httptest.Server, body string, headers ...string) st
 		req.Header[headers[i]] = []string{headers[i+1]}
 	}
 	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("HTTP %d", resp.StatusCode)
-	}
+	require.Equal(t, http.StatusOK, resp.StatusCode)
 	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return canonical(t, string(b))
 }
 
@@ -75,9 +69,7 @@ func canonical(t *testing.T, doc string) string {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		if err != nil {
-			t.Fatalf("answer is not XML: %v\n%s", err, doc)
-		}
+		require.NoError(t, err, "answer is not XML:\n%s", doc)
 		switch v := tok.(type) {
 		case xml.ProcInst, xml.Comment:
 			continue
@@ -86,13 +78,9 @@ func canonical(t *testing.T, doc string) string {
 				continue
 			}
 		}
-		if err := enc.EncodeToken(xml.CopyToken(tok)); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, enc.EncodeToken(xml.CopyToken(tok)))
 	}
-	if err := enc.Flush(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, enc.Flush())
 	return b.String()
 }
 
@@ -142,12 +130,9 @@ func TestSwitchSeedExamples(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, srv := newServer(t, "example.com")
-			if got := post(t, srv, tc.request); got != canonical(t, tc.want) {
-				t.Fatalf("answer\n%s\nwant\n%s", got, canonical(t, tc.want))
-			}
-			if z, _ := s.Zone("example.com"); z.Type != "slave" {
-				t.Fatalf("zone type %q after the switch, want slave", z.Type)
-			}
+			require.Empty(t, cmp.Diff(canonical(t, tc.want), post(t, srv, tc.request)), "answer (-want +got)")
+			z, _ := s.Zone("example.com")
+			assert.Equal(t, "slave", z.Type, "zone type after the switch")
 		})
 	}
 }
@@ -188,15 +173,10 @@ func TestSchemaRejects(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s, srv := newServer(t, "example.com")
 			got := post(t, srv, tc.body)
-			if !strings.Contains(got, "<system><status>error</status><errcode>1014</errcode><errtext>Parser error: Request is invalid.") {
-				t.Fatalf("answer %s, want a 1014 system error", got)
-			}
-			if !strings.Contains(got, encodedText(tc.detail)) {
-				t.Errorf("answer %s does not say %q", got, tc.detail)
-			}
-			if s.Packets() != 0 || len(s.Records("example.com")) != 0 {
-				t.Errorf("a refused packet ran: %d packets, records %v", s.Packets(), s.Records("example.com"))
-			}
+			require.Contains(t, got, "<system><status>error</status><errcode>1014</errcode><errtext>Parser error: Request is invalid.", "want a 1014 system error")
+			assert.Contains(t, got, encodedText(tc.detail))
+			assert.Zero(t, s.Packets(), "a refused packet ran")
+			assert.Empty(t, s.Records("example.com"), "a refused packet ran")
 		})
 	}
 }
@@ -224,14 +204,12 @@ func TestSystemErrors(t *testing.T) {
 			s, srv := newServer(t, "example.com")
 			got := post(t, srv, "<packet "+tc.version+"><dns>"+get+"</dns></packet>", tc.headers...)
 			if tc.want == "" {
-				if strings.Contains(got, "<system>") || s.Packets() != 1 {
-					t.Fatalf("answer %s, want the packet run", got)
-				}
+				assert.NotContains(t, got, "<system>", "want the packet run")
+				assert.Equal(t, 1, s.Packets(), "packets run")
 				return
 			}
-			if !strings.Contains(got, "<system><status>error</status>"+tc.want) || s.Packets() != 0 {
-				t.Fatalf("answer %s, want system error %s and nothing run", got, tc.want)
-			}
+			assert.Contains(t, got, "<system><status>error</status>"+tc.want)
+			assert.Zero(t, s.Packets(), "packets run")
 		})
 	}
 }
@@ -269,9 +247,7 @@ func TestResultErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, srv := newServer(t, "example.com")
 			got := post(t, srv, `<packet version="1.6.7.0"><dns>`+tc.ops+`</dns></packet>`)
-			if want := canonical(t, tc.want); !strings.Contains(got, want) {
-				t.Fatalf("answer\n%s\ndoes not contain\n%s", got, tc.want)
-			}
+			assert.Contains(t, got, canonical(t, tc.want))
 		})
 	}
 }
@@ -282,24 +258,17 @@ func TestResultErrors(t *testing.T) {
 func TestEmptyFiltersReachEverything(t *testing.T) {
 	s, srv := newServer(t, "a.example", "b.example")
 	for _, site := range []string{"a.example", "b.example"} {
-		if _, err := s.AddRecord(site, "A", "www", "192.0.2.1", ""); err != nil {
-			t.Fatal(err)
-		}
+		_, err := s.AddRecord(site, "A", "www", "192.0.2.1", "")
+		require.NoError(t, err)
 	}
 	got := post(t, srv, `<packet version="1.6.7.0"><dns><del_rec><filter/></del_rec></dns></packet>`)
-	if strings.Count(got, "<status>ok</status>") != 2 || s.RecordCount() != 0 {
-		t.Fatalf("empty del_rec filter: answer %s, %d records left, want both deleted", got, s.RecordCount())
-	}
+	assert.Equal(t, 2, strings.Count(got, "<status>ok</status>"), "empty del_rec filter: answer %s", got)
+	assert.Zero(t, s.RecordCount(), "empty del_rec filter: records left")
 	got = post(t, srv, `<packet version="1.6.7.0"><dns><get><soa/></get><set><soa><ttl>60</ttl></soa></set></dns></packet>`)
-	if !strings.Contains(got, "<ttl>86400</ttl>") {
-		t.Fatalf("get without filter: %s, want the template's SOA", got)
-	}
-	if z, _ := s.Zone("a.example"); z.TTL != 86400 {
-		t.Fatalf("set without filter changed a zone's TTL to %d", z.TTL)
-	}
-	if d := s.Dangerous(); len(d) != 3 {
-		t.Fatalf("Dangerous() = %q, want the del_rec, the get and the set", d)
-	}
+	assert.Contains(t, got, "<ttl>86400</ttl>", "get without filter: want the template's SOA")
+	z, _ := s.Zone("a.example")
+	assert.Equal(t, uint32(86400), z.TTL, "set without filter changed a zone's TTL")
+	assert.Len(t, s.Dangerous(), 3, "Dangerous(): the del_rec, the get and the set")
 }
 
 // TestHostsAndValues checks how add_rec's fields are stored and read back.
@@ -318,14 +287,11 @@ func TestHostsAndValues(t *testing.T) {
 	} {
 		t.Run(tc.typ+" "+tc.host, func(t *testing.T) {
 			s, _ := newServer(t, "Example.com")
-			if _, err := s.AddRecord("example.com", tc.typ, tc.host, tc.value, tc.opt); err != nil {
-				t.Fatal(err)
-			}
+			_, err := s.AddRecord("example.com", tc.typ, tc.host, tc.value, tc.opt)
+			require.NoError(t, err)
 			got := s.Records("example.com")[0]
 			got.ID, got.SiteID = 0, 0
-			if got != tc.want {
-				t.Fatalf("stored %+v, want %+v", got, tc.want)
-			}
+			assert.Empty(t, cmp.Diff(tc.want, got), "stored (-want +got)")
 		})
 	}
 	for _, bad := range [][4]string{
@@ -334,9 +300,8 @@ func TestHostsAndValues(t *testing.T) {
 		{"A", "www.other.org.", "192.0.2.1", ""}, {"A", "www", "192.0.2.1", "10"}, {"SOA", "", "x", ""},
 	} {
 		s, _ := newServer(t, "example.com")
-		if _, err := s.AddRecord("example.com", bad[0], bad[1], bad[2], bad[3]); err == nil || !strings.Contains(err.Error(), "1019") {
-			t.Errorf("add_rec %q: error %v, want 1019", bad, err)
-		}
+		_, err := s.AddRecord("example.com", bad[0], bad[1], bad[2], bad[3])
+		assert.ErrorContains(t, err, "1019", "add_rec %q", bad)
 	}
 }
 
@@ -349,37 +314,26 @@ func TestSeed(t *testing.T) {
 			{Name: "_sip._udp", Type: "SRV", Values: []string{"0 5 5060 sip.example.org."}},
 			{Name: "txt", Type: "TXT", Values: []string{`"a \"quoted\" text"`}},
 		}}
-	if err := s.Seed(z); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Seed(z))
 	want := []Record{
 		{Type: "MX", Host: "example.org.", Value: "mail.example.org.", Opt: "10"},
 		{Type: "SRV", Host: "_sip._udp.example.org.", Value: "sip.example.org.", Opt: "0 5 5060"},
 		{Type: "TXT", Host: "txt.example.org.", Value: `a "quoted" text`},
 	}
 	got := s.Records("example.org")
-	if len(got) != len(want) {
-		t.Fatalf("records %+v, want %+v", got, want)
-	}
 	for i := range got {
 		got[i].ID, got[i].SiteID = 0, 0
-		if got[i] != want[i] {
-			t.Errorf("record %d = %+v, want %+v", i, got[i], want[i])
-		}
 	}
-	if zs, _ := s.Zone("example.org"); zs.TTL != 300 || zs.Refresh != 7200 || zs.Retry != defaultSOA.retry {
-		t.Errorf("zone %+v, want ttl 300, refresh 7200, the default retry", zs)
-	}
-	if err := s.Seed(z); err == nil {
-		t.Error("seeding the same zone twice succeeded")
-	}
+	assert.Empty(t, cmp.Diff(want, got), "records (-want +got)")
+	zs, _ := s.Zone("example.org")
+	assert.Equal(t, uint32(300), zs.TTL)
+	assert.Equal(t, uint32(7200), zs.Refresh)
+	assert.Equal(t, defaultSOA.retry, zs.Retry, "the default retry")
+	assert.Error(t, s.Seed(z), "seeding the same zone twice succeeded")
 	bad := &model.Zone{Name: "bad.example", Records: []*model.RecordSet{{Name: "x", Type: "CAA", Values: []string{`0 issue "ca.example"`}}}}
-	if err := s.Seed(bad); err == nil {
-		t.Error("seeding a CAA record succeeded")
-	}
-	if _, ok := s.SiteID("bad.example"); ok {
-		t.Error("a failed seed left its site behind")
-	}
+	assert.Error(t, s.Seed(bad), "seeding a CAA record succeeded")
+	_, ok := s.SiteID("bad.example")
+	assert.False(t, ok, "a failed seed left its site behind")
 }
 
 // TestFaultsAndCounting checks the injector sits in front of the server
@@ -389,23 +343,13 @@ func TestFaultsAndCounting(t *testing.T) {
 	s.Faults().Script(faults.ServerError)
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+AgentPath, strings.NewReader(`<packet/>`))
 	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusServiceUnavailable {
-		t.Fatalf("scripted 5xx answered %d", resp.StatusCode)
-	}
+	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "scripted 5xx")
 	add := `<add_rec><site-id>1</site-id><type>A</type><host>h%d</host><value>192.0.2.1</value></add_rec>`
 	post(t, srv, `<packet version="1.6.7.0"><dns>`+strings.ReplaceAll(add, "%d", "1")+strings.ReplaceAll(add, "%d", "2")+
 		`<get_rec><filter><site-id>1</site-id></filter></get_rec></dns></packet>`)
-	if got := s.Calls("dns/add_rec"); got != 2 {
-		t.Errorf("Calls(dns/add_rec) = %d, want 2", got)
-	}
-	if got := s.Calls("dns/get_rec"); got != 1 {
-		t.Errorf("Calls(dns/get_rec) = %d, want 1", got)
-	}
-	if got := s.Faults().Calls(AgentPath); got != 2 {
-		t.Errorf("requests counted by the injector = %d, want 2", got)
-	}
+	assert.Equal(t, 2, s.Calls("dns/add_rec"), "Calls(dns/add_rec)")
+	assert.Equal(t, 1, s.Calls("dns/get_rec"), "Calls(dns/get_rec)")
+	assert.Equal(t, 2, s.Faults().Calls(AgentPath), "requests counted by the injector")
 }

@@ -3,6 +3,8 @@ package fake
 import (
 	"net/http"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzAnswer feeds arbitrary packets to the fake: it must answer every
@@ -21,9 +23,8 @@ func FuzzAnswer(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body string) {
 		s := New(Options{Login: login, Password: password})
-		if _, err := s.AddSite("example.com"); err != nil {
-			t.Fatal(err)
-		}
+		_, err := s.AddSite("example.com")
+		require.NoError(t, err)
 		h := http.Header{}
 		h.Set("Content-Type", "text/xml")
 		h["HTTP_AUTH_LOGIN"] = []string{login}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers/faults"
@@ -64,23 +66,22 @@ func (a *api) do(method, path, token string, body any) (int, map[string]any) {
 	a.t.Helper()
 	var r io.Reader
 	if body != nil {
-		b, _ := json.Marshal(body)
+		b, err := json.Marshal(body)
+		require.NoError(a.t, err)
 		r = bytes.NewReader(b)
 	}
-	req, _ := http.NewRequest(method, a.srv.URL+path, r)
+	req, err := http.NewRequest(method, a.srv.URL+path, r)
+	require.NoError(a.t, err)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		a.t.Fatalf("%s %s: %v", method, path, err)
-	}
+	require.NoError(a.t, err, "%s %s", method, path)
 	defer resp.Body.Close()
 	var out map[string]any
-	data, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(data, &out); err != nil {
-		a.t.Fatalf("%s %s: answer %q is not a JSON object", method, path, data)
-	}
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(a.t, err, "%s %s", method, path)
+	require.NoError(a.t, json.Unmarshal(data, &out), "%s %s: answer %q is not a JSON object", method, path, data)
 	return resp.StatusCode, out
 }
 
@@ -88,27 +89,25 @@ func (a *api) do(method, path, token string, body any) (int, map[string]any) {
 func (a *api) login(persist bool) string {
 	a.t.Helper()
 	status, out := a.do("POST", "/auth/login", "", map[string]any{"username": testUser, "password": password, "persist": persist})
-	if status != 200 {
-		a.t.Fatalf("login: %d %v", status, out)
-	}
+	require.Equal(a.t, 200, status, "login: %v", out)
 	return out["token"].(string)
 }
 
 // wantError checks an answer is the documented envelope with these values.
 func wantError(t *testing.T, status int, out map[string]any, wantStatus int, code, message string) {
 	t.Helper()
+	require.Equal(t, wantStatus, status, "answer %v", out)
 	e, ok := out["error"].(map[string]any)
-	if status != wantStatus || !ok || e["code"] != code || e["message"] != message || e["status"] != float64(wantStatus) {
-		t.Fatalf("answer %d %v, want %d {error: {code: %s, message: %s, status: %d}}", status, out, wantStatus, code, message, wantStatus)
-	}
+	require.True(t, ok, "answer %v has no error envelope", out)
+	want := map[string]any{"code": code, "message": message, "status": float64(wantStatus)}
+	got := map[string]any{"code": e["code"], "message": e["message"], "status": e["status"]}
+	require.Empty(t, cmp.Diff(want, got), "error envelope (-want +got)")
 }
 
 func TestListPaging(t *testing.T) {
 	a := newAPI(t)
 	for i := range 250 {
-		if err := a.s.AddDomain(fmt.Sprintf("d%03d.example", i), "", 3600); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, a.s.AddDomain(fmt.Sprintf("d%03d.example", i), "", 3600))
 	}
 	for _, tc := range []struct {
 		query                 string
@@ -140,11 +139,13 @@ func TestListPaging(t *testing.T) {
 			if strings.Contains(tc.query, "filter") {
 				total = 10
 			}
-			if status != 200 || out["offset"] != float64(tc.offset) || out["limit"] != float64(tc.limit) || out["total"] != float64(total) || len(dns) != tc.n {
-				t.Fatalf("answer %d offset %v limit %v total %v, %d items", status, out["offset"], out["limit"], out["total"], len(dns))
-			}
-			if tc.n > 0 && dns[0].(map[string]any)["_id"] != tc.first {
-				t.Fatalf("first item %v, want %s", dns[0], tc.first)
+			require.Equal(t, 200, status)
+			want := map[string]any{"offset": float64(tc.offset), "limit": float64(tc.limit), "total": float64(total)}
+			got := map[string]any{"offset": out["offset"], "limit": out["limit"], "total": out["total"]}
+			assert.Empty(t, cmp.Diff(want, got), "paging (-want +got)")
+			require.Len(t, dns, tc.n, "items")
+			if tc.n > 0 {
+				assert.Equal(t, tc.first, dns[0].(map[string]any)["_id"], "first item")
 			}
 		})
 	}
@@ -154,17 +155,13 @@ func TestListPaging(t *testing.T) {
 // string; the full one has the records and a numeric ttl.
 func TestForms(t *testing.T) {
 	a := newAPI(t)
-	if err := a.s.Seed(&model.Zone{Name: "example.com", TTL: 600, Records: []*model.RecordSet{
+	require.NoError(t, a.s.Seed(&model.Zone{Name: "example.com", TTL: 600, Records: []*model.RecordSet{
 		{Name: "@", Type: "MX", Values: []string{"10 mail.example.com."}},
 		{Name: "www", Type: "A", Values: []string{"192.0.2.1", "192.0.2.2"}},
-	}}); err != nil {
-		t.Fatal(err)
-	}
+	}}))
 	_, out := a.do("GET", "/dns", machine, nil)
 	want := map[string]any{"_id": "example.com", "records": float64(3), "ttl": "600", "status": "OK"}
-	if diff := cmp.Diff(want, out["dns"].([]any)[0]); diff != "" {
-		t.Fatalf("condensed (-want +got):\n%s", diff)
-	}
+	require.Empty(t, cmp.Diff(want, out["dns"].([]any)[0]), "condensed (-want +got)")
 	_, out = a.do("GET", "/dns?full=true", machine, nil)
 	full := out["dns"].([]any)[0].(map[string]any)
 	recs := []any{
@@ -172,17 +169,12 @@ func TestForms(t *testing.T) {
 		map[string]any{"name": "www", "type": "A", "rData": "192.0.2.1"},
 		map[string]any{"name": "www", "type": "A", "rData": "192.0.2.2"},
 	}
-	if diff := cmp.Diff(recs, full["records"]); diff != "" {
-		t.Fatalf("full records (-want +got):\n%s", diff)
-	}
-	if full["ttl"] != float64(600) || full["serial"] != float64(2025031400) ||
-		full["customer"] != DefaultCustomer || full["product"] != DefaultProduct || full["invoicedUntil"] != "2026-03-14T09:00:00.000Z" {
-		t.Fatalf("full %v", full)
-	}
+	assert.Empty(t, cmp.Diff(recs, full["records"]), "full records (-want +got)")
+	wantFull := map[string]any{"ttl": float64(600), "serial": float64(2025031400), "customer": DefaultCustomer, "product": DefaultProduct, "invoicedUntil": "2026-03-14T09:00:00.000Z"}
+	gotFull := map[string]any{"ttl": full["ttl"], "serial": full["serial"], "customer": full["customer"], "product": full["product"], "invoicedUntil": full["invoicedUntil"]}
+	assert.Empty(t, cmp.Diff(wantFull, gotFull), "full object (-want +got)")
 	_, got := a.do("GET", "/dns/example.com", machine, nil)
-	if diff := cmp.Diff(full, got); diff != "" {
-		t.Fatalf("GET /dns/DOMAIN differs from the list's full object (-list +get):\n%s", diff)
-	}
+	assert.Empty(t, cmp.Diff(full, got), "GET /dns/DOMAIN differs from the list's full object (-list +get)")
 }
 
 // TestSerial: every change bumps the serial, YYYYMMDDnn; no change, no bump.
@@ -217,9 +209,7 @@ func TestSerial(t *testing.T) {
 	}
 	for _, s := range steps {
 		s.do()
-		if got := serial(); got != s.wantSerial {
-			t.Fatalf("%s: serial %.0f, want %.0f", s.name, got, s.wantSerial)
-		}
+		require.Equal(t, s.wantSerial, serial(), "%s: serial", s.name)
 	}
 }
 
@@ -228,35 +218,31 @@ func TestSerial(t *testing.T) {
 func TestTokens(t *testing.T) {
 	a := newAPI(t)
 	status, out := a.do("POST", "/auth/login", "", map[string]any{"username": testUser, "password": password})
-	if status != 200 || out["expiresInMinutes"] != float64(15) || out["accessLevel"] != "OWNER" || out["customer"] != DefaultCustomer {
-		t.Fatalf("login answer %d %v", status, out)
-	}
+	require.Equal(t, 200, status, "login answer %v", out)
+	assert.Equal(t, float64(15), out["expiresInMinutes"])
+	assert.Equal(t, "OWNER", out["accessLevel"])
+	assert.Equal(t, DefaultCustomer, out["customer"])
 	session := out["token"].(string)
 	persisted := a.login(true)
 	a.clock.Advance(14 * time.Minute)
-	if status, _ := a.do("GET", "/dns", session, nil); status != 200 {
-		t.Fatalf("after 14 minutes: %d", status)
-	}
+	status, _ = a.do("GET", "/dns", session, nil)
+	require.Equal(t, 200, status, "after 14 minutes")
 	a.clock.Advance(14 * time.Minute)
-	if status, _ := a.do("GET", "/dns", session, nil); status != 200 {
-		t.Fatalf("14 minutes after the last call: %d", status)
-	}
+	status, _ = a.do("GET", "/dns", session, nil)
+	require.Equal(t, 200, status, "14 minutes after the last call")
 	a.clock.Advance(15 * time.Minute)
 	status, out = a.do("GET", "/dns", session, nil)
 	wantError(t, status, out, 401, "expired", "Session has expired, please login")
 	status, out = a.do("GET", "/dns", session, nil)
 	wantError(t, status, out, 401, "expired", "Session has expired, please login")
-	if status, _ := a.do("GET", "/dns", persisted, nil); status != 200 {
-		t.Fatalf("persisted token after 43 minutes: %d", status)
-	}
-	if status, _ := a.do("GET", "/dns", machine, nil); status != 200 {
-		t.Fatalf("machine token: %d", status)
-	}
+	status, _ = a.do("GET", "/dns", persisted, nil)
+	assert.Equal(t, 200, status, "persisted token after 43 minutes")
+	status, _ = a.do("GET", "/dns", machine, nil)
+	assert.Equal(t, 200, status, "machine token")
 	// GET with query parameters logs in too.
 	status, out = a.do("GET", "/auth/login?"+url.Values{"username": {testUser}, "password": {password}, "persist": {"true"}}.Encode(), "", nil)
-	if status != 200 || out["expiresInMinutes"] != float64(-1) {
-		t.Fatalf("GET login: %d %v", status, out)
-	}
+	require.Equal(t, 200, status, "GET login: %v", out)
+	assert.Equal(t, float64(-1), out["expiresInMinutes"], "GET login, persisted")
 }
 
 // TestAuthErrors: the documented 401s any call can answer.
@@ -279,7 +265,7 @@ func TestAuthErrors(t *testing.T) {
 			rec := httptest.NewRecorder()
 			a.s.ServeHTTP(rec, req)
 			var out map[string]any
-			_ = json.Unmarshal(rec.Body.Bytes(), &out)
+			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &out))
 			wantError(t, rec.Code, out, 401, tc.code, tc.message)
 		})
 	}
@@ -290,7 +276,7 @@ func TestAuthErrors(t *testing.T) {
 	rec := httptest.NewRecorder()
 	a.s.ServeHTTP(rec, req)
 	var out map[string]any
-	_ = json.Unmarshal(rec.Body.Bytes(), &out)
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &out))
 	wantError(t, rec.Code, out, 401, "invalid_token", "IP address not authenticated")
 	status, out := a.do("POST", "/auth/login", "", map[string]any{"username": testUser, "password": "wrong"})
 	wantError(t, status, out, 401, "credentials_invalid", "Authorization required, please login")
@@ -303,9 +289,7 @@ func TestAccessLevels(t *testing.T) {
 	const reseller, sub, other = "aaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbb", "cccccccccccccccccccccccc"
 	a.s.AddCustomer(reseller, "")
 	a.s.AddCustomer(sub, reseller)
-	if err := a.s.AddDomain("sub.example", sub, 3600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, a.s.AddDomain("sub.example", sub, 3600))
 	for _, tc := range []struct {
 		customer, level   string
 		list, read, write int
@@ -322,16 +306,12 @@ func TestAccessLevels(t *testing.T) {
 		t.Run(tc.customer[:1]+" "+tc.level, func(t *testing.T) {
 			token := "tok-" + tc.customer[:1] + "-" + tc.level
 			a.s.AddToken(token, tc.customer, tc.level)
-			if status, _ := a.do("GET", "/dns?customer="+sub, token, nil); status != tc.list {
-				t.Errorf("list: %d, want %d", status, tc.list)
-			}
-			if status, _ := a.do("GET", "/dns/sub.example", token, nil); status != tc.read {
-				t.Errorf("get: %d, want %d", status, tc.read)
-			}
+			status, _ := a.do("GET", "/dns?customer="+sub, token, nil)
+			assert.Equal(t, tc.list, status, "list")
+			status, _ = a.do("GET", "/dns/sub.example", token, nil)
+			assert.Equal(t, tc.read, status, "get")
 			status, out := a.do("POST", "/dns/sub.example", token, map[string]any{"ttl": 600})
-			if status != tc.write {
-				t.Errorf("update: %d, want %d", status, tc.write)
-			}
+			assert.Equal(t, tc.write, status, "update")
 			if status == 403 {
 				wantError(t, status, out, 403, "access_denied", "Insufficient access level")
 			}
@@ -342,9 +322,7 @@ func TestAccessLevels(t *testing.T) {
 // TestRecordErrors: the documented error rows of the record endpoints.
 func TestRecordErrors(t *testing.T) {
 	a := newAPI(t)
-	if err := a.s.AddDomain("example.com", "", 3600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, a.s.AddDomain("example.com", "", 3600))
 	a.do("POST", "/dns/example.com/record", machine, map[string]any{"name": "www", "type": "A", "rData": "192.0.2.1"})
 	a.do("POST", "/dns/example.com/record", machine, map[string]any{"name": "www", "type": "A", "rData": "192.0.2.2"})
 	a.s.AddToken("viewer", DefaultCustomer, Viewer)
@@ -384,9 +362,8 @@ func TestRecordErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			status, out := a.do(tc.method, tc.path, tc.token, tc.body)
 			if tc.status == 200 {
-				if status != 200 || out["success"] != true {
-					t.Fatalf("answer %d %v, want {success: true}", status, out)
-				}
+				require.Equal(t, 200, status, "answer %v", out)
+				assert.Empty(t, cmp.Diff(map[string]any{"success": true}, out), "answer (-want +got)")
 				return
 			}
 			wantError(t, status, out, tc.status, tc.code, tc.message)
@@ -397,9 +374,7 @@ func TestRecordErrors(t *testing.T) {
 // TestDomainErrors: create and update of domains, the inferred rows included.
 func TestDomainErrors(t *testing.T) {
 	a := newAPI(t)
-	if err := a.s.AddDomain("taken.example", "dddddddddddddddddddddddd", 3600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, a.s.AddDomain("taken.example", "dddddddddddddddddddddddd", 3600))
 	for _, tc := range []struct {
 		name, method, path string
 		body               any
@@ -423,9 +398,10 @@ func TestDomainErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			status, out := a.do(tc.method, tc.path, machine, tc.body)
 			if tc.status == 200 {
-				if status != 200 || out["_id"] != "example.com" || out["ttl"] != float64(86400) || cmp.Diff([]any{}, out["records"]) != "" {
-					t.Fatalf("create answered %d %v, want an empty domain with ttl 86400", status, out)
-				}
+				require.Equal(t, 200, status, "create answered %v", out)
+				want := map[string]any{"_id": "example.com", "ttl": float64(86400), "records": []any{}}
+				got := map[string]any{"_id": out["_id"], "ttl": out["ttl"], "records": out["records"]}
+				assert.Empty(t, cmp.Diff(want, got), "an empty domain with ttl 86400 (-want +got)")
 				return
 			}
 			wantError(t, status, out, tc.status, tc.code, tc.message)
@@ -437,54 +413,41 @@ func TestDomainErrors(t *testing.T) {
 // /dns/DOMAIN deleting the whole domain, even with a record's query.
 func TestStatusAndDelete(t *testing.T) {
 	a := newAPI(t)
-	if err := a.s.AddDomain("example.com", "", 3600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, a.s.AddDomain("example.com", "", 3600))
 	for _, status := range []string{StatusWrongNS, StatusNotExist, StatusOK} {
-		if err := a.s.SetStatus("example.com", status); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, a.s.SetStatus("example.com", status))
 		_, out := a.do("GET", "/dns/example.com/check", machine, nil)
 		_, full := a.do("GET", "/dns/example.com", machine, nil)
-		if out["status"] != status || full["status"] != status {
-			t.Fatalf("status %v / %v, want %s", out, full["status"], status)
-		}
+		assert.Equal(t, status, out["status"], "check")
+		assert.Equal(t, status, full["status"], "get")
 	}
 	status, out := a.do("DELETE", "/dns/example.com?name=www&type=A&rData=192.0.2.1", machine, nil)
-	if status != 200 || out["success"] != true {
-		t.Fatalf("delete: %d %v", status, out)
-	}
-	if _, ok := a.s.Domain("example.com"); ok {
-		t.Fatal("the domain survived DELETE /dns/DOMAIN")
-	}
+	require.Equal(t, 200, status, "delete: %v", out)
+	assert.Empty(t, cmp.Diff(map[string]any{"success": true}, out), "delete (-want +got)")
+	_, ok := a.s.Domain("example.com")
+	assert.False(t, ok, "the domain survived DELETE /dns/DOMAIN")
 }
 
 // TestFaultsAndCounts: injected faults answer in the API's envelope and
 // calls are counted per endpoint.
 func TestFaultsAndCounts(t *testing.T) {
 	a := newAPI(t)
-	if err := a.s.AddDomain("example.com", "", 3600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, a.s.AddDomain("example.com", "", 3600))
 	a.s.Faults().Script(faults.ServerError, faults.RateLimit)
 	status, out := a.do("GET", "/dns/example.com", machine, nil)
 	wantError(t, status, out, 500, "internal_error", "Internal error")
-	req, _ := http.NewRequest("GET", a.srv.URL+"/dns", nil)
+	req, err := http.NewRequest("GET", a.srv.URL+"/dns", nil)
+	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+machine)
 	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	resp.Body.Close()
-	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "1" {
-		t.Fatalf("rate limit answer %d Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
-	}
+	assert.Equal(t, 429, resp.StatusCode, "rate limit answer")
+	assert.Equal(t, "1", resp.Header.Get("Retry-After"), "rate limit answer's Retry-After")
 	a.do("POST", "/dns/example.com/record", machine, map[string]any{"name": "www", "type": "A", "rData": "192.0.2.1"})
 	a.do("DELETE", "/dns/example.com/record?name=www&type=A&rData=192.0.2.1", machine, nil)
 	want := map[string]int{"GET /dns/{domain}": 1, "GET /dns": 1, "POST /dns/{domain}/record": 1, "DELETE /dns/{domain}/record": 1}
-	if diff := cmp.Diff(want, a.s.Faults().AllCalls()); diff != "" {
-		t.Fatalf("calls (-want +got):\n%s", diff)
-	}
+	assert.Empty(t, cmp.Diff(want, a.s.Faults().AllCalls()), "calls (-want +got)")
 }
 
 // TestSeed writes the model in the provider's wire form and refuses what
@@ -498,21 +461,16 @@ func TestSeed(t *testing.T) {
 		{Name: "www", Type: "CNAME", Values: []string{"example.com."}},
 		{Name: "v6", Type: "AAAA", Values: []string{"2001:db8::1"}},
 	}}
-	if err := a.s.Seed(z); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, a.s.Seed(z))
 	d, _ := a.s.Domain("example.com")
 	want := []Record{{"", "NS", "ns1.telecomx.dk"}, {"", "TXT", `"v=spf1 -all"`}, {"_sip._tcp", "SRV", "10 60 5060 sip.example.com"}, {"www", "CNAME", "example.com"}, {"v6", "AAAA", "2001:db8::1"}}
-	if diff := cmp.Diff(want, d.Records); d.TTL != 300 || diff != "" {
-		t.Fatalf("seeded ttl %d, records (-want +got):\n%s", d.TTL, diff)
-	}
-	if err := a.s.Seed(z); err == nil {
-		t.Fatal("seeding an existing domain succeeded")
-	}
+	assert.Equal(t, int64(300), d.TTL, "seeded ttl")
+	assert.Empty(t, cmp.Diff(want, d.Records), "seeded records (-want +got)")
+	assert.Error(t, a.s.Seed(z), "seeding an existing domain")
 	bad := &model.Zone{Name: "other.example", Records: []*model.RecordSet{{Name: "@", Type: "CAA", Values: []string{`0 issue "x"`}}}}
-	if err := a.s.Seed(bad); err == nil || !strings.Contains(err.Error(), "CAA") {
-		t.Fatalf("seeding a CAA record: %v", err)
-	}
+	err := a.s.Seed(bad)
+	require.Error(t, err, "seeding a CAA record")
+	assert.Contains(t, err.Error(), "CAA")
 }
 
 func TestValidRData(t *testing.T) {
@@ -529,13 +487,9 @@ func TestValidRData(t *testing.T) {
 		{"TXT", `v=spf1`, false}, {"TXT", `"unterminated`, false}, {"TXT", `"` + strings.Repeat("x", 256) + `"`, false},
 		{"TXT", "\"a\"\n\"b\"", false},
 	} {
-		if got := validRData(tc.rrtype, tc.rdata); got != tc.ok {
-			t.Errorf("validRData(%s, %q) = %v, want %v", tc.rrtype, tc.rdata, got, tc.ok)
-		}
+		assert.Equal(t, tc.ok, validRData(tc.rrtype, tc.rdata), "validRData(%s, %q)", tc.rrtype, tc.rdata)
 	}
 	for name, ok := range map[string]bool{"": true, "www": true, "*": true, "*.wild": true, "_sip._tcp": true, "_sip._tcp.": true, "a-b.c_d": true, "a.*": false, "a b": false, "-a": false, "a..b": false} {
-		if validName(name) != ok {
-			t.Errorf("validName(%q) = %v, want %v", name, !ok, ok)
-		}
+		assert.Equal(t, ok, validName(name), "validName(%q)", name)
 	}
 }
