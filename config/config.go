@@ -27,12 +27,18 @@ type Config struct {
 	Providers map[string]*ProviderConfig
 	// ZonesDir is the directory holding the zone specs.
 	ZonesDir string
+	// TemplatesDir is the directory holding the templates zone specs
+	// include (templates/<name>.yaml).
+	TemplatesDir string
 	// Safety holds the thresholds that refuse a plan changing too much.
 	Safety Safety
 	// Concurrency is how many zones are planned and applied at once.
 	Concurrency int
 	// secrets are the values of the settings providers declared secret.
 	secrets []string
+	// origins maps the nodes copied for aliases to where they are
+	// written, for the problems providers find in their settings.
+	origins map[*yaml.Node]yamlx.Origin
 	// fromEnv maps each scalar that took (part of) its value from the
 	// environment to its text as written, e.g. "${CLOUDNS_ENDPOINT}".
 	fromEnv map[*yaml.Node]string
@@ -64,6 +70,7 @@ func (c *Config) Secrets() []string { return c.secrets }
 type configFile struct {
 	Providers   yaml.Node `yaml:"providers"`
 	Zones       string    `yaml:"zones"`
+	Templates   string    `yaml:"templates"`
 	Safety      yaml.Node `yaml:"safety"`
 	Concurrency *int      `yaml:"concurrency"`
 }
@@ -91,13 +98,14 @@ func ParseFile(file string, lookup func(string) (string, bool)) (*Config, error)
 func Parse(file string, data []byte, lookup func(string) (string, bool)) (*Config, error) {
 	e := &yamlx.FileErrors{File: file}
 	cfg := &Config{
-		File:        file,
-		Dir:         filepath.Dir(file),
-		Providers:   map[string]*ProviderConfig{},
-		ZonesDir:    "zones",
-		Safety:      DefaultSafety,
-		Concurrency: DefaultConcurrency,
-		fromEnv:     map[*yaml.Node]string{},
+		File:         file,
+		Dir:          filepath.Dir(file),
+		Providers:    map[string]*ProviderConfig{},
+		ZonesDir:     "zones",
+		TemplatesDir: "templates",
+		Safety:       DefaultSafety,
+		Concurrency:  DefaultConcurrency,
+		fromEnv:      map[*yaml.Node]string{},
 	}
 	doc, err := yamlx.Parse(data)
 	if err != nil {
@@ -107,6 +115,14 @@ func Parse(file string, data []byte, lookup func(string) (string, bool)) (*Confi
 	if root == nil || root.Kind == 0 {
 		return nil, yamlx.ErrorList{{Pos: model.Pos{File: file, Line: 1, Col: 1}, Msg: "the config is empty; it needs at least a providers section"}}
 	}
+	// Anchors and merge keys are read as if written out, before the
+	// environment is, so that each use of an anchored ${VAR} is a value
+	// of its own.
+	if !yamlx.Expand(e, root) {
+		return nil, e.List.Err()
+	}
+	cfg.origins = e.Origins
+	yamlx.StripExtensions(root)
 	expandEnv(e, root, lookup, cfg)
 	var f configFile
 	yamlx.Decode(e, root, &f, "")
@@ -115,6 +131,12 @@ func Parse(file string, data []byte, lookup func(string) (string, bool)) (*Confi
 	}
 	if !filepath.IsAbs(cfg.ZonesDir) {
 		cfg.ZonesDir = filepath.Join(cfg.Dir, cfg.ZonesDir)
+	}
+	if f.Templates != "" {
+		cfg.TemplatesDir = f.Templates
+	}
+	if !filepath.IsAbs(cfg.TemplatesDir) {
+		cfg.TemplatesDir = filepath.Join(cfg.Dir, cfg.TemplatesDir)
 	}
 	if f.Safety.Kind != 0 {
 		// Keys left out keep their defaults.

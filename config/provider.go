@@ -42,7 +42,7 @@ func (p *ProviderConfig) Decode(v any) error {
 			settings.Content = append(settings.Content, p.node.Content[i], p.node.Content[i+1])
 		}
 	}
-	e := &yamlx.FileErrors{File: p.file}
+	e := &yamlx.FileErrors{File: p.file, Origins: p.cfg.origins}
 	yamlx.Decode(e, settings, v, "providers."+p.Name)
 	p.cfg.hideEnvValues(e.List, p.node)
 	return e.List.Err()

@@ -52,6 +52,13 @@ type Zone struct {
 	Records []*RecordSet
 	// File is the spec file the zone was loaded from; empty for a live zone.
 	File string
+	// Sources is every file the desired zone was built from: its spec file
+	// first, then each template file it includes, in include order; nil
+	// for live zones. A change to any of them can change the zone.
+	Sources []string
+	// AliasOf is, for a zone that is an alias of another zone's spec
+	// (its aliases key), the name of that zone; empty otherwise.
+	AliasOf string
 	// Pos maps the zone's top-level keys to their place in File.
 	Pos map[string]Pos
 }

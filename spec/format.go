@@ -29,8 +29,8 @@ func Format(data []byte) ([]byte, error) {
 	if root == nil || root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("a zone spec must be a mapping")
 	}
-	zone := model.NormalizeZone(scalarOf(yamlx.MapValue(root, "zone")))
-	sortPairs(root, keyOrder(zoneKeys))
+	zone := model.NormalizeZone(scalarOf(yamlx.Resolve(yamlx.MapValue(root, "zone"))))
+	sortPairs(root, specKeyOrder)
 	if soa := yamlx.MapValue(root, "soa"); soa != nil {
 		sortPairs(soa, keyOrder(model.SOAFields))
 	}
@@ -39,6 +39,9 @@ func Format(data []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
+	// Sorting can put an alias before its anchor: the first use becomes
+	// the definition.
+	fixAnchors(doc)
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
@@ -101,10 +104,14 @@ func formatValues(name string, item *yaml.Node) error {
 	if tn == nil {
 		return nil
 	}
-	tn.Value = strings.ToUpper(tn.Value)
-	rrtype := tn.Value
+	// An anchored node may be used elsewhere for something else: it is
+	// left as written, and so is an alias.
+	if tn.Kind == yaml.ScalarNode && tn.Anchor == "" {
+		tn.Value = strings.ToUpper(tn.Value)
+	}
+	rrtype := strings.ToUpper(scalarOf(yamlx.Resolve(tn)))
 	canon := func(n *yaml.Node) error {
-		if rrtype == "TXT" || rrtype == "SPF" || n.Kind != yaml.ScalarNode {
+		if rrtype == "TXT" || rrtype == "SPF" || n.Kind != yaml.ScalarNode || n.Anchor != "" {
 			return nil
 		}
 		v, err := model.CanonicalValue(rrtype, n.Value)
@@ -138,6 +145,7 @@ func formatValues(name string, item *yaml.Node) error {
 // compareValueNodes orders the values of a record set: plain values by
 // their text, then TXT values written as lists of strings by their strings.
 func compareValueNodes(a, b *yaml.Node) int {
+	a, b = yamlx.Resolve(a), yamlx.Resolve(b)
 	if la, lb := a.Kind == yaml.SequenceNode, b.Kind == yaml.SequenceNode; la != lb {
 		if la {
 			return 1
@@ -149,6 +157,7 @@ func compareValueNodes(a, b *yaml.Node) int {
 
 // nodeText is a scalar's value, or a list's values quoted and joined.
 func nodeText(n *yaml.Node) string {
+	n = yamlx.Resolve(n)
 	if n.Kind != yaml.SequenceNode {
 		return n.Value
 	}

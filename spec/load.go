@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 
@@ -26,14 +27,17 @@ const DefaultTTL = 3600
 type CapabilitiesFunc func(provider string) (model.Capabilities, bool)
 
 // LoadZones loads and validates every zone spec (*.yaml, *.yml) in the
-// config's zones directory. Every problem in every file is reported at once.
+// config's zones directory, with the templates they include, and returns
+// their zones: each spec's own, then the zones its aliases name. Every
+// problem in every file is reported at once; a template problem once,
+// naming the zones that include the template.
 func LoadZones(cfg *config.Config, caps CapabilitiesFunc) ([]*model.Zone, error) {
 	files, err := SpecFiles(cfg.ZonesDir)
 	if err != nil {
 		return nil, err
 	}
-	zones := make([]*model.Zone, len(files))
-	errLists := make([]yamlx.ErrorList, len(files))
+	env := loadEnv{cfg: cfg, caps: caps, templates: templatesOf(cfg)}
+	results := make([]specResult, len(files))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, f := range files {
@@ -43,24 +47,36 @@ func LoadZones(cfg *config.Config, caps CapabilitiesFunc) ([]*model.Zone, error)
 			defer func() { <-sem; wg.Done() }()
 			defer func() {
 				if r := recover(); r != nil {
-					zones[i], errLists[i] = nil, yamlx.ErrorList{{Pos: model.Pos{File: f, Line: 1, Col: 1}, Msg: fmt.Sprintf("internal error loading this spec: %v (please report it)", r)}}
+					results[i] = specResult{list: yamlx.ErrorList{{Pos: model.Pos{File: f, Line: 1, Col: 1}, Msg: fmt.Sprintf("internal error loading this spec: %v (please report it)", r)}}}
 				}
 			}()
-			zones[i], errLists[i] = loadZoneFile(f, cfg, caps)
+			results[i] = env.readSpec(f)
 		}()
 	}
 	wg.Wait()
 	var all yamlx.ErrorList
-	for _, l := range errLists {
-		all = append(all, l...)
+	var elsewhere []elsewhereProblem
+	var zones []*model.Zone
+	for _, r := range results {
+		all = append(all, r.list...)
+		elsewhere = append(elsewhere, r.elsewhere...)
+		zones = append(zones, r.zones...)
 	}
+	// A template no zone includes is still checked, for its form.
+	unused, err := env.templates.unusedProblems()
+	if err != nil {
+		return nil, err
+	}
+	all = append(all, unused...)
+	all = append(all, groupElsewhere(elsewhere)...)
 	byName := map[string]*model.Zone{}
 	for _, z := range zones {
-		if z == nil {
-			continue
-		}
 		if prev, dup := byName[z.Name]; dup {
-			all = append(all, &yamlx.Error{Pos: z.Pos["zone"], Msg: fmt.Sprintf("zone %s is already declared in %s", z.Name, prev.File)})
+			where := prev.File
+			if prev.AliasOf != "" {
+				where += " (an alias of " + prev.AliasOf + ")"
+			}
+			all = append(all, &yamlx.Error{Pos: z.Pos["zone"], Msg: fmt.Sprintf("zone %s is already declared in %s", z.Name, where)})
 			continue
 		}
 		byName[z.Name] = z
@@ -71,86 +87,153 @@ func LoadZones(cfg *config.Config, caps CapabilitiesFunc) ([]*model.Zone, error)
 	return zones, nil
 }
 
-func loadZoneFile(file string, cfg *config.Config, caps CapabilitiesFunc) (*model.Zone, yamlx.ErrorList) {
-	z, err := readZoneFile(file, cfg, caps)
-	if err != nil {
-		return nil, err.(yamlx.ErrorList)
+// templatesOf is the templates of the config's templates directory.
+func templatesOf(cfg *config.Config) *Templates {
+	dir := cfg.TemplatesDir
+	if dir == "" {
+		dir = filepath.Join(cfg.Dir, "templates")
 	}
-	return z, nil
+	return NewTemplates(dir)
 }
 
-// readZoneFile is ParseZone on a file, read in pieces where it can be, so
+// loadEnv is what a spec is loaded with besides its own bytes.
+type loadEnv struct {
+	cfg       *config.Config
+	caps      CapabilitiesFunc
+	templates *Templates
+}
+
+func (env loadEnv) loader(file string) *loader {
+	return &loader{FileErrors: yamlx.FileErrors{File: file}, cfg: env.cfg, caps: env.caps, templates: env.templates}
+}
+
+// specResult is one spec loaded: its zones (its own, then its aliases')
+// when it has no problem, its problems otherwise.
+type specResult struct {
+	zones []*model.Zone
+	// list is the problems in the spec file, elsewhere those in the
+	// templates it includes.
+	list      yamlx.ErrorList
+	elsewhere []elsewhereProblem
+}
+
+// err is the result's problems as one ErrorList, or nil.
+func (r specResult) err() error {
+	return append(r.list, groupElsewhere(r.elsewhere)...).Err()
+}
+
+// first is the spec's own zone, or nil.
+func (r specResult) first() *model.Zone {
+	if len(r.zones) == 0 {
+		return nil
+	}
+	return r.zones[0]
+}
+
+func (l *loader) result(z *model.Zone) specResult {
+	if len(l.List) > 0 || len(l.elsewhere) > 0 || z == nil {
+		l.List.Sort()
+		return specResult{list: l.List, elsewhere: l.elsewhere}
+	}
+	return specResult{zones: append([]*model.Zone{z}, l.aliasZones...)}
+}
+
+// readSpec is parseSpec on a file, read in pieces where it can be, so
 // that a big spec is never held in memory whole.
-func readZoneFile(file string, cfg *config.Config, caps CapabilitiesFunc) (*model.Zone, error) {
+func (env loadEnv) readSpec(file string) specResult {
 	if f, err := os.Open(file); err == nil {
 		defer f.Close()
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 			if problem := sizeProblems(file, f, st.Size()); problem != nil {
-				return nil, problem
+				return specResult{list: problem}
 			}
-			if z, ok, err := parseZoneSplit(file, f, st.Size(), cfg, caps); ok {
-				return z, err
+			if r, ok := env.parseSplit(file, f, st.Size()); ok {
+				return r
 			}
 		}
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return nil, yamlx.ErrorList{{Pos: model.Pos{File: file, Line: 1, Col: 1}, Msg: "cannot read: " + err.Error()}}
+		return specResult{list: yamlx.ErrorList{{Pos: model.Pos{File: file, Line: 1, Col: 1}, Msg: "cannot read: " + err.Error()}}}
 	}
-	return parseZoneWhole(file, data, cfg, caps)
+	return env.parseWhole(file, data)
 }
 
-// ParseZone loads and validates one zone spec held in memory. The returned
-// error, if any, is an ErrorList with every problem found.
+// ParseZone loads and validates one zone spec held in memory, with the
+// templates it includes from the config's templates directory. The
+// returned error, if any, is an ErrorList with every problem found.
 func ParseZone(file string, data []byte, cfg *config.Config, caps CapabilitiesFunc) (*model.Zone, error) {
-	if problem := sizeProblems(file, bytes.NewReader(data), int64(len(data))); problem != nil {
-		return nil, problem
-	}
-	if z, ok, err := parseZoneSplit(file, bytes.NewReader(data), int64(len(data)), cfg, caps); ok {
-		return z, err
-	}
-	return parseZoneWhole(file, data, cfg, caps)
+	r := loadEnv{cfg: cfg, caps: caps, templates: templatesOf(cfg)}.parseSpec(file, data)
+	return r.first(), r.err()
 }
 
-// parseZoneSplit is ParseZone on a spec of size bytes read from src in
-// pieces (split.go); ok is false when the spec cannot be cut or a piece
-// does not parse on its own.
-func parseZoneSplit(file string, src io.ReaderAt, size int64, cfg *config.Config, caps CapabilitiesFunc) (z *model.Zone, ok bool, err error) {
+// parseSpec is ParseZone's result with the zones of the spec's aliases.
+func (env loadEnv) parseSpec(file string, data []byte) specResult {
+	if problem := sizeProblems(file, bytes.NewReader(data), int64(len(data))); problem != nil {
+		return specResult{list: problem}
+	}
+	if r, ok := env.parseSplit(file, bytes.NewReader(data), int64(len(data))); ok {
+		return r
+	}
+	return env.parseWhole(file, data)
+}
+
+// parseSplit parses a spec of size bytes read from src in pieces
+// (split.go); ok is false when the spec cannot be cut or a piece does
+// not parse on its own.
+func (env loadEnv) parseSplit(file string, src io.ReaderAt, size int64) (r specResult, ok bool) {
 	s := splitSpec(src, size)
 	if s == nil {
-		return nil, false, nil
+		return specResult{}, false
 	}
 	root, placeholder, ok := s.parseRest()
 	if !ok {
-		return nil, false, nil
+		return specResult{}, false
 	}
-	l := &loader{FileErrors: yamlx.FileErrors{File: file}, cfg: cfg, caps: caps, split: s, placeholder: placeholder}
-	z = l.zone(root)
+	l := env.loader(file)
+	l.split, l.placeholder = s, placeholder
+	if !yamlx.Expand(&l.FileErrors, root) {
+		return l.result(nil), true
+	}
+	z := l.zone(root)
 	if !l.chunksRead {
 		// The body went unused (records is set twice): it must still be
 		// YAML, as it must when the whole file is parsed.
 		l.chunkFailed = !parseChunks(s.src, s.chunks, func(*yaml.Node) {})
 	}
 	if l.chunkFailed {
-		return nil, false, nil
+		return specResult{}, false
 	}
-	z, err = l.result(z)
-	return z, true, err
+	return l.result(z), true
 }
 
-// parseZoneWhole is ParseZone on the node tree of the whole spec.
-func parseZoneWhole(file string, data []byte, cfg *config.Config, caps CapabilitiesFunc) (*model.Zone, error) {
+// parseWhole loads a spec from the node tree of the whole file.
+func (env loadEnv) parseWhole(file string, data []byte) specResult {
 	doc, err := yamlx.Parse(data)
 	if err != nil {
-		return nil, yamlx.ErrorList{yamlx.SyntaxError(file, data, err, false)}
+		return specResult{list: yamlx.ErrorList{yamlx.SyntaxError(file, data, err, false)}}
 	}
-	l := &loader{FileErrors: yamlx.FileErrors{File: file}, cfg: cfg, caps: caps}
+	l := env.loader(file)
+	if !yamlx.Expand(&l.FileErrors, doc) {
+		return l.result(nil)
+	}
 	return l.result(l.zone(yamlx.Resolve(doc)))
 }
 
-func (l *loader) result(z *model.Zone) (*model.Zone, error) {
-	if err := l.List.Err(); err != nil {
-		return nil, err
-	}
-	return z, nil
+// The spec's own zone of parseSplit, parseWhole and readSpec, for tests
+// written before aliases and templates.
+
+func parseZoneSplit(file string, src io.ReaderAt, size int64, cfg *config.Config, caps CapabilitiesFunc) (*model.Zone, bool, error) {
+	r, ok := loadEnv{cfg: cfg, caps: caps, templates: templatesOf(cfg)}.parseSplit(file, src, size)
+	return r.first(), ok, r.err()
+}
+
+func parseZoneWhole(file string, data []byte, cfg *config.Config, caps CapabilitiesFunc) (*model.Zone, error) {
+	r := loadEnv{cfg: cfg, caps: caps, templates: templatesOf(cfg)}.parseWhole(file, data)
+	return r.first(), r.err()
+}
+
+func readZoneFile(file string, cfg *config.Config, caps CapabilitiesFunc) (*model.Zone, error) {
+	r := loadEnv{cfg: cfg, caps: caps, templates: templatesOf(cfg)}.readSpec(file)
+	return r.first(), r.err()
 }

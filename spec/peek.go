@@ -25,6 +25,10 @@ func Peek(data []byte) (zone, provider string) {
 				v = strings.TrimSpace(v[:i])
 			}
 			v = strings.Trim(v, `"'`)
+			if strings.HasPrefix(v, "&") || strings.HasPrefix(v, "*") {
+				// An anchor or an alias: the parse will tell.
+				v = ""
+			}
 			if k == "zone" {
 				zone = model.NormalizeZone(v)
 			} else {

@@ -14,6 +14,9 @@ import (
 // recordKeys are the keys of one record set in a spec.
 var recordKeys = []string{"type", "ttl", "value", "values", "failover"}
 
+// records builds the record sets of the records mapping n into z; the
+// rules that look at several sets at once are checked once templates
+// have added theirs.
 func (l *loader) records(z *model.Zone, n *yaml.Node) {
 	var names map[string]int
 	if n == l.placeholder && n != nil {
@@ -30,6 +33,14 @@ func (l *loader) records(z *model.Zone, n *yaml.Node) {
 				// The whole spec's records mapping starts where its first chunk does.
 				n.Line, n.Column, first = m.Line, m.Column, false
 			}
+			if l.aliasesTooMany {
+				return
+			}
+			copies, ok := yamlx.ExpandCount(&l.FileErrors, m)
+			if l.pieceCopies += copies; !ok || l.pieceCopies > maxPieceCopies {
+				l.aliasesTooMany = true
+				return
+			}
 			for i := 0; i+1 < len(m.Content); i += 2 {
 				l.recordEntry(z, m.Content[i], m.Content[i+1], names, &jobs)
 			}
@@ -37,6 +48,7 @@ func (l *loader) records(z *model.Zone, n *yaml.Node) {
 			clear(jobs)
 			jobs = jobs[:0]
 		})
+		l.chunkFailed = l.chunkFailed || l.aliasesTooMany
 		if l.chunkFailed {
 			return
 		}
@@ -52,8 +64,6 @@ func (l *loader) records(z *model.Zone, n *yaml.Node) {
 		}
 		l.parseValues(jobs)
 	}
-	z.SortRecords()
-	l.checkRecords(z)
 }
 
 // recordEntry builds the record sets of one entry of the records mapping,

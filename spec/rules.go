@@ -39,7 +39,11 @@ func (l *loader) checkRecords(z *model.Zone) {
 	for _, rs := range z.Records {
 		for _, rule := range z.Ignore {
 			if rule.Matches(rs.Name, rs.Type) {
-				l.errAt(rs, "%s %s is declared but also matches ignore rule %s; a record is either managed or ignored", rs.Name, rs.Type, rule)
+				where := ""
+				if rule.Pos.File != rs.Pos.File {
+					where = " (" + rule.Pos.String() + ")"
+				}
+				l.errAt(rs, "%s %s is declared but also matches ignore rule %s%s; a record is either managed or ignored", rs.Name, rs.Type, rule, where)
 				break
 			}
 		}
@@ -58,8 +62,15 @@ func (l *loader) checkRecords(z *model.Zone) {
 	l.checkCNAMELoops(z)
 }
 
+// errAt adds a problem at the record set rs; one declared in a template
+// is a problem of the template, met by this zone.
 func (l *loader) errAt(rs *model.RecordSet, format string, args ...any) {
-	l.List = append(l.List, &yamlx.Error{Pos: rs.Pos, Msg: fmt.Sprintf(format, args...)})
+	e := &yamlx.Error{Pos: rs.Pos, Msg: fmt.Sprintf(format, args...)}
+	if rs.Pos.File != l.File {
+		l.elsewhere = append(l.elsewhere, elsewhereProblem{Error: e, zone: l.z.Name})
+		return
+	}
+	l.List = append(l.List, e)
 }
 
 // valueProblem says why the zone's provider cannot hold one canonical

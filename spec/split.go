@@ -22,8 +22,19 @@ import (
 // flow value over several lines) leaves a run that fails to parse. Anything
 // the cut cannot vouch for (a failed piece, an alias outside the runs, a
 // records key not written as "records:" alone at column 0, a line break
-// other than "\n" or "\r\n") falls back to parsing the whole file, which
-// also gives any syntax error its position.
+// other than "\n" or "\r\n", an alias outside the records body, an alias
+// in the body to an anchor in another piece) falls back to parsing the
+// whole file, which also gives any syntax error its position. Aliases and
+// merge keys inside a piece are expanded with the piece; since yaml.v3's
+// rule against alias bombs is a share of the whole file (yamlx.Expand),
+// a spec whose pieces copy more than maxPieceCopies nodes for aliases, or
+// whose piece fails the rule on its own, is read whole too.
+
+// maxPieceCopies is how many nodes the pieces of a spec may copy for
+// aliases in all: few enough that the whole file, over 1,000 nodes when
+// a piece holds that many copies, could not fail yaml.v3's alias rule
+// where every piece passes it.
+const maxPieceCopies = 1000
 
 // chunkBytes is about how much of the records body one piece holds (a
 // variable so that tests can cut every entry apart).
@@ -272,6 +283,16 @@ func hasAlias(n *yaml.Node) bool {
 	return false
 }
 
+// hasMergeKey reports whether mapping m has a merge key (<<) of its own.
+func hasMergeKey(m *yaml.Node) bool {
+	for i := 0; i < len(m.Content); i += 2 {
+		if yamlx.IsMergeKey(m.Content[i]) {
+			return true
+		}
+	}
+	return false
+}
+
 // shiftLines moves the nodes of a piece that lie after line by delta lines,
 // to their lines in the whole spec.
 func shiftLines(n *yaml.Node, after, delta int) {
@@ -312,7 +333,9 @@ func parseChunk(src io.ReaderAt, c chunk) parsedChunk {
 		return parsedChunk{}
 	}
 	m := root.Content[1]
-	if m.Kind != yaml.MappingNode || m.Style&yaml.FlowStyle != 0 || len(m.Content) == 0 {
+	// A merge key of the records mapping itself sends the spec to the
+	// whole parse: the keys it merges give way to keys of other pieces.
+	if m.Kind != yaml.MappingNode || m.Style&yaml.FlowStyle != 0 || len(m.Content) == 0 || hasMergeKey(m) {
 		return parsedChunk{}
 	}
 	shiftLines(m, 0, c.line-2)

@@ -40,13 +40,9 @@ func (l *loader) parseValues(jobs []valueJob) {
 			defer wg.Done()
 			for i := w; i < len(jobs); i += workers {
 				j := jobs[i]
-				v, err := j.canonical()
+				v, err := l.parseValue(j)
 				if err != nil {
 					problems[i] = err
-					continue
-				}
-				if why := rdataProblem(j.rs.Type, v); why != "" {
-					problems[i] = errors.New(why)
 					continue
 				}
 				j.rs.Values[j.idx] = v
@@ -73,6 +69,25 @@ func (l *loader) parseValues(jobs []valueJob) {
 			j.rs.SetValues(j.rs.Values)
 		}
 	}
+}
+
+// parseValue is a job's value in canonical form, checked to fit in one
+// record; taken from the loader's cache where it has one.
+func (l *loader) parseValue(j valueJob) (string, error) {
+	parse := func() (string, error) {
+		v, err := j.canonical()
+		if err != nil {
+			return "", err
+		}
+		if why := rdataProblem(j.rs.Type, v); why != "" {
+			return "", errors.New(why)
+		}
+		return v, nil
+	}
+	if l.cache == nil || j.strs != nil {
+		return parse()
+	}
+	return l.cache.get(j.rs.Type, j.node.Value, parse)
 }
 
 // txtStrings reads a TXT or SPF value written as a list of strings: one

@@ -30,10 +30,25 @@ type loader struct {
 	// chunksRead is set once the chunks are parsed, chunkFailed when one
 	// did not parse on its own.
 	chunksRead, chunkFailed bool
+	// pieceCopies counts the nodes the pieces copied for aliases;
+	// aliasesTooMany is set when they copied too many (maxPieceCopies).
+	pieceCopies    int
+	aliasesTooMany bool
+	// templates are the templates the spec may include; cache, for a
+	// loader building a template's record sets, the values parsed before.
+	templates *Templates
+	cache     *valueCache
+	// elsewhere are the problems found in other files (templates) while
+	// loading this zone: problems at a record set declared in a template,
+	// and the templates' own.
+	elsewhere []elsewhereProblem
+	// aliasZones are the zones the spec's aliases key names, built once
+	// the zone is loaded without problems.
+	aliasZones []*model.Zone
 }
 
 // zoneKeys are the keys a zone spec may have, in their documented order.
-var zoneKeys = []string{"zone", "provider", "mode", "masters", "ttl", "soa", "dnssec", "ignore", "records"}
+var zoneKeys = []string{"zone", "aliases", "provider", "mode", "masters", "ttl", "soa", "dnssec", "include", "ignore", "records"}
 
 func (l *loader) zone(root *yaml.Node) *model.Zone {
 	z := &model.Zone{File: l.File, Mode: model.Master, TTL: DefaultTTL, Pos: map[string]model.Pos{}}
@@ -46,10 +61,12 @@ func (l *loader) zone(root *yaml.Node) *model.Zone {
 		l.Add(root, "a zone spec must be a mapping with zone, provider and records")
 		return nil
 	}
+	z.Sources = []string{l.File}
 	keys := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		switch {
+		case isExtensionKey(k):
 		case !slices.Contains(zoneKeys, k.Value):
 			l.Add(k, "unknown key %q%s", k.Value, yamlx.Suggest(k.Value, zoneKeys))
 		case keys[k.Value] != nil:
@@ -87,13 +104,30 @@ func (l *loader) zone(root *yaml.Node) *model.Zone {
 	}
 	if n := keys["records"]; n != nil {
 		l.records(z, n)
+		if l.chunkFailed {
+			return nil
+		}
 	}
+	if n := keys["include"]; n != nil && z.Mode != model.Slave {
+		l.include(z, n)
+	}
+	z.SortRecords()
+	l.checkRecords(z)
 	l.checkMode(z, keys)
 	l.checkZoneTTL(z, keys["ttl"])
 	if z.Name == "" {
 		return nil
 	}
+	if n := keys["aliases"]; n != nil {
+		l.aliases(z, n)
+	}
 	return z
+}
+
+// isExtensionKey reports whether k is a key starting with "x-", which a
+// spec leaves to its authors: a place for anchors zonesync reads nothing from.
+func isExtensionKey(k *yaml.Node) bool {
+	return k.Kind == yaml.ScalarNode && strings.HasPrefix(k.Value, "x-")
 }
 
 func (l *loader) zoneName(z *model.Zone, n *yaml.Node, root *yaml.Node) {
@@ -221,6 +255,9 @@ func (l *loader) checkMode(z *model.Zone, keys map[string]*yaml.Node) {
 		}
 		if keys["soa"] != nil {
 			l.Add(keys["soa"], "a slave zone cannot set its SOA: it comes from its masters")
+		}
+		if keys["include"] != nil {
+			l.Add(keys["include"], "a slave zone cannot include templates: its data comes from its masters")
 		}
 	case model.Master:
 		if keys["masters"] != nil {

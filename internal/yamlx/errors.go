@@ -76,9 +76,27 @@ type FileErrors struct {
 	File string
 	// List is the problems found so far, in the order found.
 	List ErrorList
+	// Origins maps the nodes Expand copied for aliases to where they are
+	// written; a problem at one says so. Only read once Expand is done,
+	// so several FileErrors may share one.
+	Origins map[*yaml.Node]Origin
+	// Notes are more words for a problem at a node: where a value put in
+	// its place came from.
+	Notes map[*yaml.Node]string
 }
 
-// Add records a problem at node n (the file's start when n is nil).
+// Add records a problem at node n (the file's start when n is nil). A
+// node copied from an anchor or given a note gets its origin or note
+// after the message.
 func (e *FileErrors) Add(n *yaml.Node, format string, args ...any) {
-	e.List = append(e.List, &Error{Pos: NodePos(e.File, n), Msg: fmt.Sprintf(format, args...)})
+	msg := fmt.Sprintf(format, args...)
+	if n != nil {
+		if note, ok := e.Notes[n]; ok {
+			msg += " (" + note + ")"
+		}
+		if o, ok := e.Origins[n]; ok {
+			msg += " (" + o.String() + ")"
+		}
+	}
+	e.List = append(e.List, &Error{Pos: NodePos(e.File, n), Msg: msg})
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/internal/providertest"
 	zsmodel "github.com/zonesync/zonesync/model"
@@ -49,9 +50,7 @@ func settings(srv *pdnstest.Server, endpoint string) Settings {
 func newProvider(t testing.TB, srv *pdnstest.Server) *Provider {
 	t.Helper()
 	p, err := New(settings(srv, ""))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return p
 }
 
@@ -67,9 +66,7 @@ type proxy struct {
 func newProxy(t testing.TB, srv *pdnstest.Server) *proxy {
 	t.Helper()
 	target, err := url.Parse(srv.API)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	inj := &faults.Injector{Endpoint: func(r *http.Request) string {
 		return r.Method + " " + strings.TrimPrefix(r.URL.Path, "/api/v1/servers/localhost")
 	}}
@@ -83,9 +80,7 @@ func newProxy(t testing.TB, srv *pdnstest.Server) *proxy {
 func (px *proxy) provider(t testing.TB, srv *pdnstest.Server) *Provider {
 	t.Helper()
 	p, err := New(settings(srv, px.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return p
 }
 
@@ -118,13 +113,9 @@ func zoneOf(t testing.TB, zone string, lines ...string) *zsmodel.Zone {
 	for _, l := range lines {
 		f := strings.SplitN(l, " ", 4)
 		ttl, err := strconv.Atoi(f[2])
-		if err != nil {
-			t.Fatalf("test data %q: %v", l, err)
-		}
+		require.NoError(t, err, "test data %q", l)
 		v, err := zsmodel.CanonicalValue(f[1], f[3])
-		if err != nil {
-			t.Fatalf("test data %q: %v", l, err)
-		}
+		require.NoError(t, err, "test data %q", l)
 		key := f[0] + " " + f[1]
 		if sets[key] == nil {
 			sets[key] = &zsmodel.RecordSet{Name: f[0], Type: f[1], TTL: uint32(ttl)}
@@ -155,9 +146,7 @@ func read(t testing.TB, p *Provider, zone string) *zsmodel.Zone {
 	if errors.Is(err, providers.ErrZoneNotFound) {
 		return nil
 	}
-	if err != nil {
-		t.Fatalf("ReadZone(%s): %v", zone, err)
-	}
+	require.NoError(t, err, "ReadZone(%s)", zone)
 	return live
 }
 
@@ -167,14 +156,10 @@ func mustSync(t testing.TB, p *Provider, desired *zsmodel.Zone) *plan.ZonePlan {
 	t.Helper()
 	zp, rep := syncZone(t, p, desired)
 	for _, r := range rep.Results {
-		if r.Status != apply.OK {
-			t.Fatalf("operation %d %s %s %s: %s: %s", r.Seq, r.Action, r.Name, r.Type, r.Status, r.Error)
-		}
+		require.Equal(t, apply.OK, r.Status, "operation %d %s %s %s: %s", r.Seq, r.Action, r.Name, r.Type, r.Error)
 	}
 	again := providertest.Plan(t, desired, read(t, p, desired.Name), p.Capabilities())
-	if len(again.Operations) != 0 {
-		t.Fatalf("a second plan is not empty: %d operations, the first %s %s %s", len(again.Operations), again.Operations[0].Action, again.Operations[0].Name, again.Operations[0].Type)
-	}
+	require.Empty(t, again.Operations, "a second plan is not empty")
 	return zp
 }
 

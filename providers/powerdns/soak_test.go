@@ -34,9 +34,7 @@ func TestSoak(t *testing.T) {
 	s := settings(srv, px.URL)
 	s.Timeout = "1s"
 	p, err := New(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	zone := srv.NewZone(t, KindMaster)
 	providertest.Soak(t, providertest.SoakHarness{
 		Provider: p,
