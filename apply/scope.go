@@ -14,7 +14,7 @@ func (opt Options) scope(zones []*model.Zone, declared map[string]bool) ([]*mode
 	s := &plan.Scope{ChangedSince: c.Commit, Zones: []string{}}
 	var in []*model.Zone
 	for _, z := range zones {
-		if c.Provider(z.Provider) || touchesAny(c.Touches, sources(z)) {
+		if c.All() || c.Provider(z.Provider) || touchesAny(c.Touches, sources(z)) {
 			in = append(in, z)
 			s.Zones = append(s.Zones, z.Name)
 		}
@@ -28,8 +28,15 @@ func (opt Options) scope(zones []*model.Zone, declared map[string]bool) ([]*mode
 	return in, s
 }
 
-// sources are the files a desired zone was built from: its spec file.
-func sources(z *model.Zone) []string { return []string{z.File} }
+// sources are the files a desired zone was built from: its spec file and
+// the templates it includes. An alias shares its spec's sources, so a
+// change to the spec or a template it includes puts every alias in scope.
+func sources(z *model.Zone) []string {
+	if len(z.Sources) > 0 {
+		return z.Sources
+	}
+	return []string{z.File}
+}
 
 func touchesAny(touches func(string) bool, files []string) bool {
 	for _, f := range files {

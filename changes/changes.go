@@ -35,6 +35,9 @@ type Set struct {
 	// be compared (no config at the commit, or one that does not parse):
 	// every provider counts as changed.
 	allProviders bool
+	// layout is true when the config's zones or templates key changed:
+	// what any zone is built from may have moved, so every zone counts.
+	layout bool
 	// Deleted are the zone specs deleted since the commit.
 	Deleted []DeletedSpec
 }
@@ -132,6 +135,11 @@ func (s *Set) Touches(file string) bool {
 // never what is read.
 func (s *Set) Provider(name string) bool { return s.allProviders || s.providers[name] }
 
+// All reports whether the change touches every zone: the config's zones
+// or templates key changed, so that any zone may be built from other
+// files than at the commit.
+func (s *Set) All() bool { return s.layout }
+
 // compareConfig finds the providers whose entries differ between the
 // config at the commit and the config now, as YAML values: comments,
 // layout and anchors aside.
@@ -150,29 +158,37 @@ func (s *Set) compareConfig(ctx context.Context, cfg *config.Config, top string)
 		s.allProviders = true
 		return nil
 	}
-	before, err1 := providerEntries(old)
-	after, err2 := providerEntries(now)
+	before, err1 := configEntries(old)
+	after, err2 := configEntries(now)
 	if err1 != nil || err2 != nil {
 		s.allProviders = true
 		return nil
 	}
-	for name, v := range after {
-		if w, ok := before[name]; !ok || !reflect.DeepEqual(v, w) {
+	s.layout = before.Zones != after.Zones || before.Templates != after.Templates
+	for name, v := range after.Providers {
+		if w, ok := before.Providers[name]; !ok || !reflect.DeepEqual(v, w) {
 			s.providers[name] = true
 		}
 	}
 	return nil
 }
 
-// providerEntries decodes a config's providers section, by name.
-func providerEntries(data []byte) (map[string]any, error) {
-	var doc struct {
-		Providers map[string]any `yaml:"providers"`
-	}
+// entries are the parts of a config that decide what a zone is read from
+// and built from.
+type entries struct {
+	Providers map[string]any `yaml:"providers"`
+	Zones     string         `yaml:"zones"`
+	Templates string         `yaml:"templates"`
+}
+
+// configEntries decodes a config's providers section, by name, and its
+// zones and templates keys.
+func configEntries(data []byte) (*entries, error) {
+	var doc entries
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
-	return doc.Providers, nil
+	return &doc, nil
 }
 
 // isSpecName reports whether a file name is one zonesync loads as a zone

@@ -122,13 +122,16 @@ func TestSinceProviders(t *testing.T) {
 		name   string
 		config string
 		want   []string // providers whose entry changed
+		all    bool     // every zone touched: where zones come from moved
 	}{
-		{"unchanged but for comments and layout", "# the providers\nproviders:\n  a: &defaults {type: cloudns, auth_password: \"${CLOUDNS_AUTH_PASSWORD}\", auth_id: '${CLOUDNS_AUTH_ID}'}\n  b: {endpoint: \"https://b.example\", <<: *defaults}\nsafety:\n  max_delete_percent: 30\n", nil},
-		{"safety and concurrency", baseConfig + "concurrency: 8\n", nil},
-		{"one provider's setting", strings.ReplaceAll(baseConfig, "endpoint: https://b.example", "endpoint: https://b2.example"), []string{"b"}},
-		{"the anchor both use", strings.ReplaceAll(baseConfig, "auth_id: ${CLOUDNS_AUTH_ID}", "auth_id: ${OTHER_ID}"), []string{"a", "b"}},
-		{"a new provider", strings.Replace(baseConfig, "safety:", "  c: {type: zonefile, directory: live}\nsafety:", 1), []string{"c"}},
-		{"a config that no longer parses", "providers: [\n", []string{"a", "b", "c"}},
+		{"unchanged but for comments and layout", "# the providers\nproviders:\n  a: &defaults {type: cloudns, auth_password: \"${CLOUDNS_AUTH_PASSWORD}\", auth_id: '${CLOUDNS_AUTH_ID}'}\n  b: {endpoint: \"https://b.example\", <<: *defaults}\nsafety:\n  max_delete_percent: 30\n", nil, false},
+		{"safety and concurrency", baseConfig + "concurrency: 8\n", nil, false},
+		{"one provider's setting", strings.ReplaceAll(baseConfig, "endpoint: https://b.example", "endpoint: https://b2.example"), []string{"b"}, false},
+		{"the anchor both use", strings.ReplaceAll(baseConfig, "auth_id: ${CLOUDNS_AUTH_ID}", "auth_id: ${OTHER_ID}"), []string{"a", "b"}, false},
+		{"a new provider", strings.Replace(baseConfig, "safety:", "  c: {type: zonefile, directory: live}\nsafety:", 1), []string{"c"}, false},
+		{"a config that no longer parses", "providers: [\n", []string{"a", "b", "c"}, false},
+		{"the templates directory", baseConfig + "templates: shared/\n", nil, true},
+		{"the zones directory", baseConfig + "zones: dns/\n", nil, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRepo(t)
@@ -147,6 +150,7 @@ func TestSinceProviders(t *testing.T) {
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("providers changed (-want +got):\n%s", diff)
 			}
+			assert.Equal(t, tc.all, s.All(), "every zone touched")
 		})
 	}
 }
