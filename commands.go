@@ -119,9 +119,9 @@ func (e *env) preparePlan(c *cli.Context) (*apply.Prepared, *config.Config, erro
 			return nil, cfg, err
 		}
 	}
-	// The plan is shown or saved, never acted on as read: its reads skip
-	// the calls that verify them, and its zones are dropped once planned.
-	opt.Unverified, opt.Retain = true, apply.RetainNone
+	// The plan is shown or saved, never acted on as read: its zones are
+	// dropped once planned.
+	opt.Retain = apply.RetainNone
 	prog := e.progress(c, "reading live zones")
 	opt.Progress = prog.update
 	prep, err := apply.Prepare(e.context(c), cfg, set, opt)

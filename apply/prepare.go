@@ -40,12 +40,6 @@ type Options struct {
 	// changed, or whose provider's entry in the config did. Nothing is read
 	// for the others, and the plan records its scope (plan.Scope).
 	Changes *changes.Set
-	// Unverified lets providers skip the extra calls that check a read
-	// against the counts their API reports (providers.ReadOptions): for a
-	// plan that is shown or saved, never acted on as it is. Apply reads
-	// each zone again, verified, before it changes it, and a saved plan
-	// is read again, verified, to check it is not stale.
-	Unverified bool
 	// Retain says which zones Prepared keeps beside the plan.
 	Retain Retain
 
@@ -405,7 +399,7 @@ func Prepare(ctx context.Context, cfg *config.Config, set *providers.Set, opt Op
 	}
 	runOptions := func(z *model.Zone) providers.ReadOptions {
 		ro := readOptions(z)
-		ro.Run, ro.Unverified = runs[z.Provider], opt.Unverified
+		ro.Run = runs[z.Provider]
 		return ro
 	}
 	index := make(map[[2]string]int, len(zones))
@@ -515,7 +509,7 @@ func (opt Options) startEarly(cfg *config.Config, set *providers.Set, rd *reader
 			continue
 		}
 		if _, ok := set.Get(provider); ok {
-			early = append(early, peeked{zone, provider, providers.ReadOptions{SkipSOA: !spec.PeekSOA(data), Unverified: opt.Unverified}})
+			early = append(early, peeked{zone, provider, providers.ReadOptions{SkipSOA: !spec.PeekSOA(data)}})
 			expected[provider] = append(expected[provider], zone)
 		}
 	}

@@ -57,8 +57,7 @@ func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, s
 		opt.Shard = shard
 	}
 	// A scoped plan is checked and applied for exactly its zones: the
-	// others were neither read nor reviewed. Its reads are verified (not
-	// opt.Unverified): apply acts on what they find.
+	// others were neither read nor reviewed.
 	fresh, err := Prepare(ctx, cfg, set, Options{Concurrency: opt.Concurrency, Progress: opt.Progress, Zones: opt.Zones, Shard: opt.Shard,
 		Retain: opt.Retain, only: scopeZones(saved.Scope)})
 	if err != nil {

@@ -15,15 +15,6 @@ type ReadOptions struct {
 	// of the run from this provider (see ReadRun). nil: the caller said
 	// nothing about other reads (apply's re-read of one zone, import).
 	Run *ReadRun
-	// Unverified allows the provider to skip the extra calls that check
-	// its answer against every count the API reports (a list cut short
-	// that would read as missing records): the caller only shows the
-	// zone, as a plan does. A read that zonesync acts on is never
-	// Unverified: apply reads each zone again, verified, right before its
-	// first change, and a saved plan's zones are read again, verified, to
-	// check the plan is not stale, so an answer cut short in a plan's read
-	// makes the plan stale, never a wrong change. The zero value verifies.
-	Unverified bool
 }
 
 // ReadRun is what one run tells a provider, before its first read, about
