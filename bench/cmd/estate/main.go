@@ -5,6 +5,10 @@
 //
 //	go run ./bench/cmd/estate -zones 1000 -changes 20 -latency 20ms -limit 20
 //
+// With -scoped it measures plans scoped to a change instead (see
+// runScoped); with -write it only writes a zone-file estate for measuring
+// a plan's memory with /usr/bin/time.
+//
 // It prints the wall time of each phase next to the bound the rate limit
 // sets (calls / limit), and the calls made next to the fewest the API
 // allows: the zone types of every zone from the zone list (a call to count
@@ -41,7 +45,15 @@ func main() {
 	concurrency := flag.Int("concurrency", 4, "zones handled at once")
 	write := flag.String("write", "", "only write a zone-file project of -zones zones of -records sets into this directory, -changed-percent of the sets changed, and exit")
 	percent := flag.Int("changed-percent", 3, "with -write: the share of record sets whose live value differs")
+	scoped := flag.Bool("scoped", false, "measure plans scoped to a change (plan --changed-since) instead: a pull request changing 3 zones, and a template change touching every zone, scoped and in full")
 	flag.Parse()
+	if *scoped {
+		if err := runScoped(*zones, *records, *latency, *limit, *concurrency); err != nil {
+			fmt.Fprintln(os.Stderr, "estate:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *write != "" {
 		if err := bench.GenerateEstate(*write, *zones, *records, *percent); err != nil {
 			fmt.Fprintln(os.Stderr, "estate:", err)
