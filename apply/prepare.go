@@ -131,7 +131,7 @@ type reader struct {
 	// checks are the providers' access checks, by provider name.
 	checks map[string]*accessCheck
 
-	total, finishedCount int
+	total, started, finishedCount int
 	progress             func(done, total int)
 	// progressMu keeps the progress calls in the order of their counts.
 	progressMu sync.Mutex
@@ -163,6 +163,14 @@ func newReader(ctx context.Context, set *providers.Set, concurrency int, progres
 		finished: make(chan *liveRead, window), reads: map[[2]string]*liveRead{}, checks: map[string]*accessCheck{}, progress: progress}
 }
 
+// expect tells the progress function of n more zones to read than it
+// has been told of.
+func (r *reader) expect(n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.total += n
+}
+
 // start begins reading a zone unless it is already being read with every
 // part opt asks for. A read that left out the SOA is replaced by a whole
 // one when the parsed spec turns out to manage the SOA after all.
@@ -183,7 +191,10 @@ func (r *reader) start(zone, provider string, opt providers.ReadOptions) {
 		r.drop(old)
 		lr.uncounted = old.counted
 	} else {
-		r.total++
+		// The total may be told beforehand (expect); a read it did not
+		// foresee grows it.
+		r.started++
+		r.total = max(r.total, r.started)
 	}
 	r.reads[key] = lr
 	p, ok := r.set.Get(provider)
@@ -267,19 +278,6 @@ func (r *reader) freeSlot(lr *liveRead) {
 	}
 }
 
-// keep drops the reads of every zone not in keys: zones a cheap look at
-// a spec expected, which the parsed specs do not plan.
-func (r *reader) keep(keys map[[2]string]int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for k, lr := range r.reads {
-		if _, ok := keys[k]; !ok {
-			r.drop(lr)
-			delete(r.reads, k)
-		}
-	}
-}
-
 // next returns the next read to finish that is still wanted.
 func (r *reader) next() (*liveRead, error) {
 	for {
@@ -346,83 +344,90 @@ type planned struct {
 }
 
 // Prepare loads the specs, reads every zone's live state and diffs them
-// into a plan, with the safety checks' refusals. Live zones are read while
-// the specs are still being parsed (but for a plan scoped to a change),
-// and each zone is planned as soon as its live state arrives, then
-// dropped unless opt.Retain keeps it.
+// into a plan, with the safety checks' refusals.
+//
+// Specs are parsed a few at a time (spec.Walk), each zone's live read
+// starts as soon as its spec is parsed, and each zone is planned as soon
+// as its live state arrives, then dropped unless opt.Retain keeps it; no
+// more zones wait for their reads than the reader's window holds, so that
+// memory follows the concurrency and the size of the plan, not the
+// estate. A plan scoped to a change (opt.Changes) keeps the zones in
+// scope while the specs are parsed, and reads them once all are: a zone
+// can come into scope through a template it includes, which only its
+// parsed spec names, and each provider must hear of every zone of the
+// run before the first read.
 func Prepare(ctx context.Context, cfg *config.Config, set *providers.Set, opt Options) (*Prepared, error) {
 	concurrency := opt.Concurrency
 	if concurrency <= 0 {
 		concurrency = cfg.Concurrency
 	}
-	// Cancelling on return stops reads started for specs that turned out
-	// invalid or outside the selection.
+	// Cancelling on return stops the reads of a plan that fails.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	rd := newReader(ctx, set, concurrency, opt.Progress)
-	// runs tell each provider the whole run before its first read.
-	runs := map[string]*providers.ReadRun{}
-	// A plan scoped to a change reads nothing before the specs are
-	// parsed: a zone can come into scope through a template it includes,
-	// which only the parsed spec names, and each provider must hear of
-	// every zone of the run before the first read.
+	pl := &planner{cfg: cfg, set: set, rd: rd, retain: opt.Retain, pending: map[[2]string]*model.Zone{}, window: cap(rd.window)}
+	prep := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: opt.Shard.String()}}
+	var runs map[string]*providers.ReadRun
 	if opt.Changes == nil {
-		opt.startEarly(cfg, set, rd, runs)
+		runs = opt.expectedRuns(cfg, set)
+		for _, run := range runs {
+			rd.expect(len(run.Zones))
+		}
 	}
-	zones, err := LoadSpecs(cfg, set)
+	// declared are the zones every spec declares, before --zone and
+	// --shard; inScope, for a plan scoped to a change, the zones it reads.
+	var declared []string
+	var inScope []*model.Zone
+	var readErr error
+	err := spec.Walk(cfg, set.Capabilities, func(zones []*model.Zone) {
+		for _, z := range zones {
+			declared = append(declared, z.Name)
+			if !opt.selects(z.Name) || !opt.Shard.Contains(z.Name) || opt.only != nil && !opt.only[z.Name] {
+				continue
+			}
+			if opt.Changes != nil {
+				if opt.Changes.In(z) {
+					inScope = append(inScope, z)
+				} else {
+					prep.scopeLeftOut()
+				}
+				continue
+			}
+			if readErr == nil {
+				ro := readOptions(z)
+				ro.Run = runs[z.Provider]
+				readErr = pl.start(z, ro)
+			}
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
-	// The zones every spec declares, so that a deleted spec whose zone
-	// moved to another is no news.
-	var declared map[string]bool
+	if readErr != nil {
+		return nil, readErr
+	}
+	if err := opt.matchedAll(declared); err != nil {
+		return nil, err
+	}
 	if opt.Changes != nil {
-		declared = make(map[string]bool, len(zones))
-		for _, z := range zones {
-			declared[z.Name] = true
+		prep.Plan.Scope = opt.scope(inScope, prep.Plan.Scope, declared)
+		runs = runsOf(inScope)
+		rd.expect(len(inScope))
+		for _, z := range inScope {
+			ro := readOptions(z)
+			ro.Run = runs[z.Provider]
+			if err := pl.start(z, ro); err != nil {
+				return nil, err
+			}
 		}
+		inScope = nil
 	}
-	if len(opt.Zones) > 0 {
-		if zones, err = opt.selectZones(zones); err != nil {
-			return nil, err
-		}
+	if err := pl.finish(); err != nil {
+		return nil, err
 	}
-	zones = slices.DeleteFunc(zones, func(z *model.Zone) bool { return !opt.Shard.Contains(z.Name) })
-	sort.Slice(zones, func(i, j int) bool { return zones[i].Name < zones[j].Name })
-	prep := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: opt.Shard.String()}}
-	if opt.Changes != nil {
-		zones, prep.Plan.Scope = opt.scope(zones, declared)
-		runs = runsOf(zones)
-	}
-	if opt.only != nil {
-		zones = slices.DeleteFunc(zones, func(z *model.Zone) bool { return !opt.only[z.Name] })
-	}
-	runOptions := func(z *model.Zone) providers.ReadOptions {
-		ro := readOptions(z)
-		ro.Run = runs[z.Provider]
-		return ro
-	}
-	index := make(map[[2]string]int, len(zones))
-	for i, z := range zones {
-		index[[2]string{z.Name, z.Provider}] = i
-	}
-	rd.keep(index)
-	for _, z := range zones {
-		rd.start(z.Name, z.Provider, runOptions(z))
-	}
-	// Zones are planned in the order their reads finish, each zone's
-	// desired and live state dropped once planned unless kept.
-	results := make([]planned, len(zones))
-	for range zones {
-		lr, err := rd.next()
-		if err != nil {
-			return nil, err
-		}
-		i := index[lr.key]
-		results[i] = planZone(cfg, set, zones[i], lr, opt.Retain)
-		rd.release(lr)
-		zones[i] = nil
-	}
+	// The plan lists zones by name, whatever order their reads ended in.
+	results := pl.results
+	sort.Slice(results, func(i, j int) bool { return results[i].zone < results[j].zone })
 	var problems []error
 	unavailable := unavailableSet{}
 	for i := range results {
@@ -451,6 +456,53 @@ func Prepare(ctx context.Context, cfg *config.Config, set *providers.Set, opt Op
 	}
 	prep.Plan.Summarize()
 	return prep, nil
+}
+
+// planner plans zones as their live reads end, holding no more zones
+// waiting for their reads than the reader's window.
+type planner struct {
+	cfg     *config.Config
+	set     *providers.Set
+	rd      *reader
+	retain  Retain
+	window  int
+	pending map[[2]string]*model.Zone
+	results []planned
+}
+
+// start reads a zone's live state, once the zones waiting leave room.
+func (pl *planner) start(z *model.Zone, ro providers.ReadOptions) error {
+	for len(pl.pending) >= pl.window {
+		if err := pl.planNext(); err != nil {
+			return err
+		}
+	}
+	pl.pending[[2]string{z.Name, z.Provider}] = z
+	pl.rd.start(z.Name, z.Provider, ro)
+	return nil
+}
+
+// planNext plans the next zone whose read ended, and drops it.
+func (pl *planner) planNext() error {
+	lr, err := pl.rd.next()
+	if err != nil {
+		return err
+	}
+	z := pl.pending[lr.key]
+	delete(pl.pending, lr.key)
+	pl.results = append(pl.results, planZone(pl.cfg, pl.set, z, lr, pl.retain))
+	pl.rd.release(lr)
+	return nil
+}
+
+// finish plans every zone still waiting for its read.
+func (pl *planner) finish() error {
+	for len(pl.pending) > 0 {
+		if err := pl.planNext(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // planZone plans one zone from its read, and keeps what retain says.
@@ -485,19 +537,16 @@ func planZone(cfg *config.Config, set *providers.Set, z *model.Zone, lr *liveRea
 	return r
 }
 
-// startEarly starts the live reads from a cheap look at each spec, so
-// that network and disk reads overlap the YAML parse; the parsed specs
-// decide. It fills runs with the zones each provider is expected to read.
-func (opt Options) startEarly(cfg *config.Config, set *providers.Set, rd *reader, runs map[string]*providers.ReadRun) {
-	type peeked struct {
-		zone, provider string
-		opt            providers.ReadOptions
-	}
-	var early []peeked
+// expectedRuns are the zones each provider is expected to read, from a
+// cheap look at each spec (spec.Peek), so that each provider hears of
+// every zone of the run before the first read, while the specs are still
+// being parsed. It is a guess the parsed specs may prove wrong, which
+// costs a provider at most calls it could have saved.
+func (opt Options) expectedRuns(cfg *config.Config, set *providers.Set) map[string]*providers.ReadRun {
 	expected := map[string][]string{}
 	files, err := spec.SpecFiles(cfg.ZonesDir)
 	if err != nil {
-		return
+		return nil
 	}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -509,18 +558,15 @@ func (opt Options) startEarly(cfg *config.Config, set *providers.Set, rd *reader
 			continue
 		}
 		if _, ok := set.Get(provider); ok {
-			early = append(early, peeked{zone, provider, providers.ReadOptions{SkipSOA: !spec.PeekSOA(data)}})
 			expected[provider] = append(expected[provider], zone)
 		}
 	}
+	runs := make(map[string]*providers.ReadRun, len(expected))
 	for name, zones := range expected {
 		sort.Strings(zones)
 		runs[name] = &providers.ReadRun{Zones: slices.Compact(zones)}
 	}
-	for _, e := range early {
-		e.opt.Run = runs[e.provider]
-		rd.start(e.zone, e.provider, e.opt)
-	}
+	return runs
 }
 
 // runsOf is the run of each provider for reading zones.
@@ -569,24 +615,21 @@ func (opt Options) selects(zone string) bool {
 	return false
 }
 
-// selectZones keeps the zones the Zones patterns select, and names every
-// pattern that selects none of them.
-func (opt Options) selectZones(zones []*model.Zone) ([]*model.Zone, error) {
+// matchedAll names every Zones pattern that selects none of the zones
+// the specs declare.
+func (opt Options) matchedAll(declared []string) error {
 	var unmatched []string
 	for _, p := range opt.Zones {
-		if !slices.ContainsFunc(zones, func(z *model.Zone) bool { ok, _ := path.Match(p, z.Name); return ok }) {
+		if !slices.ContainsFunc(declared, func(name string) bool { ok, _ := path.Match(p, name); return ok }) {
 			unmatched = append(unmatched, p)
 		}
 	}
 	if len(unmatched) > 0 {
-		names := make([]string, len(zones))
-		for i, z := range zones {
-			names[i] = z.Name
-		}
+		names := slices.Clone(declared)
 		sort.Strings(names)
-		return nil, fmt.Errorf("no zone spec matches %s; the specs declare %s", strings.Join(unmatched, ", "), listSome(names, 5))
+		return fmt.Errorf("no zone spec matches %s; the specs declare %s", strings.Join(unmatched, ", "), listSome(names, 5))
 	}
-	return slices.DeleteFunc(zones, func(z *model.Zone) bool { return !opt.selects(z.Name) }), nil
+	return nil
 }
 
 // listSome joins the first few names and counts the rest.

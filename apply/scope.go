@@ -1,48 +1,44 @@
 package apply
 
 import (
+	"slices"
+
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
 )
 
-// scope keeps the zones opt.Changes touched, sorted as given, and says
-// what the plan covers: those zones, how many were left out, and the specs
-// the change deleted whose zones no spec declares any more. declared are
-// the zones every spec declares, before --zone and --shard.
-func (opt Options) scope(zones []*model.Zone, declared map[string]bool) ([]*model.Zone, *plan.Scope) {
-	c := opt.Changes
-	s := &plan.Scope{ChangedSince: c.Commit, Zones: []string{}}
-	var in []*model.Zone
-	for _, z := range zones {
-		if c.All() || c.Provider(z.Provider) || touchesAny(c.Touches, sources(z)) {
-			in = append(in, z)
-			s.Zones = append(s.Zones, z.Name)
-		}
+// scopeLeftOut counts a zone the specs select that the change did not
+// touch.
+func (p *Prepared) scopeLeftOut() {
+	if p.Plan.Scope == nil {
+		p.Plan.Scope = &plan.Scope{}
 	}
-	s.LeftOut = len(zones) - len(in)
+	p.Plan.Scope.LeftOut++
+}
+
+// scope says what a plan scoped to opt.Changes covers: the zones in
+// scope, sorted, how many were left out (counted in s as the specs were
+// walked), and the specs the change deleted whose zones no spec declares
+// any more. declared are the zones every spec declares, before --zone and
+// --shard.
+func (opt Options) scope(in []*model.Zone, s *plan.Scope, declared []string) *plan.Scope {
+	c := opt.Changes
+	if s == nil {
+		s = &plan.Scope{}
+	}
+	s.ChangedSince, s.Zones = c.Commit, []string{}
+	for _, z := range in {
+		s.Zones = append(s.Zones, z.Name)
+	}
+	slices.Sort(s.Zones)
+	isDeclared := make(map[string]bool, len(declared))
+	for _, name := range declared {
+		isDeclared[name] = true
+	}
 	for _, d := range c.Deleted {
-		if d.Zone == "" || !declared[d.Zone] && opt.selects(d.Zone) && opt.Shard.Contains(d.Zone) {
+		if d.Zone == "" || !isDeclared[d.Zone] && opt.selects(d.Zone) && opt.Shard.Contains(d.Zone) {
 			s.Deleted = append(s.Deleted, plan.DeletedSpec{File: d.File, Zone: d.Zone})
 		}
 	}
-	return in, s
-}
-
-// sources are the files a desired zone was built from: its spec file and
-// the templates it includes. An alias shares its spec's sources, so a
-// change to the spec or a template it includes puts every alias in scope.
-func sources(z *model.Zone) []string {
-	if len(z.Sources) > 0 {
-		return z.Sources
-	}
-	return []string{z.File}
-}
-
-func touchesAny(touches func(string) bool, files []string) bool {
-	for _, f := range files {
-		if touches(f) {
-			return true
-		}
-	}
-	return false
+	return s
 }

@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/spec"
 	"gopkg.in/yaml.v3"
 )
@@ -134,6 +135,27 @@ func (s *Set) Touches(file string) bool {
 // (safety, concurrency, other providers) change how zones are planned,
 // never what is read.
 func (s *Set) Provider(name string) bool { return s.allProviders || s.providers[name] }
+
+// In reports whether the change touches a desired zone: its provider's
+// entry, where zones come from (All), or a file it was built from: its
+// spec and the templates it includes. An alias shares its spec's
+// sources, so a change to the spec or a template it includes puts every
+// alias in scope.
+func (s *Set) In(z *model.Zone) bool {
+	if s.All() || s.Provider(z.Provider) {
+		return true
+	}
+	sources := z.Sources
+	if len(sources) == 0 {
+		sources = []string{z.File}
+	}
+	for _, f := range sources {
+		if s.Touches(f) {
+			return true
+		}
+	}
+	return false
+}
 
 // All reports whether the change touches every zone: the config's zones
 // or templates key changed, so that any zone may be built from other

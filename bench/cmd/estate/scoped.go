@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -147,7 +148,16 @@ func runScoped(zones, records int, latency time.Duration, limit float64, concurr
 		if scoped && fullCalls > 0 {
 			fmt.Printf(", to the full plan: calls %.3fx, wall %.3fx", float64(total)/float64(fullCalls), wall.Seconds()/fullWall.Seconds())
 		}
-		fmt.Println()
+		fmt.Printf(", blocked %d\n", api.Blocked())
+		calls := api.Faults().AllCalls()
+		names := make([]string, 0, len(calls))
+		for k := range calls {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			fmt.Printf("        %-28s %6d\n", k, calls[k])
+		}
 		return p, nil
 	}
 
