@@ -132,7 +132,7 @@ type reader struct {
 	checks map[string]*accessCheck
 
 	total, started, finishedCount int
-	progress             func(done, total int)
+	progress                      func(done, total int)
 	// progressMu keeps the progress calls in the order of their counts.
 	progressMu sync.Mutex
 }
