@@ -299,11 +299,15 @@ func (r *reader) next() (*liveRead, error) {
 }
 
 // release gives a consumed read's place in the window back, and forgets
-// the zone it read.
+// the read and the zone it read: a plan of many zones keeps nothing of
+// the reads it is done with.
 func (r *reader) release(lr *liveRead) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.freeSlot(lr)
+	if r.reads[lr.key] == lr {
+		delete(r.reads, lr.key)
+	}
 }
 
 // result is a read's zone; nil without error when it does not exist.
