@@ -46,9 +46,10 @@ func main() {
 	write := flag.String("write", "", "only write a zone-file project of -zones zones of -records sets into this directory, -changed-percent of the sets changed, and exit")
 	percent := flag.Int("changed-percent", 3, "with -write: the share of record sets whose live value differs")
 	scoped := flag.Bool("scoped", false, "measure plans scoped to a change (plan --changed-since) instead: a pull request changing 3 zones, and a template change touching every zone, scoped and in full")
+	template := flag.Bool("template", true, "with -scoped: also the template change (two plans of every zone)")
 	flag.Parse()
 	if *scoped {
-		if err := runScoped(*zones, *records, *latency, *limit, *concurrency); err != nil {
+		if err := runScoped(*zones, *records, *latency, *limit, *concurrency, *template); err != nil {
 			fmt.Fprintln(os.Stderr, "estate:", err)
 			os.Exit(1)
 		}

@@ -35,7 +35,7 @@ func mailTemplate(mx string) string {
 //   - a change to the template, which touches every zone, planned scoped
 //     and in full; its markdown comment's size, and whether the grouping
 //     kept it whole.
-func runScoped(zones, records int, latency time.Duration, limit float64, concurrency int) error {
+func runScoped(zones, records int, latency time.Duration, limit float64, concurrency int, template bool) error {
 	if _, err := exec.LookPath("git"); err != nil {
 		return fmt.Errorf("-scoped needs git: %w", err)
 	}
@@ -123,10 +123,12 @@ func runScoped(zones, records int, latency time.Duration, limit float64, concurr
 		api.Faults().ResetCounts()
 		start := time.Now()
 		opt := apply.Options{Retain: apply.RetainNone}
+		var gitTime time.Duration
 		if scoped {
 			if opt.Changes, err = changes.Since(ctx, conf, "HEAD"); err != nil {
 				return nil, err
 			}
+			gitTime = time.Since(start)
 		}
 		prep, err := apply.Prepare(ctx, conf, set, opt)
 		if err != nil {
@@ -144,7 +146,7 @@ func runScoped(zones, records int, latency time.Duration, limit float64, concurr
 		if !scoped {
 			fullCalls, fullWall = total, wall
 		}
-		fmt.Printf("%-34s %5d zones planned, %5d calls, wall %7.2fs", name, len(p.Zones), total, wall.Seconds())
+		fmt.Printf("%-34s %5d zones planned, %5d calls, wall %7.2fs (git %.2fs)", name, len(p.Zones), total, wall.Seconds(), gitTime.Seconds())
 		if scoped && fullCalls > 0 {
 			fmt.Printf(", to the full plan: calls %.3fx, wall %.3fx", float64(total)/float64(fullCalls), wall.Seconds()/fullWall.Seconds())
 		}
@@ -173,6 +175,9 @@ func runScoped(zones, records int, latency time.Duration, limit float64, concurr
 	}
 	if err := git("checkout", "-q", "--", "zones"); err != nil {
 		return err
+	}
+	if !template {
+		return nil
 	}
 
 	// A template change that touches every zone: planned in full first,
