@@ -130,7 +130,7 @@ func TestSinceProviders(t *testing.T) {
 		{"the anchor both use", strings.ReplaceAll(baseConfig, "auth_id: ${CLOUDNS_AUTH_ID}", "auth_id: ${OTHER_ID}"), []string{"a", "b"}, false},
 		{"a new provider", strings.Replace(baseConfig, "safety:", "  c: {type: zonefile, directory: live}\nsafety:", 1), []string{"c"}, false},
 		{"a config that no longer parses", "providers: [\n", []string{"a", "b", "c"}, false},
-		{"the templates directory", baseConfig + "templates: shared/\n", nil, true},
+		{"the templates directory", baseConfig + "templates: common/\n", nil, true},
 		{"the zones directory", baseConfig + "zones: dns/\n", nil, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
