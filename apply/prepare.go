@@ -93,20 +93,11 @@ type Prepared struct {
 
 // liveRead is one live zone being read.
 type liveRead struct {
-	key    [2]string
-	done   chan struct{}
-	opt    providers.ReadOptions
-	cancel context.CancelFunc
-	// Under reader.mu: replaced is set when a whole read takes this read's
-	// place (it is cancelled and is not progress); counted once this read
-	// counted as progress; uncounted for a read whose zone already did.
-	replaced, counted, uncounted bool
-	// Under reader.mu: dropped is set when the read is no longer wanted
-	// (replaced, or its zone is not planned); sent once the read went to
-	// reader.finished. slot is whether it holds a place in reader.window.
-	dropped, sent, slot bool
-	zone                *model.Zone
-	err                 error
+	key [2]string
+	// slot, under reader.mu, is whether it holds a place in reader.window.
+	slot bool
+	zone *model.Zone
+	err  error
 }
 
 // reader reads live zones concurrently, each at most once, and hands them
@@ -171,31 +162,20 @@ func (r *reader) expect(n int) {
 	r.total += n
 }
 
-// start begins reading a zone unless it is already being read with every
-// part opt asks for. A read that left out the SOA is replaced by a whole
-// one when the parsed spec turns out to manage the SOA after all.
+// start begins reading a zone unless it is already being read.
 func (r *reader) start(zone, provider string, opt providers.ReadOptions) {
 	key := [2]string{zone, provider}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	old, ok := r.reads[key]
-	if ok && (!old.opt.SkipSOA || opt.SkipSOA) {
+	if _, ok := r.reads[key]; ok {
 		return
 	}
-	ctx, cancel := context.WithCancel(r.ctx)
-	lr := &liveRead{key: key, done: make(chan struct{}), opt: opt, cancel: cancel}
-	// Progress counts zones: a replacing read takes over the replaced
-	// one's place, or, when that one already counted, counts for nothing.
-	if ok {
-		old.replaced = true
-		r.drop(old)
-		lr.uncounted = old.counted
-	} else {
-		// The total may be told beforehand (expect); a read it did not
-		// foresee grows it.
-		r.started++
-		r.total = max(r.total, r.started)
-	}
+	ctx := r.ctx
+	lr := &liveRead{key: key}
+	// The total may be told beforehand (expect); a read it did not
+	// foresee grows it.
+	r.started++
+	r.total = max(r.total, r.started)
 	r.reads[key] = lr
 	p, ok := r.set.Get(provider)
 	var ac *accessCheck
@@ -203,8 +183,6 @@ func (r *reader) start(zone, provider string, opt providers.ReadOptions) {
 		ac = r.check(provider, p, zone)
 	}
 	go func() {
-		defer close(lr.done)
-		defer cancel()
 		select {
 		case r.window <- struct{}{}:
 		case <-ctx.Done():
@@ -234,39 +212,18 @@ func (r *reader) start(zone, provider string, opt providers.ReadOptions) {
 			lr.zone, lr.err = readSafely(ctx, p, zone, opt)
 			<-r.sem
 		}
-		r.mu.Lock()
-		count := !lr.replaced && !lr.uncounted
-		lr.counted = lr.counted || count
-		r.mu.Unlock()
-		if count {
-			if lr.err == nil {
-				providers.Logf(ctx, "read zone %s from provider %s: %d record sets (%s)", zone, provider, len(lr.zone.Records), time.Since(start).Round(time.Millisecond))
-			}
-			r.readDone()
+		if lr.err == nil {
+			providers.Logf(ctx, "read zone %s from provider %s: %d record sets (%s)", zone, provider, len(lr.zone.Records), time.Since(start).Round(time.Millisecond))
 		}
+		r.readDone()
 		r.finish(lr)
 	}()
 }
 
-// finish hands a read that ended over to the consumer, or gives its
-// place in the window back when it is no longer wanted.
+// finish hands a read that ended over to the consumer. It never waits:
+// finished has room for every read that holds a place in the window.
 func (r *reader) finish(lr *liveRead) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if lr.dropped {
-		r.freeSlot(lr)
-		return
-	}
-	lr.sent = true
 	r.finished <- lr
-}
-
-// drop cancels a read no longer wanted. r.mu is held. One not yet
-// finished gives its place in the window back when it ends; one already
-// sent, when the consumer takes it.
-func (r *reader) drop(lr *liveRead) {
-	lr.dropped = true
-	lr.cancel()
 }
 
 // freeSlot gives a read's place in the window back. r.mu is held.
@@ -278,23 +235,13 @@ func (r *reader) freeSlot(lr *liveRead) {
 	}
 }
 
-// next returns the next read to finish that is still wanted.
+// next returns the next read to finish.
 func (r *reader) next() (*liveRead, error) {
-	for {
-		select {
-		case lr := <-r.finished:
-			r.mu.Lock()
-			wanted := !lr.dropped && r.reads[lr.key] == lr
-			if !wanted {
-				r.freeSlot(lr)
-			}
-			r.mu.Unlock()
-			if wanted {
-				return lr, nil
-			}
-		case <-r.ctx.Done():
-			return nil, r.ctx.Err()
-		}
+	select {
+	case lr := <-r.finished:
+		return lr, nil
+	case <-r.ctx.Done():
+		return nil, r.ctx.Err()
 	}
 }
 
@@ -305,9 +252,7 @@ func (r *reader) release(lr *liveRead) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.freeSlot(lr)
-	if r.reads[lr.key] == lr {
-		delete(r.reads, lr.key)
-	}
+	delete(r.reads, lr.key)
 }
 
 // result is a read's zone; nil without error when it does not exist.
