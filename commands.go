@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/changes"
 	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/plan"
 	"github.com/zonesync/zonesync/spec"
@@ -124,6 +125,14 @@ func (e *env) preparePlan(c *cli.Context) (*apply.Prepared, *config.Config, erro
 	if err != nil {
 		return nil, nil, err
 	}
+	if ref := c.String("changed-since"); c.IsSet("changed-since") {
+		if opt.Changes, err = changes.Since(e.context(c), cfg, ref); err != nil {
+			return nil, cfg, err
+		}
+	}
+	// The plan is shown or saved, never acted on as read: its zones are
+	// dropped once planned.
+	opt.Retain = apply.RetainNone
 	prog := e.progress(c, "reading live zones")
 	opt.Progress = prog.update
 	prep, err := apply.Prepare(e.context(c), cfg, set, opt)
@@ -218,6 +227,9 @@ func (e *env) applyPlan(c *cli.Context, format string, rep *apply.Report, applie
 	if err != nil {
 		return nil, err
 	}
+	// Run reads each zone again before changing it: of the zones planned
+	// it needs the specs of those it changes, not the live states.
+	opt.Retain = apply.RetainForApply
 	prog := e.progress(c, "reading live zones")
 	opt.Progress = prog.update
 	var prep *apply.Prepared

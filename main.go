@@ -92,6 +92,9 @@ func run(ctx context.Context, args []string, s streams) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(e.stderr, "zonesync: internal error: %v (please report it)\n", r)
+			if os.Getenv("ZONESYNC_TRACE") != "" {
+				fmt.Fprintf(e.stderr, "%s", debug.Stack())
+			}
 			code = exitError
 		}
 	}()
@@ -190,6 +193,7 @@ func newApp(e *env) *cli.App {
 					&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, markdown or json"},
 					&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `FILE`, for apply"},
 					&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 0 with no changes, 2 with changes, 1 on error or refusal", DisableDefaultText: true},
+					&cli.StringFlag{Name: "changed-since", Usage: "plan only the zones whose spec, templates or provider entry changed since git revision `REF` (working tree included); read nothing for the others"},
 					&cli.BoolFlag{Name: "force", Usage: "accept the safety checks' refusals: exit as if there were none, and record in the saved plan that apply may carry them out", DisableDefaultText: true},
 				},
 				Action: e.plan,
@@ -198,11 +202,14 @@ func newApp(e *env) *cli.App {
 					"the changes that bring it in line with the specs. Changes nothing.\n" +
 					"A plan the safety checks refuse is printed in full and exits 1, unless\n" +
 					"--force accepts it. A provider that cannot be used (wrong credentials,\n" +
-					"no answer) is reported once and its zones left out; the others are planned.",
+					"no answer) is reported once and its zones left out; the others are planned.\n" +
+					"With --changed-since, only the zones a git change touched are read and\n" +
+					"planned; the saved plan records that scope, and apply keeps to it.",
 				examples: []example{
 					{"Review the changes, and save them for apply", "zonesync plan -out plan.json"},
 					{"A pull request comment for two zones and a group of them", "zonesync plan --format markdown --zone example.com,example.org --zone 'shop-*.com'"},
 					{"A drift check: exit 2 when live zones differ from git", "zonesync plan --detailed-exitcode -q"},
+					{"A pull request's plan: only the zones it changes", "zonesync plan --changed-since \"$(git merge-base origin/main HEAD)\" -out plan.json"},
 				},
 				exits: []exit{
 					{0, "the plan was made (with --detailed-exitcode: and it changes nothing)"},

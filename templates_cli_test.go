@@ -50,9 +50,9 @@ records:
 
 	code, out, errOut := zonesync(t, "--config", cfg, "plan")
 	require.Equal(t, 0, code, errOut)
-	for _, zone := range []string{"example.com", "example.net", "example.org"} {
-		assert.Contains(t, out, "zone "+zone+" (provider local)", "text plan")
-	}
+	// Alike, the three zones' changes are shown once, naming the zones.
+	assert.Contains(t, out, "3 zones (provider local): each 4 to create", "text plan")
+	assert.Contains(t, out, "zones: example.com, example.net, example.org", "text plan")
 	code, out, errOut = zonesync(t, "--config", cfg, "plan", "--format", "json")
 	require.Equal(t, 0, code, errOut)
 	var p plan.Plan

@@ -15,7 +15,7 @@ import (
 
 // targetOf finds the desired zone of a target: zone at provider.
 func targetOf(desired []*model.Zone, zone, provider string) (*model.Zone, bool) {
-	i := slices.IndexFunc(desired, func(z *model.Zone) bool { return z.Name == zone && z.Provider == provider })
+	i := slices.IndexFunc(desired, func(z *model.Zone) bool { return z != nil && z.Name == zone && z.Provider == provider })
 	if i < 0 {
 		return nil, false
 	}
@@ -29,7 +29,10 @@ func targetOf(desired []*model.Zone, zone, provider string) (*model.Zone, bool) 
 func mergeTargets(zones []verify.Zone, desired []*model.Zone) []verify.Zone {
 	targets := map[string][]*model.Zone{}
 	for _, z := range desired {
-		targets[z.Name] = append(targets[z.Name], z)
+		// A zone without changes may not be kept (apply.RetainForApply).
+		if z != nil {
+			targets[z.Name] = append(targets[z.Name], z)
+		}
 	}
 	var out []verify.Zone
 	at := map[string]int{}

@@ -10,6 +10,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -81,6 +82,36 @@ func TestPlanWorkflowSteps(t *testing.T) {
 		body := comment(t, r)
 		assert.Contains(t, body, "<!-- zonesync-plan-status: changes -->")
 		assert.Contains(t, body, "### zonesync plan\n")
+		assert.Contains(t, read(t, r.summary), "3 of 4 zones to change")
+		assert.Contains(t, r.log.String(), "planning every zone", "no git history to scope by: a full plan")
+	})
+	t.Run("scoped to the pull request's change", func(t *testing.T) {
+		dir := filepath.Dir(copyExamples(t))
+		base := gitBranch(t, dir)
+		specFile := filepath.Join(dir, "zones", "example.org.yaml")
+		require.NoError(t, os.WriteFile(specFile, []byte(strings.Replace(read(t, specFile), "198.51.100.25", "198.51.100.26", 1)), 0o644))
+		gitRun(t, dir, "commit", "-q", "-am", "change example.org")
+		github := pullRequest("synchronize", "acme/dns")
+		github["base_ref"] = "main"
+		r := plan(t, dir, github, earlierPlan())
+		require.False(t, r.failed, r.log.String())
+		assert.Equal(t, "--changed-since "+base, r.steps["scope"].outputs["args"])
+		body := comment(t, r)
+		assert.Contains(t, body, "Scoped to the change since "+base[:12]+": 1 zone planned, 2 zones left out (unchanged, not read).")
+		assert.Contains(t, body, "example.org")
+		assert.NotContains(t, body, "example.com")
+		assert.Contains(t, read(t, filepath.Join(dir, "plan.json")), `"changed_since": "`+base+`"`)
+	})
+	t.Run("every zone when the scope is all", func(t *testing.T) {
+		dir := filepath.Dir(copyExamples(t))
+		gitBranch(t, dir)
+		github := pullRequest("synchronize", "acme/dns")
+		github["base_ref"] = "main"
+		r := runJob(t, job{workflow: "zonesync-plan.yml", name: "plan", dir: dir, releases: releases, github: github, api: earlierPlan(),
+			env: map[string]string{"ZONESYNC_PLAN_SCOPE": "all"}})
+		require.False(t, r.failed, r.log.String())
+		assert.Empty(t, r.steps["scope"].outputs["args"])
+		assert.NotContains(t, comment(t, r), "Scoped")
 		assert.Contains(t, read(t, r.summary), "3 of 4 zones to change")
 	})
 	t.Run("the first plan of a pull request is a new comment", func(t *testing.T) {
@@ -330,4 +361,34 @@ func TestDriftWorkflowSteps(t *testing.T) {
 			}
 		})
 	}
+}
+
+// gitBranch makes dir a git repository whose branch main, also fetched as
+// origin/main, holds dir as it is, and checks out a pull request's branch
+// from it; it returns main's commit.
+func gitBranch(t *testing.T, dir string) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("git is not installed")
+		}
+		t.Skip("git is not installed")
+	}
+	t.Setenv("GIT_CONFIG_GLOBAL", os.DevNull)
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	gitRun(t, dir, "init", "-q", "-b", "main")
+	gitRun(t, dir, "add", "-A")
+	gitRun(t, dir, "commit", "-q", "-m", "base")
+	gitRun(t, dir, "update-ref", "refs/remotes/origin/main", "HEAD")
+	gitRun(t, dir, "checkout", "-q", "-b", "pr")
+	return strings.TrimSpace(gitRun(t, dir, "rev-parse", "HEAD"))
+}
+
+func gitRun(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"}, args...)...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "git %v: %s", args, out)
+	return string(out)
 }

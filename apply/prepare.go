@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/zonesync/zonesync/changes"
 	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
@@ -34,7 +35,39 @@ type Options struct {
 	Progress func(done, total int)
 	// Shard limits the plan to one stable slice of the zones.
 	Shard plan.Shard
+	// Changes, when set, limits the plan to the zones a git change touched
+	// (plan --changed-since): those whose spec or a file it was built from
+	// changed, or whose provider's entry in the config did. Nothing is read
+	// for the others, and the plan records its scope (plan.Scope).
+	Changes *changes.Set
+	// Retain says which zones Prepared keeps beside the plan.
+	Retain Retain
+
+	// only, when set, limits the plan to exactly these zones: a saved
+	// plan's scope (PrepareSaved).
+	only map[string]bool
 }
+
+// Retain is which of the zones a plan was made from Prepared keeps. Each
+// zone's desired and live state are dropped as soon as its operations are
+// computed, unless kept: what is kept decides how memory grows with the
+// estate.
+type Retain int
+
+const (
+	// RetainAll keeps every zone's desired and live state.
+	RetainAll Retain = iota
+	// RetainForApply keeps the desired state of the zones with
+	// operations and of every target of a zone served by several
+	// providers, which Run needs to check the live zone it reads again
+	// right before the first change (see claim); live states are dropped,
+	// since Run never applies to the one the plan was made from. Memory
+	// follows the zones to change.
+	RetainForApply
+	// RetainNone keeps no zone, for a plan that is only shown or saved:
+	// memory follows the plan's size and the concurrency.
+	RetainNone
+)
 
 // Prepared is a plan together with the zones it was made from.
 type Prepared struct {
@@ -44,7 +77,8 @@ type Prepared struct {
 	// ignored records included, but for an SOA the spec leaves alone, which
 	// a provider may leave out (providers.ReadOptions). Run never changes
 	// them: it reads each zone again right before its first change and
-	// gives the provider that zone.
+	// gives the provider that zone. Either is also nil where
+	// Options.Retain did not keep it.
 	Desired []*model.Zone
 	Live    []*model.Zone
 	// Providers are the providers of Plan.Zones, by zone index.
@@ -60,29 +94,37 @@ type Prepared struct {
 
 // liveRead is one live zone being read.
 type liveRead struct {
-	done   chan struct{}
-	opt    providers.ReadOptions
-	cancel context.CancelFunc
-	// Under reader.mu: replaced is set when a whole read takes this read's
-	// place (it is cancelled and is not progress); counted once this read
-	// counted as progress; uncounted for a read whose zone already did.
-	replaced, counted, uncounted bool
-	zone                         *model.Zone
-	err                          error
+	key [2]string
+	// slot, under reader.mu, is whether it holds a place in reader.window.
+	slot bool
+	zone *model.Zone
+	err  error
 }
 
-// reader reads live zones concurrently, each at most once.
+// reader reads live zones concurrently, each at most once, and hands them
+// over as they finish.
+//
+// A read holds a place in the window from before it starts until the
+// zone it read is consumed (release), so that no more than the window's
+// size of live zones wait in memory to be planned, however fast the
+// provider answers and however slowly the specs parse. Reads are consumed
+// in the order they finish, so a full window always holds a read that
+// can be consumed.
 type reader struct {
-	ctx   context.Context
-	set   *providers.Set
-	sem   chan struct{}
-	mu    sync.Mutex
-	reads map[[2]string]*liveRead
+	ctx    context.Context
+	set    *providers.Set
+	sem    chan struct{}
+	window chan struct{}
+	// finished receives every read that ends while still wanted; it has
+	// room for the whole window, so sending never waits.
+	finished chan *liveRead
+	mu       sync.Mutex
+	reads    map[[2]string]*liveRead
 	// checks are the providers' access checks, by provider name.
 	checks map[string]*accessCheck
 
-	total, finished int
-	progress        func(done, total int)
+	total, started, finishedCount int
+	progress                      func(done, total int)
 	// progressMu keeps the progress calls in the order of their counts.
 	progressMu sync.Mutex
 }
@@ -93,40 +135,48 @@ func (r *reader) readDone() {
 	r.progressMu.Lock()
 	defer r.progressMu.Unlock()
 	r.mu.Lock()
-	r.finished++
-	done, total := r.finished, r.total
+	r.finishedCount++
+	done, total := r.finishedCount, r.total
 	r.mu.Unlock()
 	if r.progress != nil {
 		r.progress(done, total)
 	}
 }
 
+// windowPerRead is how many live zones may wait to be planned for each
+// read that may run at once: room enough that reads never wait for the
+// plan while it keeps up.
+const windowPerRead = 2
+
 func newReader(ctx context.Context, set *providers.Set, concurrency int, progress func(int, int)) *reader {
-	return &reader{ctx: ctx, set: set, sem: make(chan struct{}, max(concurrency, 1)), reads: map[[2]string]*liveRead{}, checks: map[string]*accessCheck{}, progress: progress}
+	concurrency = max(concurrency, 1)
+	window := windowPerRead * concurrency
+	return &reader{ctx: ctx, set: set, sem: make(chan struct{}, concurrency), window: make(chan struct{}, window),
+		finished: make(chan *liveRead, window), reads: map[[2]string]*liveRead{}, checks: map[string]*accessCheck{}, progress: progress}
 }
 
-// start begins reading a zone unless it is already being read with every
-// part opt asks for. A read that left out the SOA is replaced by a whole
-// one when the parsed spec turns out to manage the SOA after all.
-func (r *reader) start(zone, provider string, opt providers.ReadOptions) *liveRead {
+// expect tells the progress function of n more zones to read than it
+// has been told of.
+func (r *reader) expect(n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.total += n
+}
+
+// start begins reading a zone unless it is already being read.
+func (r *reader) start(zone, provider string, opt providers.ReadOptions) {
 	key := [2]string{zone, provider}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	old, ok := r.reads[key]
-	if ok && (!old.opt.SkipSOA || opt.SkipSOA) {
-		return old
+	if _, ok := r.reads[key]; ok {
+		return
 	}
-	ctx, cancel := context.WithCancel(r.ctx)
-	lr := &liveRead{done: make(chan struct{}), opt: opt, cancel: cancel}
-	// Progress counts zones: a replacing read takes over the replaced
-	// one's place, or, when that one already counted, counts for nothing.
-	if ok {
-		old.replaced = true
-		old.cancel()
-		lr.uncounted = old.counted
-	} else {
-		r.total++
-	}
+	ctx := r.ctx
+	lr := &liveRead{key: key}
+	// The total may be told beforehand (expect); a read it did not
+	// foresee grows it.
+	r.started++
+	r.total = max(r.total, r.started)
 	r.reads[key] = lr
 	p, ok := r.set.Get(provider)
 	var ac *accessCheck
@@ -134,39 +184,88 @@ func (r *reader) start(zone, provider string, opt providers.ReadOptions) *liveRe
 		ac = r.check(provider, p, zone)
 	}
 	go func() {
-		defer close(lr.done)
-		defer cancel()
-		if !ok {
-			lr.err = fmt.Errorf("unknown provider %q", provider)
+		select {
+		case r.window <- struct{}{}:
+		case <-ctx.Done():
 			return
 		}
-		// A provider that cannot be used at all is not read: one failed
-		// check stands for all its zones.
+		r.mu.Lock()
+		lr.slot = true
+		r.mu.Unlock()
 		start := time.Now()
-		if lr.err = ac.wait(ctx, provider); lr.err == nil {
+		switch {
+		case !ok:
+			lr.err = fmt.Errorf("unknown provider %q", provider)
+		default:
+			// A provider that cannot be used at all is not read: one
+			// failed check stands for all its zones.
+			if lr.err = ac.wait(ctx, provider); lr.err != nil {
+				break
+			}
 			select {
 			case r.sem <- struct{}{}:
 			case <-ctx.Done():
 				lr.err = ctx.Err()
+				r.finish(lr)
 				return
 			}
 			start = time.Now()
 			lr.zone, lr.err = readSafely(ctx, p, zone, opt)
 			<-r.sem
 		}
-		r.mu.Lock()
-		if lr.replaced || lr.uncounted {
-			r.mu.Unlock()
-			return
-		}
-		lr.counted = true
-		r.mu.Unlock()
 		if lr.err == nil {
 			providers.Logf(ctx, "read zone %s from provider %s: %d record sets (%s)", zone, provider, len(lr.zone.Records), time.Since(start).Round(time.Millisecond))
 		}
 		r.readDone()
+		r.finish(lr)
 	}()
-	return lr
+}
+
+// finish hands a read that ended over to the consumer. It never waits:
+// finished has room for every read that holds a place in the window.
+func (r *reader) finish(lr *liveRead) {
+	r.finished <- lr
+}
+
+// freeSlot gives a read's place in the window back. r.mu is held.
+func (r *reader) freeSlot(lr *liveRead) {
+	if lr.slot {
+		lr.slot = false
+		lr.zone = nil
+		<-r.window
+	}
+}
+
+// next returns the next read to finish.
+func (r *reader) next() (*liveRead, error) {
+	select {
+	case lr := <-r.finished:
+		return lr, nil
+	case <-r.ctx.Done():
+		return nil, r.ctx.Err()
+	}
+}
+
+// release gives a consumed read's place in the window back, and forgets
+// the read and the zone it read: a plan of many zones keeps nothing of
+// the reads it is done with.
+func (r *reader) release(lr *liveRead) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.freeSlot(lr)
+	delete(r.reads, lr.key)
+}
+
+// result is a read's zone; nil without error when it does not exist.
+func (lr *liveRead) result() (*model.Zone, error) {
+	zone, provider := lr.key[0], lr.key[1]
+	if errors.Is(lr.err, providers.ErrZoneNotFound) {
+		return nil, nil
+	}
+	if lr.err != nil {
+		return nil, fmt.Errorf("read live zone %s from provider %s: %w", zone, provider, lr.err)
+	}
+	return lr.zone, nil
 }
 
 // readSafely reads a zone, turning a panic in the provider into an error.
@@ -179,120 +278,131 @@ func readSafely(ctx context.Context, p providers.Provider, zone string, opt prov
 	return p.ReadZone(ctx, zone, opt)
 }
 
-// wait returns a zone's live state; nil without error when it does not exist.
-func (r *reader) wait(zone, provider string, opt providers.ReadOptions) (*model.Zone, error) {
-	lr := r.start(zone, provider, opt)
-	<-lr.done
-	if errors.Is(lr.err, providers.ErrZoneNotFound) {
-		return nil, nil
-	}
-	if lr.err != nil {
-		return nil, fmt.Errorf("read live zone %s from provider %s: %w", zone, provider, lr.err)
-	}
-	return lr.zone, nil
-}
-
 // LoadSpecs loads and validates every zone spec against the config's providers.
 func LoadSpecs(cfg *config.Config, set *providers.Set) ([]*model.Zone, error) {
 	return spec.LoadZones(cfg, set.Capabilities)
 }
 
+// planned is what planning one zone gave.
+type planned struct {
+	zone          string
+	target        int // the index of the zone's provider in its Targets
+	zp            *plan.ZonePlan
+	desired, live *model.Zone
+	provider      providers.Provider
+	problems      []error
+	denied        *accessError
+}
+
 // Prepare loads the specs, reads every zone's live state and diffs them
-// into a plan, with the safety checks' refusals. Live zones are read while
-// the specs are still being parsed.
+// into a plan, with the safety checks' refusals.
+//
+// Specs are parsed a few at a time (spec.Walk), each zone's live read
+// starts as soon as its spec is parsed, and each zone is planned as soon
+// as its live state arrives, then dropped unless opt.Retain keeps it; no
+// more zones wait for their reads than the reader's window holds, so that
+// memory follows the concurrency and the size of the plan, not the
+// estate. A plan scoped to a change (opt.Changes) keeps the zones in
+// scope while the specs are parsed, and reads them once all are: a zone
+// can come into scope through a template it includes, which only its
+// parsed spec names, and each provider must hear of every zone of the
+// run before the first read.
 func Prepare(ctx context.Context, cfg *config.Config, set *providers.Set, opt Options) (*Prepared, error) {
 	concurrency := opt.Concurrency
 	if concurrency <= 0 {
 		concurrency = cfg.Concurrency
 	}
-	// Cancelling on return stops reads started for specs that turned out
-	// invalid or outside the selection.
+	// Cancelling on return stops the reads of a plan that fails.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	rd := newReader(ctx, set, concurrency, opt.Progress)
-	// Start the live reads from a cheap look at each spec, so that network
-	// and disk reads overlap the YAML parse. The parsed specs decide.
-	type peeked struct {
-		zone, provider string
-		opt            providers.ReadOptions
-	}
-	var early []peeked
-	expected := map[string][]string{}
-	// runs tell each provider the whole run before its first read.
-	runs := map[string]*providers.ReadRun{}
-	if files, err := spec.SpecFiles(cfg.ZonesDir); err == nil {
-		for _, f := range files {
-			if data, err := os.ReadFile(f); err == nil {
-				if zone, provider := spec.Peek(data); zone != "" && provider != "" && opt.selects(zone) && opt.Shard.Contains(zone) {
-					if _, ok := set.Get(provider); ok {
-						early = append(early, peeked{zone, provider, providers.ReadOptions{SkipSOA: !spec.PeekSOA(data)}})
-						expected[provider] = append(expected[provider], zone)
-					}
-				}
-			}
+	pl := &planner{cfg: cfg, set: set, rd: rd, retain: opt.Retain, pending: map[[2]string]*model.Zone{}, window: cap(rd.window)}
+	prep := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: opt.Shard.String()}}
+	var runs map[string]*providers.ReadRun
+	if opt.Changes == nil {
+		runs = opt.expectedRuns(cfg, set)
+		for _, run := range runs {
+			rd.expect(len(run.Zones))
 		}
 	}
-	for name, zones := range expected {
-		sort.Strings(zones)
-		runs[name] = &providers.ReadRun{Zones: slices.Compact(zones)}
-	}
-	for _, e := range early {
-		e.opt.Run = runs[e.provider]
-		rd.start(e.zone, e.provider, e.opt)
-	}
-	zones, err := LoadSpecs(cfg, set)
+	// declared are the zones every spec declares, before --zone and
+	// --shard; inScope, for a plan scoped to a change, the zones it reads.
+	var declared []string
+	var inScope []*model.Zone
+	var readErr error
+	err := spec.Walk(cfg, set.Capabilities, func(zones []*model.Zone) {
+		for _, z := range zones {
+			declared = append(declared, z.Name)
+			if !opt.selects(z.Name) || !opt.Shard.Contains(z.Name) || opt.only != nil && !opt.only[z.Name] {
+				continue
+			}
+			if opt.Changes != nil {
+				if opt.Changes.In(z) {
+					inScope = append(inScope, z)
+				} else {
+					prep.scopeLeftOut(z)
+				}
+				continue
+			}
+			if readErr == nil {
+				ro := readOptions(z)
+				ro.Run = runs[z.Provider]
+				readErr = pl.start(z, ro)
+			}
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
-	if len(opt.Zones) > 0 {
-		if zones, err = opt.selectZones(zones); err != nil {
-			return nil, err
+	if readErr != nil {
+		return nil, readErr
+	}
+	if err := opt.matchedAll(declared); err != nil {
+		return nil, err
+	}
+	if opt.Changes != nil {
+		prep.Plan.Scope = opt.scope(inScope, prep.Plan.Scope, declared)
+		runs = runsOf(inScope)
+		rd.expect(len(inScope))
+		for _, z := range inScope {
+			ro := readOptions(z)
+			ro.Run = runs[z.Provider]
+			if err := pl.start(z, ro); err != nil {
+				return nil, err
+			}
 		}
+		inScope = nil
 	}
-	zones = slices.DeleteFunc(zones, func(z *model.Zone) bool { return !opt.Shard.Contains(z.Name) })
-	// Stable: the targets of a zone stay in the order of its providers.
-	sort.SliceStable(zones, func(i, j int) bool { return zones[i].Name < zones[j].Name })
-	runOptions := func(z *model.Zone) providers.ReadOptions {
-		opt := readOptions(z)
-		opt.Run = runs[z.Provider]
-		return opt
+	if err := pl.finish(); err != nil {
+		return nil, err
 	}
-	for _, z := range zones {
-		rd.start(z.Name, z.Provider, runOptions(z))
-	}
-	prep := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: opt.Shard.String()}}
+	// The plan lists zones by name, whatever order their reads ended in,
+	// and the targets of a zone in the order of its providers.
+	results := pl.results
+	sort.Slice(results, func(i, j int) bool {
+		if results[i].zone != results[j].zone {
+			return results[i].zone < results[j].zone
+		}
+		return results[i].target < results[j].target
+	})
 	var problems []error
 	unavailable := unavailableSet{}
-	for _, z := range zones {
-		live, err := rd.wait(z.Name, z.Provider, runOptions(z))
-		var denied *accessError
-		if errors.As(err, &denied) {
-			unavailable.add(z.Provider, denied.err, z.Name)
+	for i := range results {
+		r := &results[i]
+		switch {
+		case r.denied != nil:
+			unavailable.add(r.denied.provider, r.denied.err, r.zone)
+			continue
+		case len(r.problems) > 0:
+			problems = append(problems, r.problems...)
 			continue
 		}
-		if err != nil {
-			problems = append(problems, err)
-			continue
-		}
-		p, _ := set.Get(z.Provider)
-		zp, err := plan.Zone(z, live, p.Capabilities(), &cfg.Safety)
-		if err != nil {
-			problems = append(problems, ofTarget(z, err))
-			continue
-		}
-		// What the provider would refuse at apply is refused now, in its words.
-		if errs := checkOperations(p, z, live, zp); len(errs) > 0 {
-			for _, err := range errs {
-				problems = append(problems, ofTarget(z, err))
-			}
-			continue
-		}
-		prep.Plan.Zones = append(prep.Plan.Zones, zp)
-		prep.Plan.Refusals = append(prep.Plan.Refusals, zp.Refusals...)
-		prep.Plan.Warnings = append(prep.Plan.Warnings, zp.Warnings...)
-		prep.Desired = append(prep.Desired, z)
-		prep.Live = append(prep.Live, live)
-		prep.Providers = append(prep.Providers, p)
+		prep.Plan.Zones = append(prep.Plan.Zones, r.zp)
+		prep.Plan.Refusals = append(prep.Plan.Refusals, r.zp.Refusals...)
+		prep.Plan.Warnings = append(prep.Plan.Warnings, r.zp.Warnings...)
+		prep.Desired = append(prep.Desired, r.desired)
+		prep.Live = append(prep.Live, r.live)
+		prep.Providers = append(prep.Providers, r.provider)
 	}
 	prep.Unavailable = unavailable.list()
 	if len(problems) > 0 {
@@ -312,6 +422,135 @@ func ofTarget(z *model.Zone, err error) error {
 		return err
 	}
 	return fmt.Errorf("%s: %w", z.Target(), err)
+}
+
+// planner plans zones as their live reads end, holding no more zones
+// waiting for their reads than the reader's window.
+type planner struct {
+	cfg     *config.Config
+	set     *providers.Set
+	rd      *reader
+	retain  Retain
+	window  int
+	pending map[[2]string]*model.Zone
+	results []planned
+}
+
+// start reads a zone's live state, once the zones waiting leave room.
+func (pl *planner) start(z *model.Zone, ro providers.ReadOptions) error {
+	for len(pl.pending) >= pl.window {
+		if err := pl.planNext(); err != nil {
+			return err
+		}
+	}
+	pl.pending[[2]string{z.Name, z.Provider}] = z
+	pl.rd.start(z.Name, z.Provider, ro)
+	return nil
+}
+
+// planNext plans the next zone whose read ended, and drops it.
+func (pl *planner) planNext() error {
+	lr, err := pl.rd.next()
+	if err != nil {
+		return err
+	}
+	z := pl.pending[lr.key]
+	delete(pl.pending, lr.key)
+	pl.results = append(pl.results, planZone(pl.cfg, pl.set, z, lr, pl.retain))
+	pl.rd.release(lr)
+	return nil
+}
+
+// finish plans every zone still waiting for its read.
+func (pl *planner) finish() error {
+	for len(pl.pending) > 0 {
+		if err := pl.planNext(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// planZone plans one zone from its read, and keeps what retain says.
+func planZone(cfg *config.Config, set *providers.Set, z *model.Zone, lr *liveRead, retain Retain) planned {
+	r := planned{zone: z.Name, target: max(slices.Index(z.Targets, z.Provider), 0)}
+	live, err := lr.result()
+	if errors.As(err, &r.denied) {
+		return r
+	}
+	if err != nil {
+		r.problems = []error{err}
+		return r
+	}
+	p, _ := set.Get(z.Provider)
+	zp, err := plan.Zone(z, live, p.Capabilities(), &cfg.Safety)
+	if err != nil {
+		r.problems = []error{ofTarget(z, err)}
+		return r
+	}
+	// What the provider would refuse at apply is refused now, in its words.
+	if errs := checkOperations(p, z, live, zp); len(errs) > 0 {
+		for _, err := range errs {
+			r.problems = append(r.problems, ofTarget(z, err))
+		}
+		return r
+	}
+	r.zp, r.provider = zp, p
+	switch {
+	case retain == RetainAll:
+		r.desired, r.live = z, live
+	case retain == RetainForApply && (len(zp.Operations) > 0 || len(z.Targets) > 1):
+		// A zone served by several providers is verified as one, from
+		// every target's desired state (see verifytargets.go).
+		r.desired = z
+	}
+	return r
+}
+
+// expectedRuns are the zones each provider is expected to read, from a
+// cheap look at each spec (spec.Peek), so that each provider hears of
+// every zone of the run before the first read, while the specs are still
+// being parsed. It is a guess the parsed specs may prove wrong, which
+// costs a provider at most calls it could have saved.
+func (opt Options) expectedRuns(cfg *config.Config, set *providers.Set) map[string]*providers.ReadRun {
+	expected := map[string][]string{}
+	files, err := spec.SpecFiles(cfg.ZonesDir)
+	if err != nil {
+		return nil
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		zone, provider := spec.Peek(data)
+		if zone == "" || provider == "" || !opt.selects(zone) || !opt.Shard.Contains(zone) || opt.only != nil && !opt.only[zone] {
+			continue
+		}
+		if _, ok := set.Get(provider); ok {
+			expected[provider] = append(expected[provider], zone)
+		}
+	}
+	runs := make(map[string]*providers.ReadRun, len(expected))
+	for name, zones := range expected {
+		sort.Strings(zones)
+		runs[name] = &providers.ReadRun{Zones: slices.Compact(zones)}
+	}
+	return runs
+}
+
+// runsOf is the run of each provider for reading zones.
+func runsOf(zones []*model.Zone) map[string]*providers.ReadRun {
+	byProvider := map[string][]string{}
+	for _, z := range zones {
+		byProvider[z.Provider] = append(byProvider[z.Provider], z.Name)
+	}
+	runs := make(map[string]*providers.ReadRun, len(byProvider))
+	for name, names := range byProvider {
+		sort.Strings(names)
+		runs[name] = &providers.ReadRun{Zones: slices.Compact(names)}
+	}
+	return runs
 }
 
 // checkOperations asks the provider about every operation of a zone's plan.
@@ -346,25 +585,22 @@ func (opt Options) selects(zone string) bool {
 	return false
 }
 
-// selectZones keeps the zones the Zones patterns select, and names every
-// pattern that selects none of them.
-func (opt Options) selectZones(zones []*model.Zone) ([]*model.Zone, error) {
+// matchedAll names every Zones pattern that selects none of the zones
+// the specs declare.
+func (opt Options) matchedAll(declared []string) error {
 	var unmatched []string
 	for _, p := range opt.Zones {
-		if !slices.ContainsFunc(zones, func(z *model.Zone) bool { ok, _ := path.Match(p, z.Name); return ok }) {
+		if !slices.ContainsFunc(declared, func(name string) bool { ok, _ := path.Match(p, name); return ok }) {
 			unmatched = append(unmatched, p)
 		}
 	}
 	if len(unmatched) > 0 {
-		names := make([]string, len(zones))
-		for i, z := range zones {
-			names[i] = z.Name
-		}
+		names := slices.Clone(declared)
 		sort.Strings(names)
 		names = slices.Compact(names)
-		return nil, fmt.Errorf("no zone spec matches %s; the specs declare %s", strings.Join(unmatched, ", "), listSome(names, 5))
+		return fmt.Errorf("no zone spec matches %s; the specs declare %s", strings.Join(unmatched, ", "), listSome(names, 5))
 	}
-	return slices.DeleteFunc(zones, func(z *model.Zone) bool { return !opt.selects(z.Name) }), nil
+	return nil
 }
 
 // listSome joins the first few names and counts the rest.

@@ -56,7 +56,10 @@ func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, s
 		}
 		opt.Shard = shard
 	}
-	fresh, err := Prepare(ctx, cfg, set, Options{Concurrency: opt.Concurrency, Progress: opt.Progress, Zones: opt.Zones, Shard: opt.Shard})
+	// A scoped plan is checked and applied for exactly its zones: the
+	// others were neither read nor reviewed.
+	fresh, err := Prepare(ctx, cfg, set, Options{Concurrency: opt.Concurrency, Progress: opt.Progress, Zones: opt.Zones, Shard: opt.Shard,
+		Retain: opt.Retain, only: scopeZones(saved.Scope)})
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +71,7 @@ func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, s
 	}
 	// Refusals come from checking the zones now, under the current safety
 	// config, never from the file: removing them from it must not help.
-	out := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: saved.Shard}, Unavailable: fresh.Unavailable}
+	out := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: saved.Shard, Scope: saved.Scope}, Unavailable: fresh.Unavailable}
 	var problems []error
 	for _, sz := range saved.Zones {
 		if !opt.selects(sz.Zone) || fresh.UnavailableTarget(sz.Zone, sz.Provider) {
@@ -145,4 +148,17 @@ func sameOperations(a, b []*plan.Operation) (int, bool) {
 		}
 	}
 	return 0, true
+}
+
+// scopeZones are the zones of a saved plan's scope, or nil for a plan of
+// every zone.
+func scopeZones(s *plan.Scope) map[string]bool {
+	if s == nil {
+		return nil
+	}
+	only := make(map[string]bool, len(s.Zones))
+	for _, z := range s.Zones {
+		only[z] = true
+	}
+	return only
 }

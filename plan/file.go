@@ -59,6 +59,9 @@ func Decode(r io.Reader) (*Plan, error) {
 		}
 		setChanges(z.Operations)
 	}
+	if err := p.checkScope(); err != nil {
+		return nil, err
+	}
 	p.Summarize()
 	return &p, nil
 }

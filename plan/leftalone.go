@@ -57,30 +57,6 @@ func withMarkers(phrase string, adopt, markers int) string {
 	return strings.Join(parts, ", ")
 }
 
-// writeCountsTable writes the markdown table of each changed zone's
-// counts, with columns for the ownership markers when the plan writes any.
-func writeCountsTable(b *strings.Builder, p *Plan) {
-	markers := p.Summary.Adopt+p.Summary.Markers > 0
-	if markers {
-		b.WriteString("| zone | provider | create | update | delete | adopt | markers |\n|---|---|--:|--:|--:|--:|--:|\n")
-	} else {
-		b.WriteString("| zone | provider | create | update | delete |\n|---|---|--:|--:|--:|\n")
-	}
-	for _, z := range p.Zones {
-		c, u, d := z.Counts()
-		mark, adopt, unmark := z.MarkerCounts()
-		if c+u+d+mark+adopt+unmark == 0 {
-			continue
-		}
-		fmt.Fprintf(b, "| `%s` | %s | %d | %d | %d |", model.DisplayName(z.Zone), escapeMarkdown(z.Provider), c, u, d)
-		if markers {
-			fmt.Fprintf(b, " %d | %d |", adopt, mark+unmark)
-		}
-		b.WriteString("\n")
-	}
-	b.WriteString("\n")
-}
-
 // leftAloneCount is how many record sets a zone leaves alone.
 func leftAloneCount(z *ZonePlan) int {
 	n := 0

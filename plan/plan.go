@@ -74,6 +74,9 @@ type Plan struct {
 	// Shard is the K/N slice of the estate the plan covers, if it was made
 	// with --shard; a saved plan is applied only for the same shard.
 	Shard string `json:"shard,omitempty"`
+	// Scope, for a plan made with --changed-since, says which zones it
+	// covers; nil for a plan of every zone selected.
+	Scope *Scope `json:"scope,omitempty"`
 	// Forced is true for a plan made with plan --force: its refusals were
 	// reviewed and overridden, and apply of the saved plan carries them
 	// out, as long as it finds no refusal the plan did not record.

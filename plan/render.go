@@ -40,12 +40,16 @@ func WriteText(w io.Writer, p *Plan, color bool) error {
 	for _, w := range p.Warnings {
 		fmt.Fprintln(bw, paint(colorYellow, "warning: "+w))
 	}
+	writeScopeText(bw, p.Scope)
+	groups := GroupOperations(p)
+	writeGroupsText(bw, groups, paint)
 	for _, z := range p.Zones {
+		z, shared := groups.Own(z)
 		if len(z.Operations) == 0 {
 			continue
 		}
 		zone := model.DisplayName(z.Zone)
-		fmt.Fprintln(bw, paint(colorBold, fmt.Sprintf("zone %s (provider %s): %s", zone, z.Provider, zonePhrase(z))))
+		fmt.Fprintln(bw, paint(colorBold, fmt.Sprintf("zone %s (provider %s): %s%s", zone, z.Provider, zonePhrase(z), sharedNote(shared))))
 		fmt.Fprintln(bw, paint(colorBold, "--- "+zone+" (live)"))
 		fmt.Fprintln(bw, paint(colorBold, "+++ "+zone+" (desired)"))
 		for _, h := range zoneHunks(z) {
@@ -124,13 +128,25 @@ func WriteMarkdown(w io.Writer, p *Plan, opt MarkdownOptions) error {
 	for _, w := range p.Warnings {
 		b.WriteString("> [!WARNING]\n> " + escapeMarkdown(w) + "\n\n")
 	}
-	if p.Summary.ZonesChanged > 0 {
-		writeCountsTable(&b, p)
-	}
+	writeScopeMarkdown(&b, p.Scope)
+	groups := GroupOperations(p)
+	writeTableMarkdown(&b, p, groups)
 	// Room kept for the closing lines and the note about what was cut.
 	const reserve = 400
 	omitted := 0
+	for _, grp := range groups.Groups {
+		// The widest group's zones may take half the room left, the
+		// next's half of what is left then, and so on: the zones'
+		// own differences below keep room too.
+		text := groupMarkdown(grp, max(limit-b.Len()-reserve, 0)/2)
+		if omitted > 0 || b.Len()+len(text)+reserve > limit {
+			omitted += len(grp.Operations) * len(grp.Zones)
+			continue
+		}
+		b.WriteString(text)
+	}
 	for _, z := range p.Zones {
+		z, shared := groups.Own(z)
 		if len(z.Operations) == 0 {
 			continue
 		}
@@ -138,7 +154,7 @@ func WriteMarkdown(w io.Writer, p *Plan, opt MarkdownOptions) error {
 			omitted += len(z.Operations)
 			continue
 		}
-		head := fmt.Sprintf("<details><summary><code>%s</code> (%s): %s</summary>\n\n```diff\n", model.DisplayName(z.Zone), escapeMarkdown(z.Provider), zonePhrase(z))
+		head := fmt.Sprintf("<details><summary><code>%s</code> (%s): %s%s</summary>\n\n```diff\n", model.DisplayName(z.Zone), escapeMarkdown(z.Provider), zonePhrase(z), sharedNote(shared))
 		tail := "```\n\n</details>\n\n"
 		if b.Len()+len(head)+len(tail)+reserve > limit {
 			omitted += len(z.Operations)

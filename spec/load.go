@@ -7,13 +7,10 @@ package spec
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/internal/yamlx"
@@ -35,64 +32,8 @@ type CapabilitiesFunc func(provider string) (model.Capabilities, bool)
 // file is reported at once; a template problem once, naming the zones
 // that include the template.
 func LoadZones(cfg *config.Config, caps CapabilitiesFunc) ([]*model.Zone, error) {
-	files, err := SpecFiles(cfg.ZonesDir)
-	if err != nil {
-		return nil, err
-	}
-	env := loadEnv{cfg: cfg, caps: caps, templates: templatesOf(cfg)}
-	results := make([]specResult, len(files))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, f := range files {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			defer func() {
-				if r := recover(); r != nil {
-					results[i] = specResult{list: yamlx.ErrorList{{Pos: model.Pos{File: f, Line: 1, Col: 1}, Msg: fmt.Sprintf("internal error loading this spec: %v (please report it)", r)}}}
-				}
-			}()
-			results[i] = env.readSpec(f)
-		}()
-	}
-	wg.Wait()
-	var all yamlx.ErrorList
-	var elsewhere []elsewhereProblem
 	var zones []*model.Zone
-	for _, r := range results {
-		all = append(all, r.list...)
-		elsewhere = append(elsewhere, r.elsewhere...)
-		zones = append(zones, r.zones...)
-	}
-	// A template no zone includes is still checked, for its form.
-	unused, err := env.templates.unusedProblems()
-	if err != nil {
-		return nil, err
-	}
-	all = append(all, unused...)
-	all = append(all, groupElsewhere(elsewhere)...)
-	// A spec's targets share its zone's name; another spec may not.
-	byName := map[string]*model.Zone{}
-	var kept []*model.Zone
-	for _, r := range results {
-		mine := map[string]bool{}
-		for _, z := range r.zones {
-			if prev, dup := byName[z.Name]; dup && !mine[z.Name] {
-				where := prev.File
-				if prev.AliasOf != "" {
-					where += " (an alias of " + prev.AliasOf + ")"
-				}
-				all = append(all, &yamlx.Error{Pos: z.Pos["zone"], Msg: fmt.Sprintf("zone %s is already declared in %s", z.Name, where)})
-				continue
-			} else if !dup {
-				byName[z.Name], mine[z.Name] = z, true
-			}
-			kept = append(kept, z)
-		}
-	}
-	zones = kept
-	if err := all.Err(); err != nil {
+	if err := Walk(cfg, caps, func(zs []*model.Zone) { zones = append(zones, zs...) }); err != nil {
 		return nil, err
 	}
 	return zones, nil

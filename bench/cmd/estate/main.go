@@ -5,6 +5,10 @@
 //
 //	go run ./bench/cmd/estate -zones 1000 -changes 20 -latency 20ms -limit 20
 //
+// With -scoped it measures plans scoped to a change instead (see
+// runScoped); with -write it only writes a zone-file estate for measuring
+// a plan's memory with /usr/bin/time.
+//
 // It prints the wall time of each phase next to the bound the rate limit
 // sets (calls / limit), and the calls made next to the fewest the API
 // allows: the zone types of every zone from the zone list (a call to count
@@ -24,6 +28,7 @@ import (
 	"time"
 
 	"github.com/zonesync/zonesync/apply"
+	"github.com/zonesync/zonesync/bench"
 	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/providers"
@@ -38,7 +43,25 @@ func main() {
 	latency := flag.Duration("latency", 20*time.Millisecond, "added to every request")
 	limit := flag.Float64("limit", 20, "requests per second the fake allows before blocking")
 	concurrency := flag.Int("concurrency", 4, "zones handled at once")
+	write := flag.String("write", "", "only write a zone-file project of -zones zones of -records sets into this directory, -changed-percent of the sets changed, and exit")
+	percent := flag.Int("changed-percent", 3, "with -write: the share of record sets whose live value differs")
+	scoped := flag.Bool("scoped", false, "measure plans scoped to a change (plan --changed-since) instead: a pull request changing 3 zones, and a template change touching every zone, scoped and in full")
+	template := flag.Bool("template", true, "with -scoped: also the template change (two plans of every zone)")
 	flag.Parse()
+	if *scoped {
+		if err := runScoped(*zones, *records, *latency, *limit, *concurrency, *template); err != nil {
+			fmt.Fprintln(os.Stderr, "estate:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *write != "" {
+		if err := bench.GenerateEstate(*write, *zones, *records, *percent); err != nil {
+			fmt.Fprintln(os.Stderr, "estate:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*zones, *records, *changes, *latency, *limit, *concurrency); err != nil {
 		fmt.Fprintln(os.Stderr, "estate:", err)
 		os.Exit(1)

@@ -1,0 +1,46 @@
+package apply
+
+import (
+	"slices"
+
+	"github.com/zonesync/zonesync/model"
+	"github.com/zonesync/zonesync/plan"
+)
+
+// scopeLeftOut counts a zone the specs select that the change did not
+// touch. A zone served by several providers counts once, not per target.
+func (p *Prepared) scopeLeftOut(z *model.Zone) {
+	if p.Plan.Scope == nil {
+		p.Plan.Scope = &plan.Scope{}
+	}
+	if slices.Index(z.Targets, z.Provider) <= 0 {
+		p.Plan.Scope.LeftOut++
+	}
+}
+
+// scope says what a plan scoped to opt.Changes covers: the zones in
+// scope, sorted, how many were left out (counted in s as the specs were
+// walked), and the specs the change deleted whose zones no spec declares
+// any more. declared are the zones every spec declares, before --zone and
+// --shard.
+func (opt Options) scope(in []*model.Zone, s *plan.Scope, declared []string) *plan.Scope {
+	c := opt.Changes
+	if s == nil {
+		s = &plan.Scope{}
+	}
+	s.ChangedSince, s.Zones = c.Commit, []string{}
+	for _, z := range in {
+		s.Zones = append(s.Zones, z.Name)
+	}
+	slices.Sort(s.Zones)
+	isDeclared := make(map[string]bool, len(declared))
+	for _, name := range declared {
+		isDeclared[name] = true
+	}
+	for _, d := range c.Deleted {
+		if d.Zone == "" || !isDeclared[d.Zone] && opt.selects(d.Zone) && opt.Shard.Contains(d.Zone) {
+			s.Deleted = append(s.Deleted, plan.DeletedSpec{File: d.File, Zone: d.Zone})
+		}
+	}
+	return s
+}

@@ -1,0 +1,289 @@
+// Package changes finds, through git, what changed in a zonesync
+// repository since a commit: the files changed, added, deleted or left
+// untracked in the working tree, the specs deleted, and the providers whose
+// entries in zonesync.yaml changed. plan --changed-since plans only the
+// zones a change touches.
+package changes
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/zonesync/zonesync/config"
+	"github.com/zonesync/zonesync/model"
+	"github.com/zonesync/zonesync/spec"
+	"gopkg.in/yaml.v3"
+)
+
+// Set is what changed between a commit and the working tree.
+type Set struct {
+	// Ref is the revision as given; Commit is the commit it names, in full.
+	Ref, Commit string
+	// files are the paths changed, absolute and with symbolic links
+	// resolved as far as they exist.
+	files map[string]bool
+	// providers are the provider names whose entry in the config changed.
+	providers map[string]bool
+	// allProviders is true when the config's providers section could not
+	// be compared (no config at the commit, or one that does not parse):
+	// every provider counts as changed.
+	allProviders bool
+	// layout is true when the config's zones or templates key changed:
+	// what any zone is built from may have moved, so every zone counts.
+	layout bool
+	// Deleted are the zone specs deleted since the commit.
+	Deleted []DeletedSpec
+}
+
+// DeletedSpec is a zone spec the change deletes.
+type DeletedSpec struct {
+	// File is the spec's path as the zones directory names it now.
+	File string
+	// Zone is the zone the spec declared at the commit; empty when the
+	// old spec does not say plainly.
+	Zone string
+}
+
+// Since compares the working tree holding the config with ref (a commit,
+// branch, tag or any revision git understands), through the git command.
+// It fails, saying why, outside a git repository, without git, or when ref
+// names no commit there.
+func Since(ctx context.Context, cfg *config.Config, ref string) (*Set, error) {
+	if strings.TrimSpace(ref) == "" || strings.HasPrefix(ref, "-") {
+		return nil, fmt.Errorf("--changed-since needs a git revision (a commit, branch or tag), not %q", ref)
+	}
+	if _, err := exec.LookPath("git"); err != nil {
+		return nil, errors.New("--changed-since reads the change through git, and git is not installed (not found in PATH)")
+	}
+	dir, err := filepath.Abs(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	top, err := gitText(ctx, dir, "rev-parse", "--show-toplevel")
+	if err != nil {
+		return nil, fmt.Errorf("--changed-since: %s is not in a git repository: %w", cfg.Dir, err)
+	}
+	top = resolve(top)
+	commit, err := gitText(ctx, top, "rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}")
+	if err != nil {
+		return nil, fmt.Errorf("--changed-since %s: no such commit in the repository at %s (in CI, fetch the history it needs: actions/checkout with fetch-depth: 0)", ref, top)
+	}
+	s := &Set{Ref: ref, Commit: commit, files: map[string]bool{}, providers: map[string]bool{}}
+	// The working tree against the commit: staged and unstaged changes
+	// alike. Renames are a deletion and an addition, so that both paths
+	// count.
+	diff, err := git(ctx, top, "diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", commit, "--")
+	if err != nil {
+		return nil, fmt.Errorf("--changed-since %s: %w", ref, err)
+	}
+	var deleted []string
+	fields := strings.Split(strings.TrimSuffix(string(diff), "\x00"), "\x00")
+	for i := 0; i+1 < len(fields); i += 2 {
+		status, path := fields[i], filepath.Join(top, filepath.FromSlash(fields[i+1]))
+		s.files[path] = true
+		if status == "D" {
+			deleted = append(deleted, path)
+		}
+	}
+	untracked, err := git(ctx, top, "ls-files", "--others", "--exclude-standard", "-z", "--full-name")
+	if err != nil {
+		return nil, fmt.Errorf("--changed-since %s: %w", ref, err)
+	}
+	for _, f := range strings.Split(string(untracked), "\x00") {
+		if f != "" {
+			s.files[filepath.Join(top, filepath.FromSlash(f))] = true
+		}
+	}
+	if err := s.compareConfig(ctx, cfg, top); err != nil {
+		return nil, err
+	}
+	zonesDir := resolve(absolute(cfg.ZonesDir))
+	for _, path := range deleted {
+		if filepath.Dir(path) != zonesDir || !isSpecName(filepath.Base(path)) {
+			continue
+		}
+		d := DeletedSpec{File: filepath.Join(cfg.ZonesDir, filepath.Base(path))}
+		if old, err := git(ctx, top, "show", commit+":"+repoPath(top, path)); err == nil {
+			d.Zone, _ = spec.Peek(old)
+		}
+		s.Deleted = append(s.Deleted, d)
+	}
+	return s, nil
+}
+
+// Touches reports whether the change touched a file: one a zone was built
+// from, say. A symbolic link counts as changed when it or what it points
+// to changed.
+func (s *Set) Touches(file string) bool {
+	if file == "" {
+		return false
+	}
+	abs := absolute(file)
+	return s.files[abs] || s.files[resolve(abs)]
+}
+
+// Provider reports whether the change touched the provider's entry in the
+// config, the settings under providers.<name>. Other parts of the config
+// (safety, concurrency, other providers) change how zones are planned,
+// never what is read.
+func (s *Set) Provider(name string) bool { return s.allProviders || s.providers[name] }
+
+// In reports whether the change touches a desired zone: its provider's
+// entry, where zones come from (All), or a file it was built from: its
+// spec and the templates it includes. An alias shares its spec's
+// sources, so a change to the spec or a template it includes puts every
+// alias in scope.
+func (s *Set) In(z *model.Zone) bool {
+	if s.All() || s.Provider(z.Provider) {
+		return true
+	}
+	sources := z.Sources
+	if len(sources) == 0 {
+		sources = []string{z.File}
+	}
+	for _, f := range sources {
+		if s.Touches(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// All reports whether the change touches every zone: the config's zones
+// or templates key changed, so that any zone may be built from other
+// files than at the commit.
+func (s *Set) All() bool { return s.layout }
+
+// compareConfig finds the providers whose entries differ between the
+// config at the commit and the config now, as YAML values: comments,
+// layout and anchors aside.
+func (s *Set) compareConfig(ctx context.Context, cfg *config.Config, top string) error {
+	path := resolve(absolute(cfg.File))
+	if !s.files[path] && !s.files[absolute(cfg.File)] {
+		return nil
+	}
+	now, err := os.ReadFile(cfg.File)
+	if err != nil {
+		return fmt.Errorf("read config: %w", err)
+	}
+	old, err := git(ctx, top, "show", s.Commit+":"+repoPath(top, path))
+	if err != nil {
+		// No config at the commit: every provider is new.
+		s.allProviders = true
+		return nil
+	}
+	before, err1 := configEntries(old)
+	after, err2 := configEntries(now)
+	if err1 != nil || err2 != nil {
+		s.allProviders = true
+		return nil
+	}
+	s.layout = before.Zones != after.Zones || before.Templates != after.Templates
+	for name, v := range after.Providers {
+		if w, ok := before.Providers[name]; !ok || !reflect.DeepEqual(v, w) {
+			s.providers[name] = true
+		}
+	}
+	return nil
+}
+
+// entries are the parts of a config that decide what a zone is read from
+// and built from.
+type entries struct {
+	Providers map[string]any `yaml:"providers"`
+	Zones     string         `yaml:"zones"`
+	Templates string         `yaml:"templates"`
+}
+
+// configEntries decodes a config's providers section, by name, and its
+// zones and templates keys.
+func configEntries(data []byte) (*entries, error) {
+	var doc entries
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	return &doc, nil
+}
+
+// isSpecName reports whether a file name is one zonesync loads as a zone
+// spec (spec.SpecFiles): *.yaml or *.yml, not hidden.
+func isSpecName(name string) bool {
+	return (strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) && !strings.HasPrefix(name, ".")
+}
+
+// git runs a git command in dir and returns its output.
+func git(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir, "-c", "core.quotePath=false"}, args...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	// The user's pager, colors and external tools have no say.
+	cmd.Env = append(os.Environ(), "GIT_PAGER=cat", "GIT_EXTERNAL_DIFF=", "LC_ALL=C")
+	out, err := cmd.Output()
+	if err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return nil, fmt.Errorf("git %s: %s", args[0], firstLine(msg))
+		}
+		return nil, fmt.Errorf("git %s: %w", args[0], err)
+	}
+	return out, nil
+}
+
+func gitText(ctx context.Context, dir string, args ...string) (string, error) {
+	out, err := git(ctx, dir, args...)
+	return strings.TrimSpace(string(out)), err
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// absolute is path made absolute, cleaned.
+func absolute(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.Clean(path)
+	}
+	return abs
+}
+
+// resolve is path with its symbolic links resolved; for a path that no
+// longer exists, its deepest existing directory's.
+func resolve(path string) string {
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		return r
+	}
+	dir, base := filepath.Split(path)
+	dir = filepath.Clean(dir)
+	if dir == path {
+		return path
+	}
+	return filepath.Join(resolve(dir), base)
+}
+
+// repoPath is a path inside the repository as git names it.
+func repoPath(top, path string) string {
+	rel, err := filepath.Rel(top, path)
+	if err != nil {
+		return filepath.ToSlash(path)
+	}
+	return filepath.ToSlash(rel)
+}
+
+// Files lists the changed paths, sorted: for messages and tests.
+func (s *Set) Files() []string {
+	out := make([]string, 0, len(s.files))
+	for f := range s.files {
+		out = append(out, f)
+	}
+	sort.Strings(out)
+	return out
+}
