@@ -49,18 +49,26 @@ func (t *zoneTypes) forget(zone string) {
 }
 
 // lookup returns a zone's type when a listing tells it. The first lookup
-// of a run expecting many zones lists them all, when the pages cost fewer
-// calls than asking zone by zone; a failed listing only costs the saving.
+// of a run expecting more than listMinZones zones lists them all, when the
+// pages cost fewer calls than asking zone by zone; a failed listing only
+// costs the saving.
 func (t *zoneTypes) lookup(ctx context.Context, c *client, zone string) (string, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if !t.tried && t.expected > 2 {
+	if !t.tried && t.expected > listMinZones {
 		t.tried = true
 		t.list(ctx, c)
 	}
 	typ, ok := t.known[zone]
 	return typ, ok
 }
+
+// listMinZones is the most zones a run reads zone by zone without trying
+// the list. The list costs a call to count its pages, then one per page:
+// for three zones it saves one call when the account fits one page and
+// costs one more when it does not, as with a pull request's plan of a few
+// zones in a large account; from four zones it saves more than it risks.
+const listMinZones = 3
 
 // list reads the zone list when its pages are fewer than the zones
 // expected: one call to count the pages, then one per page.
