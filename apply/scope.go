@@ -20,8 +20,9 @@ func (p *Prepared) scopeLeftOut(z *model.Zone) {
 
 // scope says what a plan scoped to opt.Changes covers: the zones in
 // scope, sorted, how many were left out (counted in s as the specs were
-// walked), and the specs the change deleted whose zones no spec declares
-// any more. declared are the zones every spec declares, before --zone and
+// walked), the specs the change deleted whose zones no spec declares any
+// more, and the zones specs it modified no longer declare (an alias
+// removed). declared are the zones every spec declares, before --zone and
 // --shard.
 func (opt Options) scope(in []*model.Zone, s *plan.Scope, declared []string) *plan.Scope {
 	c := opt.Changes
@@ -40,6 +41,13 @@ func (opt Options) scope(in []*model.Zone, s *plan.Scope, declared []string) *pl
 	for _, d := range c.Deleted {
 		if d.Zone == "" || !isDeclared[d.Zone] && opt.selects(d.Zone) && opt.Shard.Contains(d.Zone) {
 			s.Deleted = append(s.Deleted, plan.DeletedSpec{File: d.File, Zone: d.Zone})
+		}
+	}
+	for _, m := range c.Modified {
+		for _, zone := range m.Zones {
+			if !isDeclared[zone] && opt.selects(zone) && opt.Shard.Contains(zone) {
+				s.Dropped = append(s.Dropped, plan.DroppedZone{File: m.File, Zone: zone})
+			}
 		}
 	}
 	return s
