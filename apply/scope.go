@@ -21,8 +21,8 @@ func (p *Prepared) scopeLeftOut(z *model.Zone) {
 // scope says what a plan scoped to opt.Changes covers: the zones in
 // scope, sorted, how many were left out (counted in s as the specs were
 // walked), the specs the change deleted whose zones no spec declares any
-// more, and the zones specs it modified no longer declare (an alias
-// removed). declared are the zones every spec declares, before --zone and
+// more, and the aliases of deleted specs, or of specs it modified, that no
+// spec declares any more. declared are the zones every spec declares, before --zone and
 // --shard.
 func (opt Options) scope(in []*model.Zone, s *plan.Scope, declared []string) *plan.Scope {
 	c := opt.Changes
@@ -43,12 +43,18 @@ func (opt Options) scope(in []*model.Zone, s *plan.Scope, declared []string) *pl
 			s.Deleted = append(s.Deleted, plan.DeletedSpec{File: d.File, Zone: d.Zone})
 		}
 	}
-	for _, m := range c.Modified {
-		for _, zone := range m.Zones {
+	dropped := func(file string, zones []string) {
+		for _, zone := range zones {
 			if !isDeclared[zone] && opt.selects(zone) && opt.Shard.Contains(zone) {
-				s.Dropped = append(s.Dropped, plan.DroppedZone{File: m.File, Zone: zone})
+				s.Dropped = append(s.Dropped, plan.DroppedZone{File: file, Zone: zone})
 			}
 		}
+	}
+	for _, d := range c.Deleted {
+		dropped(d.File, d.Aliases)
+	}
+	for _, m := range c.Modified {
+		dropped(m.File, m.Zones)
 	}
 	return s
 }

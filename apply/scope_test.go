@@ -188,10 +188,10 @@ func TestPrepareScopedToTheChange(t *testing.T) {
 	}
 }
 
-// TestPrepareScopedNotesDroppedZones: an alias a changed spec declared at
-// the commit and no spec declares now drops out of the plan like the zone
-// of a deleted spec, and the plan says so; one that moved to another spec
-// does not.
+// TestPrepareScopedNotesDroppedZones: an alias a changed or deleted spec
+// declared at the commit and no spec declares now drops out of the plan
+// like the zone of a deleted spec, and the plan says so; one that moved
+// to another spec does not.
 func TestPrepareScopedNotesDroppedZones(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -205,6 +205,9 @@ func TestPrepareScopedNotesDroppedZones(t *testing.T) {
 		{"the alias list emptied", func(g *gitProject) {
 			g.write("zones/b.test.yaml", strings.Replace(estate["zones/b.test.yaml"], "aliases: [b-alias.test]\n", "aliases: []\n", 1))
 		}, []string{"b.test"}, []plan.DroppedZone{{File: filepath.Join("zones", "b.test.yaml"), Zone: "b-alias.test"}}},
+		{"a deleted spec with an alias", func(g *gitProject) {
+			require.NoError(t, os.Remove(filepath.Join(g.dir, "zones", "b.test.yaml")))
+		}, []string{}, []plan.DroppedZone{{File: filepath.Join("zones", "b.test.yaml"), Zone: "b-alias.test"}}},
 		{"an alias moved to another spec", func(g *gitProject) {
 			g.write("zones/b.test.yaml", strings.Replace(estate["zones/b.test.yaml"], "aliases: [b-alias.test]\n", "", 1))
 			g.write("zones/c.test.yaml", "aliases:\n  - b-alias.test\n"+estate["zones/c.test.yaml"])
@@ -225,7 +228,9 @@ func TestPrepareScopedNotesDroppedZones(t *testing.T) {
 				dropped = append(dropped, plan.DroppedZone{File: rel, Zone: d.Zone})
 			}
 			assert.Equal(t, tc.dropped, dropped)
-			assert.Empty(t, s.Deleted)
+			for _, d := range s.Deleted {
+				assert.Equal(t, "b.test", d.Zone, "the zone of the deleted spec")
+			}
 
 			// A full plan neither reads nor plans a zone no spec
 			// declares, as for the zone of a deleted spec; it has no

@@ -65,6 +65,9 @@ type DeletedSpec struct {
 	// Zone is the zone the spec declared at the commit; empty when the
 	// old spec does not say plainly.
 	Zone string
+	// Aliases are the aliases it declared at the commit, as far as its
+	// text tells.
+	Aliases []string
 }
 
 // Since compares the working tree holding the config with ref (a commit,
@@ -140,33 +143,39 @@ func Since(ctx context.Context, cfg *config.Config, ref string) (*Set, error) {
 		d := DeletedSpec{File: filepath.Join(cfg.ZonesDir, filepath.Base(path))}
 		if data, ok := old[repoPath(top, path)]; ok {
 			d.Zone, _ = spec.Peek(data)
+			_, d.Aliases = declared(data)
 		}
 		s.Deleted = append(s.Deleted, d)
 	}
 	for _, path := range modified {
 		if data, ok := old[repoPath(top, path)]; ok {
-			s.Modified = append(s.Modified, ModifiedSpec{File: filepath.Join(cfg.ZonesDir, filepath.Base(path)), Zones: declaredZones(data)})
+			zone, aliases := declared(data)
+			m := ModifiedSpec{File: filepath.Join(cfg.ZonesDir, filepath.Base(path)), Zones: aliases}
+			if zone != "" {
+				m.Zones = append([]string{zone}, aliases...)
+			}
+			s.Modified = append(s.Modified, m)
 		}
 	}
 	return s, nil
 }
 
-// declaredZones are the zone and aliases a spec's text declares, read as
-// YAML (anchors and all) but not checked: none of what does not decode.
-func declaredZones(data []byte) []string {
+// declared is the zone and the aliases a spec's text declares, read as
+// YAML (anchors and all) but not checked: what does not decode is left
+// out.
+func declared(data []byte) (zone string, aliases []string) {
 	var doc struct {
 		Zone    string   `yaml:"zone"`
 		Aliases []string `yaml:"aliases"`
 	}
 	// A spec that does not decode as a whole may still name its zone.
 	_ = yaml.Unmarshal(data, &doc)
-	var zones []string
-	for _, z := range append([]string{doc.Zone}, doc.Aliases...) {
-		if z = model.NormalizeZone(z); z != "" {
-			zones = append(zones, z)
+	for _, a := range doc.Aliases {
+		if a = model.NormalizeZone(a); a != "" {
+			aliases = append(aliases, a)
 		}
 	}
-	return zones
+	return model.NormalizeZone(doc.Zone), aliases
 }
 
 // showAll reads files at a commit through one git cat-file process: the

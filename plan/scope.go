@@ -23,15 +23,15 @@ type Scope struct {
 	// Deleted are the specs the change deleted: zonesync does not delete
 	// zones, so those zones stay at their providers as they are.
 	Deleted []DeletedSpec `json:"deleted,omitempty"`
-	// Dropped are the zones a spec the change modified declared at the
-	// commit, as its zone or an alias, and no spec declares now: like the
-	// zones of deleted specs, they stay at their providers as they are.
+	// Dropped are the aliases a spec the change modified or deleted
+	// declared at the commit and no spec declares now: like the zones of
+	// deleted specs, they stay at their providers as they are.
 	Dropped []DroppedZone `json:"dropped,omitempty"`
 }
 
-// DroppedZone is a zone no spec declares any more, since the change a
+// DroppedZone is a zone no spec declares any more since the change a
 // scoped plan covers took it out of a spec: an alias removed from the
-// spec's aliases, or the zone the spec names renamed.
+// spec's aliases, or one of a deleted spec.
 type DroppedZone struct {
 	// File is the spec's path.
 	File string `json:"file"`
