@@ -17,6 +17,9 @@ import (
 
 func (e *env) format(c *cli.Context) error {
 	files := c.Args().Slice()
+	// templates are the files listed from the templates directory, only
+	// for the message; both kinds are formatted alike.
+	templates := map[string]bool{}
 	if len(files) == 0 {
 		file, err := e.configFile(c)
 		if err != nil {
@@ -30,9 +33,17 @@ func (e *env) format(c *cli.Context) error {
 		if files, err = spec.SpecFiles(cfg.ZonesDir); err != nil {
 			return err
 		}
+		tfiles, err := spec.TemplateFiles(cfg.TemplatesDir)
+		if err != nil {
+			return err
+		}
+		for _, f := range tfiles {
+			templates[f] = true
+		}
+		files = append(files, tfiles...)
 	}
 	check := c.Bool("check")
-	unformatted := 0
+	unformatted, unformattedTemplates := 0, 0
 	var problems []error
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -48,7 +59,11 @@ func (e *env) format(c *cli.Context) error {
 		if bytes.Equal(out, data) {
 			continue
 		}
-		unformatted++
+		if templates[f] {
+			unformattedTemplates++
+		} else {
+			unformatted++
+		}
 		if check {
 			io.WriteString(e.stdout, unifiedDiff(f, data, out))
 			continue
@@ -62,8 +77,15 @@ func (e *env) format(c *cli.Context) error {
 	if err := errors.Join(problems...); err != nil {
 		return err
 	}
-	if check && unformatted > 0 {
-		fmt.Fprintf(e.stderr, "zonesync: %d %s not formatted; run zonesync fmt\n", unformatted, plural(unformatted, "spec is", "specs are"))
+	if check && unformatted+unformattedTemplates > 0 {
+		var what []string
+		if unformatted > 0 {
+			what = append(what, fmt.Sprintf("%d %s", unformatted, plural(unformatted, "spec", "specs")))
+		}
+		if unformattedTemplates > 0 {
+			what = append(what, fmt.Sprintf("%d %s", unformattedTemplates, plural(unformattedTemplates, "template", "templates")))
+		}
+		fmt.Fprintf(e.stderr, "zonesync: %s %s not formatted; run zonesync fmt\n", strings.Join(what, " and "), plural(unformatted+unformattedTemplates, "is", "are"))
 		return exitCode(exitError)
 	}
 	return nil

@@ -112,3 +112,43 @@ func TestUnifiedDiffMatchesDiffAndPatch(t *testing.T) {
 		})
 	}
 }
+
+// TestFmtFormatsTemplates: fmt walks the templates directory as it walks
+// the zones directory, puts a template's keys in their documented order,
+// sorts its names, types and values, and leaves values using a parameter
+// as written; the template still validates afterwards.
+func TestFmtFormatsTemplates(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "zonesync.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte("providers:\n  local: {type: zonefile, directory: live}\nzones: zones/\ntemplates: templates/\n"), 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "zones"), 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "templates"), 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "live"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "zones", "example.com.yaml"),
+		[]byte("zone: example.com\nprovider: local\ninclude:\n  - web: {ip: 192.0.2.1}\n"), 0o644))
+	tmpl := filepath.Join(dir, "templates", "web.yaml")
+	messy := "# The web front.\nrecords:\n  www:\n    - {value: \"${ip}\", type: a}\n  \"@\":\n    - {type: MX, values: [\"20 Mail2.example.net.\", \"10 mail.example.net.\"]}\n    - {type: A, value: \"${ip}\"}\nttl: 300\nparameters:\n  ip:\n    default: 192.0.2.9\n    description: the web server's address\ndescription: the web front\n"
+	require.NoError(t, os.WriteFile(tmpl, []byte(messy), 0o644))
+
+	code, out, errOut := zonesync(t, "--config", cfg, "fmt", "--check")
+	require.Equal(t, 1, code, out+errOut)
+	assert.Equal(t, "zonesync: 1 template is not formatted; run zonesync fmt\n", errOut)
+	assert.True(t, strings.HasPrefix(out, "--- "+tmpl+"\n+++ "+tmpl+"\n"), out)
+	data, err := os.ReadFile(tmpl)
+	require.NoError(t, err)
+	assert.Equal(t, messy, string(data), "fmt --check changed the template")
+
+	code, out, errOut = zonesync(t, "--config", cfg, "fmt")
+	require.Equal(t, 0, code, out+errOut)
+	assert.Equal(t, tmpl+"\n", out)
+	data, err = os.ReadFile(tmpl)
+	require.NoError(t, err)
+	assert.Equal(t, "# The web front.\ndescription: the web front\nparameters:\n  ip:\n    description: the web server's address\n    default: 192.0.2.9\nttl: 300\nrecords:\n  \"@\":\n    - {type: A, value: \"${ip}\"}\n    - {type: MX, values: [\"10 mail.example.net.\", \"20 mail2.example.net.\"]}\n  www:\n    - {type: A, value: \"${ip}\"}\n", string(data))
+
+	code, out, errOut = zonesync(t, "--config", cfg, "fmt", "--check")
+	assert.Equal(t, 0, code, out+errOut)
+	code, out, errOut = zonesync(t, "--config", cfg, "fmt", "--check", tmpl)
+	assert.Equal(t, 0, code, "a template named on the command line:\n"+out+errOut)
+	code, out, errOut = zonesync(t, "--config", cfg, "validate")
+	assert.Equal(t, 0, code, "the formatted template validates:\n"+out+errOut)
+}

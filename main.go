@@ -306,23 +306,23 @@ func newApp(e *env) *cli.App {
 			}),
 			command(&cli.Command{
 				Name:      "fmt",
-				Usage:     "rewrite zone specs in canonical form (all specs of the config, or the files given)",
+				Usage:     "rewrite zone specs and templates in canonical form (all of the config's, or the files given)",
 				ArgsUsage: "[FILE...]",
 				Flags: []cli.Flag{
-					&cli.BoolFlag{Name: "check", Usage: "change nothing; print the diff of each spec that is not formatted and exit 1", DisableDefaultText: true},
+					&cli.BoolFlag{Name: "check", Usage: "change nothing; print the diff of each file that is not formatted and exit 1", DisableDefaultText: true},
 				},
 				Action: e.format,
 			}, helpText{
 				description: "Sorts record names (@ first) and types, writes values in canonical form and\n" +
 					"keeps comments. Needs no credentials.",
 				examples: []example{
-					{"Format every spec of the config", "zonesync fmt"},
+					{"Format every spec and template of the config", "zonesync fmt"},
 					{"In CI: show what is not formatted", "zonesync fmt --check"},
 					{"Format some files", "zonesync fmt zones/example.com.yaml zones/example.org.yaml"},
 				},
 				exits: []exit{
-					{0, "the specs are formatted (with --check: they already were)"},
-					{1, "with --check: a spec is not formatted (its diff is on stdout); or an error"},
+					{0, "the files are formatted (with --check: they already were)"},
+					{1, "with --check: a file is not formatted (its diff is on stdout); or an error"},
 				},
 			}),
 			command(&cli.Command{

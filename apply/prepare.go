@@ -508,7 +508,8 @@ func planZone(cfg *config.Config, set *providers.Set, z *model.Zone, lr *liveRea
 }
 
 // expectedRuns are the zones each provider is expected to read, from a
-// cheap look at each spec (spec.Peek), so that each provider hears of
+// cheap look at each spec's zone, provider and aliases (spec.Peek,
+// spec.PeekAliases), so that each provider hears of
 // every zone of the run before the first read, while the specs are still
 // being parsed. It is a guess the parsed specs may prove wrong, which
 // costs a provider at most calls it could have saved.
@@ -524,11 +525,17 @@ func (opt Options) expectedRuns(cfg *config.Config, set *providers.Set) map[stri
 			continue
 		}
 		zone, provider := spec.Peek(data)
-		if zone == "" || provider == "" || !opt.selects(zone) || !opt.Shard.Contains(zone) || opt.only != nil && !opt.only[zone] {
+		if zone == "" || provider == "" {
 			continue
 		}
-		if _, ok := set.Get(provider); ok {
-			expected[provider] = append(expected[provider], zone)
+		if _, ok := set.Get(provider); !ok {
+			continue
+		}
+		// An alias is read from its spec's provider, like the spec's zone.
+		for _, name := range append([]string{zone}, spec.PeekAliases(data)...) {
+			if opt.selects(name) && opt.Shard.Contains(name) && (opt.only == nil || opt.only[name]) {
+				expected[provider] = append(expected[provider], name)
+			}
 		}
 	}
 	runs := make(map[string]*providers.ReadRun, len(expected))

@@ -20,8 +20,9 @@ func (p *Prepared) scopeLeftOut(z *model.Zone) {
 
 // scope says what a plan scoped to opt.Changes covers: the zones in
 // scope, sorted, how many were left out (counted in s as the specs were
-// walked), and the specs the change deleted whose zones no spec declares
-// any more. declared are the zones every spec declares, before --zone and
+// walked), the specs the change deleted whose zones no spec declares any
+// more, and the aliases of deleted specs, or of specs it modified, that no
+// spec declares any more. declared are the zones every spec declares, before --zone and
 // --shard.
 func (opt Options) scope(in []*model.Zone, s *plan.Scope, declared []string) *plan.Scope {
 	c := opt.Changes
@@ -41,6 +42,19 @@ func (opt Options) scope(in []*model.Zone, s *plan.Scope, declared []string) *pl
 		if d.Zone == "" || !isDeclared[d.Zone] && opt.selects(d.Zone) && opt.Shard.Contains(d.Zone) {
 			s.Deleted = append(s.Deleted, plan.DeletedSpec{File: d.File, Zone: d.Zone})
 		}
+	}
+	dropped := func(file string, zones []string) {
+		for _, zone := range zones {
+			if !isDeclared[zone] && opt.selects(zone) && opt.Shard.Contains(zone) {
+				s.Dropped = append(s.Dropped, plan.DroppedZone{File: file, Zone: zone})
+			}
+		}
+	}
+	for _, d := range c.Deleted {
+		dropped(d.File, d.Aliases)
+	}
+	for _, m := range c.Modified {
+		dropped(m.File, m.Zones)
 	}
 	return s
 }

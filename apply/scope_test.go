@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -182,6 +183,68 @@ func TestPrepareScopedToTheChange(t *testing.T) {
 				assert.Empty(t, runs)
 			} else {
 				assert.Equal(t, [][]string{tc.zones}, runs, "the provider hears of the scoped zones only")
+			}
+		})
+	}
+}
+
+// TestPrepareScopedNotesDroppedZones: an alias a changed or deleted spec
+// declared at the commit and no spec declares now drops out of the plan
+// like the zone of a deleted spec, and the plan says so; one that moved
+// to another spec does not.
+func TestPrepareScopedNotesDroppedZones(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		change  func(g *gitProject)
+		zones   []string
+		dropped []plan.DroppedZone
+	}{
+		{"an alias removed", func(g *gitProject) {
+			g.write("zones/b.test.yaml", strings.Replace(estate["zones/b.test.yaml"], "aliases: [b-alias.test]\n", "", 1))
+		}, []string{"b.test"}, []plan.DroppedZone{{File: filepath.Join("zones", "b.test.yaml"), Zone: "b-alias.test"}}},
+		{"the alias list emptied", func(g *gitProject) {
+			g.write("zones/b.test.yaml", strings.Replace(estate["zones/b.test.yaml"], "aliases: [b-alias.test]\n", "aliases: []\n", 1))
+		}, []string{"b.test"}, []plan.DroppedZone{{File: filepath.Join("zones", "b.test.yaml"), Zone: "b-alias.test"}}},
+		{"a deleted spec with an alias", func(g *gitProject) {
+			require.NoError(t, os.Remove(filepath.Join(g.dir, "zones", "b.test.yaml")))
+		}, []string{}, []plan.DroppedZone{{File: filepath.Join("zones", "b.test.yaml"), Zone: "b-alias.test"}}},
+		{"an alias moved to another spec", func(g *gitProject) {
+			g.write("zones/b.test.yaml", strings.Replace(estate["zones/b.test.yaml"], "aliases: [b-alias.test]\n", "", 1))
+			g.write("zones/c.test.yaml", "aliases:\n  - b-alias.test\n"+estate["zones/c.test.yaml"])
+		}, []string{"b-alias.test", "b.test", "c.test"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := newGitProject(t, estate)
+			tc.change(g)
+			prep, err := Prepare(context.Background(), g.cfg, providers.NewSet(map[string]providers.Provider{"p": estateProvider()}),
+				Options{Changes: g.changesSince(), Retain: RetainNone})
+			require.NoError(t, err)
+			s := prep.Plan.Scope
+			assert.Equal(t, tc.zones, s.Zones)
+			var dropped []plan.DroppedZone
+			for _, d := range s.Dropped {
+				rel, err := filepath.Rel(g.dir, d.File)
+				require.NoError(t, err)
+				dropped = append(dropped, plan.DroppedZone{File: rel, Zone: d.Zone})
+			}
+			assert.Equal(t, tc.dropped, dropped)
+			for _, d := range s.Deleted {
+				assert.Equal(t, "b.test", d.Zone, "the zone of the deleted spec")
+			}
+
+			// A full plan neither reads nor plans a zone no spec
+			// declares, as for the zone of a deleted spec; it has no
+			// scope to note it in.
+			p := estateProvider()
+			full, err := Prepare(context.Background(), g.cfg, providers.NewSet(map[string]providers.Provider{"p": p}), Options{Retain: RetainNone})
+			require.NoError(t, err)
+			assert.Nil(t, full.Plan.Scope)
+			reads, _ := readZones(p)
+			for _, d := range tc.dropped {
+				assert.NotContains(t, reads, d.Zone+"-soa")
+				for _, zp := range full.Plan.Zones {
+					assert.NotEqual(t, d.Zone, zp.Zone)
+				}
 			}
 		})
 	}

@@ -14,7 +14,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/zonesync/zonesync/config"
@@ -41,6 +43,19 @@ type Set struct {
 	layout bool
 	// Deleted are the zone specs deleted since the commit.
 	Deleted []DeletedSpec
+	// Modified are the zone specs the change modified, with the zones
+	// they declared at the commit: a zone one of them no longer declares
+	// drops out of the plan as the zone of a deleted spec does.
+	Modified []ModifiedSpec
+}
+
+// ModifiedSpec is a zone spec the change modifies.
+type ModifiedSpec struct {
+	// File is the spec's path as the zones directory names it.
+	File string
+	// Zones are the zone and the aliases the spec declared at the commit,
+	// as far as its text tells.
+	Zones []string
 }
 
 // DeletedSpec is a zone spec the change deletes.
@@ -50,6 +65,9 @@ type DeletedSpec struct {
 	// Zone is the zone the spec declared at the commit; empty when the
 	// old spec does not say plainly.
 	Zone string
+	// Aliases are the aliases it declared at the commit, as far as its
+	// text tells.
+	Aliases []string
 }
 
 // Since compares the working tree holding the config with ref (a commit,
@@ -84,13 +102,16 @@ func Since(ctx context.Context, cfg *config.Config, ref string) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--changed-since %s: %w", ref, err)
 	}
-	var deleted []string
+	var deleted, modified []string
 	fields := strings.Split(strings.TrimSuffix(string(diff), "\x00"), "\x00")
 	for i := 0; i+1 < len(fields); i += 2 {
 		status, path := fields[i], filepath.Join(top, filepath.FromSlash(fields[i+1]))
 		s.files[path] = true
-		if status == "D" {
+		switch status {
+		case "D":
 			deleted = append(deleted, path)
+		case "M", "T":
+			modified = append(modified, path)
 		}
 	}
 	untracked, err := git(ctx, top, "ls-files", "--others", "--exclude-standard", "-z", "--full-name")
@@ -106,17 +127,110 @@ func Since(ctx context.Context, cfg *config.Config, ref string) (*Set, error) {
 		return nil, err
 	}
 	zonesDir := resolve(absolute(cfg.ZonesDir))
+	isSpec := func(path string) bool { return filepath.Dir(path) == zonesDir && isSpecName(filepath.Base(path)) }
+	deleted = slices.DeleteFunc(deleted, func(p string) bool { return !isSpec(p) })
+	modified = slices.DeleteFunc(modified, func(p string) bool { return !isSpec(p) })
+	var paths []string
+	for _, path := range slices.Concat(deleted, modified) {
+		paths = append(paths, repoPath(top, path))
+	}
+	// One git process reads every old spec, however many the change has.
+	old, err := showAll(ctx, top, commit, paths)
+	if err != nil {
+		return nil, fmt.Errorf("--changed-since %s: %w", ref, err)
+	}
 	for _, path := range deleted {
-		if filepath.Dir(path) != zonesDir || !isSpecName(filepath.Base(path)) {
-			continue
-		}
 		d := DeletedSpec{File: filepath.Join(cfg.ZonesDir, filepath.Base(path))}
-		if old, err := git(ctx, top, "show", commit+":"+repoPath(top, path)); err == nil {
-			d.Zone, _ = spec.Peek(old)
+		if data, ok := old[repoPath(top, path)]; ok {
+			d.Zone, _ = spec.Peek(data)
+			_, d.Aliases = declared(data)
 		}
 		s.Deleted = append(s.Deleted, d)
 	}
+	for _, path := range modified {
+		if data, ok := old[repoPath(top, path)]; ok {
+			zone, aliases := declared(data)
+			m := ModifiedSpec{File: filepath.Join(cfg.ZonesDir, filepath.Base(path)), Zones: aliases}
+			if zone != "" {
+				m.Zones = append([]string{zone}, aliases...)
+			}
+			s.Modified = append(s.Modified, m)
+		}
+	}
 	return s, nil
+}
+
+// declared is the zone and the aliases a spec's text declares, read as
+// YAML (anchors and all) but not checked: what does not decode is left
+// out.
+func declared(data []byte) (zone string, aliases []string) {
+	var doc struct {
+		Zone    string   `yaml:"zone"`
+		Aliases []string `yaml:"aliases"`
+	}
+	// A spec that does not decode as a whole may still name its zone.
+	_ = yaml.Unmarshal(data, &doc)
+	for _, a := range doc.Aliases {
+		if a = model.NormalizeZone(a); a != "" {
+			aliases = append(aliases, a)
+		}
+	}
+	return model.NormalizeZone(doc.Zone), aliases
+}
+
+// showAll reads files at a commit through one git cat-file process: the
+// contents by path, for the paths that exist there.
+func showAll(ctx context.Context, dir, commit string, paths []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	var in bytes.Buffer
+	var asked []string
+	for _, p := range paths {
+		// The batch protocol is a line per object.
+		if !strings.ContainsAny(p, "\n\r") {
+			in.WriteString(commit + ":" + p + "\n")
+			asked = append(asked, p)
+		}
+	}
+	if len(asked) == 0 {
+		return out, nil
+	}
+	cmd := exec.CommandContext(ctx, "git", "-C", dir, "cat-file", "--batch")
+	cmd.Stdin = &in
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	data, err := cmd.Output()
+	if err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return nil, fmt.Errorf("git cat-file: %s", firstLine(msg))
+		}
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	// Each answer is "<object> <type> <size>\n<contents>\n", or
+	// "<name> missing\n" (or "ambiguous") for a path not at the commit.
+	for _, p := range asked {
+		header, rest, ok := bytes.Cut(data, []byte("\n"))
+		if !ok {
+			return nil, fmt.Errorf("git cat-file: answer cut short at %s", p)
+		}
+		if h := string(header); strings.HasSuffix(h, " missing") || strings.HasSuffix(h, " ambiguous") {
+			data = rest
+			continue
+		}
+		f := strings.Fields(string(header))
+		if len(f) != 3 {
+			return nil, fmt.Errorf("git cat-file: unexpected answer %q for %s", header, p)
+		}
+		size, err := strconv.Atoi(f[2])
+		if err != nil || size < 0 || size+1 > len(rest) {
+			return nil, fmt.Errorf("git cat-file: unexpected answer %q for %s", header, p)
+		}
+		if f[1] == "blob" {
+			out[p] = rest[:size]
+		}
+		data = rest[size+1:]
+	}
+	return out, nil
 }
 
 // Touches reports whether the change touched a file: one a zone was built

@@ -186,3 +186,33 @@ func TestSinceErrors(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "is not in a git repository")
 }
+
+// TestSinceModifiedSpecs: each spec the change modifies is listed with
+// the zones it declared at the commit, read as YAML (anchors, block and
+// flow lists); deleted specs are read from the same commit, with their
+// aliases, a file name with a space included.
+func TestSinceModifiedSpecs(t *testing.T) {
+	r := newRepo(t)
+	r.write("zonesync.yaml", baseConfig)
+	r.write("zones/one.test.yaml", "x-parked: &parked park.test\nzone: one.test\naliases:\n  - *parked\n  - One-Brand.TEST.\nprovider: a\n")
+	r.write("zones/two.test.yaml", "zone: two.test\naliases: [two-alias.test]\nprovider: a\n")
+	r.write("zones/three.test.yaml", specText("three.test", "a"))
+	r.write("zones/old spec.yaml", "aliases: [old-alias.test]\n"+specText("old.test", "a"))
+	r.write("zones/broken.test.yaml", "zone: broken.test\naliases: {not: a list}\n")
+	r.commit()
+	r.write("zones/one.test.yaml", "zone: one.test\nprovider: a\n")
+	r.write("zones/two.test.yaml", "zone: two.test\nprovider: a\nttl: 300\n")
+	r.write("zones/broken.test.yaml", "zone: broken.test\n")
+	r.write("zones/new.test.yaml", specText("new.test", "a"))
+	require.NoError(t, os.Remove(filepath.Join(r.dir, "zones", "old spec.yaml")))
+
+	s, err := Since(context.Background(), r.config(), "HEAD")
+	require.NoError(t, err)
+	zones := filepath.Join(r.dir, "zones")
+	assert.Equal(t, []ModifiedSpec{
+		{File: filepath.Join(zones, "broken.test.yaml"), Zones: []string{"broken.test"}},
+		{File: filepath.Join(zones, "one.test.yaml"), Zones: []string{"one.test", "park.test", "one-brand.test"}},
+		{File: filepath.Join(zones, "two.test.yaml"), Zones: []string{"two.test", "two-alias.test"}},
+	}, s.Modified)
+	assert.Equal(t, []DeletedSpec{{File: filepath.Join(zones, "old spec.yaml"), Zone: "old.test", Aliases: []string{"old-alias.test"}}}, s.Deleted)
+}

@@ -16,6 +16,9 @@ func writeScopeText(bw *bufio.Writer, s *Scope) {
 	for _, d := range s.Deleted {
 		fmt.Fprintln(bw, "note: "+d.DeletedNote())
 	}
+	for _, d := range s.Dropped {
+		fmt.Fprintln(bw, "note: "+d.DroppedNote())
+	}
 	fmt.Fprintln(bw)
 }
 
@@ -27,5 +30,8 @@ func writeScopeMarkdown(b *strings.Builder, s *Scope) {
 	b.WriteString("> [!NOTE]\n> " + escapeMarkdown(s.Note()) + "\n\n")
 	for _, d := range s.Deleted {
 		b.WriteString("> [!NOTE]\n> " + escapeMarkdown(strings.ToUpper(d.DeletedNote()[:1])+d.DeletedNote()[1:]) + "\n\n")
+	}
+	for _, d := range s.Dropped {
+		b.WriteString("> [!NOTE]\n> " + escapeMarkdown(strings.ToUpper(d.DroppedNote()[:1])+d.DroppedNote()[1:]) + "\n\n")
 	}
 }

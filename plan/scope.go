@@ -23,6 +23,20 @@ type Scope struct {
 	// Deleted are the specs the change deleted: zonesync does not delete
 	// zones, so those zones stay at their providers as they are.
 	Deleted []DeletedSpec `json:"deleted,omitempty"`
+	// Dropped are the aliases a spec the change modified or deleted
+	// declared at the commit and no spec declares now: like the zones of
+	// deleted specs, they stay at their providers as they are.
+	Dropped []DroppedZone `json:"dropped,omitempty"`
+}
+
+// DroppedZone is a zone no spec declares any more since the change a
+// scoped plan covers took it out of a spec: an alias removed from the
+// spec's aliases, or one of a deleted spec.
+type DroppedZone struct {
+	// File is the spec's path.
+	File string `json:"file"`
+	// Zone is the zone it no longer declares.
+	Zone string `json:"zone"`
 }
 
 // DeletedSpec is a zone spec deleted by the change a scoped plan covers.
@@ -74,6 +88,11 @@ func (d DeletedSpec) DeletedNote() string {
 		return what + ": zonesync does not delete zones, so zone " + d.Zone + " stays at its provider as it is; delete it there if you mean to"
 	}
 	return what + ": zonesync does not delete zones, so its zone stays at its provider as it is; delete it there if you mean to"
+}
+
+// DroppedNote says what becomes of a zone a spec no longer declares.
+func (d DroppedZone) DroppedNote() string {
+	return "zone " + d.Zone + " is no longer declared by spec " + d.File + ": zonesync does not delete zones, so it stays at its provider as it is; delete it there if you mean to"
 }
 
 // shortCommit is a commit's first 12 hex digits.

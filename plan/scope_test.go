@@ -13,11 +13,12 @@ import (
 const commit = "0123456789abcdef0123456789abcdef01234567"
 
 // scopedFixture is wideFixture scoped to its zones, with 994 zones left
-// out and a deleted spec.
+// out, deleted specs and an alias a spec no longer declares.
 func scopedFixture(t *testing.T) *Plan {
 	p := wideFixture(t)
 	p.Scope = &Scope{ChangedSince: commit, LeftOut: 994,
-		Deleted: []DeletedSpec{{File: "zones/gone.test.yaml", Zone: "gone.test"}, {File: "zones/odd.yaml"}}}
+		Deleted: []DeletedSpec{{File: "zones/gone.test.yaml", Zone: "gone.test"}, {File: "zones/odd.yaml"}},
+		Dropped: []DroppedZone{{File: "zones/brand.test.yaml", Zone: "parked.test"}}}
 	for _, z := range p.Zones {
 		p.Scope.Zones = append(p.Scope.Zones, z.Zone)
 	}
@@ -34,11 +35,13 @@ func TestScopeShownInTextAndMarkdown(t *testing.T) {
 	assert.Contains(t, text.String(), note+"\n")
 	assert.Contains(t, text.String(), "note: spec zones/gone.test.yaml was deleted: zonesync does not delete zones, so zone gone.test stays at its provider as it is")
 	assert.Contains(t, text.String(), "note: spec zones/odd.yaml was deleted: zonesync does not delete zones, so its zone stays")
+	assert.Contains(t, text.String(), "note: zone parked.test is no longer declared by spec zones/brand.test.yaml: zonesync does not delete zones, so it stays at its provider as it is")
 
 	var md bytes.Buffer
 	require.NoError(t, WriteMarkdown(&md, p, MarkdownOptions{Marker: "zonesync.yaml"}))
 	assert.Contains(t, md.String(), "> [!NOTE]\n> "+escapeMarkdown(note)+"\n")
 	assert.Contains(t, md.String(), "> [!NOTE]\n> Spec zones/gone.test.yaml was deleted")
+	assert.Contains(t, md.String(), "> [!NOTE]\n> Zone parked.test is no longer declared by spec zones/brand.test.yaml")
 
 	// A plan of every zone says nothing of a scope.
 	p.Scope = nil

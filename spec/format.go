@@ -13,12 +13,14 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Format rewrites a zone spec in canonical form: top-level keys in their
-// documented order, record names sorted with the apex first, each name's
-// record sets sorted by type, values in canonical presentation form, sorted
-// and without duplicates. Comments and the quoting and flow style of each
-// node are kept. The spec should be valid (see ParseZone); a value that
-// does not parse is an error.
+// Format rewrites a zone spec or a template in canonical form: top-level
+// keys in their documented order, record names sorted with the apex first,
+// each name's record sets sorted by type, values in canonical presentation
+// form, sorted and without duplicates; a value using a template parameter
+// (${name}) is left as written, since its form is known only in the zone
+// that includes it. Comments and the quoting and flow style of each node
+// are kept. The file should be valid (see ParseZone); a value that does
+// not parse is an error.
 func Format(data []byte) ([]byte, error) {
 	doc, err := yamlx.Parse(data)
 	if err != nil {
@@ -27,10 +29,15 @@ func Format(data []byte) ([]byte, error) {
 	}
 	root := yamlx.Resolve(doc)
 	if root == nil || root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("a zone spec must be a mapping")
+		return nil, fmt.Errorf("a zone spec or template must be a mapping")
 	}
 	zone := model.NormalizeZone(scalarOf(yamlx.Resolve(yamlx.MapValue(root, "zone"))))
 	sortPairs(root, specKeyOrder)
+	if params := yamlx.MapValue(root, "parameters"); params != nil && params.Kind == yaml.MappingNode {
+		for i := 1; i < len(params.Content); i += 2 {
+			sortPairs(params.Content[i], keyOrder([]string{"description", "default"}))
+		}
+	}
 	if soa := yamlx.MapValue(root, "soa"); soa != nil {
 		sortPairs(soa, keyOrder(model.SOAFields))
 	}
@@ -112,7 +119,7 @@ func formatValues(name string, item *yaml.Node) error {
 	}
 	rrtype := strings.ToUpper(scalarOf(yamlx.Resolve(tn)))
 	canon := func(n *yaml.Node) error {
-		if rrtype == "TXT" || rrtype == "SPF" || n.Kind != yaml.ScalarNode || n.Anchor != "" {
+		if rrtype == "TXT" || rrtype == "SPF" || n.Kind != yaml.ScalarNode || n.Anchor != "" || strings.Contains(n.Value, "${") {
 			return nil
 		}
 		v, err := model.CanonicalValue(rrtype, n.Value)

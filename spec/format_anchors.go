@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -8,15 +9,23 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// specKeyOrder ranks the top-level keys of a spec: x- keys, which hold
-// anchors, first, so that their anchors come before the aliases using
-// them; then the documented keys in order; others last.
+// specKeyOrder ranks the top-level keys of a spec or a template: x- keys,
+// which hold anchors, first, so that their anchors come before the aliases
+// using them; then the documented keys in order; others last.
 func specKeyOrder(k string) int {
 	if strings.HasPrefix(k, "x-") {
 		return -1
 	}
-	return keyOrder(zoneKeys)(k)
+	return keyOrder(formatKeys)(k)
 }
+
+// formatKeys are the top-level keys of specs and templates in one order
+// that keeps each kind's documented order: a template's description and
+// parameters, which specs do not have, come before the ttl both have.
+var formatKeys = func() []string {
+	ttl := slices.Index(zoneKeys, "ttl")
+	return slices.Concat(zoneKeys[:ttl], []string{"description", "parameters"}, zoneKeys[ttl:])
+}()
 
 // fixAnchors makes the tree under doc valid YAML again after Format moved
 // and dropped nodes: an alias that comes before its anchor (or whose

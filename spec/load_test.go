@@ -119,27 +119,17 @@ func TestPeekAliases(t *testing.T) {
 	}{
 		{"zone: example.com\naliases: [example.net, \"Example.ORG.\"] # parked\nprovider: p\n", []string{"example.net", "example.org"}},
 		{"zone: example.com\naliases: []\n", nil},
-		{"zone: example.com\naliases:\n  - example.net\n", nil},
+		{"zone: example.com\naliases:\n  - example.net\n", []string{"example.net"}},
+		{"zone: example.com\naliases: # parked\n- example.net\n  # brand\n\n  - 'Example.ORG.' # old\nprovider: p\n  - not.test\n", []string{"example.net", "example.org"}},
+		{"zone: example.com\r\naliases:\r\n  - example.net\r\n", []string{"example.net"}},
+		{"zone: example.com\naliases:\n  - *parked\n", nil},
+		{"zone: example.com\naliases:\n  - {zone: example.net}\n", nil},
+		{"zone: example.com\naliases:\nprovider: p\n", nil},
 		{"zone: example.com\naliases: *a\n", nil},
 		{"zone: example.com\nrecords:\n  aliases: [x.test]\n", nil},
 		{"zone: example.com\n", nil},
 	} {
 		assert.Equal(t, tc.want, PeekAliases([]byte(tc.in)), "PeekAliases(%q)", tc.in)
-	}
-}
-
-func TestPeekSOA(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want bool
-	}{
-		{"soa:\n  refresh: 7200\n", true},
-		{"zone: a.test\r\nsoa: {retry: 600}\r\n", true},
-		{"zone: a.test\nrecords:\n  soa:\n    - {type: A, value: 192.0.2.1}\n", false},
-		{"zone: a.test\n# soa: later\n", false},
-		{"zone: a.test\n", false},
-	} {
-		assert.Equal(t, tc.want, PeekSOA([]byte(tc.in)), "PeekSOA(%q)", tc.in)
 	}
 }
 

@@ -39,34 +39,25 @@ func Peek(data []byte) (zone, provider string) {
 	return zone, provider
 }
 
-// PeekSOA reports whether a spec has a top-level "soa:" line, without
-// parsing it, so that a provider can leave out a live SOA the spec does not
-// manage. Like Peek it can be wrong for unusual YAML (a quoted or flow-style
-// key); the caller checks the parsed spec and reads again when it was.
-func PeekSOA(data []byte) bool {
-	return bytes.HasPrefix(data, []byte("soa:")) || bytes.Contains(data, []byte("\nsoa:"))
-}
-
 // PeekAliases finds a spec's aliases without parsing it, from a top-level
-// "aliases:" line in flow style (aliases: [example.net, example.org]),
-// for shell completion. It returns none when it cannot tell (block style,
-// anchors, quotes holding commas); the parsed spec is the authority.
+// "aliases:" key in flow style (aliases: [example.net, example.org]) or
+// block style (one "- example.net" line each), so that the aliases' live
+// zones are expected with the others while the specs are still being
+// parsed, and for shell completion. It returns none when it cannot tell
+// (anchors, flow mappings, quotes holding commas); the parsed spec is the
+// authority.
 func PeekAliases(data []byte) []string {
 	for len(data) > 0 {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
-		v, ok := strings.CutPrefix(string(bytes.TrimSuffix(line, []byte("\r"))), "aliases:")
+		var line string
+		line, data = nextLine(data)
+		v, ok := strings.CutPrefix(line, "aliases:")
 		if !ok {
 			continue
 		}
-		if i := strings.Index(v, " #"); i >= 0 {
-			v = v[:i]
+		v = strings.TrimSpace(stripComment(v))
+		if v == "" {
+			return peekBlockList(data)
 		}
-		v = strings.TrimSpace(v)
 		if !strings.HasPrefix(v, "[") || !strings.HasSuffix(v, "]") || strings.ContainsAny(v, "&*{}") {
 			return nil
 		}
@@ -79,4 +70,47 @@ func PeekAliases(data []byte) []string {
 		return out
 	}
 	return nil
+}
+
+// peekBlockList reads the items of a block-style list of plain names,
+// from the lines after its key up to the next line at the top level.
+func peekBlockList(data []byte) []string {
+	var out []string
+	for len(data) > 0 {
+		var line string
+		line, data = nextLine(data)
+		item := strings.TrimSpace(stripComment(line))
+		switch {
+		case item == "" || strings.HasPrefix(item, "#"):
+			continue
+		case line[0] != ' ' && line[0] != '-':
+			return out
+		}
+		v, ok := strings.CutPrefix(item, "-")
+		v = strings.TrimSpace(v)
+		if !ok || v == "" || strings.ContainsAny(v, "&*{}[],:") {
+			return nil
+		}
+		if name := model.NormalizeZone(strings.Trim(v, `"'`)); name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// nextLine cuts the first line off data, without its line ending.
+func nextLine(data []byte) (line string, rest []byte) {
+	l := data
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		l, rest = data[:i], data[i+1:]
+	}
+	return string(bytes.TrimSuffix(l, []byte("\r"))), rest
+}
+
+// stripComment drops a comment after a value: " #" and what follows.
+func stripComment(v string) string {
+	if i := strings.Index(v, " #"); i >= 0 {
+		return v[:i]
+	}
+	return v
 }

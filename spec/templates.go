@@ -101,28 +101,46 @@ func (ts *Templates) get(name string) *template {
 // names lists the templates of the directory, sorted; none when it does
 // not exist.
 func (ts *Templates) names() ([]string, error) {
-	entries, err := os.ReadDir(ts.dir)
+	files, err := TemplateFiles(ts.dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, f := range files {
+		n := filepath.Base(f)
+		if base := strings.TrimSuffix(strings.TrimSuffix(n, ".yaml"), ".yml"); !slices.Contains(names, base) {
+			names = append(names, base)
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// TemplateFiles lists the template files of a templates directory, as
+// zone specs can include them (<name>.yaml or <name>.yml); none when the
+// directory does not exist.
+func TemplateFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read templates directory: %w", err)
 	}
-	var names []string
+	var files []string
 	for _, e := range entries {
 		n := e.Name()
 		base := strings.TrimSuffix(strings.TrimSuffix(n, ".yaml"), ".yml")
 		if base == n || strings.HasPrefix(n, ".") || !templateName.MatchString(base) {
 			continue
 		}
-		if regular, err := specEntry(ts.dir, e); err != nil {
+		if regular, err := specEntry(dir, e); err != nil {
 			return nil, err
-		} else if regular && !slices.Contains(names, base) {
-			names = append(names, base)
+		} else if regular {
+			files = append(files, filepath.Join(dir, n))
 		}
 	}
-	sort.Strings(names)
-	return names, nil
+	return files, nil
 }
 
 // unusedProblems are the problems of the templates no zone included

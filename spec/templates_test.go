@@ -3,6 +3,7 @@ package spec
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -382,4 +383,18 @@ func TestTemplatesAndAliasesWithSeveralProviders(t *testing.T) {
 
 	require.NoError(t, os.WriteFile("zones/example.net.yaml", []byte("zone: example.net\nprovider: local\n"), 0o644))
 	assert.Contains(t, loadErr(t, cfg, caps), "zones/example.net.yaml:1:1: zone example.net is already declared in zones/example.com.yaml (an alias of example.com)")
+}
+
+// TestFormatKeysKeepEachKindsOrder: fmt orders the keys of specs and of
+// templates by one list, which must keep each kind's documented order.
+func TestFormatKeysKeepEachKindsOrder(t *testing.T) {
+	for _, keys := range [][]string{zoneKeys, templateKeys} {
+		var got []string
+		for _, k := range formatKeys {
+			if slices.Contains(keys, k) {
+				got = append(got, k)
+			}
+		}
+		assert.Equal(t, keys, got)
+	}
 }

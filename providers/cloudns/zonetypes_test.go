@@ -102,6 +102,30 @@ func TestPlanOfFewZonesAsksZoneByZone(t *testing.T) {
 	}
 }
 
+// A spec's aliases are zones of the run like any other: a spec with four
+// aliases is a run of five zones, which lists the zones once instead of
+// asking for each zone's type, the aliases' included, on its own.
+func TestAliasesAreExpectedInTheRun(t *testing.T) {
+	for _, tc := range []struct{ name, aliases string }{
+		{"flow style", "aliases: [a1.test, a2.test, a3.test, a4.test]\n"},
+		{"block style", "aliases:\n  - a1.test\n  - a2.test # parked\n\n  - \"a3.test\"\n  - a4.test\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, nil)
+			for _, name := range []string{"main.test", "a1.test", "a2.test", "a3.test", "a4.test"} {
+				require.NoError(t, e.fake.Seed(zoneOf(t, name, set("www", "A", "192.0.2.1"))))
+			}
+			cfg := project(t, e.srv.URL, map[string]string{
+				"main.test": "zone: main.test\n" + tc.aliases + "provider: cloudns\nttl: 3600\nrecords:\n  www: [{type: A, value: 192.0.2.2}]\n",
+			})
+			prep, calls := prepareCounting(t, e, cfg)
+			want := map[string]int{"login": 1, "get-pages-count": 1, "list-zones": 1, "records": 5, "get-records-count": 5}
+			assert.Empty(t, cmp.Diff(want, calls), "calls (-want +got)")
+			assert.Equal(t, 5, prep.Plan.Summary.Update, "one update in each of the five zones")
+		})
+	}
+}
+
 // The listing only ever saves calls: when it fails, or misses a zone, the
 // zone is asked about on its own and the plan is the same.
 func TestZoneTypesFallBackWhenTheListFails(t *testing.T) {
