@@ -65,6 +65,7 @@ func Run(t *testing.T, newHarness NewHarness) {
 		{"Failover", testFailover},
 		{"ZoneChangedSincePlan", testZoneChanged},
 		{"SharedZoneTwoOwners", testSharedZone},
+		{"TwoTargetsOneFailing", testTwoTargets},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
