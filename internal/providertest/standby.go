@@ -134,8 +134,8 @@ type faulty struct {
 	// of them was failed.
 	given  int
 	failed bool
-	// refused are the operations it failed, by Seq: the failing one and
-	// those after it in the same call.
+	// refused are, by Seq, the failing operation and those after it in
+	// the same call, which fail with it.
 	refused map[int]bool
 	after   []string // operations given in a call after the one that failed
 }
@@ -170,10 +170,12 @@ func (f *faulty) Apply(ctx context.Context, live *model.Zone, ops []*plan.Operat
 			cut = i
 		}
 	}
-	f.failed = f.failed || cut < len(ops)
-	for _, op := range ops[cut:] {
-		f.refused[op.Seq] = true
+	if !f.failed {
+		for _, op := range ops[cut:] {
+			f.refused[op.Seq] = true
+		}
 	}
+	f.failed = f.failed || cut < len(ops)
 	f.mu.Unlock()
 
 	errs := make([]error, len(ops))
