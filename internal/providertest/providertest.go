@@ -3,7 +3,10 @@
 // directly, the way apply does (in order, in batches where the provider
 // says Batch, one live zone for every call of a zone), and checks that
 // what the provider reads back is what was applied, that a second plan is
-// empty, and that Apply left the live zone it was given as it was.
+// empty, and that Apply left the live zone it was given as it was. One
+// case, TwoTargetsOneFailing, goes through apply itself (apply.Prepare,
+// apply.Run), as the CLI does: a zone served by the provider under test
+// and an in-process second provider, one of them failing halfway.
 //
 // A provider's test calls Run with a function that returns a fresh provider
 // and an empty zone to work in (or the name of a zone to create).
@@ -65,6 +68,7 @@ func Run(t *testing.T, newHarness NewHarness) {
 		{"Failover", testFailover},
 		{"ZoneChangedSincePlan", testZoneChanged},
 		{"SharedZoneTwoOwners", testSharedZone},
+		{"TwoTargetsOneFailing", testTwoTargets},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
