@@ -122,6 +122,9 @@ type reader struct {
 	reads    map[[2]string]*liveRead
 	// checks are the providers' access checks, by provider name.
 	checks map[string]*accessCheck
+	// early are the reads begun before their specs were parsed (prefetch),
+	// each taken by the read of its zone that can use it.
+	early map[[2]string]*earlyRead
 
 	total, started, finishedCount int
 	progress                      func(done, total int)
@@ -152,7 +155,7 @@ func newReader(ctx context.Context, set *providers.Set, concurrency int, progres
 	concurrency = max(concurrency, 1)
 	window := windowPerRead * concurrency
 	return &reader{ctx: ctx, set: set, sem: make(chan struct{}, concurrency), window: make(chan struct{}, window),
-		finished: make(chan *liveRead, window), reads: map[[2]string]*liveRead{}, checks: map[string]*accessCheck{}, progress: progress}
+		finished: make(chan *liveRead, window), reads: map[[2]string]*liveRead{}, checks: map[string]*accessCheck{}, early: map[[2]string]*earlyRead{}, progress: progress}
 }
 
 // expect tells the progress function of n more zones to read than it
@@ -202,6 +205,15 @@ func (r *reader) start(zone, provider string, opt providers.ReadOptions) {
 			if lr.err = ac.wait(ctx, provider); lr.err != nil {
 				break
 			}
+			if e := r.takeEarly(key, opt); e != nil {
+				select {
+				case <-e.done:
+					lr.zone, lr.err = e.zone, e.err
+				case <-ctx.Done():
+					lr.err = ctx.Err()
+				}
+				break
+			}
 			select {
 			case r.sem <- struct{}{}:
 			case <-ctx.Done():
@@ -219,6 +231,64 @@ func (r *reader) start(zone, provider string, opt providers.ReadOptions) {
 		r.readDone()
 		r.finish(lr)
 	}()
+}
+
+// earlyRead is a live read begun from a cheap look at a spec, before the
+// spec is parsed (Peek, PeekSOA).
+type earlyRead struct {
+	key  [2]string
+	opt  providers.ReadOptions
+	done chan struct{}
+	zone *model.Zone
+	err  error
+}
+
+// prefetch begins an early read. It takes a place among the concurrent
+// reads but none in the window: there are at most as many early reads as
+// reads at once, so the live zones they hold stay few, and one no parsed
+// spec asks for is dropped with the reader.
+func (r *reader) prefetch(e earlyRead) {
+	p, ok := r.set.Get(e.key[1])
+	if !ok {
+		return
+	}
+	e.done = make(chan struct{})
+	r.mu.Lock()
+	ac := r.check(e.key[1], p, e.key[0])
+	r.early[e.key] = &e
+	r.mu.Unlock()
+	go func() {
+		defer close(e.done)
+		if e.err = ac.wait(r.ctx, e.key[1]); e.err != nil {
+			return
+		}
+		select {
+		case r.sem <- struct{}{}:
+		case <-r.ctx.Done():
+			e.err = r.ctx.Err()
+			return
+		}
+		defer func() { <-r.sem }()
+		e.zone, e.err = readSafely(r.ctx, p, e.key[0], e.opt)
+	}()
+}
+
+// takeEarly hands over the early read of a zone when it reads what opt
+// asks for: a read that left out the SOA does not do for a spec that
+// manages it (the cheap look can miss an unusual soa key), which is then
+// read again.
+func (r *reader) takeEarly(key [2]string, opt providers.ReadOptions) *earlyRead {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e := r.early[key]
+	if e == nil {
+		return nil
+	}
+	delete(r.early, key)
+	if e.opt.SkipSOA && !opt.SkipSOA {
+		return nil
+	}
+	return e
 }
 
 // finish hands a read that ended over to the consumer. It never waits:
@@ -320,9 +390,13 @@ func Prepare(ctx context.Context, cfg *config.Config, set *providers.Set, opt Op
 	prep := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: opt.Shard.String()}}
 	var runs map[string]*providers.ReadRun
 	if opt.Changes == nil {
-		runs = opt.expectedRuns(cfg, set)
+		var early []earlyRead
+		runs, early = opt.expectedRuns(cfg, set, concurrency)
 		for _, run := range runs {
 			rd.expect(len(run.Zones))
+		}
+		for _, e := range early {
+			rd.prefetch(e)
 		}
 	}
 	// declared are the zones every spec declares, before --zone and
@@ -513,12 +587,18 @@ func planZone(cfg *config.Config, set *providers.Set, z *model.Zone, lr *liveRea
 // every zone of the run before the first read, while the specs are still
 // being parsed. It is a guess the parsed specs may prove wrong, which
 // costs a provider at most calls it could have saved.
-func (opt Options) expectedRuns(cfg *config.Config, set *providers.Set) map[string]*providers.ReadRun {
+//
+// It also returns the first few zones in the order of the spec files,
+// up to early, with the read options the cheap look suggests: reading
+// them while their specs are still being parsed lets a big spec's parse
+// and its live zone's read overlap.
+func (opt Options) expectedRuns(cfg *config.Config, set *providers.Set, early int) (map[string]*providers.ReadRun, []earlyRead) {
 	expected := map[string][]string{}
 	files, err := spec.SpecFiles(cfg.ZonesDir)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
+	var first []earlyRead
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -532,9 +612,12 @@ func (opt Options) expectedRuns(cfg *config.Config, set *providers.Set) map[stri
 			continue
 		}
 		// An alias is read from its spec's provider, like the spec's zone.
-		for _, name := range append([]string{zone}, spec.PeekAliases(data)...) {
+		for i, name := range append([]string{zone}, spec.PeekAliases(data)...) {
 			if opt.selects(name) && opt.Shard.Contains(name) && (opt.only == nil || opt.only[name]) {
 				expected[provider] = append(expected[provider], name)
+				if i == 0 && len(first) < early {
+					first = append(first, earlyRead{key: [2]string{name, provider}, opt: providers.ReadOptions{SkipSOA: !spec.PeekSOA(data)}})
+				}
 			}
 		}
 	}
@@ -543,7 +626,10 @@ func (opt Options) expectedRuns(cfg *config.Config, set *providers.Set) map[stri
 		sort.Strings(zones)
 		runs[name] = &providers.ReadRun{Zones: slices.Compact(zones)}
 	}
-	return runs
+	for i := range first {
+		first[i].opt.Run = runs[first[i].key[1]]
+	}
+	return runs, first
 }
 
 // runsOf is the run of each provider for reading zones.

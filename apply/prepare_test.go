@@ -167,3 +167,53 @@ func TestPrepareHoldsAWindowOfZones(t *testing.T) {
 	assert.Less(t, p.goroutines, 100+runtime.GOMAXPROCS(0), "goroutines while reading")
 	assert.Empty(t, slices.DeleteFunc(slices.Clone(prep.Desired), func(z *model.Zone) bool { return z == nil }), "zones kept")
 }
+
+// A zone read early, from the cheap look at its spec, is read once: the
+// plan's read takes the early one when it reads what the parsed spec
+// needs, and reads again when the early read left out an SOA the spec
+// manages after all.
+func TestEarlyReadIsTakenOnlyWhenItWillDo(t *testing.T) {
+	liveSOA := &model.SOA{PrimaryNS: "ns1.live.test.", AdminMail: "admin.live.test.", Refresh: 3600, Retry: 600, Expire: 604800, Minimum: 300}
+	for _, tc := range []struct {
+		name          string
+		early, parsed providers.ReadOptions
+		reads         []string
+	}{
+		{"the same read", providers.ReadOptions{SkipSOA: true}, providers.ReadOptions{SkipSOA: true}, []string{"a.test-soa"}},
+		{"a whole read does for one without the SOA", providers.ReadOptions{}, providers.ReadOptions{SkipSOA: true}, []string{"a.test"}},
+		{"a read without the SOA does not do for a spec managing it", providers.ReadOptions{SkipSOA: true}, providers.ReadOptions{}, []string{"a.test", "a.test-soa"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &partial{live: map[string]*model.Zone{"a.test": {Name: "a.test", Mode: model.Master, SOA: liveSOA}}}
+			rd := newReader(context.Background(), providers.NewSet(map[string]providers.Provider{"p": p}), 2, nil)
+			rd.prefetch(earlyRead{key: [2]string{"a.test", "p"}, opt: tc.early})
+			rd.start("a.test", "p", tc.parsed)
+			lr, err := rd.next()
+			require.NoError(t, err)
+			z, err := lr.result()
+			require.NoError(t, err)
+			if !tc.parsed.SkipSOA {
+				assert.NotNil(t, z.SOA, "the zone has its SOA when the spec manages it")
+			}
+			rd.release(lr)
+			// The early read that was not taken ends on its own.
+			rd.mu.Lock()
+			assert.Empty(t, rd.early, "early reads left")
+			rd.mu.Unlock()
+			for {
+				p.mu.Lock()
+				n := len(p.reads)
+				p.mu.Unlock()
+				if n >= len(tc.reads) {
+					break
+				}
+				runtime.Gosched()
+			}
+			p.mu.Lock()
+			reads := slices.Clone(p.reads)
+			p.mu.Unlock()
+			slices.Sort(reads)
+			assert.Equal(t, tc.reads, reads, "reads")
+		})
+	}
+}

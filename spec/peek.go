@@ -39,6 +39,15 @@ func Peek(data []byte) (zone, provider string) {
 	return zone, provider
 }
 
+// PeekSOA reports whether a spec has a top-level "soa:" line, without
+// parsing it, so that a read begun before the parse can leave out a live
+// SOA the spec does not manage. Like Peek it can be wrong for unusual YAML
+// (a quoted or flow-style key); the parsed spec decides, and a zone read
+// without its SOA is read again when the spec turns out to manage it.
+func PeekSOA(data []byte) bool {
+	return bytes.HasPrefix(data, []byte("soa:")) || bytes.Contains(data, []byte("\nsoa:"))
+}
+
 // PeekAliases finds a spec's aliases without parsing it, from a top-level
 // "aliases:" key in flow style (aliases: [example.net, example.org]) or
 // block style (one "- example.net" line each), so that the aliases' live
