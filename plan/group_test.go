@@ -211,3 +211,23 @@ func TestWideChangeFitsAComment(t *testing.T) {
 	assert.Equal(t, 10, strings.Count(out, "<details><summary><code>shop-"), "the 10 zones with a www of their own show it")
 	assert.Contains(t, out, "`shop-0999.example`\n\n</details>")
 }
+
+// A marker that adopts a live record set in one zone and the same marker
+// written with a new record set in another are different operations: the
+// table counts one as adopted, the other as a marker write.
+func TestGroupOperationsKeepsAdoptApartFromMark(t *testing.T) {
+	marker := func(adopt bool) *Operation {
+		return &Operation{Seq: 1, Action: Create, Name: "x.a._zonesync", Type: "TXT",
+			After:  &State{TTL: ttlPtr(3600), Values: []string{`"v=zonesync1 owner=git:repo"`}},
+			Marker: &MarkerOf{Name: "x", Type: "A", Adopt: adopt}}
+	}
+	p := &Plan{FormatVersion: FormatVersion, Zones: []*ZonePlan{
+		{Zone: "a.test", Provider: "local", Operations: []*Operation{marker(true)}},
+		{Zone: "b.test", Provider: "local", Operations: []*Operation{marker(false)}},
+	}}
+	p.Summarize()
+	assert.Empty(t, GroupOperations(p).Groups)
+	var b bytes.Buffer
+	require.NoError(t, WriteMarkdown(&b, p, MarkdownOptions{}))
+	assert.Contains(t, b.String(), "| `a.test` | local | 0 | 0 | 0 | 1 | 0 |\n| `b.test` | local | 0 | 0 | 0 | 0 | 1 |\n")
+}
