@@ -32,7 +32,10 @@ func (opt Options) scope(in []*model.Zone, s *plan.Scope, declared []string) *pl
 	for _, z := range in {
 		s.Zones = append(s.Zones, z.Name)
 	}
+	// A zone served by several providers is one zone in scope, as it is
+	// one zone left out.
 	slices.Sort(s.Zones)
+	s.Zones = slices.Compact(s.Zones)
 	isDeclared := make(map[string]bool, len(declared))
 	for _, name := range declared {
 		isDeclared[name] = true

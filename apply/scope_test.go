@@ -252,3 +252,32 @@ func roundTrip(t *testing.T, p *plan.Plan) *plan.Plan {
 	require.NoError(t, err)
 	return saved
 }
+
+// TestScopeCountsAZoneOfSeveralTargetsOnce: the scope names a zone served
+// by several providers once, as it counts it once when left out, and a
+// plan file with such a scope reads back.
+func TestScopeCountsAZoneOfSeveralTargetsOnce(t *testing.T) {
+	targets := []string{"a", "b"}
+	in := []*model.Zone{
+		{Name: "x.test", Provider: "a", Targets: targets},
+		{Name: "x.test", Provider: "b", Targets: targets},
+		{Name: "y.test", Provider: "a"},
+	}
+	opt := Options{Changes: &changes.Set{Commit: "0123456789abcdef0123456789abcdef01234567"}}
+	prep := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion}}
+	for _, z := range []*model.Zone{{Name: "z.test", Provider: "a", Targets: targets}, {Name: "z.test", Provider: "b", Targets: targets}} {
+		prep.scopeLeftOut(z)
+	}
+	s := opt.scope(in, prep.Plan.Scope, nil)
+	assert.Equal(t, []string{"x.test", "y.test"}, s.Zones)
+	assert.Equal(t, 1, s.LeftOut)
+	assert.Equal(t, "Scoped to the change since 0123456789ab: 2 zones planned, 1 zone left out (unchanged, not read).", s.Note())
+
+	p := &plan.Plan{FormatVersion: plan.FormatVersion, Scope: s, Zones: []*plan.ZonePlan{
+		{Zone: "x.test", Provider: "a", Target: "x.test@a", LiveDigest: "none", SpecDigest: "sha256:0", Operations: []*plan.Operation{}},
+		{Zone: "x.test", Provider: "b", Target: "x.test@b", LiveDigest: "none", SpecDigest: "sha256:0", Operations: []*plan.Operation{}},
+		{Zone: "y.test", Provider: "a", LiveDigest: "none", SpecDigest: "sha256:0", Operations: []*plan.Operation{}},
+	}}
+	saved := roundTrip(t, p)
+	assert.Equal(t, s.Zones, saved.Scope.Zones)
+}
