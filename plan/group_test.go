@@ -231,3 +231,26 @@ func TestGroupOperationsKeepsAdoptApartFromMark(t *testing.T) {
 	require.NoError(t, WriteMarkdown(&b, p, MarkdownOptions{}))
 	assert.Contains(t, b.String(), "| `a.test` | local | 0 | 0 | 0 | 1 | 0 |\n| `b.test` | local | 0 | 0 | 0 | 0 | 1 |\n")
 }
+
+// TestTableOfManyZonesFitsAComment: 3,000 zones each with a change of its
+// own (no group) in ownership mode, leaving sets alone: the table of
+// changes is cut to its room and says so, and the comment stays under
+// GitHub's limit.
+func TestTableOfManyZonesFitsAComment(t *testing.T) {
+	p := &Plan{FormatVersion: FormatVersion}
+	for i := range 3000 {
+		name := fmt.Sprintf("customer-zone-%04d.example", i)
+		zp := Diff(sets(t, name, fmt.Sprintf("www A 300 192.0.%d.%d", i/250, i%250)), sets(t, name), model.Capabilities{})
+		zp.Zone, zp.Provider = name, "cloudns"
+		zp.LeftAlone = []LeftAlone{{Owner: "external-dns (owner k8s)", Sets: []SetKey{{"app", "A"}, {"cname-app", "TXT"}}}}
+		p.Zones = append(p.Zones, zp)
+	}
+	p.Summarize()
+	var b bytes.Buffer
+	require.NoError(t, WriteMarkdown(&b, p, MarkdownOptions{Marker: "zonesync.yaml"}))
+	out := b.String()
+	assert.LessOrEqual(t, len(out), GitHubCommentLimit)
+	assert.Contains(t, out, "more rows of the table not shown")
+	assert.Contains(t, out, "3000 of 3000 zones to change: 3000 to create.")
+	assert.Equal(t, strings.Count(out, "<details>"), strings.Count(out, "</details>"))
+}

@@ -130,9 +130,10 @@ func WriteMarkdown(w io.Writer, p *Plan, opt MarkdownOptions) error {
 	}
 	writeScopeMarkdown(&b, p.Scope)
 	groups := GroupOperations(p)
-	writeTableMarkdown(&b, p, groups)
 	// Room kept for the closing lines and the note about what was cut.
 	const reserve = 400
+	// The table may take half the room left: the diffs below keep room.
+	writeTableMarkdown(&b, p, groups, max(limit-b.Len()-reserve, 0)/2)
 	omitted := 0
 	for _, grp := range groups.Groups {
 		// The widest group's zones may take half the room left, the
