@@ -254,3 +254,27 @@ func TestTableOfManyZonesFitsAComment(t *testing.T) {
 	assert.Contains(t, out, "3000 of 3000 zones to change: 3000 to create.")
 	assert.Equal(t, strings.Count(out, "<details>"), strings.Count(out, "</details>"))
 }
+
+// TestRefusalsOfEveryZoneFitAComment: ownership mode turned on for an
+// estate refuses every zone until its sets are adopted; a refusal per
+// zone, and a warning per zone, still fit a comment, and the comment
+// says how many it does not show.
+func TestRefusalsOfEveryZoneFitAComment(t *testing.T) {
+	p := &Plan{FormatVersion: FormatVersion}
+	for i := range 1000 {
+		name := fmt.Sprintf("customer-zone-%04d.example", i)
+		p.Refusals = append(p.Refusals, name+": 4 declared record sets are live without any marker (@ MX, ftp A, mail A and 1 more), so they are not owner git:dns-repo's; "+
+			"zonesync leaves them alone: the zone holds no marker of git:dns-repo yet. If zonesync managed this zone before, mark what the spec declares with "+
+			"ownership: {owner: git:dns-repo, adopt: unmarked} for one apply; else adopt each with adopt: true, or remove them from the spec")
+		p.Warnings = append(p.Warnings, name+": ignore rule 1 (name old, type A) matches no live record")
+		p.Zones = append(p.Zones, &ZonePlan{Zone: name, Provider: "cloudns"})
+	}
+	p.Summarize()
+	var b bytes.Buffer
+	require.NoError(t, WriteMarkdown(&b, p, MarkdownOptions{Marker: "zonesync.yaml"}))
+	out := b.String()
+	assert.LessOrEqual(t, len(out), GitHubCommentLimit)
+	assert.Contains(t, out, "**Refused:** customer-zone-0000.example: 4 declared")
+	assert.Regexp(t, `_\d+ more refusals not shown`, out)
+	assert.Regexp(t, `_\d+ more warnings not shown`, out)
+}
