@@ -90,6 +90,9 @@ type Prepared struct {
 	// AlreadyApplied are the zones of a saved plan whose live state is
 	// already what the plan makes: applied before, nothing to do.
 	AlreadyApplied []*plan.ZonePlan
+	// leftOut are the zones a plan scoped to a change left out, by name
+	// (see scopeLeftOut).
+	leftOut map[string]bool
 }
 
 // liveRead is one live zone being read.
@@ -361,7 +364,7 @@ func Prepare(ctx context.Context, cfg *config.Config, set *providers.Set, opt Op
 		return nil, err
 	}
 	if opt.Changes != nil {
-		prep.Plan.Scope = opt.scope(inScope, prep.Plan.Scope, declared)
+		prep.Plan.Scope = opt.scope(inScope, prep.Plan.Scope, prep.leftOut, declared)
 		runs = runsOf(inScope)
 		rd.expect(len(inScope))
 		for _, z := range inScope {

@@ -268,7 +268,7 @@ func TestScopeCountsAZoneOfSeveralTargetsOnce(t *testing.T) {
 	for _, z := range []*model.Zone{{Name: "z.test", Provider: "a", Targets: targets}, {Name: "z.test", Provider: "b", Targets: targets}} {
 		prep.scopeLeftOut(z)
 	}
-	s := opt.scope(in, prep.Plan.Scope, nil)
+	s := opt.scope(in, prep.Plan.Scope, prep.leftOut, nil)
 	assert.Equal(t, []string{"x.test", "y.test"}, s.Zones)
 	assert.Equal(t, 1, s.LeftOut)
 	assert.Equal(t, "Scoped to the change since 0123456789ab: 2 zones planned, 1 zone left out (unchanged, not read).", s.Note())
@@ -280,4 +280,14 @@ func TestScopeCountsAZoneOfSeveralTargetsOnce(t *testing.T) {
 	}}
 	saved := roundTrip(t, p)
 	assert.Equal(t, s.Zones, saved.Scope.Zones)
+
+	// A change to provider b's entry puts x.test@b in scope, not x.test@a:
+	// the zone is planned, not left out.
+	prep = &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion}}
+	for _, z := range []*model.Zone{{Name: "x.test", Provider: "a", Targets: targets}, {Name: "z.test", Provider: "a", Targets: targets}, {Name: "z.test", Provider: "b", Targets: targets}} {
+		prep.scopeLeftOut(z)
+	}
+	s = opt.scope(in[1:2], prep.Plan.Scope, prep.leftOut, nil)
+	assert.Equal(t, []string{"x.test"}, s.Zones)
+	assert.Equal(t, 1, s.LeftOut, "z.test alone is left out")
 }
