@@ -215,7 +215,8 @@ func appliedZones(prep *apply.Prepared, rep *apply.Report) []verify.Zone {
 		// highest any server answers.
 		out = append(out, verify.Zone{Name: zp.Zone, Checks: verify.PlanChecks(done, prep.Desired[i])})
 	}
-	return mergeTargets(out, prep.Desired)
+	// The targets applied before count among the zone's targets.
+	return mergeTargets(out, append(slices.Clone(prep.Desired), prep.AlreadyAppliedDesired...))
 }
 
 // applyVerifyOptions reads apply's --verify and its flags; on is false

@@ -92,6 +92,7 @@ func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, s
 			// The spec is the one planned and live state already matches
 			// it: the plan's after-state. It landed before.
 			out.AlreadyApplied = append(out.AlreadyApplied, sz)
+			out.AlreadyAppliedDesired = append(out.AlreadyAppliedDesired, fresh.Desired[i])
 		case fz.LiveDigest != sz.LiveDigest:
 			problems = append(problems, stale("live state of zone %s at provider %s changed since the plan was made: make a new plan", sz.Zone, sz.Provider))
 		default:
