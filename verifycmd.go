@@ -215,8 +215,9 @@ func appliedZones(prep *apply.Prepared, rep *apply.Report) []verify.Zone {
 		// highest any server answers.
 		out = append(out, verify.Zone{Name: zp.Zone, Checks: verify.PlanChecks(done, prep.Desired[i])})
 	}
-	// The targets applied before count among the zone's targets.
-	return mergeTargets(out, append(slices.Clone(prep.Desired), prep.AlreadyAppliedDesired...))
+	// The targets the saved plan does not apply count among the zone's
+	// targets.
+	return mergeTargets(out, append(slices.Clone(prep.Desired), prep.OtherTargets...))
 }
 
 // applyVerifyOptions reads apply's --verify and its flags; on is false

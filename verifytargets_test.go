@@ -57,10 +57,10 @@ func TestAppliedZonesOfATargetAppliedBefore(t *testing.T) {
 		return &plan.Operation{Seq: seq, Action: plan.Create, Name: name, Type: "A", After: &plan.State{Values: []string{"x"}}}
 	}
 	prep := &apply.Prepared{
-		Plan:                  &plan.Plan{Zones: []*plan.ZonePlan{{Zone: "e.test", Provider: "b", Target: "e.test@b", Operations: []*plan.Operation{create("only-b", 1), create("www", 2)}}}},
-		Desired:               []*model.Zone{b},
-		AlreadyApplied:        []*plan.ZonePlan{{Zone: "e.test", Provider: "a", Target: "e.test@a", Operations: []*plan.Operation{create("www", 1)}}},
-		AlreadyAppliedDesired: []*model.Zone{a},
+		Plan:           &plan.Plan{Zones: []*plan.ZonePlan{{Zone: "e.test", Provider: "b", Target: "e.test@b", Operations: []*plan.Operation{create("only-b", 1), create("www", 2)}}}},
+		Desired:        []*model.Zone{b},
+		AlreadyApplied: []*plan.ZonePlan{{Zone: "e.test", Provider: "a", Target: "e.test@a", Operations: []*plan.Operation{create("www", 1)}}},
+		OtherTargets:   []*model.Zone{a},
 	}
 	rep := &apply.Report{Zones: []*apply.ZoneReport{{Zone: "e.test", Provider: "b", Target: "e.test@b",
 		Results: []apply.Result{{Seq: 1, Status: apply.OK}, {Seq: 2, Status: apply.OK}}}}}

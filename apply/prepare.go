@@ -90,11 +90,12 @@ type Prepared struct {
 	// AlreadyApplied are the zones of a saved plan whose live state is
 	// already what the plan makes: applied before, nothing to do.
 	AlreadyApplied []*plan.ZonePlan
-	// AlreadyAppliedDesired are the desired zones of AlreadyApplied, in
-	// its order, where Options.Retain kept them (every target of a zone
-	// served by several providers): verify checks such a zone for what
-	// all its targets serve alike, those applied before included.
-	AlreadyAppliedDesired []*model.Zone
+	// OtherTargets are, for a saved plan, the desired zones of the
+	// targets of zones served by several providers that it does not
+	// apply: already applied, or left out of a plan scoped to a change
+	// of one provider's entry. Verify checks such a zone for what all its
+	// targets serve alike, these included.
+	OtherTargets []*model.Zone
 	// leftOut are the zones a plan scoped to a change left out, by name
 	// (see scopeLeftOut).
 	leftOut map[string]bool

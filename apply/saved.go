@@ -73,6 +73,7 @@ func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, s
 	// config, never from the file: removing them from it must not help.
 	out := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: saved.Shard, Scope: saved.Scope}, Unavailable: fresh.Unavailable}
 	var problems []error
+	applied := map[int]bool{}
 	for _, sz := range saved.Zones {
 		if !opt.selects(sz.Zone) || fresh.UnavailableTarget(sz.Zone, sz.Provider) {
 			continue
@@ -92,7 +93,6 @@ func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, s
 			// The spec is the one planned and live state already matches
 			// it: the plan's after-state. It landed before.
 			out.AlreadyApplied = append(out.AlreadyApplied, sz)
-			out.AlreadyAppliedDesired = append(out.AlreadyAppliedDesired, fresh.Desired[i])
 		case fz.LiveDigest != sz.LiveDigest:
 			problems = append(problems, stale("live state of zone %s at provider %s changed since the plan was made: make a new plan", sz.Zone, sz.Provider))
 		default:
@@ -104,6 +104,7 @@ func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, s
 			out.Plan.Refusals = append(out.Plan.Refusals, fz.Refusals...)
 			out.Plan.Warnings = append(out.Plan.Warnings, fz.Warnings...)
 			out.Plan.Zones = append(out.Plan.Zones, sz)
+			applied[i] = true
 			out.Desired = append(out.Desired, fresh.Desired[i])
 			out.Live = append(out.Live, fresh.Live[i])
 			out.Providers = append(out.Providers, fresh.Providers[i])
@@ -111,6 +112,11 @@ func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, s
 	}
 	if len(problems) > 0 {
 		return nil, errors.Join(problems...)
+	}
+	for i, fz := range fresh.Plan.Zones {
+		if fz.Target != "" && !applied[i] && fresh.Desired[i] != nil {
+			out.OtherTargets = append(out.OtherTargets, fresh.Desired[i])
+		}
 	}
 	if saved.Forced {
 		recorded := map[string]bool{}

@@ -291,3 +291,38 @@ func TestScopeCountsAZoneOfSeveralTargetsOnce(t *testing.T) {
 	assert.Equal(t, []string{"x.test"}, s.Zones)
 	assert.Equal(t, 1, s.LeftOut, "z.test alone is left out")
 }
+
+// TestPrepareSavedKeepsOtherTargets: a saved plan whose first target
+// landed before keeps that target's desired zone beside the plan, so that
+// verify knows what every target of the zone serves.
+func TestPrepareSavedKeepsOtherTargets(t *testing.T) {
+	g := newGitProject(t, map[string]string{
+		"zonesync.yaml": "providers:\n  p:\n    type: partial\n  q:\n    type: partial\n",
+		"zones/x.test.yaml": "zone: x.test\nproviders: [p, q]\nrecords:\n  '@':\n    - {type: NS, value: ns1.example.net.}\n" +
+			"  api:\n    - {type: A, value: 192.0.2.1}\n  www:\n    - {type: A, value: 192.0.2.2, only: [q]}\n",
+	})
+	ns, err := model.NewRecordSet("@", "NS", 3600, "ns1.example.net.")
+	require.NoError(t, err)
+	api, err := model.NewRecordSet("api", "A", 3600, "192.0.2.1")
+	require.NoError(t, err)
+	caps := model.Capabilities{RecordTypes: []string{"A", "NS"}, ApexNS: true}
+	live := func(sets ...*model.RecordSet) *partial {
+		z := &model.Zone{Name: "x.test", Mode: model.Master, TTL: 3600, Records: sets}
+		z.SortRecords()
+		return &partial{scripted: scripted{caps: caps}, live: map[string]*model.Zone{"x.test": z}}
+	}
+	set := providers.NewSet(map[string]providers.Provider{"p": live(ns), "q": live(ns)})
+	prep, err := Prepare(context.Background(), g.cfg, set, Options{Retain: RetainNone})
+	require.NoError(t, err)
+	saved := roundTrip(t, prep.Plan)
+
+	// The p target landed on an earlier run; q did not.
+	set = providers.NewSet(map[string]providers.Provider{"p": live(ns, api), "q": live(ns)})
+	again, err := PrepareSaved(context.Background(), g.cfg, set, saved, Options{Retain: RetainForApply})
+	require.NoError(t, err)
+	require.Len(t, again.AlreadyApplied, 1)
+	assert.Equal(t, "x.test@p", again.AlreadyApplied[0].Target)
+	require.Len(t, again.OtherTargets, 1)
+	assert.Equal(t, "p", again.OtherTargets[0].Provider)
+	assert.Nil(t, again.OtherTargets[0].Find("www", "A"), "www is q's alone")
+}
