@@ -66,8 +66,10 @@ func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, s
 	// Zones are matched by target: the zone's name, or zone@provider for
 	// a zone served by several providers.
 	index := map[string]int{}
+	declared := map[string]bool{}
 	for i, z := range fresh.Plan.Zones {
 		index[z.Key()] = i
+		declared[z.Zone] = true
 	}
 	// Refusals come from checking the zones now, under the current safety
 	// config, never from the file: removing them from it must not help.
@@ -79,7 +81,12 @@ func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, s
 			continue
 		}
 		i, ok := index[sz.Key()]
-		if !ok {
+		switch {
+		case !ok && declared[sz.Zone]:
+			// The zone is there, served by other providers than planned.
+			problems = append(problems, stale("%s: the plan covers it, but the spec of zone %s names other providers since the plan was made; make a new plan", savedTarget(sz), sz.Zone))
+			continue
+		case !ok:
 			problems = append(problems, stale("%s: the plan covers it but no spec declares it any more; make a new plan", savedTarget(sz)))
 			continue
 		}
