@@ -230,6 +230,13 @@ func TestGroupOperationsKeepsAdoptApartFromMark(t *testing.T) {
 	var b bytes.Buffer
 	require.NoError(t, WriteMarkdown(&b, p, MarkdownOptions{}))
 	assert.Contains(t, b.String(), "| `a.test` | local | 0 | 0 | 0 | 1 | 0 |\n| `b.test` | local | 0 | 0 | 0 | 0 | 1 |\n")
+
+	// Grouped, a marker says what it does to its set, as in a zone's diff.
+	p.Zones = append(p.Zones, &ZonePlan{Zone: "c.test", Provider: "local", Operations: []*Operation{marker(true)}})
+	p.Summarize()
+	var text bytes.Buffer
+	require.NoError(t, WriteText(&text, p, false))
+	assert.Contains(t, text.String(), "@@ adopt x A (create x.a._zonesync TXT) @@\n")
 }
 
 // TestTableOfManyZonesFitsAComment: 3,000 zones each with a change of its

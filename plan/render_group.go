@@ -11,6 +11,12 @@ import (
 // groupTitle names a grouped operation, without the sequence number it
 // has in each zone: "update @ MX".
 func groupTitle(op *Operation) string {
+	if op.Marker != nil {
+		// What the marker does to its set, as in a zone's diff: "adopt
+		// api A (update api.a._zonesync TXT)".
+		_, t, _ := strings.Cut(markerTitle(op), " ")
+		return t
+	}
 	t := string(op.Action)
 	if op.Name != "" {
 		t += " " + model.DisplayName(op.Name) + " " + op.Type
