@@ -215,7 +215,9 @@ func appliedZones(prep *apply.Prepared, rep *apply.Report) []verify.Zone {
 		// highest any server answers.
 		out = append(out, verify.Zone{Name: zp.Zone, Checks: verify.PlanChecks(done, prep.Desired[i])})
 	}
-	return mergeTargets(out, prep.Desired)
+	// The targets the saved plan does not apply count among the zone's
+	// targets.
+	return mergeTargets(out, append(slices.Clone(prep.Desired), prep.OtherTargets...))
 }
 
 // applyVerifyOptions reads apply's --verify and its flags; on is false

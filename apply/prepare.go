@@ -90,6 +90,15 @@ type Prepared struct {
 	// AlreadyApplied are the zones of a saved plan whose live state is
 	// already what the plan makes: applied before, nothing to do.
 	AlreadyApplied []*plan.ZonePlan
+	// OtherTargets are, for a saved plan, the desired zones of the
+	// targets of zones served by several providers that it does not
+	// apply: already applied, or left out of a plan scoped to a change
+	// of one provider's entry. Verify checks such a zone for what all its
+	// targets serve alike, these included.
+	OtherTargets []*model.Zone
+	// leftOut are the zones a plan scoped to a change left out, by name
+	// (see scopeLeftOut).
+	leftOut map[string]bool
 }
 
 // liveRead is one live zone being read.
@@ -435,7 +444,7 @@ func Prepare(ctx context.Context, cfg *config.Config, set *providers.Set, opt Op
 		return nil, err
 	}
 	if opt.Changes != nil {
-		prep.Plan.Scope = opt.scope(inScope, prep.Plan.Scope, declared)
+		prep.Plan.Scope = opt.scope(inScope, prep.Plan.Scope, prep.leftOut, declared)
 		runs = runsOf(inScope)
 		rd.expect(len(inScope))
 		for _, z := range inScope {

@@ -66,19 +66,27 @@ func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, s
 	// Zones are matched by target: the zone's name, or zone@provider for
 	// a zone served by several providers.
 	index := map[string]int{}
+	declared := map[string]bool{}
 	for i, z := range fresh.Plan.Zones {
 		index[z.Key()] = i
+		declared[z.Zone] = true
 	}
 	// Refusals come from checking the zones now, under the current safety
 	// config, never from the file: removing them from it must not help.
 	out := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Shard: saved.Shard, Scope: saved.Scope}, Unavailable: fresh.Unavailable}
 	var problems []error
+	applied := map[int]bool{}
 	for _, sz := range saved.Zones {
 		if !opt.selects(sz.Zone) || fresh.UnavailableTarget(sz.Zone, sz.Provider) {
 			continue
 		}
 		i, ok := index[sz.Key()]
-		if !ok {
+		switch {
+		case !ok && declared[sz.Zone]:
+			// The zone is there, served by other providers than planned.
+			problems = append(problems, stale("%s: the plan covers it, but the spec of zone %s names other providers since the plan was made; make a new plan", savedTarget(sz), sz.Zone))
+			continue
+		case !ok:
 			problems = append(problems, stale("%s: the plan covers it but no spec declares it any more; make a new plan", savedTarget(sz)))
 			continue
 		}
@@ -103,6 +111,7 @@ func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, s
 			out.Plan.Refusals = append(out.Plan.Refusals, fz.Refusals...)
 			out.Plan.Warnings = append(out.Plan.Warnings, fz.Warnings...)
 			out.Plan.Zones = append(out.Plan.Zones, sz)
+			applied[i] = true
 			out.Desired = append(out.Desired, fresh.Desired[i])
 			out.Live = append(out.Live, fresh.Live[i])
 			out.Providers = append(out.Providers, fresh.Providers[i])
@@ -110,6 +119,11 @@ func PrepareSaved(ctx context.Context, cfg *config.Config, set *providers.Set, s
 	}
 	if len(problems) > 0 {
 		return nil, errors.Join(problems...)
+	}
+	for i, fz := range fresh.Plan.Zones {
+		if fz.Target != "" && !applied[i] && fresh.Desired[i] != nil {
+			out.OtherTargets = append(out.OtherTargets, fresh.Desired[i])
+		}
 	}
 	if saved.Forced {
 		recorded := map[string]bool{}

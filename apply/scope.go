@@ -7,15 +7,22 @@ import (
 	"github.com/zonesync/zonesync/plan"
 )
 
-// scopeLeftOut counts a zone the specs select that the change did not
-// touch. A zone served by several providers counts once, not per target.
+// scopeLeftOut notes a zone the specs select that the change did not
+// touch. A zone served by several providers counts once, not per target,
+// and not at all when the change touched another of its targets (a
+// change to that provider's entry): it is planned.
 func (p *Prepared) scopeLeftOut(z *model.Zone) {
 	if p.Plan.Scope == nil {
 		p.Plan.Scope = &plan.Scope{}
 	}
-	if slices.Index(z.Targets, z.Provider) <= 0 {
+	if len(z.Targets) < 2 {
 		p.Plan.Scope.LeftOut++
+		return
 	}
+	if p.leftOut == nil {
+		p.leftOut = map[string]bool{}
+	}
+	p.leftOut[z.Name] = true
 }
 
 // scope says what a plan scoped to opt.Changes covers: the zones in
@@ -24,16 +31,26 @@ func (p *Prepared) scopeLeftOut(z *model.Zone) {
 // more, and the aliases of deleted specs, or of specs it modified, that no
 // spec declares any more. declared are the zones every spec declares, before --zone and
 // --shard.
-func (opt Options) scope(in []*model.Zone, s *plan.Scope, declared []string) *plan.Scope {
+func (opt Options) scope(in []*model.Zone, s *plan.Scope, leftOut map[string]bool, declared []string) *plan.Scope {
 	c := opt.Changes
 	if s == nil {
 		s = &plan.Scope{}
 	}
 	s.ChangedSince, s.Zones = c.Commit, []string{}
+	planned := make(map[string]bool, len(in))
 	for _, z := range in {
 		s.Zones = append(s.Zones, z.Name)
+		planned[z.Name] = true
 	}
+	for name := range leftOut {
+		if !planned[name] {
+			s.LeftOut++
+		}
+	}
+	// A zone served by several providers is one zone in scope, as it is
+	// one zone left out.
 	slices.Sort(s.Zones)
+	s.Zones = slices.Compact(s.Zones)
 	isDeclared := make(map[string]bool, len(declared))
 	for _, name := range declared {
 		isDeclared[name] = true

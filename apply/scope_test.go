@@ -315,3 +315,77 @@ func roundTrip(t *testing.T, p *plan.Plan) *plan.Plan {
 	require.NoError(t, err)
 	return saved
 }
+
+// TestScopeCountsAZoneOfSeveralTargetsOnce: the scope names a zone served
+// by several providers once, as it counts it once when left out, and a
+// plan file with such a scope reads back.
+func TestScopeCountsAZoneOfSeveralTargetsOnce(t *testing.T) {
+	targets := []string{"a", "b"}
+	in := []*model.Zone{
+		{Name: "x.test", Provider: "a", Targets: targets},
+		{Name: "x.test", Provider: "b", Targets: targets},
+		{Name: "y.test", Provider: "a"},
+	}
+	opt := Options{Changes: &changes.Set{Commit: "0123456789abcdef0123456789abcdef01234567"}}
+	prep := &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion}}
+	for _, z := range []*model.Zone{{Name: "z.test", Provider: "a", Targets: targets}, {Name: "z.test", Provider: "b", Targets: targets}} {
+		prep.scopeLeftOut(z)
+	}
+	s := opt.scope(in, prep.Plan.Scope, prep.leftOut, nil)
+	assert.Equal(t, []string{"x.test", "y.test"}, s.Zones)
+	assert.Equal(t, 1, s.LeftOut)
+	assert.Equal(t, "Scoped to the change since 0123456789ab: 2 zones planned, 1 zone left out (unchanged, not read).", s.Note())
+
+	p := &plan.Plan{FormatVersion: plan.FormatVersion, Scope: s, Zones: []*plan.ZonePlan{
+		{Zone: "x.test", Provider: "a", Target: "x.test@a", LiveDigest: "none", SpecDigest: "sha256:0", Operations: []*plan.Operation{}},
+		{Zone: "x.test", Provider: "b", Target: "x.test@b", LiveDigest: "none", SpecDigest: "sha256:0", Operations: []*plan.Operation{}},
+		{Zone: "y.test", Provider: "a", LiveDigest: "none", SpecDigest: "sha256:0", Operations: []*plan.Operation{}},
+	}}
+	saved := roundTrip(t, p)
+	assert.Equal(t, s.Zones, saved.Scope.Zones)
+
+	// A change to provider b's entry puts x.test@b in scope, not x.test@a:
+	// the zone is planned, not left out.
+	prep = &Prepared{Plan: &plan.Plan{FormatVersion: plan.FormatVersion}}
+	for _, z := range []*model.Zone{{Name: "x.test", Provider: "a", Targets: targets}, {Name: "z.test", Provider: "a", Targets: targets}, {Name: "z.test", Provider: "b", Targets: targets}} {
+		prep.scopeLeftOut(z)
+	}
+	s = opt.scope(in[1:2], prep.Plan.Scope, prep.leftOut, nil)
+	assert.Equal(t, []string{"x.test"}, s.Zones)
+	assert.Equal(t, 1, s.LeftOut, "z.test alone is left out")
+}
+
+// TestPrepareSavedKeepsOtherTargets: a saved plan whose first target
+// landed before keeps that target's desired zone beside the plan, so that
+// verify knows what every target of the zone serves.
+func TestPrepareSavedKeepsOtherTargets(t *testing.T) {
+	g := newGitProject(t, map[string]string{
+		"zonesync.yaml": "providers:\n  p:\n    type: partial\n  q:\n    type: partial\n",
+		"zones/x.test.yaml": "zone: x.test\nproviders: [p, q]\nrecords:\n  '@':\n    - {type: NS, value: ns1.example.net.}\n" +
+			"  api:\n    - {type: A, value: 192.0.2.1}\n  www:\n    - {type: A, value: 192.0.2.2, only: [q]}\n",
+	})
+	ns, err := model.NewRecordSet("@", "NS", 3600, "ns1.example.net.")
+	require.NoError(t, err)
+	api, err := model.NewRecordSet("api", "A", 3600, "192.0.2.1")
+	require.NoError(t, err)
+	caps := model.Capabilities{RecordTypes: []string{"A", "NS"}, ApexNS: true}
+	live := func(sets ...*model.RecordSet) *partial {
+		z := &model.Zone{Name: "x.test", Mode: model.Master, TTL: 3600, Records: sets}
+		z.SortRecords()
+		return &partial{scripted: scripted{caps: caps}, live: map[string]*model.Zone{"x.test": z}}
+	}
+	set := providers.NewSet(map[string]providers.Provider{"p": live(ns), "q": live(ns)})
+	prep, err := Prepare(context.Background(), g.cfg, set, Options{Retain: RetainNone})
+	require.NoError(t, err)
+	saved := roundTrip(t, prep.Plan)
+
+	// The p target landed on an earlier run; q did not.
+	set = providers.NewSet(map[string]providers.Provider{"p": live(ns, api), "q": live(ns)})
+	again, err := PrepareSaved(context.Background(), g.cfg, set, saved, Options{Retain: RetainForApply})
+	require.NoError(t, err)
+	require.Len(t, again.AlreadyApplied, 1)
+	assert.Equal(t, "x.test@p", again.AlreadyApplied[0].Target)
+	require.Len(t, again.OtherTargets, 1)
+	assert.Equal(t, "p", again.OtherTargets[0].Provider)
+	assert.Nil(t, again.OtherTargets[0].Find("www", "A"), "www is q's alone")
+}

@@ -41,6 +41,10 @@ type Set struct {
 	// layout is true when the config's zones or templates key changed:
 	// what any zone is built from may have moved, so every zone counts.
 	layout bool
+	// owner is true when the config's default owner (ownership.owner)
+	// changed, or ownership mode was turned on or off: every zone's
+	// markers may change.
+	owner bool
 	// Deleted are the zone specs deleted since the commit.
 	Deleted []DeletedSpec
 	// Modified are the zone specs the change modified, with the zones
@@ -273,8 +277,9 @@ func (s *Set) In(z *model.Zone) bool {
 
 // All reports whether the change touches every zone: the config's zones
 // or templates key changed, so that any zone may be built from other
-// files than at the commit.
-func (s *Set) All() bool { return s.layout }
+// files than at the commit, or its default owner did, which decides
+// every zone's markers.
+func (s *Set) All() bool { return s.layout || s.owner }
 
 // compareConfig finds the providers whose entries differ between the
 // config at the commit and the config now, as YAML values: comments,
@@ -306,19 +311,45 @@ func (s *Set) compareConfig(ctx context.Context, cfg *config.Config, top string)
 			s.providers[name] = true
 		}
 	}
+	// Ownership decides what a zone's desired state holds (its markers):
+	// a provider put under ignore_only_providers, or taken off it, changes
+	// its zones.
+	switch o, n := before.Ownership, after.Ownership; {
+	case (o == nil) != (n == nil) || o != nil && o.Owner != n.Owner:
+		s.owner = true
+	case o != nil:
+		for _, name := range o.IgnoreOnly {
+			if !slices.Contains(n.IgnoreOnly, name) {
+				s.providers[name] = true
+			}
+		}
+		for _, name := range n.IgnoreOnly {
+			if !slices.Contains(o.IgnoreOnly, name) {
+				s.providers[name] = true
+			}
+		}
+	}
 	return nil
 }
 
 // entries are the parts of a config that decide what a zone is read from
 // and built from.
 type entries struct {
-	Providers map[string]any `yaml:"providers"`
-	Zones     string         `yaml:"zones"`
-	Templates string         `yaml:"templates"`
+	Providers map[string]any    `yaml:"providers"`
+	Zones     string            `yaml:"zones"`
+	Templates string            `yaml:"templates"`
+	Ownership *ownershipEntries `yaml:"ownership"`
 }
 
-// configEntries decodes a config's providers section, by name, and its
-// zones and templates keys.
+// ownershipEntries are the parts of the config's ownership section that
+// decide a zone's markers.
+type ownershipEntries struct {
+	Owner      string   `yaml:"owner"`
+	IgnoreOnly []string `yaml:"ignore_only_providers"`
+}
+
+// configEntries decodes a config's providers section, by name, its
+// zones and templates keys and its ownership section.
 func configEntries(data []byte) (*entries, error) {
 	var doc entries
 	if err := yaml.Unmarshal(data, &doc); err != nil {

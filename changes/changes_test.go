@@ -132,10 +132,50 @@ func TestSinceProviders(t *testing.T) {
 		{"a config that no longer parses", "providers: [\n", []string{"a", "b", "c"}, false},
 		{"the templates directory", baseConfig + "templates: common/\n", nil, true},
 		{"the zones directory", baseConfig + "zones: dns/\n", nil, true},
+		// What ownership mode is on decides every zone's markers.
+		{"ownership turned on", baseConfig + "ownership:\n  owner: git:dns\n", nil, true},
+		{"a provider made ignore-only", baseConfig + "ownership:\n  owner: git:dns\n  ignore_only_providers: [b]\n", nil, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRepo(t)
 			r.write("zonesync.yaml", baseConfig)
+			r.write("zones/one.test.yaml", specText("one.test", "a"))
+			r.commit()
+			r.write("zonesync.yaml", tc.config)
+			s, err := Since(context.Background(), r.config(), "HEAD")
+			require.NoError(t, err)
+			var got []string
+			for _, p := range []string{"a", "b", "c"} {
+				if s.Provider(p) {
+					got = append(got, p)
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("providers changed (-want +got):\n%s", diff)
+			}
+			assert.Equal(t, tc.all, s.All(), "every zone touched")
+		})
+	}
+}
+
+// TestSinceOwnership: with ownership mode on at the commit, a new owner
+// touches every zone; a provider put under ignore_only_providers, or taken
+// off it, touches that provider's zones.
+func TestSinceOwnership(t *testing.T) {
+	owned := baseConfig + "ownership:\n  owner: git:dns\n  ignore_only_providers: [a]\n"
+	for _, tc := range []struct {
+		name, config string
+		want         []string
+		all          bool
+	}{
+		{"unchanged", owned, nil, false},
+		{"another owner", strings.Replace(owned, "git:dns", "git:other", 1), nil, true},
+		{"ownership turned off", baseConfig, nil, true},
+		{"ignore-only providers", strings.Replace(owned, "[a]", "[b, c]", 1), []string{"a", "b", "c"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRepo(t)
+			r.write("zonesync.yaml", owned)
 			r.write("zones/one.test.yaml", specText("one.test", "a"))
 			r.commit()
 			r.write("zonesync.yaml", tc.config)

@@ -123,11 +123,13 @@ func (grp *Group) Counts() (create, update, del int) {
 }
 
 // operationKey is what makes two zones' operations alike: everything but
-// the sequence number.
+// the sequence number. A marker that adopts a live set is not alike with
+// the same marker written beside a new set: they are counted apart.
 func operationKey(op *Operation) string {
 	before, _ := json.Marshal(op.Before)
 	after, _ := json.Marshal(op.After)
-	return string(op.Action) + "\x00" + op.Name + "\x00" + op.Type + "\x00" + string(before) + "\x00" + string(after)
+	marker, _ := json.Marshal(op.Marker)
+	return string(op.Action) + "\x00" + op.Name + "\x00" + op.Type + "\x00" + string(before) + "\x00" + string(after) + "\x00" + string(marker)
 }
 
 // Headline says in one line what an operation does: "update @ MX

@@ -211,3 +211,77 @@ func TestWideChangeFitsAComment(t *testing.T) {
 	assert.Equal(t, 10, strings.Count(out, "<details><summary><code>shop-"), "the 10 zones with a www of their own show it")
 	assert.Contains(t, out, "`shop-0999.example`\n\n</details>")
 }
+
+// A marker that adopts a live record set in one zone and the same marker
+// written with a new record set in another are different operations: the
+// table counts one as adopted, the other as a marker write.
+func TestGroupOperationsKeepsAdoptApartFromMark(t *testing.T) {
+	marker := func(adopt bool) *Operation {
+		return &Operation{Seq: 1, Action: Create, Name: "x.a._zonesync", Type: "TXT",
+			After:  &State{TTL: ttlPtr(3600), Values: []string{`"v=zonesync1 owner=git:repo"`}},
+			Marker: &MarkerOf{Name: "x", Type: "A", Adopt: adopt}}
+	}
+	p := &Plan{FormatVersion: FormatVersion, Zones: []*ZonePlan{
+		{Zone: "a.test", Provider: "local", Operations: []*Operation{marker(true)}},
+		{Zone: "b.test", Provider: "local", Operations: []*Operation{marker(false)}},
+	}}
+	p.Summarize()
+	assert.Empty(t, GroupOperations(p).Groups)
+	var b bytes.Buffer
+	require.NoError(t, WriteMarkdown(&b, p, MarkdownOptions{}))
+	assert.Contains(t, b.String(), "| `a.test` | local | 0 | 0 | 0 | 1 | 0 |\n| `b.test` | local | 0 | 0 | 0 | 0 | 1 |\n")
+
+	// Grouped, a marker says what it does to its set, as in a zone's diff.
+	p.Zones = append(p.Zones, &ZonePlan{Zone: "c.test", Provider: "local", Operations: []*Operation{marker(true)}})
+	p.Summarize()
+	var text bytes.Buffer
+	require.NoError(t, WriteText(&text, p, false))
+	assert.Contains(t, text.String(), "@@ adopt x A (create x.a._zonesync TXT) @@\n")
+}
+
+// TestTableOfManyZonesFitsAComment: 3,000 zones each with a change of its
+// own (no group) in ownership mode, leaving sets alone: the table of
+// changes is cut to its room and says so, and the comment stays under
+// GitHub's limit.
+func TestTableOfManyZonesFitsAComment(t *testing.T) {
+	p := &Plan{FormatVersion: FormatVersion}
+	for i := range 3000 {
+		name := fmt.Sprintf("customer-zone-%04d.example", i)
+		zp := Diff(sets(t, name, fmt.Sprintf("www A 300 192.0.%d.%d", i/250, i%250)), sets(t, name), model.Capabilities{})
+		zp.Zone, zp.Provider = name, "cloudns"
+		zp.LeftAlone = []LeftAlone{{Owner: "external-dns (owner k8s)", Sets: []SetKey{{"app", "A"}, {"cname-app", "TXT"}}}}
+		p.Zones = append(p.Zones, zp)
+	}
+	p.Summarize()
+	var b bytes.Buffer
+	require.NoError(t, WriteMarkdown(&b, p, MarkdownOptions{Marker: "zonesync.yaml"}))
+	out := b.String()
+	assert.LessOrEqual(t, len(out), GitHubCommentLimit)
+	assert.Contains(t, out, "more rows of the table not shown")
+	assert.Contains(t, out, "3000 of 3000 zones to change: 3000 to create.")
+	assert.Equal(t, strings.Count(out, "<details>"), strings.Count(out, "</details>"))
+}
+
+// TestRefusalsOfEveryZoneFitAComment: ownership mode turned on for an
+// estate refuses every zone until its sets are adopted; a refusal per
+// zone, and a warning per zone, still fit a comment, and the comment
+// says how many it does not show.
+func TestRefusalsOfEveryZoneFitAComment(t *testing.T) {
+	p := &Plan{FormatVersion: FormatVersion}
+	for i := range 1000 {
+		name := fmt.Sprintf("customer-zone-%04d.example", i)
+		p.Refusals = append(p.Refusals, name+": 4 declared record sets are live without any marker (@ MX, ftp A, mail A and 1 more), so they are not owner git:dns-repo's; "+
+			"zonesync leaves them alone: the zone holds no marker of git:dns-repo yet. If zonesync managed this zone before, mark what the spec declares with "+
+			"ownership: {owner: git:dns-repo, adopt: unmarked} for one apply; else adopt each with adopt: true, or remove them from the spec")
+		p.Warnings = append(p.Warnings, name+": ignore rule 1 (name old, type A) matches no live record")
+		p.Zones = append(p.Zones, &ZonePlan{Zone: name, Provider: "cloudns"})
+	}
+	p.Summarize()
+	var b bytes.Buffer
+	require.NoError(t, WriteMarkdown(&b, p, MarkdownOptions{Marker: "zonesync.yaml"}))
+	out := b.String()
+	assert.LessOrEqual(t, len(out), GitHubCommentLimit)
+	assert.Contains(t, out, "**Refused:** customer-zone-0000.example: 4 declared")
+	assert.Regexp(t, `_\d+ more refusals not shown`, out)
+	assert.Regexp(t, `_\d+ more warnings not shown`, out)
+}

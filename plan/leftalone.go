@@ -57,6 +57,15 @@ func withMarkers(phrase string, adopt, markers int) string {
 	return strings.Join(parts, ", ")
 }
 
+// displayKey names a zone's plan as people read it: the zone, or
+// zone@provider for one target of a zone served by several providers.
+func displayKey(z *ZonePlan) string {
+	if z.Target != "" {
+		return model.DisplayName(z.Zone) + "@" + z.Provider
+	}
+	return model.DisplayName(z.Zone)
+}
+
 // leftAloneCount is how many record sets a zone leaves alone.
 func leftAloneCount(z *ZonePlan) int {
 	n := 0
@@ -92,7 +101,7 @@ func writeLeftAloneText(w io.Writer, p *Plan, paint func(c, s string) string) {
 			fmt.Fprintln(w, paint(colorBold, "left alone: record sets zonesync does not own, never changed or deleted, never drift"))
 			header = true
 		}
-		fmt.Fprintf(w, "  %s: %d record %s\n", model.DisplayName(z.Zone), n, plural(n, "set"))
+		fmt.Fprintf(w, "  %s: %d record %s\n", displayKey(z), n, plural(n, "set"))
 		for _, g := range z.LeftAlone {
 			fmt.Fprintf(w, "    %s: %d (%s)\n", g.Owner, len(g.Sets), setList(g.Sets))
 		}
@@ -125,7 +134,7 @@ func writeLeftAloneMarkdown(b *strings.Builder, p *Plan, room int) {
 	cut := 0
 	for _, z := range p.Zones {
 		for _, g := range z.LeftAlone {
-			row := "| `" + model.DisplayName(z.Zone) + "` | " + escapeMarkdown(g.Owner) + " | " + strconv.Itoa(len(g.Sets)) + " | " + escapeMarkdown(setList(g.Sets)) + " |\n"
+			row := "| `" + displayKey(z) + "` | " + escapeMarkdown(g.Owner) + " | " + strconv.Itoa(len(g.Sets)) + " | " + escapeMarkdown(setList(g.Sets)) + " |\n"
 			if cut > 0 || b.Len()+len(row)+len(tail)+80 > room {
 				cut++
 				continue

@@ -124,7 +124,7 @@ func viewOwned(desired, live *model.Zone, caps model.Capabilities) *ownedView {
 							v.markers[m] = &MarkerOf{Name: rs.Name, Type: rs.Type}
 						}
 						if t, ok := lv.ToolClaim(rs.Name, rs.Type); ok {
-							v.warnings = append(v.warnings, bothClaim(desired.Name, rs, owner, t))
+							v.warnings = append(v.warnings, bothClaim(desired.Target(), rs, owner, t))
 						}
 						continue
 					}
@@ -168,7 +168,7 @@ func viewOwned(desired, live *model.Zone, caps model.Capabilities) *ownedView {
 					unmarked = append(unmarked, d)
 					continue
 				default:
-					v.refusals = append(v.refusals, collision(desired.Name, d, c, isForeign, mc, mname))
+					v.refusals = append(v.refusals, collision(desired.Target(), d, c, isForeign, mc, mname))
 					continue
 				}
 				if isForeign {
@@ -176,7 +176,7 @@ func viewOwned(desired, live *model.Zone, caps model.Capabilities) *ownedView {
 					v.sets++
 					adopted[d.Key()] = true
 					if t, ok := lv.ToolClaim(d.Name, d.Type); ok {
-						v.warnings = append(v.warnings, bothClaim(desired.Name, d, owner, t))
+						v.warnings = append(v.warnings, bothClaim(desired.Target(), d, owner, t))
 					}
 				}
 				if markerForeign {
@@ -198,7 +198,7 @@ func viewOwned(desired, live *model.Zone, caps model.Capabilities) *ownedView {
 	}
 	if desired.Ownership.AdoptUnmarked && lv != nil && unmarkedAdoptable == 0 {
 		v.warnings = append(v.warnings, fmt.Sprintf("%s: ownership.adopt: unmarked adopts nothing: every declared record set is marked or new; remove it, "+
-			"so that a record set someone else adds later under a declared name is refused rather than taken over", desired.Name))
+			"so that a record set someone else adds later under a declared name is refused rather than taken over", desired.Target()))
 	}
 	for k := range adopted {
 		delete(foreign, k)
@@ -234,7 +234,7 @@ func (v *ownedView) refuseCNAMEConflicts(desired, want *model.Zone, foreign map[
 				continue
 			}
 			v.refusals = append(v.refusals, fmt.Sprintf("%s: %s %s cannot be created: the live record set %s %s, which zonesync leaves alone (%s), holds the name, and a CNAME can hold no other data",
-				desired.Name, model.DisplayName(d.Name), d.Type, model.DisplayName(f.Name), f.Type, foreign[f.Key()].claim))
+				desired.Target(), model.DisplayName(d.Name), d.Type, model.DisplayName(f.Name), f.Type, foreign[f.Key()].claim))
 			drop[d.Key()] = true
 			if m, err := ownership.Name(desired.Name, d.Name, d.Type); err == nil {
 				drop[m+" TXT"] = true
@@ -309,10 +309,10 @@ func unmarkedRefusal(desired *model.Zone, sets []*model.RecordSet, noMine bool) 
 	owner := desired.Owner()
 	var msg, them string
 	if len(sets) == 1 {
-		msg = fmt.Sprintf("%s: %s is declared and live without any marker, so it is not owner %s's; zonesync leaves it alone", desired.Name, list, owner)
+		msg = fmt.Sprintf("%s: %s is declared and live without any marker, so it is not owner %s's; zonesync leaves it alone", desired.Target(), list, owner)
 		them = "it"
 	} else {
-		msg = fmt.Sprintf("%s: %d declared record sets are live without any marker (%s), so they are not owner %s's; zonesync leaves them alone", desired.Name, len(sets), list, owner)
+		msg = fmt.Sprintf("%s: %d declared record sets are live without any marker (%s), so they are not owner %s's; zonesync leaves them alone", desired.Target(), len(sets), list, owner)
 		them = "them"
 	}
 	if noMine {

@@ -352,3 +352,33 @@ func TestOwnershipRendered(t *testing.T) {
 	assert.Equal(t, Dependencies(zp.Operations), Dependencies(saved.Zones[0].Operations))
 	assert.Equal(t, p.Summary, saved.Summary)
 }
+
+// A zone in ownership mode served by several providers has a plan per
+// target: its refusals and the sets it leaves alone name the target, as
+// its safety refusals and warnings do, so that the reader can tell the
+// providers' zones apart.
+func TestOwnershipOfSeveralTargetsNamesTheTarget(t *testing.T) {
+	p := &Plan{FormatVersion: FormatVersion}
+	for _, provider := range []string{"p", "q"} {
+		desired := ownedZone(t, testOwner, "www A 300 192.0.2.9", "api A 300 198.51.100.7")
+		desired.Provider, desired.Targets = provider, []string{"p", "q"}
+		p.Zones = append(p.Zones, planZone(t, desired, sharedLive(t)))
+	}
+	p.Summarize()
+	for i, target := range []string{"example.com@p", "example.com@q"} {
+		require.NotEmpty(t, p.Zones[i].Refusals)
+		for _, r := range p.Zones[i].Refusals {
+			assert.True(t, strings.HasPrefix(r, target+": "), r)
+		}
+	}
+
+	var text bytes.Buffer
+	require.NoError(t, WriteText(&text, p, false))
+	assert.Contains(t, text.String(), "\n  example.com@p: 5 record sets\n")
+	assert.Contains(t, text.String(), "\n  example.com@q: 5 record sets\n")
+
+	var md bytes.Buffer
+	require.NoError(t, WriteMarkdown(&md, p, MarkdownOptions{}))
+	assert.Contains(t, md.String(), "| `example.com@p` | external-dns (owner k8s) | 2 |")
+	assert.Contains(t, md.String(), "| `example.com@q` | external-dns (owner k8s) | 2 |")
+}

@@ -122,17 +122,17 @@ func WriteMarkdown(w io.Writer, p *Plan, opt MarkdownOptions) error {
 			"Review the refusals below; to apply the plan anyway, plan and apply it with `--force` " +
 			"(with zonesync's workflows: add the `zonesync:force` label to the pull request).\n\n")
 	}
-	for _, r := range p.Refusals {
-		b.WriteString("> [!CAUTION]\n> **Refused:** " + escapeMarkdown(r) + "\n\n")
-	}
-	for _, w := range p.Warnings {
-		b.WriteString("> [!WARNING]\n> " + escapeMarkdown(w) + "\n\n")
-	}
+	// Refusals and warnings may each take a quarter of the room left: a
+	// setting that every zone trips (ownership turned on for an estate)
+	// gives one per zone.
+	writeNotes(&b, p.Refusals, "refusal", "> [!CAUTION]\n> **Refused:** ", max(limit-b.Len(), 0)/4)
+	writeNotes(&b, p.Warnings, "warning", "> [!WARNING]\n> ", max(limit-b.Len(), 0)/4)
 	writeScopeMarkdown(&b, p.Scope)
 	groups := GroupOperations(p)
-	writeTableMarkdown(&b, p, groups)
 	// Room kept for the closing lines and the note about what was cut.
 	const reserve = 400
+	// The table may take half the room left: the diffs below keep room.
+	writeTableMarkdown(&b, p, groups, max(limit-b.Len()-reserve, 0)/2)
 	omitted := 0
 	for _, grp := range groups.Groups {
 		// The widest group's zones may take half the room left, the
@@ -178,6 +178,20 @@ func WriteMarkdown(w io.Writer, p *Plan, opt MarkdownOptions) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeNotes writes each note as a block under prefix, in at most room
+// characters, and counts the notes past it.
+func writeNotes(b *strings.Builder, notes []string, what, prefix string, room int) {
+	start := b.Len()
+	for i, n := range notes {
+		text := prefix + escapeMarkdown(n) + "\n\n"
+		if b.Len()-start+len(text) > room {
+			fmt.Fprintf(b, "_%d more %s not shown to stay under GitHub's comment size limit; `zonesync plan` lists every one._\n\n", len(notes)-i, plural(len(notes)-i, what))
+			return
+		}
+		b.WriteString(text)
+	}
 }
 
 // writeErrors lists the plan's errors in a code block of at most room

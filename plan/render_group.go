@@ -11,6 +11,12 @@ import (
 // groupTitle names a grouped operation, without the sequence number it
 // has in each zone: "update @ MX".
 func groupTitle(op *Operation) string {
+	if op.Marker != nil {
+		// What the marker does to its set, as in a zone's diff: "adopt
+		// api A (update api.a._zonesync TXT)".
+		_, t, _ := strings.Cut(markerTitle(op), " ")
+		return t
+	}
 	t := string(op.Action)
 	if op.Name != "" {
 		t += " " + model.DisplayName(op.Name) + " " + op.Type
@@ -132,28 +138,36 @@ func groupMarkdown(grp *Group, room int) string {
 
 // writeTableMarkdown writes the table of changes: a row for each group,
 // its operations over all its zones, and a row for each zone with
-// operations of its own, those operations.
-func writeTableMarkdown(b *strings.Builder, p *Plan, g *Grouping) {
+// operations of its own, those operations. The table takes at most room
+// characters: the rows past it are counted, not shown, so that a plan of
+// thousands of zones still fits a comment.
+func writeTableMarkdown(b *strings.Builder, p *Plan, g *Grouping, room int) {
 	if p.Summary.ZonesChanged == 0 {
 		return
 	}
 	markers := p.Summary.Adopt+p.Summary.Markers > 0
+	start := b.Len()
 	if markers {
 		b.WriteString("| zone | provider | create | update | delete | adopt | markers |\n|---|---|--:|--:|--:|--:|--:|\n")
 	} else {
 		b.WriteString("| zone | provider | create | update | delete |\n|---|---|--:|--:|--:|\n")
 	}
+	cut := 0
 	row := func(zone, provider string, z *ZonePlan, times int) {
 		c, u, d := z.Counts()
 		mark, adopt, unmark := z.MarkerCounts()
 		if c+u+d+mark+adopt+unmark == 0 {
 			return
 		}
-		fmt.Fprintf(b, "| %s | %s | %d | %d | %d |", zone, escapeMarkdown(provider), c*times, u*times, d*times)
+		line := fmt.Sprintf("| %s | %s | %d | %d | %d |", zone, escapeMarkdown(provider), c*times, u*times, d*times)
 		if markers {
-			fmt.Fprintf(b, " %d | %d |", adopt*times, (mark+unmark)*times)
+			line += fmt.Sprintf(" %d | %d |", adopt*times, (mark+unmark)*times)
 		}
-		b.WriteString("\n")
+		if cut > 0 || b.Len()-start+len(line)+1 > room {
+			cut++
+			return
+		}
+		b.WriteString(line + "\n")
 	}
 	for _, grp := range g.Groups {
 		row(zonesAlike(len(grp.Zones))+" alike (below)", grp.Provider, &ZonePlan{Operations: grp.Operations}, len(grp.Zones))
@@ -161,6 +175,9 @@ func writeTableMarkdown(b *strings.Builder, p *Plan, g *Grouping) {
 	for _, z := range p.Zones {
 		own, _ := g.Own(z)
 		row("`"+model.DisplayName(z.Zone)+"`", z.Provider, own, 1)
+	}
+	if cut > 0 {
+		fmt.Fprintf(b, "\n_%d more %s of the table not shown to stay under GitHub's comment size limit; the summary above counts them._\n", cut, plural(cut, "row"))
 	}
 	b.WriteString("\n")
 }

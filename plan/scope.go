@@ -63,9 +63,13 @@ func (p *Plan) checkScope() error {
 	for i, z := range p.Zones {
 		planned[i] = z.Zone
 	}
+	// The targets of a zone served by several providers are one zone in
+	// scope.
 	slices.Sort(planned)
+	planned = slices.Compact(planned)
 	scoped := slices.Clone(p.Scope.Zones)
 	slices.Sort(scoped)
+	scoped = slices.Compact(scoped)
 	if !slices.Equal(planned, scoped) {
 		return fmt.Errorf("plan file: the scope's zones are not the zones planned; make a new plan")
 	}

@@ -24,9 +24,14 @@ const adoptUnmarked = "unmarked"
 // ownership reads the zone's ownership key, or takes zonesync.yaml's
 // default when the spec has none.
 func (l *loader) ownership(z *model.Zone, n *yaml.Node) {
+	l.ignoreOnlyTarget = false
 	if n == nil {
-		if o := l.cfg.Ownership; o != nil && z.Mode == model.Master && !o.IgnoreOnly(z.Provider) {
-			z.Ownership = &model.Ownership{Owner: o.Owner, Pos: o.Pos}
+		if o := l.cfg.Ownership; o != nil && z.Mode == model.Master {
+			if !o.IgnoreOnly(z.Provider) {
+				z.Ownership = &model.Ownership{Owner: o.Owner, Pos: o.Pos}
+			} else {
+				l.ignoreOnlyTarget = slices.ContainsFunc(z.Targets, func(t string) bool { return !o.IgnoreOnly(t) })
+			}
 		}
 		return
 	}
@@ -103,6 +108,10 @@ func (l *loader) adopt(z *model.Zone, key string, n *yaml.Node) bool {
 		return false
 	}
 	on := n.Value == "true" || n.Value == "True" || n.Value == "TRUE"
+	if on && z.Ownership == nil && l.ignoreOnlyTarget {
+		// An ignore-only target owns the record set already.
+		return false
+	}
 	if on && z.Ownership == nil {
 		l.Add(n, "%s.adopt is for zones in ownership mode: set ownership: {owner: ID} on the zone (or a default owner in zonesync.yaml)", key)
 		return false

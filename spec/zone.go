@@ -50,6 +50,10 @@ type loader struct {
 	// first one. offTarget holds the record sets that target does not get.
 	target    string
 	offTarget map[*model.RecordSet]bool
+	// ignoreOnlyTarget is set for a target that ownership.ignore_only_providers
+	// opts out of zonesync.yaml's default ownership mode while another
+	// target of the zone stays in it: adopt is for that other target.
+	ignoreOnlyTarget bool
 }
 
 // zoneKeys are the keys a zone spec may have, in their documented order.
