@@ -205,15 +205,15 @@ func TestSymlinkedZoneFileAndSpec(t *testing.T) {
 	cfg := zonefileProject(t, nil, nil)
 	dir := filepath.Dir(cfg)
 	// The server loads bind/ex.test.zone, readable by its owner only; the
-	// spec lives in a shared directory.
-	for _, sub := range []string{"bind", "shared"} {
+	// spec lives in a directory of its own.
+	for _, sub := range []string{"bind", "common"} {
 		require.NoError(t, os.Mkdir(filepath.Join(dir, sub), 0o755))
 	}
 	target := filepath.Join(dir, "bind", "ex.test.zone")
 	require.NoError(t, os.WriteFile(target, []byte("$TTL 300\n"+soaLine), 0o600))
 	require.NoError(t, os.Symlink("../bind/ex.test.zone", filepath.Join(dir, "live", "ex.test.zone")))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "shared", "ex.test.yaml"), []byte("zone: ex.test\nprovider: local\nttl: 300\nrecords:\n  www:\n    - {type: A, value: 192.0.2.1}\n"), 0o644))
-	require.NoError(t, os.Symlink("../shared/ex.test.yaml", filepath.Join(dir, "zones", "ex.test.yaml")))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "common", "ex.test.yaml"), []byte("zone: ex.test\nprovider: local\nttl: 300\nrecords:\n  www:\n    - {type: A, value: 192.0.2.1}\n"), 0o644))
+	require.NoError(t, os.Symlink("../common/ex.test.yaml", filepath.Join(dir, "zones", "ex.test.yaml")))
 
 	code, out, errOut := zonesync(t, "--config", cfg, "validate")
 	require.Equal(t, 0, code, errOut)
@@ -230,10 +230,10 @@ func TestSymlinkedZoneFileAndSpec(t *testing.T) {
 	requireNoChanges(t, cfg)
 
 	// A spec link to nothing is an error, never a zone without a spec.
-	require.NoError(t, os.Remove(filepath.Join(dir, "shared", "ex.test.yaml")))
+	require.NoError(t, os.Remove(filepath.Join(dir, "common", "ex.test.yaml")))
 	code, _, errOut = zonesync(t, "--config", cfg, "validate")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut, "ex.test.yaml is a symbolic link to ../shared/ex.test.yaml, which cannot be read")
+	assert.Contains(t, errOut, "ex.test.yaml is a symbolic link to ../common/ex.test.yaml, which cannot be read")
 }
 
 func TestCreatedZoneFileLoadsInBIND(t *testing.T) {
