@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/internal/namedtest"
+	"github.com/zonesync/zonesync/internal/testproc"
 	"github.com/zonesync/zonesync/verify"
 )
 
@@ -63,7 +64,7 @@ func startDNSProjectWith(tb testing.TB, kind secondaryKind, zones ...string) *dn
 	if secondary {
 		nsSet += "@ NS ns2.test.\n"
 		parent += "ns2 AAAA ::1\n"
-		port, err := namedtest.FreePort("127.0.0.1", "::1")
+		port, err := testproc.FreePort("127.0.0.1", "::1")
 		if err != nil {
 			tb.Skipf("no port free on 127.0.0.1 and ::1 (is IPv6 off on this host?): %v", err)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/miekg/dns"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/internal/namedtest"
+	"github.com/zonesync/zonesync/internal/testproc"
 )
 
 // The tests ask three real BIND servers, started once per test binary,
@@ -85,7 +86,7 @@ func startTopology(bin string) (*topology, error) {
 	top := &topology{routes: map[string]string{}}
 	var ports [4]int // parent, primary, secondary, dead
 	for i := range ports {
-		p, err := namedtest.FreePort()
+		p, err := testproc.FreePort()
 		if err != nil {
 			return nil, err
 		}

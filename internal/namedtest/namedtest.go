@@ -7,7 +7,6 @@
 package namedtest
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -25,6 +24,7 @@ import (
 
 	"github.com/miekg/dns"
 	"github.com/stretchr/testify/require"
+	"github.com/zonesync/zonesync/internal/testproc"
 )
 
 // Binary returns the path of named, or "" when it is not installed.
@@ -103,7 +103,7 @@ type Server struct {
 
 	cfg    Config
 	cmd    *exec.Cmd
-	log    *tailBuffer
+	log    *testproc.TailBuffer
 	exited chan struct{}
 	once   sync.Once
 }
@@ -141,7 +141,7 @@ func try(bin string, cfg Config) (*Server, error) {
 	port := cfg.Port
 	if port == 0 {
 		var err error
-		if port, err = FreePort(cfg.Addresses...); err != nil {
+		if port, err = testproc.FreePort(cfg.Addresses...); err != nil {
 			return nil, err
 		}
 	}
@@ -150,7 +150,7 @@ func try(bin string, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Addr: net.JoinHostPort(cfg.Addresses[0], strconv.Itoa(port)), Port: port, Dir: dir, cfg: cfg,
-		log: &tailBuffer{max: 256 << 10}, exited: make(chan struct{})}
+		log: &testproc.TailBuffer{Max: 256 << 10}, exited: make(chan struct{})}
 	token := Secret(12)
 	if err := s.writeConfig(token); err != nil {
 		os.RemoveAll(dir)
@@ -199,50 +199,6 @@ func apparmorConfinesNamed() bool {
 	}
 	_, err = os.Stat("/etc/apparmor.d/usr.sbin.named")
 	return err == nil
-}
-
-// FreePort finds a port free for both TCP and UDP on every address
-// (127.0.0.1 when none is given). named binds with SO_REUSEPORT and would
-// start silently beside another server on a busy port, so the port is
-// bound here without it first.
-func FreePort(addrs ...string) (int, error) {
-	if len(addrs) == 0 {
-		addrs = []string{"127.0.0.1"}
-	}
-	for range 20 {
-		l, err := net.Listen("tcp", net.JoinHostPort(addrs[0], "0"))
-		if err != nil {
-			return 0, err
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		ok := true
-		var held []interface{ Close() error }
-		for i, a := range addrs {
-			hp := net.JoinHostPort(a, strconv.Itoa(port))
-			if i > 0 {
-				tl, err := net.Listen("tcp", hp)
-				if err != nil {
-					ok = false
-					break
-				}
-				held = append(held, tl)
-			}
-			u, err := net.ListenPacket("udp", hp)
-			if err != nil {
-				ok = false
-				break
-			}
-			held = append(held, u)
-		}
-		l.Close()
-		for _, h := range held {
-			h.Close()
-		}
-		if ok {
-			return port, nil
-		}
-	}
-	return 0, fmt.Errorf("no port free for TCP and UDP on %s", strings.Join(addrs, ", "))
 }
 
 // Secret returns n random bytes in base64, for a TSIG secret or a token.
@@ -377,27 +333,4 @@ func (s *Server) Stop() {
 		}
 		os.RemoveAll(s.Dir)
 	})
-}
-
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-	max int
-}
-
-func (b *tailBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.Write(p)
-	if extra := b.buf.Len() - b.max; extra > 0 {
-		b.buf.Next(extra)
-	}
-	return len(p), nil
-}
-
-func (b *tailBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/miekg/dns"
 	"github.com/stretchr/testify/require"
 	"github.com/zonesync/zonesync/internal/namedtest"
+	"github.com/zonesync/zonesync/internal/testproc"
 )
 
 // The tests run against a real BIND (internal/namedtest): one named per
@@ -105,7 +106,7 @@ func startNamed(bin string) (*namedServer, error) {
 }
 
 // freePort finds a port free for both TCP and UDP on 127.0.0.1.
-func freePort() (int, error) { return namedtest.FreePort() }
+func freePort() (int, error) { return testproc.FreePort() }
 
 func randomSecret(n int) string { return namedtest.Secret(n) }
 

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/zonesync/zonesync/internal/testproc"
 )
 
 // SchemaFile is where Debian's pdns-backend-sqlite3 puts the schema.
@@ -46,7 +47,7 @@ type Server struct {
 	Dir string
 
 	cmd    *exec.Cmd
-	log    *tailBuffer
+	log    *testproc.TailBuffer
 	exited chan struct{}
 	zones  atomic.Int32
 }
@@ -148,11 +149,11 @@ func Start(bin string) (*Server, error) {
 }
 
 func try(bin string) (*Server, error) {
-	dnsPort, err := freePort(true)
+	dnsPort, err := testproc.FreePort()
 	if err != nil {
 		return nil, err
 	}
-	apiPort, err := freePort(false)
+	apiPort, err := testproc.FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +163,7 @@ func try(bin string) (*Server, error) {
 	}
 	s := &Server{
 		API: fmt.Sprintf("http://127.0.0.1:%d", apiPort), DNS: net.JoinHostPort("127.0.0.1", fmt.Sprint(dnsPort)),
-		Key: "pdns-" + randomHex(16), Dir: dir, log: &tailBuffer{max: 256 << 10}, exited: make(chan struct{}),
+		Key: "pdns-" + randomHex(16), Dir: dir, log: &testproc.TailBuffer{Max: 256 << 10}, exited: make(chan struct{}),
 	}
 	db := filepath.Join(dir, "pdns.sqlite3")
 	if err := createDB(db); err != nil {
@@ -227,28 +228,6 @@ func createDB(db string) error {
 		return fmt.Errorf("sqlite3 %s < %s: %v: %s", db, SchemaFile, err, out)
 	}
 	return nil
-}
-
-// freePort finds a port free on 127.0.0.1, for TCP and, with udp, UDP too.
-func freePort(udp bool) (int, error) {
-	for range 20 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return 0, err
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		if !udp {
-			l.Close()
-			return port, nil
-		}
-		u, err := net.ListenPacket("udp", l.Addr().String())
-		l.Close()
-		if err == nil {
-			u.Close()
-			return port, nil
-		}
-	}
-	return 0, errors.New("no free port")
 }
 
 func randomHex(n int) string {
@@ -375,29 +354,6 @@ func (s *Server) call(ctx context.Context, method, path string, body, out any) (
 		return resp.StatusCode, fmt.Errorf("%s %s: HTTP %d: %.300s", method, path, resp.StatusCode, data)
 	}
 	return resp.StatusCode, nil
-}
-
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-	max int
-}
-
-func (b *tailBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.Write(p)
-	if extra := b.buf.Len() - b.max; extra > 0 {
-		b.buf.Next(extra)
-	}
-	return len(p), nil
-}
-
-func (b *tailBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // Transfer reads a zone from the server by AXFR, bypassing the API: every
