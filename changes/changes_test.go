@@ -136,25 +136,7 @@ func TestSinceProviders(t *testing.T) {
 		{"ownership turned on", baseConfig + "ownership:\n  owner: git:dns\n", nil, true},
 		{"a provider made ignore-only", baseConfig + "ownership:\n  owner: git:dns\n  ignore_only_providers: [b]\n", nil, true},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := newRepo(t)
-			r.write("zonesync.yaml", baseConfig)
-			r.write("zones/one.test.yaml", specText("one.test", "a"))
-			r.commit()
-			r.write("zonesync.yaml", tc.config)
-			s, err := Since(context.Background(), r.config(), "HEAD")
-			require.NoError(t, err)
-			var got []string
-			for _, p := range []string{"a", "b", "c"} {
-				if s.Provider(p) {
-					got = append(got, p)
-				}
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("providers changed (-want +got):\n%s", diff)
-			}
-			assert.Equal(t, tc.all, s.All(), "every zone touched")
-		})
+		t.Run(tc.name, func(t *testing.T) { checkConfigChange(t, baseConfig, tc.config, tc.want, tc.all) })
 	}
 }
 
@@ -173,26 +155,32 @@ func TestSinceOwnership(t *testing.T) {
 		{"ownership turned off", baseConfig, nil, true},
 		{"ignore-only providers", strings.Replace(owned, "[a]", "[b, c]", 1), []string{"a", "b", "c"}, false},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := newRepo(t)
-			r.write("zonesync.yaml", owned)
-			r.write("zones/one.test.yaml", specText("one.test", "a"))
-			r.commit()
-			r.write("zonesync.yaml", tc.config)
-			s, err := Since(context.Background(), r.config(), "HEAD")
-			require.NoError(t, err)
-			var got []string
-			for _, p := range []string{"a", "b", "c"} {
-				if s.Provider(p) {
-					got = append(got, p)
-				}
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("providers changed (-want +got):\n%s", diff)
-			}
-			assert.Equal(t, tc.all, s.All(), "every zone touched")
-		})
+		t.Run(tc.name, func(t *testing.T) { checkConfigChange(t, owned, tc.config, tc.want, tc.all) })
 	}
+}
+
+// checkConfigChange commits zonesync.yaml as before and a spec of one.test
+// on provider a, writes zonesync.yaml as after, and checks which of the
+// providers a, b and c the change touches, and whether it touches every zone.
+func checkConfigChange(t *testing.T, before, after string, want []string, all bool) {
+	t.Helper()
+	r := newRepo(t)
+	r.write("zonesync.yaml", before)
+	r.write("zones/one.test.yaml", specText("one.test", "a"))
+	r.commit()
+	r.write("zonesync.yaml", after)
+	s, err := Since(context.Background(), r.config(), "HEAD")
+	require.NoError(t, err)
+	var got []string
+	for _, p := range []string{"a", "b", "c"} {
+		if s.Provider(p) {
+			got = append(got, p)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("providers changed (-want +got):\n%s", diff)
+	}
+	assert.Equal(t, all, s.All(), "every zone touched")
 }
 
 func TestSinceConfigNewSinceTheCommit(t *testing.T) {
