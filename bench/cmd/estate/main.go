@@ -105,11 +105,7 @@ func run(zones, records, changes int, latency time.Duration, limit float64, conc
 			return err
 		}
 	}
-	conf, err := config.Load(filepath.Join(dir, "zonesync.yaml"))
-	if err != nil {
-		return err
-	}
-	set, err := providers.Open(conf)
+	conf, set, err := openProject(dir)
 	if err != nil {
 		return err
 	}
@@ -163,4 +159,17 @@ func run(zones, records, changes int, latency time.Duration, limit float64, conc
 	}
 	fmt.Printf("estate: %d zones x %d changes, %s latency, limit %.0f/s, concurrency %d\n", zones, changes, latency, limit, concurrency)
 	return nil
+}
+
+// openProject loads the project's zonesync.yaml and opens its providers.
+func openProject(dir string) (*config.Config, *providers.Set, error) {
+	conf, err := config.Load(filepath.Join(dir, "zonesync.yaml"))
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := providers.Open(conf)
+	if err != nil {
+		return nil, nil, err
+	}
+	return conf, set, nil
 }

@@ -14,10 +14,8 @@ import (
 
 	"github.com/zonesync/zonesync/apply"
 	"github.com/zonesync/zonesync/changes"
-	"github.com/zonesync/zonesync/config"
 	"github.com/zonesync/zonesync/model"
 	"github.com/zonesync/zonesync/plan"
-	"github.com/zonesync/zonesync/providers"
 	"github.com/zonesync/zonesync/providers/cloudns/fake"
 )
 
@@ -106,11 +104,7 @@ func runScoped(zones, records int, latency time.Duration, limit float64, concurr
 			return err
 		}
 	}
-	conf, err := config.Load(filepath.Join(dir, "zonesync.yaml"))
-	if err != nil {
-		return err
-	}
-	set, err := providers.Open(conf)
+	conf, set, err := openProject(dir)
 	if err != nil {
 		return err
 	}
